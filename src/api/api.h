@@ -1,0 +1,22 @@
+/* api — one file per resource: parse the JSON, call the domain, render
+ * the JSON.  Each exports its route table, ended by an all-zero entry. */
+#ifndef GUANAI_API_H
+#define GUANAI_API_H
+
+#include "domain/account.h"
+#include "domain/region.h"
+#include "http/http.h"
+
+extern const route api_health_routes[];
+extern const route api_session_routes[];
+extern const route api_region_routes[];
+extern const route api_user_routes[];
+extern const route api_audit_routes[];
+
+/* Shared renderers. */
+json_t *api_user_json(store *s, const user *u, int64_t now);
+json_t *api_region_json(const region *g);
+/* "2018-07-09T08:00:00Z" */
+json_t *api_time_json(int64_t t);
+
+#endif

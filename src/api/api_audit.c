@@ -1,0 +1,48 @@
+/* /api/v1/audit: the audit log, inside the caller's scope. */
+#include <string.h>
+
+#include "api/api.h"
+#include "domain/audit.h"
+
+static int audit_list(req *r, err *e)
+{
+	int64_t offset, total;
+	int limit, rc;
+	store_res *res;
+	const char *action = req_query(r, "action");
+	if (action && (strlen(action) > 32 || !*action))
+		return err_field(e, ERR_INVALID, "invalid_query", "action",
+				 "操作类型无效");
+	if ((rc = req_page(r, &offset, &limit, e)) ||
+	    (rc = audit_list_scope(r->db, r->se->u.region,
+				   r->se->u.role == ROLE_ADMIN, action, offset,
+				   limit, &res, &total, e)))
+		return rc;
+	json_t *items = json_array();
+	for (int i = 0; i < store_res_rows(res); i++) {
+		json_t *detail = json_loads(store_res_text(res, i, 7), 0, NULL);
+		json_array_append_new(
+			items,
+			json_pack("{s:I, s:o, s:s, s:s, s:s, s:s, s:s, s:o}",
+				  "seq", (json_int_t)store_res_int(res, i, 0),
+				  "at", api_time_json(store_res_int(res, i, 1)),
+				  "actor", store_res_text(res, i, 2), "action",
+				  store_res_text(res, i, 3), "target",
+				  store_res_text(res, i, 4), "region_code",
+				  store_res_text(res, i, 5), "ip",
+				  store_res_text(res, i, 6), "detail",
+				  detail ? detail : json_object()));
+	}
+	store_res_free(res);
+	return req_reply(r, 200,
+			 json_pack("{s:o, s:I}", "items", items, "total",
+				   (json_int_t)total));
+}
+
+const route api_audit_routes[] = {
+	{ "GET", "/api/v1/audit", audit_list, 0,
+	  ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_AUDITOR) |
+		  ROLE_BIT(ROLE_PROVINCE) | ROLE_BIT(ROLE_CITY) |
+		  ROLE_BIT(ROLE_COUNTY) },
+	{ 0 },
+};

@@ -1,0 +1,44 @@
+/* Renderers shared by the API modules. */
+#include <stdio.h>
+#include <time.h>
+
+#include "api/api.h"
+
+json_t *api_time_json(int64_t t)
+{
+	char s[32];
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return json_string(s);
+}
+
+json_t *api_region_json(const region *g)
+{
+	return json_pack("{s:s, s:s, s:s, s:b, s:b}", "code", g->code, "name",
+			 g->name, "level", region_level_name(g->level),
+			 "statistical", g->statistical, "has_children",
+			 g->has_children);
+}
+
+json_t *api_user_json(store *s, const user *u, int64_t now)
+{
+	region g;
+	char path[512] = "";
+	const char *rname = "";
+	if (region_resolve(s, NULL, u->region, &g, NULL) == 0) {
+		rname = g.name;
+		region_path_text(s, u->region, path, sizeof path, NULL);
+	}
+	return json_pack(
+		"{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:b, s:o}",
+		"id", (json_int_t)u->id, "username", u->username,
+		"display_name", u->display_name, "role",
+		account_role_name(u->role), "role_label",
+		account_role_label(u->role), "region_code", u->region,
+		"region_name", rname, "region_path", path,
+		"must_change_password", u->must_change, "locked",
+		u->locked_until > now, "disabled", u->disabled,
+		"created_at", api_time_json(u->created_at));
+}

@@ -1,0 +1,87 @@
+/* /api/v1/session: login, the current user, logout, password change. */
+#include <stdio.h>
+
+#include "api/api.h"
+#include "util/jsonx.h"
+
+static void set_cookie(req *r, const char *token, int64_t max_age)
+{
+	/* No Secure flag: the server speaks plain HTTP behind whatever
+	 * terminates TLS; SameSite=Strict and HttpOnly hold either way. */
+	snprintf(r->set_cookie, sizeof r->set_cookie,
+		 "guanai_session=%s; Path=/; HttpOnly; SameSite=Strict; "
+		 "Max-Age=%lld",
+		 token, (long long)max_age);
+}
+
+static int session_reply(req *r, const session *se, int status)
+{
+	return req_reply(r, status,
+			 json_pack("{s:o, s:s}", "user",
+				   api_user_json(r->db, &se->u, r->now),
+				   "csrf_token", se->csrf));
+}
+
+static int session_create(req *r, err *e)
+{
+	static const char *const fields[] = { "username", "password", NULL };
+	const char *u, *p;
+	int rc;
+	if ((rc = jsonx_only(r->json, fields, e)) ||
+	    (rc = jsonx_str(r->json, "username", 1, 64, &u, e)) ||
+	    (rc = jsonx_str(r->json, "password", 1, 128, &p, e)))
+		return rc;
+	session se;
+	if ((rc = account_login(r->db, &r->app->acfg, u, p, r->ip, r->now, &se,
+				e)))
+		return rc;
+	/* The cookie lives a day at most; the idle timeout ends it sooner. */
+	set_cookie(r, se.token, 24 * 3600);
+	return session_reply(r, &se, 200);
+}
+
+static int session_get(req *r, err *e)
+{
+	(void)e;
+	return session_reply(r, r->se, 200);
+}
+
+static int session_delete(req *r, err *e)
+{
+	session se = *r->se;
+	snprintf(se.token, sizeof se.token, "%s", r->token);
+	int rc = account_logout(r->db, &se, r->ip, r->now, e);
+	if (rc)
+		return rc;
+	set_cookie(r, "", 0);
+	return req_reply(r, 204, NULL);
+}
+
+static int password_put(req *r, err *e)
+{
+	static const char *const fields[] = { "old_password", "new_password",
+					      NULL };
+	const char *o, *n;
+	int rc;
+	if ((rc = jsonx_only(r->json, fields, e)) ||
+	    (rc = jsonx_str(r->json, "old_password", 1, 128, &o, e)) ||
+	    (rc = jsonx_str(r->json, "new_password", 1, 128, &n, e)))
+		return rc;
+	user u;
+	if ((rc = account_change_password(r->db, r->se, r->token, o, n, r->ip,
+					  r->now, &u, e)))
+		return rc;
+	return req_reply(r, 200,
+			 json_pack("{s:o}", "user",
+				   api_user_json(r->db, &u, r->now)));
+}
+
+const route api_session_routes[] = {
+	{ "POST", "/api/v1/session", session_create, R_PUBLIC | R_BODY,
+	  ROLES_ALL },
+	{ "GET", "/api/v1/session", session_get, R_PW_CHANGE, ROLES_ALL },
+	{ "DELETE", "/api/v1/session", session_delete, R_PW_CHANGE, ROLES_ALL },
+	{ "PUT", "/api/v1/session/password", password_put, R_PW_CHANGE | R_BODY,
+	  ROLES_ALL },
+	{ 0 },
+};

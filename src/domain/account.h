@@ -1,0 +1,153 @@
+/* account — users, roles, passwords, sessions (SPEC §1, §10).
+ *
+ * What must stay true:
+ *   - a user acts only inside its scope region, and grants only roles at
+ *     or below its own rank (only admin grants admin);
+ *   - a role fixes the level of its scope region (supervisor: township …);
+ *   - passwords are stored only as argon2id hashes; session tokens only as
+ *     SHA-256 hashes, so a copy of the database logs nobody in;
+ *   - every change to a user, every login, failed login and logout is
+ *     audited in the same transaction as the change. */
+#ifndef GUANAI_ACCOUNT_H
+#define GUANAI_ACCOUNT_H
+
+#include <stdint.h>
+
+#include "domain/actor.h"
+#include "domain/region.h"
+#include "store/store.h"
+#include "util/err.h"
+
+/* Ordered by rank: a higher value may grant every lower one. */
+typedef enum role {
+	ROLE_NONE = 0,
+	ROLE_AUDITOR,
+	ROLE_DIRECTOR,
+	ROLE_SUPERVISOR,
+	ROLE_COUNTY,
+	ROLE_CITY,
+	ROLE_PROVINCE,
+	ROLE_ADMIN,
+} role;
+
+enum {
+	ACCOUNT_USERNAME_MAX = 33,
+	ACCOUNT_DISPLAY_MAX = 128,
+	ACCOUNT_OTP_LEN = 12,
+	ACCOUNT_TOKEN_MAX = 64,
+	ACCOUNT_MAX_FAILS = 5,
+};
+
+typedef struct user {
+	int64_t id;
+	char username[ACCOUNT_USERNAME_MAX];
+	char display_name[ACCOUNT_DISPLAY_MAX];
+	role role;
+	char region[REGION_CODE_MAX];
+	int must_change;
+	int failed;
+	int64_t locked_until;
+	int disabled;
+	int64_t created_at;
+} user;
+
+/* Settings that tests and deployments change. */
+typedef struct account_cfg {
+	int64_t session_idle;	/* seconds of idleness that end a session */
+	int64_t lockout;	/* seconds an account stays locked */
+	/* A real argon2id hash of a random password, checked for unknown
+	 * usernames so that they cost as much time as known ones. */
+	char dummy_hash[128];
+} account_cfg;
+
+/* Fills the defaults (30 minutes idle, 15 minutes lockout) and the dummy
+ * hash.  Errors: ERR_INTERNAL when hashing fails (out of memory). */
+int account_cfg_init(account_cfg *cfg, err *e);
+
+
+role account_role_parse(const char *s);
+const char *account_role_name(role r);
+const char *account_role_label(role r);
+/* The region level a role's scope must have, or 0 for any level. */
+int account_role_level(role r);
+/* May `r` manage users at all? */
+int account_role_manages_users(role r);
+
+/* Checks the password rule: at least 8 characters and 3 of upper, lower,
+ * digit, symbol; at most 128 bytes.  Errors: ERR_INVALID "weak_password". */
+int account_password_check(const char *pw, err *e);
+
+/* A random one-time password that passes account_password_check. */
+void account_otp(char out[ACCOUNT_OTP_LEN + 1]);
+
+/* Creates a user with a one-time password (written to otp).  With a user
+ * in `who`, the scope and rank rules apply.  Errors: ERR_INVALID
+ * (username, role, level mismatch), ERR_FORBIDDEN (rank), ERR_NOTFOUND
+ * (region outside scope), ERR_CONFLICT "username_taken", ERR_STORE. */
+int account_create(store *s, const actor *who, const char *username,
+		   const char *role_name, const char *region_in,
+		   const char *display, user *out,
+		   char otp[ACCOUNT_OTP_LEN + 1], err *e);
+
+/* Fields of a PATCH; NULL / -1 mean "leave as is". */
+typedef struct account_patch {
+	const char *display_name;
+	const char *role;
+	const char *region;
+	int disabled;		/* -1, 0 or 1 */
+} account_patch;
+
+int account_update(store *s, const actor *who, int64_t id,
+		   const account_patch *p, user *out, err *e);
+int account_reset_password(store *s, const actor *who, int64_t id,
+			   char otp[ACCOUNT_OTP_LEN + 1], err *e);
+int account_unlock(store *s, const actor *who, int64_t id, user *out,
+		   err *e);
+
+/* A user by id, if inside the actor's scope and the actor may manage
+ * users.  Errors: ERR_FORBIDDEN, ERR_NOTFOUND "not_found". */
+int account_get(store *s, const actor *who, int64_t id, user *out, err *e);
+
+/* Users inside the actor's scope (optionally under `region`, matching `q`
+ * in username or display name).  *out: malloc'd array. */
+int account_list(store *s, const actor *who, const char *region_in,
+		 const char *q, int64_t offset, int limit, user **out, int *n,
+		 int64_t *total, err *e);
+
+/* A logged-in session. */
+typedef struct session {
+	char token[ACCOUNT_TOKEN_MAX];	/* only set at login */
+	char csrf[ACCOUNT_TOKEN_MAX];
+	user u;
+} session;
+
+/* Checks the credentials; on success opens a session.  Errors:
+ * ERR_UNAUTH "invalid_credentials", ERR_LOCKED "account_locked",
+ * ERR_STORE. */
+int account_login(store *s, const account_cfg *cfg, const char *username,
+		  const char *password, const char *ip, int64_t now,
+		  session *out, err *e);
+
+/* Finds the session of a cookie token and refreshes its idle timer.
+ * Errors: ERR_UNAUTH "unauthenticated" (unknown, expired, user disabled). */
+int account_session(store *s, const account_cfg *cfg, const char *token,
+		    int64_t now, session *out, err *e);
+
+int account_logout(store *s, const session *se, const char *ip, int64_t now,
+		   err *e);
+
+/* Changes the session user's password and ends the user's other sessions.
+ * Errors: ERR_FORBIDDEN "wrong_password", ERR_INVALID "weak_password". */
+int account_change_password(store *s, const session *se, const char *token,
+			    const char *old_pw, const char *new_pw,
+			    const char *ip, int64_t now, user *out, err *e);
+
+/* For the command line and demo data: sets a known password without the
+ * one-time-password step (must_change stays 0).  Audited. */
+int account_set_password(store *s, const actor *who, int64_t id,
+			 const char *pw, err *e);
+
+/* For the command line: finds a user by name. */
+int account_by_username(store *s, const char *username, user *out, err *e);
+
+#endif

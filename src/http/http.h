@@ -1,0 +1,91 @@
+/* http — requests, responses and routes as the API handlers see them.
+ *
+ * Handlers never touch libmicrohttpd: they read a `req`, set its status and
+ * JSON body, or return a negative ERR_* with the detail in `err`.  The
+ * server turns that into the SPEC §12 error shape with the status from the
+ * one table in http/server.c. */
+#ifndef GUANAI_HTTP_H
+#define GUANAI_HTTP_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "app.h"
+#include "domain/account.h"
+#include "store/store.h"
+#include "util/err.h"
+
+enum { HTTP_MAX_BODY = 1 << 20, HTTP_MAX_PARAMS = 4 };
+
+typedef struct req {
+	app *app;
+	store *db;		/* borrowed from the pool for this request */
+	void *conn;		/* the server's connection, for req_query */
+	const char *method;
+	const char *path;
+	const char *body;	/* NUL-terminated, body_len bytes */
+	size_t body_len;
+	json_t *json;		/* the parsed body, for routes that take one */
+	char ip[64];
+	int64_t now;
+	session *se;		/* the caller, NULL on public routes */
+	const char *token;	/* the session cookie as sent */
+	char params[HTTP_MAX_PARAMS][64];	/* {id} segments of the path */
+	int nparams;
+	/* the response */
+	int status;
+	json_t *out;		/* owned by the request; NULL for no body */
+	char set_cookie[256];
+} req;
+
+typedef int (*http_handler)(req *r, err *e);
+
+/* Route flags. */
+enum {
+	R_PUBLIC = 1 << 0,	/* no session needed (login, health) */
+	R_PW_CHANGE = 1 << 1,	/* allowed while a password change is due */
+	R_BODY = 1 << 2,	/* takes a JSON object body */
+};
+
+#define ROLE_BIT(r) (1u << (r))
+#define ROLES_ALL 0u
+
+typedef struct route {
+	const char *method;
+	const char *pattern;	/* "/api/v1/users/{id}" */
+	http_handler fn;
+	unsigned flags;
+	unsigned roles;		/* ROLE_BIT()s allowed; ROLES_ALL: any user */
+} route;
+
+/* A query parameter, or NULL.  Owned by the server for the request. */
+const char *req_query(req *r, const char *name);
+
+/* page/page_size from the query: page ≥ 1, 1 ≤ page_size ≤ 200 (default
+ * 50).  Errors: ERR_INVALID "invalid_query". */
+int req_page(req *r, int64_t *offset, int *limit, err *e);
+
+/* The {n}-th path parameter as a positive id.  ERR_NOTFOUND otherwise. */
+int req_id(req *r, int n, int64_t *out, err *e);
+
+/* Sets the response: status and body (ownership of `body` passes). */
+int req_reply(req *r, int status, json_t *body);
+
+/* The actor for domain calls. */
+actor req_actor(const req *r);
+
+/* Runs the server until SIGINT/SIGTERM.  Errors: ERR_INTERNAL when the
+ * address cannot be bound. */
+int http_serve(app *a, const char *listen, err *e);
+
+/* Matches method and path against every route table.  *found is the
+ * route or NULL; *path_known tells whether some route has this path with
+ * another method (405 rather than 404). */
+const route *http_route_match(const char *method, const char *path,
+			      req *r, int *path_known);
+
+/* Status for an ERR_* code. */
+int http_status_of(int code);
+
+#endif

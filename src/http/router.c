@@ -1,0 +1,60 @@
+/* The router: every API module contributes one table of routes; each route
+ * carries its permissions (public or not, roles, body), so what a role may
+ * do is read in one place per resource rather than inside handlers. */
+#include <stdio.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "http/http.h"
+
+static const route *const route_tables[] = {
+	api_health_routes, api_session_routes, api_region_routes,
+	api_user_routes,   api_audit_routes,
+};
+
+/* Matches one pattern; fills r->params.  Segments are compared whole. */
+static int pattern_match(const char *pat, const char *path, req *r)
+{
+	int np = 0;
+	while (*pat && *path) {
+		if (*pat == '{') {
+			const char *pe = strchr(pat, '}');
+			const char *se = strchr(path, '/');
+			size_t n = se ? (size_t)(se - path) : strlen(path);
+			if (!pe || n == 0 || n >= sizeof r->params[0] ||
+			    np == HTTP_MAX_PARAMS)
+				return 0;
+			memcpy(r->params[np], path, n);
+			r->params[np][n] = '\0';
+			np++;
+			pat = pe + 1;
+			path += n;
+			continue;
+		}
+		if (*pat != *path)
+			return 0;
+		pat++;
+		path++;
+	}
+	if (*pat || *path)
+		return 0;
+	r->nparams = np;
+	return 1;
+}
+
+const route *http_route_match(const char *method, const char *path,
+			      req *r, int *path_known)
+{
+	*path_known = 0;
+	for (size_t t = 0; t < sizeof route_tables / sizeof *route_tables;
+	     t++) {
+		for (const route *rt = route_tables[t]; rt->method; rt++) {
+			if (!pattern_match(rt->pattern, path, r))
+				continue;
+			if (strcmp(rt->method, method) == 0)
+				return rt;
+			*path_known = 1;
+		}
+	}
+	return NULL;
+}

@@ -1,0 +1,363 @@
+/* The HTTP server: libmicrohttpd with a thread pool.  Each request borrows
+ * one database connection for its whole life, so a handler and everything
+ * it calls see one connection and one transaction at a time. */
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "http/http.h"
+#include "http/static.h"
+#include "util/buf.h"
+#include "util/jsonx.h"
+#include "util/log.h"
+#include "util/mem.h"
+#include "util/text.h"
+
+#define SESSION_COOKIE "guanai_session"
+
+static const struct {
+	int code, status;
+} status_table[] = {
+	{ ERR_INVALID, 400 },	{ ERR_UNAUTH, 401 },	{ ERR_FORBIDDEN, 403 },
+	{ ERR_NOTFOUND, 404 },	{ ERR_METHOD, 405 },	{ ERR_CONFLICT, 409 },
+	{ ERR_TOOBIG, 413 },	{ ERR_MEDIA, 415 },	{ ERR_LOCKED, 423 },
+	{ ERR_STORE, 500 },	{ ERR_INTERNAL, 500 },	{ ERR_UNAVAILABLE, 503 },
+};
+
+int http_status_of(int code)
+{
+	for (size_t i = 0; i < sizeof status_table / sizeof *status_table; i++)
+		if (status_table[i].code == code)
+			return status_table[i].status;
+	return 500;
+}
+
+/* Per-connection state while the body arrives. */
+typedef struct conn_state {
+	buf body;
+	int too_big;
+} conn_state;
+
+const char *req_query(req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND,
+					   name);
+}
+
+int req_page(req *r, int64_t *offset, int *limit, err *e)
+{
+	const char *p = req_query(r, "page"), *ps = req_query(r, "page_size");
+	long long page = 1, size = 50;
+	if (p && (!text_is_digits(p) || strlen(p) > 9 ||
+		  (page = atoll(p)) < 1))
+		return err_field(e, ERR_INVALID, "invalid_query", "page",
+				 "页码应为正整数");
+	if (ps && (!text_is_digits(ps) || strlen(ps) > 3 ||
+		   (size = atoll(ps)) < 1 || size > 200))
+		return err_field(e, ERR_INVALID, "invalid_query", "page_size",
+				 "每页条数应为1至200");
+	*offset = (page - 1) * size;
+	*limit = (int)size;
+	return 0;
+}
+
+int req_id(req *r, int n, int64_t *out, err *e)
+{
+	const char *s = n < r->nparams ? r->params[n] : "";
+	if (!text_is_digits(s) || strlen(s) > 15 || (*out = atoll(s)) < 1)
+		return err_set(e, ERR_NOTFOUND, "not_found", "记录不存在");
+	return 0;
+}
+
+int req_reply(req *r, int status, json_t *body)
+{
+	json_decref(r->out);
+	r->status = status;
+	r->out = body;
+	return 0;
+}
+
+actor req_actor(const req *r)
+{
+	return (actor){ .u = r->se ? &r->se->u : NULL,
+			.ip = r->ip,
+			.now = r->now };
+}
+
+static void add_security_headers(struct MHD_Response *resp)
+{
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+}
+
+static enum MHD_Result send_json(struct MHD_Connection *c, int status,
+				 json_t *body, const char *cookie)
+{
+	char *text = body ? jsonx_dump(body) : NULL;
+	size_t n = text ? strlen(text) : 0;
+	struct MHD_Response *resp = MHD_create_response_from_buffer(
+		n, text ? text : (char *)"", text ? MHD_RESPMEM_MUST_FREE
+						 : MHD_RESPMEM_PERSISTENT);
+	if (text)
+		MHD_add_response_header(resp, "Content-Type",
+					"application/json; charset=utf-8");
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	add_security_headers(resp);
+	if (cookie && *cookie)
+		MHD_add_response_header(resp, "Set-Cookie", cookie);
+	enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static json_t *error_json(const err *e)
+{
+	json_t *inner = json_pack("{s:s, s:s}", "code",
+				  e->key[0] ? e->key : "internal", "message",
+				  e->msg[0] ? e->msg : "服务器内部错误");
+	if (e->field[0])
+		json_object_set_new(inner, "field", json_string(e->field));
+	return json_pack("{s:o}", "error", inner);
+}
+
+static enum MHD_Result send_error(struct MHD_Connection *c, const err *e)
+{
+	json_t *body = error_json(e);
+	enum MHD_Result ret = send_json(c, http_status_of(e->code), body, NULL);
+	json_decref(body);
+	return ret;
+}
+
+static void client_ip(struct MHD_Connection *c, char *out, size_t n)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	out[0] = '\0';
+	if (!ci || !ci->client_addr)
+		return;
+	const struct sockaddr *sa = ci->client_addr;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
+			  out, (socklen_t)n);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6,
+			  &((const struct sockaddr_in6 *)sa)->sin6_addr, out,
+			  (socklen_t)n);
+}
+
+static int is_state_changing(const char *m)
+{
+	return strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0;
+}
+
+static int json_content_type(struct MHD_Connection *c)
+{
+	const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+						     "Content-Type");
+	if (!ct)
+		return 0;
+	size_t n = strlen("application/json");
+	return strncasecmp(ct, "application/json", n) == 0 &&
+	       (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+/* Authentication, CSRF, the password-change gate and the role table, in
+ * that order: each check only runs once the one before it has passed. */
+static int check_access(req *r, const route *rt, session *se, err *e)
+{
+	if (rt->flags & R_PUBLIC)
+		return 0;
+	int rc = account_session(r->db, &r->app->acfg, r->token, r->now, se,
+				 e);
+	if (rc)
+		return rc;
+	r->se = se;
+	if (is_state_changing(r->method)) {
+		const char *t = MHD_lookup_connection_value(
+			r->conn, MHD_HEADER_KIND, "X-CSRF-Token");
+		if (!t || !text_secret_eq(t, se->csrf))
+			return err_set(e, ERR_FORBIDDEN, "csrf_failed",
+				       "安全校验失败，请刷新页面后重试");
+	}
+	if (se->u.must_change && !(rt->flags & R_PW_CHANGE))
+		return err_set(e, ERR_FORBIDDEN, "password_change_required",
+			       "首次登录须先修改密码");
+	if (rt->roles && !(rt->roles & ROLE_BIT(se->u.role)))
+		return err_set(e, ERR_FORBIDDEN, "forbidden",
+			       "您的角色无权进行此操作");
+	return 0;
+}
+
+static enum MHD_Result handle_api(app *a, struct MHD_Connection *c,
+				  const char *url, const char *method,
+				  conn_state *st)
+{
+	err e;
+	err_clear(&e);
+	req r = { .app = a, .conn = c, .method = method, .path = url,
+		  .status = 200 };
+	r.body = buf_str(&st->body);
+	r.body_len = st->body.len;
+	r.now = app_now(a);
+	r.token = MHD_lookup_connection_value(c, MHD_COOKIE_KIND,
+					      SESSION_COOKIE);
+	client_ip(c, r.ip, sizeof r.ip);
+
+	int known;
+	const route *rt = http_route_match(method, url, &r, &known);
+	if (!rt) {
+		if (known)
+			err_set(&e, ERR_METHOD, "method_not_allowed",
+				"不支持的请求方法");
+		else
+			err_set(&e, ERR_NOTFOUND, "not_found", "接口不存在");
+		return send_error(c, &e);
+	}
+	if (st->body.len && !json_content_type(c)) {
+		err_set(&e, ERR_MEDIA, "unsupported_media_type",
+			"请求内容类型应为 application/json");
+		return send_error(c, &e);
+	}
+
+	session se;
+	r.db = store_pool_get(a->pool);
+	int rc = check_access(&r, rt, &se, &e);
+	if (!rc && (rt->flags & R_BODY))
+		rc = jsonx_parse_object(r.body, r.body_len, &r.json, &e);
+	else if (!rc && st->body.len)
+		rc = err_set(&e, ERR_INVALID, "invalid_json",
+			     "此接口不接受请求内容");
+	if (!rc)
+		rc = rt->fn(&r, &e);
+	store_pool_put(a->pool, r.db);
+
+	enum MHD_Result ret;
+	if (rc) {
+		if (e.code == 0)
+			err_set(&e, rc, "internal", "服务器内部错误");
+		if (http_status_of(e.code) >= 500)
+			log_error("%s %s: %s (%s)", method, url, e.msg, e.key);
+		ret = send_error(c, &e);
+	} else {
+		ret = send_json(c, r.status, r.out, r.set_cookie);
+	}
+	json_decref(r.out);
+	json_decref(r.json);
+	return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
+				  const char *url, const char *method,
+				  const char *version, const char *upload,
+				  size_t *upload_size, void **con_cls)
+{
+	app *a = cls;
+	conn_state *st = *con_cls;
+	(void)version;
+	if (!st) {
+		st = xcalloc(1, sizeof *st);
+		*con_cls = st;
+		const char *cl = MHD_lookup_connection_value(
+			c, MHD_HEADER_KIND, "Content-Length");
+		if (cl && (strlen(cl) > 12 || atoll(cl) > HTTP_MAX_BODY))
+			st->too_big = 1;
+		else
+			return MHD_YES;
+	}
+	if (!st->too_big && *upload_size) {
+		if (st->body.len + *upload_size > HTTP_MAX_BODY)
+			st->too_big = 1;
+		else
+			buf_put(&st->body, upload, *upload_size);
+		*upload_size = 0;
+		if (!st->too_big)
+			return MHD_YES;
+	}
+	if (st->too_big) {
+		/* Answer at once; MHD closes the connection afterwards
+		 * rather than reading the rest of the body. */
+		*upload_size = 0;
+		err e;
+		err_set(&e, ERR_TOOBIG, "payload_too_large",
+			"请求内容过大（最多1MB）");
+		return send_error(c, &e);
+	}
+	if (strncmp(url, "/api/", 5) == 0)
+		return handle_api(a, c, url, method, st);
+	return static_serve(c, a->web_dir, url, method);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	(void)c;
+	(void)toe;
+	conn_state *st = *con_cls;
+	if (st) {
+		buf_free(&st->body);
+		free(st);
+		*con_cls = NULL;
+	}
+}
+
+static int parse_listen(const char *listen, struct sockaddr_in *sa, err *e)
+{
+	char host[64];
+	const char *colon = strrchr(listen, ':');
+	if (!colon || (size_t)(colon - listen) >= sizeof host)
+		return err_set(e, ERR_INVALID, "invalid_listen",
+			       "监听地址应为 IP:端口，如 127.0.0.1:8080");
+	memcpy(host, listen, (size_t)(colon - listen));
+	host[colon - listen] = '\0';
+	long port = text_is_digits(colon + 1) && strlen(colon + 1) <= 5
+			    ? atol(colon + 1)
+			    : -1;
+	memset(sa, 0, sizeof *sa);
+	sa->sin_family = AF_INET;
+	if (port < 1 || port > 65535 ||
+	    inet_pton(AF_INET, host, &sa->sin_addr) != 1)
+		return err_set(e, ERR_INVALID, "invalid_listen",
+			       "监听地址应为 IP:端口，如 127.0.0.1:8080");
+	sa->sin_port = htons((uint16_t)port);
+	return 0;
+}
+
+int http_serve(app *a, const char *listen, err *e)
+{
+	struct sockaddr_in sa;
+	int rc = parse_listen(listen, &sa, e);
+	if (rc)
+		return rc;
+	sigset_t sigs;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	/* Block the signals in every thread MHD starts; the main thread
+	 * waits for them below. */
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	struct MHD_Daemon *d = MHD_start_daemon(
+		MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+		on_request, a, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)a->threads,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+		MHD_OPTION_END);
+	if (!d)
+		return err_set(e, ERR_INTERNAL, "listen_failed",
+			       "无法在 %s 上监听（端口被占用？）", listen);
+	log_info("guanai %s serving on http://%s/", GUANAI_VERSION, listen);
+	int sig;
+	sigwait(&sigs, &sig);
+	log_info("signal %d: stopping", sig);
+	MHD_stop_daemon(d);
+	return 0;
+}

@@ -1,0 +1,104 @@
+#include "http/static.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const struct {
+	const char *ext, *type;
+} mime[] = {
+	{ ".html", "text/html; charset=utf-8" },
+	{ ".js", "text/javascript; charset=utf-8" },
+	{ ".mjs", "text/javascript; charset=utf-8" },
+	{ ".css", "text/css; charset=utf-8" },
+	{ ".json", "application/json" },
+	{ ".svg", "image/svg+xml" },
+	{ ".png", "image/png" },
+	{ ".ico", "image/x-icon" },
+	{ ".woff2", "font/woff2" },
+	{ ".woff", "font/woff" },
+	{ ".ttf", "font/ttf" },
+	{ ".txt", "text/plain; charset=utf-8" },
+	{ ".map", "application/json" },
+};
+
+static const char *mime_of(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+	const char *slash = strrchr(path, '/');
+	if (dot && (!slash || dot > slash))
+		for (size_t i = 0; i < sizeof mime / sizeof *mime; i++)
+			if (strcmp(dot, mime[i].ext) == 0)
+				return mime[i].type;
+	return "application/octet-stream";
+}
+
+static enum MHD_Result plain(struct MHD_Connection *c, unsigned status,
+			     const char *text)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(
+		strlen(text), (void *)text, MHD_RESPMEM_PERSISTENT);
+	MHD_add_response_header(r, "Content-Type", "text/plain; charset=utf-8");
+	enum MHD_Result ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static int has_ext(const char *url)
+{
+	const char *slash = strrchr(url, '/');
+	return strchr(slash ? slash : url, '.') != NULL;
+}
+
+static int open_regular(const char *path, struct stat *sb)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, sb) != 0 || !S_ISREG(sb->st_mode)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+enum MHD_Result static_serve(struct MHD_Connection *c, const char *dir,
+			     const char *url, const char *method)
+{
+	if (strcmp(method, "GET") && strcmp(method, "HEAD"))
+		return plain(c, 405, "不支持的请求方法\n");
+	if (strstr(url, "..") || strchr(url, '\\') || url[0] != '/')
+		return plain(c, 400, "路径无效\n");
+	char path[4096];
+	int spa = strcmp(url, "/") == 0 || !has_ext(url);
+	if (snprintf(path, sizeof path, "%s%s", dir,
+		     spa ? "/index.html" : url) >= (int)sizeof path)
+		return plain(c, 414, "路径过长\n");
+	struct stat sb;
+	int fd = open_regular(path, &sb);
+	if (fd < 0)
+		return spa ? plain(c, 503,
+				   "界面尚未构建：请运行 make（web/dist 缺失）\n")
+			   : plain(c, 404, "文件不存在\n");
+	struct MHD_Response *r =
+		MHD_create_response_from_fd((uint64_t)sb.st_size, fd);
+	MHD_add_response_header(r, "Content-Type", mime_of(path));
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	MHD_add_response_header(r, "Referrer-Policy", "same-origin");
+	MHD_add_response_header(
+		r, "Content-Security-Policy",
+		"default-src 'self'; style-src 'self' 'unsafe-inline'; "
+		"img-src 'self' data:; object-src 'none'; frame-ancestors 'none'");
+	/* Vite names assets by content hash: they never change under a
+	 * name.  index.html must always be fresh. */
+	MHD_add_response_header(r, "Cache-Control",
+				strncmp(url, "/assets/", 8) == 0
+					? "public, max-age=31536000, immutable"
+					: "no-cache");
+	enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_OK, r);
+	MHD_destroy_response(r);
+	return ret;
+}

@@ -1,0 +1,98 @@
+#include "store/audit_store.h"
+
+#include <stdio.h>
+
+int audit_store_next(store *s, int64_t *seq, char prev[AUDIT_HASH_HEX],
+		     err *e)
+{
+	store_res *r;
+	int rc = store_query(s,
+			     "UPDATE audit_head SET seq = seq + 1 WHERE id = 1"
+			     " RETURNING seq, hash",
+			     NULL, 0, &r, e);
+	if (rc)
+		return rc;
+	if (store_res_rows(r) != 1) {
+		store_res_free(r);
+		return err_set(e, ERR_STORE, "store_error", "审计日志头缺失");
+	}
+	*seq = store_res_int(r, 0, 0);
+	snprintf(prev, AUDIT_HASH_HEX, "%s", store_res_text(r, 0, 1));
+	store_res_free(r);
+	return 0;
+}
+
+int audit_store_insert(store *s, const audit_entry *a, const char *prev,
+		       const char *hash, err *e)
+{
+	store_param p[] = { SP_I(a->seq),	SP_I(a->at),
+			    SP_S(a->actor),	SP_S(a->action),
+			    SP_S(a->target),	SP_S(a->region_code),
+			    SP_S(a->ip),	SP_S(a->detail),
+			    SP_S(prev),		SP_S(hash) };
+	return store_exec(s,
+			  "INSERT INTO audit_log (seq, at, actor, action, target,"
+			  " region_code, ip, detail, prev_hash, hash)"
+			  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			  p, SP_COUNT(p), NULL, e);
+}
+
+int audit_store_set_head(store *s, const char *hash, err *e)
+{
+	store_param p[] = { SP_S(hash) };
+	return store_exec(s, "UPDATE audit_head SET hash = ? WHERE id = 1", p,
+			  1, NULL, e);
+}
+
+int audit_store_head(store *s, int64_t *seq, char hash[AUDIT_HASH_HEX],
+		     err *e)
+{
+	store_res *r;
+	int rc = store_query(s, "SELECT seq, hash FROM audit_head WHERE id = 1",
+			     NULL, 0, &r, e);
+	if (rc)
+		return rc;
+	if (store_res_rows(r) != 1) {
+		store_res_free(r);
+		*seq = -1;
+		hash[0] = '\0';
+		return 0;
+	}
+	*seq = store_res_int(r, 0, 0);
+	snprintf(hash, AUDIT_HASH_HEX, "%s", store_res_text(r, 0, 1));
+	store_res_free(r);
+	return 0;
+}
+
+int audit_store_page(store *s, int64_t after, int limit, store_res **out,
+		     err *e)
+{
+	store_param p[] = { SP_I(after), SP_I(limit) };
+	return store_query(s,
+			   "SELECT seq, at, actor, action, target, region_code,"
+			   " ip, detail, prev_hash, hash FROM audit_log"
+			   " WHERE seq > ? ORDER BY seq LIMIT ?",
+			   p, 2, out, e);
+}
+
+int audit_store_list(store *s, const char *lo, const char *hi,
+		     const char *action, int64_t offset, int limit,
+		     store_res **out, int64_t *total, err *e)
+{
+	store_param p[] = { SP_S(lo), SP_S(hi), SP_S(action), SP_S(action),
+			    SP_I(limit), SP_I(offset) };
+	int rc = store_query_int(s,
+				 "SELECT count(*) FROM audit_log"
+				 " WHERE region_code >= ? AND region_code < ?"
+				 " AND (CAST(? AS TEXT) IS NULL OR action = ?)",
+				 p, 4, total, e);
+	if (rc)
+		return rc;
+	return store_query(s,
+			   "SELECT seq, at, actor, action, target, region_code,"
+			   " ip, detail FROM audit_log"
+			   " WHERE region_code >= ? AND region_code < ?"
+			   " AND (CAST(? AS TEXT) IS NULL OR action = ?)"
+			   " ORDER BY seq DESC LIMIT ? OFFSET ?",
+			   p, 6, out, e);
+}

@@ -1,0 +1,99 @@
+#include "store/region_store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/mem.h"
+
+static void region_from_row(const store_res *r, int row, region *out)
+{
+	memset(out, 0, sizeof *out);
+	snprintf(out->code, sizeof out->code, "%s",
+		 store_res_text(r, row, 0));
+	snprintf(out->name, sizeof out->name, "%s",
+		 store_res_text(r, row, 1));
+	out->level = (int)store_res_int(r, row, 2);
+	const char *p = store_res_text(r, row, 3);
+	snprintf(out->parent, sizeof out->parent, "%s", p ? p : "");
+	out->statistical = (int)store_res_int(r, row, 4);
+	out->has_children = (int)store_res_int(r, row, 5);
+}
+
+int region_store_get(store *s, const char *code, region *out, err *e)
+{
+	store_param p[] = { SP_S(code) };
+	store_res *r;
+	int rc = store_query(
+		s,
+		"SELECT code, name, level, parent_code, statistical,"
+		" EXISTS (SELECT 1 FROM regions c WHERE c.parent_code = r.code)"
+		" FROM regions r WHERE code = ?",
+		p, 1, &r, e);
+	if (rc)
+		return rc;
+	if (store_res_rows(r) == 0) {
+		store_res_free(r);
+		return err_set(e, ERR_NOTFOUND, "region_not_found",
+			       "行政区划不存在或不在您的管辖范围内");
+	}
+	region_from_row(r, 0, out);
+	store_res_free(r);
+	return 0;
+}
+
+int region_store_children(store *s, const char *parent, region **out, int *n,
+			  err *e)
+{
+	store_param p[] = { SP_S(parent) };
+	store_res *r;
+	int rc = store_query(
+		s,
+		"SELECT code, name, level, parent_code, statistical,"
+		" EXISTS (SELECT 1 FROM regions c WHERE c.parent_code = r.code)"
+		" FROM regions r WHERE parent_code = ? ORDER BY code",
+		p, 1, &r, e);
+	if (rc)
+		return rc;
+	int rows = store_res_rows(r);
+	region *v = xcalloc((size_t)(rows ? rows : 1), sizeof *v);
+	for (int i = 0; i < rows; i++)
+		region_from_row(r, i, &v[i]);
+	store_res_free(r);
+	*out = v;
+	*n = rows;
+	return 0;
+}
+
+int region_store_upsert(store *s, const region *r, err *e)
+{
+	store_param p[] = { SP_S(r->code), SP_S(r->name), SP_I(r->level),
+			    r->parent[0] ? SP_S(r->parent) : SP_NULLV,
+			    SP_I(r->statistical) };
+	return store_exec(s,
+			  "INSERT INTO regions (code, name, level, parent_code,"
+			  " statistical) VALUES (?, ?, ?, ?, ?)"
+			  " ON CONFLICT (code) DO UPDATE SET name = excluded.name",
+			  p, SP_COUNT(p), NULL, e);
+}
+
+int region_store_child_codes(store *s, const char *parent, store_res **out,
+			     err *e)
+{
+	store_param p[] = { SP_S(parent) };
+	return store_query(s, "SELECT code FROM regions WHERE parent_code = ?",
+			   p, 1, out, e);
+}
+
+int region_store_name_taken(store *s, const char *parent, const char *name,
+			    int *taken, err *e)
+{
+	store_param p[] = { SP_S(parent), SP_S(name) };
+	int64_t n = 0;
+	int rc = store_query_int(s,
+				 "SELECT count(*) FROM regions"
+				 " WHERE parent_code = ? AND name = ?",
+				 p, 2, &n, e);
+	*taken = n > 0;
+	return rc;
+}

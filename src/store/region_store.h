@@ -1,0 +1,22 @@
+/* region_store — the SQL of the regions table. */
+#ifndef GUANAI_REGION_STORE_H
+#define GUANAI_REGION_STORE_H
+
+#include "domain/region.h"
+#include "store/store.h"
+
+/* Errors: ERR_NOTFOUND, ERR_STORE. */
+int region_store_get(store *s, const char *code, region *out, err *e);
+/* *out: malloc'd array of *n children, sorted by code. */
+int region_store_children(store *s, const char *parent, region **out, int *n,
+			  err *e);
+/* Inserts or renames (by code). */
+int region_store_upsert(store *s, const region *r, err *e);
+/* All the child codes of `parent`, into *out (caller frees the result). */
+int region_store_child_codes(store *s, const char *parent, store_res **out,
+			     err *e);
+/* 1 when the parent has a child of that name already. */
+int region_store_name_taken(store *s, const char *parent, const char *name,
+			    int *taken, err *e);
+
+#endif

@@ -1,0 +1,216 @@
+#include "store/store.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_backend.h"
+#include "util/mem.h"
+
+int store_url_is_pg(const char *url)
+{
+	return strncmp(url, "postgresql://", 13) == 0 ||
+	       strncmp(url, "postgres://", 11) == 0;
+}
+
+int store_open(const char *url, store **out, err *e)
+{
+	const store_ops *ops = store_url_is_pg(url) ? &store__pg_ops
+						    : &store__sqlite_ops;
+	*out = NULL;
+	return ops->open(url, out, e);
+}
+
+void store_close(store *s)
+{
+	if (s)
+		s->ops->close(s);
+}
+
+store_kind store_kind_of(const store *s)
+{
+	return s->ops->kind;
+}
+
+int store_begin(store *s, err *e)
+{
+	int rc = s->ops->begin(s, e);
+	if (rc == 0)
+		s->in_tx = 1;
+	return rc;
+}
+
+int store_commit(store *s, err *e)
+{
+	int rc = s->ops->commit(s, e);
+	if (rc == 0)
+		s->in_tx = 0;
+	else
+		store_rollback(s);
+	return rc;
+}
+
+void store_rollback(store *s)
+{
+	if (s->in_tx) {
+		s->ops->rollback(s);
+		s->in_tx = 0;
+	}
+}
+
+int store_exec(store *s, const char *sql, const store_param *p, int np,
+	       int64_t *changes, err *e)
+{
+	return s->ops->exec(s, sql, p, np, changes, e);
+}
+
+int store_query(store *s, const char *sql, const store_param *p, int np,
+		store_res **out, err *e)
+{
+	*out = NULL;
+	return s->ops->query(s, sql, p, np, out, e);
+}
+
+int store_query_int(store *s, const char *sql, const store_param *p, int np,
+		    int64_t *out, err *e)
+{
+	store_res *r;
+	int rc = store_query(s, sql, p, np, &r, e);
+	if (rc)
+		return rc;
+	if (store_res_rows(r) < 1 || store_res_isnull(r, 0, 0)) {
+		store_res_free(r);
+		return err_set(e, ERR_NOTFOUND, "not_found", "记录不存在");
+	}
+	*out = store_res_int(r, 0, 0);
+	store_res_free(r);
+	return 0;
+}
+
+/* ---- results ---- */
+
+store_res *store__res_new(int cols)
+{
+	store_res *r = xcalloc(1, sizeof *r);
+	r->cols = cols;
+	return r;
+}
+
+void store__res_push(store_res *r, const char *val, size_t len)
+{
+	if (r->ncells == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 64;
+		r->cells = xreallocarray(r->cells, r->cap, sizeof *r->cells);
+	}
+	r->cells[r->ncells++] = val ? xmemdupz(val, len) : NULL;
+	if (r->cols > 0)
+		r->rows = (int)(r->ncells / (size_t)r->cols);
+}
+
+int store_res_rows(const store_res *r)
+{
+	return r->rows;
+}
+
+int store_res_cols(const store_res *r)
+{
+	return r->cols;
+}
+
+static const char *res_cell(const store_res *r, int row, int col)
+{
+	if (row < 0 || row >= r->rows || col < 0 || col >= r->cols)
+		return NULL;
+	return r->cells[(size_t)row * (size_t)r->cols + (size_t)col];
+}
+
+const char *store_res_text(const store_res *r, int row, int col)
+{
+	return res_cell(r, row, col);
+}
+
+int64_t store_res_int(const store_res *r, int row, int col)
+{
+	const char *v = res_cell(r, row, col);
+	return v ? strtoll(v, NULL, 10) : 0;
+}
+
+int store_res_isnull(const store_res *r, int row, int col)
+{
+	return res_cell(r, row, col) == NULL;
+}
+
+void store_res_free(store_res *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->ncells; i++)
+		free(r->cells[i]);
+	free(r->cells);
+	free(r);
+}
+
+/* ---- pool ---- */
+
+struct store_pool {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int size, nfree;
+	store **all;
+	store **free_list;
+};
+
+int store_pool_new(const char *url, int size, store_pool **out, err *e)
+{
+	store_pool *p = xcalloc(1, sizeof *p);
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	p->all = xcalloc((size_t)size, sizeof *p->all);
+	p->free_list = xcalloc((size_t)size, sizeof *p->free_list);
+	for (int i = 0; i < size; i++) {
+		int rc = store_open(url, &p->all[i], e);
+		if (rc) {
+			p->size = i;
+			store_pool_free(p);
+			return rc;
+		}
+		p->free_list[p->nfree++] = p->all[i];
+		p->size = i + 1;
+	}
+	*out = p;
+	return 0;
+}
+
+void store_pool_free(store_pool *p)
+{
+	if (!p)
+		return;
+	for (int i = 0; i < p->size; i++)
+		store_close(p->all[i]);
+	free(p->all);
+	free(p->free_list);
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->cv);
+	free(p);
+}
+
+store *store_pool_get(store_pool *p)
+{
+	pthread_mutex_lock(&p->mu);
+	while (p->nfree == 0)
+		pthread_cond_wait(&p->cv, &p->mu);
+	store *s = p->free_list[--p->nfree];
+	pthread_mutex_unlock(&p->mu);
+	return s;
+}
+
+void store_pool_put(store_pool *p, store *s)
+{
+	/* A connection must come back clean: a handler that forgot to end its
+	 * transaction must not leak it into the next request. */
+	store_rollback(s);
+	pthread_mutex_lock(&p->mu);
+	p->free_list[p->nfree++] = s;
+	pthread_cond_signal(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}

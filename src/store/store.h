@@ -1,0 +1,102 @@
+/* store — the backend-neutral database layer.
+ *
+ * One `store` is one connection, owned by one thread at a time (see
+ * store_pool).  Two backends sit behind it: SQLite (a file path, the
+ * default) and PostgreSQL (a "postgresql://" or "postgres://" URL).
+ *
+ * SQL handed to store_exec/store_query is written once, in the portable
+ * subset both engines accept, with `?` placeholders.  The PostgreSQL
+ * backend rewrites `?` to `$1..$n` (outside quoted literals); nothing else
+ * is translated.  Conventions that keep the SQL portable:
+ *   - integers are BIGINT, booleans are 0/1 integers, instants are unix
+ *     seconds (BIGINT), dates are 'YYYY-MM-DD' text;
+ *   - INSERT … RETURNING and ON CONFLICT … DO NOTHING/UPDATE are fine on both;
+ *   - no engine-specific functions; string concatenation with ||.
+ * Dialect lives only in the backend files and in store/migrate.c.
+ *
+ * The SQL text passed to store_exec/store_query must be a string constant
+ * (static storage, never built at run time): backends cache prepared
+ * statements by its address, and building SQL from input is forbidden
+ * anyway. */
+#ifndef GUANAI_STORE_H
+#define GUANAI_STORE_H
+
+#include <stdint.h>
+
+#include "util/err.h"
+
+typedef struct store store;
+typedef struct store_res store_res;
+typedef struct store_pool store_pool;
+
+typedef enum { STORE_SQLITE = 1, STORE_PG = 2 } store_kind;
+
+typedef enum { SP_NULL = 0, SP_INT, SP_TEXT } store_ptype;
+
+/* One bound parameter.  Text is borrowed: it must outlive the call. */
+typedef struct store_param {
+	store_ptype t;
+	int64_t i;
+	const char *s;
+} store_param;
+
+#define SP_I(v) ((store_param){ SP_INT, (int64_t)(v), NULL })
+#define SP_S(v) ((store_param){ (v) ? SP_TEXT : SP_NULL, 0, (v) })
+#define SP_NULLV ((store_param){ SP_NULL, 0, NULL })
+#define SP_COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+/* Opens a connection to `url` (file path or postgresql:// URL).  The caller
+ * owns *out and frees it with store_close.  Errors: ERR_STORE. */
+int store_open(const char *url, store **out, err *e);
+void store_close(store *s);
+store_kind store_kind_of(const store *s);
+
+/* True when `url` names a PostgreSQL server rather than a SQLite file. */
+int store_url_is_pg(const char *url);
+
+/* Brings the schema up to the newest version; safe to call on every start.
+ * Runs in one transaction per migration.  Errors: ERR_STORE. */
+int store_migrate(store *s, err *e);
+
+/* Transactions.  store_begin takes the write lock at once (BEGIN IMMEDIATE
+ * on SQLite), so a transaction that starts never fails later for lock
+ * upgrade.  store_rollback never fails and is a no-op outside a
+ * transaction. */
+int store_begin(store *s, err *e);
+int store_commit(store *s, err *e);
+void store_rollback(store *s);
+
+/* Runs a statement that returns no rows.  *changes (may be NULL) receives
+ * the number of rows changed.  Errors: ERR_CONFLICT on a unique or
+ * foreign-key violation, ERR_STORE otherwise. */
+int store_exec(store *s, const char *sql, const store_param *p, int np,
+	       int64_t *changes, err *e);
+
+/* Runs a query and materialises all its rows into *out, owned by the caller
+ * (store_res_free).  Queries must bound their result (LIMIT) when the table
+ * can be large.  Errors as store_exec. */
+int store_query(store *s, const char *sql, const store_param *p, int np,
+		store_res **out, err *e);
+
+int store_res_rows(const store_res *r);
+int store_res_cols(const store_res *r);
+/* The value as text, or NULL for SQL NULL.  Owned by the result. */
+const char *store_res_text(const store_res *r, int row, int col);
+/* The value as an integer (0 for NULL or non-numeric). */
+int64_t store_res_int(const store_res *r, int row, int col);
+int store_res_isnull(const store_res *r, int row, int col);
+void store_res_free(store_res *r);
+
+/* Convenience: runs a query expected to give one row with one integer
+ * column; *out gets it.  No row is ERR_NOTFOUND. */
+int store_query_int(store *s, const char *sql, const store_param *p, int np,
+		    int64_t *out, err *e);
+
+/* A fixed-size pool of connections to one database, shared by the HTTP
+ * worker threads: each request borrows one connection and gives it back. */
+int store_pool_new(const char *url, int size, store_pool **out, err *e);
+void store_pool_free(store_pool *pool);
+store *store_pool_get(store_pool *pool);	/* blocks until one is free */
+void store_pool_put(store_pool *pool, store *s);
+
+#endif

@@ -1,0 +1,45 @@
+/* store_backend — the table of operations each backend provides.
+ * Internal to store/: nothing outside it includes this header. */
+#ifndef GUANAI_STORE_BACKEND_H
+#define GUANAI_STORE_BACKEND_H
+
+#include "store/store.h"
+
+typedef struct store_ops {
+	store_kind kind;
+	int (*open)(const char *url, store **out, err *e);
+	void (*close)(store *s);
+	/* Runs a script of several statements without parameters. */
+	int (*exec_script)(store *s, const char *sql, err *e);
+	int (*begin)(store *s, err *e);
+	int (*commit)(store *s, err *e);
+	void (*rollback)(store *s);
+	int (*exec)(store *s, const char *sql, const store_param *p, int np,
+		    int64_t *changes, err *e);
+	int (*query)(store *s, const char *sql, const store_param *p, int np,
+		     store_res **out, err *e);
+} store_ops;
+
+/* Every backend's connection struct starts with this header. */
+struct store {
+	const store_ops *ops;
+	int in_tx;
+};
+
+/* A materialised result: rows*cols cells in row order, each NULL (SQL
+ * NULL) or a NUL-terminated copy of the value.  Owned by the result. */
+struct store_res {
+	int rows, cols;
+	size_t ncells, cap;
+	char **cells;
+};
+
+/* An empty result of `cols` columns; backends fill it with store__res_push,
+ * one cell at a time in row order (NULL `val` for SQL NULL). */
+store_res *store__res_new(int cols);
+void store__res_push(store_res *r, const char *val, size_t len);
+
+extern const store_ops store__sqlite_ops;
+extern const store_ops store__pg_ops;
+
+#endif

@@ -1,0 +1,228 @@
+/* The SQLite backend: one file, WAL journal, one connection per store.
+ *
+ * Prepared statements are cached per connection, keyed by the SQL text
+ * pointer: every SQL string in store/ is a constant, so the pointer names
+ * the statement and the cache never grows beyond the number of distinct
+ * statements in the program. */
+#include <sqlite3.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_backend.h"
+#include "util/mem.h"
+
+#define SQLITE_STMT_CACHE 256
+
+typedef struct sq_cached {
+	const char *sql;
+	sqlite3_stmt *stmt;
+} sq_cached;
+
+typedef struct sq_store {
+	struct store base;
+	sqlite3 *db;
+	sq_cached cache[SQLITE_STMT_CACHE];
+} sq_store;
+
+static int sq_fail(sq_store *s, int rc, err *e)
+{
+	int ext = sqlite3_extended_errcode(s->db);
+	if (rc == SQLITE_CONSTRAINT &&
+	    (ext == SQLITE_CONSTRAINT_UNIQUE ||
+	     ext == SQLITE_CONSTRAINT_PRIMARYKEY ||
+	     ext == SQLITE_CONSTRAINT_FOREIGNKEY))
+		return err_set(e, ERR_CONFLICT, "conflict", "数据冲突: %s",
+			       sqlite3_errmsg(s->db));
+	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+		return err_set(e, ERR_UNAVAILABLE, "busy",
+			       "数据库忙，请稍后再试");
+	return err_set(e, ERR_STORE, "store_error", "数据库错误: %s",
+		       sqlite3_errmsg(s->db));
+}
+
+static int sq_open(const char *url, store **out, err *e)
+{
+	sq_store *s = xcalloc(1, sizeof *s);
+	s->base.ops = &store__sqlite_ops;
+	int rc = sqlite3_open_v2(url, &s->db,
+				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+					 SQLITE_OPEN_NOMUTEX,
+				 NULL);
+	if (rc != SQLITE_OK) {
+		err_set(e, ERR_STORE, "store_open", "无法打开数据库 %s: %s",
+			url, s->db ? sqlite3_errmsg(s->db) : "内存不足");
+		sqlite3_close(s->db);
+		free(s);
+		return ERR_STORE;
+	}
+	/* A writer waits up to 5 s for another; WAL lets readers proceed. */
+	sqlite3_busy_timeout(s->db, 5000);
+	const char *pragmas = "PRAGMA journal_mode=WAL;"
+			      "PRAGMA synchronous=NORMAL;"
+			      "PRAGMA foreign_keys=ON;"
+			      "PRAGMA temp_store=MEMORY;";
+	char *msg = NULL;
+	if (sqlite3_exec(s->db, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
+		err_set(e, ERR_STORE, "store_open", "无法设置数据库: %s",
+			msg ? msg : "?");
+		sqlite3_free(msg);
+		sqlite3_close(s->db);
+		free(s);
+		return ERR_STORE;
+	}
+	*out = &s->base;
+	return 0;
+}
+
+static void sq_close(store *st)
+{
+	sq_store *s = (sq_store *)st;
+	for (int i = 0; i < SQLITE_STMT_CACHE; i++)
+		sqlite3_finalize(s->cache[i].stmt);
+	sqlite3_close(s->db);
+	free(s);
+}
+
+static int sq_exec_script(store *st, const char *sql, err *e)
+{
+	sq_store *s = (sq_store *)st;
+	char *msg = NULL;
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		err_set(e, ERR_STORE, "store_error", "数据库错误: %s",
+			msg ? msg : "?");
+		sqlite3_free(msg);
+		return ERR_STORE;
+	}
+	return 0;
+}
+
+static int sq_simple(sq_store *s, const char *sql, err *e)
+{
+	int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+	return rc == SQLITE_OK ? 0 : sq_fail(s, rc, e);
+}
+
+static int sq_begin(store *st, err *e)
+{
+	return sq_simple((sq_store *)st, "BEGIN IMMEDIATE", e);
+}
+
+static int sq_commit(store *st, err *e)
+{
+	return sq_simple((sq_store *)st, "COMMIT", e);
+}
+
+static void sq_rollback(store *st)
+{
+	sq_store *s = (sq_store *)st;
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* Finds or prepares the statement for `sql`, bound to `p`. */
+static int sq_prepare(sq_store *s, const char *sql, const store_param *p,
+		      int np, sqlite3_stmt **out, err *e)
+{
+	size_t h = ((uintptr_t)sql >> 3) % SQLITE_STMT_CACHE;
+	sq_cached *c = &s->cache[h];
+	if (c->sql != sql) {
+		sqlite3_finalize(c->stmt);
+		c->stmt = NULL;
+		c->sql = NULL;
+		int rc = sqlite3_prepare_v3(s->db, sql, -1,
+					    SQLITE_PREPARE_PERSISTENT,
+					    &c->stmt, NULL);
+		if (rc != SQLITE_OK)
+			return sq_fail(s, rc, e);
+		c->sql = sql;
+	}
+	sqlite3_stmt *st = c->stmt;
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (np != sqlite3_bind_parameter_count(st))
+		return err_set(e, ERR_INTERNAL, "internal",
+			       "参数个数不符 (%d/%d)", np,
+			       sqlite3_bind_parameter_count(st));
+	for (int i = 0; i < np; i++) {
+		int rc = SQLITE_OK;
+		switch (p[i].t) {
+		case SP_NULL:
+			rc = sqlite3_bind_null(st, i + 1);
+			break;
+		case SP_INT:
+			rc = sqlite3_bind_int64(st, i + 1, p[i].i);
+			break;
+		case SP_TEXT:
+			rc = sqlite3_bind_text(st, i + 1, p[i].s, -1,
+					       SQLITE_STATIC);
+			break;
+		}
+		if (rc != SQLITE_OK)
+			return sq_fail(s, rc, e);
+	}
+	*out = st;
+	return 0;
+}
+
+static int sq_exec(store *st, const char *sql, const store_param *p, int np,
+		   int64_t *changes, err *e)
+{
+	sq_store *s = (sq_store *)st;
+	sqlite3_stmt *stmt;
+	int rc = sq_prepare(s, sql, p, np, &stmt, e);
+	if (rc)
+		return rc;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		;
+	if (rc != SQLITE_DONE) {
+		rc = sq_fail(s, rc, e);
+		sqlite3_reset(stmt);
+		return rc;
+	}
+	if (changes)
+		*changes = sqlite3_changes64(s->db);
+	sqlite3_reset(stmt);
+	return 0;
+}
+
+static int sq_query(store *st, const char *sql, const store_param *p, int np,
+		    store_res **out, err *e)
+{
+	sq_store *s = (sq_store *)st;
+	sqlite3_stmt *stmt;
+	int rc = sq_prepare(s, sql, p, np, &stmt, e);
+	if (rc)
+		return rc;
+	int cols = sqlite3_column_count(stmt);
+	store_res *r = store__res_new(cols);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		for (int c = 0; c < cols; c++) {
+			const unsigned char *v = sqlite3_column_text(stmt, c);
+			store__res_push(r, (const char *)v,
+					v ? (size_t)sqlite3_column_bytes(stmt, c)
+					  : 0);
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		rc = sq_fail(s, rc, e);
+		sqlite3_reset(stmt);
+		store_res_free(r);
+		return rc;
+	}
+	sqlite3_reset(stmt);
+	*out = r;
+	return 0;
+}
+
+const store_ops store__sqlite_ops = {
+	.kind = STORE_SQLITE,
+	.open = sq_open,
+	.close = sq_close,
+	.exec_script = sq_exec_script,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.exec = sq_exec,
+	.query = sq_query,
+};

@@ -1,0 +1,43 @@
+/* user_store — the SQL of users and sessions. */
+#ifndef GUANAI_USER_STORE_H
+#define GUANAI_USER_STORE_H
+
+#include "domain/account.h"
+#include "store/store.h"
+
+/* A user and its password hash (pw may be NULL).  ERR_NOTFOUND if none. */
+int user_store_by_name(store *s, const char *username, user *out, char *pw,
+		       size_t pwsz, err *e);
+int user_store_by_id(store *s, int64_t id, user *out, char *pw, size_t pwsz,
+		     err *e);
+/* Inserts; sets u->id.  ERR_CONFLICT on a taken username. */
+int user_store_insert(store *s, user *u, const char *pw_hash, err *e);
+/* Writes display_name, role, region, disabled, must_change. */
+int user_store_update(store *s, const user *u, int64_t now, err *e);
+int user_store_set_password(store *s, int64_t id, const char *pw_hash,
+			    int must_change, int64_t now, err *e);
+/* One more failure; locks until `lock_until` once it reaches `max`.
+ * *locked tells whether this failure locked the account. */
+int user_store_fail(store *s, int64_t id, int max, int64_t lock_until,
+		    int *locked, err *e);
+int user_store_clear_fails(store *s, int64_t id, err *e);
+/* Users with region in [lo, hi) under the filters, ordered by username. */
+int user_store_list(store *s, const char *lo, const char *hi, const char *q,
+		    int64_t offset, int limit, user **out, int *n,
+		    int64_t *total, err *e);
+
+int session_store_insert(store *s, const char *token_hash, int64_t user_id,
+			 const char *csrf, int64_t now, const char *ip,
+			 err *e);
+/* The session and its user; ERR_NOTFOUND if none.  *last_seen receives the
+ * last activity time. */
+int session_store_get(store *s, const char *token_hash, session *out,
+		      int64_t *last_seen, err *e);
+int session_store_touch(store *s, const char *token_hash, int64_t now,
+			err *e);
+int session_store_delete(store *s, const char *token_hash, err *e);
+/* Ends every session of a user except `keep_hash` (NULL: all). */
+int session_store_delete_user(store *s, int64_t user_id,
+			      const char *keep_hash, err *e);
+
+#endif

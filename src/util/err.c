@@ -1,0 +1,43 @@
+#include "util/err.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static void err_fill(err *e, int code, const char *key, const char *field,
+		     const char *fmt, va_list ap)
+{
+	e->code = code;
+	snprintf(e->key, sizeof e->key, "%s", key);
+	snprintf(e->field, sizeof e->field, "%s", field ? field : "");
+	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+}
+
+int err_set(err *e, int code, const char *key, const char *fmt, ...)
+{
+	if (e) {
+		va_list ap;
+		va_start(ap, fmt);
+		err_fill(e, code, key, NULL, fmt, ap);
+		va_end(ap);
+	}
+	return code;
+}
+
+int err_field(err *e, int code, const char *key, const char *field,
+	      const char *fmt, ...)
+{
+	if (e) {
+		va_list ap;
+		va_start(ap, fmt);
+		err_fill(e, code, key, field, fmt, ap);
+		va_end(ap);
+	}
+	return code;
+}
+
+void err_clear(err *e)
+{
+	if (e)
+		memset(e, 0, sizeof *e);
+}

@@ -1,0 +1,36 @@
+/* jsonx — reading request bodies with jansson, strictly.
+ *
+ * Bodies are hostile: every field is checked for presence, type and size,
+ * and a field the endpoint does not name is an error, so a typo in a
+ * client never silently does nothing. */
+#ifndef GUANAI_JSONX_H
+#define GUANAI_JSONX_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/err.h"
+
+/* Parses `len` bytes into a JSON object (*out, owned by the caller).
+ * Errors: ERR_INVALID "invalid_json" (syntax, not an object, bad UTF-8). */
+int jsonx_parse_object(const char *data, size_t len, json_t **out, err *e);
+
+/* Fails with ERR_INVALID "unknown_field" naming the first key of `obj`
+ * that is not in the NULL-terminated list `allowed`. */
+int jsonx_only(json_t *obj, const char *const *allowed, err *e);
+
+/* A string field of at most `max` code points.  Absent (or null when
+ * `nullable`) gives *out = NULL, or ERR_INVALID "missing_field" when
+ * `required`.  A present field of another type: "invalid_field".  The
+ * string is owned by `obj`. */
+int jsonx_str(json_t *obj, const char *key, int required, size_t max,
+	      const char **out, err *e);
+
+/* A boolean field; absent gives *out = -1 unless required. */
+int jsonx_bool(json_t *obj, const char *key, int required, int *out, err *e);
+
+/* Serialises compactly (caller frees). */
+char *jsonx_dump(const json_t *v);
+
+#endif

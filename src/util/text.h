@@ -1,0 +1,23 @@
+/* text — small checks on UTF-8 text from outside. */
+#ifndef GUANAI_TEXT_H
+#define GUANAI_TEXT_H
+
+#include <stddef.h>
+
+/* True when s is non-empty and all ASCII digits. */
+int text_is_digits(const char *s);
+
+/* True when s is valid UTF-8 (no overlongs, no surrogates). */
+int text_is_utf8(const char *s, size_t n);
+
+/* Number of code points in valid UTF-8 s. */
+size_t text_utf8_len(const char *s);
+
+/* A name-like field: valid UTF-8, min..max code points, no control
+ * characters, not only spaces. */
+int text_valid_name(const char *s, size_t min, size_t max);
+
+/* Constant-time comparison of two NUL-terminated secrets. */
+int text_secret_eq(const char *a, const char *b);
+
+#endif
