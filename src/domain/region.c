@@ -186,7 +186,7 @@ static int region_add_custom(store *s, const region *parent,
 	/* Highest free segment value: statistical codes fill from the
 	 * bottom, so the top of the range stays clear of future ones. */
 	for (int v = top; v >= 1 && pick < 0; v--) {
-		char cand[REGION_CODE_MAX];
+		char cand[REGION_CODE_MAX + 8];
 		snprintf(cand, sizeof cand, "%s%0*d", parent->code, (int)seg, v);
 		int used = 0;
 		for (int i = 0; i < store_res_rows(codes) && !used; i++)

@@ -241,8 +241,14 @@ static enum MHD_Result handle_api(app *a, struct MHD_Connection *c,
 	if (rc) {
 		if (e.code == 0)
 			err_set(&e, rc, "internal", "服务器内部错误");
-		if (http_status_of(e.code) >= 500)
+		if (http_status_of(e.code) >= 500) {
+			/* The detail (engine messages can quote input or
+			 * constraint names) goes to the log, not the client. */
 			log_error("%s %s: %s (%s)", method, url, e.msg, e.key);
+			if (e.code != ERR_UNAVAILABLE)
+				err_set(&e, e.code, "internal",
+					"服务器内部错误，请稍后再试或联系管理员");
+		}
 		ret = send_error(c, &e);
 	} else {
 		ret = send_json(c, r.status, r.out, r.set_cookie);

@@ -11,7 +11,16 @@
  *   - integers are BIGINT, booleans are 0/1 integers, instants are unix
  *     seconds (BIGINT), dates are 'YYYY-MM-DD' text;
  *   - INSERT … RETURNING and ON CONFLICT … DO NOTHING/UPDATE are fine on both;
- *   - no engine-specific functions; string concatenation with ||.
+ *   - no engine-specific functions; string concatenation with ||;
+ *   - a parameter tested for NULL is cast: `CAST(? AS TEXT) IS NULL`
+ *     (PostgreSQL cannot type a bare `? IS NULL`); integer parameters are
+ *     bound as int8, so a function taking a 32-bit int needs CAST;
+ *   - region codes are compared byte-wise (@CODE@ columns), other text
+ *     ordering follows the database's collation.
+ * After any error inside a transaction, roll it back: PostgreSQL aborts
+ * the whole transaction, SQLite only the failed statement, so carrying on
+ * works on one engine only.  Use ON CONFLICT instead of catching a
+ * conflict and continuing.
  * Dialect lives only in the backend files and in store/migrate.c.
  *
  * The SQL text passed to store_exec/store_query must be a string constant

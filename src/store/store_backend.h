@@ -3,6 +3,8 @@
 #ifndef GUANAI_STORE_BACKEND_H
 #define GUANAI_STORE_BACKEND_H
 
+#include <stddef.h>
+
 #include "store/store.h"
 
 typedef struct store_ops {
