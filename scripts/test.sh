@@ -48,6 +48,19 @@ for t in build/asan/tests/test_*; do
   count "unit/$name" "${p:-0}" "${f:-0}" "$rc"
 done
 
+# --- fuzz smoke: each parser's fuzzer for a few seconds from its corpus
+# (longer runs: make fuzz FUZZ_SECONDS=600)
+for f in build/fuzz/fuzz_*; do
+  name=${f#build/fuzz/fuzz_}
+  out="$TMP/fuzz-$name.out"
+  mkdir -p "$TMP/corpus-$name"
+  dict=(); [ -f "tests/fuzz/$name.dict" ] && dict=("-dict=tests/fuzz/$name.dict")
+  "$f" -max_total_time="${FUZZ_SMOKE_SECONDS:-10}" "${dict[@]}" \
+    "$TMP/corpus-$name" "tests/fuzz/corpus/$name" >"$out" 2>&1; rc=$?
+  [ "$rc" -ne 0 ] && tail -n 40 "$out"
+  count "fuzz/$name" $((rc == 0)) 0 "$rc"
+done
+
 # --- API tests, once per backend
 for backend in sqlite pg; do
   out="$TMP/api-$backend.out"

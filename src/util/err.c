@@ -4,8 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
-static void err_fill(err *e, int code, const char *key, const char *field,
-		     const char *fmt, va_list ap)
+__attribute__((format(printf, 5, 0))) static void
+err_fill(err *e, int code, const char *key, const char *field, const char *fmt,
+	 va_list ap)
 {
 	e->code = code;
 	snprintf(e->key, sizeof e->key, "%s", key);
