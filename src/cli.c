@@ -239,12 +239,13 @@ int cli_audit_verify(const cli_args *a)
 	if (open_db(a, &s, &e))
 		return fail(&e);
 	int64_t checked, bad;
+	int broken;
 	char why[256];
-	int rc = audit_verify(s, &checked, &bad, why, sizeof why, &e);
+	int rc = audit_verify(s, &checked, &broken, &bad, why, sizeof why, &e);
 	store_close(s);
 	if (rc)
 		return fail(&e);
-	if (bad) {
+	if (broken) {
 		printf("审计日志被篡改: 第一条不符的记录 seq %lld: %s\n",
 		       (long long)bad, why);
 		return 1;

@@ -62,14 +62,17 @@ int audit_append(store *s, const audit_entry *in, err *e)
 	return audit_store_set_head(s, hash, e);
 }
 
-int audit_verify(store *s, int64_t *checked, int64_t *bad_seq, char *why,
-		 size_t whysz, err *e)
+int audit_verify(store *s, int64_t *checked, int *broken, int64_t *bad_seq,
+		 char *why, size_t whysz, err *e)
 {
 	char prev[AUDIT_HASH_HEX];
 	memset(prev, '0', AUDIT_HASH_HEX - 1);
 	prev[AUDIT_HASH_HEX - 1] = '\0';
-	int64_t expect = 1, last = 0;
+	/* Start below any seq: a forged row numbered 0 or less must be read
+	 * too, not skipped. */
+	int64_t expect = 1, last = INT64_MIN;
 	*checked = 0;
+	*broken = 0;
 	*bad_seq = 0;
 	why[0] = '\0';
 	for (;;) {
@@ -103,6 +106,7 @@ int audit_verify(store *s, int64_t *checked, int64_t *bad_seq, char *why,
 			else if (!stored || strcmp(stored, h))
 				problem = "内容与哈希不符：记录被修改";
 			if (problem) {
+				*broken = 1;
 				*bad_seq = a.seq > expect ? expect : a.seq;
 				snprintf(why, whysz, "%s", problem);
 				store_res_free(r);
@@ -122,7 +126,10 @@ int audit_verify(store *s, int64_t *checked, int64_t *bad_seq, char *why,
 	int rc = audit_store_head(s, &head_seq, head_hash, e);
 	if (rc)
 		return rc;
+	if (last == INT64_MIN)
+		last = 0;
 	if (head_seq != last || strcmp(head_hash, prev) != 0) {
+		*broken = 1;
 		*bad_seq = last + 1;
 		snprintf(why, whysz, "%s",
 			 head_seq > last ? "日志末尾的记录被删除"

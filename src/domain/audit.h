@@ -38,13 +38,13 @@ int audit_append(store *s, const audit_entry *a, err *e);
 void audit_hash(const audit_entry *a, const char *prev_hex,
 		char out[AUDIT_HASH_HEX]);
 
-/* Walks the whole chain.  Returns 0 and sets *bad_seq = 0 when intact;
- * otherwise sets *bad_seq to the first entry that does not hold (or the
- * seq after the last for a truncated tail) and writes the reason in
- * Chinese to `why`.  *checked receives the number of entries read.
+/* Walks the whole chain.  Sets *broken = 0 when intact; otherwise
+ * *broken = 1, *bad_seq the first entry that does not hold (or the seq
+ * after the last for a truncated tail) and the reason in Chinese in `why`.
+ * *checked receives the number of entries read.
  * Errors: ERR_STORE only; a broken chain is not an error of the call. */
-int audit_verify(store *s, int64_t *checked, int64_t *bad_seq, char *why,
-		 size_t whysz, err *e);
+int audit_verify(store *s, int64_t *checked, int *broken, int64_t *bad_seq,
+		 char *why, size_t whysz, err *e);
 
 /* Entries concerning regions inside `scope` (all entries when `all`,
  * for the administrator), optionally one action, newest first.  Columns of

@@ -21,12 +21,15 @@ static void append_n(testdb *t, int n)
 	}
 }
 
+/* The first bad seq, or -1 when the chain is intact. */
 static int64_t verify(testdb *t, char *why, size_t n)
 {
 	int64_t checked, bad;
+	int broken;
 	err e;
-	assert_int_equal(audit_verify(t->s, &checked, &bad, why, n, &e), 0);
-	return bad;
+	assert_int_equal(
+		audit_verify(t->s, &checked, &broken, &bad, why, n, &e), 0);
+	return broken ? bad : -1;
 }
 
 static void tamper(testdb *t, const char *sql)
@@ -51,9 +54,9 @@ static void test_intact(void **state)
 	testdb t;
 	char why[256];
 	testdb_open(&t, 0);
-	assert_int_equal(verify(&t, why, sizeof why), 0);
+	assert_int_equal(verify(&t, why, sizeof why), -1);
 	append_n(&t, 5);
-	assert_int_equal(verify(&t, why, sizeof why), 0);
+	assert_int_equal(verify(&t, why, sizeof why), -1);
 	assert_int_equal(testdb_count(&t, "SELECT seq FROM audit_head"), 5);
 	testdb_close(&t);
 }
@@ -71,7 +74,7 @@ static void test_triggers_refuse(void **state)
 	assert_int_not_equal(
 		store_exec(t.s, "DELETE FROM audit_log", NULL, 0, NULL, &e), 0);
 	char why[256];
-	assert_int_equal(verify(&t, why, sizeof why), 0);
+	assert_int_equal(verify(&t, why, sizeof why), -1);
 	testdb_close(&t);
 }
 
@@ -130,6 +133,21 @@ static void test_insert(void **state)
 	testdb_close(&t);
 }
 
+static void test_insert_before_first(void **state)
+{
+	(void)state;
+	testdb t;
+	char why[256];
+	testdb_open(&t, 0);
+	append_n(&t, 3);
+	tamper(&t, "INSERT INTO audit_log (seq, at, actor, action, target,"
+		   " region_code, ip, detail, prev_hash, hash) SELECT 0, at,"
+		   " 'forger', action, target, region_code, ip, detail,"
+		   " prev_hash, hash FROM audit_log WHERE seq = 1");
+	assert_int_equal(verify(&t, why, sizeof why), 0);
+	testdb_close(&t);
+}
+
 static void test_reorder(void **state)
 {
 	(void)state;
@@ -166,6 +184,7 @@ int main(void)
 		cmocka_unit_test(test_delete),
 		cmocka_unit_test(test_truncate_tail),
 		cmocka_unit_test(test_insert),
+		cmocka_unit_test(test_insert_before_first),
 		cmocka_unit_test(test_reorder),
 		cmocka_unit_test(test_hash_is_field_exact),
 	};
