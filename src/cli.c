@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "app.h"
 #include "domain/account.h"
@@ -49,14 +50,25 @@ static int need(const cli_args *a, const char *name, const char **out)
 	return 0;
 }
 
-/* Opens and migrates the database named by --db. */
-static int open_db(const cli_args *a, store **s, err *e)
+/* A SQLite file must exist for every command but init: opening would
+ * otherwise create an empty database and report on it. */
+static int db_exists(const char *db, err *e)
+{
+	if (store_url_is_pg(db) || access(db, F_OK) == 0)
+		return 0;
+	return err_set(e, ERR_NOTFOUND, "db_missing",
+		       "数据库 %s 不存在，请先运行 guanai init", db);
+}
+
+/* Opens and migrates the database named by --db (which must exist unless
+ * `create`). */
+static int open_db(const cli_args *a, int create, store **s, err *e)
 {
 	const char *db;
 	if (need(a, "db", &db))
 		return err_set(e, ERR_INVALID, "usage", "缺少参数 --db");
-	int rc = store_open(db, s, e);
-	if (rc)
+	int rc = create ? 0 : db_exists(db, e);
+	if (rc || (rc = store_open(db, s, e)))
 		return rc;
 	if ((rc = store_migrate(*s, e))) {
 		store_close(*s);
@@ -110,7 +122,7 @@ int cli_init(const cli_args *a)
 	err e;
 	store *s;
 	err_clear(&e);
-	if (open_db(a, &s, &e))
+	if (open_db(a, 1, &s, &e))
 		return fail(&e);
 	region top;
 	int rc = 0;
@@ -173,7 +185,7 @@ int cli_serve(const cli_args *a)
 	}
 	err e;
 	err_clear(&e);
-	if (app_open(&ap, db, n, &e))
+	if (db_exists(db, &e) || app_open(&ap, db, n, &e))
 		return fail(&e);
 	if (opt_seconds(a, "session-idle", &ap.acfg.session_idle) ||
 	    opt_seconds(a, "lockout", &ap.acfg.lockout)) {
@@ -194,7 +206,7 @@ int cli_user_add(const cli_args *a)
 	err e;
 	store *s;
 	err_clear(&e);
-	if (open_db(a, &s, &e))
+	if (open_db(a, 0, &s, &e))
 		return fail(&e);
 	actor who = { .u = NULL, .ip = "", .now = (int64_t)time(NULL) };
 	user u;
@@ -219,7 +231,7 @@ int cli_regions_import(const cli_args *a)
 	err e;
 	store *s;
 	err_clear(&e);
-	if (open_db(a, &s, &e))
+	if (open_db(a, 0, &s, &e))
 		return fail(&e);
 	long n = 0;
 	int rc = region_import(s, dir, strcmp(prov, "all") ? prov : NULL, &n,
@@ -236,7 +248,7 @@ int cli_audit_verify(const cli_args *a)
 	err e;
 	store *s;
 	err_clear(&e);
-	if (open_db(a, &s, &e))
+	if (open_db(a, 0, &s, &e))
 		return fail(&e);
 	int64_t checked, bad;
 	int broken;

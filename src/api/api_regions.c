@@ -63,7 +63,7 @@ static int regions_post(req *r, err *e)
 	int rc;
 	actor who = req_actor(r);
 	if ((rc = jsonx_only(r->json, fields, e)) ||
-	    (rc = jsonx_str(r->json, "parent_code", 1, 12, &pc, e)) ||
+	    (rc = jsonx_str(r->json, "parent_code", 1, 64, &pc, e)) ||
 	    (rc = jsonx_str(r->json, "name", 1, 60, &name, e)) ||
 	    (rc = region_create(r->db, &who, pc, name, &out, e)))
 		return rc;

@@ -38,7 +38,7 @@ static int users_create(req *r, err *e)
 	if ((rc = jsonx_only(r->json, fields, e)) ||
 	    (rc = jsonx_str(r->json, "username", 1, 32, &un, e)) ||
 	    (rc = jsonx_str(r->json, "role", 1, 16, &rolename, e)) ||
-	    (rc = jsonx_str(r->json, "region_code", 1, 12, &regcode, e)) ||
+	    (rc = jsonx_str(r->json, "region_code", 1, 64, &regcode, e)) ||
 	    (rc = jsonx_str(r->json, "display_name", 0, 40, &dn, e)))
 		return rc;
 	actor who = req_actor(r);
@@ -78,7 +78,7 @@ static int user_patch(req *r, err *e)
 	    (rc = jsonx_str(r->json, "display_name", 0, 40, &p.display_name,
 			    e)) ||
 	    (rc = jsonx_str(r->json, "role", 0, 16, &p.role, e)) ||
-	    (rc = jsonx_str(r->json, "region_code", 0, 12, &p.region, e)) ||
+	    (rc = jsonx_str(r->json, "region_code", 0, 64, &p.region, e)) ||
 	    (rc = jsonx_bool(r->json, "disabled", 0, &p.disabled, e)))
 		return rc;
 	actor who = req_actor(r);

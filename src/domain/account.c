@@ -570,9 +570,11 @@ int account_session(store *s, const account_cfg *cfg, const char *token,
 		session_store_delete(s, th, NULL);
 		goto unauth;
 	}
-	/* Refresh at most once a minute: a write per request would
-	 * serialise every reader behind SQLite's write lock. */
-	if (now - last >= 60)
+	/* Refresh at most once a minute (sooner for short timeouts): a
+	 * write per request would serialise every reader behind SQLite's
+	 * write lock. */
+	int64_t every = cfg->session_idle / 4 < 60 ? cfg->session_idle / 4 : 60;
+	if (now - last >= every)
 		session_store_touch(s, th, now, NULL);
 	return 0;
 unauth:

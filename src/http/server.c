@@ -41,12 +41,22 @@ int http_status_of(int code)
 typedef struct conn_state {
 	buf body;
 	int too_big;
+	size_t drained;		/* bytes received in all */
 } conn_state;
 
 const char *req_query(req *r, const char *name)
 {
-	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND,
-					   name);
+	const char *v;
+	size_t n;
+	if (MHD_lookup_connection_value_n(r->conn, MHD_GET_ARGUMENT_KIND, name,
+					  strlen(name), &v, &n) != MHD_YES)
+		return NULL;
+	/* A NUL inside the value would cut it short as a C string and make
+	 * "22%00x" read as "22".  Hand over a control character instead,
+	 * which every validator refuses with its own field's error. */
+	if (v && strlen(v) != n)
+		return "\x01";
+	return v;
 }
 
 int req_page(req *r, int64_t *offset, int *limit, err *e)
@@ -258,6 +268,18 @@ static enum MHD_Result handle_api(app *a, struct MHD_Connection *c,
 	return ret;
 }
 
+/* Bodies over the cap are read and dropped up to this much, so that a
+ * client that sends its whole body before reading gets the 413 rather
+ * than a reset connection; beyond it the connection is cut short. */
+#define HTTP_DRAIN_MAX (16 << 20)
+
+static enum MHD_Result too_big(struct MHD_Connection *c)
+{
+	err e;
+	err_set(&e, ERR_TOOBIG, "payload_too_large", "请求内容过大（最多1MB）");
+	return send_error(c, &e);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 				  const char *url, const char *method,
 				  const char *version, const char *upload,
@@ -271,29 +293,25 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 		*con_cls = st;
 		const char *cl = MHD_lookup_connection_value(
 			c, MHD_HEADER_KIND, "Content-Length");
-		if (cl && (strlen(cl) > 12 || atoll(cl) > HTTP_MAX_BODY))
+		if (cl && (strlen(cl) > 12 || atoll(cl) > HTTP_DRAIN_MAX))
+			return too_big(c);
+		if (cl && atoll(cl) > HTTP_MAX_BODY)
 			st->too_big = 1;
-		else
-			return MHD_YES;
+		return MHD_YES;
 	}
-	if (!st->too_big && *upload_size) {
-		if (st->body.len + *upload_size > HTTP_MAX_BODY)
+	if (*upload_size) {
+		if (!st->too_big && st->body.len + *upload_size > HTTP_MAX_BODY)
 			st->too_big = 1;
-		else
-			buf_put(&st->body, upload, *upload_size);
-		*upload_size = 0;
 		if (!st->too_big)
-			return MHD_YES;
-	}
-	if (st->too_big) {
-		/* Answer at once; MHD closes the connection afterwards
-		 * rather than reading the rest of the body. */
+			buf_put(&st->body, upload, *upload_size);
+		st->drained += *upload_size;
 		*upload_size = 0;
-		err e;
-		err_set(&e, ERR_TOOBIG, "payload_too_large",
-			"请求内容过大（最多1MB）");
-		return send_error(c, &e);
+		if (st->drained > HTTP_DRAIN_MAX)
+			return too_big(c);
+		return MHD_YES;
 	}
+	if (st->too_big)
+		return too_big(c);
 	if (strncmp(url, "/api/", 5) == 0)
 		return handle_api(a, c, url, method, st);
 	return static_serve(c, a->web_dir, url, method);
