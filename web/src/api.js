@@ -1,0 +1,118 @@
+// API client for /api/v1 (docs/API.md).
+//  - same-origin cookies; X-CSRF-Token on POST/PUT/PATCH/DELETE;
+//  - 401 unauthenticated → login page; 403 password_change_required → password page;
+//  - any other error shows the server's error.message (unless the caller
+//    handles it itself with { quiet: true }) and rejects with an ApiError.
+import { ElMessage } from 'element-plus'
+import 'element-plus/es/components/message/style/css'
+import { session, clearSession } from './session.js'
+import { ERROR_TEXTS } from './labels.js'
+
+const BASE = 'api/v1' // relative to the page, so the UI also works under a sub-path
+
+let router = null
+export function bindRouter(r) {
+  router = r
+}
+
+export class ApiError extends Error {
+  constructor(status, code, message, field) {
+    super(message)
+    this.status = status
+    this.code = code
+    this.field = field || ''
+  }
+}
+
+export function errorText(err) {
+  if (!err) return ''
+  if (err instanceof ApiError) return err.message || ERROR_TEXTS[err.code] || ERROR_TEXTS.server
+  return String(err.message || err)
+}
+
+function toast(message) {
+  ElMessage({ offset: 60, type: 'error', message, grouping: true, showClose: true, duration: 4000 })
+}
+
+function query(params) {
+  if (!params) return ''
+  const q = new URLSearchParams()
+  for (const [k, v] of Object.entries(params)) {
+    if (v === undefined || v === null || v === '') continue
+    q.set(k, String(v))
+  }
+  const s = q.toString()
+  return s ? '?' + s : ''
+}
+
+/**
+ * request('GET', '/users', { params: { page: 1 } })
+ * request('POST', '/users', { body: {...} })
+ * options.quiet: do not show a message for errors other than 401/403-password
+ * options.noRedirect: do not navigate on 401/403-password (used at boot and login)
+ */
+export async function request(method, path, options = {}) {
+  const { body, params, quiet = false, noRedirect = false } = options
+  const headers = { Accept: 'application/json' }
+  const init = { method, headers, credentials: 'same-origin', cache: 'no-store' }
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json'
+    init.body = JSON.stringify(body)
+  }
+  if (!['GET', 'HEAD'].includes(method) && session.csrf) headers['X-CSRF-Token'] = session.csrf
+
+  let res
+  try {
+    res = await fetch(BASE + path + query(params), init)
+  } catch (e) {
+    const err = new ApiError(0, 'network', ERROR_TEXTS.network)
+    if (!quiet) toast(err.message)
+    throw err
+  }
+
+  let data = null
+  const text = res.status === 204 ? '' : await res.text()
+  if (text) {
+    try {
+      data = JSON.parse(text)
+    } catch {
+      data = null
+    }
+  }
+  if (res.ok) return data
+
+  const e = (data && data.error) || {}
+  const code = e.code || (res.status >= 500 ? 'server' : 'http_' + res.status)
+  const err = new ApiError(res.status, code, e.message || ERROR_TEXTS[code] || ERROR_TEXTS.server, e.field)
+
+  if (res.status === 401 && code === 'unauthenticated') {
+    const wasSignedIn = !!session.user
+    clearSession()
+    if (!noRedirect && router) {
+      if (wasSignedIn) toast(err.message)
+      const cur = router.currentRoute.value
+      if (cur.name !== 'login') {
+        router.replace({ name: 'login', query: cur.fullPath && cur.fullPath !== '/' ? { redirect: cur.fullPath } : {} })
+      }
+    }
+    throw err
+  }
+  if (res.status === 403 && code === 'password_change_required') {
+    if (session.user) session.user.must_change_password = true
+    if (!noRedirect && router && router.currentRoute.value.name !== 'password') {
+      toast(err.message)
+      router.replace({ name: 'password' })
+    }
+    throw err
+  }
+  if (!quiet) toast(err.message)
+  throw err
+}
+
+export const api = {
+  get: (path, params, opts) => request('GET', path, { ...opts, params }),
+  post: (path, body, opts) => request('POST', path, { ...opts, body }),
+  put: (path, body, opts) => request('PUT', path, { ...opts, body }),
+  patch: (path, body, opts) => request('PATCH', path, { ...opts, body }),
+  del: (path, opts) => request('DELETE', path, opts),
+}

@@ -1,0 +1,116 @@
+// Chinese labels for the codes of the API (docs/API.md) and the SPEC.
+
+export const ROLES = ['admin', 'province', 'city', 'county', 'supervisor', 'director', 'auditor']
+
+export const ROLE_LABELS = {
+  admin: '系统管理员',
+  province: '省级民政干部',
+  city: '市级民政干部',
+  county: '县级民政干部',
+  supervisor: '儿童督导员',
+  director: '儿童主任',
+  auditor: '审计员',
+}
+
+// The level of the scope region each role requires (admin, auditor: any).
+export const ROLE_LEVEL = {
+  province: 'province',
+  city: 'city',
+  county: 'county',
+  supervisor: 'township',
+  director: 'village',
+}
+
+export const LEVELS = ['province', 'city', 'county', 'township', 'village']
+
+export const LEVEL_LABELS = {
+  province: '省',
+  city: '市（州）',
+  county: '县（市、区）',
+  township: '乡镇（街道）',
+  village: '村（社区）',
+}
+
+export const MANAGER_ROLES = ['admin', 'province', 'city', 'county', 'supervisor']
+export const AUDIT_ROLES = ['admin', 'auditor', 'province', 'city', 'county']
+
+// Roles a user of role `role` may grant: at or below its own rank, admin only by admin.
+export function grantableRoles(role) {
+  const i = ROLES.indexOf(role)
+  if (i < 0) return []
+  return ROLES.slice(i)
+}
+
+export const AUDIT_ACTIONS = {
+  login: '登录',
+  login_failed: '登录失败',
+  logout: '退出登录',
+  password_change: '修改密码',
+  user_create: '新增用户',
+  user_update: '修改用户',
+  user_password_reset: '重置密码',
+  user_unlock: '解锁账号',
+  region_create: '新增区划',
+}
+
+// Fallback texts for API error codes, used when the server sends no message
+// and by the login page, which words some of them for the person at the door.
+export const ERROR_TEXTS = {
+  invalid_json: '请求格式错误',
+  unknown_field: '请求包含不支持的字段',
+  invalid_field: '填写的内容不正确',
+  missing_field: '请填写必填项',
+  invalid_region: '区划代码格式不正确',
+  invalid_query: '查询条件不正确',
+  weak_password: '密码强度不足：至少8位，包含大写字母、小写字母、数字、符号中的至少三类',
+  unauthenticated: '登录已过期，请重新登录',
+  invalid_credentials: '用户名或密码错误',
+  csrf_failed: '页面已过期，请刷新后重试',
+  password_change_required: '请先修改初始密码',
+  forbidden: '没有权限执行此操作',
+  wrong_password: '原密码错误',
+  not_found: '记录不存在或不在您的管辖范围内',
+  region_not_found: '区划不存在或不在您的管辖范围内',
+  method_not_allowed: '不支持的操作',
+  username_taken: '用户名已被使用',
+  payload_too_large: '提交的内容过大',
+  unsupported_media_type: '请求格式不受支持',
+  account_locked: '账号已锁定，请15分钟后再试',
+  account_disabled: '账号已停用，请联系管理员',
+  network: '网络连接失败，请检查网络后重试',
+  server: '服务器出错，请稍后再试',
+}
+
+export const PASSWORD_RULE = '至少8位，包含大写字母、小写字母、数字、符号中的至少三类'
+
+// Client-side mirror of the server's rule (the server is authoritative).
+export function passwordProblem(pw) {
+  if (!pw || pw.length < 8) return '密码至少8位'
+  let classes = 0
+  if (/[A-Z]/.test(pw)) classes++
+  if (/[a-z]/.test(pw)) classes++
+  if (/[0-9]/.test(pw)) classes++
+  if (/[^A-Za-z0-9]/.test(pw)) classes++
+  if (classes < 3) return '需包含大写字母、小写字母、数字、符号中的至少三类'
+  return ''
+}
+
+// Level of a region code in its natural length (2/4/6/9/12 digits).
+export function levelOfCode(code) {
+  return { 2: 'province', 4: 'city', 6: 'county', 9: 'township', 12: 'village' }[String(code || '').length] || ''
+}
+
+export function userStatus(u) {
+  if (u.disabled) return { text: '已停用', type: 'info' }
+  if (u.locked) return { text: '已锁定', type: 'danger' }
+  if (u.must_change_password) return { text: '待修改密码', type: 'warning' }
+  return { text: '正常', type: 'success' }
+}
+
+export function formatTime(s) {
+  if (!s) return ''
+  const d = new Date(s)
+  if (isNaN(d.getTime())) return s
+  const p = (n) => String(n).padStart(2, '0')
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`
+}

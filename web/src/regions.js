@@ -1,0 +1,34 @@
+// Region look-ups (GET /api/v1/regions), cached for the life of the page.
+import { api } from './api.js'
+
+const children = new Map() // parent code ('' = the caller's scope) → Promise<items>
+const details = new Map() // code → Promise<region with path>
+
+export function regionChildren(parent = '') {
+  if (!children.has(parent)) {
+    const p = api
+      .get('/regions', parent ? { parent } : undefined)
+      .then((d) => (d && d.items) || [])
+    p.catch(() => children.delete(parent))
+    children.set(parent, p)
+  }
+  return children.get(parent)
+}
+
+export function regionDetail(code) {
+  if (!details.has(code)) {
+    const p = api.get('/regions/' + encodeURIComponent(code))
+    p.catch(() => details.delete(code))
+    details.set(code, p)
+  }
+  return details.get(code)
+}
+
+export function forgetRegion(parent) {
+  children.delete(parent)
+}
+
+export function forgetAllRegions() {
+  children.clear()
+  details.clear()
+}
