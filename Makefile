@@ -108,4 +108,7 @@ fmt:
 clean:
 	rm -rf build web/dist
 
+# Objects are not intermediates to delete after a link.
+.SECONDARY: $(OBJ) $(SOBJ) $(FOBJ)
+
 -include $(OBJ:.o=.d) $(SOBJ:.o=.d) $(FOBJ:.o=.d)

@@ -8,6 +8,9 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 TMP=$(mktemp -d /tmp/guanai-test-XXXXXX)
+# The PostgreSQL server runs as its own user when we are root: it must be
+# able to enter this directory to reach its data directory inside.
+chmod 711 "$TMP"
 PGDIR="$TMP/pg"
 PGPORT=$(( 20000 + RANDOM % 20000 ))
 passed=0
