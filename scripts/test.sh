@@ -83,8 +83,9 @@ done
 out="$TMP/browser.out"
 bash tests/browser/run.sh build/guanai >"$out" 2>&1; rc=$?
 tail -n 25 "$out"
-p=$(grep -E '^# pass ' "$out" | grep -o '[0-9]*' | tail -1)
-f=$(grep -E '^# fail ' "$out" | grep -o '[0-9]*' | tail -1)
+# node --test closes with "ℹ pass N" (spec reporter) or "# pass N" (TAP).
+p=$(grep -E '^(# |ℹ )pass [0-9]+' "$out" | grep -o '[0-9]*$' | tail -1)
+f=$(grep -E '^(# |ℹ )fail [0-9]+' "$out" | grep -o '[0-9]*$' | tail -1)
 count "browser" "${p:-0}" "${f:-0}" "$rc"
 
 if [ ${#suites_failed[@]} -gt 0 ]; then
