@@ -5,12 +5,13 @@
 #   make test   install what is missing, build, and run every test
 
 CC      ?= cc
-PKGS    := libmicrohttpd jansson libsodium sqlite3 libpq
+PKGS    := libmicrohttpd jansson libsodium sqlite3 libpq xlsxwriter libzip \
+           expat pangocairo fontconfig
 WARN    := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
            -Wmissing-prototypes -Wvla -Werror
 BASE    := -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc $(WARN) \
            $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -MMD -MP
-LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread
+LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread -lm
 HARDEN  := -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 SAN     := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
            -fno-omit-frame-pointer

@@ -12,6 +12,8 @@
 #include "app.h"
 #include "domain/account.h"
 #include "domain/audit.h"
+#include "domain/childxlsx.h"
+#include "domain/demo.h"
 #include "domain/region.h"
 #include "http/http.h"
 #include "util/text.h"
@@ -142,9 +144,15 @@ int cli_init(const cli_args *a)
 		fprintf(stderr, "guanai: 数据库已初始化（admin 已存在）\n");
 		return 1;
 	}
-	if (cli_flag(a, "demo") && (rc = init_demo_users(s, &e))) {
-		store_close(s);
-		return fail(&e);
+	if (cli_flag(a, "demo")) {
+		actor sys = { .u = NULL, .ip = "", .now = (int64_t)time(NULL) };
+		if ((rc = init_demo_users(s, &e)) ||
+		    (rc = demo_children(s, &sys, "220122", 3000, 2018, NULL,
+					&e))) {
+			store_close(s);
+			return fail(&e);
+		}
+		printf("演示数据: 农安县 3000 名儿童档案（含走访记录）\n");
 	}
 	actor who = { .u = NULL, .ip = "", .now = (int64_t)time(NULL) };
 	char otp[ACCOUNT_OTP_LEN + 1];
@@ -264,5 +272,87 @@ int cli_audit_verify(const cli_args *a)
 	}
 	printf("审计日志完整: 共 %lld 条，哈希链校验通过\n",
 	       (long long)checked);
+	return 0;
+}
+
+static void demo_progress(long done, long n)
+{
+	if (done % 100000 == 0 || done == n)
+		fprintf(stderr, "已生成 %ld / %ld\n", done, n);
+}
+
+int cli_demo(const cli_args *a)
+{
+	const char *n = cli_opt(a, "children"), *reg = cli_opt(a, "region");
+	const char *seed = cli_opt(a, "seed");
+	if (!n || !text_is_digits(n) || strlen(n) > 8 || atol(n) < 1) {
+		fputs("guanai: --children 应为1至99999999的整数\n", stderr);
+		return 2;
+	}
+	if (seed && (!text_is_digits(seed) || strlen(seed) > 18)) {
+		fputs("guanai: --seed 应为整数\n", stderr);
+		return 2;
+	}
+	err e;
+	store *s;
+	err_clear(&e);
+	if (open_db(a, 0, &s, &e))
+		return fail(&e);
+	actor who = { .u = NULL, .ip = "", .now = (int64_t)time(NULL) };
+	const char *csv = cli_opt(a, "csv");
+	uint64_t sd = seed ? strtoull(seed, NULL, 10) : 2018;
+	int rc = csv ? demo_children_csv(s, &who, reg ? reg : "22", atol(n), sd,
+					 csv, &e)
+		     : demo_children(s, &who, reg ? reg : "22", atol(n), sd,
+				     demo_progress, &e);
+	store_close(s);
+	if (rc)
+		return fail(&e);
+	printf(csv ? "已生成 %ld 名儿童（CSV）\n" : "已生成 %ld 名儿童档案\n",
+	       atol(n));
+	return 0;
+}
+
+int cli_import_children(const cli_args *a)
+{
+	const char *as;
+	if (need(a, "as", &as))
+		return 2;
+	if (a->npos != 1) {
+		fputs("guanai: 请给出一个要导入的 .xlsx 或 .csv 文件\n", stderr);
+		return 2;
+	}
+	err e;
+	store *s;
+	err_clear(&e);
+	if (open_db(a, 0, &s, &e))
+		return fail(&e);
+	user u;
+	if (account_by_username(s, as, &u, &e) != 0) {
+		store_close(s);
+		fprintf(stderr, "guanai: 用户 %s 不存在\n", as);
+		return 1;
+	}
+	actor who = { .u = &u, .ip = "", .now = (int64_t)time(NULL) };
+	childxlsx_result res;
+	int rc = childxlsx_import(s, &who, a->pos[0], &res, &e);
+	store_close(s);
+	if (rc) {
+		childxlsx_result_free(&res);
+		return fail(&e);
+	}
+	printf("读取 %ld 行：导入 %ld，跳过 %ld（已登记或重复），失败 %ld\n",
+	       res.rows, res.imported, res.skipped, res.failed);
+	if (res.report) {
+		char path[4200];
+		snprintf(path, sizeof path, "%s.errors.xlsx", a->pos[0]);
+		FILE *f = fopen(path, "wb");
+		if (f && fwrite(res.report, 1, res.report_len, f) ==
+				 res.report_len)
+			printf("未导入的行及原因见 %s\n", path);
+		if (f)
+			fclose(f);
+	}
+	childxlsx_result_free(&res);
 	return 0;
 }

@@ -21,5 +21,7 @@ int cli_serve(const cli_args *a);
 int cli_user_add(const cli_args *a);
 int cli_regions_import(const cli_args *a);
 int cli_audit_verify(const cli_args *a);
+int cli_demo(const cli_args *a);
+int cli_import_children(const cli_args *a);
 
 #endif

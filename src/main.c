@@ -14,6 +14,9 @@ static const char usage[] =
 	"               [--name 姓名]\n"
 	"  guanai regions import --db PATH|URL --dir DIR [--province 22|all]\n"
 	"  guanai audit verify --db PATH|URL\n"
+	"  guanai import children --db PATH|URL --as USER FILE.xlsx|FILE.csv\n"
+	"  guanai demo --db PATH|URL --children N [--region CODE] [--seed S]\n"
+	"              [--csv FILE]   (write an import file instead)\n"
 	"roles: admin province city county supervisor director auditor\n";
 
 /* Flags that take no value. */
@@ -64,6 +67,8 @@ int main(int argc, char **argv)
 		{ "user", "add", cli_user_add },
 		{ "regions", "import", cli_regions_import },
 		{ "audit", "verify", cli_audit_verify },
+		{ "demo", NULL, cli_demo },
+		{ "import", "children", cli_import_children },
 	};
 	for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++) {
 		if (strcmp(argv[1], cmds[i].cmd) != 0)

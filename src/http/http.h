@@ -16,7 +16,7 @@
 #include "store/store.h"
 #include "util/err.h"
 
-enum { HTTP_MAX_BODY = 1 << 20, HTTP_MAX_PARAMS = 4 };
+enum { HTTP_MAX_BODY = 1 << 20, HTTP_MAX_UPLOAD = 32 << 20, HTTP_MAX_PARAMS = 4 };
 
 typedef struct req {
 	app *app;
@@ -37,6 +37,12 @@ typedef struct req {
 	int status;
 	json_t *out;		/* owned by the request; NULL for no body */
 	char set_cookie[256];
+	/* A file instead of JSON (exports, PDFs): malloc'd, owned by the
+	 * request, sent as an attachment named `filename`. */
+	char *raw;
+	size_t raw_len;
+	const char *content_type;
+	char filename[128];
 } req;
 
 typedef int (*http_handler)(req *r, err *e);
@@ -46,6 +52,7 @@ enum {
 	R_PUBLIC = 1 << 0,	/* no session needed (login, health) */
 	R_PW_CHANGE = 1 << 1,	/* allowed while a password change is due */
 	R_BODY = 1 << 2,	/* takes a JSON object body */
+	R_UPLOAD = 1 << 3,	/* takes a file body up to HTTP_MAX_UPLOAD */
 };
 
 #define ROLE_BIT(r) (1u << (r))
@@ -62,6 +69,9 @@ typedef struct route {
 /* A query parameter, or NULL.  Owned by the server for the request. */
 const char *req_query(req *r, const char *name);
 
+/* A request header, or NULL.  Owned by the server for the request. */
+const char *req_header(req *r, const char *name);
+
 /* page/page_size from the query: page ≥ 1, 1 ≤ page_size ≤ 200 (default
  * 50).  Errors: ERR_INVALID "invalid_query". */
 int req_page(req *r, int64_t *offset, int *limit, err *e);
@@ -71,6 +81,11 @@ int req_id(req *r, int n, int64_t *out, err *e);
 
 /* Sets the response: status and body (ownership of `body` passes). */
 int req_reply(req *r, int status, json_t *body);
+
+/* Sets a file response (ownership of `bytes` passes).  `filename` is
+ * UTF-8; it is sent RFC 5987-encoded. */
+int req_reply_file(req *r, char *bytes, size_t len, const char *type,
+		   const char *filename);
 
 /* The actor for domain calls. */
 actor req_actor(const req *r);

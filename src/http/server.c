@@ -41,6 +41,7 @@ int http_status_of(int code)
 typedef struct conn_state {
 	buf body;
 	int too_big;
+	size_t cap;		/* HTTP_MAX_BODY, or HTTP_MAX_UPLOAD */
 	size_t drained;		/* bytes received in all */
 } conn_state;
 
@@ -57,6 +58,11 @@ const char *req_query(req *r, const char *name)
 	if (v && strlen(v) != n)
 		return "\x01";
 	return v;
+}
+
+const char *req_header(req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 
 int req_page(req *r, int64_t *offset, int *limit, err *e)
@@ -90,6 +96,58 @@ int req_reply(req *r, int status, json_t *body)
 	r->status = status;
 	r->out = body;
 	return 0;
+}
+
+int req_reply_file(req *r, char *bytes, size_t len, const char *type,
+		   const char *filename)
+{
+	free(r->raw);
+	r->raw = bytes;
+	r->raw_len = len;
+	r->content_type = type;
+	snprintf(r->filename, sizeof r->filename, "%s", filename);
+	r->status = 200;
+	return 0;
+}
+
+static void add_security_headers(struct MHD_Response *resp);
+
+/* filename*=UTF-8''… with every byte outside the unreserved set
+ * percent-encoded, so Chinese file names survive every browser. */
+static void content_disposition(const char *name, char *out, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t j = (size_t)snprintf(out, n, "attachment; filename=\"export\"; "
+					    "filename*=UTF-8''");
+	for (const unsigned char *p = (const unsigned char *)name;
+	     *p && j + 4 < n; p++) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' ||
+		    *p == '_') {
+			out[j++] = (char)*p;
+		} else {
+			out[j++] = '%';
+			out[j++] = hex[*p >> 4];
+			out[j++] = hex[*p & 15];
+		}
+	}
+	out[j < n ? j : n - 1] = '\0';
+}
+
+static enum MHD_Result send_file(struct MHD_Connection *c, req *r)
+{
+	struct MHD_Response *resp = MHD_create_response_from_buffer(
+		r->raw_len, r->raw, MHD_RESPMEM_MUST_FREE);
+	r->raw = NULL;
+	char cd[512];
+	content_disposition(r->filename, cd, sizeof cd);
+	MHD_add_response_header(resp, "Content-Type", r->content_type);
+	MHD_add_response_header(resp, "Content-Disposition", cd);
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	add_security_headers(resp);
+	enum MHD_Result ret = MHD_queue_response(c, (unsigned)r->status, resp);
+	MHD_destroy_response(resp);
+	return ret;
 }
 
 actor req_actor(const req *r)
@@ -238,7 +296,7 @@ static enum MHD_Result handle_api(app *a, struct MHD_Connection *c,
 			err_set(&e, ERR_NOTFOUND, "not_found", "接口不存在");
 		return send_error(c, &e);
 	}
-	if (st->body.len && !json_content_type(c)) {
+	if (st->body.len && !(rt->flags & R_UPLOAD) && !json_content_type(c)) {
 		err_set(&e, ERR_MEDIA, "unsupported_media_type",
 			"请求内容类型应为 application/json");
 		return send_error(c, &e);
@@ -247,7 +305,9 @@ static enum MHD_Result handle_api(app *a, struct MHD_Connection *c,
 	session se;
 	r.db = store_pool_get(a->pool);
 	int rc = check_access(&r, rt, &se, &e);
-	if (!rc && (rt->flags & R_BODY))
+	if (!rc && (rt->flags & R_UPLOAD))
+		; /* the handler reads r->body as a file */
+	else if (!rc && (rt->flags & R_BODY))
 		rc = jsonx_parse_object(r.body, r.body_len, &r.json, &e);
 	else if (!rc && st->body.len)
 		rc = no_body(&r, &e);
@@ -268,9 +328,12 @@ static enum MHD_Result handle_api(app *a, struct MHD_Connection *c,
 					"服务器内部错误，请稍后再试或联系管理员");
 		}
 		ret = send_error(c, &e);
+	} else if (r.raw) {
+		ret = send_file(c, &r);
 	} else {
 		ret = send_json(c, r.status, r.out, r.set_cookie);
 	}
+	free(r.raw);
 	json_decref(r.out);
 	json_decref(r.json);
 	return ret;
@@ -279,13 +342,24 @@ static enum MHD_Result handle_api(app *a, struct MHD_Connection *c,
 /* Bodies over the cap are read and dropped up to this much, so that a
  * client that sends its whole body before reading gets the 413 rather
  * than a reset connection; beyond it the connection is cut short. */
-#define HTTP_DRAIN_MAX (16 << 20)
+#define HTTP_DRAIN_MAX (48 << 20)
 
-static enum MHD_Result too_big(struct MHD_Connection *c)
+static enum MHD_Result too_big(struct MHD_Connection *c, size_t cap)
 {
 	err e;
-	err_set(&e, ERR_TOOBIG, "payload_too_large", "请求内容过大（最多1MB）");
+	err_set(&e, ERR_TOOBIG, "payload_too_large", "请求内容过大（最多%zuMB）",
+		cap >> 20);
 	return send_error(c, &e);
+}
+
+/* The body cap of a request: larger for the routes that take files. */
+static size_t body_cap(const char *method, const char *url)
+{
+	req scratch;
+	int known;
+	memset(&scratch, 0, sizeof scratch);
+	const route *rt = http_route_match(method, url, &scratch, &known);
+	return rt && (rt->flags & R_UPLOAD) ? HTTP_MAX_UPLOAD : HTTP_MAX_BODY;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
@@ -299,27 +373,28 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 	if (!st) {
 		st = xcalloc(1, sizeof *st);
 		*con_cls = st;
+		st->cap = body_cap(method, url);
 		const char *cl = MHD_lookup_connection_value(
 			c, MHD_HEADER_KIND, "Content-Length");
 		if (cl && (strlen(cl) > 12 || atoll(cl) > HTTP_DRAIN_MAX))
-			return too_big(c);
-		if (cl && atoll(cl) > HTTP_MAX_BODY)
+			return too_big(c, st->cap);
+		if (cl && (size_t)atoll(cl) > st->cap)
 			st->too_big = 1;
 		return MHD_YES;
 	}
 	if (*upload_size) {
-		if (!st->too_big && st->body.len + *upload_size > HTTP_MAX_BODY)
+		if (!st->too_big && st->body.len + *upload_size > st->cap)
 			st->too_big = 1;
 		if (!st->too_big)
 			buf_put(&st->body, upload, *upload_size);
 		st->drained += *upload_size;
 		*upload_size = 0;
 		if (st->drained > HTTP_DRAIN_MAX)
-			return too_big(c);
+			return too_big(c, st->cap);
 		return MHD_YES;
 	}
 	if (st->too_big)
-		return too_big(c);
+		return too_big(c, st->cap);
 	if (strncmp(url, "/api/", 5) == 0)
 		return handle_api(a, c, url, method, st);
 	return static_serve(c, a->web_dir, url, method);

@@ -97,3 +97,13 @@ int region_store_name_taken(store *s, const char *parent, const char *name,
 	*taken = n > 0;
 	return rc;
 }
+
+int region_store_villages(store *s, const char *lo, const char *hi,
+			  store_res **out, err *e)
+{
+	store_param p[] = { SP_S(lo), SP_S(hi) };
+	return store_query(s,
+			   "SELECT code FROM regions WHERE code >= ? AND"
+			   " code < ? AND level = 5 ORDER BY code",
+			   p, 2, out, e);
+}

@@ -19,4 +19,8 @@ int region_store_child_codes(store *s, const char *parent, store_res **out,
 int region_store_name_taken(store *s, const char *parent, const char *name,
 			    int *taken, err *e);
 
+/* Codes of the villages (level 5) in [lo, hi), ordered. */
+int region_store_villages(store *s, const char *lo, const char *hi,
+			  store_res **out, err *e);
+
 #endif

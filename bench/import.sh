@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Benchmark: importing children from a CSV file in the import template's
+# shape, with all validation on (ID check digits, ID vs birth date and sex,
+# codes, region scope, duplicates, history), against the sqlite3 CLI's
+# plain `.import` of the same file into an empty table, in the same run.
+#
+#   bash bench/import.sh            # 1,000,000 rows (the issue's size)
+#   N=100000 bash bench/import.sh   # a quicker look
+#
+# Prints both times, rows per second and the ratio (target: at most 3x).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${N:-1000000}
+BIN=${GUANAI_BIN:-build/guanai}
+[ -x "$BIN" ] || make -s build/guanai
+T=$(mktemp -d /tmp/guanai-bench-XXXXXX)
+trap 'rm -rf "$T"' EXIT
+
+"$BIN" init --db "$T/g.db" >/dev/null
+OTP=$("$BIN" user add --db "$T/g.db" --username bench --role county --region 220122 | tail -n 1)
+: "$OTP"
+"$BIN" demo --db "$T/g.db" --children "$N" --region 220122 --seed 41 --csv "$T/children.csv" >/dev/null
+size=$(du -h "$T/children.csv" | cut -f1)
+
+now() { date +%s.%N; }
+
+t0=$(now)
+sqlite3 "$T/base.db" ".import --csv $T/children.csv raw" 
+t1=$(now)
+base_rows=$(sqlite3 "$T/base.db" "select count(*) from raw")
+
+t2=$(now)
+"$BIN" import children --db "$T/g.db" --as bench "$T/children.csv" >"$T/import.out"
+t3=$(now)
+ours_rows=$(sqlite3 "$T/g.db" "select count(*) from children")
+
+awk -v n="$N" -v b="$(echo "$t1 - $t0" | bc)" -v o="$(echo "$t3 - $t2" | bc)" \
+    -v br="$base_rows" -v or="$ours_rows" -v size="$size" 'BEGIN {
+  printf "import of %d children (%s CSV)\n", n, size
+  printf "  sqlite3 .import (no validation): %8.2f s  %9.0f rows/s  (%d rows)\n", b, n / b, br
+  printf "  guanai import children:          %8.2f s  %9.0f rows/s  (%d rows stored)\n", o, n / o, or
+  printf "  ratio guanai / sqlite3:          %8.2f x  (target <= 3)\n", o / b
+}'
+cat "$T/import.out"
+echo "reproduce: N=$N bash bench/import.sh"

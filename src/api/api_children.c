@@ -1,0 +1,347 @@
+/* /api/v1/children and /api/v1/transfers: children's records. */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "api/api.h"
+#include "domain/childpdf.h"
+#include "domain/childrec.h"
+#include "domain/childxlsx.h"
+#include "util/jsonx.h"
+#include "util/text.h"
+
+#define READERS                                                             \
+	(ROLE_BIT(ROLE_PROVINCE) | ROLE_BIT(ROLE_CITY) | ROLE_BIT(ROLE_COUNTY) | \
+	 ROLE_BIT(ROLE_SUPERVISOR) | ROLE_BIT(ROLE_DIRECTOR))
+#define WRITERS                                                             \
+	(ROLE_BIT(ROLE_COUNTY) | ROLE_BIT(ROLE_SUPERVISOR) |                \
+	 ROLE_BIT(ROLE_DIRECTOR))
+#define CONFIRMERS (ROLE_BIT(ROLE_COUNTY) | ROLE_BIT(ROLE_SUPERVISOR))
+
+static int reply(req *r, int status, int rc, json_t *out)
+{
+	return rc ? rc : req_reply(r, status, out);
+}
+
+static void list_query(req *r, childrec_query *q)
+{
+	*q = (childrec_query){
+		.region = req_query(r, "region"),
+		.category = req_query(r, "category"),
+		.flag = req_query(r, "flag"),
+		.q = req_query(r, "q"),
+		.status = req_query(r, "status"),
+		.age_min = req_query(r, "age_min"),
+		.age_max = req_query(r, "age_max"),
+		.not_visited_days = req_query(r, "not_visited_days"),
+		.sort = req_query(r, "sort"),
+		.order = req_query(r, "order"),
+	};
+}
+
+static int children_list(req *r, err *e)
+{
+	childrec_query q;
+	list_query(r, &q);
+	int rc = req_page(r, &q.offset, &q.limit, e);
+	if (rc)
+		return rc;
+	actor who = req_actor(r);
+	json_t *out = NULL;
+	rc = childrec_list(r->db, &who, &q, &out, e);
+	return reply(r, 200, rc, out);
+}
+
+static int children_create(req *r, err *e)
+{
+	actor who = req_actor(r);
+	json_t *out = NULL;
+	int rc = childrec_create(r->db, &who, r->json, &out, e);
+	return reply(r, 201, rc, out);
+}
+
+static int child_get(req *r, err *e)
+{
+	int64_t id;
+	actor who = req_actor(r);
+	json_t *out = NULL;
+	int rc = req_id(r, 0, &id, e);
+	if (!rc)
+		rc = childrec_get(r->db, &who, id, &out, e);
+	return reply(r, 200, rc, out);
+}
+
+static int child_patch(req *r, err *e)
+{
+	int64_t id;
+	actor who = req_actor(r);
+	json_t *out = NULL;
+	/* If-Match carries the version the client edited, so two people
+	 * editing one record cannot silently overwrite each other. */
+	const char *im = req_header(r, "If-Match");
+	int version = 0;
+	if (im) {
+		const char *v = im[0] == '"' ? im + 1 : im;
+		char buf[16];
+		size_t n = strcspn(v, "\"");
+		if (n == 0 || n >= sizeof buf)
+			return err_set(e, ERR_INVALID, "invalid_header",
+				       "If-Match 应为记录的版本号");
+		memcpy(buf, v, n);
+		buf[n] = '\0';
+		if (!text_is_digits(buf))
+			return err_set(e, ERR_INVALID, "invalid_header",
+				       "If-Match 应为记录的版本号");
+		version = atoi(buf);
+	}
+	int rc = req_id(r, 0, &id, e);
+	if (!rc)
+		rc = childrec_update(r->db, &who, id, r->json, version, &out, e);
+	return reply(r, 200, rc, out);
+}
+
+static int child_history(req *r, err *e)
+{
+	int64_t id;
+	actor who = req_actor(r);
+	json_t *out = NULL;
+	int rc = req_id(r, 0, &id, e);
+	if (!rc)
+		rc = childrec_history(r->db, &who, id, &out, e);
+	return reply(r, 200, rc, out);
+}
+
+static int child_confirm(req *r, err *e)
+{
+	int64_t id;
+	actor who = req_actor(r);
+	json_t *out = NULL;
+	int rc = req_id(r, 0, &id, e);
+	if (!rc)
+		rc = childrec_confirm(r->db, &who, id, &out, e);
+	return reply(r, 200, rc, out);
+}
+
+static int child_exit(req *r, err *e)
+{
+	static const char *const fields[] = { "reason", "date", "note", NULL };
+	int64_t id;
+	const char *reason, *date, *note;
+	actor who = req_actor(r);
+	json_t *out = NULL;
+	int rc;
+	if ((rc = req_id(r, 0, &id, e)) ||
+	    (rc = jsonx_only(r->json, fields, e)) ||
+	    (rc = jsonx_str(r->json, "reason", 1, 30, &reason, e)) ||
+	    (rc = jsonx_str(r->json, "date", 1, 10, &date, e)) ||
+	    (rc = jsonx_str(r->json, "note", 0, 150, &note, e)))
+		return rc;
+	rc = childrec_exit(r->db, &who, id, reason, date, note, &out, e);
+	return reply(r, 200, rc, out);
+}
+
+static int exit_proposals(req *r, err *e)
+{
+	actor who = req_actor(r);
+	json_t *out = NULL;
+	int rc = childrec_exit_proposals(r->db, &who, &out, e);
+	return reply(r, 200, rc, out);
+}
+
+static int visits_post(req *r, err *e)
+{
+	int64_t id;
+	actor who = req_actor(r);
+	json_t *out = NULL;
+	int rc = req_id(r, 0, &id, e);
+	if (!rc)
+		rc = childrec_visit_add(r->db, &who, id, r->json, &out, e);
+	return reply(r, 201, rc, out);
+}
+
+static int visits_get(req *r, err *e)
+{
+	int64_t id;
+	actor who = req_actor(r);
+	json_t *out = NULL;
+	int rc = req_id(r, 0, &id, e);
+	if (!rc)
+		rc = childrec_visits(r->db, &who, id, &out, e);
+	return reply(r, 200, rc, out);
+}
+
+static int transfer_post(req *r, err *e)
+{
+	static const char *const fields[] = { "to_region", "reason", NULL };
+	int64_t id;
+	const char *to, *reason;
+	actor who = req_actor(r);
+	json_t *out = NULL;
+	int rc;
+	if ((rc = req_id(r, 0, &id, e)) ||
+	    (rc = jsonx_only(r->json, fields, e)) ||
+	    (rc = jsonx_str(r->json, "to_region", 1, 64, &to, e)) ||
+	    (rc = jsonx_str(r->json, "reason", 0, 150, &reason, e)))
+		return rc;
+	rc = childrec_transfer(r->db, &who, id, to, reason, &out, e);
+	return reply(r, 201, rc, out);
+}
+
+static int transfer_decide(req *r, err *e, int accept)
+{
+	static const char *const fields[] = { "note", NULL };
+	int64_t id;
+	const char *note = NULL;
+	actor who = req_actor(r);
+	json_t *out = NULL;
+	int rc;
+	if ((rc = req_id(r, 0, &id, e)))
+		return rc;
+	if (r->json && ((rc = jsonx_only(r->json, fields, e)) ||
+			(rc = jsonx_str(r->json, "note", 0, 150, &note, e))))
+		return rc;
+	rc = childrec_transfer_decide(r->db, &who, id, accept, note, &out, e);
+	return reply(r, 200, rc, out);
+}
+
+static int transfer_accept(req *r, err *e)
+{
+	return transfer_decide(r, e, 1);
+}
+
+static int transfer_reject(req *r, err *e)
+{
+	return transfer_decide(r, e, 0);
+}
+
+static int transfers_list(req *r, err *e)
+{
+	actor who = req_actor(r);
+	json_t *out = NULL;
+	int rc = childrec_transfers(r->db, &who, req_query(r, "state"), &out,
+				    e);
+	return reply(r, 200, rc, out);
+}
+
+#define XLSX_TYPE                                                          \
+	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+static int children_export(req *r, err *e)
+{
+	childrec_query q;
+	list_query(r, &q);
+	actor who = req_actor(r);
+	char *bytes, name[128];
+	size_t len;
+	int rc = childxlsx_export(r->db, &who, &q, &bytes, &len, name, e);
+	return rc ? rc : req_reply_file(r, bytes, len, XLSX_TYPE, name);
+}
+
+static int import_template(req *r, err *e)
+{
+	char *bytes;
+	size_t len;
+	int rc = childxlsx_template(&bytes, &len, e);
+	return rc ? rc
+		  : req_reply_file(r, bytes, len, XLSX_TYPE,
+				   "儿童信息导入模板.xlsx");
+}
+
+/* The file goes to a private temporary file: the readers take a path,
+ * and CSV and xlsx are told apart by content, not by what the client
+ * claims. */
+static int children_import(req *r, err *e)
+{
+	if (r->body_len == 0)
+		return err_set(e, ERR_INVALID, "missing_file",
+			       "请上传 .xlsx 或 .csv 文件");
+	char path[] = "/tmp/guanai-import-XXXXXX";
+	int fd = mkstemp(path);
+	if (fd < 0)
+		return err_set(e, ERR_INTERNAL, "internal", "无法创建临时文件");
+	size_t off = 0;
+	while (off < r->body_len) {
+		ssize_t w = write(fd, r->body + off, r->body_len - off);
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	close(fd);
+	if (off != r->body_len) {
+		unlink(path);
+		return err_set(e, ERR_INTERNAL, "internal", "无法写入临时文件");
+	}
+	actor who = req_actor(r);
+	childxlsx_result res;
+	int rc = childxlsx_import(r->db, &who, path, &res, e);
+	unlink(path);
+	if (rc) {
+		childxlsx_result_free(&res);
+		return rc;
+	}
+	json_t *out = json_pack("{s:I, s:I, s:I, s:I, s:O}", "rows",
+				(json_int_t)res.rows, "imported",
+				(json_int_t)res.imported, "skipped",
+				(json_int_t)res.skipped, "failed",
+				(json_int_t)res.failed, "errors", res.errors);
+	if (res.report) {
+		size_t n = sodium_base64_ENCODED_LEN(
+			res.report_len, sodium_base64_VARIANT_ORIGINAL);
+		char *b64 = malloc(n);
+		if (b64) {
+			sodium_bin2base64(b64, n,
+					  (const unsigned char *)res.report,
+					  res.report_len,
+					  sodium_base64_VARIANT_ORIGINAL);
+			json_object_set_new(out, "report_xlsx_base64",
+					    json_string(b64));
+			free(b64);
+		}
+	}
+	childxlsx_result_free(&res);
+	return req_reply(r, 200, out);
+}
+
+static int child_pdf(req *r, err *e)
+{
+	int64_t id;
+	actor who = req_actor(r);
+	char *bytes, name[128];
+	size_t len;
+	int rc = req_id(r, 0, &id, e);
+	if (!rc)
+		rc = childpdf_record(r->db, &who, id, &bytes, &len, name, e);
+	return rc ? rc : req_reply_file(r, bytes, len, "application/pdf", name);
+}
+
+const route api_child_routes[] = {
+	{ "GET", "/api/v1/children/export", children_export, 0, READERS },
+	{ "GET", "/api/v1/children/import-template", import_template, 0,
+	  READERS },
+	{ "POST", "/api/v1/children/import", children_import, R_UPLOAD,
+	  WRITERS },
+	{ "GET", "/api/v1/children", children_list, 0, READERS },
+	{ "POST", "/api/v1/children", children_create, R_BODY, WRITERS },
+	{ "GET", "/api/v1/children/exit-proposals", exit_proposals, 0,
+	  WRITERS },
+	{ "GET", "/api/v1/children/{id}", child_get, 0, READERS },
+	{ "PATCH", "/api/v1/children/{id}", child_patch, R_BODY, WRITERS },
+	{ "GET", "/api/v1/children/{id}/history", child_history, 0, READERS },
+	{ "GET", "/api/v1/children/{id}/record.pdf", child_pdf, 0, READERS },
+	{ "POST", "/api/v1/children/{id}/confirm", child_confirm, 0,
+	  CONFIRMERS },
+	{ "POST", "/api/v1/children/{id}/exit", child_exit, R_BODY, WRITERS },
+	{ "GET", "/api/v1/children/{id}/visits", visits_get, 0, READERS },
+	{ "POST", "/api/v1/children/{id}/visits", visits_post, R_BODY,
+	  WRITERS },
+	{ "POST", "/api/v1/children/{id}/transfers", transfer_post, R_BODY,
+	  WRITERS },
+	{ "GET", "/api/v1/transfers", transfers_list, 0, READERS },
+	{ "POST", "/api/v1/transfers/{id}/accept", transfer_accept, 0,
+	  WRITERS },
+	{ "POST", "/api/v1/transfers/{id}/reject", transfer_reject, 0,
+	  WRITERS },
+	{ 0 },
+};

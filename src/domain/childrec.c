@@ -1,0 +1,1232 @@
+#include "domain/childrec.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/audit.h"
+#include "domain/child.h"
+#include "domain/child_codes.h"
+#include "domain/classify.h"
+#include "domain/idcard.h"
+#include "store/child_store.h"
+#include "util/date.h"
+#include "util/jsonx.h"
+#include "util/text.h"
+
+/* ---- roles ---- */
+
+int childrec_can_read(role r)
+{
+	return r == ROLE_PROVINCE || r == ROLE_CITY || r == ROLE_COUNTY ||
+	       r == ROLE_SUPERVISOR || r == ROLE_DIRECTOR;
+}
+
+int childrec_can_write(role r)
+{
+	return r == ROLE_COUNTY || r == ROLE_SUPERVISOR || r == ROLE_DIRECTOR;
+}
+
+int childrec_can_see_identity(role r)
+{
+	return childrec_can_write(r);
+}
+
+int childrec_can_confirm(role r)
+{
+	return r == ROLE_COUNTY || r == ROLE_SUPERVISOR;
+}
+
+static int need(int ok, err *e)
+{
+	return ok ? 0
+		  : err_set(e, ERR_FORBIDDEN, "forbidden",
+			    "您的角色无权进行此操作");
+}
+
+static const char *scope_of(const actor *who)
+{
+	return who->u ? who->u->region : "";
+}
+
+static const char *actor_name(const actor *who)
+{
+	return who->u ? who->u->username : "system";
+}
+
+/* ---- masking ---- */
+
+static void mask_phone(const char *in, char out[CHILD_PHONE_MAX])
+{
+	size_t n = strlen(in);
+	if (n < 7) {
+		snprintf(out, CHILD_PHONE_MAX, "%s", n ? "****" : "");
+		return;
+	}
+	snprintf(out, CHILD_PHONE_MAX, "%.3s****%s", in, in + n - 4);
+}
+
+static void mask_json_str(json_t *o, const char *key, int id)
+{
+	json_t *v = json_object_get(o, key);
+	if (!json_is_string(v))
+		return;
+	char m[CHILD_PHONE_MAX > 19 ? CHILD_PHONE_MAX : 19];
+	if (id)
+		idcard_mask(json_string_value(v), m);
+	else
+		mask_phone(json_string_value(v), m);
+	json_object_set_new(o, key, json_string(m));
+}
+
+/* Masks every ID and phone number in a record's JSON. */
+static void mask_record(json_t *o)
+{
+	mask_json_str(o, "id_number", 1);
+	mask_json_str(o, "contact_phone", 0);
+	static const char *const people[] = { "father", "mother", "guardian" };
+	for (size_t i = 0; i < 3; i++) {
+		json_t *p = json_object_get(o, people[i]);
+		if (json_is_object(p)) {
+			mask_json_str(p, "id_number", 1);
+			mask_json_str(p, "phone", 0);
+		}
+	}
+}
+
+/* ---- derived fields ---- */
+
+static json_t *bits_json(unsigned bits, int count,
+			 const char *(*code)(unsigned))
+{
+	json_t *a = json_array();
+	for (int i = 0; i < count; i++)
+		if (bits & (1u << i))
+			json_array_append_new(a, json_string(code(1u << i)));
+	return a;
+}
+
+static void add_derived(json_t *o, const child *c, const child_row *row,
+			const char *today)
+{
+	classify_result cr;
+	classify_child(c, today, &cr);
+	json_object_set_new(o, "age",
+			    json_integer(classify_age(c->birth_date, today)));
+	json_object_set_new(o, "categories",
+			    bits_json(cr.categories, CAT_COUNT,
+				      classify_category_code));
+	json_object_set_new(o, "flags",
+			    bits_json(cr.flags, FLAG_COUNT, classify_flag_code));
+	json_t *why = json_array();
+	for (int i = 0; i < cr.n; i++) {
+		unsigned cb = classify_category_bit(cr.reasons[i].code);
+		json_array_append_new(
+			why,
+			json_pack("{s:s, s:s, s:s, s:s}", "code",
+				  cr.reasons[i].code, "kind",
+				  cb ? "category" : "flag", "label",
+				  cb ? classify_category_label(cb)
+				     : classify_flag_label(classify_flag_bit(
+					       cr.reasons[i].code)),
+				  "why", cr.reasons[i].why));
+	}
+	json_object_set_new(o, "classification", why);
+	if (row->confirmed >= 0) {
+		json_object_set_new(o, "confirmed_categories",
+				    bits_json((unsigned)row->confirmed,
+					      CAT_COUNT,
+					      classify_category_code));
+		json_object_set_new(o, "confirmed_by",
+				    json_string(row->confirmed_by));
+	} else {
+		json_object_set_new(o, "confirmed_categories", json_null());
+		json_object_set_new(o, "confirmed_by", json_null());
+	}
+	json_object_set_new(o, "categories_confirmed",
+			    json_boolean(row->confirmed >= 0 &&
+					 (unsigned)row->confirmed ==
+						 cr.categories));
+}
+
+static json_t *str_or_null(const char *s)
+{
+	return s && *s ? json_string(s) : json_null();
+}
+
+/* The whole record as the API shows it to `who`. */
+static json_t *render(store *s, const actor *who, const child_row *row,
+		      const child *c, const char *today)
+{
+	json_t *o = child_to_json(c);
+	json_object_set_new(o, "id", json_integer((json_int_t)row->id));
+	json_object_set_new(o, "status", json_string(row->status));
+	add_derived(o, c, row, today);
+	json_object_set_new(o, "last_visit_date", str_or_null(row->last_visit));
+	json_object_set_new(
+		o, "exit",
+		row->exit_reason[0]
+			? json_pack("{s:s, s:s, s:s}", "reason",
+				    row->exit_reason, "date", row->exit_date,
+				    "note", row->exit_note)
+			: json_null());
+	json_object_set_new(o, "version", json_integer(row->version));
+	char path[512] = "";
+	region_path_text(s, row->region, path, sizeof path, NULL);
+	json_object_set_new(o, "region_path", json_string(path));
+	json_object_set_new(o, "region_name", json_string(row->region_name));
+	json_object_set_new(o, "created_by", json_string(row->created_by));
+	json_object_set_new(o, "updated_by", json_string(row->updated_by));
+	json_object_set_new(o, "created_at",
+			    json_integer((json_int_t)row->created_at));
+	json_object_set_new(o, "updated_at",
+			    json_integer((json_int_t)row->updated_at));
+	if (!who->u || !childrec_can_see_identity(who->u->role))
+		mask_record(o);
+	return o;
+}
+
+/* ---- loading ---- */
+
+/* Parses stored JSON into a record: the store only ever holds what
+ * child_parse accepted, so a failure here is corruption. */
+static int row_child(const child_row *row, child *c, err *e)
+{
+	json_error_t je;
+	json_t *d = json_loads(row->data, 0, &je);
+	memset(c, 0, sizeof *c);
+	int rc = d ? child_parse(d, c, e)
+		   : err_set(e, ERR_STORE, "store_error", "档案数据损坏");
+	json_decref(d);
+	c->id = row->id;
+	return rc;
+}
+
+static int load(store *s, const actor *who, int64_t id, child_row *row,
+		child *c, err *e)
+{
+	int rc = child_store_get(s, id, row, e);
+	if (rc)
+		return rc;
+	if (who->u && !region_in_scope(who->u->region, row->region)) {
+		child_row_clear(row);
+		return err_set(e, ERR_NOTFOUND, "not_found",
+			       "儿童档案不存在或不在您的管辖范围内");
+	}
+	if ((rc = row_child(row, c, e)))
+		child_row_clear(row);
+	return rc;
+}
+
+/* Refreshes the stored columns that lists filter on. */
+static void fill_row(child_row *row, const child *c, json_t *data)
+{
+	classify_result cr;
+	snprintf(row->region, sizeof row->region, "%s", c->region);
+	snprintf(row->name, sizeof row->name, "%s", c->name);
+	row->sex = c->sex;
+	snprintf(row->birth_date, sizeof row->birth_date, "%s", c->birth_date);
+	snprintf(row->id_number, sizeof row->id_number, "%s", c->id_number);
+	row->cat_base = classify_base(c);
+	classify_child(c, "2000-01-01", &cr);
+	row->flags = cr.flags;
+	free(row->data);
+	/* child_to_json adds keys in a fixed order: no sorting needed. */
+	row->data = json_dumps(data, JSON_COMPACT);
+}
+
+static int write_audit(store *s, const actor *who, const char *action,
+		       const child_row *row, json_t *detail, err *e)
+{
+	char target[32];
+	snprintf(target, sizeof target, "child:%lld", (long long)row->id);
+	char *d = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(detail);
+	audit_entry a = { .at = who->now,
+			  .actor = actor_name(who),
+			  .action = action,
+			  .target = target,
+			  .region_code = row->region,
+			  .ip = who->ip,
+			  .detail = d };
+	int rc = audit_append(s, &a, e);
+	free(d);
+	return rc;
+}
+
+static int write_history(store *s, const actor *who, const child_row *row,
+			 const char *action, json_t *changes, err *e)
+{
+	char *ch = json_dumps(changes, JSON_COMPACT);
+	int rc = child_store_history_add(s, row->id, row->version, who->now,
+					 actor_name(who), action, ch, row->data,
+					 e);
+	free(ch);
+	return rc;
+}
+
+/* The village a record lives in: in scope, at village level. */
+static int check_village(store *s, const actor *who, const char *code,
+			 region *g, err *e)
+{
+	int rc = region_resolve(s, who->u ? scope_of(who) : NULL, code, g, e);
+	if (rc) {
+		if (e)
+			snprintf(e->field, sizeof e->field, "region_code");
+		return rc;
+	}
+	if (g->level != REGION_VILLAGE)
+		return err_field(e, ERR_INVALID, "invalid_field", "region_code",
+				 "居住地应为村（社区）");
+	return 0;
+}
+
+/* An ID number active on another record: inside the scope, name the
+ * record; outside, say only that it is registered elsewhere. */
+static int check_duplicate(store *s, const actor *who, const char *idn,
+			   int64_t self, err *e)
+{
+	if (!*idn)
+		return 0;
+	int64_t other;
+	char where[REGION_CODE_MAX];
+	int rc = child_store_find_active(s, idn, &other, where, e);
+	if (rc || other == 0 || other == self)
+		return rc;
+	if (!who->u || region_in_scope(scope_of(who), where))
+		return err_field(e, ERR_CONFLICT, "duplicate_id_number",
+				 "id_number",
+				 "该身份证号已登记在档案 #%lld 中",
+				 (long long)other);
+	return err_field(e, ERR_CONFLICT, "registered_elsewhere", "id_number",
+			 "该儿童已在其他地区登记。请与原登记地联系办理迁移，"
+			 "由原登记地发起迁移后在此接收");
+}
+
+/* ---- create, read, update ---- */
+
+int childrec_prepare(store *s, const actor *who, json_t *body, child *c,
+		     child_row *row, err *e)
+{
+	char today[11];
+	region g;
+	memset(c, 0, sizeof *c);
+	memset(row, 0, sizeof *row);
+	date_of(who->now, today);
+	int rc;
+	if ((rc = need(!who->u || childrec_can_write(who->u->role), e)) ||
+	    (rc = child_parse(body, c, e)) ||
+	    (rc = child_validate(c, today, e)) ||
+	    (rc = check_village(s, who, c->region, &g, e)))
+		return rc;
+	if (c->hukou_region[0]) {
+		region hg;
+		if ((rc = region_resolve(s, NULL, c->hukou_region, &hg, e))) {
+			if (rc == ERR_NOTFOUND)
+				return err_field(e, ERR_INVALID,
+						 "invalid_region",
+						 "hukou_region",
+						 "户籍地区划不存在");
+			if (e)
+				snprintf(e->field, sizeof e->field,
+					 "hukou_region");
+			return rc;
+		}
+		snprintf(c->hukou_region, sizeof c->hukou_region, "%s",
+			 hg.code);
+	}
+	snprintf(c->region, sizeof c->region, "%s", g.code);
+	snprintf(row->status, sizeof row->status, "active");
+	snprintf(row->region_name, sizeof row->region_name, "%s", g.name);
+	row->confirmed = -1;
+	row->created_at = row->updated_at = who->now;
+	snprintf(row->created_by, sizeof row->created_by, "%s",
+		 actor_name(who));
+	snprintf(row->updated_by, sizeof row->updated_by, "%s",
+		 actor_name(who));
+	json_t *data = child_to_json(c);
+	fill_row(row, c, data);
+	json_decref(data);
+	return 0;
+}
+
+int childrec_find_duplicate(store *s, const actor *who, const child *c,
+			    int64_t *other, int *outside, err *e)
+{
+	char where[REGION_CODE_MAX];
+	int rc = c->id_number[0]
+			 ? child_store_find_active(s, c->id_number, other,
+						   where, e)
+			 : child_store_find_same(s, c->name, c->birth_date,
+						 c->region, other, where, e);
+	*outside = rc == 0 && *other && who->u &&
+		   !region_in_scope(scope_of(who), where);
+	return rc;
+}
+
+int childrec_insert_prepared(store *s, const actor *who, child_row *row,
+			     err *e)
+{
+	int rc = child_store_insert(s, row, e);
+	if (rc)
+		return rc;
+	/* The first version's snapshot is the whole record; listing every
+	 * field again as a change from nothing would double the history. */
+	json_t *changes = json_array();
+	rc = write_history(s, who, row, "create", changes, e);
+	json_decref(changes);
+	return rc;
+}
+
+int childrec_create(store *s, const actor *who, json_t *body, json_t **out,
+		    err *e)
+{
+	char today[11];
+	child c;
+	child_row row;
+	date_of(who->now, today);
+	int rc = childrec_prepare(s, who, body, &c, &row, e);
+	if (rc)
+		goto done;
+	if ((rc = store_begin(s, e)))
+		goto done;
+	if ((rc = check_duplicate(s, who, c.id_number, 0, e)) ||
+	    (rc = childrec_insert_prepared(s, who, &row, e)) ||
+	    (rc = write_audit(s, who, "child_create", &row,
+			      json_pack("{s:s}", "name", c.name), e)) ||
+	    (rc = store_commit(s, e)))
+		store_rollback(s);
+	if (rc == 0)
+		*out = render(s, who, &row, &c, today);
+done:
+	child_row_clear(&row);
+	return rc;
+}
+
+int childrec_get(store *s, const actor *who, int64_t id, json_t **out,
+		 err *e)
+{
+	char today[11];
+	child_row row;
+	child c;
+	date_of(who->now, today);
+	int rc;
+	if ((rc = need(!who->u || childrec_can_read(who->u->role), e)) ||
+	    (rc = load(s, who, id, &row, &c, e)))
+		return rc;
+	/* SPEC §10: every read of a full record is audited. */
+	if ((rc = store_begin(s, e)) == 0 &&
+	    (rc = write_audit(s, who, "child_read", &row, json_object(), e)) ==
+		    0)
+		rc = store_commit(s, e);
+	if (rc)
+		store_rollback(s);
+	else
+		*out = render(s, who, &row, &c, today);
+	child_row_clear(&row);
+	return rc;
+}
+
+int childrec_update(store *s, const actor *who, int64_t id, json_t *patch,
+		    int version, json_t **out, err *e)
+{
+	char today[11];
+	child_row row;
+	child old, c;
+	region g;
+	date_of(who->now, today);
+	int rc;
+	if ((rc = need(!who->u || childrec_can_write(who->u->role), e)) ||
+	    (rc = load(s, who, id, &row, &old, e)))
+		return rc;
+	json_t *before = child_to_json(&old), *merged = NULL, *after = NULL,
+	       *changes = NULL;
+	if (strcmp(row.status, "active") != 0) {
+		rc = err_set(e, ERR_CONFLICT, "record_exited",
+			     "该档案已退出，不能修改");
+		goto done;
+	}
+	if (version > 0 && version != row.version) {
+		rc = err_set(e, ERR_CONFLICT, "version_conflict",
+			     "该记录已被他人修改，请刷新后重试");
+		goto done;
+	}
+	/* A move to another village is a transfer, not an edit. */
+	json_t *rc_new = json_object_get(patch, "region_code");
+	if (rc_new && !(json_is_string(rc_new) &&
+			strcmp(json_string_value(rc_new), row.region) == 0)) {
+		rc = err_field(e, ERR_INVALID, "use_transfer", "region_code",
+			       "更换居住村请使用“迁移”功能");
+		goto done;
+	}
+	merged = child_merge_patch(before, patch);
+	memset(&c, 0, sizeof c);
+	if ((rc = child_parse(merged, &c, e)) ||
+	    (rc = child_validate(&c, today, e)) ||
+	    (rc = check_village(s, who, c.region, &g, e)))
+		goto done;
+	after = child_to_json(&c);
+	changes = child_diff(before, after);
+	if (json_array_size(changes) == 0) {
+		*out = render(s, who, &row, &old, today);
+		goto done;
+	}
+	fill_row(&row, &c, after);
+	row.updated_at = who->now;
+	snprintf(row.updated_by, sizeof row.updated_by, "%s", actor_name(who));
+	if ((rc = store_begin(s, e)))
+		goto done;
+	if ((rc = check_duplicate(s, who, c.id_number, row.id, e)) ||
+	    (rc = child_store_update(s, &row, e)) ||
+	    (rc = write_history(s, who, &row, "update", changes, e)) ||
+	    (rc = write_audit(s, who, "child_update", &row,
+			      json_pack("{s:O}", "changes", changes), e)) ||
+	    (rc = store_commit(s, e)))
+		store_rollback(s);
+	if (rc == 0)
+		*out = render(s, who, &row, &c, today);
+done:
+	json_decref(before);
+	json_decref(merged);
+	json_decref(after);
+	json_decref(changes);
+	child_row_clear(&row);
+	return rc;
+}
+
+int childrec_history(store *s, const actor *who, int64_t id, json_t **out,
+		     err *e)
+{
+	child_row row;
+	child c;
+	store_res *r;
+	int rc;
+	if ((rc = need(!who->u || childrec_can_read(who->u->role), e)) ||
+	    (rc = load(s, who, id, &row, &c, e)))
+		return rc;
+	child_row_clear(&row);
+	if ((rc = child_store_history(s, id, &r, e)))
+		return rc;
+	int mask = who->u && !childrec_can_see_identity(who->u->role);
+	json_t *items = json_array();
+	for (int i = 0; i < store_res_rows(r); i++) {
+		json_t *ch = json_loads(store_res_text(r, i, 4), 0, NULL);
+		if (!ch)
+			ch = json_array();
+		if (mask) {
+			/* Masked roles see that an identity field changed,
+			 * not its values. */
+			size_t k;
+			json_t *v;
+			json_array_foreach(ch, k, v) {
+				const char *f = json_string_value(
+					json_object_get(v, "field"));
+				if (f && (strstr(f, "id_number") ||
+					  strstr(f, "phone"))) {
+					json_object_set_new(v, "before",
+							    json_string("***"));
+					json_object_set_new(v, "after",
+							    json_string("***"));
+				}
+			}
+		}
+		json_array_append_new(
+			items,
+			json_pack("{s:I, s:I, s:s, s:s, s:o}", "version",
+				  (json_int_t)store_res_int(r, i, 0), "at",
+				  (json_int_t)store_res_int(r, i, 1), "actor",
+				  store_res_text(r, i, 2), "action",
+				  store_res_text(r, i, 3), "changes", ch));
+	}
+	store_res_free(r);
+	*out = json_pack("{s:o}", "items", items);
+	return 0;
+}
+
+/* ---- lists ---- */
+
+static int parse_int_param(const char *v, const char *field, int lo, int hi,
+			   int *out, err *e)
+{
+	if (!v)
+		return 0;
+	if (!text_is_digits(v) || strlen(v) > 5 || atoi(v) < lo ||
+	    atoi(v) > hi)
+		return err_field(e, ERR_INVALID, "invalid_query", field,
+				 "参数 %s 应为%d至%d的整数", field, lo, hi);
+	*out = atoi(v);
+	return 0;
+}
+
+int childrec_list(store *s, const actor *who, const childrec_query *q,
+		  json_t **out, err *e)
+{
+	char today[11];
+	child_filter f;
+	int rc;
+	memset(&f, 0, sizeof f);
+	date_of(who->now, today);
+	if ((rc = need(!who->u || childrec_can_read(who->u->role), e)))
+		return rc;
+	const char *scope = scope_of(who);
+	region g;
+	if (q->region) {
+		if ((rc = region_resolve(s, who->u ? scope : NULL, q->region, &g,
+					 e)))
+			return rc;
+		scope = g.code;
+	}
+	region_scope_range(scope, f.lo, f.hi);
+	f.status = "active";
+	if (q->status) {
+		if (strcmp(q->status, "active") && strcmp(q->status, "exited"))
+			return err_field(e, ERR_INVALID, "invalid_query",
+					 "status", "状态应为 active 或 exited");
+		f.status = q->status;
+	}
+	if (q->category) {
+		f.cat_bit = classify_category_bit(q->category);
+		if (!f.cat_bit)
+			return err_field(e, ERR_INVALID, "invalid_query",
+					 "category", "分类代码无效");
+		date_years_before(today, classify_age_limit(f.cat_bit),
+				  f.cat_threshold);
+	}
+	if (q->flag && !(f.flag_bit = classify_flag_bit(q->flag)))
+		return err_field(e, ERR_INVALID, "invalid_query", "flag",
+				 "重点对象标记代码无效");
+	int amin = -1, amax = -1, days = -1;
+	char bmin[11], bmax[11], vb[11];
+	if ((rc = parse_int_param(q->age_min, "age_min", 0, 30, &amin, e)) ||
+	    (rc = parse_int_param(q->age_max, "age_max", 0, 30, &amax, e)) ||
+	    (rc = parse_int_param(q->not_visited_days, "not_visited_days", 1,
+				  3650, &days, e)))
+		return rc;
+	/* age >= amin  ⟺  born on or before the amin threshold;
+	 * age <= amax  ⟺  born after the amax + 1 threshold. */
+	if (amin >= 0) {
+		date_years_before(today, amin, bmin);
+		f.birth_max = bmin;
+	}
+	if (amax >= 0) {
+		date_years_before(today, amax + 1, bmax);
+		f.birth_after = bmax;
+	}
+	if (days > 0) {
+		date_minus_days(today, days, vb);
+		f.visit_before = vb;
+	}
+	char like[200], idlo[19], idhi[20];
+	if (q->q && *q->q) {
+		size_t n = strlen(q->q);
+		if (n > 60 || !text_valid_name(q->q, 1, 20))
+			return err_field(e, ERR_INVALID, "invalid_query", "q",
+					 "搜索词应为1至20个字符");
+		int idlike = n >= 4 && n <= 18;
+		for (size_t i = 0; i < n && idlike; i++)
+			idlike = (q->q[i] >= '0' && q->q[i] <= '9') ||
+				 ((q->q[i] == 'X' || q->q[i] == 'x') &&
+				  i == 17);
+		if (idlike) {
+			idcard_normalize(q->q, idlo);
+			snprintf(idhi, sizeof idhi, "%s:", idlo);
+			f.id_lo = idlo;
+			f.id_hi = idhi;
+		} else {
+			size_t j = 0;
+			like[j++] = '%';
+			for (const char *c = q->q; *c && j < sizeof like - 3;
+			     c++) {
+				if (*c == '%' || *c == '_' || *c == '\\')
+					like[j++] = '\\';
+				like[j++] = *c;
+			}
+			like[j++] = '%';
+			like[j] = '\0';
+			f.name_like = like;
+		}
+	}
+	static const struct {
+		const char *name;
+		enum child_sort sort;
+	} sorts[] = { { "id", CHILD_SORT_ID },
+		      { "name", CHILD_SORT_NAME },
+		      { "birth_date", CHILD_SORT_BIRTH },
+		      { "last_visit", CHILD_SORT_VISIT },
+		      { "region", CHILD_SORT_REGION } };
+	f.sort = CHILD_SORT_REGION;
+	if (q->sort) {
+		size_t i;
+		for (i = 0; i < sizeof sorts / sizeof *sorts; i++)
+			if (strcmp(sorts[i].name, q->sort) == 0)
+				break;
+		if (i == sizeof sorts / sizeof *sorts)
+			return err_field(e, ERR_INVALID, "invalid_query",
+					 "sort", "排序字段无效");
+		f.sort = sorts[i].sort;
+	}
+	if (q->order && strcmp(q->order, "asc") && strcmp(q->order, "desc"))
+		return err_field(e, ERR_INVALID, "invalid_query", "order",
+				 "排序方向应为 asc 或 desc");
+	f.desc = q->order && strcmp(q->order, "desc") == 0;
+	f.offset = q->offset;
+	f.limit = q->limit;
+	child_row *rows;
+	int n;
+	int64_t total;
+	if ((rc = child_store_list(s, &f, &rows, &n, &total, e)))
+		return rc;
+	int see = !who->u || childrec_can_see_identity(who->u->role);
+	json_t *items = json_array();
+	for (int i = 0; i < n; i++) {
+		child c;
+		err ignore;
+		if (row_child(&rows[i], &c, &ignore) != 0) {
+			child_row_clear(&rows[i]);
+			continue;
+		}
+		classify_result cr;
+		classify_child(&c, today, &cr);
+		char idm[19], ph[CHILD_PHONE_MAX];
+		snprintf(idm, sizeof idm, "%s", c.id_number);
+		snprintf(ph, sizeof ph, "%s", c.contact_phone);
+		if (!see) {
+			idcard_mask(c.id_number, idm);
+			mask_phone(c.contact_phone, ph);
+		}
+		json_array_append_new(
+			items,
+			json_pack("{s:I, s:s, s:s, s:s, s:i, s:o, s:s, s:s,"
+				  " s:o, s:o, s:o, s:o, s:o, s:s}",
+				  "id", (json_int_t)rows[i].id, "name", c.name,
+				  "sex", code_of(child_sex_codes, c.sex),
+				  "birth_date", c.birth_date, "age",
+				  classify_age(c.birth_date, today),
+				  "id_number", str_or_null(idm), "region_code",
+				  rows[i].region, "region_name",
+				  rows[i].region_name, "categories",
+				  bits_json(cr.categories, CAT_COUNT,
+					    classify_category_code),
+				  "flags",
+				  bits_json(cr.flags, FLAG_COUNT,
+					    classify_flag_code),
+				  "last_visit_date",
+				  str_or_null(rows[i].last_visit),
+				  "guardian_name",
+				  str_or_null(c.guardian.present
+						      ? c.guardian.name
+						      : ""),
+				  "contact_phone", str_or_null(ph), "status",
+				  rows[i].status));
+		child_row_clear(&rows[i]);
+	}
+	free(rows);
+	*out = json_pack("{s:o, s:I, s:s}", "items", items, "total",
+			 (json_int_t)total, "as_of", today);
+	return 0;
+}
+
+/* ---- confirmation and exits ---- */
+
+int childrec_confirm(store *s, const actor *who, int64_t id, json_t **out,
+		     err *e)
+{
+	char today[11];
+	child_row row;
+	child c;
+	date_of(who->now, today);
+	int rc;
+	if ((rc = need(!who->u || childrec_can_confirm(who->u->role), e)) ||
+	    (rc = load(s, who, id, &row, &c, e)))
+		return rc;
+	classify_result cr;
+	classify_child(&c, today, &cr);
+	json_t *before = bits_json(row.confirmed >= 0 ? (unsigned)row.confirmed
+						      : 0,
+				   CAT_COUNT, classify_category_code);
+	json_t *after = bits_json(cr.categories, CAT_COUNT,
+				  classify_category_code);
+	json_t *changes = json_pack("[{s:s, s:o, s:o}]", "field",
+				    "confirmed_categories", "before", before,
+				    "after", after);
+	row.confirmed = cr.categories;
+	snprintf(row.confirmed_by, sizeof row.confirmed_by, "%s",
+		 actor_name(who));
+	row.confirmed_at = who->now;
+	row.updated_at = who->now;
+	snprintf(row.updated_by, sizeof row.updated_by, "%s", actor_name(who));
+	if ((rc = store_begin(s, e)) == 0) {
+		if ((rc = child_store_update(s, &row, e)) ||
+		    (rc = write_history(s, who, &row, "confirm", changes, e)) ||
+		    (rc = write_audit(s, who, "child_confirm", &row,
+				      json_pack("{s:O}", "categories",
+						json_array_get(changes, 0)),
+				      e)) ||
+		    (rc = store_commit(s, e)))
+			store_rollback(s);
+	}
+	json_decref(changes);
+	if (rc == 0)
+		*out = render(s, who, &row, &c, today);
+	child_row_clear(&row);
+	return rc;
+}
+
+static const code_entry exit_reasons[] = {
+	{ 1, "aged_out", "年龄超出" },
+	{ 2, "parents_returned", "父母返乡" },
+	{ 3, "moved_away", "迁出" },
+	{ 4, "died", "死亡" },
+	{ 5, "other", "其他" },
+	{ 0, NULL, NULL },
+};
+
+int childrec_exit(store *s, const actor *who, int64_t id, const char *reason,
+		  const char *date, const char *note, json_t **out, err *e)
+{
+	char today[11];
+	child_row row;
+	child c;
+	date_of(who->now, today);
+	int rc;
+	if ((rc = need(!who->u || childrec_can_write(who->u->role), e)))
+		return rc;
+	if (code_value(exit_reasons, reason) < 0)
+		return err_field(e, ERR_INVALID, "invalid_field", "reason",
+				 "退出原因应为 aged_out、parents_returned、"
+				 "moved_away、died 或 other");
+	if (!child_date_valid(date) || strcmp(date, today) > 0)
+		return err_field(e, ERR_INVALID, "invalid_field", "date",
+				 "退出日期应为不晚于今天的有效日期");
+	if (note && !text_valid_name(note, 0, 150))
+		return err_field(e, ERR_INVALID, "invalid_field", "note",
+				 "说明过长或含有非法字符");
+	if (strcmp(reason, "other") == 0 && (!note || !text_valid_name(note, 2, 150)))
+		return err_field(e, ERR_INVALID, "missing_field", "note",
+				 "退出原因为“其他”时须填写说明");
+	if ((rc = load(s, who, id, &row, &c, e)))
+		return rc;
+	if (strcmp(row.status, "active") != 0) {
+		child_row_clear(&row);
+		return err_set(e, ERR_CONFLICT, "record_exited",
+			       "该档案已退出");
+	}
+	int64_t pending;
+	if ((rc = child_store_transfer_pending(s, id, &pending, e)) ||
+	    (pending &&
+	     (rc = err_set(e, ERR_CONFLICT, "transfer_pending",
+			   "该儿童有待接收的迁移，请先处理迁移")))) {
+		child_row_clear(&row);
+		return rc;
+	}
+	if (strcmp(date, row.birth_date) < 0) {
+		child_row_clear(&row);
+		return err_field(e, ERR_INVALID, "invalid_field", "date",
+				 "退出日期不能早于出生日期");
+	}
+	snprintf(row.status, sizeof row.status, "exited");
+	snprintf(row.exit_reason, sizeof row.exit_reason, "%s", reason);
+	snprintf(row.exit_date, sizeof row.exit_date, "%s", date);
+	snprintf(row.exit_note, sizeof row.exit_note, "%s", note ? note : "");
+	row.updated_at = who->now;
+	snprintf(row.updated_by, sizeof row.updated_by, "%s", actor_name(who));
+	json_t *changes = json_pack(
+		"[{s:s, s:s, s:s}, {s:s, s:n, s:s}]", "field", "status",
+		"before", "active", "after", "exited", "field", "exit_reason",
+		"before", "after", code_label(exit_reasons,
+					      code_value(exit_reasons, reason)));
+	if ((rc = store_begin(s, e)) == 0) {
+		if ((rc = child_store_update(s, &row, e)) ||
+		    (rc = write_history(s, who, &row, "exit", changes, e)) ||
+		    (rc = write_audit(s, who, "child_exit", &row,
+				      json_pack("{s:s, s:s}", "reason", reason,
+						"date", date),
+				      e)) ||
+		    (rc = store_commit(s, e)))
+			store_rollback(s);
+	}
+	json_decref(changes);
+	if (rc == 0)
+		*out = render(s, who, &row, &c, today);
+	child_row_clear(&row);
+	return rc;
+}
+
+int childrec_exit_proposals(store *s, const actor *who, json_t **out,
+			    err *e)
+{
+	char today[11], adult[11];
+	child_filter f;
+	int rc;
+	memset(&f, 0, sizeof f);
+	date_of(who->now, today);
+	if ((rc = need(!who->u || childrec_can_write(who->u->role), e)))
+		return rc;
+	/* Candidates: 16 or older, since left_behind lapses at 16 and every
+	 * other category at 18. */
+	date_years_before(today, 16, adult);
+	region_scope_range(scope_of(who), f.lo, f.hi);
+	f.status = "active";
+	f.birth_max = adult;
+	f.sort = CHILD_SORT_BIRTH;
+	f.limit = 200;
+	child_row *rows;
+	int n;
+	int64_t total;
+	if ((rc = child_store_list(s, &f, &rows, &n, &total, e)))
+		return rc;
+	json_t *items = json_array();
+	for (int i = 0; i < n; i++) {
+		child c;
+		err ignore;
+		if (row_child(&rows[i], &c, &ignore) == 0) {
+			classify_result cr;
+			classify_child(&c, today, &cr);
+			int age = classify_age(c.birth_date, today);
+			if (age >= 18 || cr.categories == 0)
+				json_array_append_new(
+					items,
+					json_pack("{s:I, s:s, s:s, s:i, s:s,"
+						  " s:s, s:s}",
+						  "id", (json_int_t)rows[i].id,
+						  "name", c.name, "birth_date",
+						  c.birth_date, "age", age,
+						  "region_code", rows[i].region,
+						  "region_name",
+						  rows[i].region_name, "reason",
+						  age >= 18
+							  ? "已满18周岁"
+							  : "已满16周岁，不再符合任何类别"));
+		}
+		child_row_clear(&rows[i]);
+	}
+	free(rows);
+	*out = json_pack("{s:o}", "items", items);
+	return 0;
+}
+
+/* ---- visits ---- */
+
+int childrec_visit_add(store *s, const actor *who, int64_t id, json_t *body,
+		       json_t **out, err *e)
+{
+	static const char *const fields[] = { "visit_date", "visitor", "met",
+					      "findings",   "risk_level",
+					      "follow_up",  NULL };
+	static const char *const areas[] = { "living", "guardianship",
+					     "mental_health", "education",
+					     NULL };
+	static const char *const risks[] = { "low", "medium", "high" };
+	char today[11];
+	date_of(who->now, today);
+	const char *date, *visitor, *met, *risk, *follow;
+	int rc;
+	if ((rc = need(!who->u || childrec_can_write(who->u->role), e)) ||
+	    (rc = jsonx_only(body, fields, e)) ||
+	    (rc = jsonx_str(body, "visit_date", 1, 10, &date, e)) ||
+	    (rc = jsonx_str(body, "visitor", 1, 20, &visitor, e)) ||
+	    (rc = jsonx_str(body, "met", 1, 40, &met, e)) ||
+	    (rc = jsonx_str(body, "risk_level", 1, 10, &risk, e)) ||
+	    (rc = jsonx_str(body, "follow_up", 0, 200, &follow, e)))
+		return rc;
+	if (!child_date_valid(date) || strcmp(date, today) > 0)
+		return err_field(e, ERR_INVALID, "invalid_field", "visit_date",
+				 "走访日期应为不晚于今天的有效日期");
+	if (!text_valid_name(visitor, 1, 20) || !text_valid_name(met, 1, 40) ||
+	    (follow && !text_valid_name(follow, 0, 200)))
+		return err_field(e, ERR_INVALID, "invalid_field", "visitor",
+				 "走访人、见到的人应为1至20个字符");
+	int ok = 0;
+	for (size_t i = 0; i < 3; i++)
+		ok |= strcmp(risk, risks[i]) == 0;
+	if (!ok)
+		return err_field(e, ERR_INVALID, "invalid_field", "risk_level",
+				 "风险等级应为 low、medium 或 high");
+	json_t *fd = json_object_get(body, "findings");
+	if (!json_is_object(fd))
+		return err_field(e, ERR_INVALID, "missing_field", "findings",
+				 "请填写走访发现（基本生活、家庭监护、心理健康、学习教育）");
+	if ((rc = jsonx_only(fd, areas, e)))
+		return rc;
+	for (const char *const *a = areas; *a; a++) {
+		const char *v;
+		if ((rc = jsonx_str(fd, *a, 0, 200, &v, e)))
+			return rc;
+		if (v && !text_valid_name(v, 0, 200))
+			return err_field(e, ERR_INVALID, "invalid_field", *a,
+					 "走访发现含有非法字符");
+	}
+	child_row row;
+	child c;
+	if ((rc = load(s, who, id, &row, &c, e)))
+		return rc;
+	if (strcmp(row.status, "active") != 0) {
+		child_row_clear(&row);
+		return err_set(e, ERR_CONFLICT, "record_exited",
+			       "该档案已退出");
+	}
+	if (strcmp(date, row.birth_date) < 0) {
+		child_row_clear(&row);
+		return err_field(e, ERR_INVALID, "invalid_field", "visit_date",
+				 "走访日期不能早于出生日期");
+	}
+	char *fdt = json_dumps(fd, JSON_COMPACT | JSON_SORT_KEYS);
+	int64_t vid = 0;
+	if ((rc = store_begin(s, e)) == 0) {
+		if ((rc = child_store_visit_add(s, id, row.region, date, visitor,
+						met, fdt, risk,
+						follow ? follow : "",
+						actor_name(who), who->now, &vid,
+						e)) ||
+		    (rc = write_audit(s, who, "visit_create", &row,
+				      json_pack("{s:s, s:s}", "visit_date",
+						date, "risk_level", risk),
+				      e)) ||
+		    (rc = store_commit(s, e)))
+			store_rollback(s);
+	}
+	free(fdt);
+	child_row_clear(&row);
+	if (rc == 0)
+		*out = json_pack("{s:I, s:I, s:s, s:s, s:s, s:O, s:s, s:s}",
+				 "id", (json_int_t)vid, "child_id",
+				 (json_int_t)id, "visit_date", date, "visitor",
+				 visitor, "met", met, "findings", fd,
+				 "risk_level", risk, "follow_up",
+				 follow ? follow : "");
+	return rc;
+}
+
+int childrec_visits(store *s, const actor *who, int64_t id, json_t **out,
+		    err *e)
+{
+	child_row row;
+	child c;
+	store_res *r;
+	int rc;
+	if ((rc = need(!who->u || childrec_can_read(who->u->role), e)) ||
+	    (rc = load(s, who, id, &row, &c, e)))
+		return rc;
+	child_row_clear(&row);
+	if ((rc = child_store_visits(s, id, &r, e)))
+		return rc;
+	json_t *items = json_array();
+	for (int i = 0; i < store_res_rows(r); i++) {
+		json_t *fd = json_loads(store_res_text(r, i, 4), 0, NULL);
+		json_array_append_new(
+			items,
+			json_pack("{s:I, s:s, s:s, s:s, s:o, s:s, s:s, s:s}",
+				  "id", (json_int_t)store_res_int(r, i, 0),
+				  "visit_date", store_res_text(r, i, 1),
+				  "visitor", store_res_text(r, i, 2), "met",
+				  store_res_text(r, i, 3), "findings",
+				  fd ? fd : json_object(), "risk_level",
+				  store_res_text(r, i, 5), "follow_up",
+				  store_res_text(r, i, 6), "created_by",
+				  store_res_text(r, i, 7)));
+	}
+	store_res_free(r);
+	*out = json_pack("{s:o}", "items", items);
+	return 0;
+}
+
+/* ---- transfers ---- */
+
+static json_t *transfer_json(const store_res *r, int i)
+{
+	return json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:o, s:o,"
+			 " s:s, s:s, s:s, s:s}",
+			 "id", (json_int_t)store_res_int(r, i, 0), "child_id",
+			 (json_int_t)store_res_int(r, i, 1), "from_region",
+			 store_res_text(r, i, 2), "to_region",
+			 store_res_text(r, i, 3), "state",
+			 store_res_text(r, i, 4), "reason",
+			 store_res_text(r, i, 5), "requested_by",
+			 store_res_text(r, i, 6), "requested_at",
+			 (json_int_t)store_res_int(r, i, 7), "decided_by",
+			 str_or_null(store_res_text(r, i, 8)), "decided_at",
+			 store_res_isnull(r, i, 9)
+				 ? json_null()
+				 : json_integer(store_res_int(r, i, 9)),
+			 "note", store_res_text(r, i, 10), "child_name",
+			 store_res_text(r, i, 11), "child_birth_date",
+			 store_res_text(r, i, 12), "child_sex",
+			 code_of(child_sex_codes,
+				 (int)store_res_int(r, i, 13)));
+}
+
+int childrec_transfer(store *s, const actor *who, int64_t id,
+		      const char *to_region, const char *reason, json_t **out,
+		      err *e)
+{
+	child_row row;
+	child c;
+	region to;
+	int rc;
+	if ((rc = need(!who->u || childrec_can_write(who->u->role), e)))
+		return rc;
+	if (reason && !text_valid_name(reason, 0, 150))
+		return err_field(e, ERR_INVALID, "invalid_field", "reason",
+				 "迁移原因过长或含有非法字符");
+	/* The receiving village may lie outside the sender's scope: that is
+	 * the point of a transfer.  Only its existence and level are
+	 * checked; nothing about it is returned beyond its code. */
+	if ((rc = region_resolve(s, NULL, to_region, &to, e))) {
+		if (e)
+			snprintf(e->field, sizeof e->field, "to_region");
+		return rc;
+	}
+	if (to.level != REGION_VILLAGE)
+		return err_field(e, ERR_INVALID, "invalid_field", "to_region",
+				 "迁入地应为村（社区）");
+	if ((rc = load(s, who, id, &row, &c, e)))
+		return rc;
+	int64_t pending = 0, tid = 0;
+	if (strcmp(row.status, "active") != 0)
+		rc = err_set(e, ERR_CONFLICT, "record_exited", "该档案已退出");
+	else if (strcmp(row.region, to.code) == 0)
+		rc = err_field(e, ERR_INVALID, "invalid_field", "to_region",
+			       "迁入地与现居住地相同");
+	else if ((rc = child_store_transfer_pending(s, id, &pending, e)) == 0 &&
+		 pending)
+		rc = err_set(e, ERR_CONFLICT, "transfer_pending",
+			     "该儿童已有待接收的迁移");
+	if (rc == 0 && (rc = store_begin(s, e)) == 0) {
+		if ((rc = child_store_transfer_add(s, id, row.region, to.code,
+						   reason ? reason : "",
+						   actor_name(who), who->now,
+						   &tid, e)) ||
+		    (rc = write_audit(s, who, "transfer_create", &row,
+				      json_pack("{s:s, s:s}", "from",
+						row.region, "to", to.code),
+				      e)) ||
+		    (rc = store_commit(s, e)))
+			store_rollback(s);
+	}
+	child_row_clear(&row);
+	if (rc)
+		return rc;
+	store_res *r;
+	if ((rc = child_store_transfer_get(s, tid, &r, e)))
+		return rc;
+	*out = transfer_json(r, 0);
+	store_res_free(r);
+	return 0;
+}
+
+int childrec_transfer_decide(store *s, const actor *who, int64_t tid,
+			     int accept, const char *note, json_t **out,
+			     err *e)
+{
+	store_res *r;
+	int rc;
+	if ((rc = need(!who->u || childrec_can_write(who->u->role), e)))
+		return rc;
+	if (note && !text_valid_name(note, 0, 150))
+		return err_field(e, ERR_INVALID, "invalid_field", "note",
+				 "说明过长或含有非法字符");
+	if ((rc = child_store_transfer_get(s, tid, &r, e)))
+		return rc;
+	if (store_res_rows(r) == 0 ||
+	    (who->u && !region_in_scope(scope_of(who), store_res_text(r, 0, 3)) &&
+	     !region_in_scope(scope_of(who), store_res_text(r, 0, 2)))) {
+		store_res_free(r);
+		return err_set(e, ERR_NOTFOUND, "not_found", "迁移记录不存在");
+	}
+	char to[REGION_CODE_MAX];
+	snprintf(to, sizeof to, "%s", store_res_text(r, 0, 3));
+	int64_t child_id = store_res_int(r, 0, 1);
+	int receiving = !who->u || region_in_scope(scope_of(who), to);
+	store_res_free(r);
+	/* The receiving side accepts or rejects; the sending side may
+	 * only withdraw (reject its own request). */
+	if (accept && !receiving)
+		return err_set(e, ERR_FORBIDDEN, "forbidden",
+			       "只有迁入地可以接收迁移");
+	child_row row;
+	memset(&row, 0, sizeof row);
+	if ((rc = child_store_get(s, child_id, &row, e)))
+		return rc;
+	if ((rc = store_begin(s, e)) == 0) {
+		const char *state = accept ? "accepted"
+				    : receiving ? "rejected"
+						: "cancelled";
+		json_t *changes = json_pack("[{s:s, s:s, s:s}]", "field",
+					    "region_code", "before", row.region,
+					    "after", to);
+		if ((rc = child_store_transfer_decide(s, tid, state,
+						      actor_name(who),
+						      who->now,
+						      note ? note : "", e)) == 0 &&
+		    accept) {
+			snprintf(row.region, sizeof row.region, "%s", to);
+			/* The record's data carries its region too. */
+			json_t *d = json_loads(row.data, 0, NULL);
+			if (d) {
+				json_object_set_new(d, "region_code",
+						    json_string(to));
+				free(row.data);
+				row.data = json_dumps(d, JSON_COMPACT |
+								 JSON_SORT_KEYS);
+				json_decref(d);
+			}
+			row.updated_at = who->now;
+			snprintf(row.updated_by, sizeof row.updated_by, "%s",
+				 actor_name(who));
+			if ((rc = child_store_update(s, &row, e)) == 0)
+				rc = write_history(s, who, &row, "transfer",
+						   changes, e);
+		}
+		json_decref(changes);
+		if (rc == 0)
+			rc = write_audit(s, who,
+					 accept ? "transfer_accept"
+						: "transfer_reject",
+					 &row,
+					 json_pack("{s:I, s:s}", "transfer",
+						   (json_int_t)tid, "state",
+						   state),
+					 e);
+		if (rc || (rc = store_commit(s, e)))
+			store_rollback(s);
+	}
+	child_row_clear(&row);
+	if (rc)
+		return rc;
+	if ((rc = child_store_transfer_get(s, tid, &r, e)))
+		return rc;
+	*out = transfer_json(r, 0);
+	store_res_free(r);
+	return 0;
+}
+
+int childrec_transfers(store *s, const actor *who, const char *state,
+		       json_t **out, err *e)
+{
+	char lo[REGION_CODE_MAX], hi[REGION_CODE_MAX + 1];
+	store_res *r;
+	int rc;
+	if ((rc = need(!who->u || childrec_can_read(who->u->role), e)))
+		return rc;
+	if (state && strcmp(state, "pending") && strcmp(state, "accepted") &&
+	    strcmp(state, "rejected") && strcmp(state, "cancelled"))
+		return err_field(e, ERR_INVALID, "invalid_query", "state",
+				 "状态无效");
+	region_scope_range(scope_of(who), lo, hi);
+	if ((rc = child_store_transfers(s, lo, hi, state, &r, e)))
+		return rc;
+	json_t *items = json_array();
+	for (int i = 0; i < store_res_rows(r); i++) {
+		json_t *t = transfer_json(r, i);
+		json_object_set_new(
+			t, "direction",
+			json_string(region_in_scope(scope_of(who),
+						    store_res_text(r, i, 3))
+					    ? "incoming"
+					    : "outgoing"));
+		json_array_append_new(items, t);
+	}
+	store_res_free(r);
+	*out = json_pack("{s:o}", "items", items);
+	return 0;
+}

@@ -1,0 +1,665 @@
+#include "domain/childxlsx.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "domain/audit.h"
+#include "domain/child_codes.h"
+#include "domain/classify.h"
+#include "domain/idcard.h"
+#include "io/csvfile.h"
+#include "io/xlsxin.h"
+#include "io/xlsxout.h"
+#include "util/date.h"
+#include "util/mem.h"
+#include "util/strset.h"
+#include "util/text.h"
+
+/* ---- the template: one column per importable field ---- */
+
+typedef enum col_kind {
+	K_TEXT,
+	K_DATE,
+	K_CODE,		/* a code table: the Chinese label or the API code */
+	K_YESNO,	/* 是/否 */
+	K_HUKOU,	/* 有户籍/无户籍 */
+} col_kind;
+
+typedef struct tcol {
+	const char *title;	/* header cell; * marks a required column */
+	const char *path;	/* JSON path: "name", "father.status" */
+	col_kind kind;
+	const code_entry *codes;
+	double width;
+} tcol;
+
+static const tcol cols[] = {
+	{ "姓名*", "name", K_TEXT, NULL, 10 },
+	{ "性别*", "sex", K_CODE, child_sex_codes, 6 },
+	{ "出生日期*", "birth_date", K_DATE, NULL, 12 },
+	{ "身份证号", "id_number", K_TEXT, NULL, 21 },
+	{ "民族*", "ethnicity", K_TEXT, NULL, 8 },
+	{ "居住地区划代码*", "region_code", K_TEXT, NULL, 16 },
+	{ "户籍状态", "hukou_status", K_HUKOU, NULL, 10 },
+	{ "农村户籍", "hukou_rural", K_YESNO, NULL, 9 },
+	{ "户籍地区划代码", "hukou_region", K_TEXT, NULL, 16 },
+	{ "家庭住址", "address", K_TEXT, NULL, 20 },
+	{ "就读学校", "school", K_TEXT, NULL, 16 },
+	{ "年级", "grade", K_TEXT, NULL, 8 },
+	{ "联系电话", "contact_phone", K_TEXT, NULL, 14 },
+	{ "父亲姓名", "father.name", K_TEXT, NULL, 10 },
+	{ "父亲身份证号", "father.id_number", K_TEXT, NULL, 21 },
+	{ "父亲电话", "father.phone", K_TEXT, NULL, 14 },
+	{ "父亲状况", "father.status", K_CODE, child_parent_status_codes, 12 },
+	{ "父亲务工地", "father.work_place", K_TEXT, NULL, 12 },
+	{ "母亲姓名", "mother.name", K_TEXT, NULL, 10 },
+	{ "母亲身份证号", "mother.id_number", K_TEXT, NULL, 21 },
+	{ "母亲电话", "mother.phone", K_TEXT, NULL, 14 },
+	{ "母亲状况", "mother.status", K_CODE, child_parent_status_codes, 12 },
+	{ "母亲务工地", "mother.work_place", K_TEXT, NULL, 12 },
+	{ "受委托监护人姓名", "guardian.name", K_TEXT, NULL, 12 },
+	{ "监护人身份证号", "guardian.id_number", K_TEXT, NULL, 21 },
+	{ "与儿童关系", "guardian.relationship", K_TEXT, NULL, 10 },
+	{ "监护人电话", "guardian.phone", K_TEXT, NULL, 14 },
+	{ "家庭监护情况", "guardianship", K_CODE, child_guardianship_codes, 12 },
+	{ "基本生活保障", "living_support", K_CODE, child_support_codes, 12 },
+	{ "心理健康", "mental_health", K_CODE, child_mental_codes, 10 },
+	{ "心理健康说明", "mental_notes", K_TEXT, NULL, 16 },
+	{ "学习教育", "education", K_CODE, child_education_codes, 10 },
+	{ "失辍学情况说明", "dropout_explanation", K_TEXT, NULL, 24 },
+	{ "健康状况", "health", K_CODE, child_health_codes, 10 },
+	{ "所患疾病", "illness", K_TEXT, NULL, 12 },
+	{ "残疾类别", "disability.type", K_TEXT, NULL, 10 },
+	{ "残疾等级", "disability.grade", K_TEXT, NULL, 8 },
+	{ "残疾证号", "disability.certificate_no", K_TEXT, NULL, 16 },
+};
+enum { NCOLS = sizeof cols / sizeof *cols };
+
+static int write_columns(xlsxout *x, const tcol *t, int n, const char *extra,
+			 err *e)
+{
+	xlsxout_col c[NCOLS + 1];
+	for (int i = 0; i < n; i++)
+		c[i] = (xlsxout_col){ t[i].title, t[i].width, XLSXOUT_TEXT };
+	if (extra)
+		c[n++] = (xlsxout_col){ extra, 40, XLSXOUT_TEXT };
+	return xlsxout_columns(x, c, n, e);
+}
+
+int childxlsx_template(char **bytes, size_t *len, err *e)
+{
+	xlsxout *x;
+	int rc = xlsxout_open(NULL, "儿童信息导入模板", &x, e);
+	if (rc)
+		return rc;
+	const char *sample[NCOLS] = {
+		"张小明", "男", "2012-05-01", "220122201205010013", "汉族",
+		"220122100207", "有户籍", "是", "220122", "十里堡村3组12号",
+		"十里堡小学", "六年级", "13800000000", "张建国", "", "",
+		"省外务工", "北京市", "李秀英", "", "", "省内务工", "长春市",
+		"张德福", "", "祖父", "13900000000", "一般", "无", "正常", "",
+		"在校", "", "健康", "", "", "", "",
+	};
+	if ((rc = xlsxout_header_line(x, "农村留守儿童和困境儿童信息导入模板",
+				      e)) ||
+	    (rc = xlsxout_header_line(
+		     x,
+		     "说明：带*为必填；有户籍的儿童须填身份证号；父母状况填"
+		     "“在家、省内务工、省外务工、死亡、失踪、服刑在押、"
+		     "强制隔离戒毒、重残、重病、被撤销监护资格”等；"
+		     "失学、辍学须填情况说明；日期格式 2012-05-01。"
+		     "示例行导入前请删除。",
+		     e)) ||
+	    (rc = write_columns(x, cols, NCOLS, NULL, e)) ||
+	    (rc = xlsxout_row(x, sample, NCOLS, e))) {
+		xlsxout_abandon(x);
+		return rc;
+	}
+	return xlsxout_close_mem(x, bytes, len, e);
+}
+
+/* ---- import ---- */
+
+/* Sets obj[path] (creating the sub-object of "a.b") to v (stolen). */
+static void set_path(json_t *obj, const char *path, json_t *v)
+{
+	const char *dot = strchr(path, '.');
+	if (!dot) {
+		json_object_set_new(obj, path, v);
+		return;
+	}
+	char head[32];
+	snprintf(head, sizeof head, "%.*s", (int)(dot - path), path);
+	json_t *sub = json_object_get(obj, head);
+	if (!json_is_object(sub)) {
+		sub = json_object();
+		json_object_set_new(obj, head, sub);
+	}
+	json_object_set_new(sub, dot + 1, v);
+}
+
+/* Accepts 2012-05-01, 2012/5/1, 20120501, 2012.5.1 and Excel serials. */
+static int cell_date(const char *in, char out[11])
+{
+	int y, m, d;
+	char tail;
+	if (text_is_digits(in) && strlen(in) == 8 &&
+	    sscanf(in, "%4d%2d%2d", &y, &m, &d) == 3)
+		;
+	else if (text_is_digits(in) && strlen(in) <= 6)
+		return xlsxin_serial_to_date(atof(in), out) == 0 ? 0 : -1;
+	else if (!(sscanf(in, "%d-%d-%d%c", &y, &m, &d, &tail) == 3 ||
+		   sscanf(in, "%d/%d/%d%c", &y, &m, &d, &tail) == 3 ||
+		   sscanf(in, "%d.%d.%d%c", &y, &m, &d, &tail) == 3))
+		return -1;
+	if (y < 1900 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31)
+		return -1;
+	snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+	return 0;
+}
+
+static int cell_code(const code_entry *t, const char *in, const char **code)
+{
+	for (const code_entry *c = t; c->code; c++)
+		if (strcmp(c->label, in) == 0 || strcmp(c->code, in) == 0) {
+			*code = c->code;
+			return 0;
+		}
+	/* Common spellings that differ from the labels. */
+	static const struct {
+		const char *alias, *code;
+	} aliases[] = {
+		{ "外出务工（省内）", "migrant_in_province" },
+		{ "外出务工（省外）", "migrant_out_province" },
+		{ "服刑", "imprisoned" },
+		{ "无人监护", "none" },
+	};
+	for (size_t i = 0; i < sizeof aliases / sizeof *aliases; i++)
+		if (strcmp(aliases[i].alias, in) == 0 &&
+		    code_value(t, aliases[i].code) >= 0) {
+			*code = aliases[i].code;
+			return 0;
+		}
+	return -1;
+}
+
+/* Trims ASCII and full-width spaces in place. */
+static char *trim(char *s)
+{
+	while (*s == ' ' || *s == '\t' || strncmp(s, "\xE3\x80\x80", 3) == 0)
+		s += *s == ' ' || *s == '\t' ? 1 : 3;
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		s[--n] = '\0';
+	while (n >= 3 && strcmp(s + n - 3, "\xE3\x80\x80") == 0) {
+		n -= 3;
+		s[n] = '\0';
+	}
+	return s;
+}
+
+/* One row of the sheet as the API's JSON, or an error naming the column. */
+static int row_json(char **f, int n, json_t **out, err *e)
+{
+	json_t *o = json_object();
+	for (int i = 0; i < NCOLS && i < n; i++) {
+		char *v = trim(f[i]);
+		if (!*v)
+			continue;
+		const tcol *c = &cols[i];
+		char date[11];
+		const char *code;
+		json_t *j = NULL;
+		switch (c->kind) {
+		case K_TEXT:
+			j = json_string(v);
+			break;
+		case K_DATE:
+			if (cell_date(v, date) == 0)
+				j = json_string(date);
+			break;
+		case K_CODE:
+			if (cell_code(c->codes, v, &code) == 0)
+				j = json_string(code);
+			break;
+		case K_YESNO:
+			if (!strcmp(v, "是") || !strcmp(v, "true"))
+				j = json_true();
+			else if (!strcmp(v, "否") || !strcmp(v, "false"))
+				j = json_false();
+			break;
+		case K_HUKOU:
+			if (!strcmp(v, "有户籍") || !strcmp(v, "registered"))
+				j = json_string("registered");
+			else if (!strcmp(v, "无户籍") || !strcmp(v, "none"))
+				j = json_string("none");
+			break;
+		}
+		if (!j) {
+			json_decref(o);
+			return err_set(e, ERR_INVALID, "invalid_field",
+				       "“%s”列的值无效: %.60s", c->title, v);
+		}
+		set_path(o, c->path, j);
+	}
+	*out = o;
+	return 0;
+}
+
+/* A field name of the API as the column title the user sees. */
+static const char *title_of(const char *field)
+{
+	for (int i = 0; i < NCOLS; i++)
+		if (strcmp(cols[i].path, field) == 0)
+			return cols[i].title;
+	return field;
+}
+
+typedef struct import_ctx {
+	store *s;
+	const actor *who;
+	childxlsx_result *res;
+	int header_seen;
+	xlsxout *report;
+	err *file_err;
+	/* ID numbers (and name|birth|village keys) already in this file */
+	strset seen;
+	/* the batch in progress */
+	int in_tx;
+	long batch;
+	long batch_first_row;
+} import_ctx;
+
+static int report_row(import_ctx *c, char **f, int n, const char *why,
+		      err *e)
+{
+	if (!c->report) {
+		int rc = xlsxout_open(NULL, "导入未成功的行", &c->report, e);
+		if (rc || (rc = xlsxout_header_line(
+				   c->report, "儿童信息导入：未导入的行及原因",
+				   e)) ||
+		    (rc = write_columns(c->report, cols, NCOLS, "未导入原因",
+					e)))
+			return rc;
+	}
+	const char *cells[NCOLS + 1];
+	for (int i = 0; i < NCOLS; i++)
+		cells[i] = i < n ? f[i] : "";
+	cells[NCOLS] = why;
+	return xlsxout_row(c->report, cells, NCOLS + 1, e);
+}
+
+static int note_error(import_ctx *c, long row, char **f, int n,
+		      const char *why, int skipped, err *e)
+{
+	if (skipped)
+		c->res->skipped++;
+	else
+		c->res->failed++;
+	if (json_array_size(c->res->errors) < 200)
+		json_array_append_new(c->res->errors,
+				      json_pack("{s:I, s:s, s:b}", "row",
+						(json_int_t)row, "reason", why,
+						"skipped", skipped));
+	return report_row(c, f, n, why, e);
+}
+
+static int import_row(void *vctx, char **f, int n, long row, err *e)
+{
+	import_ctx *c = vctx;
+	if (!c->header_seen) {
+		/* Lines above the column row (title, notes) are passed over;
+		 * the column row must be the template's. */
+		if (n < 1 || strcmp(trim(f[0]), cols[0].title) != 0)
+			return row > 5 ? err_set(e, ERR_INVALID, "bad_template",
+						 "未找到模板的表头行（第一列应为“姓名*”），请使用系统提供的导入模板")
+				       : 0;
+		for (int i = 0; i < NCOLS; i++)
+			if (i >= n || strcmp(trim(f[i]), cols[i].title) != 0)
+				return err_set(e, ERR_INVALID, "bad_template",
+					       "第%ld行表头与模板不符：第%d列应为“%s”",
+					       row, i + 1, cols[i].title);
+		c->header_seen = 1;
+		return 0;
+	}
+	int blank = 1;
+	for (int i = 0; i < n && blank; i++)
+		blank = *trim(f[i]) == '\0';
+	if (blank)
+		return 0;
+	c->res->rows++;
+	err re;
+	err_clear(&re);
+	json_t *body = NULL;
+	child ch;
+	child_row cr;
+	memset(&cr, 0, sizeof cr);
+	char why[400];
+	int rc = row_json(f, n, &body, &re);
+	if (rc == 0) {
+		rc = childrec_prepare(c->s, c->who, body, &ch, &cr, &re);
+		json_decref(body);
+	}
+	if (rc) {
+		snprintf(why, sizeof why, "%s%s%s", re.field[0] ? title_of(re.field) : "",
+			 re.field[0] ? "：" : "", re.msg);
+		child_row_clear(&cr);
+		return rc == ERR_STORE ? err_set(e, rc, re.key, "%s", re.msg)
+				       : note_error(c, row, f, n, why, 0, e);
+	}
+	char key[256];
+	if (ch.id_number[0])
+		snprintf(key, sizeof key, "%s", ch.id_number);
+	else
+		snprintf(key, sizeof key, "%s|%s|%s", ch.name, ch.birth_date,
+			 ch.region);
+	if (!strset_add(&c->seen, key)) {
+		child_row_clear(&cr);
+		return note_error(c, row, f, n, "与本文件中前面的行重复", 1, e);
+	}
+	int64_t other = 0;
+	int outside = 0;
+	if ((rc = childrec_find_duplicate(c->s, c->who, &ch, &other, &outside,
+					  e))) {
+		child_row_clear(&cr);
+		return rc;
+	}
+	if (other) {
+		child_row_clear(&cr);
+		if (outside)
+			return note_error(
+				c, row, f, n,
+				"该儿童已在其他地区登记，请联系原登记地办理迁移", 0,
+				e);
+		snprintf(why, sizeof why, "已登记（档案 #%lld），未重复导入",
+			 (long long)other);
+		return note_error(c, row, f, n, why, 1, e);
+	}
+	if (!c->in_tx) {
+		if ((rc = store_begin(c->s, e))) {
+			child_row_clear(&cr);
+			return rc;
+		}
+		c->in_tx = 1;
+		c->batch = 0;
+	}
+	rc = childrec_insert_prepared(c->s, c->who, &cr, e);
+	child_row_clear(&cr);
+	if (rc)
+		return rc;
+	c->res->imported++;
+	/* Commit in batches: one transaction per row would make a large
+	 * import take minutes; a failure still loses at most the batch,
+	 * and the caller reports the whole import as failed. */
+	if (++c->batch >= 1000) {
+		if ((rc = store_commit(c->s, e)))
+			return rc;
+		c->in_tx = 0;
+	}
+	return 0;
+}
+
+static int is_xlsx(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char m[4] = { 0 };
+	if (!f)
+		return 0;
+	size_t n = fread(m, 1, 4, f);
+	fclose(f);
+	return n == 4 && m[0] == 'P' && m[1] == 'K' && m[2] == 3 && m[3] == 4;
+}
+
+void childxlsx_result_free(childxlsx_result *r)
+{
+	free(r->report);
+	json_decref(r->errors);
+	memset(r, 0, sizeof *r);
+}
+
+int childxlsx_import(store *s, const actor *who, const char *path,
+		     childxlsx_result *out, err *e)
+{
+	memset(out, 0, sizeof *out);
+	out->errors = json_array();
+	if (who->u && !childrec_can_write(who->u->role))
+		return err_set(e, ERR_FORBIDDEN, "forbidden",
+			       "您的角色无权导入儿童档案");
+	import_ctx c = { .s = s, .who = who, .res = out };
+	int rc = is_xlsx(path) ? xlsxin_read(path, import_row, &c, e)
+			       : csvfile_read(path, import_row, &c, e);
+	if (rc == 0 && !c.header_seen)
+		rc = err_set(e, ERR_INVALID, "bad_template",
+			     "未找到模板的表头行（第一列应为“姓名*”），请使用系统提供的导入模板");
+	if (c.in_tx) {
+		if (rc == 0)
+			rc = store_commit(s, e);
+		else
+			store_rollback(s);
+	}
+	strset_free(&c.seen);
+	if (rc == 0 && c.report)
+		rc = xlsxout_close_mem(c.report, &out->report,
+				       &out->report_len, e);
+	else
+		xlsxout_abandon(c.report);
+	if (rc == 0) {
+		char detail[160];
+		snprintf(detail, sizeof detail,
+			 "{\"rows\":%ld,\"imported\":%ld,\"skipped\":%ld,"
+			 "\"failed\":%ld}",
+			 out->rows, out->imported, out->skipped, out->failed);
+		audit_entry a = { .at = who->now,
+				  .actor = who->u ? who->u->username : "system",
+				  .action = "child_import",
+				  .region_code = who->u ? who->u->region : "",
+				  .ip = who->ip,
+				  .detail = detail };
+		if ((rc = store_begin(s, e)) == 0 &&
+		    ((rc = audit_append(s, &a, e)) ||
+		     (rc = store_commit(s, e))))
+			store_rollback(s);
+	}
+	return rc;
+}
+
+/* ---- CSV in the template's shape ---- */
+
+static void csv_cell(FILE *f, const char *v, int first)
+{
+	if (!first)
+		fputc(',', f);
+	if (!strpbrk(v, ",\"\r\n")) {
+		fputs(v, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *v; v++) {
+		if (*v == '"')
+			fputc('"', f);
+		fputc(*v, f);
+	}
+	fputc('"', f);
+}
+
+void childxlsx_csv_header(FILE *f)
+{
+	for (int i = 0; i < NCOLS; i++)
+		csv_cell(f, cols[i].title, i == 0);
+	fputs("\r\n", f);
+}
+
+void childxlsx_csv_row(FILE *f, const child *c)
+{
+	json_t *o = child_to_json(c);
+	for (int i = 0; i < NCOLS; i++) {
+		const char *path = cols[i].path, *dot = strchr(path, '.');
+		json_t *v;
+		if (dot) {
+			char head[32];
+			snprintf(head, sizeof head, "%.*s", (int)(dot - path),
+				 path);
+			v = json_object_get(json_object_get(o, head), dot + 1);
+		} else {
+			v = json_object_get(o, path);
+		}
+		const char *text = "";
+		if (json_is_string(v)) {
+			text = json_string_value(v);
+			if (cols[i].kind == K_CODE)
+				text = code_label(cols[i].codes,
+						  code_value(cols[i].codes, text));
+			else if (cols[i].kind == K_HUKOU)
+				text = strcmp(text, "none") ? "有户籍" : "无户籍";
+		} else if (json_is_boolean(v)) {
+			text = json_is_true(v) ? "是" : "否";
+		}
+		csv_cell(f, text, i == 0);
+	}
+	fputs("\r\n", f);
+	json_decref(o);
+}
+
+/* ---- export ---- */
+
+static const char *codes_text(unsigned bits, int count,
+			      const char *(*label)(unsigned), char *buf,
+			      size_t n)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < count; i++)
+		if (bits & (1u << i))
+			used += (size_t)snprintf(buf + used,
+						 used < n ? n - used : 0,
+						 "%s%s", used ? "、" : "",
+						 label(1u << i));
+	return buf;
+}
+
+int childxlsx_export(store *s, const actor *who, const childrec_query *q,
+		     char **bytes, size_t *len, char filename[128], err *e)
+{
+	char today[11];
+	date_of(who->now, today);
+	/* The list call checks role, scope and every filter first. */
+	childrec_query page = *q;
+	page.offset = 0;
+	page.limit = 200;
+	json_t *first;
+	int rc = childrec_list(s, who, &page, &first, e);
+	if (rc)
+		return rc;
+	json_int_t total = json_integer_value(json_object_get(first, "total"));
+	json_decref(first);
+	if (total > CHILDXLSX_EXPORT_MAX)
+		return err_set(e, ERR_TOOBIG, "export_too_big",
+			       "符合条件的记录有%lld条，超过单次导出上限%d条，请缩小范围",
+			       (long long)total, CHILDXLSX_EXPORT_MAX);
+	const char *scope = q->region ? q->region
+				      : (who->u ? who->u->region : "22");
+	region g;
+	char path[512] = "";
+	if (region_resolve(s, NULL, scope, &g, NULL) == 0)
+		region_path_text(s, g.code, path, sizeof path, NULL);
+	xlsxout *x;
+	if ((rc = xlsxout_open(NULL, "儿童档案", &x, e)))
+		return rc;
+	char line[700];
+	static const xlsxout_col out_cols[] = {
+		{ "序号", 6, XLSXOUT_NUMBER },	   { "姓名", 10, XLSXOUT_TEXT },
+		{ "性别", 6, XLSXOUT_TEXT },	   { "出生日期", 12, XLSXOUT_DATE },
+		{ "年龄", 6, XLSXOUT_NUMBER },	   { "身份证号", 21, XLSXOUT_TEXT },
+		{ "居住地", 24, XLSXOUT_TEXT },	   { "类别", 30, XLSXOUT_TEXT },
+		{ "重点对象", 20, XLSXOUT_TEXT },  { "受委托监护人", 12, XLSXOUT_TEXT },
+		{ "联系电话", 14, XLSXOUT_TEXT },  { "最近走访", 12, XLSXOUT_DATE },
+		{ "状态", 8, XLSXOUT_TEXT },
+	};
+	snprintf(line, sizeof line, "区划：%.400s　　统计日期：%s　　导出人：%s", path,
+		 today, who->u ? who->u->username : "system");
+	if ((rc = xlsxout_header_line(x, "农村留守儿童和困境儿童档案名册", e)) ||
+	    (rc = xlsxout_header_line(x, line, e)))
+		goto fail;
+	snprintf(line, sizeof line, "筛选：%s%s%s%s%s%s%s",
+		 q->category ? "类别=" : "", q->category ? q->category : "",
+		 q->flag ? " 标记=" : "", q->flag ? q->flag : "",
+		 q->q ? " 搜索=" : "", q->q ? q->q : "",
+		 (q->category || q->flag || q->q) ? "" : "全部在册儿童");
+	if ((rc = xlsxout_header_line(x, line, e)) ||
+	    (rc = xlsxout_columns(x, out_cols,
+				  sizeof out_cols / sizeof *out_cols, e)))
+		goto fail;
+	long seq = 0;
+	for (int64_t off = 0; off < total; off += 200) {
+		page.offset = off;
+		json_t *lst;
+		if ((rc = childrec_list(s, who, &page, &lst, e)))
+			goto fail;
+		size_t i;
+		json_t *it;
+		json_array_foreach(json_object_get(lst, "items"), i, it) {
+			char num[24], age[24], cats[200], flags[200];
+			unsigned cb = 0, fb = 0;
+			size_t k;
+			json_t *v;
+			json_array_foreach(json_object_get(it, "categories"), k, v)
+				cb |= classify_category_bit(json_string_value(v));
+			json_array_foreach(json_object_get(it, "flags"), k, v)
+				fb |= classify_flag_bit(json_string_value(v));
+			snprintf(num, sizeof num, "%ld", ++seq);
+			snprintf(age, sizeof age, "%lld",
+				 (long long)json_integer_value(
+					 json_object_get(it, "age")));
+			const char *sex = json_string_value(json_object_get(it, "sex"));
+			const char *cells[] = {
+				num,
+				json_string_value(json_object_get(it, "name")),
+				sex && !strcmp(sex, "male") ? "男" : "女",
+				json_string_value(json_object_get(it, "birth_date")),
+				age,
+				json_string_value(json_object_get(it, "id_number")),
+				json_string_value(json_object_get(it, "region_name")),
+				codes_text(cb, CAT_COUNT, classify_category_label,
+					   cats, sizeof cats),
+				codes_text(fb, FLAG_COUNT, classify_flag_label,
+					   flags, sizeof flags),
+				json_string_value(json_object_get(it, "guardian_name")),
+				json_string_value(json_object_get(it, "contact_phone")),
+				json_string_value(json_object_get(it, "last_visit_date")),
+				strcmp(json_string_value(json_object_get(it, "status")),
+				       "active") ? "已退出" : "在册",
+			};
+			if ((rc = xlsxout_row(x, cells,
+					      sizeof cells / sizeof *cells, e))) {
+				json_decref(lst);
+				goto fail;
+			}
+		}
+		json_decref(lst);
+	}
+	if ((rc = xlsxout_close_mem(x, bytes, len, e)))
+		return rc;
+	snprintf(filename, 128, "儿童档案_%.60s_%s.xlsx", g.name, today);
+	char detail[300];
+	snprintf(detail, sizeof detail, "{\"rows\":%ld,\"region\":\"%s\"}", seq,
+		 g.code);
+	audit_entry a = { .at = who->now,
+			  .actor = who->u ? who->u->username : "system",
+			  .action = "child_export",
+			  .region_code = g.code,
+			  .ip = who->ip,
+			  .detail = detail };
+	if ((rc = store_begin(s, e)) == 0 &&
+	    ((rc = audit_append(s, &a, e)) || (rc = store_commit(s, e))))
+		store_rollback(s);
+	if (rc) {
+		free(*bytes);
+		*bytes = NULL;
+	}
+	return rc;
+fail:
+	xlsxout_abandon(x);
+	return rc;
+}

@@ -1,0 +1,473 @@
+#include "domain/demo.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/account.h"
+#include "domain/audit.h"
+#include "domain/child.h"
+#include "domain/childxlsx.h"
+#include "domain/classify.h"
+#include "domain/idcard.h"
+#include "domain/region.h"
+#include "store/child_store.h"
+#include "store/region_store.h"
+#include "util/date.h"
+#include "util/mem.h"
+
+/* splitmix64: small, fast, and the same sequence on every machine. */
+typedef struct rng {
+	uint64_t s;
+} rng;
+
+static uint64_t rng_next(rng *r)
+{
+	uint64_t z = (r->s += 0x9E3779B97F4A7C15ull);
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+	return z ^ (z >> 31);
+}
+
+static int rng_below(rng *r, int n)
+{
+	return (int)(rng_next(r) % (uint64_t)n);
+}
+
+/* Percent chance. */
+static int rng_pct(rng *r, int pct)
+{
+	return rng_below(r, 1000) < pct * 10;
+}
+
+static const char *const surnames[] = {
+	"王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙",
+	"马", "朱", "胡", "郭", "何", "林", "高", "罗", "郑", "梁", "谢", "宋",
+	"唐", "许", "韩", "冯", "邓", "曹", "彭", "曾", "肖", "田", "董", "袁",
+	"潘", "于", "蒋", "蔡", "余", "杜", "叶", "程", "苏", "魏", "吕", "丁",
+	"任", "沈", "姚", "卢", "姜", "崔", "钟", "谭", "陆", "范", "金", "石",
+	"贾", "夏", "付", "方", "白", "邹", "孟", "秦", "尹", "薛", "闫", "段",
+	"侯", "史", "贺", "顾", "郝", "龚", "邵", "万", "钱", "严", "武", "孔",
+};
+static const char *const boy[] = {
+	"浩", "宇", "轩", "然", "子", "涵", "博", "文", "俊", "杰", "明", "辉",
+	"鹏", "磊", "思", "源", "泽", "睿", "晨", "阳", "天", "佳", "一", "诺",
+	"铭", "宏", "伟", "志", "强", "建", "国", "新", "东", "海", "龙", "飞",
+};
+static const char *const girl[] = {
+	"欣", "怡", "梓", "涵", "诗", "雨", "萱", "思", "佳", "琪", "雪", "婷",
+	"晓", "丽", "敏", "静", "芳", "颖", "悦", "可", "馨", "妍", "梦", "瑶",
+	"慧", "娜", "玉", "红", "春", "秀", "美", "兰", "月", "晴", "心", "语",
+};
+static const char *const adult_given[] = {
+	"建华", "国庆", "志强", "玉梅", "秀英", "桂兰", "凤霞", "淑珍",
+	"春生", "长海", "德福", "金凤", "海燕", "丽娟", "永刚", "红梅",
+};
+static const char *const elders[] = { "祖父", "祖母", "外祖父", "外祖母" };
+static const char *const places[] = { "长春市", "吉林市", "大连市",
+				      "北京市", "天津市", "沈阳市",
+				      "哈尔滨市", "青岛市", "韩国首尔" };
+
+static void pick_name(rng *r, int sex, char *out, size_t n)
+{
+	const char *const *g = sex == 1 ? boy : girl;
+	size_t gn = sizeof boy / sizeof *boy;
+	const char *sur = surnames[rng_below(r, sizeof surnames / sizeof *surnames)];
+	if (rng_pct(r, 30))
+		snprintf(out, n, "%s%s", sur, g[rng_below(r, (int)gn)]);
+	else
+		snprintf(out, n, "%s%s%s", sur, g[rng_below(r, (int)gn)],
+			 g[rng_below(r, (int)gn)]);
+}
+
+static void adult_name(rng *r, const char *surname, char *out, size_t n)
+{
+	snprintf(out, n, "%s%s",
+		 surname ? surname
+			 : surnames[rng_below(r, sizeof surnames /
+							 sizeof *surnames)],
+		 adult_given[rng_below(r, sizeof adult_given /
+						  sizeof *adult_given)]);
+}
+
+static void phone(rng *r, char *out, size_t n)
+{
+	static const char *const pre[] = { "135", "138", "139", "150", "158",
+					   "187", "131", "155", "177" };
+	snprintf(out, n, "%s%08d", pre[rng_below(r, 9)],
+		 rng_below(r, 100000000));
+}
+
+/* Open addressing set of 64-bit keys: no ID number is made twice. */
+typedef struct idset {
+	uint64_t *v;
+	size_t cap, n;
+} idset;
+
+static int idset_add(idset *s, uint64_t k)
+{
+	if ((s->n + 1) * 2 > s->cap) {
+		idset old = *s;
+		s->cap = s->cap ? s->cap * 2 : 4096;
+		s->v = xcalloc(s->cap, sizeof *s->v);
+		s->n = 0;
+		for (size_t i = 0; i < old.cap; i++)
+			if (old.v[i])
+				idset_add(s, old.v[i]);
+		free(old.v);
+	}
+	size_t i = (size_t)((k * 0x9E3779B97F4A7C15ull) >> 7) & (s->cap - 1);
+	while (s->v[i]) {
+		if (s->v[i] == k)
+			return 0;
+		i = (i + 1) & (s->cap - 1);
+	}
+	s->v[i] = k;
+	s->n++;
+	return 1;
+}
+
+static parent_status parent_pick(rng *r, int partner_migrant)
+{
+	int x = rng_below(r, 1000);
+	if (partner_migrant && x < 420)
+		return x < 250 ? PARENT_MIGRANT_OUT_PROVINCE
+			       : PARENT_MIGRANT_IN_PROVINCE;
+	static const struct {
+		int per_mille;
+		parent_status s;
+	} dist[] = {
+		{ 330, PARENT_AT_HOME },
+		{ 300, PARENT_MIGRANT_OUT_PROVINCE },
+		{ 220, PARENT_MIGRANT_IN_PROVINCE },
+		{ 30, PARENT_DECEASED },
+		{ 15, PARENT_MISSING },
+		{ 12, PARENT_IMPRISONED },
+		{ 5, PARENT_DRUG_REHAB },
+		{ 25, PARENT_SERIOUS_ILLNESS },
+		{ 25, PARENT_SEVERE_DISABILITY },
+		{ 3, PARENT_GUARDIANSHIP_REVOKED },
+		{ 10, PARENT_OTHER },
+		{ 25, PARENT_AT_HOME },
+	};
+	x = rng_below(r, 1000);
+	for (size_t i = 0; i < sizeof dist / sizeof *dist; i++) {
+		if (x < dist[i].per_mille)
+			return dist[i].s;
+		x -= dist[i].per_mille;
+	}
+	return PARENT_AT_HOME;
+}
+
+static void make_parent(rng *r, parent *p, int male, const char *surname,
+			parent_status st, const char *county)
+{
+	memset(p, 0, sizeof *p);
+	adult_name(r, male ? surname : NULL, p->name, sizeof p->name);
+	p->status = st;
+	if (st != PARENT_DECEASED && st != PARENT_MISSING)
+		phone(r, p->phone, sizeof p->phone);
+	if (st == PARENT_MIGRANT_OUT_PROVINCE)
+		snprintf(p->work_place, sizeof p->work_place, "%s",
+			 places[2 + rng_below(r, 7)]);
+	else if (st == PARENT_MIGRANT_IN_PROVINCE)
+		snprintf(p->work_place, sizeof p->work_place, "%s",
+			 places[rng_below(r, 2)]);
+	(void)county;
+}
+
+/* One child in `village`, born so as to be 0–17 at `today`. */
+static void make_child(rng *r, idset *ids, const char *village,
+		       const char *today, child *c)
+{
+	memset(c, 0, sizeof *c);
+	c->sex = 1 + rng_below(r, 2);
+	pick_name(r, c->sex, c->name, sizeof c->name);
+	char surname[8];
+	/* The first character (3 bytes of UTF-8) is the family name. */
+	snprintf(surname, sizeof surname, "%.3s", c->name);
+	int age_days = 30 + rng_below(r, 17 * 365 + 300);
+	date_minus_days(today, age_days, c->birth_date);
+	int eth = rng_below(r, 100);
+	int yanbian = strncmp(village, "2224", 4) == 0;
+	snprintf(c->ethnicity, sizeof c->ethnicity, "%s",
+		 yanbian && eth < 35 ? "朝鲜族"
+		 : eth < 90	     ? "汉族"
+		 : eth < 95	     ? "满族"
+		 : eth < 98	     ? "蒙古族"
+				     : "回族");
+	snprintf(c->region, sizeof c->region, "%s", village);
+	c->hukou_rural = rng_pct(r, 92);
+	c->hukou_registered = !rng_pct(r, 1);
+	if (c->hukou_registered) {
+		snprintf(c->hukou_region, sizeof c->hukou_region, "%.6s",
+			 village);
+		for (int tries = 0;; tries++) {
+			char first[18];
+			/* A day so crowded that its order codes ran out:
+			 * move the birth a day earlier and go on. */
+			if (tries && tries % 2000 == 0)
+				date_minus_days(c->birth_date, 1,
+						c->birth_date);
+			int seq = rng_below(r, 500) * 2 + (c->sex == 1);
+			snprintf(first, sizeof first, "%.6s%.4s%.2s%.2s%03d",
+				 village, c->birth_date, c->birth_date + 5,
+				 c->birth_date + 8, seq);
+			uint64_t key = strtoull(first, NULL, 10);
+			if (!idset_add(ids, key))
+				continue;
+			snprintf(c->id_number, sizeof c->id_number, "%s%c",
+				 first, idcard_check_char(first));
+			break;
+		}
+	}
+	snprintf(c->address, sizeof c->address, "%d组%d号",
+		 1 + rng_below(r, 9), 1 + rng_below(r, 80));
+	parent_status fs = parent_pick(r, 0);
+	int fm = fs == PARENT_MIGRANT_IN_PROVINCE ||
+		 fs == PARENT_MIGRANT_OUT_PROVINCE;
+	parent_status ms = parent_pick(r, fm);
+	make_parent(r, &c->father, 1, surname, fs, village);
+	make_parent(r, &c->mother, 0, NULL, ms, village);
+	int mm = ms == PARENT_MIGRANT_IN_PROVINCE ||
+		 ms == PARENT_MIGRANT_OUT_PROVINCE;
+	int away = (fm || classify_parent_unable(fs)) &&
+		   (mm || classify_parent_unable(ms));
+	/* Most children with both parents away have an entrusted guardian
+	 * on record; the rest are the gaps the quarterly check finds. */
+	if (away && rng_pct(r, 85)) {
+		c->guardian.present = 1;
+		int k = rng_below(r, 4);
+		adult_name(r, k < 2 ? surname : NULL, c->guardian.name,
+			   sizeof c->guardian.name);
+		snprintf(c->guardian.relationship,
+			 sizeof c->guardian.relationship, "%s", elders[k]);
+		phone(r, c->guardian.phone, sizeof c->guardian.phone);
+	}
+	snprintf(c->contact_phone, sizeof c->contact_phone, "%s",
+		 c->guardian.present ? c->guardian.phone
+		 : c->mother.phone[0] ? c->mother.phone
+				       : c->father.phone);
+	int g = rng_below(r, 100);
+	c->guardianship = away && g < 4 ? GUARD_NONE
+			  : g < 8	 ? GUARD_POOR
+			  : g < 38	 ? GUARD_FAIR
+					 : GUARD_GOOD;
+	int sup = rng_below(r, 100);
+	c->living_support = sup < 12 ? SUPPORT_DIBAO
+			    : sup < 14 ? SUPPORT_TEKUN
+				       : SUPPORT_NONE;
+	int mh = rng_below(r, 100);
+	c->mental_health = mh < 90 ? MENTAL_NORMAL
+			   : mh < 98 ? MENTAL_ATTENTION
+				     : MENTAL_INTERVENTION;
+	int age = classify_age(c->birth_date, today);
+	int ed = rng_below(r, 100);
+	if (age < 6) {
+		c->education = EDU_PRESCHOOL;
+	} else if (ed < 94 || (age >= 16 && ed < 80)) {
+		c->education = EDU_IN_SCHOOL;
+		snprintf(c->school, sizeof c->school, "%s中心小学",
+			 age < 12 ? "镇" : "镇第一中学");
+		if (age >= 12)
+			snprintf(c->school, sizeof c->school, "镇第一中学");
+		snprintf(c->grade, sizeof c->grade, "%d年级",
+			 age - 5 > 9 ? 9 : age - 5);
+	} else if (ed < 97) {
+		c->education = EDU_DROPPED_OUT;
+		snprintf(c->dropout_explanation,
+			 sizeof c->dropout_explanation,
+			 "家庭经济困难，%d年起辍学；已联系学校劝返",
+			 atoi(today) - 1);
+	} else if (ed < 98) {
+		c->education = EDU_OUT_OF_SCHOOL;
+		snprintf(c->dropout_explanation,
+			 sizeof c->dropout_explanation,
+			 "随祖辈居住，未按时入学；已报告乡镇协调入学");
+	} else if (ed < 99) {
+		c->education = EDU_HOME_SCHOOLING;
+	} else {
+		c->education = EDU_SUSPENDED;
+	}
+	int h = rng_below(r, 100);
+	c->health = h < 92 ? HEALTH_HEALTHY
+		    : h < 98 ? HEALTH_ILL
+			     : HEALTH_SERIOUS_ILLNESS;
+	if (c->health != HEALTH_HEALTHY)
+		snprintf(c->illness, sizeof c->illness, "%s",
+			 c->health == HEALTH_ILL ? "哮喘" : "先天性心脏病");
+	if (rng_pct(r, 3)) {
+		static const char *const types[] = { "肢体残疾", "智力残疾",
+						     "听力残疾", "视力残疾" };
+		c->disability.present = 1;
+		snprintf(c->disability.type, sizeof c->disability.type, "%s",
+			 types[rng_below(r, 4)]);
+		snprintf(c->disability.grade, sizeof c->disability.grade,
+			 "%d级", 1 + rng_below(r, 4));
+	}
+}
+
+static int add_visits(store *s, rng *r, const child_row *row,
+		      const char *today, int64_t now, err *e)
+{
+	static const char *const risks[] = { "low", "low", "low", "medium",
+					     "high" };
+	int n = rng_below(r, 4);
+	for (int i = 0; i < n; i++) {
+		char date[11];
+		date_minus_days(today, rng_below(r, 365), date);
+		if (strcmp(date, row->birth_date) < 0)
+			continue;
+		json_t *f = json_pack(
+			"{s:s, s:s, s:s, s:s}", "living", "基本生活有保障",
+			"guardianship",
+			rng_pct(r, 80) ? "监护人尽责" : "监护人年老体弱，需关注",
+			"mental_health", "情绪稳定", "education", "按时上学");
+		char *fd = json_dumps(f, JSON_COMPACT | JSON_SORT_KEYS);
+		json_decref(f);
+		int64_t id;
+		int rc = child_store_visit_add(s, row->id, row->region, date,
+					       "儿童主任", "监护人",
+					       fd, risks[rng_below(r, 5)], "",
+					       "demo", now, &id, e);
+		free(fd);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int demo_children(store *s, const actor *who, const char *region_code,
+		  long n, uint64_t seed, void (*progress)(long done, long n),
+		  err *e)
+{
+	region g;
+	store_res *villages;
+	int rc = region_resolve(s, NULL, region_code, &g, e);
+	if (rc)
+		return rc;
+	char lo[REGION_CODE_MAX], hi[REGION_CODE_MAX + 1];
+	region_scope_range(g.code, lo, hi);
+	if ((rc = region_store_villages(s, lo, hi, &villages, e)))
+		return rc;
+	int nv = store_res_rows(villages);
+	if (nv == 0) {
+		store_res_free(villages);
+		return err_set(e, ERR_INVALID, "no_villages",
+			       "区划 %s 下没有村（社区）", g.code);
+	}
+	char today[11];
+	date_of(who->now, today);
+	rng r = { seed };
+	idset ids = { 0 };
+	long done = 0;
+	const long batch = 2000;
+	while (done < n && rc == 0) {
+		if ((rc = store_begin(s, e)))
+			break;
+		for (long i = 0; i < batch && done < n && rc == 0; i++, done++) {
+			child c;
+			const char *v = store_res_text(villages,
+						       rng_below(&r, nv), 0);
+			make_child(&r, &ids, v, today, &c);
+			if ((rc = child_validate(&c, today, e)))
+				break;
+			json_t *data = child_to_json(&c);
+			classify_result cr;
+			classify_child(&c, today, &cr);
+			child_row row;
+			memset(&row, 0, sizeof row);
+			snprintf(row.region, sizeof row.region, "%s", c.region);
+			snprintf(row.status, sizeof row.status, "active");
+			snprintf(row.name, sizeof row.name, "%s", c.name);
+			row.sex = c.sex;
+			snprintf(row.birth_date, sizeof row.birth_date, "%s",
+				 c.birth_date);
+			snprintf(row.id_number, sizeof row.id_number, "%s",
+				 c.id_number);
+			row.cat_base = classify_base(&c);
+			row.flags = cr.flags;
+			row.data = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
+			row.created_at = row.updated_at = who->now;
+			snprintf(row.created_by, sizeof row.created_by, "demo");
+			snprintf(row.updated_by, sizeof row.updated_by, "demo");
+			rc = child_store_insert(s, &row, e);
+			if (rc == 0)
+				rc = child_store_history_add(
+					s, row.id, 1, who->now, "demo",
+					"create", "[]", row.data, e);
+			if (rc == 0)
+				rc = add_visits(s, &r, &row, today, who->now,
+						e);
+			json_decref(data);
+			child_row_clear(&row);
+		}
+		if (rc || (rc = store_commit(s, e))) {
+			store_rollback(s);
+			break;
+		}
+		if (progress)
+			progress(done, n);
+	}
+	store_res_free(villages);
+	free(ids.v);
+	if (rc)
+		return rc;
+	char detail[128];
+	snprintf(detail, sizeof detail,
+		 "{\"children\":%ld,\"region\":\"%s\",\"seed\":%llu}", n,
+		 g.code, (unsigned long long)seed);
+	audit_entry a = { .at = who->now,
+			  .actor = who->u ? who->u->username : "system",
+			  .action = "demo_generate",
+			  .target = "",
+			  .region_code = g.code,
+			  .ip = who->ip,
+			  .detail = detail };
+	if ((rc = store_begin(s, e)))
+		return rc;
+	if ((rc = audit_append(s, &a, e)) || (rc = store_commit(s, e)))
+		store_rollback(s);
+	return rc;
+}
+
+int demo_children_csv(store *s, const actor *who, const char *region_code,
+		      long n, uint64_t seed, const char *path, err *e)
+{
+	region g;
+	store_res *villages;
+	int rc = region_resolve(s, NULL, region_code, &g, e);
+	if (rc)
+		return rc;
+	char lo[REGION_CODE_MAX], hi[REGION_CODE_MAX + 1];
+	region_scope_range(g.code, lo, hi);
+	if ((rc = region_store_villages(s, lo, hi, &villages, e)))
+		return rc;
+	int nv = store_res_rows(villages);
+	FILE *f = nv ? fopen(path, "w") : NULL;
+	if (!f) {
+		store_res_free(villages);
+		return nv ? err_set(e, ERR_INTERNAL, "file_write",
+				    "无法写入 %s", path)
+			  : err_set(e, ERR_INVALID, "no_villages",
+				    "区划 %s 下没有村（社区）", g.code);
+	}
+	char today[11];
+	date_of(who->now, today);
+	rng r = { seed };
+	idset ids = { 0 };
+	childxlsx_csv_header(f);
+	for (long i = 0; i < n; i++) {
+		child c;
+		make_child(&r, &ids, store_res_text(villages, rng_below(&r, nv), 0),
+			   today, &c);
+		childxlsx_csv_row(f, &c);
+	}
+	store_res_free(villages);
+	free(ids.v);
+	if (fclose(f) != 0)
+		return err_set(e, ERR_INTERNAL, "file_write", "写入 %s 失败",
+			       path);
+	return 0;
+}

@@ -1,0 +1,31 @@
+/* demo — a deterministic generator of realistic children's records, so
+ * that a new installation shows a living county on its first start and
+ * benchmarks have a province-sized data set to work on.
+ *
+ * The same seed, region and count give the same records every time
+ * (names, valid ID numbers with the real county codes of the villages,
+ * parents' situations in plausible proportions, guardians, visits), apart
+ * from the creation timestamps.  Every record passes child_validate. */
+#ifndef GUANAI_DEMO_H
+#define GUANAI_DEMO_H
+
+#include <stdint.h>
+
+#include "domain/actor.h"
+#include "store/store.h"
+
+/* Adds `n` children spread over the villages under `region_code`, with
+ * visits, in batches of one transaction each.  One audit entry records
+ * the run.  `progress` (may be NULL) is called after each batch.
+ * Errors: ERR_INVALID (region has no villages), ERR_STORE. */
+int demo_children(store *s, const actor *who, const char *region_code,
+		  long n, uint64_t seed, void (*progress)(long done, long n),
+		  err *e);
+
+/* Writes `n` generated children under `region_code` as a CSV file in the
+ * import template's shape (for import benchmarks and tests), with no
+ * database writes.  Errors: ERR_INVALID, ERR_STORE, ERR_INTERNAL (file). */
+int demo_children_csv(store *s, const actor *who, const char *region_code,
+		      long n, uint64_t seed, const char *path, err *e);
+
+#endif

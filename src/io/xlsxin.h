@@ -1,0 +1,66 @@
+/* xlsxin — reads the first worksheet of an .xlsx file as rows of strings.
+ *
+ * The files come from users, so everything in them is hostile: the zip
+ * (libzip) and each XML part (expat) are read under the caps below, no
+ * entry is trusted for its declared size, DTDs are refused, and every cap
+ * that is exceeded is an error rather than a truncation.
+ *
+ * What a row holds: one string per column, from column A to the last
+ * column with a value; cells the file skips are "" at their place.  Values
+ * are the text Excel stores: shared and inline strings (rich-text runs
+ * joined, phonetic guides left out), numbers as written ("12", "3.5",
+ * "1.2E-3"), booleans as "TRUE"/"FALSE", errors as "#N/A", the cached
+ * result of formulas.  Dates stay the serial number Excel keeps
+ * ("42071"); xlsxin_serial_to_date turns one into "2015-03-08".  The
+ * first worksheet is the first in tab order that is not hidden. */
+#ifndef GUANAI_XLSXIN_H
+#define GUANAI_XLSXIN_H
+
+#include <stddef.h>
+
+#include "util/err.h"
+
+enum {
+	XLSXIN_MAX_COLS = 64,	      /* a value past column BL */
+	XLSXIN_MAX_CELL = 4096,	      /* bytes of one value */
+	XLSXIN_MAX_ROWS = 1100000,    /* highest row number */
+	XLSXIN_MAX_STRINGS = 2000000, /* entries in the shared-string table */
+	XLSXIN_MAX_ENTRIES = 10000,   /* files in the zip */
+	XLSXIN_MAX_RATIO = 200,	      /* uncompressed / compressed, per entry */
+};
+
+/* Uncompressed bytes of one zip entry: the worksheet, the shared strings,
+ * any other part read (workbook, relationships). */
+#define XLSXIN_MAX_SHEET_BYTES ((size_t)64 << 20)
+#define XLSXIN_MAX_SST_BYTES   ((size_t)32 << 20)
+#define XLSXIN_MAX_PART_BYTES  ((size_t)4 << 20)
+/* The ratio cap applies to entries larger than this: small parts of real
+ * files compress far better than large ones. */
+#define XLSXIN_RATIO_FROM ((size_t)1 << 20)
+
+/* Called once per row that has a value, in sheet order, with the row's
+ * fields (n ≥ 1, NUL-terminated UTF-8, owned by the reader and valid
+ * during the call) and the sheet's 1-based row number (rows with no value
+ * are not reported, so numbers can jump).  A non-zero return stops the
+ * read and is returned. */
+typedef int (*xlsxin_row_fn)(void *ctx, char **fields, int n, long row, err *e);
+
+/* Reads the first worksheet of the file at `path`.
+ * Errors: ERR_INVALID "file_unreadable" (cannot open), ERR_INVALID
+ * "xlsx_malformed" (not an xlsx, a damaged zip or XML, an .xls or
+ * password-protected file, a missing part, a bad cell reference),
+ * ERR_TOOBIG "xlsx_too_big" (a cap above exceeded, with where), or what the
+ * callback returned. */
+int xlsxin_read(const char *path, xlsxin_row_fn fn, void *ctx, err *e);
+
+/* As xlsxin_read, on a file already in memory (read, not kept). */
+int xlsxin_read_mem(const void *data, size_t len, xlsxin_row_fn fn, void *ctx,
+		    err *e);
+
+/* Writes the date of an Excel serial number (1900 date system, the time
+ * of day ignored) as "YYYY-MM-DD" into `out`.  Serial 60 is the 29 Feb
+ * 1900 that Excel believes in and is refused, as is anything outside
+ * 1900-01-01 .. 9999-12-31.  Errors: ERR_INVALID "invalid_date". */
+int xlsxin_serial_to_date(double serial, char out[11]);
+
+#endif

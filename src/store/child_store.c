@@ -1,0 +1,419 @@
+#include "store/child_store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/mem.h"
+
+#define CHILD_COLS                                                         \
+	"c.id, c.region_code, c.status, c.name, c.sex, c.birth_date,"       \
+	" c.id_number, c.cat_base, c.flags, c.confirmed, c.confirmed_by,"   \
+	" c.confirmed_at, c.last_visit, c.exit_reason, c.exit_date,"        \
+	" c.exit_note, c.data, c.version, c.created_at, c.created_by,"      \
+	" c.updated_at, c.updated_by, r.name"
+
+#define CHILD_FROM                                                         \
+	" FROM children c LEFT JOIN regions r ON r.code = c.region_code"
+
+static void cpy(char *dst, size_t n, const char *src)
+{
+	snprintf(dst, n, "%s", src ? src : "");
+}
+
+static void row_from(const store_res *r, int i, child_row *o)
+{
+	memset(o, 0, sizeof *o);
+	o->id = store_res_int(r, i, 0);
+	cpy(o->region, sizeof o->region, store_res_text(r, i, 1));
+	cpy(o->status, sizeof o->status, store_res_text(r, i, 2));
+	cpy(o->name, sizeof o->name, store_res_text(r, i, 3));
+	o->sex = (int)store_res_int(r, i, 4);
+	cpy(o->birth_date, sizeof o->birth_date, store_res_text(r, i, 5));
+	cpy(o->id_number, sizeof o->id_number, store_res_text(r, i, 6));
+	o->cat_base = (unsigned)store_res_int(r, i, 7);
+	o->flags = (unsigned)store_res_int(r, i, 8);
+	o->confirmed = store_res_isnull(r, i, 9) ? -1 : store_res_int(r, i, 9);
+	cpy(o->confirmed_by, sizeof o->confirmed_by, store_res_text(r, i, 10));
+	o->confirmed_at = store_res_int(r, i, 11);
+	cpy(o->last_visit, sizeof o->last_visit, store_res_text(r, i, 12));
+	cpy(o->exit_reason, sizeof o->exit_reason, store_res_text(r, i, 13));
+	cpy(o->exit_date, sizeof o->exit_date, store_res_text(r, i, 14));
+	cpy(o->exit_note, sizeof o->exit_note, store_res_text(r, i, 15));
+	const char *d = store_res_text(r, i, 16);
+	o->data = xstrdup(d ? d : "{}");
+	o->version = (int)store_res_int(r, i, 17);
+	o->created_at = store_res_int(r, i, 18);
+	cpy(o->created_by, sizeof o->created_by, store_res_text(r, i, 19));
+	o->updated_at = store_res_int(r, i, 20);
+	cpy(o->updated_by, sizeof o->updated_by, store_res_text(r, i, 21));
+	cpy(o->region_name, sizeof o->region_name, store_res_text(r, i, 22));
+}
+
+void child_row_clear(child_row *r)
+{
+	free(r->data);
+	r->data = NULL;
+}
+
+static store_param text_or_null(const char *s)
+{
+	return s && *s ? SP_S(s) : SP_NULLV;
+}
+
+static int dup_conflict(int rc, err *e)
+{
+	if (rc == ERR_CONFLICT)
+		return err_field(e, ERR_CONFLICT, "duplicate_id_number",
+				 "id_number", "该身份证号已有在册记录");
+	return rc;
+}
+
+int child_store_insert(store *s, child_row *r, err *e)
+{
+	store_param p[] = {
+		SP_S(r->region),	   SP_S(r->status),
+		SP_S(r->name),		   SP_I(r->sex),
+		SP_S(r->birth_date),	   text_or_null(r->id_number),
+		SP_I(r->cat_base),	   SP_I(r->flags),
+		SP_S(r->data),		   SP_I(r->created_at),
+		SP_S(r->created_by),	   SP_I(r->created_at),
+		SP_S(r->created_by),
+	};
+	int64_t id;
+	int rc = store_query_int(s,
+				 "INSERT INTO children (region_code, status, name,"
+				 " sex, birth_date, id_number, cat_base, flags,"
+				 " data, created_at, created_by, updated_at,"
+				 " updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
+				 " ?, ?, ?, ?) RETURNING id",
+				 p, SP_COUNT(p), &id, e);
+	if (rc)
+		return dup_conflict(rc, e);
+	r->id = id;
+	r->version = 1;
+	return 0;
+}
+
+int child_store_update(store *s, child_row *r, err *e)
+{
+	store_param p[] = {
+		SP_S(r->region),
+		SP_S(r->status),
+		SP_S(r->name),
+		SP_I(r->sex),
+		SP_S(r->birth_date),
+		text_or_null(r->id_number),
+		SP_I(r->cat_base),
+		SP_I(r->flags),
+		r->confirmed >= 0 ? SP_I(r->confirmed) : SP_NULLV,
+		text_or_null(r->confirmed_by),
+		SP_I(r->confirmed_at),
+		text_or_null(r->last_visit),
+		text_or_null(r->exit_reason),
+		text_or_null(r->exit_date),
+		text_or_null(r->exit_note),
+		SP_S(r->data),
+		SP_I(r->updated_at),
+		SP_S(r->updated_by),
+		SP_I(r->id),
+		SP_I(r->version),
+	};
+	int64_t n = 0;
+	int rc = store_exec(s,
+			    "UPDATE children SET region_code = ?, status = ?,"
+			    " name = ?, sex = ?, birth_date = ?, id_number = ?,"
+			    " cat_base = ?, flags = ?, confirmed = ?,"
+			    " confirmed_by = ?, confirmed_at = ?, last_visit = ?,"
+			    " exit_reason = ?, exit_date = ?, exit_note = ?,"
+			    " data = ?, updated_at = ?, updated_by = ?,"
+			    " version = version + 1 WHERE id = ? AND version = ?",
+			    p, SP_COUNT(p), &n, e);
+	if (rc)
+		return dup_conflict(rc, e);
+	if (n != 1)
+		return err_set(e, ERR_CONFLICT, "version_conflict",
+			       "该记录已被他人修改，请刷新后重试");
+	r->version++;
+	return 0;
+}
+
+int child_store_get(store *s, int64_t id, child_row *out, err *e)
+{
+	store_param p[] = { SP_I(id) };
+	store_res *r;
+	int rc = store_query(s, "SELECT " CHILD_COLS CHILD_FROM " WHERE c.id = ?",
+			     p, 1, &r, e);
+	if (rc)
+		return rc;
+	if (store_res_rows(r) == 0) {
+		store_res_free(r);
+		return err_set(e, ERR_NOTFOUND, "not_found",
+			       "儿童档案不存在或不在您的管辖范围内");
+	}
+	row_from(r, 0, out);
+	store_res_free(r);
+	return 0;
+}
+
+int child_store_find_active(store *s, const char *id_number, int64_t *id,
+			    char where[REGION_CODE_MAX], err *e)
+{
+	store_param p[] = { SP_S(id_number) };
+	store_res *r;
+	*id = 0;
+	where[0] = '\0';
+	int rc = store_query(s,
+			     "SELECT id, region_code FROM children"
+			     " WHERE id_number = ? AND status = 'active'",
+			     p, 1, &r, e);
+	if (rc)
+		return rc;
+	if (store_res_rows(r) > 0) {
+		*id = store_res_int(r, 0, 0);
+		cpy(where, REGION_CODE_MAX, store_res_text(r, 0, 1));
+	}
+	store_res_free(r);
+	return 0;
+}
+
+int child_store_find_same(store *s, const char *name, const char *birth,
+			  const char *village, int64_t *id,
+			  char where[REGION_CODE_MAX], err *e)
+{
+	store_param p[] = { SP_S(name), SP_S(birth), SP_S(village) };
+	store_res *r;
+	*id = 0;
+	where[0] = '\0';
+	int rc = store_query(s,
+			     "SELECT id, region_code FROM children WHERE"
+			     " name = ? AND birth_date = ? AND region_code = ?"
+			     " AND status = 'active' AND id_number IS NULL",
+			     p, 3, &r, e);
+	if (rc)
+		return rc;
+	if (store_res_rows(r) > 0) {
+		*id = store_res_int(r, 0, 0);
+		cpy(where, REGION_CODE_MAX, store_res_text(r, 0, 1));
+	}
+	store_res_free(r);
+	return 0;
+}
+
+/* The filter, in the order of the WHERE clause below. */
+#define CHILD_WHERE                                                          \
+	" WHERE c.region_code >= ? AND c.region_code < ? AND c.status = ?"   \
+	" AND (? = 0 OR ((c.cat_base & ?) <> 0 AND c.birth_date > ?))"       \
+	" AND (? = 0 OR (c.flags & ?) <> 0)"                                 \
+	" AND (CAST(? AS TEXT) IS NULL OR c.birth_date > ?)"                 \
+	" AND (CAST(? AS TEXT) IS NULL OR c.birth_date <= ?)"                \
+	" AND (CAST(? AS TEXT) IS NULL OR c.last_visit IS NULL"              \
+	" OR c.last_visit < ?)"                                              \
+	" AND (CAST(? AS TEXT) IS NULL OR c.name LIKE ? ESCAPE '\\')"        \
+	" AND (CAST(? AS TEXT) IS NULL OR (c.id_number >= ?"                 \
+	" AND c.id_number < ?))"
+#define CHILD_NWHERE 20
+
+#define CHILD_LIST(order)                                                    \
+	"SELECT " CHILD_COLS CHILD_FROM CHILD_WHERE " ORDER BY " order         \
+	" LIMIT ? OFFSET ?"
+
+/* One constant statement per sort order: SQL is never assembled from
+ * input, and each order can use its own index. */
+static const char *const list_sql[CHILD_SORT_COUNT][2] = {
+	{ CHILD_LIST("c.id"), CHILD_LIST("c.id DESC") },
+	{ CHILD_LIST("c.name, c.id"), CHILD_LIST("c.name DESC, c.id DESC") },
+	{ CHILD_LIST("c.birth_date, c.id"),
+	  CHILD_LIST("c.birth_date DESC, c.id DESC") },
+	{ CHILD_LIST("c.last_visit, c.id"),
+	  CHILD_LIST("c.last_visit DESC, c.id DESC") },
+	{ CHILD_LIST("c.region_code, c.id"),
+	  CHILD_LIST("c.region_code DESC, c.id DESC") },
+};
+
+int child_store_list(store *s, const child_filter *f, child_row **out,
+		     int *n, int64_t *total, err *e)
+{
+	const char *vb = f->visit_before, *nl = f->name_like, *il = f->id_lo;
+	store_param p[CHILD_NWHERE + 2] = {
+		SP_S(f->lo),
+		SP_S(f->hi),
+		SP_S(f->status ? f->status : "active"),
+		SP_I(f->cat_bit),
+		SP_I(f->cat_bit),
+		SP_S(f->cat_threshold),
+		SP_I(f->flag_bit),
+		SP_I(f->flag_bit),
+		SP_S(f->birth_after),
+		SP_S(f->birth_after),
+		SP_S(f->birth_max),
+		SP_S(f->birth_max),
+		SP_S(vb),
+		SP_S(vb),
+		SP_S(nl),
+		SP_S(nl),
+		SP_S(il),
+		SP_S(il),
+		SP_S(f->id_hi),
+		SP_I(f->limit),
+		SP_I(f->offset),
+	};
+	/* 19 filter parameters before LIMIT/OFFSET. */
+	int nw = 19;
+	int rc = store_query_int(s, "SELECT count(*)" CHILD_FROM CHILD_WHERE, p,
+				 nw, total, e);
+	if (rc)
+		return rc;
+	store_res *r;
+	int sort = f->sort >= 0 && f->sort < CHILD_SORT_COUNT ? f->sort : 0;
+	if ((rc = store_query(s, list_sql[sort][f->desc ? 1 : 0], p, nw + 2,
+			      &r, e)))
+		return rc;
+	int rows = store_res_rows(r);
+	child_row *v = xcalloc((size_t)(rows ? rows : 1), sizeof *v);
+	for (int i = 0; i < rows; i++)
+		row_from(r, i, &v[i]);
+	store_res_free(r);
+	*out = v;
+	*n = rows;
+	return 0;
+}
+
+int child_store_history_add(store *s, int64_t child_id, int version,
+			    int64_t at, const char *who, const char *action,
+			    const char *changes, const char *snapshot, err *e)
+{
+	store_param p[] = { SP_I(child_id), SP_I(version), SP_I(at),
+			    SP_S(who),      SP_S(action),  SP_S(changes),
+			    SP_S(snapshot) };
+	return store_exec(s,
+			  "INSERT INTO child_history (child_id, version, at,"
+			  " actor, action, changes, snapshot)"
+			  " VALUES (?, ?, ?, ?, ?, ?, ?)",
+			  p, SP_COUNT(p), NULL, e);
+}
+
+int child_store_history(store *s, int64_t child_id, store_res **out, err *e)
+{
+	store_param p[] = { SP_I(child_id) };
+	return store_query(s,
+			   "SELECT version, at, actor, action, changes"
+			   " FROM child_history WHERE child_id = ?"
+			   " ORDER BY id",
+			   p, 1, out, e);
+}
+
+int child_store_visit_add(store *s, int64_t child_id, const char *code,
+			  const char *date, const char *visitor,
+			  const char *met, const char *findings,
+			  const char *risk, const char *follow_up,
+			  const char *by, int64_t at, int64_t *id, err *e)
+{
+	store_param p[] = { SP_I(child_id), SP_S(code),      SP_S(date),
+			    SP_S(visitor),  SP_S(met),	     SP_S(findings),
+			    SP_S(risk),	    SP_S(follow_up), SP_S(by),
+			    SP_I(at) };
+	int rc = store_query_int(s,
+				 "INSERT INTO visits (child_id, region_code,"
+				 " visit_date, visitor, met, findings,"
+				 " risk_level, follow_up, created_by, created_at)"
+				 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+				 " RETURNING id",
+				 p, SP_COUNT(p), id, e);
+	if (rc)
+		return rc;
+	/* The newest visit date, whatever order visits are entered in. */
+	store_param q[] = { SP_S(date), SP_S(date), SP_I(child_id) };
+	return store_exec(s,
+			  "UPDATE children SET last_visit = ? WHERE"
+			  " (last_visit IS NULL OR last_visit < ?) AND id = ?",
+			  q, 3, NULL, e);
+}
+
+int child_store_visits(store *s, int64_t child_id, store_res **out, err *e)
+{
+	store_param p[] = { SP_I(child_id) };
+	return store_query(s,
+			   "SELECT id, visit_date, visitor, met, findings,"
+			   " risk_level, follow_up, created_by, created_at"
+			   " FROM visits WHERE child_id = ?"
+			   " ORDER BY visit_date DESC, id DESC",
+			   p, 1, out, e);
+}
+
+#define TRANSFER_COLS                                                      \
+	"t.id, t.child_id, t.from_region, t.to_region, t.state, t.reason,"  \
+	" t.requested_by, t.requested_at, t.decided_by, t.decided_at,"      \
+	" t.note, c.name, c.birth_date, c.sex"
+
+int child_store_transfer_add(store *s, int64_t child_id, const char *from,
+			     const char *to, const char *reason,
+			     const char *by, int64_t at, int64_t *id, err *e)
+{
+	store_param p[] = { SP_I(child_id), SP_S(from), SP_S(to),
+			    SP_S(reason),   SP_S(by),	SP_I(at) };
+	return store_query_int(s,
+			       "INSERT INTO transfers (child_id, from_region,"
+			       " to_region, state, reason, requested_by,"
+			       " requested_at) VALUES (?, ?, ?, 'pending', ?,"
+			       " ?, ?) RETURNING id",
+			       p, SP_COUNT(p), id, e);
+}
+
+int child_store_transfer_get(store *s, int64_t id, store_res **out, err *e)
+{
+	store_param p[] = { SP_I(id) };
+	return store_query(s,
+			   "SELECT " TRANSFER_COLS " FROM transfers t"
+			   " JOIN children c ON c.id = t.child_id"
+			   " WHERE t.id = ?",
+			   p, 1, out, e);
+}
+
+int child_store_transfer_pending(store *s, int64_t child_id, int64_t *id,
+				 err *e)
+{
+	store_param p[] = { SP_I(child_id) };
+	int rc = store_query_int(s,
+				 "SELECT id FROM transfers WHERE child_id = ?"
+				 " AND state = 'pending'",
+				 p, 1, id, e);
+	if (rc == ERR_NOTFOUND) {
+		*id = 0;
+		return 0;
+	}
+	return rc;
+}
+
+int child_store_transfer_decide(store *s, int64_t id, const char *state,
+				const char *by, int64_t at, const char *note,
+				err *e)
+{
+	store_param p[] = { SP_S(state), SP_S(by), SP_I(at), SP_S(note),
+			    SP_I(id) };
+	int64_t n = 0;
+	int rc = store_exec(s,
+			    "UPDATE transfers SET state = ?, decided_by = ?,"
+			    " decided_at = ?, note = ? WHERE id = ?"
+			    " AND state = 'pending'",
+			    p, SP_COUNT(p), &n, e);
+	if (rc == 0 && n != 1)
+		return err_set(e, ERR_CONFLICT, "transfer_decided",
+			       "该迁移已处理");
+	return rc;
+}
+
+int child_store_transfers(store *s, const char *lo, const char *hi,
+			  const char *state, store_res **out, err *e)
+{
+	store_param p[] = { SP_S(lo), SP_S(hi), SP_S(lo), SP_S(hi),
+			    SP_S(state), SP_S(state) };
+	return store_query(s,
+			   "SELECT " TRANSFER_COLS " FROM transfers t"
+			   " JOIN children c ON c.id = t.child_id"
+			   " WHERE ((t.from_region >= ? AND t.from_region < ?)"
+			   " OR (t.to_region >= ? AND t.to_region < ?))"
+			   " AND (CAST(? AS TEXT) IS NULL OR t.state = ?)"
+			   " ORDER BY t.id DESC LIMIT 500",
+			   p, SP_COUNT(p), out, e);
+}

@@ -1,0 +1,114 @@
+/* child_store — the SQL of children, their history, visits and transfers. */
+#ifndef GUANAI_CHILD_STORE_H
+#define GUANAI_CHILD_STORE_H
+
+#include "domain/region.h"
+#include "store/store.h"
+
+/* A row of the children table.  `data` is malloc'd JSON text owned by the
+ * row (child_row_clear frees it). */
+typedef struct child_row {
+	int64_t id;
+	char region[REGION_CODE_MAX];
+	char status[12];		/* "active" or "exited" */
+	char name[64];
+	int sex;
+	char birth_date[11];
+	char id_number[19];		/* "" for NULL */
+	unsigned cat_base, flags;
+	int64_t confirmed;		/* -1 for NULL */
+	char confirmed_by[33];
+	int64_t confirmed_at;
+	char last_visit[11];		/* "" for never */
+	char exit_reason[24], exit_date[11];
+	char exit_note[512];
+	char *data;
+	int version;
+	int64_t created_at, updated_at;
+	char created_by[33], updated_by[33];
+	char region_name[128];		/* joined, for lists */
+} child_row;
+
+void child_row_clear(child_row *r);
+
+/* Sets r->id.  ERR_CONFLICT when the ID number is active already. */
+int child_store_insert(store *s, child_row *r, err *e);
+/* Writes every column from r where the stored version is r->version,
+ * then r->version is the new one.  ERR_CONFLICT when someone else changed
+ * the record meanwhile, or for a duplicate active ID number. */
+int child_store_update(store *s, child_row *r, err *e);
+/* ERR_NOTFOUND when absent. */
+int child_store_get(store *s, int64_t id, child_row *out, err *e);
+/* The active record with this ID number: *id (0 if none) and its region. */
+int child_store_find_active(store *s, const char *id_number, int64_t *id,
+			    char where[REGION_CODE_MAX], err *e);
+
+/* The active record of a child without ID number: same name, birth date
+ * and village.  *id is 0 when none. */
+int child_store_find_same(store *s, const char *name, const char *birth,
+			  const char *village, int64_t *id,
+			  char where[REGION_CODE_MAX], err *e);
+
+enum child_sort {
+	CHILD_SORT_ID = 0,
+	CHILD_SORT_NAME,
+	CHILD_SORT_BIRTH,
+	CHILD_SORT_VISIT,
+	CHILD_SORT_REGION,
+	CHILD_SORT_COUNT
+};
+
+typedef struct child_filter {
+	char lo[REGION_CODE_MAX], hi[REGION_CODE_MAX + 1];
+	const char *status;		/* "active" (default) or "exited" */
+	unsigned cat_bit;		/* 0: any */
+	char cat_threshold[11];		/* birth_date must be after this */
+	unsigned flag_bit;		/* 0: any */
+	const char *birth_after;	/* birth_date > this; NULL: open */
+	const char *birth_max;		/* birth_date <= this; NULL: open */
+	const char *visit_before;	/* never visited or last before this */
+	const char *name_like;		/* a LIKE pattern, escaped with \ */
+	const char *id_lo, *id_hi;	/* an ID number prefix range */
+	enum child_sort sort;
+	int desc;
+	int64_t offset;
+	int limit;
+} child_filter;
+
+/* Rows (data and region_name filled) into *out (malloc'd, *n of them) and
+ * the total matching. */
+int child_store_list(store *s, const child_filter *f, child_row **out,
+		     int *n, int64_t *total, err *e);
+
+int child_store_history_add(store *s, int64_t child_id, int version,
+			    int64_t at, const char *who, const char *action,
+			    const char *changes, const char *snapshot, err *e);
+/* Columns: version, at, actor, action, changes. Oldest first. */
+int child_store_history(store *s, int64_t child_id, store_res **out, err *e);
+
+int child_store_visit_add(store *s, int64_t child_id, const char *code,
+			  const char *date, const char *visitor,
+			  const char *met, const char *findings,
+			  const char *risk, const char *follow_up,
+			  const char *by, int64_t at, int64_t *id, err *e);
+/* Columns: id, visit_date, visitor, met, findings, risk_level, follow_up,
+ * created_by, created_at.  Newest first. */
+int child_store_visits(store *s, int64_t child_id, store_res **out, err *e);
+
+/* Transfers.  Columns of lists: id, child_id, from_region, to_region,
+ * state, reason, requested_by, requested_at, decided_by, decided_at, note,
+ * child name, child birth_date, child sex. */
+int child_store_transfer_add(store *s, int64_t child_id, const char *from,
+			     const char *to, const char *reason,
+			     const char *by, int64_t at, int64_t *id, err *e);
+int child_store_transfer_get(store *s, int64_t id, store_res **out, err *e);
+int child_store_transfer_pending(store *s, int64_t child_id, int64_t *id,
+				 err *e);
+int child_store_transfer_decide(store *s, int64_t id, const char *state,
+				const char *by, int64_t at, const char *note,
+				err *e);
+/* Transfers touching [lo, hi) either way, newest first. */
+int child_store_transfers(store *s, const char *lo, const char *hi,
+			  const char *state, store_res **out, err *e);
+
+#endif

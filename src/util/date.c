@@ -1,0 +1,40 @@
+#include "util/date.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+void date_of(int64_t t, char out[11])
+{
+	time_t tt = (time_t)(t + 8 * 3600);
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+int date_minus_days(const char *date, int days, char out[11])
+{
+	struct tm tm;
+	memset(&tm, 0, sizeof tm);
+	if (!date || sscanf(date, "%4d-%2d-%2d", &tm.tm_year, &tm.tm_mon,
+			    &tm.tm_mday) != 3)
+		return -1;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	tm.tm_mday -= days;
+	tm.tm_hour = 12;
+	time_t t = timegm(&tm);
+	if (t == (time_t)-1)
+		return -1;
+	struct tm r;
+	gmtime_r(&t, &r);
+	strftime(out, 11, "%Y-%m-%d", &r);
+	return 0;
+}
+
+void date_years_before(const char *date, int n, char out[11])
+{
+	int y = atoi(date);
+	snprintf(out, 11, "%04d%.6s", y - n, date + 4);
+}

@@ -1,0 +1,22 @@
+/* date — calendar dates as the users live them (China Standard Time,
+ * UTC+8, no daylight saving), as YYYY-MM-DD text. */
+#ifndef GUANAI_DATE_H
+#define GUANAI_DATE_H
+
+#include <stdint.h>
+
+/* The date in China at unix time `t`. */
+void date_of(int64_t t, char out[11]);
+
+/* The date `days` days before `date` (YYYY-MM-DD); out may be `date`.
+ * Returns -1 for a malformed date. */
+int date_minus_days(const char *date, int days, char out[11]);
+
+/* The threshold for "age in whole years at `date` is below n": a child
+ * born on B is younger than n at `date` exactly when B > out, comparing
+ * YYYY-MM-DD text.  `out` keeps the month and day of `date` with the year
+ * n earlier; it may name 29 February of a common year, which still
+ * compares right (a child born that day turns n on 1 March). */
+void date_years_before(const char *date, int n, char out[11]);
+
+#endif
