@@ -388,6 +388,10 @@ int demo_children(store *s, const actor *who, const char *region_code,
 				 c.id_number);
 			row.cat_base = classify_base(&c);
 			row.flags = cr.flags;
+			snprintf(row.guardian_name, sizeof row.guardian_name,
+				 "%s", c.guardian.present ? c.guardian.name : "");
+			snprintf(row.contact_phone, sizeof row.contact_phone,
+				 "%s", c.contact_phone);
 			row.data = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
 			row.created_at = row.updated_at = who->now;
 			snprintf(row.created_by, sizeof row.created_by, "demo");

@@ -18,20 +18,39 @@
 #define SANS  "Noto Sans CJK SC"
 #define SERIF "Noto Serif CJK SC"
 
-/* Sizes in points and lengths in millimetres of the printed blocks. */
-#define BODY_PT	  10.5 /* 五号 */
-#define FORM_PT	  10.0
-#define TABLE_PT  9.0
-#define FOOT_PT	  8.0
-#define PAD_X	  (1.5 * MM)
-#define PAD_Y	  (1.2 * MM)
-#define FORM_ROW  (8.0 * MM) /* room to write by hand */
-#define TABLE_ROW (6.5 * MM)
-#define LINE_W	  0.6
+#define BODY_PT 10.5 /* 五号 */
+#define FOOT_PT 8.0
+#define LINE_W	0.6
+
+/* The measures of forms and tables, in points: on A4, boxes with room to
+ * write in by hand; on a card, what fits in 54 mm. */
+typedef struct pdfdoc__metrics {
+	double form_pt, table_pt;
+	double form_row, table_row; /* least row heights */
+	double pad_x, pad_y;
+} pdfdoc__metrics;
+
+static const pdfdoc__metrics pdfdoc__page = {
+    .form_pt = 10.0,
+    .table_pt = 9.0,
+    .form_row = 8.0 * MM,
+    .table_row = 6.5 * MM,
+    .pad_x = 1.5 * MM,
+    .pad_y = 1.2 * MM,
+};
+static const pdfdoc__metrics pdfdoc__card = {
+    .form_pt = 7.0,
+    .table_pt = 6.5,
+    .form_row = 5.0 * MM,
+    .table_row = 4.5 * MM,
+    .pad_x = 1.0 * MM,
+    .pad_y = 0.6 * MM,
+};
 
 struct pdfdoc {
 	char *path;
 	pdfdoc_size size;
+	const pdfdoc__metrics *m;
 	double w, h;		 /* the page */
 	double ml, mr, mt, mb;	 /* its margins */
 	double y;		 /* where the next block starts */
@@ -219,6 +238,7 @@ int pdfdoc_new(const char *path, pdfdoc_size size, pdfdoc **dp, err *e)
 		d->w = 210 * MM, d->h = 297 * MM;
 		break;
 	}
+	d->m = d->size == PDFDOC_CARD ? &pdfdoc__card : &pdfdoc__page;
 	if (d->size == PDFDOC_CARD) {
 		d->ml = d->mr = d->mt = d->mb = 4 * MM;
 	} else {
@@ -409,7 +429,7 @@ static void pdfdoc__cell(pdfdoc *d, double x, double w, double h,
 	cairo_rectangle(d->cr, x, d->y, w, h);
 	cairo_stroke(d->cr);
 	if (l)
-		pdfdoc__show(d, l, x + PAD_X,
+		pdfdoc__show(d, l, x + d->m->pad_x,
 			     d->y + (h - pdfdoc__height(l)) / 2);
 }
 
@@ -421,19 +441,20 @@ static int pdfdoc__caption(pdfdoc *d, const char *caption, int cont)
 		buf_puts(&b, "（续）");
 	double w = pdfdoc__content_w(d);
 	PangoLayout *l =
-	    pdfdoc__layout(d, buf_str(&b), FORM_PT + 0.5, PDFDOC_BOLD,
-			   w - 2 * PAD_X, 3 * FORM_ROW);
+	    pdfdoc__layout(d, buf_str(&b), d->m->form_pt + 0.5, PDFDOC_BOLD,
+			   w - 2 * d->m->pad_x, 3 * d->m->form_row);
 	buf_free(&b);
-	double h = pdfdoc__height(l) + 2 * PAD_Y;
-	if (h < FORM_ROW)
-		h = FORM_ROW;
+	double h = pdfdoc__height(l) + 2 * d->m->pad_y;
+	if (h < d->m->form_row)
+		h = d->m->form_row;
 	cairo_set_source_rgb(d->cr, 0.82, 0.82, 0.82);
 	cairo_rectangle(d->cr, d->ml, d->y, w, h);
 	cairo_fill(d->cr);
 	cairo_set_source_rgb(d->cr, 0, 0, 0);
 	cairo_rectangle(d->cr, d->ml, d->y, w, h);
 	cairo_stroke(d->cr);
-	pdfdoc__show(d, l, d->ml + PAD_X, d->y + (h - pdfdoc__height(l)) / 2);
+	pdfdoc__show(d, l, d->ml + d->m->pad_x,
+		     d->y + (h - pdfdoc__height(l)) / 2);
 	g_object_unref(l);
 	d->y += h;
 	return 0;
@@ -448,16 +469,17 @@ static int pdfdoc__form_row(pdfdoc *d, const char *caption,
 {
 	PangoLayout *lab[2] = {NULL, NULL}, *val[2] = {NULL, NULL};
 	double vwid[2];
-	double line = pdfdoc__line_height(d, FORM_PT);
+	double line = pdfdoc__line_height(d, d->m->form_pt);
 	/* No row may be taller than a page under its caption. */
-	double max_h = pdfdoc__content_h(d) - 4 * FORM_ROW;
-	double h = FORM_ROW;
+	double max_h = pdfdoc__content_h(d) - 4 * d->m->form_row;
+	double h = d->m->form_row;
 	for (int i = 0; i < n; i++) {
 		vwid[i] = f[i].wide ? vw + (pairs - 1 - i) * (lw + vw) : vw;
-		lab[i] = pdfdoc__layout(d, f[i].label, FORM_PT, PDFDOC_CENTER,
-					lw - 2 * PAD_X, max_h);
-		val[i] = pdfdoc__layout(d, f[i].value, FORM_PT, 0,
-					vwid[i] - 2 * PAD_X, max_h);
+		lab[i] =
+		    pdfdoc__layout(d, f[i].label, d->m->form_pt, PDFDOC_CENTER,
+				   lw - 2 * d->m->pad_x, max_h);
+		val[i] = pdfdoc__layout(d, f[i].value, d->m->form_pt, 0,
+					vwid[i] - 2 * d->m->pad_x, max_h);
 		double need = pdfdoc__height(lab[i]);
 		if (pdfdoc__height(val[i]) > need)
 			need = pdfdoc__height(val[i]);
@@ -468,8 +490,8 @@ static int pdfdoc__form_row(pdfdoc *d, const char *caption,
 			need = lines * line;
 		if (need > max_h)
 			need = max_h;
-		if (need + 2 * PAD_Y > h)
-			h = need + 2 * PAD_Y;
+		if (need + 2 * d->m->pad_y > h)
+			h = need + 2 * d->m->pad_y;
 	}
 	int fresh;
 	if (pdfdoc__room(d, h, &fresh) == 0) {
@@ -515,11 +537,13 @@ int pdfdoc_form(pdfdoc *d, const char *caption, const pdfdoc_field *f, int n,
 			return d->rc;
 	int pairs = columns / 2;
 	double w = pdfdoc__content_w(d);
-	double lw = pairs == 1 ? w * 0.22 : w * 0.15;
+	double lw = pairs == 2		     ? w * 0.15
+		    : d->size == PDFDOC_CARD ? w * 0.3
+					     : w * 0.22;
 	double vw = (w - pairs * lw) / pairs;
 	int fresh;
 	/* The caption is not left alone at the foot of a page. */
-	if (pdfdoc__room(d, caption ? 2 * FORM_ROW : 0, &fresh))
+	if (pdfdoc__room(d, caption ? 2 * d->m->form_row : 0, &fresh))
 		return d->rc;
 	if (caption)
 		pdfdoc__caption(d, caption, 0);
@@ -540,14 +564,14 @@ int pdfdoc_form(pdfdoc *d, const char *caption, const pdfdoc_field *f, int n,
 static int pdfdoc__row(pdfdoc *d, const char *const *cells, int n, int head)
 {
 	PangoLayout *l[PDFDOC_MAX_COLS] = {NULL};
-	double max_h = pdfdoc__content_h(d) / 2 - 2 * PAD_Y;
-	double h = TABLE_ROW;
+	double max_h = pdfdoc__content_h(d) / 2 - 2 * d->m->pad_y;
+	double h = d->m->table_row;
 	for (int i = 0; i < n; i++) {
-		l[i] = pdfdoc__layout(d, cells[i], TABLE_PT,
+		l[i] = pdfdoc__layout(d, cells[i], d->m->table_pt,
 				      head ? PDFDOC_BOLD | PDFDOC_CENTER : 0,
-				      d->colw[i] - 2 * PAD_X, max_h);
-		if (pdfdoc__height(l[i]) + 2 * PAD_Y > h)
-			h = pdfdoc__height(l[i]) + 2 * PAD_Y;
+				      d->colw[i] - 2 * d->m->pad_x, max_h);
+		if (pdfdoc__height(l[i]) + 2 * d->m->pad_y > h)
+			h = pdfdoc__height(l[i]) + 2 * d->m->pad_y;
 	}
 	int fresh;
 	if (pdfdoc__room(d, h, &fresh) == 0) {
@@ -567,9 +591,9 @@ static int pdfdoc__row(pdfdoc *d, const char *const *cells, int n, int head)
 			cairo_stroke(d->cr);
 			if (i < n)
 				pdfdoc__show(
-				    d, l[i], x + PAD_X,
+				    d, l[i], x + d->m->pad_x,
 				    head ? d->y + (h - pdfdoc__height(l[i])) / 2
-					 : d->y + PAD_Y);
+					 : d->y + d->m->pad_y);
 			x += d->colw[i];
 		}
 		d->y += h;
@@ -603,7 +627,7 @@ int pdfdoc_table_begin(pdfdoc *d, const pdfdoc_col *cols, int n)
 	d->ncols = n;
 	int fresh;
 	/* The header is not left alone at the foot of a page. */
-	if (pdfdoc__room(d, 2 * TABLE_ROW + 2 * MM, &fresh))
+	if (pdfdoc__room(d, 2 * d->m->table_row + 2 * MM, &fresh))
 		return d->rc;
 	return pdfdoc__row(d, (const char *const *)d->head, n, 1);
 }

@@ -954,7 +954,7 @@ int xlsxin_serial_to_date(double serial, char out[11])
 	/* 1 is 1900-01-01, 2958465 is 9999-12-31. */
 	if (!isfinite(serial) || serial < 1 || serial >= 2958466)
 		return ERR_INVALID;
-	long days = (long)floor(serial);
+	long days = (long)serial; /* ≥ 1: truncation is floor */
 	if (days == 60)
 		return ERR_INVALID;
 	/* Excel counts a 29 February 1900 that never was: serials after it

@@ -11,7 +11,8 @@
 	" c.id_number, c.cat_base, c.flags, c.confirmed, c.confirmed_by,"   \
 	" c.confirmed_at, c.last_visit, c.exit_reason, c.exit_date,"        \
 	" c.exit_note, c.data, c.version, c.created_at, c.created_by,"      \
-	" c.updated_at, c.updated_by, r.name"
+	" c.updated_at, c.updated_by, r.name, c.guardian_name,"              \
+	" c.contact_phone"
 
 #define CHILD_FROM                                                         \
 	" FROM children c LEFT JOIN regions r ON r.code = c.region_code"
@@ -48,6 +49,8 @@ static void row_from(const store_res *r, int i, child_row *o)
 	o->updated_at = store_res_int(r, i, 20);
 	cpy(o->updated_by, sizeof o->updated_by, store_res_text(r, i, 21));
 	cpy(o->region_name, sizeof o->region_name, store_res_text(r, i, 22));
+	cpy(o->guardian_name, sizeof o->guardian_name, store_res_text(r, i, 23));
+	cpy(o->contact_phone, sizeof o->contact_phone, store_res_text(r, i, 24));
 }
 
 void child_row_clear(child_row *r)
@@ -71,22 +74,26 @@ static int dup_conflict(int rc, err *e)
 
 int child_store_insert(store *s, child_row *r, err *e)
 {
+	int active = strcmp(r->status, "active") == 0;
 	store_param p[] = {
 		SP_S(r->region),	   SP_S(r->status),
 		SP_S(r->name),		   SP_I(r->sex),
 		SP_S(r->birth_date),	   text_or_null(r->id_number),
+		active ? text_or_null(r->id_number) : SP_NULLV,
 		SP_I(r->cat_base),	   SP_I(r->flags),
 		SP_S(r->data),		   SP_I(r->created_at),
 		SP_S(r->created_by),	   SP_I(r->created_at),
-		SP_S(r->created_by),
+		SP_S(r->created_by),	   text_or_null(r->guardian_name),
+		text_or_null(r->contact_phone),
 	};
 	int64_t id;
 	int rc = store_query_int(s,
 				 "INSERT INTO children (region_code, status, name,"
-				 " sex, birth_date, id_number, cat_base, flags,"
-				 " data, created_at, created_by, updated_at,"
-				 " updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
-				 " ?, ?, ?, ?) RETURNING id",
+				 " sex, birth_date, id_number, active_id, cat_base,"
+				 " flags, data, created_at, created_by, updated_at,"
+				 " updated_by, guardian_name, contact_phone)"
+				 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+				 " ?, ?, ?, ?, ?, ?) RETURNING id",
 				 p, SP_COUNT(p), &id, e);
 	if (rc)
 		return dup_conflict(rc, e);
@@ -104,6 +111,8 @@ int child_store_update(store *s, child_row *r, err *e)
 		SP_I(r->sex),
 		SP_S(r->birth_date),
 		text_or_null(r->id_number),
+		strcmp(r->status, "active") == 0 ? text_or_null(r->id_number)
+						 : SP_NULLV,
 		SP_I(r->cat_base),
 		SP_I(r->flags),
 		r->confirmed >= 0 ? SP_I(r->confirmed) : SP_NULLV,
@@ -116,6 +125,8 @@ int child_store_update(store *s, child_row *r, err *e)
 		SP_S(r->data),
 		SP_I(r->updated_at),
 		SP_S(r->updated_by),
+		text_or_null(r->guardian_name),
+		text_or_null(r->contact_phone),
 		SP_I(r->id),
 		SP_I(r->version),
 	};
@@ -123,10 +134,11 @@ int child_store_update(store *s, child_row *r, err *e)
 	int rc = store_exec(s,
 			    "UPDATE children SET region_code = ?, status = ?,"
 			    " name = ?, sex = ?, birth_date = ?, id_number = ?,"
-			    " cat_base = ?, flags = ?, confirmed = ?,"
+			    " active_id = ?, cat_base = ?, flags = ?, confirmed = ?,"
 			    " confirmed_by = ?, confirmed_at = ?, last_visit = ?,"
 			    " exit_reason = ?, exit_date = ?, exit_note = ?,"
 			    " data = ?, updated_at = ?, updated_by = ?,"
+			    " guardian_name = ?, contact_phone = ?,"
 			    " version = version + 1 WHERE id = ? AND version = ?",
 			    p, SP_COUNT(p), &n, e);
 	if (rc)
@@ -165,7 +177,7 @@ int child_store_find_active(store *s, const char *id_number, int64_t *id,
 	where[0] = '\0';
 	int rc = store_query(s,
 			     "SELECT id, region_code FROM children"
-			     " WHERE id_number = ? AND status = 'active'",
+			     " WHERE active_id = ?",
 			     p, 1, &r, e);
 	if (rc)
 		return rc;
@@ -200,8 +212,11 @@ int child_store_find_same(store *s, const char *name, const char *birth,
 	return 0;
 }
 
-/* The filter, in the order of the WHERE clause below. */
-#define CHILD_WHERE                                                          \
+/* The filter, in the order of the WHERE clause below.  The name search is
+ * a separate statement: SQLite re-plans a statement whose LIKE pattern is
+ * a parameter every time that parameter is bound, which would cost every
+ * list a full re-prepare. */
+#define CHILD_WHERE_BASE                                                     \
 	" WHERE c.region_code >= ? AND c.region_code < ? AND c.status = ?"   \
 	" AND (? = 0 OR ((c.cat_base & ?) <> 0 AND c.birth_date > ?))"       \
 	" AND (? = 0 OR (c.flags & ?) <> 0)"                                 \
@@ -209,33 +224,38 @@ int child_store_find_same(store *s, const char *name, const char *birth,
 	" AND (CAST(? AS TEXT) IS NULL OR c.birth_date <= ?)"                \
 	" AND (CAST(? AS TEXT) IS NULL OR c.last_visit IS NULL"              \
 	" OR c.last_visit < ?)"                                              \
-	" AND (CAST(? AS TEXT) IS NULL OR c.name LIKE ? ESCAPE '\\')"        \
 	" AND (CAST(? AS TEXT) IS NULL OR (c.id_number >= ?"                 \
 	" AND c.id_number < ?))"
-#define CHILD_NWHERE 20
+#define CHILD_NBASE 17
+#define CHILD_WHERE_NAME CHILD_WHERE_BASE " AND c.name LIKE ? ESCAPE '\\'"
 
-#define CHILD_LIST(order)                                                    \
-	"SELECT " CHILD_COLS CHILD_FROM CHILD_WHERE " ORDER BY " order         \
+#define CHILD_LIST(where, order)                                             \
+	"SELECT " CHILD_COLS CHILD_FROM where " ORDER BY " order               \
 	" LIMIT ? OFFSET ?"
+#define CHILD_SORTS(where)                                                   \
+	{ { CHILD_LIST(where, "c.id"), CHILD_LIST(where, "c.id DESC") },     \
+	  { CHILD_LIST(where, "c.name, c.id"),                               \
+	    CHILD_LIST(where, "c.name DESC, c.id DESC") },                   \
+	  { CHILD_LIST(where, "c.birth_date, c.id"),                         \
+	    CHILD_LIST(where, "c.birth_date DESC, c.id DESC") },             \
+	  { CHILD_LIST(where, "c.last_visit, c.id"),                         \
+	    CHILD_LIST(where, "c.last_visit DESC, c.id DESC") },             \
+	  { CHILD_LIST(where, "c.region_code, c.id"),                        \
+	    CHILD_LIST(where, "c.region_code DESC, c.id DESC") } }
 
-/* One constant statement per sort order: SQL is never assembled from
- * input, and each order can use its own index. */
-static const char *const list_sql[CHILD_SORT_COUNT][2] = {
-	{ CHILD_LIST("c.id"), CHILD_LIST("c.id DESC") },
-	{ CHILD_LIST("c.name, c.id"), CHILD_LIST("c.name DESC, c.id DESC") },
-	{ CHILD_LIST("c.birth_date, c.id"),
-	  CHILD_LIST("c.birth_date DESC, c.id DESC") },
-	{ CHILD_LIST("c.last_visit, c.id"),
-	  CHILD_LIST("c.last_visit DESC, c.id DESC") },
-	{ CHILD_LIST("c.region_code, c.id"),
-	  CHILD_LIST("c.region_code DESC, c.id DESC") },
+/* One constant statement per sort order and name filter: SQL is never
+ * assembled from input, and each order can use its own index. */
+static const char *const list_sql[2][CHILD_SORT_COUNT][2] = {
+	CHILD_SORTS(CHILD_WHERE_BASE),
+	CHILD_SORTS(CHILD_WHERE_NAME),
 };
 
 int child_store_list(store *s, const child_filter *f, child_row **out,
 		     int *n, int64_t *total, err *e)
 {
-	const char *vb = f->visit_before, *nl = f->name_like, *il = f->id_lo;
-	store_param p[CHILD_NWHERE + 2] = {
+	const char *vb = f->visit_before, *il = f->id_lo;
+	int named = f->name_like != NULL;
+	store_param p[CHILD_NBASE + 3] = {
 		SP_S(f->lo),
 		SP_S(f->hi),
 		SP_S(f->status ? f->status : "active"),
@@ -250,24 +270,26 @@ int child_store_list(store *s, const child_filter *f, child_row **out,
 		SP_S(f->birth_max),
 		SP_S(vb),
 		SP_S(vb),
-		SP_S(nl),
-		SP_S(nl),
 		SP_S(il),
 		SP_S(il),
 		SP_S(f->id_hi),
-		SP_I(f->limit),
-		SP_I(f->offset),
 	};
-	/* 19 filter parameters before LIMIT/OFFSET. */
-	int nw = 19;
-	int rc = store_query_int(s, "SELECT count(*)" CHILD_FROM CHILD_WHERE, p,
-				 nw, total, e);
+	int np = CHILD_NBASE;
+	if (named)
+		p[np++] = SP_S(f->name_like);
+	int rc = store_query_int(
+		s,
+		named ? "SELECT count(*) FROM children c" CHILD_WHERE_NAME
+		      : "SELECT count(*) FROM children c" CHILD_WHERE_BASE,
+		p, np, total, e);
 	if (rc)
 		return rc;
+	p[np] = SP_I(f->limit);
+	p[np + 1] = SP_I(f->offset);
 	store_res *r;
 	int sort = f->sort >= 0 && f->sort < CHILD_SORT_COUNT ? f->sort : 0;
-	if ((rc = store_query(s, list_sql[sort][f->desc ? 1 : 0], p, nw + 2,
-			      &r, e)))
+	if ((rc = store_query(s, list_sql[named][sort][f->desc ? 1 : 0], p,
+			      np + 2, &r, e)))
 		return rc;
 	int rows = store_res_rows(r);
 	child_row *v = xcalloc((size_t)(rows ? rows : 1), sizeof *v);

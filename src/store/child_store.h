@@ -26,6 +26,8 @@ typedef struct child_row {
 	int version;
 	int64_t created_at, updated_at;
 	char created_by[33], updated_by[33];
+	char guardian_name[64];		/* copies from data, for lists */
+	char contact_phone[21];
 	char region_name[128];		/* joined, for lists */
 } child_row;
 

@@ -105,12 +105,21 @@ static const migration migrations[] = {
 	  " sex INTEGER NOT NULL,"
 	  " birth_date TEXT NOT NULL,"
 	  " id_number TEXT,"
+	  /* The ID number while the record is active, else NULL: unique, so
+	   * an ID number is active on one record only (SPEC §4.1).  A plain
+	   * column rather than a partial index, whose predicate would make
+	   * SQLite re-plan every query that binds the status. */
+	  " active_id TEXT UNIQUE,"
 	  " cat_base INTEGER NOT NULL DEFAULT 0,"
 	  " flags INTEGER NOT NULL DEFAULT 0,"
 	  " confirmed INTEGER,"
 	  " confirmed_by TEXT,"
 	  " confirmed_at BIGINT,"
 	  " last_visit TEXT,"
+	  /* Copies of two facts inside `data`, for lists that show them
+	   * without parsing every record's JSON. */
+	  " guardian_name TEXT,"
+	  " contact_phone TEXT,"
 	  " exit_reason TEXT,"
 	  " exit_date TEXT,"
 	  " exit_note TEXT,"
@@ -120,10 +129,11 @@ static const migration migrations[] = {
 	  " created_by TEXT NOT NULL,"
 	  " updated_at BIGINT NOT NULL,"
 	  " updated_by TEXT NOT NULL);"
-	  /* One active record per ID number anywhere (SPEC §4.1). */
-	  "CREATE UNIQUE INDEX children_active_id ON children(id_number)"
-	  " WHERE status = 'active' AND id_number IS NOT NULL;"
 	  "CREATE INDEX children_region ON children(region_code, id);"
+	  /* Covers every list filter but the name, so counts over a county
+	   * never touch the table rows (which carry the JSON). */
+	  "CREATE INDEX children_cover ON children(region_code, status,"
+	  " birth_date, cat_base, flags, last_visit, id_number);"
 	  "CREATE INDEX children_id_number ON children(id_number);"
 	  "CREATE INDEX children_name ON children(name);"
 	  "CREATE TABLE child_history ("
