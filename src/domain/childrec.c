@@ -12,6 +12,7 @@
 #include "store/child_store.h"
 #include "util/date.h"
 #include "util/jsonx.h"
+#include "util/mem.h"
 #include "util/text.h"
 
 /* ---- roles ---- */
@@ -258,13 +259,23 @@ static int write_audit(store *s, const actor *who, const char *action,
 	return rc;
 }
 
+/* Records version row->version (already stored) with its changes.  A
+ * record's first version is written to the history only when it is first
+ * changed, from `before` (the first version's data): a record that never
+ * changes costs one row, not two, which is what a large import needs. */
 static int write_history(store *s, const actor *who, const child_row *row,
-			 const char *action, json_t *changes, err *e)
+			 const char *action, json_t *changes,
+			 const char *before, err *e)
 {
+	int rc = 0;
+	if (row->version == 2)
+		rc = child_store_history_first(s, row->id, row->created_at,
+					       row->created_by, before, e);
+	if (rc)
+		return rc;
 	char *ch = json_dumps(changes, JSON_COMPACT);
-	int rc = child_store_history_add(s, row->id, row->version, who->now,
-					 actor_name(who), action, ch, row->data,
-					 e);
+	rc = child_store_history_add(s, row->id, row->version, who->now,
+				     actor_name(who), action, ch, row->data, e);
 	free(ch);
 	return rc;
 }
@@ -309,8 +320,33 @@ static int check_duplicate(store *s, const actor *who, const char *idn,
 
 /* ---- create, read, update ---- */
 
+/* check_village through the cache: only successes are remembered, so an
+ * error is reported the same way every time. */
+static int cached_village(store *s, const actor *who, childrec_regions *cache,
+			  const char *code, region *g, err *e)
+{
+	for (int i = 0; cache && i < cache->n; i++)
+		if (strcmp(cache->r[i].code, code) == 0) {
+			*g = cache->r[i];
+			return 0;
+		}
+	int rc = check_village(s, who, code, g, e);
+	if (rc == 0 && cache &&
+	    cache->n < (int)(sizeof cache->r / sizeof *cache->r) &&
+	    strcmp(g->code, code) == 0)
+		cache->r[cache->n++] = *g;
+	return rc;
+}
+
 int childrec_prepare(store *s, const actor *who, json_t *body, child *c,
 		     child_row *row, err *e)
+{
+	return childrec_prepare_cached(s, who, body, NULL, c, row, e);
+}
+
+int childrec_prepare_cached(store *s, const actor *who, json_t *body,
+			    childrec_regions *cache, child *c, child_row *row,
+			    err *e)
 {
 	char today[11];
 	region g;
@@ -321,7 +357,7 @@ int childrec_prepare(store *s, const actor *who, json_t *body, child *c,
 	if ((rc = need(!who->u || childrec_can_write(who->u->role), e)) ||
 	    (rc = child_parse(body, c, e)) ||
 	    (rc = child_validate(c, today, e)) ||
-	    (rc = check_village(s, who, c->region, &g, e)))
+	    (rc = cached_village(s, who, cache, c->region, &g, e)))
 		return rc;
 	if (c->hukou_region[0]) {
 		region hg;
@@ -371,15 +407,10 @@ int childrec_find_duplicate(store *s, const actor *who, const child *c,
 int childrec_insert_prepared(store *s, const actor *who, child_row *row,
 			     err *e)
 {
-	int rc = child_store_insert(s, row, e);
-	if (rc)
-		return rc;
-	/* The first version's snapshot is the whole record; listing every
-	 * field again as a change from nothing would double the history. */
-	json_t *changes = json_array();
-	rc = write_history(s, who, row, "create", changes, e);
-	json_decref(changes);
-	return rc;
+	/* The first version goes to the history when it is first changed
+	 * (write_history); until then the record itself is that version. */
+	(void)who;
+	return child_store_insert(s, row, e);
 }
 
 int childrec_create(store *s, const actor *who, json_t *body, json_t **out,
@@ -475,6 +506,7 @@ int childrec_update(store *s, const actor *who, int64_t id, json_t *patch,
 		*out = render(s, who, &row, &old, today);
 		goto done;
 	}
+	char *before_text = json_dumps(before, JSON_COMPACT);
 	fill_row(&row, &c, after);
 	row.updated_at = who->now;
 	snprintf(row.updated_by, sizeof row.updated_by, "%s", actor_name(who));
@@ -482,11 +514,13 @@ int childrec_update(store *s, const actor *who, int64_t id, json_t *patch,
 		goto done;
 	if ((rc = check_duplicate(s, who, c.id_number, row.id, e)) ||
 	    (rc = child_store_update(s, &row, e)) ||
-	    (rc = write_history(s, who, &row, "update", changes, e)) ||
+	    (rc = write_history(s, who, &row, "update", changes, before_text,
+				e)) ||
 	    (rc = write_audit(s, who, "child_update", &row,
 			      json_pack("{s:O}", "changes", changes), e)) ||
 	    (rc = store_commit(s, e)))
 		store_rollback(s);
+	free(before_text);
 	if (rc == 0)
 		*out = render(s, who, &row, &c, today);
 done:
@@ -508,11 +542,21 @@ int childrec_history(store *s, const actor *who, int64_t id, json_t **out,
 	if ((rc = need(!who->u || childrec_can_read(who->u->role), e)) ||
 	    (rc = load(s, who, id, &row, &c, e)))
 		return rc;
-	child_row_clear(&row);
-	if ((rc = child_store_history(s, id, &r, e)))
+	if ((rc = child_store_history(s, id, &r, e))) {
+		child_row_clear(&row);
 		return rc;
+	}
 	int mask = who->u && !childrec_can_see_identity(who->u->role);
 	json_t *items = json_array();
+	/* A record never changed has no history rows yet: its first version
+	 * is the record itself. */
+	if (store_res_rows(r) == 0)
+		json_array_append_new(
+			items, json_pack("{s:i, s:I, s:s, s:s, s:[]}", "version", 1,
+					 "at", (json_int_t)row.created_at,
+					 "actor", row.created_by, "action",
+					 "create", "changes"));
+	child_row_clear(&row);
 	for (int i = 0; i < store_res_rows(r); i++) {
 		json_t *ch = json_loads(store_res_text(r, i, 4), 0, NULL);
 		if (!ch)
@@ -758,7 +802,8 @@ int childrec_confirm(store *s, const actor *who, int64_t id, json_t **out,
 	snprintf(row.updated_by, sizeof row.updated_by, "%s", actor_name(who));
 	if ((rc = store_begin(s, e)) == 0) {
 		if ((rc = child_store_update(s, &row, e)) ||
-		    (rc = write_history(s, who, &row, "confirm", changes, e)) ||
+		    (rc = write_history(s, who, &row, "confirm", changes,
+					row.data, e)) ||
 		    (rc = write_audit(s, who, "child_confirm", &row,
 				      json_pack("{s:O}", "categories",
 						json_array_get(changes, 0)),
@@ -838,7 +883,8 @@ int childrec_exit(store *s, const actor *who, int64_t id, const char *reason,
 					      code_value(exit_reasons, reason)));
 	if ((rc = store_begin(s, e)) == 0) {
 		if ((rc = child_store_update(s, &row, e)) ||
-		    (rc = write_history(s, who, &row, "exit", changes, e)) ||
+		    (rc = write_history(s, who, &row, "exit", changes,
+					row.data, e)) ||
 		    (rc = write_audit(s, who, "child_exit", &row,
 				      json_pack("{s:s, s:s}", "reason", reason,
 						"date", date),
@@ -1160,6 +1206,7 @@ int childrec_transfer_decide(store *s, const actor *who, int64_t tid,
 						      who->now,
 						      note ? note : "", e)) == 0 &&
 		    accept) {
+			char *old_data = xstrdup(row.data);
 			snprintf(row.region, sizeof row.region, "%s", to);
 			/* The record's data carries its region too. */
 			json_t *d = json_loads(row.data, 0, NULL);
@@ -1176,7 +1223,8 @@ int childrec_transfer_decide(store *s, const actor *who, int64_t tid,
 				 actor_name(who));
 			if ((rc = child_store_update(s, &row, e)) == 0)
 				rc = write_history(s, who, &row, "transfer",
-						   changes, e);
+						   changes, old_data, e);
+			free(old_data);
 		}
 		json_decref(changes);
 		if (rc == 0)

@@ -104,6 +104,18 @@ int childrec_transfers(store *s, const actor *who, const char *state,
 int childrec_prepare(store *s, const actor *who, json_t *body, child *c,
 		     child_row *row, err *e);
 
+/* Regions already looked up, so that a bulk path asks the store once per
+ * village rather than once per row.  Zero-initialise; holds up to 512. */
+typedef struct childrec_regions {
+	int n;
+	region r[512];
+} childrec_regions;
+
+/* As childrec_prepare, resolving the village through `cache`. */
+int childrec_prepare_cached(store *s, const actor *who, json_t *body,
+			    childrec_regions *cache, child *c, child_row *row,
+			    err *e);
+
 /* The active record a new one would duplicate: same ID number, or for a
  * child without one, same name, birth date and village.  *other is its id
  * (0: none) and *outside tells whether it lies outside the actor's scope. */

@@ -266,6 +266,7 @@ typedef struct import_ctx {
 	err *file_err;
 	/* ID numbers (and name|birth|village keys) already in this file */
 	strset seen;
+	childrec_regions *villages;
 	/* the batch in progress */
 	int in_tx;
 	long batch;
@@ -339,7 +340,8 @@ static int import_row(void *vctx, char **f, int n, long row, err *e)
 	char why[400];
 	int rc = row_json(f, n, &body, &re);
 	if (rc == 0) {
-		rc = childrec_prepare(c->s, c->who, body, &ch, &cr, &re);
+		rc = childrec_prepare_cached(c->s, c->who, body, c->villages,
+					     &ch, &cr, &re);
 		json_decref(body);
 	}
 	if (rc) {
@@ -393,7 +395,7 @@ static int import_row(void *vctx, char **f, int n, long row, err *e)
 	/* Commit in batches: one transaction per row would make a large
 	 * import take minutes; a failure still loses at most the batch,
 	 * and the caller reports the whole import as failed. */
-	if (++c->batch >= 1000) {
+	if (++c->batch >= 10000) {
 		if ((rc = store_commit(c->s, e)))
 			return rc;
 		c->in_tx = 0;
@@ -428,6 +430,7 @@ int childxlsx_import(store *s, const actor *who, const char *path,
 		return err_set(e, ERR_FORBIDDEN, "forbidden",
 			       "您的角色无权导入儿童档案");
 	import_ctx c = { .s = s, .who = who, .res = out };
+	c.villages = xcalloc(1, sizeof *c.villages);
 	int rc = is_xlsx(path) ? xlsxin_read(path, import_row, &c, e)
 			       : csvfile_read(path, import_row, &c, e);
 	if (rc == 0 && !c.header_seen)
@@ -440,6 +443,7 @@ int childxlsx_import(store *s, const actor *who, const char *path,
 			store_rollback(s);
 	}
 	strset_free(&c.seen);
+	free(c.villages);
 	if (rc == 0 && c.report)
 		rc = xlsxout_close_mem(c.report, &out->report,
 				       &out->report_len, e);

@@ -398,10 +398,6 @@ int demo_children(store *s, const actor *who, const char *region_code,
 			snprintf(row.updated_by, sizeof row.updated_by, "demo");
 			rc = child_store_insert(s, &row, e);
 			if (rc == 0)
-				rc = child_store_history_add(
-					s, row.id, 1, who->now, "demo",
-					"create", "[]", row.data, e);
-			if (rc == 0)
 				rc = add_visits(s, &r, &row, today, who->now,
 						e);
 			json_decref(data);

@@ -861,18 +861,86 @@ out:
 	return rc;
 }
 
+/* Where the bytes of the file are, for the checks made before libzip sees
+ * it: an open file or memory. */
+typedef struct xlsxin__src {
+	FILE *f;
+	const unsigned char *mem;
+	uint64_t len;
+} xlsxin__src;
+
+static size_t xlsxin__read_at(const xlsxin__src *s, uint64_t off, void *out,
+			      size_t n)
+{
+	if (off >= s->len)
+		return 0;
+	if (n > s->len - off)
+		n = (size_t)(s->len - off);
+	if (s->mem) {
+		memcpy(out, s->mem + off, n);
+		return n;
+	}
+	if (off > INT64_MAX || fseeko(s->f, (off_t)off, SEEK_SET) != 0)
+		return 0;
+	return fread(out, 1, n, s->f);
+}
+
+static uint64_t xlsxin__le(const unsigned char *p, int n)
+{
+	uint64_t v = 0;
+	while (n--)
+		v = v << 8 | p[n];
+	return v;
+}
+
 /* An OLE2 compound file: an .xls, or an .xlsx that Excel encrypted with
  * a password.  Users rename one to .xlsx often enough to deserve its own
  * message. */
-static int xlsxin__ole(const unsigned char *head, size_t n, err *e)
+static int xlsxin__ole(const xlsxin__src *s, err *e)
 {
 	static const unsigned char magic[8] = {0xD0, 0xCF, 0x11, 0xE0,
 					       0xA1, 0xB1, 0x1A, 0xE1};
-	if (n < 8 || memcmp(head, magic, 8) != 0)
+	unsigned char head[8];
+	if (xlsxin__read_at(s, 0, head, 8) != 8 || memcmp(head, magic, 8) != 0)
 		return 0;
 	return err_set(e, ERR_INVALID, "xlsx_malformed",
 		       "文件是旧版Excel（.xls）或设有密码的Excel文件，"
 		       "请在Excel中取消密码并另存为.xlsx后再导入");
+}
+
+/* libzip reads the whole central directory when it opens a zip, about 300
+ * bytes of memory for each entry, before anything here can count them: a
+ * 50 MB upload of empty entries would cost 300 MB.  So the end records it
+ * will look for (the last 64 KiB, every candidate, ZIP64 included) are
+ * checked first against the caps. */
+static int xlsxin__eocd(const xlsxin__src *s, err *e)
+{
+	enum { EOCD = 22, LOC64 = 20, REC64 = 56, TAIL = 65535 + EOCD + LOC64 };
+	size_t n = s->len < TAIL ? (size_t)s->len : TAIL;
+	unsigned char *t = xmalloc(n ? n : 1);
+	size_t got = xlsxin__read_at(s, s->len - n, t, n);
+	int rc = 0;
+	for (size_t i = 0; !rc && i + EOCD <= got; i++) {
+		if (memcmp(t + i, "PK\5\6", 4) != 0)
+			continue;
+		uint64_t entries = xlsxin__le(t + i + 10, 2);
+		uint64_t size = xlsxin__le(t + i + 12, 4);
+		unsigned char r[REC64];
+		if (i >= LOC64 && memcmp(t + i - LOC64, "PK\6\7", 4) == 0 &&
+		    xlsxin__read_at(s, xlsxin__le(t + i - LOC64 + 8, 8), r,
+				    REC64) == REC64 &&
+		    memcmp(r, "PK\6\6", 4) == 0) {
+			entries = xlsxin__le(r + 32, 8);
+			size = xlsxin__le(r + 40, 8);
+		}
+		if (entries > XLSXIN_MAX_ENTRIES ||
+		    size > XLSXIN_MAX_CDIR_BYTES)
+			rc = err_set(e, ERR_TOOBIG, "xlsx_too_big",
+				     "Excel文件内含文件过多（最多%d个）",
+				     XLSXIN_MAX_ENTRIES);
+	}
+	free(t);
+	return rc;
 }
 
 /* libzip's own messages are English; users get what the cause means. */
@@ -890,10 +958,17 @@ int xlsxin_read(const char *path, xlsxin_row_fn fn, void *ctx, err *e)
 	if (!f)
 		return err_set(e, ERR_INVALID, "file_unreadable",
 			       "无法读取文件 %s: %s", path, strerror(errno));
-	unsigned char head[8];
-	size_t got = fread(head, 1, sizeof head, f);
+	xlsxin__src s = {.f = f};
+	off_t len = fseeko(f, 0, SEEK_END) == 0 ? ftello(f) : -1;
+	int rc = len < 0 ? err_set(e, ERR_INVALID, "file_unreadable",
+				   "无法读取文件 %s", path)
+			 : 0;
+	s.len = len < 0 ? 0 : (uint64_t)len;
+	if (!rc)
+		rc = xlsxin__ole(&s, e);
+	if (!rc)
+		rc = xlsxin__eocd(&s, e);
 	fclose(f);
-	int rc = xlsxin__ole(head, got, e);
 	if (rc)
 		return rc;
 	int zerr = 0;
@@ -912,7 +987,10 @@ int xlsxin_read(const char *path, xlsxin_row_fn fn, void *ctx, err *e)
 int xlsxin_read_mem(const void *data, size_t len, xlsxin_row_fn fn, void *ctx,
 		    err *e)
 {
-	int rc = xlsxin__ole(data, len, e);
+	xlsxin__src s = {.mem = data, .len = len};
+	int rc = xlsxin__ole(&s, e);
+	if (!rc)
+		rc = xlsxin__eocd(&s, e);
 	if (rc)
 		return rc;
 	zip_error_t ze;

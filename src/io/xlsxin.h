@@ -17,6 +17,7 @@
 #define GUANAI_XLSXIN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util/err.h"
 
@@ -34,6 +35,8 @@ enum {
 #define XLSXIN_MAX_SHEET_BYTES ((size_t)64 << 20)
 #define XLSXIN_MAX_SST_BYTES   ((size_t)32 << 20)
 #define XLSXIN_MAX_PART_BYTES  ((size_t)4 << 20)
+/* The zip's central directory: real workbooks need a few kilobytes. */
+#define XLSXIN_MAX_CDIR_BYTES ((uint64_t)4 << 20)
 /* The ratio cap applies to entries larger than this: small parts of real
  * files compress far better than large ones. */
 #define XLSXIN_RATIO_FROM ((size_t)1 << 20)
@@ -58,9 +61,11 @@ int xlsxin_read_mem(const void *data, size_t len, xlsxin_row_fn fn, void *ctx,
 		    err *e);
 
 /* Writes the date of an Excel serial number (1900 date system, the time
- * of day ignored) as "YYYY-MM-DD" into `out`.  Serial 60 is the 29 Feb
- * 1900 that Excel believes in and is refused, as is anything outside
- * 1900-01-01 .. 9999-12-31.  Errors: ERR_INVALID "invalid_date". */
+ * of day ignored) as "YYYY-MM-DD" into `out`.  Returns 0, or ERR_INVALID
+ * (and "" in `out`) for serial 60, the 29 February 1900 that Excel
+ * believes in, and for anything outside 1900-01-01 .. 9999-12-31.
+ * Workbooks in the 1904 date system (old Mac Excel) are not told apart:
+ * their dates would come out four years and a day early. */
 int xlsxin_serial_to_date(double serial, char out[11]);
 
 #endif

@@ -51,8 +51,9 @@ typedef struct xlsxout xlsxout;
 /* Starts a workbook of one sheet named `sheet_title` (characters Excel
  * refuses in sheet names are replaced, and it is cut to 31 characters).
  * `path` is where xlsxout_close writes; NULL when the workbook is wanted in
- * memory through xlsxout_close_mem.  The new writer is the caller's, to
- * end with xlsxout_close, xlsxout_close_mem or xlsxout_abandon.
+ * memory through xlsxout_close_mem.  The file is made mode 0600: what is
+ * exported is children's personal data.  The writer is the caller's, to end
+ * with xlsxout_close, xlsxout_close_mem or xlsxout_abandon.
  * Errors: ERR_INTERNAL "xlsx_write" (no temporary file). */
 int xlsxout_open(const char *path, const char *sheet_title, xlsxout **x,
 		 err *e);

@@ -315,6 +315,20 @@ int child_store_history_add(store *s, int64_t child_id, int version,
 			  p, SP_COUNT(p), NULL, e);
 }
 
+int child_store_history_first(store *s, int64_t child_id, int64_t at,
+			      const char *who, const char *snapshot, err *e)
+{
+	store_param p[] = { SP_I(child_id), SP_I(at), SP_S(who),
+			    SP_S(snapshot), SP_I(child_id) };
+	return store_exec(s,
+			  "INSERT INTO child_history (child_id, version, at,"
+			  " actor, action, changes, snapshot)"
+			  " SELECT ?, 1, ?, ?, 'create', '[]', ?"
+			  " WHERE NOT EXISTS (SELECT 1 FROM child_history"
+			  " WHERE child_id = ? AND version = 1)",
+			  p, SP_COUNT(p), NULL, e);
+}
+
 int child_store_history(store *s, int64_t child_id, store_res **out, err *e)
 {
 	store_param p[] = { SP_I(child_id) };

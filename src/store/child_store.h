@@ -85,6 +85,9 @@ int child_store_list(store *s, const child_filter *f, child_row **out,
 int child_store_history_add(store *s, int64_t child_id, int version,
 			    int64_t at, const char *who, const char *action,
 			    const char *changes, const char *snapshot, err *e);
+/* The record's first version (action "create"), unless already there. */
+int child_store_history_first(store *s, int64_t child_id, int64_t at,
+			      const char *who, const char *snapshot, err *e);
 /* Columns: version, at, actor, action, changes. Oldest first. */
 int child_store_history(store *s, int64_t child_id, store_res **out, err *e);
 

@@ -135,7 +135,6 @@ static const migration migrations[] = {
 	  "CREATE INDEX children_cover ON children(region_code, status,"
 	  " birth_date, cat_base, flags, last_visit, id_number);"
 	  "CREATE INDEX children_id_number ON children(id_number);"
-	  "CREATE INDEX children_name ON children(name);"
 	  "CREATE TABLE child_history ("
 	  " id @ID@,"
 	  " child_id BIGINT NOT NULL REFERENCES children(id),"
