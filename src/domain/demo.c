@@ -12,6 +12,7 @@
 #include "domain/classify.h"
 #include "domain/idcard.h"
 #include "domain/region.h"
+#include "domain/staff.h"
 #include "store/child_store.h"
 #include "store/region_store.h"
 #include "util/date.h"
@@ -470,4 +471,152 @@ int demo_children_csv(store *s, const actor *who, const char *region_code,
 		return err_set(e, ERR_INTERNAL, "file_write", "写入 %s 失败",
 			       path);
 	return 0;
+}
+
+/* An adult's ID number for `county`, born in 1965–1995. */
+static void adult_id(rng *r, idset *ids, const char *county, int sex,
+		     char out[19])
+{
+	for (;;) {
+		char first[18];
+		snprintf(first, sizeof first, "%.6s%04d%02d%02d%03d", county,
+			 1965 + rng_below(r, 31), 1 + rng_below(r, 12),
+			 1 + rng_below(r, 28),
+			 rng_below(r, 500) * 2 + (sex == 1));
+		if (idset_add(ids, strtoull(first, NULL, 10))) {
+			snprintf(out, 19, "%s%c", first,
+				 idcard_check_char(first));
+			return;
+		}
+	}
+}
+
+static int demo_post(store *s, const actor *who, rng *r, idset *ids,
+		     const region *g, const char *post, int64_t *id, err *e)
+{
+	static const char *const sup_src[] = { "civil_affairs_office",
+					       "womens_federation", "dedicated" };
+	static const char *const dir_src[] = {
+		"civil_affairs_assistant", "community_worker", "women_director",
+		"college_graduate", "left_behind_woman", "volunteer" };
+	int sup = strcmp(post, "supervisor") == 0;
+	int sex = sup ? 1 + rng_below(r, 2) : (rng_pct(r, 70) ? 2 : 1);
+	char name[64], idn[19], ph[21];
+	adult_name(r, NULL, name, sizeof name);
+	adult_id(r, ids, g->code, sex, idn);
+	phone(r, ph, sizeof ph);
+	json_t *body = json_pack(
+		"{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "post", post,
+		"region_code", g->code, "name", name, "id_number", idn, "phone",
+		ph, "source",
+		sup ? sup_src[rng_below(r, 3)] : dir_src[rng_below(r, 6)],
+		"employment", rng_pct(r, sup ? 40 : 10) ? "full_time" : "part_time",
+		"appointed_on", "2018-08-20");
+	json_t *out = NULL;
+	int rc = staff_create(s, who, body, &out, e);
+	json_decref(body);
+	if (rc == 0)
+		*id = json_integer_value(json_object_get(out, "id"));
+	json_decref(out);
+	return rc;
+}
+
+int demo_workforce(store *s, const actor *who, const char *region_code,
+		   uint64_t seed, err *e)
+{
+	region g;
+	int rc = region_resolve(s, NULL, region_code, &g, e);
+	if (rc)
+		return rc;
+	rng r = { seed };
+	idset ids = { 0 };
+	region *towns;
+	int nt;
+	if ((rc = region_children(s, g.code, &towns, &nt, e)))
+		return rc;
+	int64_t *staff = xcalloc(4096, sizeof *staff);
+	int ns = 0;
+	for (int t = 0; t < nt && rc == 0; t++) {
+		int64_t id;
+		if ((rc = demo_post(s, who, &r, &ids, &towns[t], "supervisor",
+				    &id, e)))
+			break;
+		if (ns < 4096)
+			staff[ns++] = id;
+		region *vil;
+		int nv;
+		if ((rc = region_children(s, towns[t].code, &vil, &nv, e)))
+			break;
+		/* About one village in twenty still waits for its director:
+		 * the gaps the coverage page is for. */
+		for (int v = 0; v < nv && rc == 0; v++)
+			if (rng_pct(&r, 95) &&
+			    (rc = demo_post(s, who, &r, &ids, &vil[v],
+					    "director", &id, e)) == 0 &&
+			    ns < 4096)
+				staff[ns++] = id;
+		free(vil);
+	}
+	free(towns);
+	char today[11], refresher[11];
+	date_of(who->now, today);
+	snprintf(refresher, sizeof refresher, "%.4s-03-15", today);
+	struct {
+		const char *title, *date;
+		int initial;
+	} sessions[] = {
+		{ "2018年儿童督导员、儿童主任初任培训", "2018-09-18", 1 },
+		{ "年度儿童工作业务培训", refresher, 0 },
+	};
+	for (size_t k = 0; k < 2 && rc == 0; k++) {
+		json_t *body = json_pack(
+			"{s:s, s:s, s:s, s:f, s:s, s:s, s:s, s:[s,s,s,s,s], s:b}",
+			"region_code", g.code, "title", sessions[k].title,
+			"held_on", sessions[k].date, "hours", k ? 8.0 : 16.0,
+			"mode", k ? "regional" : "lecture", "organiser",
+			"县民政局、县未成年人保护中心", "trainer",
+			"省儿童福利指导中心讲师", "topics", "家庭走访",
+			"信息更新", "强制报告", "政策链接",
+			"推动落实家庭监护主体责任", "initial",
+			sessions[k].initial);
+		json_t *out = NULL;
+		rc = training_create(s, who, body, &out, e);
+		json_decref(body);
+		int64_t tid = rc ? 0 : json_integer_value(json_object_get(out, "id"));
+		json_decref(out);
+		/* Most attended; a few failed the first assessment, and a
+		 * few have not had this year's training yet. */
+		for (int i = 0; i < ns && rc == 0; i++) {
+			if (!rng_pct(&r, k ? 85 : 97))
+				continue;
+			int score = 55 + rng_below(&r, 45);
+			json_t *a = json_pack("{s:I, s:s, s:i, s:b}", "staff_id",
+					      (json_int_t)staff[i], "result",
+					      "assessed", "score", score,
+					      "passed", score >= 60);
+			rc = training_attend(s, who, tid, a, &out, e);
+			json_decref(a);
+			json_decref(out);
+		}
+	}
+	free(staff);
+	free(ids.v);
+	static const struct {
+		const char *name, *measure, *due;
+	} tasks[] = {
+		{ "儿童督导员、儿童主任定岗定人并实名登记", "staff_registered",
+		  "2018-08-30" },
+		{ "儿童督导员、儿童主任首次培训", "staff_trained", "2018-09-30" },
+	};
+	for (size_t k = 0; k < 2 && rc == 0; k++) {
+		json_t *body = json_pack("{s:s, s:s, s:s, s:s}", "name",
+					 tasks[k].name, "measure",
+					 tasks[k].measure, "region_code", "22",
+					 "due_on", tasks[k].due);
+		json_t *out = NULL;
+		rc = campaign_create(s, who, body, &out, e);
+		json_decref(body);
+		json_decref(out);
+	}
+	return rc;
 }

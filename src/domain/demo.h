@@ -28,4 +28,13 @@ int demo_children(store *s, const actor *who, const char *region_code,
 int demo_children_csv(store *s, const actor *who, const char *region_code,
 		      long n, uint64_t seed, const char *path, err *e);
 
+/* Puts a 儿童督导员 in every township and a 儿童主任 in most villages under
+ * `region_code` (appointed in August 2018), records the 2018 initial
+ * training and this year's refresher with results (certificates follow),
+ * and adds the notice's two campaigns (staffing by 2018-08-30, first
+ * training by 2018-09-30).  Every record goes through the same checks and
+ * audit as one entered by hand. */
+int demo_workforce(store *s, const actor *who, const char *region_code,
+		   uint64_t seed, err *e);
+
 #endif

@@ -18,6 +18,14 @@ enum {
 	XLSXIN__MAX_RELS = 4096,   /* relationships kept per part */
 	XLSXIN__MAX_PATH = 512,	   /* bytes of a part name */
 	XLSXIN__MAX_EXCEL_COL = 16384,
+	/* Spreadsheet XML nests about eight deep, and no run of it between
+	 * two '<' comes near a megabyte (a cell's 32767 characters written
+	 * as escapes stay under 330 KB).  Past these only a hostile file
+	 * goes: expat keeps every open element and every attribute of a tag
+	 * in memory, a hundred bytes each, so 64 MB of "<a>" or of " a=''"
+	 * in one tag would cost gigabytes. */
+	XLSXIN__MAX_DEPTH = 64,
+	XLSXIN__MAX_SPAN = 1 << 20,
 };
 
 #define XLSXIN__BAD "文件不是有效的Excel（.xlsx）文件"
@@ -107,6 +115,9 @@ typedef struct xlsxin__sax {
 	XML_Parser p;
 	err *e;
 	int rc;
+	int depth;
+	XML_StartElementHandler start;
+	XML_EndElementHandler end;
 } xlsxin__sax;
 
 static void xlsxin__stop(xlsxin__sax *s, int rc)
@@ -152,18 +163,59 @@ static void xlsxin__doctype(void *ud, const XML_Char *name,
 	xlsxin__stop(s, xlsxin__bad(s->e, "XML含有DTD"));
 }
 
+/* Every element goes through these two for the depth count. */
+static void xlsxin__on_start(void *ud, const XML_Char *name,
+			     const XML_Char **atts)
+{
+	xlsxin__sax *s = ud;
+	if (s->rc)
+		return;
+	if (++s->depth > XLSXIN__MAX_DEPTH) {
+		xlsxin__stop(s, xlsxin__bad(s->e, "XML嵌套过深"));
+		return;
+	}
+	s->start(ud, name, atts);
+}
+
+static void xlsxin__on_end(void *ud, const XML_Char *name)
+{
+	xlsxin__sax *s = ud;
+	s->depth--;
+	if (!s->rc)
+		s->end(ud, name);
+}
+
+/* True when some run of `data` between two '<' is longer than the cap. */
+static int xlsxin__long_span(const char *data, size_t len)
+{
+	const char *p = data, *end = data + len;
+	while (p < end) {
+		const char *lt = memchr(p, '<', (size_t)(end - p));
+		size_t run = (size_t)((lt ? lt : end) - p);
+		if (run > XLSXIN__MAX_SPAN)
+			return 1;
+		p = lt ? lt + 1 : end;
+	}
+	return 0;
+}
+
 static int xlsxin__xml(xlsxin__sax *s, const char *data, size_t len,
 		       const char *part, XML_StartElementHandler start,
 		       XML_EndElementHandler end, XML_CharacterDataHandler text)
 {
+	if (xlsxin__long_span(data, len))
+		return xlsxin__bad(s->e, "XML结构异常");
 	XML_Parser p = XML_ParserCreate(NULL);
 	if (!p)
 		return err_set(s->e, ERR_INTERNAL, "internal",
 			       "无法创建XML解析器");
 	s->p = p;
 	s->rc = 0;
+	s->depth = 0;
+	s->start = start;
+	s->end = end;
 	XML_SetUserData(p, s);
-	XML_SetElementHandler(p, start, end);
+	XML_SetElementHandler(p, xlsxin__on_start, xlsxin__on_end);
 	if (text)
 		XML_SetCharacterDataHandler(p, text);
 	XML_SetStartDoctypeDeclHandler(p, xlsxin__doctype);

@@ -3,7 +3,9 @@
  * The files come from users, so everything in them is hostile: the zip
  * (libzip) and each XML part (expat) are read under the caps below, no
  * entry is trusted for its declared size, DTDs are refused, and every cap
- * that is exceeded is an error rather than a truncation.
+ * that is exceeded is an error rather than a truncation.  Memory is
+ * bounded by the caps (at worst about 200 MB for the parts and their
+ * parse); time by one linear pass over at most 64 MB of sheet XML.
  *
  * What a row holds: one string per column, from column A to the last
  * column with a value; cells the file skips are "" at their place.  Values

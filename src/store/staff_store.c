@@ -1,0 +1,512 @@
+#include "store/staff_store.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "util/mem.h"
+
+#define STAFF_COLS                                                          \
+	"s.id, s.post, s.region_code, s.name, s.id_number, s.sex, s.phone,"  \
+	" s.source, s.source_other, s.employment, s.appointed_on, s.left_on,"\
+	" s.leave_reason, s.status, s.user_id, s.version, s.created_at,"     \
+	" s.updated_at, s.created_by, s.updated_by, r.name, u.username"
+#define STAFF_FROM                                                          \
+	" FROM staff s LEFT JOIN regions r ON r.code = s.region_code"        \
+	" LEFT JOIN users u ON u.id = s.user_id"
+
+static void cpy(char *d, size_t n, const char *s)
+{
+	snprintf(d, n, "%s", s ? s : "");
+}
+
+static void staff_from(const store_res *r, int i, staff_row *o)
+{
+	memset(o, 0, sizeof *o);
+	o->id = store_res_int(r, i, 0);
+	cpy(o->post, sizeof o->post, store_res_text(r, i, 1));
+	cpy(o->region, sizeof o->region, store_res_text(r, i, 2));
+	cpy(o->name, sizeof o->name, store_res_text(r, i, 3));
+	cpy(o->id_number, sizeof o->id_number, store_res_text(r, i, 4));
+	o->sex = (int)store_res_int(r, i, 5);
+	cpy(o->phone, sizeof o->phone, store_res_text(r, i, 6));
+	cpy(o->source, sizeof o->source, store_res_text(r, i, 7));
+	cpy(o->source_other, sizeof o->source_other, store_res_text(r, i, 8));
+	cpy(o->employment, sizeof o->employment, store_res_text(r, i, 9));
+	cpy(o->appointed_on, sizeof o->appointed_on, store_res_text(r, i, 10));
+	cpy(o->left_on, sizeof o->left_on, store_res_text(r, i, 11));
+	cpy(o->leave_reason, sizeof o->leave_reason, store_res_text(r, i, 12));
+	cpy(o->status, sizeof o->status, store_res_text(r, i, 13));
+	o->user_id = store_res_int(r, i, 14);
+	o->version = (int)store_res_int(r, i, 15);
+	o->created_at = store_res_int(r, i, 16);
+	o->updated_at = store_res_int(r, i, 17);
+	cpy(o->created_by, sizeof o->created_by, store_res_text(r, i, 18));
+	cpy(o->updated_by, sizeof o->updated_by, store_res_text(r, i, 19));
+	cpy(o->region_name, sizeof o->region_name, store_res_text(r, i, 20));
+	cpy(o->username, sizeof o->username, store_res_text(r, i, 21));
+}
+
+/* "director:220122100207" while in post. */
+static void active_post(const staff_row *r, char out[40])
+{
+	if (strcmp(r->status, "active") == 0)
+		snprintf(out, 40, "%s:%s", r->post, r->region);
+	else
+		out[0] = '\0';
+}
+
+static store_param opt_text(const char *s)
+{
+	return s && *s ? SP_S(s) : SP_NULLV;
+}
+
+static int post_conflict(int rc, err *e)
+{
+	if (rc == ERR_CONFLICT)
+		return err_field(e, ERR_CONFLICT, "post_taken", "region_code",
+				 "该岗位已有在岗人员，请先办理原人员离任");
+	return rc;
+}
+
+int staff_store_insert(store *s, staff_row *r, err *e)
+{
+	char ap[40];
+	active_post(r, ap);
+	store_param p[] = {
+		SP_S(r->post),		SP_S(r->region),     SP_S(r->name),
+		SP_S(r->id_number),	SP_I(r->sex),	     SP_S(r->phone),
+		SP_S(r->source),	SP_S(r->source_other), SP_S(r->employment),
+		SP_S(r->appointed_on),	SP_S(r->status),     opt_text(ap),
+		r->user_id ? SP_I(r->user_id) : SP_NULLV,
+		SP_I(r->created_at),	SP_S(r->created_by), SP_I(r->created_at),
+		SP_S(r->created_by),
+	};
+	int64_t id;
+	int rc = store_query_int(
+		s,
+		"INSERT INTO staff (post, region_code, name, id_number, sex,"
+		" phone, source, source_other, employment, appointed_on, status,"
+		" active_post, user_id, created_at, created_by, updated_at,"
+		" updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+		" ?, ?, ?) RETURNING id",
+		p, SP_COUNT(p), &id, e);
+	if (rc)
+		return post_conflict(rc, e);
+	r->id = id;
+	r->version = 1;
+	return 0;
+}
+
+int staff_store_update(store *s, staff_row *r, err *e)
+{
+	char ap[40];
+	active_post(r, ap);
+	store_param p[] = {
+		SP_S(r->name),	       SP_S(r->phone),
+		SP_S(r->source),       SP_S(r->source_other),
+		SP_S(r->employment),   opt_text(r->left_on),
+		SP_S(r->leave_reason), SP_S(r->status),
+		opt_text(ap),	       r->user_id ? SP_I(r->user_id) : SP_NULLV,
+		SP_I(r->updated_at),   SP_S(r->updated_by),
+		SP_I(r->id),	       SP_I(r->version),
+	};
+	int64_t n = 0;
+	int rc = store_exec(s,
+			    "UPDATE staff SET name = ?, phone = ?, source = ?,"
+			    " source_other = ?, employment = ?, left_on = ?,"
+			    " leave_reason = ?, status = ?, active_post = ?,"
+			    " user_id = ?, updated_at = ?, updated_by = ?,"
+			    " version = version + 1 WHERE id = ? AND version = ?",
+			    p, SP_COUNT(p), &n, e);
+	if (rc)
+		return post_conflict(rc, e);
+	if (n != 1)
+		return err_set(e, ERR_CONFLICT, "version_conflict",
+			       "该记录已被他人修改，请刷新后重试");
+	r->version++;
+	return 0;
+}
+
+int staff_store_get(store *s, int64_t id, staff_row *out, err *e)
+{
+	store_param p[] = { SP_I(id) };
+	store_res *r;
+	int rc = store_query(s, "SELECT " STAFF_COLS STAFF_FROM " WHERE s.id = ?",
+			     p, 1, &r, e);
+	if (rc)
+		return rc;
+	if (store_res_rows(r) == 0) {
+		store_res_free(r);
+		return err_set(e, ERR_NOTFOUND, "not_found",
+			       "人员不存在或不在您的管辖范围内");
+	}
+	staff_from(r, 0, out);
+	store_res_free(r);
+	return 0;
+}
+
+int staff_store_history_add(store *s, int64_t id, int64_t at,
+			    const char *who, const char *action,
+			    const char *changes, err *e)
+{
+	store_param p[] = { SP_I(id), SP_I(at), SP_S(who), SP_S(action),
+			    SP_S(changes) };
+	return store_exec(s,
+			  "INSERT INTO staff_history (staff_id, at, actor,"
+			  " action, changes) VALUES (?, ?, ?, ?, ?)",
+			  p, SP_COUNT(p), NULL, e);
+}
+
+int staff_store_history(store *s, int64_t id, store_res **out, err *e)
+{
+	store_param p[] = { SP_I(id) };
+	return store_query(s,
+			   "SELECT at, actor, action, changes FROM staff_history"
+			   " WHERE staff_id = ? ORDER BY id",
+			   p, 1, out, e);
+}
+
+#define STAFF_WHERE                                                         \
+	" WHERE s.region_code >= ? AND s.region_code < ?"                    \
+	" AND (CAST(? AS TEXT) IS NULL OR s.post = ?)"                       \
+	" AND (CAST(? AS TEXT) IS NULL OR s.status = ?)"                     \
+	" AND (CAST(? AS TEXT) IS NULL OR s.status = 'active' AND NOT EXISTS"\
+	" (SELECT 1 FROM training_attendance a JOIN trainings t"             \
+	" ON t.id = a.training_id WHERE a.staff_id = s.id"                   \
+	" AND t.held_on >= ? AND t.held_on <= ?))"
+
+int staff_store_list(store *s, const staff_filter *f, staff_row **out,
+		     int *n, int64_t *total, err *e)
+{
+	store_param p[] = { SP_S(f->lo),	SP_S(f->hi),
+			    SP_S(f->post),	SP_S(f->post),
+			    SP_S(f->status),	SP_S(f->status),
+			    SP_S(f->year_from), SP_S(f->year_from),
+			    SP_S(f->year_to),	SP_S(f->name_like),
+			    SP_I(f->limit),	SP_I(f->offset) };
+	int rc;
+	store_res *r;
+	/* The name search is its own statement, as for children: a LIKE
+	 * parameter makes SQLite re-plan on every binding. */
+	if (f->name_like) {
+		rc = store_query_int(s,
+				     "SELECT count(*) FROM staff s" STAFF_WHERE
+				     " AND s.name LIKE ? ESCAPE '\\'",
+				     p, 10, total, e);
+		if (!rc)
+			rc = store_query(s,
+					 "SELECT " STAFF_COLS STAFF_FROM STAFF_WHERE
+					 " AND s.name LIKE ? ESCAPE '\\'"
+					 " ORDER BY s.region_code, s.post, s.id"
+					 " LIMIT ? OFFSET ?",
+					 p, 12, &r, e);
+	} else {
+		p[9] = p[10];
+		p[10] = p[11];
+		rc = store_query_int(s, "SELECT count(*) FROM staff s" STAFF_WHERE,
+				     p, 9, total, e);
+		if (!rc)
+			rc = store_query(s,
+					 "SELECT " STAFF_COLS STAFF_FROM STAFF_WHERE
+					 " ORDER BY s.region_code, s.post, s.id"
+					 " LIMIT ? OFFSET ?",
+					 p, 11, &r, e);
+	}
+	if (rc)
+		return rc;
+	int rows = store_res_rows(r);
+	staff_row *v = xcalloc((size_t)(rows ? rows : 1), sizeof *v);
+	for (int i = 0; i < rows; i++)
+		staff_from(r, i, &v[i]);
+	store_res_free(r);
+	*out = v;
+	*n = rows;
+	return 0;
+}
+
+#define IN_POST(date_a, date_b)                                             \
+	"EXISTS (SELECT 1 FROM staff s WHERE s.region_code = r.code"        \
+	" AND s.post = CASE WHEN r.level = 4 THEN 'supervisor'"             \
+	" ELSE 'director' END AND s.appointed_on <= " date_a                \
+	" AND (s.left_on IS NULL OR s.left_on > " date_b "))"
+
+int staff_store_coverage(store *s, const char *lo, const char *hi, int glen,
+			 const char *date, store_res **out, err *e)
+{
+	store_param p[] = { SP_I(glen), SP_S(date), SP_S(date), SP_S(lo),
+			    SP_S(hi) };
+	return store_query(s,
+			   "SELECT substr(r.code, 1, CAST(? AS INTEGER)) AS g,"
+			   " r.level, count(*), sum(CASE WHEN " IN_POST("?", "?")
+			   " THEN 1 ELSE 0 END) FROM regions r"
+			   " WHERE r.code >= ? AND r.code < ? AND r.level >= 4"
+			   " GROUP BY g, r.level ORDER BY g, r.level",
+			   p, SP_COUNT(p), out, e);
+}
+
+int staff_store_uncovered(store *s, const char *lo, const char *hi,
+			  const char *date, store_res **out, err *e)
+{
+	store_param p[] = { SP_S(lo), SP_S(hi), SP_S(date), SP_S(date) };
+	return store_query(s,
+			   "SELECT r.code, r.name, r.level FROM regions r"
+			   " WHERE r.code >= ? AND r.code < ? AND r.level >= 4"
+			   " AND NOT " IN_POST("?", "?")
+			   " ORDER BY r.code LIMIT 500",
+			   p, SP_COUNT(p), out, e);
+}
+
+#define TRAINING_COLS                                                       \
+	"t.id, t.region_code, t.title, t.held_on, t.hours_tenths, t.mode,"   \
+	" t.organiser, t.trainer, t.topics, t.initial, t.created_by,"       \
+	" (SELECT count(*) FROM training_attendance a"                       \
+	" WHERE a.training_id = t.id)"
+
+int staff_store_training_add(store *s, const char *code, const char *title,
+			     const char *held_on, int hours_tenths,
+			     const char *mode, const char *organiser,
+			     const char *trainer, const char *topics,
+			     int initial, int64_t at, const char *by,
+			     int64_t *id, err *e)
+{
+	store_param p[] = { SP_S(code),      SP_S(title),   SP_S(held_on),
+			    SP_I(hours_tenths), SP_S(mode), SP_S(organiser),
+			    SP_S(trainer),   SP_S(topics),  SP_I(initial),
+			    SP_I(at),	     SP_S(by) };
+	return store_query_int(s,
+			       "INSERT INTO trainings (region_code, title,"
+			       " held_on, hours_tenths, mode, organiser, trainer,"
+			       " topics, initial, created_at, created_by)"
+			       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+			       " RETURNING id",
+			       p, SP_COUNT(p), id, e);
+}
+
+int staff_store_training_get(store *s, int64_t id, store_res **out, err *e)
+{
+	store_param p[] = { SP_I(id) };
+	return store_query(s,
+			   "SELECT " TRAINING_COLS " FROM trainings t WHERE t.id = ?",
+			   p, 1, out, e);
+}
+
+int staff_store_trainings(store *s, const char *lo, const char *hi,
+			  const char *from, const char *to, store_res **out,
+			  err *e)
+{
+	store_param p[] = { SP_S(lo), SP_S(hi), SP_S(from), SP_S(to) };
+	return store_query(s,
+			   "SELECT " TRAINING_COLS " FROM trainings t"
+			   " WHERE t.region_code >= ? AND t.region_code < ?"
+			   " AND t.held_on >= ? AND t.held_on <= ?"
+			   " ORDER BY t.held_on DESC, t.id DESC LIMIT 500",
+			   p, SP_COUNT(p), out, e);
+}
+
+int staff_store_attend(store *s, int64_t training, int64_t staff,
+		       const char *result, int score, int passed, err *e)
+{
+	store_param p[] = { SP_I(training), SP_I(staff), SP_S(result),
+			    score >= 0 ? SP_I(score) : SP_NULLV, SP_I(passed) };
+	return store_exec(s,
+			  "INSERT INTO training_attendance (training_id,"
+			  " staff_id, result, score, passed) VALUES (?, ?, ?,"
+			  " ?, ?) ON CONFLICT (training_id, staff_id) DO UPDATE"
+			  " SET result = excluded.result, score = excluded.score,"
+			  " passed = excluded.passed",
+			  p, SP_COUNT(p), NULL, e);
+}
+
+int staff_store_attendees(store *s, int64_t training, store_res **out,
+			  err *e)
+{
+	store_param p[] = { SP_I(training) };
+	return store_query(s,
+			   "SELECT a.staff_id, s.name, s.post, s.region_code,"
+			   " a.result, a.score, a.passed"
+			   " FROM training_attendance a JOIN staff s"
+			   " ON s.id = a.staff_id WHERE a.training_id = ?"
+			   " ORDER BY s.region_code, s.id",
+			   p, 1, out, e);
+}
+
+int staff_store_trainings_of(store *s, int64_t staff, store_res **out,
+			     err *e)
+{
+	store_param p[] = { SP_I(staff) };
+	return store_query(s,
+			   "SELECT t.id, t.title, t.held_on, t.initial, a.result,"
+			   " a.score, a.passed FROM training_attendance a"
+			   " JOIN trainings t ON t.id = a.training_id"
+			   " WHERE a.staff_id = ? ORDER BY t.held_on DESC",
+			   p, 1, out, e);
+}
+
+int staff_store_passed_initial(store *s, int64_t staff, int64_t training,
+			       int *yes, err *e)
+{
+	store_param p[] = { SP_I(staff), SP_I(training) };
+	int64_t n = 0;
+	int rc = store_query_int(s,
+				 "SELECT count(*) FROM training_attendance a"
+				 " JOIN trainings t ON t.id = a.training_id"
+				 " WHERE a.staff_id = ? AND a.training_id = ?"
+				 " AND a.passed = 1 AND t.initial = 1",
+				 p, 2, &n, e);
+	*yes = n > 0;
+	return rc;
+}
+
+#define CERT_COLS                                                           \
+	"c.id, c.number, c.staff_id, c.kind, c.county_code, c.training_id,"  \
+	" c.issued_on, c.status, c.revoked_on, c.revoke_reason, s.name,"     \
+	" s.region_code, r.name"
+#define CERT_FROM                                                           \
+	" FROM certificates c JOIN staff s ON s.id = c.staff_id"             \
+	" LEFT JOIN regions r ON r.code = c.county_code"
+
+int staff_store_cert_add(store *s, const char *number, int64_t staff,
+			 const char *kind, const char *county,
+			 int64_t training, const char *issued_on, int64_t at,
+			 const char *by, int64_t *id, err *e)
+{
+	store_param p[] = { SP_S(number),   SP_I(staff),     SP_S(kind),
+			    SP_S(county),   SP_I(training),  SP_S(issued_on),
+			    SP_I(at),	    SP_S(by) };
+	return store_query_int(s,
+			       "INSERT INTO certificates (number, staff_id, kind,"
+			       " county_code, training_id, issued_on,"
+			       " created_at, created_by) VALUES (?, ?, ?, ?, ?,"
+			       " ?, ?, ?) RETURNING id",
+			       p, SP_COUNT(p), id, e);
+}
+
+int staff_store_cert_get(store *s, int64_t id, store_res **out, err *e)
+{
+	store_param p[] = { SP_I(id) };
+	return store_query(s, "SELECT " CERT_COLS CERT_FROM " WHERE c.id = ?",
+			   p, 1, out, e);
+}
+
+int staff_store_cert_by_number(store *s, const char *number, store_res **out,
+			       err *e)
+{
+	store_param p[] = { SP_S(number) };
+	return store_query(s,
+			   "SELECT " CERT_COLS CERT_FROM " WHERE c.number = ?",
+			   p, 1, out, e);
+}
+
+int staff_store_certs_of(store *s, int64_t staff, store_res **out, err *e)
+{
+	store_param p[] = { SP_I(staff) };
+	return store_query(s,
+			   "SELECT " CERT_COLS CERT_FROM
+			   " WHERE c.staff_id = ? ORDER BY c.id",
+			   p, 1, out, e);
+}
+
+int staff_store_certs(store *s, const char *lo, const char *hi,
+		      store_res **out, err *e)
+{
+	store_param p[] = { SP_S(lo), SP_S(hi) };
+	return store_query(s,
+			   "SELECT " CERT_COLS CERT_FROM
+			   " WHERE s.region_code >= ? AND s.region_code < ?"
+			   " ORDER BY c.id DESC LIMIT 1000",
+			   p, 2, out, e);
+}
+
+int staff_store_cert_revoke(store *s, int64_t id, const char *date,
+			    const char *reason, err *e)
+{
+	store_param p[] = { SP_S(date), SP_S(reason), SP_I(id) };
+	int64_t n = 0;
+	int rc = store_exec(s,
+			    "UPDATE certificates SET status = 'revoked',"
+			    " revoked_on = ?, revoke_reason = ? WHERE id = ?"
+			    " AND status = 'valid'",
+			    p, 3, &n, e);
+	if (rc == 0 && n != 1)
+		return err_set(e, ERR_CONFLICT, "already_revoked",
+			       "该证书已被撤销");
+	return rc;
+}
+
+int staff_store_cert_count(store *s, const char *prefix, int64_t *n, err *e)
+{
+	char hi[64];
+	snprintf(hi, sizeof hi, "%s~", prefix);
+	store_param p[] = { SP_S(prefix), { SP_TEXT, 0, hi } };
+	return store_query_int(s,
+			       "SELECT count(*) FROM certificates"
+			       " WHERE number >= ? AND number < ?",
+			       p, 2, n, e);
+}
+
+int staff_store_campaign_add(store *s, const char *name, const char *measure,
+			     const char *code, const char *due, int64_t at,
+			     const char *by, int64_t *id, err *e)
+{
+	store_param p[] = { SP_S(name), SP_S(measure), SP_S(code),
+			    SP_S(due),	SP_I(at),      SP_S(by) };
+	return store_query_int(s,
+			       "INSERT INTO campaigns (name, measure,"
+			       " region_code, due_on, created_at, created_by)"
+			       " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+			       p, SP_COUNT(p), id, e);
+}
+
+int staff_store_campaign_get(store *s, int64_t id, store_res **out, err *e)
+{
+	store_param p[] = { SP_I(id) };
+	return store_query(s,
+			   "SELECT id, name, measure, region_code, due_on,"
+			   " created_by FROM campaigns WHERE id = ?",
+			   p, 1, out, e);
+}
+
+int staff_store_campaigns(store *s, const char *lo, const char *hi,
+			  store_res **out, err *e)
+{
+	/* Campaigns set above the caller apply to its scope too. */
+	store_param p[] = { SP_S(lo), SP_S(hi), SP_S(lo) };
+	return store_query(s,
+			   "SELECT id, name, measure, region_code, due_on,"
+			   " created_by FROM campaigns WHERE (region_code >= ?"
+			   " AND region_code < ?) OR substr(?, 1,"
+			   " length(region_code)) = region_code"
+			   " ORDER BY due_on, id",
+			   p, 3, out, e);
+}
+
+int staff_store_progress(store *s, const char *lo, const char *hi, int glen,
+			 const char *from, const char *to, int certified,
+			 store_res **out, err *e)
+{
+	store_param p[] = { SP_I(glen), SP_S(from), SP_S(to), SP_S(lo),
+			    SP_S(hi) };
+	if (certified) {
+		store_param q[] = { SP_I(glen), SP_S(to), SP_S(lo), SP_S(hi) };
+		return store_query(s,
+				   "SELECT substr(s.region_code, 1, CAST(? AS"
+				   " INTEGER)) AS g, count(*), sum(CASE WHEN"
+				   " EXISTS (SELECT 1 FROM certificates c WHERE"
+				   " c.staff_id = s.id AND c.status = 'valid'"
+				   " AND c.issued_on <= ?) THEN 1 ELSE 0 END)"
+				   " FROM staff s WHERE s.status = 'active'"
+				   " AND s.region_code >= ? AND s.region_code < ?"
+				   " GROUP BY g ORDER BY g",
+				   q, SP_COUNT(q), out, e);
+	}
+	return store_query(s,
+			   "SELECT substr(s.region_code, 1, CAST(? AS INTEGER))"
+			   " AS g, count(*), sum(CASE WHEN EXISTS (SELECT 1"
+			   " FROM training_attendance a JOIN trainings t ON"
+			   " t.id = a.training_id WHERE a.staff_id = s.id AND"
+			   " t.held_on >= ? AND t.held_on <= ?) THEN 1 ELSE 0"
+			   " END) FROM staff s WHERE s.status = 'active'"
+			   " AND s.region_code >= ? AND s.region_code < ?"
+			   " GROUP BY g ORDER BY g",
+			   p, SP_COUNT(p), out, e);
+}
