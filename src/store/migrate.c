@@ -255,6 +255,54 @@ static const migration migrations[] = {
 	  " created_at BIGINT NOT NULL,"
 	  " created_by TEXT NOT NULL);",
 	  NULL, NULL },
+	{ 4,
+	  /* Service platforms (SPEC §5).  The 五有 facts live in `standard`
+	   * as JSON; `failing` is the bitmask of the five items that do not
+	   * hold, refreshed on every write, for region-wide counts. */
+	  "CREATE TABLE platforms ("
+	  " id @ID@,"
+	  " kind TEXT NOT NULL,"
+	  " region_code @CODE@ NOT NULL REFERENCES regions(code),"
+	  " name TEXT NOT NULL,"
+	  " regional INTEGER NOT NULL DEFAULT 0,"
+	  " host TEXT NOT NULL,"
+	  " host_other TEXT NOT NULL DEFAULT '',"
+	  " address TEXT NOT NULL,"
+	  " manager_staff_id BIGINT REFERENCES staff(id),"
+	  " opened_on TEXT NOT NULL,"
+	  " status TEXT NOT NULL DEFAULT 'active',"
+	  " standard TEXT NOT NULL DEFAULT '{}',"
+	  " failing INTEGER NOT NULL DEFAULT 31,"
+	  " version INTEGER NOT NULL DEFAULT 1,"
+	  " created_at BIGINT NOT NULL,"
+	  " created_by TEXT NOT NULL,"
+	  " updated_at BIGINT NOT NULL,"
+	  " updated_by TEXT NOT NULL);"
+	  "CREATE INDEX platforms_region ON platforms(region_code, kind);"
+	  /* The villages each 儿童之家 serves: its own, and for a regional
+	   * one the others it names. */
+	  "CREATE TABLE platform_villages ("
+	  " platform_id BIGINT NOT NULL REFERENCES platforms(id),"
+	  " village_code @CODE@ NOT NULL REFERENCES regions(code),"
+	  " PRIMARY KEY (platform_id, village_code));"
+	  "CREATE INDEX platform_villages_village ON"
+	  " platform_villages(village_code);"
+	  "CREATE TABLE platform_activities ("
+	  " id @ID@,"
+	  " platform_id BIGINT NOT NULL REFERENCES platforms(id),"
+	  " held_on TEXT NOT NULL,"
+	  " function INTEGER NOT NULL,"
+	  " title TEXT NOT NULL,"
+	  " children INTEGER NOT NULL,"
+	  " parents INTEGER NOT NULL,"
+	  " notes TEXT NOT NULL DEFAULT '',"
+	  " created_at BIGINT NOT NULL,"
+	  " created_by TEXT NOT NULL);"
+	  "CREATE INDEX activities_platform ON"
+	  " platform_activities(platform_id, held_on);"
+	  "INSERT INTO settings (key, value) VALUES ('label_words',"
+	  " '[\"留守儿童\",\"困境儿童\"]');",
+	  NULL, NULL },
 };
 
 static const char *token_value(store_kind k, const char *tok, size_t n)

@@ -1,0 +1,181 @@
+/* /api/v1/platforms: 儿童之家 and 儿童活动中心; village child counts;
+ * the labelling words. */
+#include <string.h>
+
+#include "api/api.h"
+#include "domain/platform.h"
+
+#define READERS                                                             \
+	(ROLE_BIT(ROLE_PROVINCE) | ROLE_BIT(ROLE_CITY) | ROLE_BIT(ROLE_COUNTY) | \
+	 ROLE_BIT(ROLE_SUPERVISOR) | ROLE_BIT(ROLE_DIRECTOR))
+#define WRITERS                                                             \
+	(ROLE_BIT(ROLE_COUNTY) | ROLE_BIT(ROLE_SUPERVISOR) |                \
+	 ROLE_BIT(ROLE_DIRECTOR))
+#define XLSX_TYPE                                                          \
+	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+static int done(req *r, int status, int rc, json_t *out)
+{
+	return rc ? rc : req_reply(r, status, out);
+}
+
+static int list_h(req *r, err *e)
+{
+	int64_t off;
+	int lim;
+	actor who = req_actor(r);
+	json_t *out = NULL;
+	int rc = req_page(r, &off, &lim, e);
+	if (!rc)
+		rc = platform_list(r->db, &who, req_query(r, "region"),
+				   req_query(r, "kind"),
+				   req_query(r, "compliant"), off, lim, &out, e);
+	return done(r, 200, rc, out);
+}
+
+static int create_h(req *r, err *e)
+{
+	actor who = req_actor(r);
+	json_t *out = NULL;
+	int rc = platform_create(r->db, &who, r->json, &out, e);
+	return done(r, 201, rc, out);
+}
+
+static int get_h(req *r, err *e)
+{
+	int64_t id;
+	actor who = req_actor(r);
+	json_t *out = NULL;
+	int rc = req_id(r, 0, &id, e);
+	if (!rc)
+		rc = platform_get(r->db, &who, id, &out, e);
+	return done(r, 200, rc, out);
+}
+
+static int patch_h(req *r, err *e)
+{
+	int64_t id;
+	actor who = req_actor(r);
+	json_t *out = NULL;
+	int rc = req_id(r, 0, &id, e);
+	if (!rc)
+		rc = platform_update(r->db, &who, id, r->json, &out, e);
+	return done(r, 200, rc, out);
+}
+
+static int name_h(req *r, err *e)
+{
+	actor who = req_actor(r);
+	json_t *out = NULL;
+	const char *code = req_query(r, "region");
+	int rc = code ? platform_name_proposal(r->db, &who, code,
+					       req_query(r, "kind"), &out, e)
+		      : err_field(e, ERR_INVALID, "invalid_query", "region",
+				  "请给出区划代码");
+	return done(r, 200, rc, out);
+}
+
+static int rule_h(req *r, err *e)
+{
+	actor who = req_actor(r);
+	json_t *out = NULL;
+	int rc = platform_rule100(r->db, &who, req_query(r, "region"), &out, e);
+	return done(r, 200, rc, out);
+}
+
+static int compliance_h(req *r, err *e)
+{
+	actor who = req_actor(r);
+	json_t *out = NULL;
+	int rc = platform_compliance(r->db, &who, req_query(r, "region"), &out,
+				     e);
+	return done(r, 200, rc, out);
+}
+
+static int compliance_xlsx_h(req *r, err *e)
+{
+	actor who = req_actor(r);
+	char *bytes, name[128];
+	size_t len;
+	int rc = platform_compliance_xlsx(r->db, &who, req_query(r, "region"),
+					  &bytes, &len, name, e);
+	return rc ? rc : req_reply_file(r, bytes, len, XLSX_TYPE, name);
+}
+
+static int activity_post_h(req *r, err *e)
+{
+	int64_t id;
+	actor who = req_actor(r);
+	json_t *out = NULL;
+	int rc = req_id(r, 0, &id, e);
+	if (!rc)
+		rc = platform_activity_add(r->db, &who, id, r->json, &out, e);
+	return done(r, 201, rc, out);
+}
+
+static int activities_h(req *r, err *e)
+{
+	int64_t id;
+	actor who = req_actor(r);
+	json_t *out = NULL;
+	int rc = req_id(r, 0, &id, e);
+	if (!rc)
+		rc = platform_activities(r->db, &who, id, &out, e);
+	return done(r, 200, rc, out);
+}
+
+static int stats_h(req *r, err *e)
+{
+	actor who = req_actor(r);
+	json_t *out = NULL;
+	int rc = platform_activity_stats(r->db, &who, req_query(r, "region"),
+					 req_query(r, "year"), &out, e);
+	return done(r, 200, rc, out);
+}
+
+static int child_count_h(req *r, err *e)
+{
+	actor who = req_actor(r);
+	json_t *out = NULL;
+	int rc = platform_set_child_count(r->db, &who, r->params[0], r->json,
+					  &out, e);
+	return done(r, 200, rc, out);
+}
+
+static int words_get_h(req *r, err *e)
+{
+	json_t *out = NULL;
+	int rc = platform_label_words(r->db, &out, e);
+	return done(r, 200, rc, out);
+}
+
+static int words_put_h(req *r, err *e)
+{
+	actor who = req_actor(r);
+	json_t *out = NULL;
+	int rc = platform_set_label_words(r->db, &who, r->json, &out, e);
+	return done(r, 200, rc, out);
+}
+
+const route api_platform_routes[] = {
+	{ "GET", "/api/v1/platforms", list_h, 0, READERS },
+	{ "POST", "/api/v1/platforms", create_h, R_BODY, WRITERS },
+	{ "GET", "/api/v1/platforms/name-proposal", name_h, 0, READERS },
+	{ "GET", "/api/v1/platforms/rule100", rule_h, 0, READERS },
+	{ "GET", "/api/v1/platforms/compliance", compliance_h, 0, READERS },
+	{ "GET", "/api/v1/platforms/compliance/export", compliance_xlsx_h, 0,
+	  READERS },
+	{ "GET", "/api/v1/platforms/activity-stats", stats_h, 0, READERS },
+	{ "GET", "/api/v1/platforms/{id}", get_h, 0, READERS },
+	{ "PATCH", "/api/v1/platforms/{id}", patch_h, R_BODY, WRITERS },
+	{ "GET", "/api/v1/platforms/{id}/activities", activities_h, 0,
+	  READERS },
+	{ "POST", "/api/v1/platforms/{id}/activities", activity_post_h,
+	  R_BODY, WRITERS },
+	{ "PUT", "/api/v1/regions/{code}/child-count", child_count_h, R_BODY,
+	  WRITERS },
+	{ "GET", "/api/v1/settings/label-words", words_get_h, 0, ROLES_ALL },
+	{ "PUT", "/api/v1/settings/label-words", words_put_h, R_BODY,
+	  ROLE_BIT(ROLE_ADMIN) },
+	{ 0 },
+};

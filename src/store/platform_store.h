@@ -1,0 +1,80 @@
+/* platform_store — the SQL of service platforms, the villages they serve,
+ * their activities, village child counts and the labelling words. */
+#ifndef GUANAI_PLATFORM_STORE_H
+#define GUANAI_PLATFORM_STORE_H
+
+#include "domain/region.h"
+#include "store/store.h"
+
+typedef struct platform_row {
+	int64_t id;
+	char kind[24];
+	char region[REGION_CODE_MAX];
+	char name[192];
+	int regional;
+	char host[32], host_other[128];
+	char address[384];
+	int64_t manager;	/* staff id, 0: none */
+	char opened_on[11];
+	char status[8];
+	char *standard;		/* JSON text, malloc'd */
+	unsigned failing;
+	int version;
+	int64_t created_at, updated_at;
+	char created_by[33], updated_by[33];
+	char region_name[128], manager_name[64], manager_status[8];
+} platform_row;
+
+void platform_row_clear(platform_row *r);
+int platform_store_insert(store *s, platform_row *r, err *e);
+int platform_store_update(store *s, platform_row *r, err *e);
+int platform_store_get(store *s, int64_t id, platform_row *out, err *e);
+/* Rows of [lo, hi), optionally one kind and only (non-)compliant ones
+ * (compliant: -1 any, 0 failing, 1 compliant). */
+int platform_store_list(store *s, const char *lo, const char *hi,
+			const char *kind, int compliant, int64_t offset,
+			int limit, platform_row **out, int *n, int64_t *total,
+			err *e);
+/* Replaces the set of villages a platform serves. */
+int platform_store_set_villages(store *s, int64_t id, const char *const *codes,
+				int n, err *e);
+/* Columns: code, name. */
+int platform_store_villages(store *s, int64_t id, store_res **out, err *e);
+
+/* Villages of [lo, hi) with at least 100 children and no 儿童之家 of
+ * their own; and villages under 100 (or not yet counted) that no
+ * 儿童之家 serves.  Columns: code, name, child_count, child_count_year.
+ * At most 1000 rows; *total receives the full count. */
+int platform_store_rule_missing(store *s, const char *lo, const char *hi,
+				store_res **out, int64_t *total, err *e);
+int platform_store_rule_uncovered(store *s, const char *lo, const char *hi,
+				  store_res **out, int64_t *total, err *e);
+
+/* Active platforms of [lo, hi): total, compliant, and how many fail each
+ * of the five items.  Columns: total, compliant, f1, f2, f3, f4, f5. */
+int platform_store_compliance(store *s, const char *lo, const char *hi,
+			      store_res **out, err *e);
+
+int platform_store_activity_add(store *s, int64_t platform,
+				const char *held_on, int function,
+				const char *title, int children, int parents,
+				const char *notes, int64_t at, const char *by,
+				int64_t *id, err *e);
+/* Columns: id, held_on, function, title, children, parents, notes,
+ * created_by. */
+int platform_store_activities(store *s, int64_t platform, store_res **out,
+			      err *e);
+/* Per function and quarter in [lo, hi) for dates [from, to].  Columns:
+ * function, year, quarter, activities, children, parents. */
+int platform_store_activity_stats(store *s, const char *lo, const char *hi,
+				  const char *from, const char *to,
+				  store_res **out, err *e);
+
+int platform_store_set_child_count(store *s, const char *village, int count,
+				   int year, err *e);
+/* The settings value for `key` (a JSON text), malloc'd into *out. */
+int platform_store_setting(store *s, const char *key, char **out, err *e);
+int platform_store_set_setting(store *s, const char *key, const char *value,
+			       err *e);
+
+#endif
