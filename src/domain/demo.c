@@ -12,7 +12,10 @@
 #include "domain/classify.h"
 #include "domain/idcard.h"
 #include "domain/region.h"
+#include "domain/platform.h"
 #include "domain/staff.h"
+#include "store/platform_store.h"
+#include "store/staff_store.h"
 #include "store/child_store.h"
 #include "store/region_store.h"
 #include "util/date.h"
@@ -617,6 +620,164 @@ int demo_workforce(store *s, const actor *who, const char *region_code,
 		rc = campaign_create(s, who, body, &out, e);
 		json_decref(body);
 		json_decref(out);
+	}
+	return rc;
+}
+
+/* The staff member in post at `code`, or 0. */
+static int64_t demo_manager(store *s, const char *code, const char *post)
+{
+	staff_filter f;
+	memset(&f, 0, sizeof f);
+	region_scope_range(code, f.lo, f.hi);
+	f.post = post;
+	f.status = "active";
+	f.limit = 1;
+	staff_row *rows;
+	int n;
+	int64_t total, id = 0;
+	if (staff_store_list(s, &f, &rows, &n, &total, NULL) == 0) {
+		if (n > 0 && strcmp(rows[0].region, code) == 0)
+			id = rows[0].id;
+		free(rows);
+	}
+	return id;
+}
+
+static json_t *demo_standard(rng *r)
+{
+	int good = rng_pct(r, 75);
+	char inspected[11];
+	snprintf(inspected, sizeof inspected, "2025-%02d-%02d",
+		 1 + rng_below(r, 12), 1 + rng_below(r, 28));
+	return json_pack(
+		"{s:{s:i, s:b, s:b, s:b, s:b, s:s}, s:{s:i, s:i, s:i, s:i, s:i,"
+		" s:i, s:i, s:i, s:i}, s:{s:s, s:s, s:o}}",
+		"place", "floor_area", 40 + rng_below(r, 120), "ventilation", 1,
+		"lighting", 1, "fire_safety", good || rng_pct(r, 50),
+		"no_hazards", 1, "inspected_on", inspected, "equipment",
+		"desks_chairs", 10 + rng_below(r, 20), "bookshelves",
+		1 + rng_below(r, 4), "av_equipment", good ? 1 : 0, "age_books",
+		100 + rng_below(r, 500), "toys", 5 + rng_below(r, 30),
+		"game_materials", 5 + rng_below(r, 20), "sports_equipment",
+		3 + rng_below(r, 10), "computers", good || rng_pct(r, 30) ? 1 : 0,
+		"file_cabinets", 1, "rules", "management_rules", "2019-03-01",
+		"activity_plan", "2026-01-05", "emergency_plan",
+		good || rng_pct(r, 50) ? json_string("2019-03-01") : json_null());
+}
+
+static int demo_platform(store *s, const actor *who, rng *r,
+			 const char *kind, const region *g, json_t *serving,
+			 int64_t manager, const char *host, int64_t *id,
+			 err *e)
+{
+	char addr[160];
+	snprintf(addr, sizeof addr, "%s%s", g->name,
+		 strcmp(kind, "children_home") ? "政府院内" : "村部二楼");
+	json_t *body = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o}", "kind", kind,
+				 "region_code", g->code, "host", host, "address",
+				 addr, "opened_on", "2019-06-01", "standard",
+				 demo_standard(r));
+	if (manager)
+		json_object_set_new(body, "manager_staff_id",
+				    json_integer(manager));
+	if (serving) {
+		json_object_set_new(body, "regional", json_true());
+		json_object_set(body, "serves", serving);
+	}
+	json_t *out = NULL;
+	int rc = platform_create(s, who, body, &out, e);
+	json_decref(body);
+	if (rc == 0)
+		*id = json_integer_value(json_object_get(out, "id"));
+	json_decref(out);
+	return rc;
+}
+
+int demo_platforms(store *s, const actor *who, const char *region_code,
+		   uint64_t seed, err *e)
+{
+	static const char *const titles[] = {
+		"", "儿童信息排查登记", "困境儿童转介服务", "防溺水安全教育",
+		"法治进校园与心理健康讲座", "网络沉迷预防小组活动",
+		"暑期读书会" };
+	region g;
+	int rc = region_resolve(s, NULL, region_code, &g, e);
+	if (rc)
+		return rc;
+	rng r = { seed };
+	char today[11];
+	date_of(who->now, today);
+	int year = atoi(today) - 1;
+	region *towns;
+	int nt;
+	if ((rc = region_children(s, g.code, &towns, &nt, e)))
+		return rc;
+	for (int t = 0; t < nt && rc == 0; t++) {
+		int64_t pid;
+		rc = demo_platform(s, who, &r, "activity_center", &towns[t], NULL,
+				   demo_manager(s, towns[t].code, "supervisor"),
+				   "civil_affairs_office", &pid, e);
+		region *vil;
+		int nv;
+		if (rc || (rc = region_children(s, towns[t].code, &vil, &nv, e)))
+			break;
+		json_t *small = json_array();
+		const region *host = NULL;
+		for (int v = 0; v < nv && rc == 0; v++) {
+			int count = 30 + rng_below(&r, 200);
+			json_t *cc = json_pack("{s:i, s:i}", "count", count,
+					       "year", year);
+			json_t *o = NULL;
+			rc = platform_set_child_count(s, who, vil[v].code, cc,
+						      &o, e);
+			json_decref(cc);
+			json_decref(o);
+			if (rc)
+				break;
+			/* Most large villages have their own; the rest are
+			 * the rule's list.  Small villages share. */
+			if (count >= 100 && rng_pct(&r, 85))
+				rc = demo_platform(
+					s, who, &r, "children_home", &vil[v], NULL,
+					demo_manager(s, vil[v].code, "director"),
+					"civil_affairs_station", &pid, e);
+			else if (count < 100 && rng_pct(&r, 80)) {
+				if (!host)
+					host = &vil[v];
+				else
+					json_array_append_new(
+						small, json_string(vil[v].code));
+			}
+		}
+		if (rc == 0 && host)
+			rc = demo_platform(s, who, &r, "children_home", host,
+					   json_array_size(small) ? small : NULL,
+					   demo_manager(s, host->code, "director"),
+					   "village_school", &pid, e);
+		json_decref(small);
+		free(vil);
+	}
+	free(towns);
+	/* A year of activities on the first platforms. */
+	for (int64_t id = 1; id <= 60 && rc == 0; id++) {
+		for (int k = 0; k < 4 && rc == 0; k++) {
+			int fn = 1 + rng_below(&r, 6);
+			char held[24];
+			snprintf(held, sizeof held, "%04d-%02d-%02d", year % 10000,
+				 1 + rng_below(&r, 12), 1 + rng_below(&r, 28));
+			json_t *a = json_pack("{s:s, s:i, s:s, s:i, s:i}",
+					      "held_on", held, "function", fn,
+					      "title", titles[fn], "children",
+					      5 + rng_below(&r, 40), "parents",
+					      rng_below(&r, 15));
+			json_t *o = NULL;
+			rc = platform_activity_add(s, who, id, a, &o, e);
+			if (rc == ERR_NOTFOUND)
+				rc = 0;
+			json_decref(a);
+			json_decref(o);
+		}
 	}
 	return rc;
 }

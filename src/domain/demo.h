@@ -37,4 +37,10 @@ int demo_children_csv(store *s, const actor *who, const char *region_code,
 int demo_workforce(store *s, const actor *who, const char *region_code,
 		   uint64_t seed, err *e);
 
+/* Village child counts, 儿童之家 (some regional) and township 儿童活动中心
+ * under `region_code` with their 五有 facts — most compliant, some not —
+ * and a year of activities.  Needs demo_workforce first (managers). */
+int demo_platforms(store *s, const actor *who, const char *region_code,
+		   uint64_t seed, err *e);
+
 #endif
