@@ -1,11 +1,80 @@
 #include "app.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
+#include "domain/case.h"
+#include "util/log.h"
+
 int64_t app_now(const app *a)
 {
-	return (int64_t)time(NULL) + a->clock_offset;
+	int64_t off = a->clock_offset;
+	if (a->clock_file) {
+		FILE *f = fopen(a->clock_file, "r");
+		long long v;
+		if (f) {
+			if (fscanf(f, "%lld", &v) == 1)
+				off = v;
+			fclose(f);
+		}
+	}
+	return (int64_t)time(NULL) + off;
+}
+
+static void *scheduler_main(void *arg)
+{
+	app *a = arg;
+	pthread_mutex_lock(&a->mu);
+	while (!a->stopping) {
+		pthread_mutex_unlock(&a->mu);
+		store *s = store_pool_get(a->pool);
+		err e;
+		int moved = 0;
+		err_clear(&e);
+		if (case_escalate_due(s, app_now(a), &moved, &e) != 0)
+			log_error("escalation: %s", e.msg);
+		else if (moved)
+			log_info("escalation: %d report(s) moved up a level",
+				 moved);
+		store_pool_put(a->pool, s);
+		pthread_mutex_lock(&a->mu);
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += a->tick;
+		while (!a->stopping &&
+		       pthread_cond_timedwait(&a->cv, &a->mu, &until) == 0)
+			;
+	}
+	pthread_mutex_unlock(&a->mu);
+	return NULL;
+}
+
+int app_scheduler_start(app *a, err *e)
+{
+	pthread_mutex_init(&a->mu, NULL);
+	pthread_cond_init(&a->cv, NULL);
+	a->stopping = 0;
+	if (a->tick <= 0)
+		a->tick = 60;
+	if (pthread_create(&a->scheduler, NULL, scheduler_main, a) != 0)
+		return err_set(e, ERR_INTERNAL, "internal", "无法启动后台任务");
+	a->scheduler_running = 1;
+	return 0;
+}
+
+void app_scheduler_stop(app *a)
+{
+	if (!a->scheduler_running)
+		return;
+	pthread_mutex_lock(&a->mu);
+	a->stopping = 1;
+	pthread_cond_broadcast(&a->cv);
+	pthread_mutex_unlock(&a->mu);
+	pthread_join(a->scheduler, NULL);
+	a->scheduler_running = 0;
+	pthread_mutex_destroy(&a->mu);
+	pthread_cond_destroy(&a->cv);
 }
 
 int app_open(app *a, const char *db_url, int threads, err *e)

@@ -4,6 +4,7 @@
 #ifndef GUANAI_APP_H
 #define GUANAI_APP_H
 
+#include <pthread.h>
 #include <stdint.h>
 
 #include "domain/account.h"
@@ -20,6 +21,16 @@ typedef struct app {
 	/* Added to the wall clock: lets a test move time forward
 	 * (GUANAI_CLOCK_OFFSET, seconds); 0 in production. */
 	int64_t clock_offset;
+	/* serve --clock-file: a file holding that offset, read on every
+	 * app_now, so a test moves the clock of a running server. */
+	const char *clock_file;
+	/* The scheduler: escalation of overdue reports every `tick` s. */
+	int tick;
+	int stopping;
+	pthread_t scheduler;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int scheduler_running;
 } app;
 
 /* The current time as the application sees it (unix seconds). */
@@ -29,5 +40,11 @@ int64_t app_now(const app *a);
  * schema first.  Errors: ERR_STORE, ERR_INTERNAL. */
 int app_open(app *a, const char *db_url, int threads, err *e);
 void app_close(app *a);
+
+/* Starts and stops the background scheduler (escalation of reports not
+ * accepted in time).  Its state is all in the database, so a restart
+ * picks up where it left and nothing escalates twice. */
+int app_scheduler_start(app *a, err *e);
+void app_scheduler_stop(app *a);
 
 #endif

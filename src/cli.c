@@ -199,12 +199,19 @@ int cli_serve(const cli_args *a)
 	err_clear(&e);
 	if (db_exists(db, &e) || app_open(&ap, db, n, &e))
 		return fail(&e);
+	int64_t tick = 60;
 	if (opt_seconds(a, "session-idle", &ap.acfg.session_idle) ||
-	    opt_seconds(a, "lockout", &ap.acfg.lockout)) {
+	    opt_seconds(a, "lockout", &ap.acfg.lockout) ||
+	    opt_seconds(a, "tick", &tick)) {
 		app_close(&ap);
 		return 2;
 	}
-	int rc = http_serve(&ap, listen ? listen : "127.0.0.1:8080", &e);
+	ap.tick = (int)tick;
+	ap.clock_file = cli_opt(a, "clock-file");
+	int rc = app_scheduler_start(&ap, &e);
+	if (rc == 0)
+		rc = http_serve(&ap, listen ? listen : "127.0.0.1:8080", &e);
+	app_scheduler_stop(&ap);
 	app_close(&ap);
 	return rc ? fail(&e) : 0;
 }

@@ -10,6 +10,7 @@ static const char usage[] =
 	"  guanai init --db PATH|URL [--demo] [--regions DIR]\n"
 	"  guanai serve --db PATH|URL [--listen 127.0.0.1:8080] [--web DIR]\n"
 	"               [--threads N] [--session-idle SEC] [--lockout SEC]\n"
+	"               [--tick SEC] [--clock-file FILE]  (tests)\n"
 	"  guanai user add --db PATH|URL --username U --role ROLE --region CODE\n"
 	"               [--name 姓名]\n"
 	"  guanai regions import --db PATH|URL --dir DIR [--province 22|all]\n"

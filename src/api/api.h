@@ -15,6 +15,7 @@ extern const route api_audit_routes[];
 extern const route api_child_routes[];
 extern const route api_staff_routes[];
 extern const route api_platform_routes[];
+extern const route api_case_routes[];
 
 /* Shared renderers. */
 json_t *api_user_json(store *s, const user *u, int64_t now);

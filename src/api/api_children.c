@@ -339,9 +339,9 @@ const route api_child_routes[] = {
 	{ "POST", "/api/v1/children/{id}/transfers", transfer_post, R_BODY,
 	  WRITERS },
 	{ "GET", "/api/v1/transfers", transfers_list, 0, READERS },
-	{ "POST", "/api/v1/transfers/{id}/accept", transfer_accept, 0,
+	{ "POST", "/api/v1/transfers/{id}/accept", transfer_accept, R_OPTBODY,
 	  WRITERS },
-	{ "POST", "/api/v1/transfers/{id}/reject", transfer_reject, 0,
+	{ "POST", "/api/v1/transfers/{id}/reject", transfer_reject, R_OPTBODY,
 	  WRITERS },
 	{ 0 },
 };

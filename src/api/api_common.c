@@ -3,15 +3,11 @@
 #include <time.h>
 
 #include "api/api.h"
+#include "util/jsonx.h"
 
 json_t *api_time_json(int64_t t)
 {
-	char s[32];
-	time_t tt = (time_t)t;
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return json_string(s);
+	return jsonx_time(t);
 }
 
 json_t *api_region_json(const region *g)

@@ -39,7 +39,7 @@ typedef enum parent_status {
 } parent_status;
 
 typedef enum guardianship { GUARD_UNSET = 0, GUARD_GOOD, GUARD_FAIR, GUARD_POOR, GUARD_NONE } guardianship;
-typedef enum living_support { SUPPORT_NONE = 0, SUPPORT_DIBAO, SUPPORT_TEKUN } living_support;
+typedef enum living_support { SUPPORT_UNSET = 0, SUPPORT_NONE, SUPPORT_DIBAO, SUPPORT_TEKUN } living_support;
 typedef enum mental_health { MENTAL_UNSET = 0, MENTAL_NORMAL, MENTAL_ATTENTION, MENTAL_INTERVENTION } mental_health;
 typedef enum education {
 	EDU_UNSET = 0,

@@ -178,10 +178,8 @@ static json_t *render(store *s, const actor *who, const child_row *row,
 	json_object_set_new(o, "region_name", json_string(row->region_name));
 	json_object_set_new(o, "created_by", json_string(row->created_by));
 	json_object_set_new(o, "updated_by", json_string(row->updated_by));
-	json_object_set_new(o, "created_at",
-			    json_integer((json_int_t)row->created_at));
-	json_object_set_new(o, "updated_at",
-			    json_integer((json_int_t)row->updated_at));
+	json_object_set_new(o, "created_at", jsonx_time(row->created_at));
+	json_object_set_new(o, "updated_at", jsonx_time(row->updated_at));
 	if (!who->u || !childrec_can_see_identity(who->u->role))
 		mask_record(o);
 	return o;
@@ -200,6 +198,7 @@ static int row_child(const child_row *row, child *c, err *e)
 		   : err_set(e, ERR_STORE, "store_error", "档案数据损坏");
 	json_decref(d);
 	c->id = row->id;
+	c->open_abuse_case = row->open_cases > 0;
 	return rc;
 }
 
@@ -238,6 +237,19 @@ static void fill_row(child_row *row, const child *c, json_t *data)
 	free(row->data);
 	/* child_to_json adds keys in a fixed order: no sorting needed. */
 	row->data = json_dumps(data, JSON_COMPACT);
+}
+
+/* The names of the changed fields, without their values: what the audit
+ * log may say about a change to a child (the values stay in the
+ * record's history, inside the scope). */
+static json_t *changed_fields(json_t *changes)
+{
+	json_t *names = json_array();
+	size_t i;
+	json_t *v;
+	json_array_foreach(changes, i, v)
+		json_array_append(names, json_object_get(v, "field"));
+	return json_pack("{s:o}", "fields", names);
 }
 
 static int write_audit(store *s, const actor *who, const char *action,
@@ -425,12 +437,22 @@ int childrec_create(store *s, const actor *who, json_t *body, json_t **out,
 		goto done;
 	if ((rc = store_begin(s, e)))
 		goto done;
+	/* The audit entry names the record, not the child: auditors read
+	 * the log and must never see identities (SPEC §1). */
 	if ((rc = check_duplicate(s, who, c.id_number, 0, e)) ||
 	    (rc = childrec_insert_prepared(s, who, &row, e)) ||
-	    (rc = write_audit(s, who, "child_create", &row,
-			      json_pack("{s:s}", "name", c.name), e)) ||
+	    (rc = write_audit(s, who, "child_create", &row, json_object(),
+			      e)) ||
 	    (rc = store_commit(s, e)))
 		store_rollback(s);
+	/* Lost a race for the same ID number to a record created after our
+	 * check: look again, so that one outside the scope is reported as
+	 * "registered elsewhere" like any other. */
+	if (rc == ERR_CONFLICT && e && !strcmp(e->key, "duplicate_id_number")) {
+		int again = check_duplicate(s, who, c.id_number, 0, e);
+		if (again)
+			rc = again;
+	}
 	if (rc == 0)
 		*out = render(s, who, &row, &c, today);
 done:
@@ -517,7 +539,7 @@ int childrec_update(store *s, const actor *who, int64_t id, json_t *patch,
 	    (rc = write_history(s, who, &row, "update", changes, before_text,
 				e)) ||
 	    (rc = write_audit(s, who, "child_update", &row,
-			      json_pack("{s:O}", "changes", changes), e)) ||
+			      changed_fields(changes), e)) ||
 	    (rc = store_commit(s, e)))
 		store_rollback(s);
 	free(before_text);
@@ -552,8 +574,8 @@ int childrec_history(store *s, const actor *who, int64_t id, json_t **out,
 	 * is the record itself. */
 	if (store_res_rows(r) == 0)
 		json_array_append_new(
-			items, json_pack("{s:i, s:I, s:s, s:s, s:[]}", "version", 1,
-					 "at", (json_int_t)row.created_at,
+			items, json_pack("{s:i, s:o, s:s, s:s, s:[]}", "version", 1,
+					 "at", jsonx_time(row.created_at),
 					 "actor", row.created_by, "action",
 					 "create", "changes"));
 	child_row_clear(&row);
@@ -580,9 +602,9 @@ int childrec_history(store *s, const actor *who, int64_t id, json_t **out,
 		}
 		json_array_append_new(
 			items,
-			json_pack("{s:I, s:I, s:s, s:s, s:o}", "version",
+			json_pack("{s:I, s:o, s:s, s:s, s:o}", "version",
 				  (json_int_t)store_res_int(r, i, 0), "at",
-				  (json_int_t)store_res_int(r, i, 1), "actor",
+				  jsonx_time(store_res_int(r, i, 1)), "actor",
 				  store_res_text(r, i, 2), "action",
 				  store_res_text(r, i, 3), "changes", ch));
 	}
@@ -979,10 +1001,15 @@ int childrec_visit_add(store *s, const actor *who, int64_t id, json_t *body,
 	if (!child_date_valid(date) || strcmp(date, today) > 0)
 		return err_field(e, ERR_INVALID, "invalid_field", "visit_date",
 				 "走访日期应为不晚于今天的有效日期");
-	if (!text_valid_name(visitor, 1, 20) || !text_valid_name(met, 1, 40) ||
-	    (follow && !text_valid_name(follow, 0, 200)))
+	if (!text_valid_name(visitor, 1, 20))
 		return err_field(e, ERR_INVALID, "invalid_field", "visitor",
-				 "走访人、见到的人应为1至20个字符");
+				 "走访人应为1至20个字符");
+	if (!text_valid_name(met, 1, 40))
+		return err_field(e, ERR_INVALID, "invalid_field", "met",
+				 "见到的人应为1至40个字符");
+	if (follow && !text_valid_name(follow, 0, 200))
+		return err_field(e, ERR_INVALID, "invalid_field", "follow_up",
+				 "跟进措施过长或含有非法字符");
 	int ok = 0;
 	for (size_t i = 0; i < 3; i++)
 		ok |= strcmp(risk, risks[i]) == 0;
@@ -1081,7 +1108,7 @@ int childrec_visits(store *s, const actor *who, int64_t id, json_t **out,
 
 static json_t *transfer_json(const store_res *r, int i)
 {
-	return json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:o, s:o,"
+	return json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o,"
 			 " s:s, s:s, s:s, s:s}",
 			 "id", (json_int_t)store_res_int(r, i, 0), "child_id",
 			 (json_int_t)store_res_int(r, i, 1), "from_region",
@@ -1090,11 +1117,9 @@ static json_t *transfer_json(const store_res *r, int i)
 			 store_res_text(r, i, 4), "reason",
 			 store_res_text(r, i, 5), "requested_by",
 			 store_res_text(r, i, 6), "requested_at",
-			 (json_int_t)store_res_int(r, i, 7), "decided_by",
+			 jsonx_time(store_res_int(r, i, 7)), "decided_by",
 			 str_or_null(store_res_text(r, i, 8)), "decided_at",
-			 store_res_isnull(r, i, 9)
-				 ? json_null()
-				 : json_integer(store_res_int(r, i, 9)),
+			 jsonx_time(store_res_int(r, i, 9)),
 			 "note", store_res_text(r, i, 10), "child_name",
 			 store_res_text(r, i, 11), "child_birth_date",
 			 store_res_text(r, i, 12), "child_sex",
@@ -1278,4 +1303,46 @@ int childrec_transfers(store *s, const actor *who, const char *state,
 	store_res_free(r);
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
+}
+
+int childrec_case_link(store *s, const actor *who, int64_t child_id,
+		       int64_t case_id, int opened, err *e)
+{
+	child_row row;
+	child c;
+	int rc = child_store_get(s, child_id, &row, e);
+	if (rc)
+		return rc;
+	if ((rc = row_child(&row, &c, e))) {
+		child_row_clear(&row);
+		return rc;
+	}
+	unsigned before = row.cat_base;
+	row.open_cases += opened ? 1 : -1;
+	if (row.open_cases < 0)
+		row.open_cases = 0;
+	c.open_abuse_case = row.open_cases > 0;
+	row.cat_base = classify_base(&c);
+	row.updated_at = who->now;
+	snprintf(row.updated_by, sizeof row.updated_by, "%s", actor_name(who));
+	char ref[32];
+	snprintf(ref, sizeof ref, "#%lld", (long long)case_id);
+	json_t *changes = json_pack(
+		"[{s:s, s:s, s:s}]", "field", "protection_case", "before",
+		opened ? "" : ref, "after", opened ? ref : "");
+	if (before != row.cat_base)
+		json_array_append_new(
+			changes,
+			json_pack("{s:s, s:b, s:b}", "field",
+				  "categories.difficult_guardianship", "before",
+				  (before & CAT_DIFFICULT_GUARDIANSHIP) != 0,
+				  "after",
+				  (row.cat_base & CAT_DIFFICULT_GUARDIANSHIP) != 0));
+	if ((rc = child_store_update(s, &row, e)) == 0)
+		rc = write_history(s, who, &row,
+				   opened ? "case_open" : "case_close", changes,
+				   row.data, e);
+	json_decref(changes);
+	child_row_clear(&row);
+	return rc;
 }

@@ -96,6 +96,13 @@ int childrec_transfer_decide(store *s, const actor *who, int64_t tid,
 int childrec_transfers(store *s, const actor *who, const char *state,
 		       json_t **out, err *e);
 
+/* A protection case of abuse, abandonment or neglect opened (1) or closed
+ * (0) about the child: keeps the count of open cases, refreshes the
+ * derived difficult_guardianship category and writes the history, in the
+ * caller's transaction. */
+int childrec_case_link(store *s, const actor *who, int64_t child_id,
+		       int64_t case_id, int opened, err *e);
+
 /* ---- for bulk paths (import, demo) ---- */
 
 /* Everything childrec_create checks before writing: parse, validate,

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <iconv.h>
 #include <unistd.h>
 
 #include "domain/audit.h"
@@ -13,6 +14,7 @@
 #include "io/xlsxin.h"
 #include "io/xlsxout.h"
 #include "util/date.h"
+#include "util/buf.h"
 #include "util/mem.h"
 #include "util/strset.h"
 #include "util/text.h"
@@ -95,7 +97,7 @@ int childxlsx_template(char **bytes, size_t *len, err *e)
 	if (rc)
 		return rc;
 	const char *sample[NCOLS] = {
-		"张小明", "男", "2012-05-01", "220122201205010013", "汉族",
+		"张小明", "男", "2012-05-01", "220122201205010014", "汉族",
 		"220122100207", "有户籍", "是", "220122", "十里堡村3组12号",
 		"十里堡小学", "六年级", "13800000000", "张建国", "", "",
 		"省外务工", "北京市", "李秀英", "", "", "省内务工", "长春市",
@@ -414,6 +416,70 @@ static int is_xlsx(const char *path)
 	return n == 4 && m[0] == 'P' && m[1] == 'K' && m[2] == 3 && m[3] == 4;
 }
 
+/* Excel on Chinese Windows saves CSV in GB18030.  A CSV that is not valid
+ * UTF-8 is converted from GB18030 into a private temporary file, whose
+ * path is written to `tmp` (left "" when the file was UTF-8 already).
+ * Errors: ERR_INVALID "file_unreadable" (neither encoding),
+ * ERR_TOOBIG beyond the upload size. */
+static int csv_to_utf8(const char *path, char tmp[64], err *e)
+{
+	tmp[0] = '\0';
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return err_set(e, ERR_INVALID, "file_unreadable", "无法读取文件");
+	buf b = BUF_INIT;
+	char chunk[65536];
+	size_t got;
+	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		if (b.len + got > ((size_t)64 << 20)) {
+			fclose(f);
+			buf_free(&b);
+			return err_set(e, ERR_TOOBIG, "file_too_big",
+				       "文件过大（最多64MB）");
+		}
+		buf_put(&b, chunk, got);
+	}
+	fclose(f);
+	if (text_is_utf8(buf_str(&b), b.len)) {
+		buf_free(&b);
+		return 0;
+	}
+	iconv_t cd = iconv_open("UTF-8", "GB18030");
+	if (cd == (iconv_t)-1) {
+		buf_free(&b);
+		return err_set(e, ERR_INTERNAL, "internal", "无法转换文件编码");
+	}
+	size_t inleft = b.len, outcap = b.len * 2 + 16, outleft = outcap;
+	char *in = b.p, *outbuf = xmalloc(outcap), *out = outbuf;
+	size_t r = iconv(cd, &in, &inleft, &out, &outleft);
+	iconv_close(cd);
+	buf_free(&b);
+	if (r == (size_t)-1) {
+		free(outbuf);
+		return err_set(e, ERR_INVALID, "file_unreadable",
+			       "文件编码无法识别：请保存为 UTF-8 或 GB18030（GBK）编码的 CSV，或使用 Excel 模板");
+	}
+	snprintf(tmp, 64, "/tmp/guanai-csv-XXXXXX");
+	int fd = mkstemp(tmp);
+	size_t n = (size_t)(out - outbuf), off = 0;
+	while (fd >= 0 && off < n) {
+		ssize_t w = write(fd, outbuf + off, n - off);
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	if (fd >= 0)
+		close(fd);
+	free(outbuf);
+	if (fd < 0 || off != n) {
+		if (fd >= 0)
+			unlink(tmp);
+		tmp[0] = '\0';
+		return err_set(e, ERR_INTERNAL, "internal", "无法写入临时文件");
+	}
+	return 0;
+}
+
 void childxlsx_result_free(childxlsx_result *r)
 {
 	free(r->report);
@@ -430,9 +496,16 @@ int childxlsx_import(store *s, const actor *who, const char *path,
 		return err_set(e, ERR_FORBIDDEN, "forbidden",
 			       "您的角色无权导入儿童档案");
 	import_ctx c = { .s = s, .who = who, .res = out };
+	char tmp[64] = "";
+	int xlsx = is_xlsx(path);
+	int rc = xlsx ? 0 : csv_to_utf8(path, tmp, e);
+	if (rc)
+		return rc;
 	c.villages = xcalloc(1, sizeof *c.villages);
-	int rc = is_xlsx(path) ? xlsxin_read(path, import_row, &c, e)
-			       : csvfile_read(path, import_row, &c, e);
+	rc = xlsx ? xlsxin_read(path, import_row, &c, e)
+		  : csvfile_read(*tmp ? tmp : path, import_row, &c, e);
+	if (*tmp)
+		unlink(tmp);
 	if (rc == 0 && !c.header_seen)
 		rc = err_set(e, ERR_INVALID, "bad_template",
 			     "未找到模板的表头行（第一列应为“姓名*”），请使用系统提供的导入模板");
@@ -529,18 +602,18 @@ void childxlsx_csv_row(FILE *f, const child *c)
 /* ---- export ---- */
 
 static const char *codes_text(unsigned bits, int count,
-			      const char *(*label)(unsigned), char *buf,
+			      const char *(*label)(unsigned), char *out,
 			      size_t n)
 {
 	size_t used = 0;
-	buf[0] = '\0';
+	out[0] = '\0';
 	for (int i = 0; i < count; i++)
 		if (bits & (1u << i))
-			used += (size_t)snprintf(buf + used,
+			used += (size_t)snprintf(out + used,
 						 used < n ? n - used : 0,
 						 "%s%s", used ? "、" : "",
 						 label(1u << i));
-	return buf;
+	return out;
 }
 
 int childxlsx_export(store *s, const actor *who, const childrec_query *q,
@@ -586,11 +659,31 @@ int childxlsx_export(store *s, const actor *who, const childrec_query *q,
 	if ((rc = xlsxout_header_line(x, "农村留守儿童和困境儿童档案名册", e)) ||
 	    (rc = xlsxout_header_line(x, line, e)))
 		goto fail;
-	snprintf(line, sizeof line, "筛选：%s%s%s%s%s%s%s",
-		 q->category ? "类别=" : "", q->category ? q->category : "",
-		 q->flag ? " 标记=" : "", q->flag ? q->flag : "",
-		 q->q ? " 搜索=" : "", q->q ? q->q : "",
-		 (q->category || q->flag || q->q) ? "" : "全部在册儿童");
+	{
+		/* Every filter the list was made with, so a printed sheet
+		 * says what it counts. */
+		size_t u = (size_t)snprintf(line, sizeof line, "筛选：");
+		const struct {
+			const char *label, *value;
+		} fl[] = {
+			{ "区划", q->region },	 { "类别", q->category },
+			{ "重点标记", q->flag }, { "搜索", q->q },
+			{ "状态", q->status },	 { "最小年龄", q->age_min },
+			{ "最大年龄", q->age_max },
+			{ "未走访天数", q->not_visited_days },
+		};
+		int any = 0;
+		for (size_t i = 0; i < sizeof fl / sizeof *fl; i++) {
+			if (!fl[i].value || u >= sizeof line)
+				continue;
+			u += (size_t)snprintf(line + u, sizeof line - u,
+					      "%s%s=%.40s", any ? "，" : "",
+					      fl[i].label, fl[i].value);
+			any = 1;
+		}
+		if (!any && u < sizeof line)
+			snprintf(line + u, sizeof line - u, "全部在册儿童");
+	}
 	if ((rc = xlsxout_header_line(x, line, e)) ||
 	    (rc = xlsxout_columns(x, out_cols,
 				  sizeof out_cols / sizeof *out_cols, e)))

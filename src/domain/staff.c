@@ -321,8 +321,8 @@ int staff_get(store *s, const actor *who, int64_t id, json_t **out, err *e)
 	for (int i = 0; i < store_res_rows(h); i++) {
 		json_t *ch = json_loads(store_res_text(h, i, 3), 0, NULL);
 		json_array_append_new(
-			ha, json_pack("{s:I, s:s, s:s, s:o}", "at",
-				      (json_int_t)store_res_int(h, i, 0),
+			ha, json_pack("{s:o, s:s, s:s, s:o}", "at",
+				      jsonx_time(store_res_int(h, i, 0)),
 				      "actor", store_res_text(h, i, 1),
 				      "action", store_res_text(h, i, 2),
 				      "changes", ch ? ch : json_array()));

@@ -53,6 +53,7 @@ enum {
 	R_PW_CHANGE = 1 << 1,	/* allowed while a password change is due */
 	R_BODY = 1 << 2,	/* takes a JSON object body */
 	R_UPLOAD = 1 << 3,	/* takes a file body up to HTTP_MAX_UPLOAD */
+	R_OPTBODY = 1 << 4,	/* takes a JSON object body, or none */
 };
 
 #define ROLE_BIT(r) (1u << (r))

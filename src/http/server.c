@@ -307,7 +307,8 @@ static enum MHD_Result handle_api(app *a, struct MHD_Connection *c,
 	int rc = check_access(&r, rt, &se, &e);
 	if (!rc && (rt->flags & R_UPLOAD))
 		; /* the handler reads r->body as a file */
-	else if (!rc && (rt->flags & R_BODY))
+	else if (!rc && ((rt->flags & R_BODY) ||
+			 ((rt->flags & R_OPTBODY) && st->body.len)))
 		rc = jsonx_parse_object(r.body, r.body_len, &r.json, &e);
 	else if (!rc && st->body.len)
 		rc = no_body(&r, &e);

@@ -67,7 +67,7 @@ int csvfile_read(const char *path, csvfile_row_fn fn, void *ctx, err *e)
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return err_set(e, ERR_INVALID, "file_unreadable",
-			       "无法读取文件 %s: %s", path, strerror(errno));
+			       "无法读取文件: %s", strerror(errno));
 	struct csv_parser p;
 	if (csv_init(&p, CSV_STRICT | CSV_APPEND_NULL | CSV_EMPTY_IS_NULL) !=
 	    0) {
@@ -81,17 +81,15 @@ int csvfile_read(const char *path, csvfile_row_fn fn, void *ctx, err *e)
 		if (csv_parse(&p, chunk, got, on_field, on_row, &r) != got &&
 		    !r.rc)
 			r.rc = err_set(e, ERR_INVALID, "csv_malformed",
-				       "文件 %s 第%ld行格式错误: %s", path,
-				       r.line + 1,
-				       csv_strerror(csv_error(&p)));
+				       "CSV文件第%ld行格式错误（引号不配对或多余）",
+				       r.line + 1);
 	}
 	if (!r.rc && ferror(f))
 		r.rc = err_set(e, ERR_INVALID, "file_unreadable",
-			       "读取文件 %s 出错", path);
+			       "读取文件出错");
 	if (!r.rc && csv_fini(&p, on_field, on_row, &r) != 0)
 		r.rc = err_set(e, ERR_INVALID, "csv_malformed",
-			       "文件 %s 结尾格式错误: %s", path,
-			       csv_strerror(csv_error(&p)));
+			       "CSV文件结尾格式错误（引号不配对）");
 	reader_clear(&r);
 	csv_free(&p);
 	fclose(f);

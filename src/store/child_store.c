@@ -12,7 +12,7 @@
 	" c.confirmed_at, c.last_visit, c.exit_reason, c.exit_date,"        \
 	" c.exit_note, c.data, c.version, c.created_at, c.created_by,"      \
 	" c.updated_at, c.updated_by, r.name, c.guardian_name,"              \
-	" c.contact_phone"
+	" c.contact_phone, c.open_cases"
 
 #define CHILD_FROM                                                         \
 	" FROM children c LEFT JOIN regions r ON r.code = c.region_code"
@@ -51,6 +51,7 @@ static void row_from(const store_res *r, int i, child_row *o)
 	cpy(o->region_name, sizeof o->region_name, store_res_text(r, i, 22));
 	cpy(o->guardian_name, sizeof o->guardian_name, store_res_text(r, i, 23));
 	cpy(o->contact_phone, sizeof o->contact_phone, store_res_text(r, i, 24));
+	o->open_cases = (int)store_res_int(r, i, 25);
 }
 
 void child_row_clear(child_row *r)
@@ -118,7 +119,6 @@ int child_store_update(store *s, child_row *r, err *e)
 		r->confirmed >= 0 ? SP_I(r->confirmed) : SP_NULLV,
 		text_or_null(r->confirmed_by),
 		SP_I(r->confirmed_at),
-		text_or_null(r->last_visit),
 		text_or_null(r->exit_reason),
 		text_or_null(r->exit_date),
 		text_or_null(r->exit_note),
@@ -127,6 +127,7 @@ int child_store_update(store *s, child_row *r, err *e)
 		SP_S(r->updated_by),
 		text_or_null(r->guardian_name),
 		text_or_null(r->contact_phone),
+		SP_I(r->open_cases),
 		SP_I(r->id),
 		SP_I(r->version),
 	};
@@ -135,10 +136,10 @@ int child_store_update(store *s, child_row *r, err *e)
 			    "UPDATE children SET region_code = ?, status = ?,"
 			    " name = ?, sex = ?, birth_date = ?, id_number = ?,"
 			    " active_id = ?, cat_base = ?, flags = ?, confirmed = ?,"
-			    " confirmed_by = ?, confirmed_at = ?, last_visit = ?,"
+			    " confirmed_by = ?, confirmed_at = ?,"
 			    " exit_reason = ?, exit_date = ?, exit_note = ?,"
 			    " data = ?, updated_at = ?, updated_by = ?,"
-			    " guardian_name = ?, contact_phone = ?,"
+			    " guardian_name = ?, contact_phone = ?, open_cases = ?,"
 			    " version = version + 1 WHERE id = ? AND version = ?",
 			    p, SP_COUNT(p), &n, e);
 	if (rc)

@@ -26,6 +26,8 @@ typedef struct child_row {
 	int version;
 	int64_t created_at, updated_at;
 	char created_by[33], updated_by[33];
+	int open_cases;			/* open protection cases of abuse,
+					 * abandonment or neglect */
 	char guardian_name[64];		/* copies from data, for lists */
 	char contact_phone[21];
 	char region_name[128];		/* joined, for lists */
@@ -35,7 +37,9 @@ void child_row_clear(child_row *r);
 
 /* Sets r->id.  ERR_CONFLICT when the ID number is active already. */
 int child_store_insert(store *s, child_row *r, err *e);
-/* Writes every column from r where the stored version is r->version,
+/* Writes every column from r but last_visit (which only a visit moves,
+ * atomically, so an edit racing a visit cannot undo it) where the stored
+ * version is r->version,
  * then r->version is the new one.  ERR_CONFLICT when someone else changed
  * the record meanwhile, or for a duplicate active ID number. */
 int child_store_update(store *s, child_row *r, err *e);

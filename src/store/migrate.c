@@ -303,6 +303,64 @@ static const migration migrations[] = {
 	  "INSERT INTO settings (key, value) VALUES ('label_words',"
 	  " '[\"留守儿童\",\"困境儿童\"]');",
 	  NULL, NULL },
+	{ 5,
+	  /* Protection cases (SPEC §6).  `state` walks reported → accepted →
+	   * (emergency) → assessed → planned → closed; `due_at` is the
+	   * deadline of the step the case waits for, so one indexed query
+	   * finds what is overdue.  `level` is the region level answerable
+	   * now: a report not accepted in time moves up, and `escalations`
+	   * changes by compare-and-set so no case escalates twice. */
+	  "CREATE TABLE cases ("
+	  " id @ID@,"
+	  " region_code @CODE@ NOT NULL REFERENCES regions(code),"
+	  " child_id BIGINT REFERENCES children(id),"
+	  " child_name TEXT NOT NULL DEFAULT '',"
+	  " reporter_type TEXT NOT NULL,"
+	  " reporter_name TEXT NOT NULL DEFAULT '',"
+	  " reporter_phone TEXT NOT NULL DEFAULT '',"
+	  " place TEXT NOT NULL DEFAULT '',"
+	  " situation TEXT NOT NULL,"
+	  " description TEXT NOT NULL,"
+	  " urgent INTEGER NOT NULL DEFAULT 0,"
+	  " state TEXT NOT NULL,"
+	  " level INTEGER NOT NULL,"
+	  " escalations INTEGER NOT NULL DEFAULT 0,"
+	  " reported_at BIGINT NOT NULL,"
+	  " due_at BIGINT,"
+	  " accepted_at BIGINT,"
+	  " closed_at BIGINT,"
+	  " outcome TEXT NOT NULL DEFAULT '',"
+	  " data TEXT NOT NULL DEFAULT '{}',"
+	  " version INTEGER NOT NULL DEFAULT 1,"
+	  " created_by TEXT NOT NULL,"
+	  " updated_at BIGINT NOT NULL);"
+	  "CREATE INDEX cases_region ON cases(region_code, state);"
+	  "CREATE INDEX cases_due ON cases(state, due_at);"
+	  "CREATE INDEX cases_child ON cases(child_id);"
+	  "CREATE TABLE case_events ("
+	  " id @ID@,"
+	  " case_id BIGINT NOT NULL REFERENCES cases(id),"
+	  " at BIGINT NOT NULL,"
+	  " actor TEXT NOT NULL,"
+	  " step TEXT NOT NULL,"
+	  " detail TEXT NOT NULL);"
+	  "CREATE INDEX case_events_case ON case_events(case_id, id);"
+	  "CREATE TABLE referrals ("
+	  " id @ID@,"
+	  " case_id BIGINT NOT NULL REFERENCES cases(id),"
+	  " kind TEXT NOT NULL,"
+	  " institution TEXT NOT NULL,"
+	  " sent_at BIGINT NOT NULL,"
+	  " due_on TEXT NOT NULL,"
+	  " answered_at BIGINT,"
+	  " answer TEXT NOT NULL DEFAULT '');"
+	  "CREATE INDEX referrals_case ON referrals(case_id);"
+	  "ALTER TABLE children ADD COLUMN open_cases INTEGER NOT NULL"
+	  " DEFAULT 0;"
+	  "INSERT INTO settings (key, value) VALUES ('case_limits',"
+	  " '{\"accept_hours\":24,\"urgent_hours\":2,\"assess_days\":7,"
+	  "\"plan_days\":15,\"referral_days\":30}');",
+	  NULL, NULL },
 };
 
 static const char *token_value(store_kind k, const char *tok, size_t n)

@@ -1,6 +1,7 @@
 #include "util/jsonx.h"
 
 #include <string.h>
+#include <time.h>
 
 #include "util/text.h"
 
@@ -79,4 +80,16 @@ int jsonx_bool(json_t *obj, const char *key, int required, int *out, err *e)
 char *jsonx_dump(const json_t *v)
 {
 	return json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+}
+
+json_t *jsonx_time(int64_t t)
+{
+	if (!t)
+		return json_null();
+	char buf[32];
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return json_string(buf);
 }

@@ -30,6 +30,9 @@ int jsonx_str(json_t *obj, const char *key, int required, size_t max,
 /* A boolean field; absent gives *out = -1 unless required. */
 int jsonx_bool(json_t *obj, const char *key, int required, int *out, err *e);
 
+/* An instant as "YYYY-MM-DDTHH:MM:SSZ" (new reference); 0 gives null. */
+json_t *jsonx_time(int64_t t);
+
 /* Serialises compactly (caller frees). */
 char *jsonx_dump(const json_t *v);
 

@@ -75,6 +75,10 @@ int text_valid_name(const char *s, size_t min, size_t max)
 			visible = 1;
 	}
 	size_t n = text_utf8_len(s);
+	/* An optional field (min 0) may be empty; otherwise something other
+	 * than spaces must be there. */
+	if (n == 0)
+		return min == 0;
 	return visible && n >= min && n <= max;
 }
 

@@ -14,7 +14,7 @@ int text_is_utf8(const char *s, size_t n);
 size_t text_utf8_len(const char *s);
 
 /* A name-like field: valid UTF-8, min..max code points, no control
- * characters, not only spaces. */
+ * characters, not only spaces; "" passes exactly when min is 0. */
 int text_valid_name(const char *s, size_t min, size_t max);
 
 /* Constant-time comparison of two NUL-terminated secrets. */
