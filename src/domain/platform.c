@@ -300,7 +300,7 @@ static unsigned judge(store *s, const platform_row *p, const region *g,
 	const char *np = name_problem(s, g, p->kind, p->name, tmp, sizeof tmp);
 	if (np) {
 		failing |= 1;
-		snprintf(why[0], 400, "%s", np);
+		snprintf(why[0], 400, "%.300s", np);
 	}
 	json_t *pl = json_object_get(st, "place");
 	char miss[400] = "";
@@ -315,7 +315,7 @@ static unsigned judge(store *s, const platform_row *p, const region *g,
 		add(miss, sizeof miss, "检查日期");
 	if (*miss) {
 		failing |= 2;
-		snprintf(why[1], 400, "未达到或未记录：%s", miss);
+		snprintf(why[1], 400, "未达到或未记录：%.300s", miss);
 	}
 	json_t *eq = json_object_get(st, "equipment");
 	miss[0] = '\0';
@@ -324,7 +324,7 @@ static unsigned judge(store *s, const platform_row *p, const region *g,
 			add(miss, sizeof miss, equipment_labels[i]);
 	if (*miss) {
 		failing |= 4;
-		snprintf(why[2], 400, "缺少：%s", miss);
+		snprintf(why[2], 400, "缺少：%.300s", miss);
 	}
 	if (!p->manager || strcmp(p->manager_status, "active") != 0) {
 		failing |= 8;
@@ -339,7 +339,7 @@ static unsigned judge(store *s, const platform_row *p, const region *g,
 			add(miss, sizeof miss, rule_labels[i]);
 	if (*miss) {
 		failing |= 16;
-		snprintf(why[4], 400, "缺少：%s", miss);
+		snprintf(why[4], 400, "缺少：%.300s", miss);
 	}
 	return failing;
 }

@@ -563,3 +563,21 @@ def accounts(server, admin, uniq):
 def pytest_terminal_summary(terminalreporter):
     for d in _log_dirs:
         terminalreporter.write_line(f"guanai test logs and databases: {d}")
+
+
+# --------------------------------------------------------------------------
+# children: users reused within a session, villages handed out once each
+
+
+@pytest.fixture(scope="session")
+def staff(server, admin):
+    """Creates logged-in users of any role (password already changed)."""
+    from children_util import Staff
+    return Staff(server, admin)
+
+
+@pytest.fixture(scope="session")
+def village_pool(admin):
+    """Real villages no other test uses: `village_pool.take(township)`."""
+    from children_util import VillagePool
+    return VillagePool(admin)
