@@ -16,6 +16,7 @@ extern const route api_child_routes[];
 extern const route api_staff_routes[];
 extern const route api_platform_routes[];
 extern const route api_case_routes[];
+extern const route api_quality_routes[];
 
 /* Shared renderers. */
 json_t *api_user_json(store *s, const user *u, int64_t now);

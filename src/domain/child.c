@@ -81,6 +81,23 @@ static int copy_str(json_t *obj, const char *key, int required, size_t maxc,
 	return 0;
 }
 
+/* As copy_str, for free text that may run over several lines. */
+static int copy_text(json_t *obj, const char *key, size_t maxc, char *out,
+		     size_t outsz, err *e)
+{
+	const char *s;
+	int rc = jsonx_str(obj, key, 0, maxc, &s, e);
+	if (rc)
+		return rc;
+	if (s) {
+		if (strlen(s) >= outsz || !text_valid_text(s, 0, maxc))
+			return err_field(e, ERR_INVALID, "invalid_field", key,
+					 "字段 %s 含有非法字符或过长", key);
+		snprintf(out, outsz, "%s", s);
+	}
+	return 0;
+}
+
 static int parse_code(json_t *obj, const char *key, const code_entry *t,
 		      int required, int *out, const char *field, err *e)
 {
@@ -304,14 +321,13 @@ int child_parse(json_t *obj, child *c, err *e)
 			     &ls, "living_support", e)) ||
 	    (rc = parse_code(obj, "mental_health", child_mental_codes, 0, &mh,
 			     "mental_health", e)) ||
-	    (rc = copy_str(obj, "mental_notes", 0, 150, c->mental_notes,
-			   sizeof c->mental_notes, "mental_notes", e)) ||
+	    (rc = copy_text(obj, "mental_notes", 150, c->mental_notes,
+			    sizeof c->mental_notes, e)) ||
 	    (rc = parse_code(obj, "education", child_education_codes, 0, &ed,
 			     "education", e)) ||
-	    (rc = copy_str(obj, "dropout_explanation", 0, 150,
-			   c->dropout_explanation,
-			   sizeof c->dropout_explanation,
-			   "dropout_explanation", e)) ||
+	    (rc = copy_text(obj, "dropout_explanation", 150,
+			    c->dropout_explanation,
+			    sizeof c->dropout_explanation, e)) ||
 	    (rc = parse_code(obj, "health", child_health_codes, 0, &he,
 			     "health", e)) ||
 	    (rc = copy_str(obj, "illness", 0, 40, c->illness,
@@ -365,7 +381,7 @@ int child_validate(const child *c, const char *today, err *e)
 	}
 	if ((c->education == EDU_OUT_OF_SCHOOL ||
 	     c->education == EDU_DROPPED_OUT) &&
-	    !text_valid_name(c->dropout_explanation, 2, 150))
+	    !text_valid_text(c->dropout_explanation, 2, 150))
 		return err_field(e, ERR_INVALID, "missing_field",
 				 "dropout_explanation",
 				 "失学、辍学儿童须填写情况说明（原因、起始时间、已采取的措施）");

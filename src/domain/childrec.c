@@ -9,6 +9,7 @@
 #include "domain/child_codes.h"
 #include "domain/classify.h"
 #include "domain/idcard.h"
+#include "domain/quality.h"
 #include "store/child_store.h"
 #include "util/date.h"
 #include "util/jsonx.h"
@@ -232,6 +233,7 @@ static void fill_row(child_row *row, const child *c, json_t *data)
 	snprintf(row->contact_phone, sizeof row->contact_phone, "%s",
 		 c->contact_phone);
 	row->cat_base = classify_base(c);
+	row->qflags = quality_static(c);
 	classify_child(c, "2000-01-01", &cr);
 	row->flags = cr.flags;
 	free(row->data);
@@ -866,10 +868,10 @@ int childrec_exit(store *s, const actor *who, int64_t id, const char *reason,
 	if (!child_date_valid(date) || strcmp(date, today) > 0)
 		return err_field(e, ERR_INVALID, "invalid_field", "date",
 				 "退出日期应为不晚于今天的有效日期");
-	if (note && !text_valid_name(note, 0, 150))
+	if (note && !text_valid_text(note, 0, 150))
 		return err_field(e, ERR_INVALID, "invalid_field", "note",
 				 "说明过长或含有非法字符");
-	if (strcmp(reason, "other") == 0 && (!note || !text_valid_name(note, 2, 150)))
+	if (strcmp(reason, "other") == 0 && (!note || !text_valid_text(note, 2, 150)))
 		return err_field(e, ERR_INVALID, "missing_field", "note",
 				 "退出原因为“其他”时须填写说明");
 	if ((rc = load(s, who, id, &row, &c, e)))
@@ -1007,7 +1009,7 @@ int childrec_visit_add(store *s, const actor *who, int64_t id, json_t *body,
 	if (!text_valid_name(met, 1, 40))
 		return err_field(e, ERR_INVALID, "invalid_field", "met",
 				 "见到的人应为1至40个字符");
-	if (follow && !text_valid_name(follow, 0, 200))
+	if (follow && !text_valid_text(follow, 0, 200))
 		return err_field(e, ERR_INVALID, "invalid_field", "follow_up",
 				 "跟进措施过长或含有非法字符");
 	int ok = 0;
@@ -1024,10 +1026,15 @@ int childrec_visit_add(store *s, const actor *who, int64_t id, json_t *body,
 		return rc;
 	for (const char *const *a = areas; *a; a++) {
 		const char *v;
-		if ((rc = jsonx_str(fd, *a, 0, 200, &v, e)))
+		char field[40];
+		snprintf(field, sizeof field, "findings.%s", *a);
+		if ((rc = jsonx_str(fd, *a, 0, 200, &v, e))) {
+			if (e)
+				snprintf(e->field, sizeof e->field, "%s", field);
 			return rc;
-		if (v && !text_valid_name(v, 0, 200))
-			return err_field(e, ERR_INVALID, "invalid_field", *a,
+		}
+		if (v && !text_valid_text(v, 0, 200))
+			return err_field(e, ERR_INVALID, "invalid_field", field,
 					 "走访发现含有非法字符");
 	}
 	child_row row;
@@ -1106,9 +1113,14 @@ int childrec_visits(store *s, const actor *who, int64_t id, json_t **out,
 
 /* ---- transfers ---- */
 
-static json_t *transfer_json(const store_res *r, int i)
+static json_t *transfer_json(store *s, const store_res *r, int i)
 {
-	return json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o,"
+	/* Village names are public: both sides see where a child goes to
+	 * and comes from, though neither can browse the other's villages. */
+	char from[512] = "", to[512] = "";
+	region_path_text(s, store_res_text(r, i, 2), from, sizeof from, NULL);
+	region_path_text(s, store_res_text(r, i, 3), to, sizeof to, NULL);
+	json_t *t = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o,"
 			 " s:s, s:s, s:s, s:s}",
 			 "id", (json_int_t)store_res_int(r, i, 0), "child_id",
 			 (json_int_t)store_res_int(r, i, 1), "from_region",
@@ -1125,6 +1137,9 @@ static json_t *transfer_json(const store_res *r, int i)
 			 store_res_text(r, i, 12), "child_sex",
 			 code_of(child_sex_codes,
 				 (int)store_res_int(r, i, 13)));
+	json_object_set_new(t, "from_region_path", json_string(from));
+	json_object_set_new(t, "to_region_path", json_string(to));
+	return t;
 }
 
 int childrec_transfer(store *s, const actor *who, int64_t id,
@@ -1181,7 +1196,7 @@ int childrec_transfer(store *s, const actor *who, int64_t id,
 	store_res *r;
 	if ((rc = child_store_transfer_get(s, tid, &r, e)))
 		return rc;
-	*out = transfer_json(r, 0);
+	*out = transfer_json(s, r, 0);
 	store_res_free(r);
 	return 0;
 }
@@ -1269,7 +1284,7 @@ int childrec_transfer_decide(store *s, const actor *who, int64_t tid,
 		return rc;
 	if ((rc = child_store_transfer_get(s, tid, &r, e)))
 		return rc;
-	*out = transfer_json(r, 0);
+	*out = transfer_json(s, r, 0);
 	store_res_free(r);
 	return 0;
 }
@@ -1291,7 +1306,7 @@ int childrec_transfers(store *s, const actor *who, const char *state,
 		return rc;
 	json_t *items = json_array();
 	for (int i = 0; i < store_res_rows(r); i++) {
-		json_t *t = transfer_json(r, i);
+		json_t *t = transfer_json(s, r, i);
 		json_object_set_new(
 			t, "direction",
 			json_string(region_in_scope(scope_of(who),

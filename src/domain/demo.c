@@ -13,6 +13,7 @@
 #include "domain/idcard.h"
 #include "domain/region.h"
 #include "domain/platform.h"
+#include "domain/quality.h"
 #include "domain/staff.h"
 #include "store/platform_store.h"
 #include "store/staff_store.h"
@@ -64,9 +65,9 @@ static const char *const girl[] = {
 	"晓", "丽", "敏", "静", "芳", "颖", "悦", "可", "馨", "妍", "梦", "瑶",
 	"慧", "娜", "玉", "红", "春", "秀", "美", "兰", "月", "晴", "心", "语",
 };
-static const char *const adult_given[] = {
-	"建华", "国庆", "志强", "玉梅", "秀英", "桂兰", "凤霞", "淑珍",
-	"春生", "长海", "德福", "金凤", "海燕", "丽娟", "永刚", "红梅",
+static const char *const adult_given[2][8] = {
+	{ "建华", "国庆", "志强", "春生", "长海", "德福", "永刚", "立军" },
+	{ "玉梅", "秀英", "桂兰", "凤霞", "淑珍", "金凤", "海燕", "丽娟" },
 };
 static const char *const elders[] = { "祖父", "祖母", "外祖父", "外祖母" };
 static const char *const places[] = { "长春市", "吉林市", "大连市",
@@ -85,14 +86,15 @@ static void pick_name(rng *r, int sex, char *out, size_t n)
 			 g[rng_below(r, (int)gn)]);
 }
 
-static void adult_name(rng *r, const char *surname, char *out, size_t n)
+/* A man's (male 1) or woman's name, with the given family name or any. */
+static void adult_name(rng *r, const char *surname, int male, char *out,
+		       size_t n)
 {
 	snprintf(out, n, "%s%s",
 		 surname ? surname
 			 : surnames[rng_below(r, sizeof surnames /
 							 sizeof *surnames)],
-		 adult_given[rng_below(r, sizeof adult_given /
-						  sizeof *adult_given)]);
+		 adult_given[male ? 0 : 1][rng_below(r, 8)]);
 }
 
 static void phone(rng *r, char *out, size_t n)
@@ -168,7 +170,7 @@ static void make_parent(rng *r, parent *p, int male, const char *surname,
 			parent_status st, const char *county)
 {
 	memset(p, 0, sizeof *p);
-	adult_name(r, male ? surname : NULL, p->name, sizeof p->name);
+	adult_name(r, male ? surname : NULL, male, p->name, sizeof p->name);
 	p->status = st;
 	if (st != PARENT_DECEASED && st != PARENT_MISSING)
 		phone(r, p->phone, sizeof p->phone);
@@ -243,8 +245,9 @@ static void make_child(rng *r, idset *ids, const char *village,
 	if (away && rng_pct(r, 85)) {
 		c->guardian.present = 1;
 		int k = rng_below(r, 4);
-		adult_name(r, k < 2 ? surname : NULL, c->guardian.name,
-			   sizeof c->guardian.name);
+		/* 祖父 and 外祖父 are men, 祖母 and 外祖母 women. */
+		adult_name(r, k == 0 ? surname : NULL, k % 2 == 0,
+			   c->guardian.name, sizeof c->guardian.name);
 		snprintf(c->guardian.relationship,
 			 sizeof c->guardian.relationship, "%s", elders[k]);
 		phone(r, c->guardian.phone, sizeof c->guardian.phone);
@@ -391,6 +394,7 @@ int demo_children(store *s, const actor *who, const char *region_code,
 			snprintf(row.id_number, sizeof row.id_number, "%s",
 				 c.id_number);
 			row.cat_base = classify_base(&c);
+			row.qflags = quality_static(&c);
 			row.flags = cr.flags;
 			snprintf(row.guardian_name, sizeof row.guardian_name,
 				 "%s", c.guardian.present ? c.guardian.name : "");
@@ -505,7 +509,7 @@ static int demo_post(store *s, const actor *who, rng *r, idset *ids,
 	int sup = strcmp(post, "supervisor") == 0;
 	int sex = sup ? 1 + rng_below(r, 2) : (rng_pct(r, 70) ? 2 : 1);
 	char name[64], idn[19], ph[21];
-	adult_name(r, NULL, name, sizeof name);
+	adult_name(r, NULL, sex == 1, name, sizeof name);
 	adult_id(r, ids, g->code, sex, idn);
 	phone(r, ph, sizeof ph);
 	json_t *body = json_pack(

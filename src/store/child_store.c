@@ -12,7 +12,7 @@
 	" c.confirmed_at, c.last_visit, c.exit_reason, c.exit_date,"        \
 	" c.exit_note, c.data, c.version, c.created_at, c.created_by,"      \
 	" c.updated_at, c.updated_by, r.name, c.guardian_name,"              \
-	" c.contact_phone, c.open_cases"
+	" c.contact_phone, c.open_cases, c.qflags"
 
 #define CHILD_FROM                                                         \
 	" FROM children c LEFT JOIN regions r ON r.code = c.region_code"
@@ -52,6 +52,7 @@ static void row_from(const store_res *r, int i, child_row *o)
 	cpy(o->guardian_name, sizeof o->guardian_name, store_res_text(r, i, 23));
 	cpy(o->contact_phone, sizeof o->contact_phone, store_res_text(r, i, 24));
 	o->open_cases = (int)store_res_int(r, i, 25);
+	o->qflags = (unsigned)store_res_int(r, i, 26);
 }
 
 void child_row_clear(child_row *r)
@@ -85,16 +86,16 @@ int child_store_insert(store *s, child_row *r, err *e)
 		SP_S(r->data),		   SP_I(r->created_at),
 		SP_S(r->created_by),	   SP_I(r->created_at),
 		SP_S(r->created_by),	   text_or_null(r->guardian_name),
-		text_or_null(r->contact_phone),
+		text_or_null(r->contact_phone), SP_I(r->qflags),
 	};
 	int64_t id;
 	int rc = store_query_int(s,
 				 "INSERT INTO children (region_code, status, name,"
 				 " sex, birth_date, id_number, active_id, cat_base,"
 				 " flags, data, created_at, created_by, updated_at,"
-				 " updated_by, guardian_name, contact_phone)"
+				 " updated_by, guardian_name, contact_phone, qflags)"
 				 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-				 " ?, ?, ?, ?, ?, ?) RETURNING id",
+				 " ?, ?, ?, ?, ?, ?, ?) RETURNING id",
 				 p, SP_COUNT(p), &id, e);
 	if (rc)
 		return dup_conflict(rc, e);
@@ -128,6 +129,7 @@ int child_store_update(store *s, child_row *r, err *e)
 		text_or_null(r->guardian_name),
 		text_or_null(r->contact_phone),
 		SP_I(r->open_cases),
+		SP_I(r->qflags),
 		SP_I(r->id),
 		SP_I(r->version),
 	};
@@ -140,6 +142,7 @@ int child_store_update(store *s, child_row *r, err *e)
 			    " exit_reason = ?, exit_date = ?, exit_note = ?,"
 			    " data = ?, updated_at = ?, updated_by = ?,"
 			    " guardian_name = ?, contact_phone = ?, open_cases = ?,"
+			    " qflags = ?,"
 			    " version = version + 1 WHERE id = ? AND version = ?",
 			    p, SP_COUNT(p), &n, e);
 	if (rc)

@@ -26,6 +26,7 @@ typedef struct child_row {
 	int version;
 	int64_t created_at, updated_at;
 	char created_by[33], updated_by[33];
+	unsigned qflags;		/* quality rules failed by the facts */
 	int open_cases;			/* open protection cases of abuse,
 					 * abandonment or neglect */
 	char guardian_name[64];		/* copies from data, for lists */

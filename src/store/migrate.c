@@ -361,6 +361,49 @@ static const migration migrations[] = {
 	  " '{\"accept_hours\":24,\"urgent_hours\":2,\"assess_days\":7,"
 	  "\"plan_days\":15,\"referral_days\":30}');",
 	  NULL, NULL },
+	{ 6,
+	  /* Quarterly verification (SPEC §7).  `qflags` holds the quality
+	   * rules a record fails by its own facts (Q01's guardian part, Q02,
+	   * Q03, Q04, Q07, Q10), refreshed on every write, so that a province
+	   * report is counts over columns rather than a parse of every
+	   * record. */
+	  "ALTER TABLE children ADD COLUMN qflags INTEGER NOT NULL DEFAULT 0;"
+	  "CREATE TABLE verifications ("
+	  " child_id BIGINT NOT NULL REFERENCES children(id),"
+	  " quarter TEXT NOT NULL,"
+	  " outcome TEXT NOT NULL,"
+	  " verified_by TEXT NOT NULL,"
+	  " verified_at BIGINT NOT NULL,"
+	  " PRIMARY KEY (child_id, quarter));"
+	  "CREATE INDEX verifications_quarter ON verifications(quarter, child_id);"
+	  "CREATE TABLE quarters ("
+	  " code TEXT PRIMARY KEY,"
+	  " starts_on TEXT NOT NULL,"
+	  " ends_on TEXT NOT NULL,"
+	  " due_on TEXT NOT NULL);"
+	  "CREATE TABLE signoffs ("
+	  " region_code @CODE@ NOT NULL REFERENCES regions(code),"
+	  " quarter TEXT NOT NULL,"
+	  " state TEXT NOT NULL,"
+	  " by_user TEXT NOT NULL,"
+	  " at BIGINT NOT NULL,"
+	  " comment TEXT NOT NULL DEFAULT '',"
+	  " PRIMARY KEY (region_code, quarter));"
+	  "CREATE TABLE signoff_events ("
+	  " id @ID@,"
+	  " region_code @CODE@ NOT NULL,"
+	  " quarter TEXT NOT NULL,"
+	  " state TEXT NOT NULL,"
+	  " by_user TEXT NOT NULL,"
+	  " at BIGINT NOT NULL,"
+	  " comment TEXT NOT NULL DEFAULT '');"
+	  "CREATE TABLE snapshots ("
+	  " region_code @CODE@ NOT NULL,"
+	  " quarter TEXT NOT NULL,"
+	  " taken_at BIGINT NOT NULL,"
+	  " figures TEXT NOT NULL,"
+	  " PRIMARY KEY (region_code, quarter));",
+	  NULL, NULL },
 };
 
 static const char *token_value(store_kind k, const char *tok, size_t n)

@@ -60,7 +60,7 @@ size_t text_utf8_len(const char *s)
 	return n;
 }
 
-int text_valid_name(const char *s, size_t min, size_t max)
+static int valid(const char *s, size_t min, size_t max, int multiline)
 {
 	if (!s)
 		return 0;
@@ -69,9 +69,11 @@ int text_valid_name(const char *s, size_t min, size_t max)
 		return 0;
 	int visible = 0;
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p < 0x20 || *p == 0x7F)
+		int space = *p == ' ' ||
+			    (multiline && (*p == '\n' || *p == '\r' || *p == '\t'));
+		if ((*p < 0x20 || *p == 0x7F) && !space)
 			return 0;
-		if (*p != ' ')
+		if (!space)
 			visible = 1;
 	}
 	size_t n = text_utf8_len(s);
@@ -80,6 +82,16 @@ int text_valid_name(const char *s, size_t min, size_t max)
 	if (n == 0)
 		return min == 0;
 	return visible && n >= min && n <= max;
+}
+
+int text_valid_name(const char *s, size_t min, size_t max)
+{
+	return valid(s, min, max, 0);
+}
+
+int text_valid_text(const char *s, size_t min, size_t max)
+{
+	return valid(s, min, max, 1);
 }
 
 int text_secret_eq(const char *a, const char *b)

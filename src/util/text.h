@@ -17,6 +17,10 @@ size_t text_utf8_len(const char *s);
  * characters, not only spaces; "" passes exactly when min is 0. */
 int text_valid_name(const char *s, size_t min, size_t max);
 
+/* Free text that may run over several lines: as text_valid_name, but
+ * line feeds (and carriage returns and tabs) are allowed. */
+int text_valid_text(const char *s, size_t min, size_t max);
+
 /* Constant-time comparison of two NUL-terminated secrets. */
 int text_secret_eq(const char *a, const char *b);
 

@@ -1,0 +1,55 @@
+/* quality_store — the SQL of quarterly verification: rule counts and
+ * failing records, verifications, sign-offs and frozen snapshots. */
+#ifndef GUANAI_QUALITY_STORE_H
+#define GUANAI_QUALITY_STORE_H
+
+#include "store/store.h"
+
+/* The thresholds and dates a quarter's rules are evaluated with. */
+typedef struct quality_args {
+	const char *lo, *hi;		/* region range */
+	const char *t16, *t18;		/* born after: under 16 / 18 */
+	const char *start, *end;	/* the quarter's days */
+	const char *quarter;		/* "2026Q4" */
+} quality_args;
+
+/* One row: active, Q01..Q11 (Q09 as 0; see quality_store_dups). */
+int quality_store_counts(store *s, const quality_args *a, store_res **out,
+			 err *e);
+/* Active records sharing an ID number in the range. */
+int quality_store_dups(store *s, const quality_args *a, int64_t *n, err *e);
+/* Records failing rule `rule` (1..11), at most `limit` from `offset`.
+ * Columns: id, name, region_code, region name, birth_date. */
+int quality_store_failing(store *s, const quality_args *a, int rule,
+			  int64_t offset, int limit, store_res **out, err *e);
+/* Category and flag counts.  Columns: active, c1..c6 (category bits
+ * 1<<0..1<<5 under their age limits), f1..f6 (flag bits), verified. */
+int quality_store_figures(store *s, const quality_args *a, store_res **out,
+			  err *e);
+
+int quality_store_verify(store *s, int64_t child, const char *quarter,
+			 const char *outcome, const char *by, int64_t at,
+			 err *e);
+
+/* Quarter due date override: *due "" when none. */
+int quality_store_due(store *s, const char *quarter, char due[11], err *e);
+int quality_store_set_due(store *s, const char *quarter, const char *start,
+			  const char *end, const char *due, err *e);
+
+/* Sign-offs.  Columns of lists: region_code, state, by_user, at, comment. */
+int quality_store_signoff(store *s, const char *region, const char *quarter,
+			  store_res **out, err *e);
+int quality_store_signoffs(store *s, const char *lo, const char *hi,
+			   const char *quarter, store_res **out, err *e);
+int quality_store_set_signoff(store *s, const char *region,
+			      const char *quarter, const char *state,
+			      const char *by, int64_t at, const char *comment,
+			      err *e);
+/* Snapshot figures (JSON text) of a county's approved quarter. */
+int quality_store_snapshot(store *s, const char *region, const char *quarter,
+			   char **figures, err *e);
+int quality_store_save_snapshot(store *s, const char *region,
+				const char *quarter, int64_t at,
+				const char *figures, err *e);
+
+#endif
