@@ -30,8 +30,7 @@ const MODULES = ['首页/统计', '儿童档案', '工作队伍', '服务阵地'
 test('guanai UI shell in a 360-px phone and a desktop browser', { timeout: 240_000 }, async (t) => {
   assert.ok(URL, 'GUANAI_URL is set (use tests/browser/run.sh)')
   assert.ok(OTP, 'GUANAI_ADMIN_OTP is set (use tests/browser/run.sh)')
-  rmSync(ART, { recursive: true, force: true }) // screenshots of this run only
-  mkdirSync(ART, { recursive: true })
+  mkdirSync(ART, { recursive: true }) // run.sh empties it before the tests
   const profile = mkdtempSync(join(tmpdir(), 'guanai-chromium-'))
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,

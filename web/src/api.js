@@ -52,10 +52,14 @@ function query(params) {
  * options.noRedirect: do not navigate on 401/403-password (used at boot and login)
  */
 export async function request(method, path, options = {}) {
-  const { body, params, quiet = false, noRedirect = false } = options
-  const headers = { Accept: 'application/json' }
+  const { body, params, quiet = false, noRedirect = false, raw, headers: extra, blob = false } = options
+  const headers = { Accept: blob ? '*/*' : 'application/json', ...(extra || {}) }
   const init = { method, headers, credentials: 'same-origin', cache: 'no-store' }
-  if (body !== undefined) {
+  if (raw !== undefined) {
+    // a file as the body, with its own Content-Type
+    headers['Content-Type'] = raw.type || 'application/octet-stream'
+    init.body = raw
+  } else if (body !== undefined) {
     headers['Content-Type'] = 'application/json'
     init.body = JSON.stringify(body)
   }
@@ -68,6 +72,10 @@ export async function request(method, path, options = {}) {
     const err = new ApiError(0, 'network', ERROR_TEXTS.network)
     if (!quiet) toast(err.message)
     throw err
+  }
+
+  if (blob && res.ok) {
+    return { blob: await res.blob(), filename: dispositionName(res.headers.get('Content-Disposition')) }
   }
 
   let data = null
@@ -107,6 +115,42 @@ export async function request(method, path, options = {}) {
   }
   if (!quiet) toast(err.message)
   throw err
+}
+
+// The file name of a Content-Disposition header (RFC 6266 filename* first).
+function dispositionName(h) {
+  if (!h) return ''
+  const star = /filename\*\s*=\s*UTF-8''([^;]+)/i.exec(h)
+  if (star) {
+    try {
+      return decodeURIComponent(star[1].trim())
+    } catch {
+      /* fall through */
+    }
+  }
+  const plain = /filename\s*=\s*"([^"]*)"/i.exec(h) || /filename\s*=\s*([^;]+)/i.exec(h)
+  return plain ? plain[1].trim() : ''
+}
+
+// Hands a Blob to the browser as a download named `filename`.
+export function saveBlob(blob, filename) {
+  const url = URL.createObjectURL(blob)
+  const a = document.createElement('a')
+  a.href = url
+  a.download = filename || 'download'
+  a.style.display = 'none'
+  document.body.appendChild(a)
+  a.click()
+  a.remove()
+  setTimeout(() => URL.revokeObjectURL(url), 60_000)
+}
+
+// GET a file (export, template, PDF) with the session and save it; errors
+// show the server's message like every other request.
+export async function downloadFile(path, params, fallbackName) {
+  const { blob, filename } = await request('GET', path, { params, blob: true })
+  saveBlob(blob, filename || fallbackName)
+  return filename || fallbackName
 }
 
 export const api = {

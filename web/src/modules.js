@@ -1,9 +1,5 @@
 // The modules of the SPEC, with the Chinese text shown while a module is not built yet.
 export const PLACEHOLDERS = {
-  children: {
-    title: '儿童档案',
-    text: '儿童主任在此筛查登记农村留守儿童和困境儿童：身份信息（身份证号按国家标准校验）、家庭与监护、基本生活、心理健康、学习教育和健康状况。系统按规则自动分类、标注无人监护、失辍学等重点对象，保留每次变更和家庭走访记录，支持退出、迁移以及 Excel 导入导出。',
-  },
   staff: {
     title: '儿童督导员 / 儿童主任',
     text: '每个乡镇（街道）配备一名儿童督导员、每个村（社区）配备一名儿童主任，实名登记姓名、身份证号、电话、岗位、来源、任职日期和在岗状态，并统计尚未配备督导员的乡镇和尚未配备儿童主任的村。',

@@ -31,4 +31,22 @@ export function forgetRegion(parent) {
 export function forgetAllRegions() {
   children.clear()
   details.clear()
+  quietDetails.clear()
+}
+
+// The detail of a region, or null when it is absent or outside the caller's
+// scope (no message shown): for labels of codes the server gives bare, such as
+// a transfer's other village or a child's 户籍地.
+const quietDetails = new Map()
+export function regionInfo(code) {
+  code = String(code || '')
+  if (!code) return Promise.resolve(null)
+  if (details.has(code)) return details.get(code).catch(() => null)
+  if (!quietDetails.has(code)) {
+    quietDetails.set(
+      code,
+      api.get('/regions/' + encodeURIComponent(code), undefined, { quiet: true }).catch(() => null),
+    )
+  }
+  return quietDetails.get(code)
 }

@@ -2,10 +2,12 @@ import { createRouter, createWebHashHistory } from 'vue-router'
 import { session, setSession, clearSession } from './session.js'
 import { request } from './api.js'
 import { MANAGER_ROLES, AUDIT_ROLES } from './labels.js'
+import { CHILD_READ_ROLES, CHILD_WRITE_ROLES } from './childLabels.js'
 
 // Hash history: the server only has to serve index.html at "/"; every view
 // is a separate chunk loaded on first use.
 const Placeholder = () => import('./views/PlaceholderView.vue')
+const ChildForm = () => import('./views/children/ChildForm.vue')
 
 const routes = [
   { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true, title: '登录' } },
@@ -15,7 +17,13 @@ const routes = [
     component: () => import('./layouts/MainFrame.vue'),
     children: [
       { path: '', name: 'dashboard', component: () => import('./views/DashboardView.vue'), meta: { title: '首页' } },
-      { path: 'children', name: 'children', component: Placeholder, meta: { title: '儿童档案', placeholder: 'children' } },
+      // admin and auditor reach the list, which explains that child data is not theirs
+      { path: 'children', name: 'children', component: () => import('./views/children/ChildrenList.vue'), meta: { title: '儿童档案' } },
+      { path: 'children/new', name: 'child-new', component: ChildForm, meta: { title: '新增儿童', roles: CHILD_WRITE_ROLES } },
+      { path: 'children/transfers', name: 'child-transfers', component: () => import('./views/children/TransfersView.vue'), meta: { title: '儿童迁移', roles: CHILD_READ_ROLES } },
+      { path: 'children/exit-proposals', name: 'child-exit-proposals', component: () => import('./views/children/ExitProposals.vue'), meta: { title: '退出提示', roles: CHILD_WRITE_ROLES } },
+      { path: 'children/:id(\\d+)', name: 'child', component: () => import('./views/children/ChildDetail.vue'), meta: { title: '儿童档案详情', roles: CHILD_READ_ROLES } },
+      { path: 'children/:id(\\d+)/edit', name: 'child-edit', component: ChildForm, meta: { title: '编辑儿童档案', roles: CHILD_WRITE_ROLES } },
       { path: 'workforce/staff', name: 'staff', component: Placeholder, meta: { title: '督导员与儿童主任', placeholder: 'staff' } },
       { path: 'workforce/training', name: 'training', component: Placeholder, meta: { title: '培训', placeholder: 'training' } },
       { path: 'workforce/certificates', name: 'certificates', component: Placeholder, meta: { title: '证书', placeholder: 'certificates' } },
