@@ -634,3 +634,13 @@ int account_change_password(store *s, const session *se, const char *token,
 	*out = u;
 	return 0;
 }
+
+const char *actor_scope(const actor *who)
+{
+	return who->u ? who->u->region : "";
+}
+
+const char *actor_name(const actor *who)
+{
+	return who->u ? who->u->username : "system";
+}

@@ -13,4 +13,9 @@ typedef struct actor {
 	int64_t now;
 } actor;
 
+/* The actor's scope region ("" for the command line: everything) and
+ * the name the audit log records ("system" for the command line). */
+const char *actor_scope(const actor *who);
+const char *actor_name(const actor *who);
+
 #endif

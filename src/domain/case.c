@@ -75,15 +75,7 @@ static int abuse_like(const char *situation)
 	       !strcmp(situation, "improper_guardianship");
 }
 
-static const char *scope(const actor *who)
-{
-	return who->u ? who->u->region : "";
-}
 
-static const char *name_of(const actor *who)
-{
-	return who->u ? who->u->username : "system";
-}
 
 /* ---- time limits ---- */
 
@@ -153,10 +145,10 @@ int case_set_limits(store *s, const actor *who, json_t *body, json_t **out,
 	char *text = json_dumps(cur, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(cur);
 	if ((rc = store_begin(s, e)) == 0) {
-		audit_entry a = { .at = who->now, .actor = name_of(who),
+		audit_entry a = { .at = who->now, .actor = actor_name(who),
 				  .action = "case_limits_set",
 				  .target = "settings:case_limits",
-				  .region_code = scope(who), .ip = who->ip,
+				  .region_code = actor_scope(who), .ip = who->ip,
 				  .detail = text };
 		if ((rc = platform_store_set_setting(s, "case_limits", text, e)) ||
 		    (rc = audit_append(s, &a, e)) || (rc = store_commit(s, e)))
@@ -264,7 +256,7 @@ static int audit(store *s, const actor *who, const char *action,
 {
 	char target[32], *d = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
 	snprintf(target, sizeof target, "case:%lld", (long long)c->id);
-	audit_entry a = { .at = who->now, .actor = name_of(who),
+	audit_entry a = { .at = who->now, .actor = actor_name(who),
 			  .action = action, .target = target,
 			  .region_code = c->region, .ip = who->ip, .detail = d };
 	int rc = audit_append(s, &a, e);
@@ -277,7 +269,7 @@ static int record(store *s, const actor *who, const case_row *c,
 		  const char *step, json_t *detail, err *e)
 {
 	char *d = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
-	int rc = case_store_event(s, c->id, who->now, name_of(who), step, d, e);
+	int rc = case_store_event(s, c->id, who->now, actor_name(who), step, d, e);
 	free(d);
 	if (rc == 0) {
 		char action[40];
@@ -337,7 +329,7 @@ int case_report(store *s, const actor *who, json_t *body, json_t **out,
 			return err_field(e, ERR_INVALID, "invalid_field",
 					 "child_id", "儿童档案编号应为整数");
 		if (child_store_get(s, json_integer_value(cid), &ch, NULL) != 0 ||
-		    (who->u && !region_in_scope(scope(who), ch.region)) ||
+		    (who->u && !region_in_scope(actor_scope(who), ch.region)) ||
 		    strcmp(ch.status, "active")) {
 			child_row_clear(&ch);
 			return err_field(e, ERR_NOTFOUND, "not_found", "child_id",
@@ -353,7 +345,7 @@ int case_report(store *s, const actor *who, json_t *body, json_t **out,
 			return err_field(e, ERR_INVALID, "missing_field",
 					 "region_code",
 					 "未关联儿童档案时须填写儿童所在村（社区）");
-		if ((rc = region_resolve(s, who->u ? scope(who) : NULL, code, &g,
+		if ((rc = region_resolve(s, who->u ? actor_scope(who) : NULL, code, &g,
 					 e))) {
 			if (e && e->code == ERR_INVALID)
 				snprintf(e->field, sizeof e->field, "region_code");
@@ -384,7 +376,7 @@ int case_report(store *s, const actor *who, json_t *body, json_t **out,
 	c.due_at = who->now +
 		   3600 * (int64_t)(c.urgent ? l.urgent_hours : l.accept_hours);
 	c.data = xstrdup("{}");
-	snprintf(c.created_by, sizeof c.created_by, "%s", name_of(who));
+	snprintf(c.created_by, sizeof c.created_by, "%s", actor_name(who));
 	if ((rc = store_begin(s, e)) == 0) {
 		if ((rc = case_store_insert(s, &c, e)) ||
 		    (rc = record(s, who, &c, "report",
@@ -405,7 +397,7 @@ int case_report(store *s, const actor *who, json_t *body, json_t **out,
 static int load(store *s, const actor *who, int64_t id, case_row *c, err *e)
 {
 	int rc = case_store_get(s, id, c, e);
-	if (rc == 0 && who->u && !region_in_scope(scope(who), c->region)) {
+	if (rc == 0 && who->u && !region_in_scope(actor_scope(who), c->region)) {
 		case_row_clear(c);
 		rc = err_set(e, ERR_NOTFOUND, "not_found",
 			     "案件不存在或不在您的管辖范围内");
@@ -437,12 +429,12 @@ int case_list(store *s, const actor *who, const char *state, int overdue,
 	if (state && strcmp(state, "open") && code_value(states, state) < 0)
 		return err_field(e, ERR_INVALID, "invalid_query", "state",
 				 "状态无效");
-	region_scope_range(scope(who), lo, hi);
+	region_scope_range(actor_scope(who), lo, hi);
 	/* A to-do is what the caller's level answers for, or is above. */
 	int min_level = 0;
 	if (todo && who->u) {
 		region g;
-		if (region_resolve(s, NULL, scope(who), &g, NULL) == 0)
+		if (region_resolve(s, NULL, actor_scope(who), &g, NULL) == 0)
 			min_level = g.level;
 		if (!state)
 			state = "open";

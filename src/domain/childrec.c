@@ -46,15 +46,7 @@ static int need(int ok, err *e)
 			    "您的角色无权进行此操作");
 }
 
-static const char *scope_of(const actor *who)
-{
-	return who->u ? who->u->region : "";
-}
 
-static const char *actor_name(const actor *who)
-{
-	return who->u ? who->u->username : "system";
-}
 
 /* ---- masking ---- */
 
@@ -298,7 +290,7 @@ static int write_history(store *s, const actor *who, const child_row *row,
 static int check_village(store *s, const actor *who, const char *code,
 			 region *g, err *e)
 {
-	int rc = region_resolve(s, who->u ? scope_of(who) : NULL, code, g, e);
+	int rc = region_resolve(s, who->u ? actor_scope(who) : NULL, code, g, e);
 	if (rc) {
 		if (e)
 			snprintf(e->field, sizeof e->field, "region_code");
@@ -322,7 +314,7 @@ static int check_duplicate(store *s, const actor *who, const char *idn,
 	int rc = child_store_find_active(s, idn, &other, where, e);
 	if (rc || other == 0 || other == self)
 		return rc;
-	if (!who->u || region_in_scope(scope_of(who), where))
+	if (!who->u || region_in_scope(actor_scope(who), where))
 		return err_field(e, ERR_CONFLICT, "duplicate_id_number",
 				 "id_number",
 				 "该身份证号已登记在档案 #%lld 中",
@@ -414,7 +406,7 @@ int childrec_find_duplicate(store *s, const actor *who, const child *c,
 			 : child_store_find_same(s, c->name, c->birth_date,
 						 c->region, other, where, e);
 	*outside = rc == 0 && *other && who->u &&
-		   !region_in_scope(scope_of(who), where);
+		   !region_in_scope(actor_scope(who), where);
 	return rc;
 }
 
@@ -640,7 +632,7 @@ int childrec_list(store *s, const actor *who, const childrec_query *q,
 	date_of(who->now, today);
 	if ((rc = need(!who->u || childrec_can_read(who->u->role), e)))
 		return rc;
-	const char *scope = scope_of(who);
+	const char *scope = actor_scope(who);
 	region g;
 	if (q->region) {
 		if ((rc = region_resolve(s, who->u ? scope : NULL, q->region, &g,
@@ -705,16 +697,7 @@ int childrec_list(store *s, const actor *who, const childrec_query *q,
 			f.id_lo = idlo;
 			f.id_hi = idhi;
 		} else {
-			size_t j = 0;
-			like[j++] = '%';
-			for (const char *c = q->q; *c && j < sizeof like - 3;
-			     c++) {
-				if (*c == '%' || *c == '_' || *c == '\\')
-					like[j++] = '\\';
-				like[j++] = *c;
-			}
-			like[j++] = '%';
-			like[j] = '\0';
+			text_like_pattern(q->q, like, sizeof like);
 			f.name_like = like;
 		}
 	}
@@ -936,7 +919,7 @@ int childrec_exit_proposals(store *s, const actor *who, json_t **out,
 	/* Candidates: 16 or older, since left_behind lapses at 16 and every
 	 * other category at 18. */
 	date_years_before(today, 16, adult);
-	region_scope_range(scope_of(who), f.lo, f.hi);
+	region_scope_range(actor_scope(who), f.lo, f.hi);
 	f.status = "active";
 	f.birth_max = adult;
 	f.sort = CHILD_SORT_BIRTH;
@@ -1215,15 +1198,15 @@ int childrec_transfer_decide(store *s, const actor *who, int64_t tid,
 	if ((rc = child_store_transfer_get(s, tid, &r, e)))
 		return rc;
 	if (store_res_rows(r) == 0 ||
-	    (who->u && !region_in_scope(scope_of(who), store_res_text(r, 0, 3)) &&
-	     !region_in_scope(scope_of(who), store_res_text(r, 0, 2)))) {
+	    (who->u && !region_in_scope(actor_scope(who), store_res_text(r, 0, 3)) &&
+	     !region_in_scope(actor_scope(who), store_res_text(r, 0, 2)))) {
 		store_res_free(r);
 		return err_set(e, ERR_NOTFOUND, "not_found", "迁移记录不存在");
 	}
 	char to[REGION_CODE_MAX];
 	snprintf(to, sizeof to, "%s", store_res_text(r, 0, 3));
 	int64_t child_id = store_res_int(r, 0, 1);
-	int receiving = !who->u || region_in_scope(scope_of(who), to);
+	int receiving = !who->u || region_in_scope(actor_scope(who), to);
 	store_res_free(r);
 	/* The receiving side accepts or rejects; the sending side may
 	 * only withdraw (reject its own request). */
@@ -1301,7 +1284,7 @@ int childrec_transfers(store *s, const actor *who, const char *state,
 	    strcmp(state, "rejected") && strcmp(state, "cancelled"))
 		return err_field(e, ERR_INVALID, "invalid_query", "state",
 				 "状态无效");
-	region_scope_range(scope_of(who), lo, hi);
+	region_scope_range(actor_scope(who), lo, hi);
 	if ((rc = child_store_transfers(s, lo, hi, state, &r, e)))
 		return rc;
 	json_t *items = json_array();
@@ -1309,7 +1292,7 @@ int childrec_transfers(store *s, const actor *who, const char *state,
 		json_t *t = transfer_json(s, r, i);
 		json_object_set_new(
 			t, "direction",
-			json_string(region_in_scope(scope_of(who),
+			json_string(region_in_scope(actor_scope(who),
 						    store_res_text(r, i, 3))
 					    ? "incoming"
 					    : "outgoing"));

@@ -84,15 +84,7 @@ static int forbidden(err *e)
 	return err_set(e, ERR_FORBIDDEN, "forbidden", "您的角色无权进行此操作");
 }
 
-static const char *scope(const actor *who)
-{
-	return who->u ? who->u->region : "";
-}
 
-static const char *name_of(const actor *who)
-{
-	return who->u ? who->u->username : "system";
-}
 
 static int audit(store *s, const actor *who, const char *action, int64_t id,
 		 const char *code, json_t *detail, err *e)
@@ -100,7 +92,7 @@ static int audit(store *s, const actor *who, const char *action, int64_t id,
 	char target[40], *d = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(detail);
 	snprintf(target, sizeof target, "platform:%lld", (long long)id);
-	audit_entry a = { .at = who->now, .actor = name_of(who),
+	audit_entry a = { .at = who->now, .actor = actor_name(who),
 			  .action = action, .target = target,
 			  .region_code = code, .ip = who->ip, .detail = d };
 	int rc = audit_append(s, &a, e);
@@ -191,7 +183,7 @@ int platform_name_proposal(store *s, const actor *who, const char *code,
 		return err_field(e, ERR_INVALID, "invalid_query", "kind",
 				 "类型应为 children_home、activity_center 或 "
 				 "protection_station");
-	if ((rc = region_resolve(s, who->u ? scope(who) : NULL, code, &g, e)))
+	if ((rc = region_resolve(s, who->u ? actor_scope(who) : NULL, code, &g, e)))
 		return rc;
 	char name[256];
 	proposal(&g, kind, name, sizeof name);
@@ -393,7 +385,7 @@ static int load(store *s, const actor *who, int64_t id, platform_row *p,
 		err *e)
 {
 	int rc = platform_store_get(s, id, p, e);
-	if (rc == 0 && who->u && !region_in_scope(scope(who), p->region)) {
+	if (rc == 0 && who->u && !region_in_scope(actor_scope(who), p->region)) {
 		platform_row_clear(p);
 		rc = err_set(e, ERR_NOTFOUND, "not_found",
 			     "服务阵地不存在或不在您的管辖范围内");
@@ -424,7 +416,7 @@ static int serves(store *s, const actor *who, const platform_row *p,
 		if (!json_is_string(v))
 			return err_field(e, ERR_INVALID, "invalid_field",
 					 "serves", "应为区划代码列表");
-		if ((rc = region_resolve(s, who->u ? scope(who) : NULL,
+		if ((rc = region_resolve(s, who->u ? actor_scope(who) : NULL,
 					 json_string_value(v), &g, e))) {
 			if (e)
 				snprintf(e->field, sizeof e->field, "serves");
@@ -562,7 +554,7 @@ int platform_create(store *s, const actor *who, json_t *body, json_t **out,
 				 "类型应为 children_home（儿童之家）、activity_center"
 				 "（儿童活动中心）或 protection_station（未成年人保护工作站）");
 	region g;
-	if ((rc = region_resolve(s, who->u ? scope(who) : NULL, code, &g, e))) {
+	if ((rc = region_resolve(s, who->u ? actor_scope(who) : NULL, code, &g, e))) {
 		if (e && e->code == ERR_INVALID)
 			snprintf(e->field, sizeof e->field, "region_code");
 		return rc;
@@ -589,8 +581,8 @@ int platform_create(store *s, const actor *who, json_t *body, json_t **out,
 	p.failing = judge(s, &p, &g, st, why);
 	json_decref(st);
 	p.created_at = p.updated_at = who->now;
-	snprintf(p.created_by, sizeof p.created_by, "%s", name_of(who));
-	snprintf(p.updated_by, sizeof p.updated_by, "%s", name_of(who));
+	snprintf(p.created_by, sizeof p.created_by, "%s", actor_name(who));
+	snprintf(p.updated_by, sizeof p.updated_by, "%s", actor_name(who));
 	const char *ptrs[61];
 	for (int i = 0; i < nc; i++)
 		ptrs[i] = codes[i];
@@ -688,7 +680,7 @@ int platform_update(store *s, const actor *who, int64_t id, json_t *patch,
 	p.failing = judge(s, &p, &g, st, why);
 	json_decref(st);
 	p.updated_at = who->now;
-	snprintf(p.updated_by, sizeof p.updated_by, "%s", name_of(who));
+	snprintf(p.updated_by, sizeof p.updated_by, "%s", actor_name(who));
 	const char *ptrs[61];
 	for (int i = 0; i < nc; i++)
 		ptrs[i] = codes[i];
@@ -714,8 +706,8 @@ static int scope_region(store *s, const actor *who, const char *in,
 {
 	if (!can_read(who))
 		return forbidden(e);
-	return region_resolve(s, who->u ? scope(who) : NULL,
-			      in ? in : (who->u ? scope(who) : "22"), g, e);
+	return region_resolve(s, who->u ? actor_scope(who) : NULL,
+			      in ? in : (who->u ? actor_scope(who) : "22"), g, e);
 }
 
 int platform_list(store *s, const actor *who, const char *in,
@@ -947,7 +939,7 @@ int platform_activity_add(store *s, const actor *who, int64_t id,
 			     s, id, held, (int)json_integer_value(f), title,
 			     (int)json_integer_value(ch),
 			     (int)json_integer_value(pa), notes ? notes : "",
-			     who->now, name_of(who), &aid, e)) ||
+			     who->now, actor_name(who), &aid, e)) ||
 		    (rc = audit(s, who, "activity_create", id, p.region,
 				json_pack("{s:s, s:s}", "title", title,
 					  "held_on", held),
@@ -1043,7 +1035,7 @@ int platform_set_child_count(store *s, const actor *who, const char *village,
 	if (!can_write(who))
 		return forbidden(e);
 	if ((rc = jsonx_only(body, fields, e)) ||
-	    (rc = region_resolve(s, who->u ? scope(who) : NULL, village, &g, e)))
+	    (rc = region_resolve(s, who->u ? actor_scope(who) : NULL, village, &g, e)))
 		return rc;
 	if (g.level != REGION_VILLAGE)
 		return err_field(e, ERR_INVALID, "invalid_region", "region_code",
@@ -1116,10 +1108,10 @@ int platform_set_label_words(store *s, const actor *who, json_t *body,
 				 "“留守儿童”“困境儿童”为通知明确禁止的字样，不能删除");
 	char *text = json_dumps(w, JSON_COMPACT);
 	if ((rc = store_begin(s, e)) == 0) {
-		audit_entry a = { .at = who->now, .actor = name_of(who),
+		audit_entry a = { .at = who->now, .actor = actor_name(who),
 				  .action = "label_words_set",
 				  .target = "settings:label_words",
-				  .region_code = scope(who), .ip = who->ip,
+				  .region_code = actor_scope(who), .ip = who->ip,
 				  .detail = text };
 		if ((rc = platform_store_set_setting(s, "label_words", text,
 						     e)) ||

@@ -89,15 +89,7 @@ void quality_quarter_of(const char *date, char out[8])
 	snprintf(out, 8, "%.4sQ%c", date, q);
 }
 
-static const char *scope(const actor *who)
-{
-	return who->u ? who->u->region : "";
-}
 
-static const char *name_of(const actor *who)
-{
-	return who->u ? who->u->username : "system";
-}
 
 /* Everything a report of `quarter` in `g` needs. */
 typedef struct qctx {
@@ -114,8 +106,8 @@ static int setup(store *s, const actor *who, const char *code_in,
 	if (r == ROLE_ADMIN)
 		return err_set(e, ERR_FORBIDDEN, "forbidden",
 			       "系统管理员账号不查看儿童数据");
-	int rc = region_resolve(s, who->u ? scope(who) : NULL,
-				code_in ? code_in : (who->u ? scope(who) : "22"),
+	int rc = region_resolve(s, who->u ? actor_scope(who) : NULL,
+				code_in ? code_in : (who->u ? actor_scope(who) : "22"),
 				&q->g, e);
 	if (rc)
 		return rc;
@@ -239,7 +231,7 @@ static int audit(store *s, const actor *who, const char *action,
 {
 	char *d = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(detail);
-	audit_entry a = { .at = who->now, .actor = name_of(who),
+	audit_entry a = { .at = who->now, .actor = actor_name(who),
 			  .action = action, .target = target,
 			  .region_code = code, .ip = who->ip, .detail = d };
 	int rc = audit_append(s, &a, e);
@@ -271,7 +263,7 @@ int quality_verify(store *s, const actor *who, int64_t child_id,
 	snprintf(code, sizeof code, "%s", row.region);
 	snprintf(status, sizeof status, "%s", row.status);
 	child_row_clear(&row);
-	if (who->u && !region_in_scope(scope(who), code))
+	if (who->u && !region_in_scope(actor_scope(who), code))
 		return err_set(e, ERR_NOTFOUND, "not_found",
 			       "儿童档案不存在或不在您的管辖范围内");
 	if (strcmp(status, "active"))
@@ -290,7 +282,7 @@ int quality_verify(store *s, const actor *who, int64_t child_id,
 	if ((rc = store_begin(s, e)))
 		return rc;
 	if ((rc = quality_store_verify(s, child_id, q.quarter, outcome,
-				       name_of(who), who->now, e)) ||
+				       actor_name(who), who->now, e)) ||
 	    (rc = audit(s, who, "child_verify", target, code,
 			json_pack("{s:s, s:s}", "quarter", q.quarter, "outcome",
 				  outcome),
@@ -301,7 +293,7 @@ int quality_verify(store *s, const actor *who, int64_t child_id,
 	}
 	*out = json_pack("{s:I, s:s, s:s, s:s}", "child_id", (json_int_t)child_id,
 			 "quarter", q.quarter, "outcome", outcome, "verified_by",
-			 name_of(who));
+			 actor_name(who));
 	return 0;
 }
 
@@ -560,7 +552,7 @@ int quality_signoff(store *s, const actor *who, const char *quarter,
 	char target[40];
 	snprintf(target, sizeof target, "quarter:%s", q.quarter);
 	rc = quality_store_set_signoff(s, q.g.code, q.quarter, next,
-				       name_of(who), who->now,
+				       actor_name(who), who->now,
 				       comment ? comment : "", e);
 	if (rc == 0 && !strcmp(next, "returned")) {
 		/* The comment goes back to the villages too. */
@@ -570,7 +562,7 @@ int quality_signoff(store *s, const actor *who, const char *quarter,
 			for (int i = 0; i < nv && rc == 0; i++)
 				rc = quality_store_set_signoff(
 					s, v[i].code, q.quarter, "returned",
-					name_of(who), who->now, comment, e);
+					actor_name(who), who->now, comment, e);
 			free(v);
 		}
 	}
@@ -612,7 +604,7 @@ int quality_set_due(store *s, const actor *who, const char *quarter,
 	if ((rc = store_begin(s, e)))
 		return rc;
 	if ((rc = quality_store_set_due(s, quarter, start, end, due, e)) ||
-	    (rc = audit(s, who, "quarter_due_set", "quarter", scope(who),
+	    (rc = audit(s, who, "quarter_due_set", "quarter", actor_scope(who),
 			json_pack("{s:s, s:s}", "quarter", quarter, "due_on", due),
 			e)) ||
 	    (rc = store_commit(s, e))) {

@@ -97,15 +97,7 @@ static int forbidden(err *e)
 	return err_set(e, ERR_FORBIDDEN, "forbidden", "您的角色无权进行此操作");
 }
 
-static const char *scope(const actor *who)
-{
-	return who->u ? who->u->region : "";
-}
 
-static const char *name_of(const actor *who)
-{
-	return who->u ? who->u->username : "system";
-}
 
 static int see_identity(const actor *who)
 {
@@ -118,7 +110,7 @@ static int audit(store *s, const actor *who, const char *action,
 {
 	char *d = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(detail);
-	audit_entry a = { .at = who->now, .actor = name_of(who),
+	audit_entry a = { .at = who->now, .actor = actor_name(who),
 			  .action = action, .target = target,
 			  .region_code = code, .ip = who->ip, .detail = d };
 	int rc = audit_append(s, &a, e);
@@ -160,7 +152,7 @@ static int load_staff(store *s, const actor *who, int64_t id, staff_row *r,
 		      err *e)
 {
 	int rc = staff_store_get(s, id, r, e);
-	if (rc == 0 && who->u && !region_in_scope(scope(who), r->region))
+	if (rc == 0 && who->u && !region_in_scope(actor_scope(who), r->region))
 		rc = err_set(e, ERR_NOTFOUND, "not_found",
 			     "人员不存在或不在您的管辖范围内");
 	return rc;
@@ -248,7 +240,7 @@ int staff_create(store *s, const actor *who, json_t *body, json_t **out,
 		return err_field(e, ERR_INVALID, "invalid_field", "appointed_on",
 				 "任职日期应为不晚于今天的有效日期");
 	region g;
-	if ((rc = region_resolve(s, who->u ? scope(who) : NULL, code, &g, e))) {
+	if ((rc = region_resolve(s, who->u ? actor_scope(who) : NULL, code, &g, e))) {
 		if (e && e->code == ERR_INVALID)
 			snprintf(e->field, sizeof e->field, "region_code");
 		return rc;
@@ -273,8 +265,8 @@ int staff_create(store *s, const actor *who, json_t *body, json_t **out,
 	snprintf(r.status, sizeof r.status, "active");
 	snprintf(r.region_name, sizeof r.region_name, "%s", g.name);
 	r.created_at = r.updated_at = who->now;
-	snprintf(r.created_by, sizeof r.created_by, "%s", name_of(who));
-	snprintf(r.updated_by, sizeof r.updated_by, "%s", name_of(who));
+	snprintf(r.created_by, sizeof r.created_by, "%s", actor_name(who));
+	snprintf(r.updated_by, sizeof r.updated_by, "%s", actor_name(who));
 	json_t *uid = json_object_get(body, "user_id");
 	if (uid && !json_is_null(uid)) {
 		if (!json_is_integer(uid))
@@ -290,7 +282,7 @@ int staff_create(store *s, const actor *who, json_t *body, json_t **out,
 	if ((rc = staff_store_insert(s, &r, e)) == 0) {
 		snprintf(target, sizeof target, "staff:%lld", (long long)r.id);
 		if ((rc = staff_store_history_add(s, r.id, who->now,
-						  name_of(who), "appoint",
+						  actor_name(who), "appoint",
 						  "[]", e)) == 0)
 			rc = audit(s, who, "staff_create", target, g.code,
 				   json_pack("{s:s, s:s}", "post", post,
@@ -364,12 +356,12 @@ static int save(store *s, const actor *who, staff_row *r, const char *action,
 	char target[32], *ch = json_dumps(changes, JSON_COMPACT);
 	snprintf(target, sizeof target, "staff:%lld", (long long)r->id);
 	r->updated_at = who->now;
-	snprintf(r->updated_by, sizeof r->updated_by, "%s", name_of(who));
+	snprintf(r->updated_by, sizeof r->updated_by, "%s", actor_name(who));
 	int rc = store_begin(s, e);
 	if (rc == 0) {
 		if ((rc = staff_store_update(s, r, e)) ||
 		    (rc = staff_store_history_add(s, r->id, who->now,
-						  name_of(who), action, ch,
+						  actor_name(who), action, ch,
 						  e)) ||
 		    (rc = audit(s, who,
 				strcmp(action, "leave") ? "staff_update"
@@ -525,7 +517,7 @@ int staff_list(store *s, const actor *who, const staff_query *q,
 	int rc;
 	if (!can_read(who))
 		return forbidden(e);
-	const char *sc = scope(who);
+	const char *sc = actor_scope(who);
 	region g;
 	if (q->region) {
 		if ((rc = region_resolve(s, who->u ? sc : NULL, q->region, &g, e)))
@@ -557,15 +549,7 @@ int staff_list(store *s, const actor *who, const staff_query *q,
 		if (!text_valid_name(q->q, 1, 20))
 			return err_field(e, ERR_INVALID, "invalid_query", "q",
 					 "搜索词应为1至20个字符");
-		size_t j = 0;
-		like[j++] = '%';
-		for (const char *c = q->q; *c && j < sizeof like - 3; c++) {
-			if (*c == '%' || *c == '_' || *c == '\\')
-				like[j++] = '\\';
-			like[j++] = *c;
-		}
-		like[j++] = '%';
-		like[j] = '\0';
+		text_like_pattern(q->q, like, sizeof like);
 		f.name_like = like;
 	}
 	f.offset = q->offset;
@@ -592,8 +576,8 @@ static int coverage_scope(store *s, const actor *who, const char *in,
 {
 	if (!can_read(who))
 		return forbidden(e);
-	int rc = region_resolve(s, who->u ? scope(who) : NULL,
-				in ? in : (who->u ? scope(who) : "22"), g, e);
+	int rc = region_resolve(s, who->u ? actor_scope(who) : NULL,
+				in ? in : (who->u ? actor_scope(who) : "22"), g, e);
 	if (rc)
 		return rc;
 	date_of(who->now, date);
@@ -827,8 +811,8 @@ int training_create(store *s, const actor *who, json_t *body, json_t **out,
 			return err_field(e, ERR_INVALID, "invalid_field",
 					 "topics", "培训内容应为2至40个字符");
 	region g;
-	if ((rc = region_resolve(s, who->u ? scope(who) : NULL,
-				 code ? code : scope(who), &g, e)))
+	if ((rc = region_resolve(s, who->u ? actor_scope(who) : NULL,
+				 code ? code : actor_scope(who), &g, e)))
 		return rc;
 	if (g.level > REGION_COUNTY)
 		return err_field(e, ERR_INVALID, "invalid_field", "region_code",
@@ -840,7 +824,7 @@ int training_create(store *s, const actor *who, json_t *body, json_t **out,
 		if ((rc = staff_store_training_add(
 			     s, g.code, title, held,
 			     (int)(json_number_value(h) * 10 + 0.5), mode, org,
-			     trainer, tt, initial == 1, who->now, name_of(who),
+			     trainer, tt, initial == 1, who->now, actor_name(who),
 			     &id, e)) == 0) {
 			snprintf(target, sizeof target, "training:%lld",
 				 (long long)id);
@@ -866,8 +850,8 @@ static int load_training(store *s, const actor *who, int64_t id,
 	 * (its staff attend); one elsewhere reads as absent. */
 	const char *code = store_res_text(*r, 0, 1);
 	if (store_res_rows(*r) == 0 ||
-	    (who->u && !region_in_scope(scope(who), code) &&
-	     !region_in_scope(code, scope(who)))) {
+	    (who->u && !region_in_scope(actor_scope(who), code) &&
+	     !region_in_scope(code, actor_scope(who)))) {
 		store_res_free(*r);
 		return err_set(e, ERR_NOTFOUND, "not_found", "培训不存在");
 	}
@@ -890,7 +874,7 @@ int training_get(store *s, const actor *who, int64_t id, json_t **out,
 	json_t *o = training_json(r, 0);
 	json_t *list = json_array();
 	for (int i = 0; i < store_res_rows(a); i++) {
-		if (who->u && !region_in_scope(scope(who), store_res_text(a, i, 3)))
+		if (who->u && !region_in_scope(actor_scope(who), store_res_text(a, i, 3)))
 			continue;
 		json_array_append_new(
 			list,
@@ -924,8 +908,8 @@ int training_list(store *s, const actor *who, const char *in,
 	int rc;
 	if (!can_read(who))
 		return forbidden(e);
-	if ((rc = region_resolve(s, who->u ? scope(who) : NULL,
-				 in ? in : (who->u ? scope(who) : "22"), &g,
+	if ((rc = region_resolve(s, who->u ? actor_scope(who) : NULL,
+				 in ? in : (who->u ? actor_scope(who) : "22"), &g,
 				 e)))
 		return rc;
 	if (year && (!text_is_digits(year) || strlen(year) != 4))
@@ -987,7 +971,7 @@ static int issue(store *s, const actor *who, const staff_row *st,
 	if ((rc = next_number(s, county, issued_on, st->post, number, e)) ||
 	    (rc = staff_store_cert_add(s, number, st->id, st->post, county,
 				       training, issued_on, who->now,
-				       name_of(who), id, e)))
+				       actor_name(who), id, e)))
 		return rc;
 	snprintf(target, sizeof target, "certificate:%lld", (long long)*id);
 	return audit(s, who, "certificate_issue", target, st->region,
@@ -1104,7 +1088,7 @@ static int load_cert(store *s, const actor *who, int64_t id, store_res **r,
 	if (rc)
 		return rc;
 	if (store_res_rows(*r) == 0 ||
-	    (who->u && !region_in_scope(scope(who), store_res_text(*r, 0, 11)))) {
+	    (who->u && !region_in_scope(actor_scope(who), store_res_text(*r, 0, 11)))) {
 		store_res_free(*r);
 		return err_set(e, ERR_NOTFOUND, "not_found",
 			       "证书不存在或不在您的管辖范围内");
@@ -1190,8 +1174,8 @@ int cert_list(store *s, const actor *who, const char *in, json_t **out,
 	int rc;
 	if (!can_read(who))
 		return forbidden(e);
-	if ((rc = region_resolve(s, who->u ? scope(who) : NULL,
-				 in ? in : (who->u ? scope(who) : "22"), &g,
+	if ((rc = region_resolve(s, who->u ? actor_scope(who) : NULL,
+				 in ? in : (who->u ? actor_scope(who) : "22"), &g,
 				 e)))
 		return rc;
 	region_scope_range(g.code, lo, hi);
@@ -1328,15 +1312,15 @@ int campaign_create(store *s, const actor *who, json_t *body, json_t **out,
 		return err_field(e, ERR_INVALID, "invalid_field", "due_on",
 				 "截止日期格式应为 YYYY-MM-DD");
 	region g;
-	if ((rc = region_resolve(s, who->u ? scope(who) : NULL,
-				 code ? code : scope(who), &g, e)))
+	if ((rc = region_resolve(s, who->u ? actor_scope(who) : NULL,
+				 code ? code : actor_scope(who), &g, e)))
 		return rc;
 	int64_t id;
 	if ((rc = store_begin(s, e)))
 		return rc;
 	char target[32];
 	if ((rc = staff_store_campaign_add(s, name, measure, g.code, due,
-					   who->now, name_of(who), &id, e)) ||
+					   who->now, actor_name(who), &id, e)) ||
 	    (snprintf(target, sizeof target, "campaign:%lld", (long long)id),
 	     rc = audit(s, who, "campaign_create", target, g.code,
 			json_pack("{s:s, s:s, s:s}", "name", name, "measure",
@@ -1356,7 +1340,7 @@ int campaign_list(store *s, const actor *who, json_t **out, err *e)
 	int rc;
 	if (!can_read(who))
 		return forbidden(e);
-	region_scope_range(who->u ? scope(who) : "", lo, hi);
+	region_scope_range(who->u ? actor_scope(who) : "", lo, hi);
 	if ((rc = staff_store_campaigns(s, lo, hi, &r, e)))
 		return rc;
 	json_t *items = json_array();
@@ -1389,10 +1373,10 @@ int campaign_progress(store *s, const actor *who, int64_t id, json_t **out,
 	const char *ccode = store_res_text(c, 0, 3);
 	/* The part of the campaign the caller sees: its own scope when the
 	 * campaign was set above it, else the campaign's region. */
-	const char *view = !who->u || region_in_scope(scope(who), ccode)
+	const char *view = !who->u || region_in_scope(actor_scope(who), ccode)
 				   ? ccode
-				   : (region_in_scope(ccode, scope(who))
-					      ? scope(who)
+				   : (region_in_scope(ccode, actor_scope(who))
+					      ? actor_scope(who)
 					      : NULL);
 	if (!view) {
 		store_res_free(c);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "util/mem.h"
+#include "util/text.h"
 
 #define USER_COLS                                                           \
 	"u.id, u.username, u.display_name, u.role, u.region_code,"           \
@@ -153,17 +154,8 @@ int user_store_list(store *s, const char *lo, const char *hi, const char *q,
 	/* q is matched as a substring; LIKE's wildcards in it are escaped
 	 * by the caller-independent ESCAPE clause below. */
 	char like[200] = "";
-	if (q) {
-		size_t j = 0;
-		like[j++] = '%';
-		for (const char *c = q; *c && j < sizeof like - 3; c++) {
-			if (*c == '%' || *c == '_' || *c == '\\')
-				like[j++] = '\\';
-			like[j++] = *c;
-		}
-		like[j++] = '%';
-		like[j] = '\0';
-	}
+	if (q)
+		text_like_pattern(q, like, sizeof like);
 	const char *lk = q ? like : NULL;
 	store_param p[] = { SP_S(lo), SP_S(hi), SP_S(lk), SP_S(lk), SP_S(lk),
 			    SP_I(limit), SP_I(offset) };

@@ -103,3 +103,21 @@ int text_secret_eq(const char *a, const char *b)
 		d |= (unsigned char)(a[i] ^ b[i]);
 	return d == 0;
 }
+
+void text_like_pattern(const char *q, char *out, size_t n)
+{
+	size_t j = 0;
+	if (n < 3) {
+		if (n)
+			out[0] = '\0';
+		return;
+	}
+	out[j++] = '%';
+	for (; *q && j < n - 3; q++) {
+		if (*q == '%' || *q == '_' || *q == '\\')
+			out[j++] = '\\';
+		out[j++] = *q;
+	}
+	out[j++] = '%';
+	out[j] = '\0';
+}

@@ -21,6 +21,10 @@ int text_valid_name(const char *s, size_t min, size_t max);
  * line feeds (and carriage returns and tabs) are allowed. */
 int text_valid_text(const char *s, size_t min, size_t max);
 
+/* A LIKE pattern matching `q` anywhere: "%q%" with %, _ and \\ escaped
+ * by a backslash (use with ESCAPE '\\').  Cut to fit `n`. */
+void text_like_pattern(const char *q, char *out, size_t n);
+
 /* Constant-time comparison of two NUL-terminated secrets. */
 int text_secret_eq(const char *a, const char *b);
 
