@@ -30,6 +30,7 @@
 #ifndef GUANAI_STORE_H
 #define GUANAI_STORE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "util/err.h"
