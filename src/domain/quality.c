@@ -132,7 +132,8 @@ static int setup(store *s, const actor *who, const char *code_in,
 	date_years_before(q->asof, 18, q->t18);
 	region_scope_range(q->g.code, q->lo, q->hi);
 	q->a = (quality_args){ q->lo, q->hi, q->t16, q->t18,
-			       q->start, q->end, q->quarter };
+			       q->start, q->end, q->quarter,
+			       strcmp(q->end, today) >= 0 };
 	return 0;
 }
 

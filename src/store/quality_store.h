@@ -11,9 +11,13 @@ typedef struct quality_args {
 	const char *t16, *t18;		/* born after: under 16 / 18 */
 	const char *start, *end;	/* the quarter's days */
 	const char *quarter;		/* "2026Q4" */
+	int current;			/* the quarter holds today */
 } quality_args;
 
-/* One row: active, Q01..Q11 (Q09 as 0; see quality_store_dups). */
+/* One row: active, Q01..Q11 (Q09 as 0; see quality_store_dups).  For
+ * the current quarter, Q08 reads last_visit (visits are never dated in
+ * the future, so a last visit before the quarter's start means none in
+ * it); for a past quarter it looks at the visits themselves. */
 int quality_store_counts(store *s, const quality_args *a, store_res **out,
 			 err *e);
 /* Active records sharing an ID number in the range. */
