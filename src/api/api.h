@@ -18,6 +18,7 @@ extern const route api_platform_routes[];
 extern const route api_case_routes[];
 extern const route api_quality_routes[];
 extern const route api_stats_routes[];
+extern const route api_women_routes[];
 
 /* Shared renderers. */
 json_t *api_user_json(store *s, const user *u, int64_t now);

@@ -410,6 +410,37 @@ static const migration migrations[] = {
 	  " figures TEXT NOT NULL,"
 	  " PRIMARY KEY (region_code, quarter));",
 	  NULL, NULL },
+	{ 7,
+	  /* Rural left-behind women (SPEC §8) and the services they receive. */
+	  "CREATE TABLE women ("
+	  " id @ID@,"
+	  " region_code @CODE@ NOT NULL REFERENCES regions(code),"
+	  " name TEXT NOT NULL,"
+	  " id_number TEXT NOT NULL,"
+	  " active_id TEXT UNIQUE,"
+	  " birth_date TEXT NOT NULL,"
+	  " phone TEXT NOT NULL DEFAULT '',"
+	  " husband_work_place TEXT NOT NULL DEFAULT '',"
+	  " employment TEXT NOT NULL,"
+	  " skills TEXT NOT NULL DEFAULT '',"
+	  " status TEXT NOT NULL DEFAULT 'active',"
+	  " version INTEGER NOT NULL DEFAULT 1,"
+	  " created_at BIGINT NOT NULL,"
+	  " created_by TEXT NOT NULL,"
+	  " updated_at BIGINT NOT NULL);"
+	  "CREATE INDEX women_region ON women(region_code, id);"
+	  "CREATE TABLE women_services ("
+	  " id @ID@,"
+	  " woman_id BIGINT NOT NULL REFERENCES women(id),"
+	  " kind TEXT NOT NULL,"
+	  " served_on TEXT NOT NULL,"
+	  " result TEXT NOT NULL DEFAULT '',"
+	  " detail TEXT NOT NULL DEFAULT '',"
+	  " follow_up TEXT NOT NULL DEFAULT '',"
+	  " created_by TEXT NOT NULL,"
+	  " created_at BIGINT NOT NULL);"
+	  "CREATE INDEX women_services_woman ON women_services(woman_id);",
+	  NULL, NULL },
 };
 
 static const char *token_value(store_kind k, const char *tok, size_t n)

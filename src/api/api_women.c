@@ -1,0 +1,100 @@
+/* /api/v1/women: rural left-behind women and their services. */
+#include "api/api.h"
+#include "domain/women.h"
+
+#define READERS                                                             \
+	(ROLE_BIT(ROLE_PROVINCE) | ROLE_BIT(ROLE_CITY) | ROLE_BIT(ROLE_COUNTY) | \
+	 ROLE_BIT(ROLE_SUPERVISOR) | ROLE_BIT(ROLE_DIRECTOR))
+#define WRITERS                                                             \
+	(ROLE_BIT(ROLE_COUNTY) | ROLE_BIT(ROLE_SUPERVISOR) |                \
+	 ROLE_BIT(ROLE_DIRECTOR))
+#define XLSX_TYPE                                                          \
+	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+static int done(req *r, int status, int rc, json_t *out)
+{
+	return rc ? rc : req_reply(r, status, out);
+}
+
+static int list_h(req *r, err *e)
+{
+	int64_t off;
+	int lim;
+	actor who = req_actor(r);
+	json_t *out = NULL;
+	int rc = req_page(r, &off, &lim, e);
+	if (!rc)
+		rc = women_list(r->db, &who, req_query(r, "region"),
+				req_query(r, "service"), off, lim, &out, e);
+	return done(r, 200, rc, out);
+}
+
+static int create_h(req *r, err *e)
+{
+	actor who = req_actor(r);
+	json_t *out = NULL;
+	int rc = women_create(r->db, &who, r->json, &out, e);
+	return done(r, 201, rc, out);
+}
+
+static int get_h(req *r, err *e)
+{
+	int64_t id;
+	actor who = req_actor(r);
+	json_t *out = NULL;
+	int rc = req_id(r, 0, &id, e);
+	if (!rc)
+		rc = women_get(r->db, &who, id, &out, e);
+	return done(r, 200, rc, out);
+}
+
+static int patch_h(req *r, err *e)
+{
+	int64_t id;
+	actor who = req_actor(r);
+	json_t *out = NULL;
+	int rc = req_id(r, 0, &id, e);
+	if (!rc)
+		rc = women_update(r->db, &who, id, r->json, &out, e);
+	return done(r, 200, rc, out);
+}
+
+static int service_h(req *r, err *e)
+{
+	int64_t id;
+	actor who = req_actor(r);
+	json_t *out = NULL;
+	int rc = req_id(r, 0, &id, e);
+	if (!rc)
+		rc = women_service_add(r->db, &who, id, r->json, &out, e);
+	return done(r, 201, rc, out);
+}
+
+static int stats_h(req *r, err *e)
+{
+	actor who = req_actor(r);
+	json_t *out = NULL;
+	int rc = women_stats(r->db, &who, req_query(r, "region"), &out, e);
+	return done(r, 200, rc, out);
+}
+
+static int export_h(req *r, err *e)
+{
+	actor who = req_actor(r);
+	char *bytes, name[128];
+	size_t len;
+	int rc = women_xlsx(r->db, &who, req_query(r, "region"), &bytes, &len,
+			    name, e);
+	return rc ? rc : req_reply_file(r, bytes, len, XLSX_TYPE, name);
+}
+
+const route api_women_routes[] = {
+	{ "GET", "/api/v1/women", list_h, 0, READERS },
+	{ "POST", "/api/v1/women", create_h, R_BODY, WRITERS },
+	{ "GET", "/api/v1/women/stats", stats_h, 0, READERS },
+	{ "GET", "/api/v1/women/export", export_h, 0, READERS },
+	{ "GET", "/api/v1/women/{id}", get_h, 0, READERS },
+	{ "PATCH", "/api/v1/women/{id}", patch_h, R_BODY, WRITERS },
+	{ "POST", "/api/v1/women/{id}/services", service_h, R_BODY, WRITERS },
+	{ 0 },
+};
