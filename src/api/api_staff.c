@@ -161,6 +161,10 @@ static int cert_post_h(req *r, err *e)
 		return rc;
 	json_t *s = json_object_get(r->json, "staff_id");
 	json_t *t = json_object_get(r->json, "training_id");
+	if (!s || !t)
+		return err_field(e, ERR_INVALID, "missing_field",
+				 s ? "training_id" : "staff_id",
+				 "请填写人员编号和培训编号");
 	if (!json_is_integer(s) || !json_is_integer(t))
 		return err_field(e, ERR_INVALID, "invalid_field",
 				 json_is_integer(s) ? "training_id" : "staff_id",

@@ -14,6 +14,7 @@
 #include "store/case_store.h"
 #include "store/child_store.h"
 #include "store/platform_store.h"
+#include "util/buf.h"
 #include "util/date.h"
 #include "util/jsonx.h"
 #include "util/mem.h"
@@ -279,6 +280,15 @@ static int record(store *s, const actor *who, const case_row *c,
 	return rc;
 }
 
+/* As record, taking ownership of `detail`. */
+static int record_new(store *s, const actor *who, const case_row *c,
+		      const char *step, json_t *detail, err *e)
+{
+	int rc = record(s, who, c, step, detail, e);
+	json_decref(detail);
+	return rc;
+}
+
 /* ---- report ---- */
 
 int case_report(store *s, const actor *who, json_t *body, json_t **out,
@@ -290,9 +300,10 @@ int case_report(store *s, const actor *who, json_t *body, json_t **out,
 		"description", "urgent",     NULL };
 	const char *code, *cname, *rtype, *rname, *rphone, *place, *sit, *desc;
 	int urgent = 0, rc;
-	if (who->u && who->u->role == ROLE_ADMIN)
+	/* Auditors only read (SPEC §1); the administrator has no child data. */
+	if (who->u && (who->u->role == ROLE_ADMIN || who->u->role == ROLE_AUDITOR))
 		return err_set(e, ERR_FORBIDDEN, "forbidden",
-			       "系统管理员账号不处理儿童个案");
+			       "您的角色不能填报儿童个案");
 	if ((rc = jsonx_only(body, fields, e)) ||
 	    (rc = jsonx_str(body, "region_code", 0, 64, &code, e)) ||
 	    (rc = jsonx_str(body, "child_name", 0, 20, &cname, e)) ||
@@ -313,10 +324,12 @@ int case_report(store *s, const actor *who, json_t *body, json_t **out,
 	if (!text_valid_name(desc, 5, 500))
 		return err_field(e, ERR_INVALID, "invalid_field", "description",
 				 "情况描述应为5至500个字符");
-	if ((rname && !text_valid_name(rname, 0, 20)) ||
-	    (place && !text_valid_name(place, 0, 80)))
+	if (rname && !text_valid_name(rname, 0, 20))
+		return err_field(e, ERR_INVALID, "invalid_field", "reporter_name",
+				 "报告人姓名含有非法字符");
+	if (place && !text_valid_name(place, 0, 80))
 		return err_field(e, ERR_INVALID, "invalid_field", "place",
-				 "地点或报告人含有非法字符");
+				 "地点含有非法字符");
 	if (rphone && *rphone && !child_phone_valid(rphone))
 		return err_field(e, ERR_INVALID, "invalid_phone",
 				 "reporter_phone", "电话号码格式不正确");
@@ -325,9 +338,19 @@ int case_report(store *s, const actor *who, json_t *body, json_t **out,
 	json_t *cid = json_object_get(body, "child_id");
 	if (cid && !json_is_null(cid)) {
 		child_row ch;
+		memset(&ch, 0, sizeof ch);
 		if (!json_is_integer(cid))
 			return err_field(e, ERR_INVALID, "invalid_field",
 					 "child_id", "儿童档案编号应为整数");
+		if (code) {
+			char norm[REGION_CODE_MAX];
+			if ((rc = region_normalize(code, norm, e))) {
+				if (e)
+					snprintf(e->field, sizeof e->field,
+						 "region_code");
+				return rc;
+			}
+		}
 		if (child_store_get(s, json_integer_value(cid), &ch, NULL) != 0 ||
 		    (who->u && !region_in_scope(actor_scope(who), ch.region)) ||
 		    strcmp(ch.status, "active")) {
@@ -354,9 +377,12 @@ int case_report(store *s, const actor *who, json_t *body, json_t **out,
 		if (g.level != REGION_VILLAGE)
 			return err_field(e, ERR_INVALID, "invalid_field",
 					 "region_code", "应为儿童所在的村（社区）");
-		if (!cname || !text_valid_name(cname, 1, 20))
+		if (!cname || !*cname)
 			return err_field(e, ERR_INVALID, "missing_field",
 					 "child_name", "请填写儿童姓名（不知可填“不详”）");
+		if (!text_valid_name(cname, 1, 20))
+			return err_field(e, ERR_INVALID, "invalid_field",
+					 "child_name", "儿童姓名含有非法字符");
 		snprintf(c.region, sizeof c.region, "%s", g.code);
 		snprintf(c.child_name, sizeof c.child_name, "%s", cname);
 	}
@@ -379,11 +405,11 @@ int case_report(store *s, const actor *who, json_t *body, json_t **out,
 	snprintf(c.created_by, sizeof c.created_by, "%s", actor_name(who));
 	if ((rc = store_begin(s, e)) == 0) {
 		if ((rc = case_store_insert(s, &c, e)) ||
-		    (rc = record(s, who, &c, "report",
-				 json_pack("{s:s, s:s, s:b}", "situation", sit,
-					   "reporter_type", rtype, "urgent",
-					   c.urgent),
-				 e)) ||
+		    (rc = record_new(s, who, &c, "report",
+				     json_pack("{s:s, s:s, s:b}", "situation",
+					       sit, "reporter_type", rtype,
+					       "urgent", c.urgent),
+				     e)) ||
 		    (c.child_id && abuse_like(sit) &&
 		     (rc = childrec_case_link(s, who, c.child_id, c.id, 1, e))) ||
 		    (rc = store_commit(s, e)))
@@ -431,11 +457,17 @@ int case_list(store *s, const actor *who, const char *state, int overdue,
 				 "状态无效");
 	region_scope_range(actor_scope(who), lo, hi);
 	/* A to-do is what the caller's level answers for, or is above. */
-	int min_level = 0;
+	/* The to-do of a level: what it answers for now, and what the
+	 * level just below answers for — a new report reaches the township
+	 * and the county at once (SPEC §6), and each escalation brings the
+	 * next level in. */
+	int min_level = 0, max_level = 9;
 	if (todo && who->u) {
 		region g;
-		if (region_resolve(s, NULL, actor_scope(who), &g, NULL) == 0)
+		if (region_resolve(s, NULL, actor_scope(who), &g, NULL) == 0) {
 			min_level = g.level;
+			max_level = g.level + 1;
+		}
 		if (!state)
 			state = "open";
 	}
@@ -443,7 +475,7 @@ int case_list(store *s, const actor *who, const char *state, int overdue,
 	int n;
 	int64_t total;
 	int rc = case_store_list(s, lo, hi, state, overdue, who->now, min_level,
-				 offset, limit, &rows, &n, &total, e);
+				 max_level, offset, limit, &rows, &n, &total, e);
 	if (rc)
 		return rc;
 	json_t *items = json_array();
@@ -472,10 +504,12 @@ static int codes_list(json_t *body, const char *key, const code_entry *t,
 {
 	json_t *a = json_object_get(body, key);
 	*out = a;
-	if (!json_is_array(a) || json_array_size(a) == 0 ||
-	    json_array_size(a) > 10)
+	if (a && !json_is_array(a))
+		return err_field(e, ERR_INVALID, "invalid_field", key,
+				 "应为选项代码的列表");
+	if (!a || json_array_size(a) == 0 || json_array_size(a) > 10)
 		return err_field(e, ERR_INVALID, "missing_field", key,
-				 "请至少选择一项");
+				 "请至少选择一项（最多10项）");
 	size_t i;
 	json_t *v;
 	json_array_foreach(a, i, v)
@@ -556,9 +590,11 @@ int case_step(store *s, const actor *who, int64_t id, const char *step,
 		    (rc = note_field(body, "note", 0, 300, &note, e)))
 			goto out;
 		json_t *needs = json_object_get(body, "needs");
-		if (!json_is_object(needs) || (rc = jsonx_only(needs, areas, e))) {
+		if (!needs || !json_is_object(needs) ||
+		    (rc = jsonx_only(needs, areas, e))) {
 			rc = rc ? rc
-				: err_field(e, ERR_INVALID, "missing_field",
+				: err_field(e, ERR_INVALID,
+					    needs ? "invalid_field" : "missing_field",
 					    "needs", "请填写四个方面的需求评估");
 			goto out;
 		}
@@ -595,10 +631,12 @@ int case_step(store *s, const actor *who, int64_t id, const char *step,
 		    (rc = jsonx_str(body, "due_on", 1, 10, &due, e)))
 			goto out;
 		json_t *m = json_object_get(body, "measures");
-		if (!json_is_array(m) || json_array_size(m) == 0 ||
+		if (!m || !json_is_array(m) || json_array_size(m) == 0 ||
 		    json_array_size(m) > 20) {
-			rc = err_field(e, ERR_INVALID, "missing_field", "measures",
-				       "请填写帮扶措施（1至20项）");
+			rc = err_field(e, ERR_INVALID,
+				       m && !json_is_array(m) ? "invalid_field"
+							      : "missing_field",
+				       "measures", "请填写帮扶措施（1至20项）");
 			goto out;
 		}
 		size_t i;
@@ -670,8 +708,22 @@ int case_step(store *s, const actor *who, int64_t id, const char *step,
 			goto out;
 		json_t *rid = json_object_get(body, "referral_id");
 		if (!json_is_integer(rid)) {
-			rc = err_field(e, ERR_INVALID, "invalid_field",
+			rc = err_field(e, ERR_INVALID,
+				       rid ? "invalid_field" : "missing_field",
 				       "referral_id", "转介编号应为整数");
+			goto out;
+		}
+		/* A referral of another case reads as absent. */
+		store_res *rf;
+		int found = 0;
+		if ((rc = case_store_referrals(s, id, &rf, e)))
+			goto out;
+		for (int i = 0; i < store_res_rows(rf); i++)
+			found |= store_res_int(rf, i, 0) == json_integer_value(rid);
+		store_res_free(rf);
+		if (!found) {
+			rc = err_field(e, ERR_NOTFOUND, "not_found", "referral_id",
+				       "该案件没有这项转介");
 			goto out;
 		}
 		if ((rc = store_begin(s, e)))
@@ -779,12 +831,12 @@ int case_escalate_due(store *s, int64_t now, int *moved, err *e)
 			if ((rc = case_store_escalate(s, id, seen, due, now, &did,
 						      e)) == 0 &&
 			    did)
-				rc = record(s, &sys, &c, "escalate",
-					    json_pack("{s:s, s:s}", "from",
-						      region_level_label(c.level),
-						      "to",
-						      region_level_label(c.level - 1)),
-					    e);
+				rc = record_new(s, &sys, &c, "escalate",
+						json_pack("{s:s, s:s}", "from",
+							  region_level_label(c.level),
+							  "to",
+							  region_level_label(c.level - 1)),
+						e);
 			case_row_clear(&c);
 		}
 		if (rc || (rc = store_commit(s, e)))
@@ -803,9 +855,10 @@ int case_watchlist(store *s, const actor *who, const char *days,
 {
 	int d = 90;
 	if (days) {
-		if (!text_is_digits(days) || strlen(days) > 4 || atoi(days) < 1)
+		if (!text_is_digits(days) || strlen(days) > 4 || atoi(days) < 1 ||
+		    atoi(days) > 3650)
 			return err_field(e, ERR_INVALID, "invalid_query", "days",
-					 "天数应为正整数");
+					 "天数应为1至3650的整数");
 		d = atoi(days);
 	}
 	char nd[8];
@@ -842,27 +895,114 @@ int case_watchlist(store *s, const actor *who, const char *days,
 	}
 	q.not_visited_days = NULL;
 	q.category = "left_behind";
+	q.no_guardian = 1;
 	if ((rc = childrec_list(s, who, &q, &lb, e))) {
 		json_decref(fl);
 		json_decref(unvisited);
 		return rc;
 	}
-	json_t *noguard = json_array();
-	size_t i;
-	json_t *it;
-	json_array_foreach(json_object_get(lb, "items"), i, it)
-		if (json_is_null(json_object_get(it, "guardian_name")))
-			json_array_append(noguard, it);
-	json_decref(lb);
-	*out = json_pack("{s:o, s:i, s:O, s:O, s:o}", "flags", fl, "days", d,
-			 "not_visited_total", json_object_get(unvisited, "total"),
+	*out = json_pack("{s:o, s:i, s:O, s:O, s:O, s:O}", "flags", fl, "days",
+			 d, "not_visited_total", json_object_get(unvisited, "total"),
 			 "not_visited", json_object_get(unvisited, "items"),
-			 "left_behind_without_guardian", noguard);
+			 "left_behind_without_guardian_total",
+			 json_object_get(lb, "total"),
+			 "left_behind_without_guardian",
+			 json_object_get(lb, "items"));
+	json_decref(lb);
 	json_decref(unvisited);
 	return 0;
 }
 
 /* ---- the timeline as PDF ---- */
+
+/* A step's detail as Chinese text: labels for the keys, and for coded
+ * values the label of the code.  The caller frees. */
+static char *detail_text(json_t *d)
+{
+	static const struct {
+		const char *key, *label;
+		const code_entry *codes;
+	} keys[] = {
+		{ "situation", "情形", situations },
+		{ "reporter_type", "报告人", reporters },
+		{ "urgent", "紧急", NULL },
+		{ "note", "说明", NULL },
+		{ "measures", "措施", emergencies },
+		{ "needs", "需求", NULL },
+		{ "risk_level", "风险", NULL },
+		{ "responsible_unit", "责任单位", NULL },
+		{ "due_on", "期限", NULL },
+		{ "kind", "类别", NULL },
+		{ "institution", "机构", NULL },
+		{ "referral_id", "转介", NULL },
+		{ "answer", "回复", NULL },
+		{ "outcome", "结果", NULL },
+		{ "from", "原层级", NULL },
+		{ "to", "上报至", NULL },
+	};
+	static const struct {
+		const char *code, *label;
+	} words[] = { { "low", "低" },	      { "medium", "中" },
+		      { "high", "高" },	      { "living", "生活" },
+		      { "guardianship", "监护" }, { "mental_health", "心理" },
+		      { "education", "学习" } };
+	buf b = BUF_INIT;
+	const char *k;
+	json_t *v;
+	json_object_foreach(d, k, v) {
+		const char *label = k;
+		const code_entry *codes = NULL;
+		for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+			if (!strcmp(keys[i].key, k)) {
+				label = keys[i].label;
+				codes = keys[i].codes;
+			}
+		if (b.len)
+			buf_puts(&b, "；");
+		buf_printf(&b, "%s：", label);
+		json_t *items = json_is_array(v) ? v : NULL;
+		size_t n = items ? json_array_size(items) : 1;
+		for (size_t i = 0; i < n; i++) {
+			json_t *x = items ? json_array_get(items, i) : v;
+			const char *text = json_string_value(x);
+			char num[32];
+			if (json_is_boolean(x))
+				text = json_is_true(x) ? "是" : "否";
+			else if (json_is_integer(x)) {
+				snprintf(num, sizeof num, "%lld",
+					 (long long)json_integer_value(x));
+				text = num;
+			} else if (json_is_object(x)) {
+				const char *k2;
+				json_t *v2;
+				json_object_foreach(x, k2, v2) {
+					const char *l2 = k2;
+					for (size_t w = 0; w < sizeof words / sizeof *words; w++)
+						if (!strcmp(words[w].code, k2))
+							l2 = words[w].label;
+					buf_printf(&b, "%s%s %s", i ? "、" : "", l2,
+						   json_string_value(v2) ? json_string_value(v2) : "");
+				}
+				continue;
+			}
+			if (!text)
+				text = "";
+			if (codes && code_value(codes, text) >= 0)
+				text = code_label(codes, code_value(codes, text));
+			else if (!strcmp(k, "kind")) {
+				const code_entry *t[] = { referral_kinds, interventions };
+				for (size_t w = 0; w < 2; w++)
+					if (code_value(t[w], text) >= 0)
+						text = code_label(t[w], code_value(t[w], text));
+			} else
+				for (size_t w = 0; w < sizeof words / sizeof *words; w++)
+					if (!strcmp(words[w].code, text))
+						text = words[w].label;
+			buf_printf(&b, "%s%s", i ? "、" : "", text);
+		}
+	}
+	return buf_steal(&b);
+}
 
 int case_pdf(store *s, const actor *who, int64_t id, char **bytes,
 	     size_t *len, char filename[128], err *e)
@@ -900,8 +1040,7 @@ int case_pdf(store *s, const actor *who, int64_t id, char **bytes,
 	size_t i;
 	json_t *ev;
 	json_array_foreach(json_object_get(c, "timeline"), i, ev) {
-		char when[32], *what = json_dumps(json_object_get(ev, "detail"),
-						  JSON_COMPACT);
+		char when[32], *what = detail_text(json_object_get(ev, "detail"));
 		time_t t = (time_t)json_integer_value(json_object_get(ev, "at_unix")) +
 			   8 * 3600;
 		struct tm tm;

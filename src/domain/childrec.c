@@ -726,6 +726,7 @@ int childrec_list(store *s, const actor *who, const childrec_query *q,
 	f.desc = q->order && strcmp(q->order, "desc") == 0;
 	f.offset = q->offset;
 	f.limit = q->limit;
+	f.no_guardian = q->no_guardian;
 	child_row *rows;
 	int n;
 	int64_t total;

@@ -57,6 +57,7 @@ typedef struct childrec_query {
 	const char *region, *category, *flag, *q, *status;
 	const char *age_min, *age_max, *not_visited_days;
 	const char *sort, *order;
+	int no_guardian;	/* only those without an entrusted guardian */
 	int64_t offset;
 	int limit;
 } childrec_query;

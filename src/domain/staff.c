@@ -129,7 +129,7 @@ static json_t *staff_json(store *s, const actor *who, const staff_row *r)
 	region_path_text(s, r->region, path, sizeof path, NULL);
 	const code_entry *src = strcmp(r->post, "director") ? supervisor_sources
 							     : director_sources;
-	return json_pack(
+	json_t *o = json_pack(
 		"{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s,"
 		" s:s, s:o, s:s, s:s, s:o, s:o, s:i}",
 		"id", (json_int_t)r->id, "post", r->post, "post_label",
@@ -146,6 +146,10 @@ static json_t *staff_json(store *s, const actor *who, const staff_row *r)
 		r->user_id ? json_integer(r->user_id) : json_null(), "username",
 		r->username[0] ? json_string(r->username) : json_null(),
 		"version", r->version);
+	json_object_set_new(o, "leave_reason",
+			    r->leave_reason[0] ? json_string(r->leave_reason)
+					       : json_null());
+	return o;
 }
 
 static int load_staff(store *s, const actor *who, int64_t id, staff_row *r,
@@ -276,10 +280,19 @@ int staff_create(store *s, const actor *who, json_t *body, json_t **out,
 		if ((rc = check_user(s, who, r.user_id, g.code, e)))
 			return rc;
 	}
+	char last_left[11];
 	if ((rc = store_begin(s, e)))
 		return rc;
 	char target[32];
-	if ((rc = staff_store_insert(s, &r, e)) == 0) {
+	/* Someone in post is the first conflict; a start before the
+	 * predecessor left is the second. */
+	if ((rc = staff_store_insert(s, &r, e)) == 0 &&
+	    (rc = staff_store_last_left(s, post, g.code, last_left, e)) == 0 &&
+	    *last_left && strcmp(appointed, last_left) < 0)
+		rc = err_field(e, ERR_CONFLICT, "post_overlap", "appointed_on",
+			       "任职日期早于前任的离任日期（%s）：同一岗位同一时间只能有一人在岗",
+			       last_left);
+	if (rc == 0) {
 		snprintf(target, sizeof target, "staff:%lld", (long long)r.id);
 		if ((rc = staff_store_history_add(s, r.id, who->now,
 						  actor_name(who), "appoint",
@@ -643,6 +656,38 @@ int staff_coverage(store *s, const actor *who, const char *in,
 			break;
 	}
 	free(kids);
+	/* Posts of the region itself (a township's own supervisor when the
+	 * children are villages) belong to no child region: they get a row
+	 * of their own ("本级"), so the rows still add up to the total. */
+	if (nk) {
+		long t = 0, tcov = 0, v = 0, vcov = 0;
+		for (int i = 0; i < store_res_rows(r); i++) {
+			if (strcmp(store_res_text(r, i, 0), g.code))
+				continue;
+			if (store_res_int(r, i, 1) == REGION_TOWNSHIP) {
+				t += store_res_int(r, i, 2);
+				tcov += store_res_int(r, i, 3);
+			} else {
+				v += store_res_int(r, i, 2);
+				vcov += store_res_int(r, i, 3);
+			}
+		}
+		if (t || v) {
+			char own[160];
+			snprintf(own, sizeof own, "%s（本级）", g.name);
+			tt += t, tc += tcov, vt += v, vc += vcov;
+			json_array_append_new(
+				items,
+				json_pack("{s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:f, s:f}",
+					  "code", g.code, "name", own, "level",
+					  region_level_name(g.level), "townships",
+					  (int)t, "townships_covered", (int)tcov,
+					  "villages", (int)v, "villages_covered",
+					  (int)vcov, "township_pct",
+					  t ? 100.0 * tcov / t : 100.0, "village_pct",
+					  v ? 100.0 * vcov / v : 100.0));
+		}
+	}
 	json_t *unc = json_array();
 	for (int i = 0; i < store_res_rows(u); i++)
 		json_array_append_new(
@@ -654,16 +699,20 @@ int staff_coverage(store *s, const actor *who, const char *in,
 				       store_res_int(u, i, 2) == REGION_TOWNSHIP
 					       ? "儿童督导员"
 					       : "儿童主任"));
+	int64_t uncovered_total = (tt - tc) + (vt - vc);
 	store_res_free(r);
 	store_res_free(u);
 	*out = json_pack("{s:s, s:s, s:s, s:o, s:{s:i, s:i, s:i, s:i, s:f,"
-			 " s:f}, s:o}",
+			 " s:f}, s:o, s:I, s:b}",
 			 "region_code", g.code, "region_name", g.name, "date",
 			 date, "items", items, "total", "townships", (int)tt,
 			 "townships_covered", (int)tc, "villages", (int)vt,
 			 "villages_covered", (int)vc, "township_pct",
 			 tt ? 100.0 * tc / tt : 100.0, "village_pct",
-			 vt ? 100.0 * vc / vt : 100.0, "uncovered", unc);
+			 vt ? 100.0 * vc / vt : 100.0, "uncovered", unc,
+			 "uncovered_total", (json_int_t)uncovered_total,
+			 "uncovered_truncated",
+			 (int64_t)json_array_size(unc) < uncovered_total);
 	return 0;
 }
 
@@ -779,10 +828,15 @@ int training_create(store *s, const actor *who, json_t *body, json_t **out,
 	    (rc = jsonx_str(body, "trainer", 1, 60, &trainer, e)) ||
 	    (rc = jsonx_bool(body, "initial", 0, &initial, e)))
 		return rc;
-	if (!text_valid_name(title, 2, 60) || !text_valid_name(org, 2, 60) ||
-	    !text_valid_name(trainer, 2, 60))
+	if (!text_valid_name(title, 2, 60))
 		return err_field(e, ERR_INVALID, "invalid_field", "title",
-				 "名称、组织单位、授课人应为2至60个字符");
+				 "培训名称应为2至60个字符");
+	if (!text_valid_name(org, 2, 60))
+		return err_field(e, ERR_INVALID, "invalid_field", "organiser",
+				 "组织单位应为2至60个字符");
+	if (!text_valid_name(trainer, 2, 60))
+		return err_field(e, ERR_INVALID, "invalid_field", "trainer",
+				 "授课人应为2至60个字符");
 	if (!child_date_valid(held))
 		return err_field(e, ERR_INVALID, "invalid_field", "held_on",
 				 "培训日期格式应为 YYYY-MM-DD");
@@ -794,6 +848,12 @@ int training_create(store *s, const actor *who, json_t *body, json_t **out,
 				 "培训形式应为 lecture（集中授课）、regional（分点分片）、"
 				 "institution（委托培训机构）或 other");
 	json_t *h = json_object_get(body, "hours");
+	if (!h || json_is_null(h))
+		return err_field(e, ERR_INVALID, "missing_field", "hours",
+				 "请填写学时");
+	if (!json_object_get(body, "topics"))
+		return err_field(e, ERR_INVALID, "missing_field", "topics",
+				 "请至少选择一项培训内容");
 	if (!json_is_number(h) || json_number_value(h) <= 0 ||
 	    json_number_value(h) > 200)
 		return err_field(e, ERR_INVALID, "invalid_field", "hours",
@@ -873,9 +933,11 @@ int training_get(store *s, const actor *who, int64_t id, json_t **out,
 	}
 	json_t *o = training_json(r, 0);
 	json_t *list = json_array();
+	int in_scope = 0;
 	for (int i = 0; i < store_res_rows(a); i++) {
 		if (who->u && !region_in_scope(actor_scope(who), store_res_text(a, i, 3)))
 			continue;
+		in_scope++;
 		json_array_append_new(
 			list,
 			json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:b}", "staff_id",
@@ -890,6 +952,8 @@ int training_get(store *s, const actor *who, int64_t id, json_t **out,
 				  "passed", (int)store_res_int(a, i, 6)));
 	}
 	json_object_set_new(o, "attendance", list);
+	/* Only the attendees the caller may see are counted. */
+	json_object_set_new(o, "attendees", json_integer(in_scope));
 	json_object_set_new(o, "core_topics", json_pack("[s,s,s,s,s]",
 							core_topics[0], core_topics[1],
 							core_topics[2], core_topics[3],
@@ -928,8 +992,24 @@ int training_list(store *s, const actor *who, const char *in,
 	json_t *items = json_array();
 	for (int i = 0; i < store_res_rows(r); i++) {
 		const char *code = store_res_text(r, i, 1);
-		if (region_in_scope(g.code, code) || region_in_scope(code, g.code))
-			json_array_append_new(items, training_json(r, i));
+		if (!region_in_scope(g.code, code) && !region_in_scope(code, g.code))
+			continue;
+		json_t *t = training_json(r, i);
+		/* A session organised above the caller: count only the
+		 * attendees inside the caller's scope. */
+		if (who->u && !region_in_scope(actor_scope(who), code)) {
+			store_res *a;
+			int n = 0;
+			if (staff_store_attendees(s, store_res_int(r, i, 0), &a,
+						  NULL) == 0) {
+				for (int k = 0; k < store_res_rows(a); k++)
+					n += region_in_scope(actor_scope(who),
+							     store_res_text(a, k, 3));
+				store_res_free(a);
+			}
+			json_object_set_new(t, "attendees", json_integer(n));
+		}
+		json_array_append_new(items, t);
 	}
 	store_res_free(r);
 	*out = json_pack("{s:o}", "items", items);
@@ -947,7 +1027,7 @@ static int next_number(store *s, const char *county, const char *date,
 	int64_t n = 0;
 	int rc = staff_store_cert_count(s, prefix, &n, e);
 	if (rc == 0)
-		snprintf(out, 40, "%.20s%04d", prefix, (int)(n + 1) % 100000);
+		snprintf(out, 40, "%.20s%04d", prefix, (int)(n % 100000));
 	return rc;
 }
 
@@ -996,6 +1076,9 @@ int training_attend(store *s, const actor *who, int64_t id, json_t *body,
 		return rc;
 	json_t *sid = json_object_get(body, "staff_id");
 	json_t *sc = json_object_get(body, "score");
+	if (!sid)
+		return err_field(e, ERR_INVALID, "missing_field", "staff_id",
+				 "请选择参训人员");
 	if (!json_is_integer(sid))
 		return err_field(e, ERR_INVALID, "invalid_field", "staff_id",
 				 "人员编号应为整数");
@@ -1400,14 +1483,16 @@ int campaign_progress(store *s, const actor *who, int64_t id, json_t **out,
 		if ((rc = staff_coverage(s, &(actor){ .u = NULL, .now = who->now },
 					 g.code, NULL, &cov, e)) == 0) {
 			size_t i;
-			json_t *it;
+			json_t *it, *tot = json_object_get(cov, "total");
+			tot_t = json_integer_value(json_object_get(tot, "townships")) +
+				json_integer_value(json_object_get(tot, "villages"));
+			tot_d = json_integer_value(json_object_get(tot, "townships_covered")) +
+				json_integer_value(json_object_get(tot, "villages_covered"));
 			json_array_foreach(json_object_get(cov, "items"), i, it) {
 				long t = json_integer_value(json_object_get(it, "townships")) +
 					 json_integer_value(json_object_get(it, "villages"));
 				long d = json_integer_value(json_object_get(it, "townships_covered")) +
 					 json_integer_value(json_object_get(it, "villages_covered"));
-				tot_t += t;
-				tot_d += d;
 				json_array_append_new(
 					items,
 					json_pack("{s:O, s:O, s:i, s:i, s:f, s:b}",
@@ -1429,6 +1514,25 @@ int campaign_progress(store *s, const actor *who, int64_t id, json_t **out,
 			     s, lo, hi, (int)region_code_len(child_level), from,
 			     due, strcmp(measure, "certificate_issued") == 0,
 			     &p, e)) == 0) {
+			/* Every group counts in the total, the region's own
+			 * post included (as a row "本级" of its own). */
+			for (int i = 0; i < store_res_rows(p); i++) {
+				tot_t += store_res_int(p, i, 1);
+				tot_d += store_res_int(p, i, 2);
+				if (nk && !strcmp(store_res_text(p, i, 0), g.code)) {
+					char own[160];
+					long t = store_res_int(p, i, 1),
+					     d = store_res_int(p, i, 2);
+					snprintf(own, sizeof own, "%s（本级）", g.name);
+					json_array_append_new(
+						items,
+						json_pack("{s:s, s:s, s:i, s:i, s:f, s:b}",
+							  "code", g.code, "name", own,
+							  "target", (int)t, "done", (int)d,
+							  "pct", t ? 100.0 * d / t : 100.0,
+							  "late", late_possible && d < t));
+				}
+			}
 			for (int k = 0; k < (nk ? nk : 1); k++) {
 				const char *code = nk ? kids[k].code : g.code;
 				long t = 0, d = 0;
@@ -1437,8 +1541,6 @@ int campaign_progress(store *s, const actor *who, int64_t id, json_t **out,
 						t = store_res_int(p, i, 1);
 						d = store_res_int(p, i, 2);
 					}
-				tot_t += t;
-				tot_d += d;
 				json_array_append_new(
 					items,
 					json_pack("{s:s, s:s, s:i, s:i, s:f, s:b}",

@@ -137,26 +137,26 @@ int case_store_get(store *s, int64_t id, case_row *out, err *e)
 	" AND (CAST(? AS TEXT) IS NULL OR (? = 'open' AND c.state <>"        \
 	" 'closed') OR c.state = ?)"                                         \
 	" AND (? = 0 OR (c.state <> 'closed' AND c.due_at < ?))"             \
-	" AND c.level >= ?"
+	" AND c.level >= ? AND c.level <= ?"
 
 int case_store_list(store *s, const char *lo, const char *hi,
 		    const char *state, int overdue, int64_t now, int min_level,
-		    int64_t offset, int limit, case_row **out, int *n,
-		    int64_t *total, err *e)
+		    int max_level, int64_t offset, int limit, case_row **out,
+		    int *n, int64_t *total, err *e)
 {
 	store_param p[] = { SP_S(lo),	    SP_S(hi),	   SP_S(state),
 			    SP_S(state),    SP_S(state),   SP_I(overdue),
-			    SP_I(now),	    SP_I(min_level), SP_I(limit),
-			    SP_I(offset) };
+			    SP_I(now),	    SP_I(min_level), SP_I(max_level),
+			    SP_I(limit),    SP_I(offset) };
 	int rc = store_query_int(s, "SELECT count(*) FROM cases c" CASE_WHERE,
-				 p, 8, total, e);
+				 p, 9, total, e);
 	if (rc)
 		return rc;
 	store_res *r;
 	if ((rc = store_query(s,
 			      "SELECT " CASE_COLS CASE_FROM CASE_WHERE
 			      " ORDER BY c.id DESC LIMIT ? OFFSET ?",
-			      p, 10, &r, e)))
+			      p, 11, &r, e)))
 		return rc;
 	int rows = store_res_rows(r);
 	case_row *v = xcalloc((size_t)(rows ? rows : 1), sizeof *v);

@@ -39,8 +39,8 @@ int case_store_get(store *s, int64_t id, case_row *out, err *e);
  * `min_level` (0 any).  Newest first. */
 int case_store_list(store *s, const char *lo, const char *hi,
 		    const char *state, int overdue, int64_t now, int min_level,
-		    int64_t offset, int limit, case_row **out, int *n,
-		    int64_t *total, err *e);
+		    int max_level, int64_t offset, int limit, case_row **out,
+		    int *n, int64_t *total, err *e);
 
 int case_store_event(store *s, int64_t id, int64_t at, const char *who,
 		     const char *step, const char *detail, err *e);

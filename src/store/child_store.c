@@ -229,8 +229,9 @@ int child_store_find_same(store *s, const char *name, const char *birth,
 	" AND (CAST(? AS TEXT) IS NULL OR c.last_visit IS NULL"              \
 	" OR c.last_visit < ?)"                                              \
 	" AND (CAST(? AS TEXT) IS NULL OR (c.id_number >= ?"                 \
-	" AND c.id_number < ?))"
-#define CHILD_NBASE 17
+	" AND c.id_number < ?))"                                             \
+	" AND (? = 0 OR c.guardian_name IS NULL)"
+#define CHILD_NBASE 18
 #define CHILD_WHERE_NAME CHILD_WHERE_BASE " AND c.name LIKE ? ESCAPE '\\'"
 
 /* The page is chosen on the covering index first, then only its rows are
@@ -281,6 +282,7 @@ int child_store_list(store *s, const child_filter *f, child_row **out,
 		SP_S(il),
 		SP_S(il),
 		SP_S(f->id_hi),
+		SP_I(f->no_guardian),
 	};
 	int np = CHILD_NBASE;
 	if (named)

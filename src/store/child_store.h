@@ -76,6 +76,7 @@ typedef struct child_filter {
 	const char *visit_before;	/* never visited or last before this */
 	const char *name_like;		/* a LIKE pattern, escaped with \ */
 	const char *id_lo, *id_hi;	/* an ID number prefix range */
+	int no_guardian;		/* guardian_name is NULL */
 	enum child_sort sort;
 	int desc;
 	int64_t offset;

@@ -441,6 +441,18 @@ static const migration migrations[] = {
 	  " created_at BIGINT NOT NULL);"
 	  "CREATE INDEX women_services_woman ON women_services(woman_id);",
 	  NULL, NULL },
+	{ 8,
+	  /* Certificate numbers come from a counter per prefix, incremented
+	   * atomically (two issues at once never compute the same number),
+	   * and one valid certificate per person is a unique column. */
+	  "CREATE TABLE cert_seq ("
+	  " prefix TEXT PRIMARY KEY,"
+	  " n BIGINT NOT NULL);"
+	  "ALTER TABLE certificates ADD COLUMN valid_staff BIGINT;"
+	  "UPDATE certificates SET valid_staff = staff_id WHERE status = 'valid';"
+	  "CREATE UNIQUE INDEX certificates_valid_staff ON"
+	  " certificates(valid_staff);",
+	  NULL, NULL },
 };
 
 static const char *token_value(store_kind k, const char *tok, size_t n)

@@ -145,6 +145,22 @@ int staff_store_get(store *s, int64_t id, staff_row *out, err *e)
 	return 0;
 }
 
+int staff_store_last_left(store *s, const char *post, const char *code,
+			  char out[11], err *e)
+{
+	store_param p[] = { SP_S(post), SP_S(code) };
+	store_res *r;
+	int rc = store_query(s,
+			     "SELECT max(left_on) FROM staff WHERE post = ? AND"
+			     " region_code = ? AND left_on IS NOT NULL",
+			     p, 2, &r, e);
+	if (rc)
+		return rc;
+	cpy(out, 11, store_res_text(r, 0, 0));
+	store_res_free(r);
+	return 0;
+}
+
 int staff_store_history_add(store *s, int64_t id, int64_t at,
 			    const char *who, const char *action,
 			    const char *changes, err *e)
@@ -372,13 +388,17 @@ int staff_store_cert_add(store *s, const char *number, int64_t staff,
 {
 	store_param p[] = { SP_S(number),   SP_I(staff),     SP_S(kind),
 			    SP_S(county),   SP_I(training),  SP_S(issued_on),
-			    SP_I(at),	    SP_S(by) };
-	return store_query_int(s,
-			       "INSERT INTO certificates (number, staff_id, kind,"
-			       " county_code, training_id, issued_on,"
-			       " created_at, created_by) VALUES (?, ?, ?, ?, ?,"
-			       " ?, ?, ?) RETURNING id",
-			       p, SP_COUNT(p), id, e);
+			    SP_I(at),	    SP_S(by),	     SP_I(staff) };
+	int rc = store_query_int(s,
+				 "INSERT INTO certificates (number, staff_id, kind,"
+				 " county_code, training_id, issued_on,"
+				 " created_at, created_by, valid_staff) VALUES (?,"
+				 " ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+				 p, SP_COUNT(p), id, e);
+	if (rc == ERR_CONFLICT)
+		return err_set(e, ERR_CONFLICT, "certificate_exists",
+			       "该人员已持有有效的培训合格证");
+	return rc;
 }
 
 int staff_store_cert_get(store *s, int64_t id, store_res **out, err *e)
@@ -424,8 +444,8 @@ int staff_store_cert_revoke(store *s, int64_t id, const char *date,
 	int64_t n = 0;
 	int rc = store_exec(s,
 			    "UPDATE certificates SET status = 'revoked',"
-			    " revoked_on = ?, revoke_reason = ? WHERE id = ?"
-			    " AND status = 'valid'",
+			    " revoked_on = ?, revoke_reason = ?, valid_staff = NULL"
+			    " WHERE id = ? AND status = 'valid'",
 			    p, 3, &n, e);
 	if (rc == 0 && n != 1)
 		return err_set(e, ERR_CONFLICT, "already_revoked",
@@ -435,13 +455,12 @@ int staff_store_cert_revoke(store *s, int64_t id, const char *date,
 
 int staff_store_cert_count(store *s, const char *prefix, int64_t *n, err *e)
 {
-	char hi[64];
-	snprintf(hi, sizeof hi, "%s~", prefix);
-	store_param p[] = { SP_S(prefix), { SP_TEXT, 0, hi } };
+	store_param p[] = { SP_S(prefix) };
 	return store_query_int(s,
-			       "SELECT count(*) FROM certificates"
-			       " WHERE number >= ? AND number < ?",
-			       p, 2, n, e);
+			       "INSERT INTO cert_seq (prefix, n) VALUES (?, 1)"
+			       " ON CONFLICT (prefix) DO UPDATE SET"
+			       " n = cert_seq.n + 1 RETURNING n",
+			       p, 1, n, e);
 }
 
 int staff_store_campaign_add(store *s, const char *name, const char *measure,

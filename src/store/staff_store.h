@@ -32,6 +32,10 @@ typedef struct staff_row {
 int staff_store_insert(store *s, staff_row *r, err *e);
 int staff_store_update(store *s, staff_row *r, err *e);
 int staff_store_get(store *s, int64_t id, staff_row *out, err *e);
+/* The latest leaving date of anyone who held post `post` at `code`
+ * ("" when nobody left it yet). */
+int staff_store_last_left(store *s, const char *post, const char *code,
+			  char out[11], err *e);
 int staff_store_history_add(store *s, int64_t id, int64_t at,
 			    const char *who, const char *action,
 			    const char *changes, err *e);
@@ -96,7 +100,7 @@ int staff_store_certs(store *s, const char *lo, const char *hi,
 		      store_res **out, err *e);
 int staff_store_cert_revoke(store *s, int64_t id, const char *date,
 			    const char *reason, err *e);
-/* How many numbers start with `prefix` (for the next sequence number). */
+/* The next sequence number for `prefix` (1, 2, …), taken atomically. */
 int staff_store_cert_count(store *s, const char *prefix, int64_t *n, err *e);
 
 /* Campaigns.  Columns: id, name, measure, region_code, due_on, created_by. */

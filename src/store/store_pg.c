@@ -257,7 +257,8 @@ static int pg_fail(pg_store *s, const PGresult *res, err *e)
 		     primary ? primary : PQerrorMessage(s->conn), NULL);
 	if (pg_sqlstate_is(state, "23505") || pg_sqlstate_is(state, "23503") ||
 	    pg_sqlstate_is(state, "23P01"))
-		return err_set(e, ERR_CONFLICT, "conflict", "数据冲突: %s", msg);
+		return err_set(e, ERR_CONFLICT, "conflict",
+			       "数据冲突：记录已存在或已被他人修改，请刷新后重试");
 	/* What SQLite reports as SQLITE_BUSY: a serialisation failure, a
 	 * deadlock broken by the server, a lock not granted in time.
 	 * Retrying the whole transaction can succeed. */

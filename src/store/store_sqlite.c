@@ -32,8 +32,8 @@ static int sq_fail(sq_store *s, int rc, err *e)
 	    (ext == SQLITE_CONSTRAINT_UNIQUE ||
 	     ext == SQLITE_CONSTRAINT_PRIMARYKEY ||
 	     ext == SQLITE_CONSTRAINT_FOREIGNKEY))
-		return err_set(e, ERR_CONFLICT, "conflict", "数据冲突: %s",
-			       sqlite3_errmsg(s->db));
+		return err_set(e, ERR_CONFLICT, "conflict",
+			       "数据冲突：记录已存在或已被他人修改，请刷新后重试");
 	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
 		return err_set(e, ERR_UNAVAILABLE, "busy",
 			       "数据库忙，请稍后再试");
