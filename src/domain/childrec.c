@@ -1053,12 +1053,13 @@ int childrec_visit_add(store *s, const actor *who, int64_t id, json_t *body,
 	free(fdt);
 	child_row_clear(&row);
 	if (rc == 0)
-		*out = json_pack("{s:I, s:I, s:s, s:s, s:s, s:O, s:s, s:s}",
+		*out = json_pack("{s:I, s:I, s:s, s:s, s:s, s:O, s:s, s:s, s:s}",
 				 "id", (json_int_t)vid, "child_id",
 				 (json_int_t)id, "visit_date", date, "visitor",
 				 visitor, "met", met, "findings", fd,
 				 "risk_level", risk, "follow_up",
-				 follow ? follow : "");
+				 follow ? follow : "", "created_by",
+				 actor_name(who));
 	return rc;
 }
 

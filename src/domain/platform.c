@@ -1107,17 +1107,21 @@ int platform_set_label_words(store *s, const actor *who, json_t *body,
 		return err_field(e, ERR_INVALID, "invalid_field", "words",
 				 "“留守儿童”“困境儿童”为通知明确禁止的字样，不能删除");
 	char *text = json_dumps(w, JSON_COMPACT);
+	json_t *dj = json_pack("{s:O}", "words", w);
+	char *detail = json_dumps(dj, JSON_COMPACT);
+	json_decref(dj);
 	if ((rc = store_begin(s, e)) == 0) {
 		audit_entry a = { .at = who->now, .actor = actor_name(who),
 				  .action = "label_words_set",
 				  .target = "settings:label_words",
 				  .region_code = actor_scope(who), .ip = who->ip,
-				  .detail = text };
+				  .detail = detail };
 		if ((rc = platform_store_set_setting(s, "label_words", text,
 						     e)) ||
 		    (rc = audit_append(s, &a, e)) || (rc = store_commit(s, e)))
 			store_rollback(s);
 	}
 	free(text);
+	free(detail);
 	return rc ? rc : platform_label_words(s, out, e);
 }

@@ -1308,13 +1308,14 @@ int cert_verify(store *s, const char *number, json_t **out, err *e)
 	mask_name(store_res_text(r, 0, 10), holder, sizeof holder);
 	const char *kind = store_res_text(r, 0, 3);
 	int valid = strcmp(store_res_text(r, 0, 7), "valid") == 0;
-	*out = json_pack("{s:s, s:b, s:s, s:s, s:s, s:s, s:s}", "number",
+	*out = json_pack("{s:s, s:b, s:s, s:s, s:s, s:s, s:s, s:s}", "number",
 			 store_res_text(r, 0, 1), "valid", valid, "title",
 			 strcmp(kind, "director") ? "儿童督导员培训合格证"
 						  : "儿童主任培训合格证",
 			 "holder", holder, "county_name",
 			 store_res_text(r, 0, 12) ? store_res_text(r, 0, 12) : "",
 			 "issued_on", store_res_text(r, 0, 6), "status",
+			 valid ? "valid" : "revoked", "status_label",
 			 valid ? "有效" : "已撤销");
 	store_res_free(r);
 	return 0;

@@ -448,6 +448,10 @@ static const migration migrations[] = {
 	  "CREATE TABLE cert_seq ("
 	  " prefix TEXT PRIMARY KEY,"
 	  " n BIGINT NOT NULL);"
+	  /* Numbers already issued: the counter starts after them. */
+	  "INSERT INTO cert_seq (prefix, n) SELECT substr(number, 1,"
+	  " length(number) - 4), count(*) FROM certificates"
+	  " GROUP BY substr(number, 1, length(number) - 4);"
 	  "ALTER TABLE certificates ADD COLUMN valid_staff BIGINT;"
 	  "UPDATE certificates SET valid_staff = staff_id WHERE status = 'valid';"
 	  "CREATE UNIQUE INDEX certificates_valid_staff ON"
