@@ -158,12 +158,18 @@ def unique_phone():
 
 
 class Pool:
-    """Real townships of 梨树县 with their villages; each handed out once."""
+    """Real townships of 梨树县 and their villages, each handed out once.
+
+    `township()` hands out a whole township (its villages and its supervisor
+    post): the test may count anything in it.  `village()`, `villages(n)`
+    and `post()` hand out single villages and supervisor posts of "shared"
+    townships, where no test counts township-wide."""
 
     def __init__(self, admin):
         self.admin = admin
         self._children = {}
-        self._used = set()
+        self._taken = set()  # townships handed out whole or shared
+        self._shared = []  # [{"code","name","free":[villages],"post":bool}]
         self._lock = threading.Lock()
 
     def children(self, code, level=None):
@@ -173,19 +179,57 @@ class Pool:
             self._children[code] = r.json()["items"]
         return [i for i in self._children[code] if level is None or i["level"] == level]
 
-    def villages(self, township):
+    def villages_of(self, township):
         return [v for v in self.children(township, "village") if v["statistical"]]
 
-    def township(self, county=LS_COUNTY, min_villages=6):
-        """A whole township no other test took: {"code","name","villages"}."""
+    def _next(self, min_villages):
+        for t in self.children(LS_COUNTY, "township"):
+            vs = self.villages_of(t["code"])
+            if t["code"] in self._taken or len(vs) < min_villages:
+                continue
+            self._taken.add(t["code"])
+            return t, vs
+        raise AssertionError(f"township pool of {LS_COUNTY} exhausted")
+
+    def township(self, min_villages=6):
+        """A whole township no other test uses: {"code","name","villages"}."""
         with self._lock:
-            for t in self.children(county, "township"):
-                vs = self.villages(t["code"])
-                if t["code"] in self._used or len(vs) < min_villages:
-                    continue
-                self._used.add(t["code"])
-                return {"code": t["code"], "name": t["name"], "villages": vs}
-        raise AssertionError(f"township pool of {county} exhausted")
+            t, vs = self._next(min_villages)
+            return {"code": t["code"], "name": t["name"], "villages": vs}
+
+    def _new_shared(self, n=12):
+        t, vs = self._next(n)
+        sh = {"code": t["code"], "name": t["name"], "free": list(vs), "post": True}
+        self._shared.append(sh)
+        return sh
+
+    def villages(self, n):
+        """n villages of one township, no other test uses them:
+        [{"code","name","township","township_name"}]."""
+        with self._lock:
+            sh = next((x for x in self._shared if len(x["free"]) >= n), None) \
+                or self._new_shared(max(n, 12))
+            out, sh["free"] = sh["free"][:n], sh["free"][n:]
+            return [{"code": v["code"], "name": v["name"], "township": sh["code"],
+                     "township_name": sh["name"]} for v in out]
+
+    def village(self):
+        return self.villages(1)[0]
+
+    def post(self):
+        """The supervisor post (and the place for centres) of a township
+        whose villages other tests may use: {"code","name"}."""
+        with self._lock:
+            sh = next((x for x in self._shared if x["post"]), None) or self._new_shared()
+            sh["post"] = False
+            return {"code": sh["code"], "name": sh["name"]}
+
+    def other_township_village(self, township):
+        """Some real village of another township (only to be refused)."""
+        for t in self.children(LS_COUNTY, "township"):
+            if t["code"] != township:
+                return self.villages_of(t["code"])[0]["code"]
+        raise AssertionError("no other township")
 
 
 # --------------------------------------------------------------------------
