@@ -60,7 +60,7 @@ STAFF_KEYS = {
 }
 DETAIL_KEYS = STAFF_KEYS | {"history", "trainings", "certificates"}
 VERIFY_KEYS = {"number", "valid", "title", "holder", "county_name", "issued_on",
-               "status"}
+               "status", "status_label"}
 COVERAGE_ITEM_KEYS = {"code", "name", "level", "townships", "townships_covered",
                       "villages", "villages_covered", "township_pct", "village_pct"}
 CAMPAIGN_KEYS = {"id", "name", "measure", "measure_label", "region_code",
