@@ -15,11 +15,6 @@ from workforce_util import (  # noqa: F401  (fixtures)
 N = 8
 ROUNDS = 4
 PG = os.environ.get("GUANAI_TEST_BACKEND") == "pg"
-RACE = ("PostgreSQL: the next certificate number is counted before anything "
-        "serialises the writers, so simultaneous issues compute the same number; "
-        "the losers get 409 code `conflict` with the raw database message "
-        "(duplicate key … certificates_number_key) and no certificate")
-
 
 def clone(c):
     """Another connection of the same session (requests' Session is not
@@ -93,7 +88,6 @@ def test_simultaneous_passes_get_unique_certificates(na_county, pool):
     assert all(CERT_NUMBER.match(n) for n in numbers)
 
 
-@pytest.mark.xfail(PG, strict=True, reason=RACE)
 def test_one_valid_certificate_per_person(na_county, pool):
     """The same request, several times at once, in a few rounds: one
     certificate each round, the others 409 certificate_exists."""
@@ -138,7 +132,6 @@ def test_simultaneous_edits_lose_nothing(na_county, pool):
     assert len(final["history"]) == 1 + applied
 
 
-@pytest.mark.xfail(PG, strict=True, reason=RACE)
 def test_simultaneous_requests_for_different_people(na_county, pool):
     """Several people passed, their certificates were revoked; new ones are
     requested at the same moment: each gets one, under its own number."""
