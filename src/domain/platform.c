@@ -22,6 +22,15 @@ static const code_entry kinds[] = {
 	{ REGION_TOWNSHIP, "protection_station", "未成年人保护工作站" },
 	{ 0, NULL, NULL },
 };
+/* Two kinds share a level: look labels up by code, never by value. */
+static const char *kind_label(const char *code)
+{
+	for (const code_entry *k = kinds; k->code; k++)
+		if (!strcmp(k->code, code))
+			return k->label;
+	return "";
+}
+
 static const code_entry hosts[] = {
 	{ 1, "civil_affairs_station", "村（社区）民政工作站" },
 	{ 2, "village_school", "村小" },
@@ -117,8 +126,12 @@ static void own_name(const char *name, char *out, size_t n)
 	for (size_t i = 0; i < sizeof strip / sizeof *strip; i++) {
 		size_t sl = strlen(strip[i].suffix);
 		if (len > sl && strcmp(name + len - sl, strip[i].suffix) == 0) {
-			snprintf(out, n, "%.*s%s", (int)(len - sl), name,
-				 strip[i].keep);
+			size_t base = len - sl, kl = strlen(strip[i].keep);
+			/* "民强村村委会" is 民强村, not 民强村村. */
+			int has = base >= kl &&
+				  !strncmp(name + base - kl, strip[i].keep, kl);
+			snprintf(out, n, "%.*s%s", (int)base, name,
+				 has ? "" : strip[i].keep);
 			return;
 		}
 	}
@@ -356,7 +369,7 @@ static json_t *platform_json(store *s, const platform_row *p, int detail)
 		"{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:s, s:s,"
 		" s:o, s:o, s:s, s:b, s:i}",
 		"id", (json_int_t)p->id, "kind", p->kind, "kind_label",
-		code_label(kinds, code_value(kinds, p->kind)), "region_code",
+		kind_label(p->kind), "region_code",
 		p->region, "region_name", p->region_name, "region_path", path,
 		"name", p->name, "regional", p->regional, "host", p->host,
 		"host_label",
@@ -458,6 +471,8 @@ static int apply(store *s, const actor *who, platform_row *p, json_t *body,
 		p->regional = regional;
 	}
 	char why[300];
+	if (name && !*name)
+		name = NULL; /* "" is the same as absent: the proposal */
 	if (name) {
 		if (!text_valid_name(name, 2, 60))
 			return err_field(e, ERR_INVALID, "invalid_field", "name",
@@ -617,10 +632,13 @@ int platform_get(store *s, const actor *who, int64_t id, json_t **out,
 	if ((rc = region_resolve(s, NULL, p.region, &g, e)) ||
 	    (rc = platform_store_villages(s, id, &v, e)))
 		goto out;
-	json_t *o = platform_json(s, &p, 1);
+	/* The verdict is judged again on every read of the detail: a
+	 * manager who left since the last write shows at once. */
 	char why[5][400];
-	json_t *st = json_object_get(o, "standard");
-	judge(s, &p, &g, st, why);
+	json_t *stj = json_loads(p.standard, 0, NULL);
+	p.failing = judge(s, &p, &g, stj, why);
+	json_decref(stj);
+	json_t *o = platform_json(s, &p, 1);
 	json_object_set_new(o, "five", five_json(p.failing, why));
 	json_t *sv = json_array();
 	for (int i = 0; i < store_res_rows(v); i++)
@@ -871,7 +889,7 @@ int platform_compliance_xlsx(store *s, const actor *who, const char *in,
 			region_path_text(s, rows[i].region, rp, sizeof rp, NULL);
 			const char *cells[] = {
 				rows[i].name,
-				code_label(kinds, code_value(kinds, rows[i].kind)),
+				kind_label(rows[i].kind),
 				rp, rows[i].manager_name,
 				rows[i].failing ? "否" : "是", failing };
 			rc = xlsxout_row(x, cells, 6, e);

@@ -31,11 +31,13 @@ def state_of(v, kid_id, admin, sup):
         "report": report(v.d, region=v.code),
         "report_pq": report(v.d, region=v.code, quarter=PQ),
         "progress": progress(v.d, CQ),
+        "progress_pq": progress(v.d, PQ),  # with the quarter's due date
         "progress_town": item_of(progress(sup, CQ, v.town), v.code),
         "verify_audit": [e for e in audit_entries(admin, "child_verify")
                          if e["target"] == f"child:{kid_id}"],
         "signoff_audit": [e for e in audit_entries(admin, "quarter_signoff")
                           if e["region_code"] in (v.code, v.town, v.county)],
+        "due_audit": len(audit_entries(admin, "quarter_due_set")),
     }
 
 
