@@ -3,14 +3,22 @@ import { session, setSession, clearSession } from './session.js'
 import { request } from './api.js'
 import { MANAGER_ROLES, AUDIT_ROLES } from './labels.js'
 import { CHILD_READ_ROLES, CHILD_WRITE_ROLES } from './childLabels.js'
+import { STAFF_READ_ROLES, STAFF_WRITE_ROLES, TRAINING_WRITE_ROLES } from './workforceLabels.js'
+import { PLATFORM_READ_ROLES, PLATFORM_WRITE_ROLES } from './platformLabels.js'
+import { CASE_READ_ROLES, CASE_REPORT_ROLES } from './caseLabels.js'
+import { QUALITY_READ_ROLES } from './quarterLabels.js'
 
 // Hash history: the server only has to serve index.html at "/"; every view
 // is a separate chunk loaded on first use.
 const Placeholder = () => import('./views/PlaceholderView.vue')
 const ChildForm = () => import('./views/children/ChildForm.vue')
+const StaffForm = () => import('./views/workforce/StaffForm.vue')
+const PlatformForm = () => import('./views/platforms/PlatformForm.vue')
 
 const routes = [
   { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true, title: '登录' } },
+  // the public check of a printed certificate: no login
+  { path: '/verify', name: 'verify', component: () => import('./views/workforce/VerifyView.vue'), meta: { public: true, title: '证书查验' } },
   { path: '/password', name: 'password', component: () => import('./views/PasswordView.vue'), meta: { title: '修改密码' } },
   {
     path: '/',
@@ -24,12 +32,34 @@ const routes = [
       { path: 'children/exit-proposals', name: 'child-exit-proposals', component: () => import('./views/children/ExitProposals.vue'), meta: { title: '退出提示', roles: CHILD_WRITE_ROLES } },
       { path: 'children/:id(\\d+)', name: 'child', component: () => import('./views/children/ChildDetail.vue'), meta: { title: '儿童档案详情', roles: CHILD_READ_ROLES } },
       { path: 'children/:id(\\d+)/edit', name: 'child-edit', component: ChildForm, meta: { title: '编辑儿童档案', roles: CHILD_WRITE_ROLES } },
-      { path: 'workforce/staff', name: 'staff', component: Placeholder, meta: { title: '督导员与儿童主任', placeholder: 'staff' } },
-      { path: 'workforce/training', name: 'training', component: Placeholder, meta: { title: '培训', placeholder: 'training' } },
-      { path: 'workforce/certificates', name: 'certificates', component: Placeholder, meta: { title: '证书', placeholder: 'certificates' } },
-      { path: 'platforms', name: 'platforms', component: Placeholder, meta: { title: '服务阵地', placeholder: 'platforms' } },
-      { path: 'cases', name: 'cases', component: Placeholder, meta: { title: '救助保护', placeholder: 'cases' } },
-      { path: 'quarterly', name: 'quarterly', component: Placeholder, meta: { title: '季度核实', placeholder: 'quarterly' } },
+      // 工作队伍: the list explains itself to the roles it is not for
+      { path: 'workforce/staff', name: 'staff', component: () => import('./views/workforce/StaffList.vue'), meta: { title: '督导员与儿童主任' } },
+      { path: 'workforce/staff/new', name: 'staff-new', component: StaffForm, meta: { title: '登记人员', roles: STAFF_WRITE_ROLES } },
+      { path: 'workforce/staff/:id(\\d+)', name: 'staff-detail', component: () => import('./views/workforce/StaffDetail.vue'), meta: { title: '人员详情', roles: STAFF_READ_ROLES } },
+      { path: 'workforce/staff/:id(\\d+)/edit', name: 'staff-edit', component: StaffForm, meta: { title: '修改人员信息', roles: STAFF_WRITE_ROLES } },
+      { path: 'workforce/coverage', name: 'coverage', component: () => import('./views/workforce/CoverageView.vue'), meta: { title: '配备覆盖情况', roles: STAFF_READ_ROLES } },
+      { path: 'workforce/training', name: 'training', component: () => import('./views/workforce/TrainingList.vue'), meta: { title: '培训', roles: STAFF_READ_ROLES } },
+      { path: 'workforce/training/new', name: 'training-new', component: () => import('./views/workforce/TrainingForm.vue'), meta: { title: '新增培训', roles: TRAINING_WRITE_ROLES } },
+      { path: 'workforce/training/:id(\\d+)', name: 'training-detail', component: () => import('./views/workforce/TrainingDetail.vue'), meta: { title: '培训详情', roles: STAFF_READ_ROLES } },
+      { path: 'workforce/certificates', name: 'certificates', component: () => import('./views/workforce/CertificateList.vue'), meta: { title: '证书', roles: STAFF_READ_ROLES } },
+      { path: 'workforce/campaigns', name: 'campaigns', component: () => import('./views/workforce/CampaignList.vue'), meta: { title: '工作任务', roles: STAFF_READ_ROLES } },
+      // 服务阵地
+      { path: 'platforms', name: 'platforms', component: () => import('./views/platforms/PlatformList.vue'), meta: { title: '服务阵地' } },
+      { path: 'platforms/new', name: 'platform-new', component: PlatformForm, meta: { title: '新增服务阵地', roles: PLATFORM_WRITE_ROLES } },
+      { path: 'platforms/:id(\\d+)', name: 'platform-detail', component: () => import('./views/platforms/PlatformDetail.vue'), meta: { title: '服务阵地详情', roles: PLATFORM_READ_ROLES } },
+      { path: 'platforms/:id(\\d+)/edit', name: 'platform-edit', component: PlatformForm, meta: { title: '编辑服务阵地', roles: PLATFORM_WRITE_ROLES } },
+      { path: 'platforms/compliance', name: 'platform-compliance', component: () => import('./views/platforms/ComplianceView.vue'), meta: { title: '“五有”达标', roles: PLATFORM_READ_ROLES } },
+      { path: 'platforms/rule100', name: 'platform-rule100', component: () => import('./views/platforms/Rule100View.vue'), meta: { title: '百名儿童规则', roles: PLATFORM_READ_ROLES } },
+      { path: 'platforms/activities', name: 'platform-activities', component: () => import('./views/platforms/ActivityStatsView.vue'), meta: { title: '活动统计', roles: PLATFORM_READ_ROLES } },
+      // 救助保护
+      { path: 'cases', name: 'cases', component: () => import('./views/cases/CaseList.vue'), meta: { title: '救助保护' } },
+      { path: 'cases/report', name: 'case-report', component: () => import('./views/cases/CaseReport.vue'), meta: { title: '强制报告', roles: CASE_REPORT_ROLES } },
+      { path: 'cases/watchlist', name: 'watchlist', component: () => import('./views/cases/WatchlistView.vue'), meta: { title: '监测预防', roles: CASE_READ_ROLES } },
+      { path: 'cases/:id(\\d+)', name: 'case-detail', component: () => import('./views/cases/CaseDetail.vue'), meta: { title: '个案详情', roles: CASE_READ_ROLES } },
+      // 季度核实
+      { path: 'quarterly', name: 'quarterly', component: () => import('./views/quarterly/QualityView.vue'), meta: { title: '季度核实' } },
+      { path: 'quarterly/progress', name: 'quarter-progress', component: () => import('./views/quarterly/ProgressView.vue'), meta: { title: '核实进度', roles: QUALITY_READ_ROLES } },
+      { path: 'quarterly/figures', name: 'quarter-figures', component: () => import('./views/quarterly/FiguresView.vue'), meta: { title: '季度数据', roles: QUALITY_READ_ROLES } },
       { path: 'women', name: 'women', component: Placeholder, meta: { title: '留守妇女', placeholder: 'women' } },
       { path: 'users', name: 'users', component: () => import('./views/UsersView.vue'), meta: { title: '用户管理', roles: MANAGER_ROLES } },
       { path: 'audit', name: 'audit', component: () => import('./views/AuditView.vue'), meta: { title: '审计日志', roles: AUDIT_ROLES } },
