@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "domain/case.h"
+#include "domain/stats.h"
 #include "util/log.h"
 
 int64_t app_now(const app *a)
@@ -37,6 +38,14 @@ static void *scheduler_main(void *arg)
 		else if (moved)
 			log_info("escalation: %d report(s) moved up a level",
 				 moved);
+		/* Keep the dashboard's village figures current (a new day
+		 * makes every village stale: ages and quarters move on). */
+		int fresh = 0;
+		err_clear(&e);
+		if (stats_refresh(s, "1", ":", app_now(a), &fresh, &e) != 0)
+			log_error("statistics: %s", e.msg);
+		else if (fresh > 64)
+			log_info("statistics: %d village(s) recomputed", fresh);
 		store_pool_put(a->pool, s);
 		pthread_mutex_lock(&a->mu);
 		struct timespec until;

@@ -20,6 +20,9 @@ extern const route api_quality_routes[];
 extern const route api_stats_routes[];
 extern const route api_women_routes[];
 
+#define XLSX_TYPE \
+	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 /* Shared renderers. */
 json_t *api_user_json(store *s, const user *u, int64_t now);
 json_t *api_region_json(const region *g);

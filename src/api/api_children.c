@@ -225,8 +225,6 @@ static int transfers_list(req *r, err *e)
 	return reply(r, 200, rc, out);
 }
 
-#define XLSX_TYPE                                                          \
-	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 static int children_export(req *r, err *e)
 {

@@ -14,8 +14,6 @@
 	 ROLE_BIT(ROLE_SUPERVISOR))
 #define TRAINERS                                                            \
 	(ROLE_BIT(ROLE_PROVINCE) | ROLE_BIT(ROLE_CITY) | ROLE_BIT(ROLE_COUNTY))
-#define XLSX_TYPE                                                          \
-	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 static int done(req *r, int status, int rc, json_t *out)
 {

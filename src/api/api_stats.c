@@ -1,6 +1,8 @@
 /* /api/v1/dashboard: the statistics of a region, with drill-down. */
 #include "api/api.h"
+#include "domain/report.h"
 #include "domain/stats.h"
+
 
 static int dashboard_h(req *r, err *e)
 {
@@ -10,10 +12,37 @@ static int dashboard_h(req *r, err *e)
 	return rc ? rc : req_reply(r, 200, out);
 }
 
+static int export_h(req *r, err *e)
+{
+	actor who = req_actor(r);
+	char *bytes, name[128];
+	size_t len;
+	int rc = report_dashboard_xlsx(r->db, &who, req_query(r, "region"),
+				       &bytes, &len, name, e);
+	return rc ? rc : req_reply_file(r, bytes, len, XLSX_TYPE, name);
+}
+
+static int report_h(req *r, err *e)
+{
+	actor who = req_actor(r);
+	char *bytes, name[128];
+	size_t len;
+	int rc = report_xlsx(r->db, &who, r->params[0], req_query(r, "region"),
+			     req_query(r, "year"), &bytes, &len, name, e);
+	return rc ? rc : req_reply_file(r, bytes, len, XLSX_TYPE, name);
+}
+
+#define READERS                                                             \
+	(ROLE_BIT(ROLE_PROVINCE) | ROLE_BIT(ROLE_CITY) | ROLE_BIT(ROLE_COUNTY) | \
+	 ROLE_BIT(ROLE_SUPERVISOR) | ROLE_BIT(ROLE_DIRECTOR))
+
 const route api_stats_routes[] = {
 	{ "GET", "/api/v1/dashboard", dashboard_h, 0,
 	  ROLE_BIT(ROLE_PROVINCE) | ROLE_BIT(ROLE_CITY) | ROLE_BIT(ROLE_COUNTY) |
 		  ROLE_BIT(ROLE_SUPERVISOR) | ROLE_BIT(ROLE_DIRECTOR) |
 		  ROLE_BIT(ROLE_AUDITOR) },
+	{ "GET", "/api/v1/dashboard/export", export_h, 0,
+	  READERS | ROLE_BIT(ROLE_AUDITOR) },
+	{ "GET", "/api/v1/reports/{kind}", report_h, 0, READERS },
 	{ 0 },
 };

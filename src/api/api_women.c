@@ -8,8 +8,6 @@
 #define WRITERS                                                             \
 	(ROLE_BIT(ROLE_COUNTY) | ROLE_BIT(ROLE_SUPERVISOR) |                \
 	 ROLE_BIT(ROLE_DIRECTOR))
-#define XLSX_TYPE                                                          \
-	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 static int done(req *r, int status, int rc, json_t *out)
 {

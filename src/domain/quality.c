@@ -306,10 +306,17 @@ static const char *state_of(const store_res *r, const char *code)
 	return "open";
 }
 
+void quality_due_on(store *s, const char *quarter, char due[11])
+{
+	char start[11], end[11];
+	quality_quarter(quarter, start, end);
+	if (quality_store_due(s, quarter, due, NULL) != 0 || !*due)
+		date_minus_days(end, -15, due);
+}
+
 static void due_of(store *s, const qctx *q, char due[11])
 {
-	if (quality_store_due(s, q->quarter, due, NULL) != 0 || !*due)
-		date_minus_days(q->end, -15, due);
+	quality_due_on(s, q->quarter, due);
 }
 
 int quality_progress(store *s, const actor *who, const char *code_in,

@@ -31,6 +31,9 @@ unsigned quality_static(const child *c);
 int quality_quarter(const char *code, char start[11], char end[11]);
 /* The quarter containing `date`, e.g. "2026Q4". */
 void quality_quarter_of(const char *date, char out[8]);
+/* The quarter's sign-off due date: the configured one, else 15 days after
+ * the quarter ends. */
+void quality_due_on(store *s, const char *quarter, char due[11]);
 
 /* GET /quality: counts of every rule and failing records (a rule's list
  * when `rule` is given, else the first `limit` of each). */

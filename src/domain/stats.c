@@ -7,8 +7,122 @@
 #include "domain/platform.h"
 #include "domain/quality.h"
 #include "domain/staff.h"
+#include "domain/women.h"
+#include "store/quality_store.h"
 #include "store/stats_store.h"
 #include "util/date.h"
+#include "util/mem.h"
+
+/* Above this many stale villages one grouped scan of the range counts the
+ * children, rather than one small query per village. */
+#define BULK_VILLAGES 64
+#define VILLAGE_LEN 12
+
+typedef struct vfig {
+	char code[REGION_CODE_MAX];
+	int64_t ver;
+	int64_t v[STATS_COLS];
+} vfig;
+
+/* Children counts of a stats_store_children row into v[0..12]. */
+static void take_children(const store_res *r, int i, int64_t *v)
+{
+	for (int c = 0; c < 13; c++)
+		v[c] = store_res_int(r, i, 1 + c);
+}
+
+/* The quality counts Q01..Q11 of one village into v[13..23]. */
+static int village_quality(store *s, const char *code, const char *t16,
+			   const char *t18, const char *quarter,
+			   const char *start, const char *end, int64_t *v,
+			   err *e)
+{
+	char lo[REGION_CODE_MAX], hi[REGION_CODE_MAX + 1];
+	region_scope_range(code, lo, hi);
+	quality_args a = { lo, hi, t16, t18, start, end, quarter, 1 };
+	store_res *q;
+	int64_t dups = 0;
+	int rc = quality_store_counts(s, &a, &q, e);
+	if (rc)
+		return rc;
+	for (int r = 0; r < 11; r++)
+		v[13 + r] = store_res_int(q, 0, 1 + r);
+	store_res_free(q);
+	if ((rc = quality_store_dups(s, &a, &dups, e)))
+		return rc;
+	v[13 + 8] = dups;
+	return 0;
+}
+
+int stats_refresh(store *s, const char *lo, const char *hi, int64_t now,
+		  int *refreshed, err *e)
+{
+	char today[11], t16[11], t18[11], quarter[8], start[11], end[11];
+	date_of(now, today);
+	date_years_before(today, 16, t16);
+	date_years_before(today, 18, t18);
+	quality_quarter_of(today, quarter);
+	quality_quarter(quarter, start, end);
+	if (refreshed)
+		*refreshed = 0;
+	store_res *st = NULL, *ch = NULL;
+	int rc = stats_store_ensure(s, lo, hi, e);
+	if (rc || (rc = stats_store_stale(s, lo, hi, today, &st, e)))
+		return rc;
+	int n = store_res_rows(st);
+	if (n == 0) {
+		store_res_free(st);
+		return 0;
+	}
+	/* Read everything first (the versions before the counts, so a write
+	 * in between leaves its village stale), then store in one short
+	 * write transaction. */
+	vfig *f = xcalloc((size_t)n, sizeof *f);
+	if (n > BULK_VILLAGES &&
+	    (rc = stats_store_children(s, lo, hi, VILLAGE_LEN, t16, t18, &ch, e)))
+		goto out;
+	for (int i = 0, j = 0; i < n; i++) {
+		snprintf(f[i].code, sizeof f[i].code, "%s", store_res_text(st, i, 0));
+		f[i].ver = store_res_int(st, i, 1);
+		if (ch) {
+			/* both sorted by code: walk them together */
+			while (j < store_res_rows(ch) &&
+			       strcmp(store_res_text(ch, j, 0), f[i].code) < 0)
+				j++;
+			if (j < store_res_rows(ch) &&
+			    !strcmp(store_res_text(ch, j, 0), f[i].code))
+				take_children(ch, j, f[i].v);
+		} else {
+			char vlo[REGION_CODE_MAX], vhi[REGION_CODE_MAX + 1];
+			store_res *one;
+			region_scope_range(f[i].code, vlo, vhi);
+			if ((rc = stats_store_children(s, vlo, vhi, VILLAGE_LEN,
+						       t16, t18, &one, e)))
+				goto out;
+			if (store_res_rows(one))
+				take_children(one, 0, f[i].v);
+			store_res_free(one);
+		}
+		if (f[i].v[0] && (rc = village_quality(s, f[i].code, t16, t18,
+						       quarter, start, end,
+						       f[i].v, e)))
+			goto out;
+	}
+	if ((rc = store_begin(s, e)))
+		goto out;
+	for (int i = 0; i < n && !rc; i++)
+		rc = stats_store_save(s, f[i].code, f[i].ver, today, quarter,
+				      f[i].v, e);
+	if (rc)
+		store_rollback(s);
+	else if ((rc = store_commit(s, e)) == 0 && refreshed)
+		*refreshed = n;
+out:
+	free(f);
+	store_res_free(ch);
+	store_res_free(st);
+	return rc;
+}
 
 static int cmp64(const void *a, const void *b)
 {
@@ -29,18 +143,166 @@ static json_t *timeliness(int64_t *v, int n)
 			 "p90_hours", p90);
 }
 
+/* A drill-down row from a stats_store_sum row (r NULL: all zero). */
 static json_t *counts_json(const store_res *r, int i)
 {
 	json_t *cats = json_object(), *flags = json_object();
 	for (int b = 0; b < CAT_COUNT; b++)
 		json_object_set_new(cats, classify_category_code(1u << b),
-				    json_integer(store_res_int(r, i, 2 + b)));
+				    json_integer(r ? store_res_int(r, i, 2 + b) : 0));
 	for (int b = 0; b < FLAG_COUNT; b++)
 		json_object_set_new(flags, classify_flag_code(1u << b),
-				    json_integer(store_res_int(r, i, 8 + b)));
+				    json_integer(r ? store_res_int(r, i, 8 + b) : 0));
 	return json_pack("{s:I, s:o, s:o}", "active",
-			 (json_int_t)store_res_int(r, i, 1), "categories", cats,
-			 "flags", flags);
+			 (json_int_t)(r ? store_res_int(r, i, 1) : 0),
+			 "categories", cats, "flags", flags);
+}
+
+static const char *signoff_label(const char *state)
+{
+	return !strcmp(state, "submitted")  ? "已提交"
+	       : !strcmp(state, "approved") ? "已审批"
+	       : !strcmp(state, "returned") ? "已退回"
+					    : "未提交";
+}
+
+/* The sign-off units below (or at) `g` that should have signed off:
+ * counties for a province or city, townships for a county, villages
+ * (with records) for a township, the village itself. */
+static int signoff_units(store *s, const region *g, region **out, int *n,
+			 err *e)
+{
+	int target = g->level < REGION_COUNTY ? REGION_COUNTY
+		     : g->level < REGION_VILLAGE ? g->level + 1
+						 : REGION_VILLAGE;
+	region *all = xcalloc(1, sizeof *all);
+	int na = 1;
+	all[0] = *g;
+	/* breadth first, down to the target level */
+	for (int lvl = g->level; lvl < target; lvl++) {
+		region *next = NULL;
+		int nn = 0, ncap = 0;
+		for (int i = 0; i < na; i++) {
+			region *k = NULL;
+			int nk = 0;
+			int rc = region_children(s, all[i].code, &k, &nk, e);
+			if (rc) {
+				free(all);
+				free(next);
+				return rc;
+			}
+			if (nn + nk > ncap) {
+				ncap = (nn + nk) * 2;
+				next = xreallocarray(next, (size_t)ncap,
+						     sizeof *next);
+			}
+			if (nk)
+				memcpy(next + nn, k, (size_t)nk * sizeof *k);
+			nn += nk;
+			free(k);
+		}
+		free(all);
+		all = next;
+		na = nn;
+	}
+	*out = all;
+	*n = na;
+	return 0;
+}
+
+/* Who is late with the sign-off of the last quarter that has ended. */
+static json_t *dash_verification(store *s, const region *g,
+				 const char *today, const char *lo,
+				 const char *hi)
+{
+	char start[11], end[11], before[11], quarter[8], due[11];
+	quality_quarter_of(today, quarter);
+	quality_quarter(quarter, start, end);
+	date_minus_days(start, 1, before);
+	quality_quarter_of(before, quarter);
+	quality_due_on(s, quarter, due);
+	region *u = NULL;
+	int nu = 0;
+	store_res *so = NULL, *act = NULL;
+	if (signoff_units(s, g, &u, &nu, NULL) ||
+	    quality_store_signoffs(s, lo, hi, quarter, &so, NULL) ||
+	    (g->level >= REGION_TOWNSHIP &&
+	     stats_store_sum(s, lo, hi, VILLAGE_LEN, &act, NULL))) {
+		free(u);
+		store_res_free(so);
+		return json_null();
+	}
+	json_t *late = json_array();
+	int nlate = 0, pending = 0;
+	for (int i = 0; i < nu; i++) {
+		const char *st = "open";
+		for (int j = 0; j < store_res_rows(so); j++)
+			if (!strcmp(store_res_text(so, j, 0), u[i].code))
+				st = store_res_text(so, j, 1);
+		int done = u[i].level == REGION_COUNTY
+				   ? !strcmp(st, "approved")
+				   : !strcmp(st, "submitted") || !strcmp(st, "approved");
+		if (done)
+			continue;
+		if (u[i].level == REGION_VILLAGE) {
+			/* a village without records has nothing to submit */
+			int has = 0;
+			for (int j = 0; j < store_res_rows(act) && !has; j++)
+				has = !strcmp(store_res_text(act, j, 0), u[i].code) &&
+				      store_res_int(act, j, 1) > 0;
+			if (!has)
+				continue;
+		}
+		pending++;
+		if (strcmp(today, due) <= 0)
+			continue;
+		if (nlate++ < 50)
+			json_array_append_new(
+				late, json_pack("{s:s, s:s, s:s, s:s, s:s}",
+						"code", u[i].code, "name",
+						u[i].name, "level",
+						region_level_name(u[i].level),
+						"state", st, "state_label",
+						signoff_label(st)));
+	}
+	free(u);
+	store_res_free(so);
+	store_res_free(act);
+	return json_pack("{s:s, s:s, s:i, s:i, s:b, s:o}", "quarter", quarter,
+			 "due_on", due, "pending", pending, "late_count",
+			 nlate, "overdue", strcmp(today, due) > 0, "late", late);
+}
+
+/* The campaigns (工作任务) seen from `g`: those set for g and above, each
+ * with g's part of the progress. */
+static json_t *dash_campaigns(store *s, const actor *who, const region *g)
+{
+	user v = { 0 };
+	if (who->u)
+		v = *who->u;
+	else
+		v.role = ROLE_PROVINCE;
+	snprintf(v.region, sizeof v.region, "%s", g->code);
+	actor va = *who;
+	va.u = &v;
+	json_t *l = NULL, *out = json_array(), *it;
+	size_t i;
+	if (campaign_list(s, &va, &l, NULL) != 0)
+		return out;
+	json_array_foreach(json_object_get(l, "items"), i, it)
+		json_array_append_new(
+			out, json_pack("{s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O}",
+				       "id", json_object_get(it, "id"), "name",
+				       json_object_get(it, "name"), "measure_label",
+				       json_object_get(it, "measure_label"),
+				       "due_on", json_object_get(it, "due_on"),
+				       "target", json_object_get(it, "target"),
+				       "done", json_object_get(it, "done"), "pct",
+				       json_object_get(it, "pct"), "late",
+				       json_object_get(it, "late"), "region_code",
+				       json_object_get(it, "view_region")));
+	json_decref(l);
+	return out;
 }
 
 int stats_dashboard(store *s, const actor *who, const char *in, json_t **out,
@@ -62,29 +324,33 @@ int stats_dashboard(store *s, const actor *who, const char *in, json_t **out,
 	region_scope_range(g.code, lo, hi);
 	int child_level = g.level < REGION_VILLAGE ? g.level + 1 : g.level;
 	store_res *ch;
-	if ((rc = stats_store_children(s, lo, hi, (int)region_code_len(child_level),
-				       t16, t18, &ch, e)))
+	if ((rc = stats_refresh(s, lo, hi, who->now, NULL, e)) ||
+	    (rc = stats_store_sum(s, lo, hi, (int)region_code_len(child_level),
+				  &ch, e)))
 		return rc;
 	region *kids = NULL;
 	int nk = 0;
 	region_children(s, g.code, &kids, &nk, NULL);
 	json_t *drill = json_array();
 	json_int_t active = 0, cat[CAT_COUNT] = { 0 }, flg[FLAG_COUNT] = { 0 };
+	int64_t qc[11] = { 0 };
+	for (int i = 0; i < store_res_rows(ch); i++) {
+		active += store_res_int(ch, i, 1);
+		for (int b = 0; b < CAT_COUNT; b++)
+			cat[b] += store_res_int(ch, i, 2 + b);
+		for (int b = 0; b < FLAG_COUNT; b++)
+			flg[b] += store_res_int(ch, i, 8 + b);
+		for (int r = 0; r < 11; r++)
+			qc[r] += store_res_int(ch, i, 14 + r);
+	}
 	for (int k = 0; k < (nk ? nk : 1); k++) {
 		const char *code = nk ? kids[k].code : g.code;
 		json_t *row = NULL;
-		for (int i = 0; i < store_res_rows(ch); i++)
-			if (!strcmp(store_res_text(ch, i, 0), code)) {
+		for (int i = 0; i < store_res_rows(ch) && !row; i++)
+			if (!strcmp(store_res_text(ch, i, 0), code))
 				row = counts_json(ch, i);
-				active += store_res_int(ch, i, 1);
-				for (int b = 0; b < CAT_COUNT; b++)
-					cat[b] += store_res_int(ch, i, 2 + b);
-				for (int b = 0; b < FLAG_COUNT; b++)
-					flg[b] += store_res_int(ch, i, 8 + b);
-			}
 		if (!row)
-			row = json_pack("{s:i, s:{}, s:{}}", "active", 0,
-					"categories", "flags");
+			row = counts_json(NULL, 0);
 		json_object_set_new(row, "code", json_string(code));
 		json_object_set_new(row, "name",
 				    json_string(nk ? kids[k].name : g.name));
@@ -128,7 +394,7 @@ int stats_dashboard(store *s, const actor *who, const char *in, json_t **out,
 		store_res_free(sn);
 	}
 
-	json_t *cov = NULL, *comp = NULL, *rule = NULL, *qual = NULL;
+	json_t *cov = NULL, *comp = NULL, *rule = NULL;
 	/* The region is already checked against the caller's scope; the
 	 * figures below are counts only, which every dashboard role may see
 	 * (an auditor included), so they are taken as the system. */
@@ -136,7 +402,6 @@ int stats_dashboard(store *s, const actor *who, const char *in, json_t **out,
 	staff_coverage(s, &sys, g.code, NULL, &cov, NULL);
 	platform_compliance(s, &sys, g.code, &comp, NULL);
 	platform_rule100(s, &sys, g.code, &rule, NULL);
-	quality_report(s, &sys, g.code, NULL, "Q11", 0, 1, &qual, NULL);
 	store_res *wf;
 	json_t *workforce = NULL;
 	snprintf(from, sizeof from, "%.4s-01-01", today);
@@ -177,23 +442,22 @@ int stats_dashboard(store *s, const actor *who, const char *in, json_t **out,
 	}
 	/* The data-quality score: the share of records failing none of the
 	 * error-severity rules this quarter, as a percentage. */
-	json_t *quality = json_null();
-	if (qual) {
-		json_t *c = json_object_get(qual, "counts");
-		double act = (double)json_integer_value(json_object_get(qual, "active"));
-		double errors = (double)(json_integer_value(json_object_get(c, "Q01")) +
-					 json_integer_value(json_object_get(c, "Q02")) +
-					 json_integer_value(json_object_get(c, "Q03")) +
-					 json_integer_value(json_object_get(c, "Q04")) +
-					 json_integer_value(json_object_get(c, "Q09")));
-		double unverified = (double)json_integer_value(json_object_get(c, "Q11"));
-		quality = json_pack("{s:s, s:f, s:f, s:O}", "quarter",
-				    json_string_value(json_object_get(qual, "quarter")),
-				    "score", act ? 100.0 * (1.0 - (errors > act ? act : errors) / act) : 100.0,
-				    "verified_pct", act ? 100.0 * (act - unverified) / act : 0.0,
-				    "counts", c);
-		json_decref(qual);
+	char quarter[8];
+	quality_quarter_of(today, quarter);
+	json_t *qcounts = json_object();
+	for (int r = 0; r < 11; r++) {
+		char code[4] = { 'Q', (char)('0' + (r + 1) / 10),
+				 (char)('0' + (r + 1) % 10), 0 };
+		json_object_set_new(qcounts, code, json_integer(qc[r]));
 	}
+	double act = (double)active;
+	double errors = (double)(qc[0] + qc[1] + qc[2] + qc[3] + qc[8]);
+	double unverified = (double)qc[10];
+	json_t *quality = json_pack(
+		"{s:s, s:f, s:f, s:o}", "quarter", quarter, "score",
+		act ? 100.0 * (1.0 - (errors > act ? act : errors) / act) : 100.0,
+		"verified_pct", act ? 100.0 * (act - unverified) / act : 0.0,
+		"counts", qcounts);
 	*out = json_pack(
 		"{s:s, s:s, s:s, s:s, s:{s:I, s:o, s:o}, s:o, s:o, s:o, s:o,"
 		" s:o, s:o}",
@@ -216,6 +480,20 @@ int stats_dashboard(store *s, const actor *who, const char *in, json_t **out,
 			  "villages_uncovered",
 			  rule ? json_object_get(rule, "uncovered_total") : json_null()),
 		"cases", cases ? cases : json_null(), "quality", quality);
+	if (*out) {
+		json_t *w = NULL;
+		json_object_set_new(*out, "women",
+				    women_stats(s, &sys, g.code, &w, NULL) == 0
+					    ? json_pack("{s:O, s:O}", "registered",
+							json_object_get(w, "registered"),
+							"services",
+							json_object_get(w, "services"))
+					    : json_null());
+		json_decref(w);
+		json_object_set_new(*out, "campaigns", dash_campaigns(s, who, &g));
+		json_object_set_new(*out, "verification",
+				    dash_verification(s, &g, today, lo, hi));
+	}
 	json_decref(cov);
 	json_decref(comp);
 	json_decref(rule);

@@ -139,6 +139,16 @@ static int xlsxout__lxw(err *e, lxw_error rc, const char *what)
 		       "生成Excel文件失败（%s）: %s", what, lxw_strerror(rc));
 }
 
+/* Printed on A4 landscape, as wide as the page, the column row on every
+ * page and page numbers in the footer. */
+static void xlsxout__page(lxw_worksheet *ws)
+{
+	worksheet_set_paper(ws, 9);
+	worksheet_set_landscape(ws);
+	worksheet_fit_to_pages(ws, 1, 0);
+	worksheet_set_footer(ws, "&C第 &P 页 共 &N 页");
+}
+
 int xlsxout_open(const char *path, const char *sheet_title, xlsxout **xp,
 		 err *e)
 {
@@ -200,13 +210,30 @@ int xlsxout_open(const char *path, const char *sheet_title, xlsxout **xp,
 	x->f_num = workbook_add_format(x->wb);
 	format_set_num_format(x->f_num, "General");
 
-	/* Printed on A4 landscape, as wide as the page, the column row on
-	 * every page and page numbers in the footer. */
-	worksheet_set_paper(x->ws, 9);
-	worksheet_set_landscape(x->ws);
-	worksheet_fit_to_pages(x->ws, 1, 0);
-	worksheet_set_footer(x->ws, "&C第 &P 页 共 &N 页");
+	xlsxout__page(x->ws);
 	*xp = x;
+	return 0;
+}
+
+int xlsxout_sheet(xlsxout *x, const char *sheet_title, err *e)
+{
+	if (!x->ncols)
+		return err_set(e, ERR_INTERNAL, "xlsx_write",
+			       "上一张工作表尚未写入列名");
+	buf name = BUF_INIT;
+	xlsxout__sheet_name(x, sheet_title, &name);
+	lxw_worksheet *ws = workbook_add_worksheet(x->wb, buf_str(&name));
+	buf_free(&name);
+	if (!ws)
+		return err_set(e, ERR_INTERNAL, "xlsx_write",
+			       "无法添加工作表（名称重复？）");
+	xlsxout__page(ws);
+	for (int i = 0; i < x->nlines; i++)
+		free(x->lines[i]);
+	x->ws = ws;
+	x->nlines = 0;
+	x->ncols = 0;
+	x->next = 0;
 	return 0;
 }
 

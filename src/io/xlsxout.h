@@ -8,7 +8,8 @@
  *   row k+2..  one row per xlsxout_row call
  *
  * Lifecycle: xlsxout_open → xlsxout_header_line* → xlsxout_columns →
- * xlsxout_row* → xlsxout_close (to the path) or xlsxout_close_mem (to
+ * xlsxout_row* (→ xlsxout_sheet → header lines, columns, rows again for
+ * another sheet) → xlsxout_close (to the path) or xlsxout_close_mem (to
  * memory), or xlsxout_abandon to drop it.  Rows are flushed to a temporary
  * file as they come (libxlsxwriter's constant-memory mode), so an export of
  * a whole province costs little memory; the .xlsx appears at the path only
@@ -78,7 +79,12 @@ int xlsxout_columns(xlsxout *x, const xlsxout_col *cols, int n, err *e);
  * libxlsxwriter fails. */
 int xlsxout_row(xlsxout *x, const char *const *cells, int n, err *e);
 
-/* Number of data rows written so far. */
+/* Ends the current sheet (its columns must be written) and starts another
+ * named `sheet_title`, with its own header lines, columns and rows.  Sheet
+ * names must differ.  Errors: ERR_INTERNAL "xlsx_write". */
+int xlsxout_sheet(xlsxout *x, const char *sheet_title, err *e);
+
+/* Number of data rows written so far (all sheets). */
 long xlsxout_rows(const xlsxout *x);
 
 /* Finishes the workbook and moves it to the path given to xlsxout_open.

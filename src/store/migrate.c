@@ -457,6 +457,61 @@ static const migration migrations[] = {
 	  "CREATE UNIQUE INDEX certificates_valid_staff ON"
 	  " certificates(valid_staff);",
 	  NULL, NULL },
+	{ 9,
+	  /* The dashboard's figures per village, kept as of one day.  A
+	   * write to a village's children (or their verifications) bumps
+	   * `ver` in a trigger; a row is current when done_ver = ver and
+	   * as_of is today.  Readers refresh what is not, and store it only
+	   * if no write came in between (compare-and-set on ver). */
+	  "CREATE TABLE village_stats ("
+	  " village_code @CODE@ PRIMARY KEY,"
+	  " ver BIGINT NOT NULL DEFAULT 0,"
+	  " done_ver BIGINT NOT NULL DEFAULT -1,"
+	  " as_of TEXT NOT NULL DEFAULT '',"
+	  " quarter TEXT NOT NULL DEFAULT '',"
+	  " active BIGINT NOT NULL DEFAULT 0,"
+	  " c1 BIGINT NOT NULL DEFAULT 0, c2 BIGINT NOT NULL DEFAULT 0,"
+	  " c3 BIGINT NOT NULL DEFAULT 0, c4 BIGINT NOT NULL DEFAULT 0,"
+	  " c5 BIGINT NOT NULL DEFAULT 0, c6 BIGINT NOT NULL DEFAULT 0,"
+	  " f1 BIGINT NOT NULL DEFAULT 0, f2 BIGINT NOT NULL DEFAULT 0,"
+	  " f3 BIGINT NOT NULL DEFAULT 0, f4 BIGINT NOT NULL DEFAULT 0,"
+	  " f5 BIGINT NOT NULL DEFAULT 0, f6 BIGINT NOT NULL DEFAULT 0,"
+	  " q01 BIGINT NOT NULL DEFAULT 0, q02 BIGINT NOT NULL DEFAULT 0,"
+	  " q03 BIGINT NOT NULL DEFAULT 0, q04 BIGINT NOT NULL DEFAULT 0,"
+	  " q05 BIGINT NOT NULL DEFAULT 0, q06 BIGINT NOT NULL DEFAULT 0,"
+	  " q07 BIGINT NOT NULL DEFAULT 0, q08 BIGINT NOT NULL DEFAULT 0,"
+	  " q09 BIGINT NOT NULL DEFAULT 0, q10 BIGINT NOT NULL DEFAULT 0,"
+	  " q11 BIGINT NOT NULL DEFAULT 0);",
+	  "CREATE TRIGGER children_stats_ins AFTER INSERT ON children BEGIN"
+	  " UPDATE village_stats SET ver = ver + 1"
+	  " WHERE village_code = NEW.region_code; END;"
+	  "CREATE TRIGGER children_stats_upd AFTER UPDATE ON children BEGIN"
+	  " UPDATE village_stats SET ver = ver + 1"
+	  " WHERE village_code IN (NEW.region_code, OLD.region_code); END;"
+	  "CREATE TRIGGER verifications_stats_ins AFTER INSERT ON verifications"
+	  " BEGIN UPDATE village_stats SET ver = ver + 1 WHERE village_code ="
+	  " (SELECT region_code FROM children WHERE id = NEW.child_id); END;"
+	  "CREATE TRIGGER verifications_stats_del AFTER DELETE ON verifications"
+	  " BEGIN UPDATE village_stats SET ver = ver + 1 WHERE village_code ="
+	  " (SELECT region_code FROM children WHERE id = OLD.child_id); END;",
+	  "CREATE FUNCTION children_stats_touch() RETURNS trigger"
+	  " LANGUAGE plpgsql AS $$ BEGIN"
+	  " IF TG_OP = 'UPDATE' THEN UPDATE village_stats SET ver = ver + 1"
+	  " WHERE village_code IN (NEW.region_code, OLD.region_code);"
+	  " ELSE UPDATE village_stats SET ver = ver + 1"
+	  " WHERE village_code = NEW.region_code; END IF;"
+	  " RETURN NULL; END $$;"
+	  "CREATE TRIGGER children_stats AFTER INSERT OR UPDATE ON children"
+	  " FOR EACH ROW EXECUTE FUNCTION children_stats_touch();"
+	  "CREATE FUNCTION verifications_stats_touch() RETURNS trigger"
+	  " LANGUAGE plpgsql AS $$ BEGIN"
+	  " UPDATE village_stats SET ver = ver + 1 WHERE village_code ="
+	  " (SELECT region_code FROM children WHERE id ="
+	  " (CASE WHEN TG_OP = 'DELETE' THEN OLD.child_id ELSE NEW.child_id END));"
+	  " RETURN NULL; END $$;"
+	  "CREATE TRIGGER verifications_stats AFTER INSERT OR DELETE"
+	  " ON verifications"
+	  " FOR EACH ROW EXECUTE FUNCTION verifications_stats_touch();" },
 };
 
 static const char *token_value(store_kind k, const char *tok, size_t n)

@@ -82,3 +82,82 @@ int stats_store_case_counts(store *s, const char *lo, const char *hi,
 				    " state <> 'closed' AND due_at < ?",
 				    q, 3, overdue, e);
 }
+
+/* --- village_stats: the dashboard's per-village figures (migration 9) */
+
+int stats_store_ensure(store *s, const char *lo, const char *hi, err *e)
+{
+	store_param p[] = { SP_S(lo), SP_S(hi) };
+	/* "WHERE true" lets SQLite parse the upsert after a SELECT. */
+	return store_exec(s,
+			  "INSERT INTO village_stats (village_code) SELECT code"
+			  " FROM regions WHERE level = 5 AND code >= ? AND"
+			  " code < ? AND true ON CONFLICT (village_code) DO NOTHING",
+			  p, 2, NULL, e);
+}
+
+int stats_store_stale(store *s, const char *lo, const char *hi,
+		      const char *today, store_res **out, err *e)
+{
+	store_param p[] = { SP_S(lo), SP_S(hi), SP_S(today) };
+	return store_query(s,
+			   "SELECT village_code, ver FROM village_stats WHERE"
+			   " village_code >= ? AND village_code < ? AND"
+			   " (done_ver <> ver OR as_of <> ?) ORDER BY village_code",
+			   p, 3, out, e);
+}
+
+int stats_store_save(store *s, const char *village, int64_t ver,
+		     const char *today, const char *quarter,
+		     const int64_t v[STATS_COLS], err *e)
+{
+	store_param p[3 + STATS_COLS + 2];
+	int n = 0;
+	p[n++] = SP_S(today);
+	p[n++] = SP_S(quarter);
+	p[n++] = SP_I(ver);
+	for (int i = 0; i < STATS_COLS; i++)
+		p[n++] = SP_I(v[i]);
+	p[n++] = SP_S(village);
+	p[n++] = SP_I(ver);
+	return store_exec(
+		s,
+		"UPDATE village_stats SET as_of = ?, quarter = ?, done_ver = ?,"
+		" active = ?, c1 = ?, c2 = ?, c3 = ?, c4 = ?, c5 = ?, c6 = ?,"
+		" f1 = ?, f2 = ?, f3 = ?, f4 = ?, f5 = ?, f6 = ?,"
+		" q01 = ?, q02 = ?, q03 = ?, q04 = ?, q05 = ?, q06 = ?,"
+		" q07 = ?, q08 = ?, q09 = ?, q10 = ?, q11 = ?"
+		" WHERE village_code = ? AND ver = ?",
+		p, n, NULL, e);
+}
+
+int stats_store_sum(store *s, const char *lo, const char *hi, int glen,
+		    store_res **out, err *e)
+{
+	store_param p[] = { SP_I(glen), SP_S(lo), SP_S(hi) };
+	return store_query(
+		s,
+		"SELECT substr(village_code, 1, CAST(? AS INTEGER)) AS g,"
+		" sum(active), sum(c1), sum(c2), sum(c3), sum(c4), sum(c5),"
+		" sum(c6), sum(f1), sum(f2), sum(f3), sum(f4), sum(f5),"
+		" sum(f6), sum(q01), sum(q02), sum(q03), sum(q04), sum(q05),"
+		" sum(q06), sum(q07), sum(q08), sum(q09), sum(q10), sum(q11)"
+		" FROM village_stats WHERE village_code >= ? AND"
+		" village_code < ? GROUP BY g ORDER BY g",
+		p, SP_COUNT(p), out, e);
+}
+
+int stats_store_case_summary(store *s, const char *lo, const char *hi,
+			     int glen, int64_t now, store_res **out, err *e)
+{
+	store_param p[] = { SP_I(glen), SP_I(now), SP_S(lo), SP_S(hi) };
+	return store_query(
+		s,
+		"SELECT substr(region_code, 1, CAST(? AS INTEGER)) AS g,"
+		" count(*), sum(CASE WHEN state <> 'closed' THEN 1 ELSE 0 END),"
+		" sum(CASE WHEN state <> 'closed' AND due_at < ? THEN 1 ELSE 0"
+		" END), sum(CASE WHEN state = 'closed' THEN 1 ELSE 0 END),"
+		" sum(urgent) FROM cases WHERE region_code >= ? AND"
+		" region_code < ? GROUP BY g ORDER BY g",
+		p, SP_COUNT(p), out, e);
+}

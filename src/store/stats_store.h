@@ -27,4 +27,32 @@ int stats_store_case_counts(store *s, const char *lo, const char *hi,
 			    int64_t now, int64_t *open, int64_t *overdue,
 			    err *e);
 
+/* Cases of [lo, hi) per first `glen` characters of their region.
+ * Columns: group, total, open, overdue (open past due at `now`), closed,
+ * urgent. */
+int stats_store_case_summary(store *s, const char *lo, const char *hi,
+			     int glen, int64_t now, store_res **out, err *e);
+
+/* The dashboard's per-village figures (table village_stats), kept
+ * current lazily: a trigger bumps a village's `ver` on every write to its
+ * children or their verifications; a row is current when it was computed
+ * today at that version.  The figures are STATS_COLS numbers: active,
+ * c1..c6, f1..f6 (as stats_store_children), Q01..Q11 counts. */
+#define STATS_COLS 24
+
+/* Rows for the villages of [lo, hi) that have none yet. */
+int stats_store_ensure(store *s, const char *lo, const char *hi, err *e);
+/* Villages of [lo, hi) not current for `today`.  Columns: code, ver. */
+int stats_store_stale(store *s, const char *lo, const char *hi,
+		      const char *today, store_res **out, err *e);
+/* Stores a village's figures computed at version `ver`; a write that came
+ * in since (ver moved on) wins and the row stays stale. */
+int stats_store_save(store *s, const char *village, int64_t ver,
+		     const char *today, const char *quarter,
+		     const int64_t v[STATS_COLS], err *e);
+/* The stored figures of [lo, hi) summed per first `glen` characters of
+ * the village code.  Columns: group, then the STATS_COLS sums. */
+int stats_store_sum(store *s, const char *lo, const char *hi, int glen,
+		    store_res **out, err *e);
+
 #endif
