@@ -254,3 +254,149 @@ def test_bad_region(place):
         r = place["county"].get("/dashboard", params={"region": bad})
         assert r.status_code in (400, 404), (bad, r.status_code)
         assert "error" in r.json()
+
+
+# --------------------------------------------------------------------------
+# exports and the standard reports: the same figures as the dashboard
+
+def sheets(data):
+    import io
+
+    import openpyxl
+    wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    return {ws.title: [list(r) for r in ws.iter_rows(values_only=True)]
+            for ws in wb.worksheets}
+
+
+def table(rows):
+    """(header lines, column names, data rows) of a sheet with the three
+    header lines every export starts with."""
+    return [r[0] for r in rows[:3]], rows[3], rows[4:]
+
+
+def download(c, path, **params):
+    r = c.get(path, params=params)
+    assert_status(r, 200)
+    assert r.headers["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    assert r.content[:2] == b"PK"
+    return sheets(r.content)
+
+
+@pytest.fixture(scope="module")
+def furnished(place):
+    """The county with a supervisor, a director, a training with results,
+    two platforms and a protection case, besides its children."""
+    import case_util
+    import platform_util
+    import workforce_util
+    county = place["county"]
+    town, v0 = place["towns"][0], place["villages"][0]
+    sup = workforce_util.register(county, workforce_util.supervisor_body(town))
+    dire = workforce_util.register(county, workforce_util.director_body(v0))
+    t = workforce_util.new_training(county, workforce_util.training_body(
+        COUNTY, today_cn().replace(day=1) if today_cn().day > 1 else today_cn()))
+    workforce_util.attend(county, t["id"], sup["id"], passed=True, score=88)
+    workforce_util.attend(county, t["id"], dire["id"], passed=False, score=41)
+    platform_util.create(county, platform_util.home_body(v0))
+    platform_util.create(county, platform_util.center_body(town))
+    kid = create(place["directors"][0], child_body(v0, guardian=guardian()))
+    case_util.report(place["directors"][0], case_util.report_body(
+        region=v0, child_id=kid["id"]))
+    return {"supervisor": sup, "director": dire, "training": t}
+
+
+def test_dashboard_export_has_every_section(place, furnished):
+    county = place["county"]
+    d = dashboard(county, COUNTY)
+    book = download(county, "/dashboard/export", region=COUNTY)
+    assert list(book) == ["统计概览", "分区域儿童", "季度趋势", "工作任务", "季度核实"]
+    head, cols, rows = table(book["统计概览"])
+    assert "前郭尔罗斯蒙古族自治县" in head[1] and d["as_of"] in head[1]
+    assert d["as_of"] in head[2]
+    fig = {(r[0], r[1]): r[2] for r in rows}
+    assert fig[("儿童", "在册儿童")] == d["children"]["active"]
+    assert fig[("儿童", "农村留守儿童")] == d["children"]["categories"]["left_behind"]
+    assert fig[("工作队伍", "在岗人员")] == d["workforce"]["training"]["staff"]
+    assert fig[("服务阵地", "服务阵地总数")] == d["platforms"]["total"]
+    assert fig[("救助保护", "在办个案")] == d["cases"]["open"]
+    assert fig[("留守妇女", "登记在册")] == d["women"]["registered"]
+    _, cols, rows = table(book["分区域儿童"])
+    assert cols[:3] == ["区划代码", "区划名称", "在册儿童"]
+    assert [r[0] for r in rows[:-1]] == [x["code"] for x in d["drilldown"]]
+    assert rows[-1][1] == "合计" and rows[-1][2] == d["children"]["active"]
+    _, _, late = table(book["季度核实"])
+    assert len(late) == min(d["verification"]["late_count"], 50)
+
+
+def test_reports_agree_with_the_dashboard(place, furnished):
+    county = place["county"]
+    d = dashboard(county, COUNTY)
+    today = today_cn().isoformat()
+
+    book = download(county, "/reports/children", region=COUNTY)
+    (head, cols, rows), = [table(v) for v in book.values()]
+    assert head[0] == "分乡镇儿童分类统计表"
+    assert "吉林省 / 松原市 / 前郭尔罗斯蒙古族自治县" in head[1] and today in head[1]
+    by_code = {r[0]: r for r in rows}
+    for x in d["drilldown"]:
+        r = by_code[x["code"]]
+        assert r[2] == x["active"]
+        assert r[3] == x["categories"]["left_behind"]
+        assert r[3 + len(CATEGORIES)] == x["flags"]["unsupervised"]
+    assert rows[-1][1] == "合计" and rows[-1][2] == d["children"]["active"]
+
+    book = download(county, "/reports/workforce", region=COUNTY)
+    (head, cols, rows), = [table(v) for v in book.values()]
+    assert len(rows) == d["workforce"]["training"]["staff"] == 2
+    assert {r[0] for r in rows} == {"儿童督导员", "儿童主任"}
+    assert furnished["director"]["name"] in {r[2] for r in rows}
+
+    book = download(county, "/reports/training", region=COUNTY)
+    (head, cols, rows), = [table(v) for v in book.values()]
+    mine = [r for r in rows if r[1] == furnished["training"]["title"]]
+    assert {(r[6], r[11]) for r in mine} == {
+        (furnished["supervisor"]["name"], "合格"),
+        (furnished["director"]["name"], "不合格")}
+
+    book = download(county, "/reports/platforms", region=COUNTY)
+    (head, cols, rows), = [table(v) for v in book.values()]
+    assert len([r for r in rows if r[7] == "运行"]) == d["platforms"]["total"] == 2
+    compliant = len([r for r in rows if r[8] == "达标"])
+    assert compliant == d["platforms"]["compliant"]
+
+    book = download(county, "/reports/cases", region=COUNTY)
+    (head, cols, rows), = [table(v) for v in book.values()]
+    total_row = rows[-1]
+    assert total_row[1] == "合计"
+    assert total_row[3] == d["cases"]["open"] >= 1
+    assert total_row[4] == d["cases"]["overdue"]
+
+
+def test_reports_scope_and_bad_input(place, furnished, admin, staff):
+    d0 = place["directors"][0]
+    # a director's reports hold the village only
+    book = download(d0, "/reports/workforce")
+    (_, _, rows), = [table(v) for v in book.values()]
+    assert [r[2] for r in rows] == [furnished["director"]["name"]]
+    book = download(d0, "/reports/children")
+    (_, _, rows), = [table(v) for v in book.values()]
+    assert rows[-1][2] == dashboard(d0)["children"]["active"]
+    # outside the scope: the same answer as a region that does not exist
+    absent = d0.get("/reports/workforce", params={"region": "220721999999"})
+    assert_error(absent, 404, "region_not_found")
+    for kind in ("children", "workforce", "training", "platforms", "cases"):
+        r = d0.get(f"/reports/{kind}", params={"region": COUNTY})
+        assert_error(r, 404, "region_not_found")
+        assert r.json() == absent.json()
+    r = d0.get("/dashboard/export", params={"region": COUNTY})
+    assert_error(r, 404, "region_not_found")
+    # unknown report, bad year, roles
+    assert_error(place["county"].get("/reports/everything"), 404, "not_found")
+    for y in ("20x6", "1999", str(today_cn().year + 1), "2026-01"):
+        assert_error(place["county"].get("/reports/training", params={"year": y}),
+                     400, "invalid_query", "year")
+    assert_error(admin.get("/reports/children"), 403, "forbidden")
+    aud = staff.user("auditor", COUNTY)
+    assert_error(aud.get("/reports/workforce"), 403, "forbidden")
+    assert download(aud, "/dashboard/export")  # counts only: allowed
