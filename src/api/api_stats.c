@@ -32,6 +32,18 @@ static int report_h(req *r, err *e)
 	return rc ? rc : req_reply_file(r, bytes, len, XLSX_TYPE, name);
 }
 
+static int campaign_h(req *r, err *e)
+{
+	actor who = req_actor(r);
+	char *bytes, name[128];
+	size_t len;
+	int64_t id;
+	int rc = req_id(r, 0, &id, e);
+	if (!rc)
+		rc = report_campaign_xlsx(r->db, &who, id, &bytes, &len, name, e);
+	return rc ? rc : req_reply_file(r, bytes, len, XLSX_TYPE, name);
+}
+
 #define READERS                                                             \
 	(ROLE_BIT(ROLE_PROVINCE) | ROLE_BIT(ROLE_CITY) | ROLE_BIT(ROLE_COUNTY) | \
 	 ROLE_BIT(ROLE_SUPERVISOR) | ROLE_BIT(ROLE_DIRECTOR))
@@ -44,5 +56,6 @@ const route api_stats_routes[] = {
 	{ "GET", "/api/v1/dashboard/export", export_h, 0,
 	  READERS | ROLE_BIT(ROLE_AUDITOR) },
 	{ "GET", "/api/v1/reports/{kind}", report_h, 0, READERS },
+	{ "GET", "/api/v1/campaigns/{id}/export", campaign_h, 0, READERS },
 	{ 0 },
 };

@@ -363,6 +363,69 @@ int report_dashboard_xlsx(store *s, const actor *who, const char *code_in,
 	return rc;
 }
 
+/* --- one campaign's progress, per child region */
+
+int report_campaign_xlsx(store *s, const actor *who, int64_t id, char **bytes,
+			 size_t *len, char filename[128], err *e)
+{
+	static const xlsxout_col cols[] = {
+		{ "区划代码", 14, XLSXOUT_TEXT },  { "区划名称", 24, XLSXOUT_TEXT },
+		{ "应完成", 10, XLSXOUT_NUMBER },  { "已完成", 10, XLSXOUT_NUMBER },
+		{ "完成率（%）", 12, XLSXOUT_NUMBER }, { "是否逾期", 10, XLSXOUT_TEXT },
+	};
+	json_t *p;
+	int rc = campaign_progress(s, who, id, &p, e);
+	if (rc)
+		return rc;
+	char today[11], path[512] = "", title[200], period[80];
+	date_of(who->now, today);
+	region_path_text(s, jstr(p, "view_region"), path, sizeof path, NULL);
+	snprintf(title, sizeof title, "工作任务进度：%.160s", jstr(p, "name"));
+	snprintf(period, sizeof period, "%.40s，截止 %s", jstr(p, "measure_label"),
+		 jstr(p, "due_on"));
+	xlsxout *x;
+	if ((rc = xlsxout_open(NULL, "工作任务进度", &x, e))) {
+		json_decref(p);
+		return rc;
+	}
+	rc = sheet_head(x, title, path, period, today, cols, 6, e);
+	size_t i;
+	json_t *it;
+	json_array_foreach(json_object_get(p, "items"), i, it)
+	{
+		if (rc)
+			break;
+		cellbuf c = { .n = 0 };
+		const char *cells[] = {
+			jstr(it, "code"), jstr(it, "name"),
+			jnum(&c, json_object_get(it, "target")),
+			jnum(&c, json_object_get(it, "done")),
+			jnum(&c, json_object_get(it, "pct")),
+			json_is_true(json_object_get(it, "late")) ? "逾期" : "否"
+		};
+		rc = xlsxout_row(x, cells, 6, e);
+	}
+	if (!rc) {
+		cellbuf c = { .n = 0 };
+		const char *cells[] = {
+			jstr(p, "view_region"), "合计",
+			jnum(&c, json_object_get(p, "target")),
+			jnum(&c, json_object_get(p, "done")),
+			jnum(&c, json_object_get(p, "pct")),
+			json_is_true(json_object_get(p, "late")) ? "逾期" : "否"
+		};
+		rc = xlsxout_row(x, cells, 6, e);
+	}
+	if (rc) {
+		xlsxout_abandon(x);
+		json_decref(p);
+		return rc;
+	}
+	file_name(filename, "工作任务进度", jstr(p, "name"), today);
+	json_decref(p);
+	return xlsxout_close_mem(x, bytes, len, e);
+}
+
 /* --- the standard reports */
 
 static int children_report(store *s, const actor *who, const char *code_in,

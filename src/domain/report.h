@@ -6,6 +6,7 @@
 #define GUANAI_REPORT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "domain/account.h"
 #include "store/store.h"
@@ -16,6 +17,11 @@
 int report_dashboard_xlsx(store *s, const actor *who, const char *region,
 			  char **bytes, size_t *len, char filename[128],
 			  err *e);
+
+/* A campaign's progress (GET /campaigns/{id}) per child region, with the
+ * total and the late ones marked.  Errors as campaign_progress. */
+int report_campaign_xlsx(store *s, const actor *who, int64_t id, char **bytes,
+			 size_t *len, char filename[128], err *e);
 
 /* One standard table: `kind` "children" (by category per child region —
  * per township for a county), "workforce" (roster of supervisors and

@@ -400,3 +400,32 @@ def test_reports_scope_and_bad_input(place, furnished, admin, staff):
     aud = staff.user("auditor", COUNTY)
     assert_error(aud.get("/reports/workforce"), 403, "forbidden")
     assert download(aud, "/dashboard/export")  # counts only: allowed
+
+
+def test_campaign_export_is_its_progress(place, furnished, staff):
+    county = place["county"]
+    name = "导出" + uuid.uuid4().hex[:6]
+    r = county.post("/campaigns", json={"name": name, "measure": "staff_registered",
+                                        "region_code": COUNTY, "due_on": "2018-08-30"})
+    assert_status(r, 201)
+    cid = r.json()["id"]
+    prog = county.get(f"/campaigns/{cid}").json()
+    book = download(county, f"/campaigns/{cid}/export")
+    (head, cols, rows), = [table(v) for v in book.values()]
+    assert name in head[0] and "2018-08-30" in head[1]
+    assert [r[0] for r in rows[:-1]] == [i["code"] for i in prog["items"]]
+    for row, item in zip(rows, prog["items"]):
+        assert (row[2], row[3]) == (item["target"], item["done"])
+        assert row[5] == ("逾期" if item["late"] else "否")
+    assert rows[-1][1] == "合计" and (rows[-1][2], rows[-1][3]) == (prog["target"], prog["done"])
+    # the supervisor of a township sees its own part; another county nothing
+    sup = staff.user("supervisor", place["towns"][0])
+    book = download(sup, f"/campaigns/{cid}/export")
+    (head, _, rows), = [table(v) for v in book.values()]
+    assert rows[-1][0] == place["towns"][0]
+    other = staff.user("county", "220122")
+    ghost = other.get("/campaigns/99999999/export")
+    assert_error(ghost, 404, "not_found")
+    r = other.get(f"/campaigns/{cid}/export")
+    assert_error(r, 404, "not_found")
+    assert r.json() == ghost.json()
