@@ -9,6 +9,7 @@ PKGS=(
   libmicrohttpd-dev libsqlite3-dev sqlite3 libpq-dev libsodium-dev libjansson-dev
   libcsv-dev libcmocka-dev libxlsxwriter-dev libzip-dev libexpat1-dev
   libcairo2-dev libpango1.0-dev fonts-noto-cjk poppler-utils
+  libqrencode-dev zbar-tools
   postgresql postgresql-contrib
   python3-pytest python3-requests python3-openpyxl
   chromium

@@ -24,6 +24,9 @@ typedef struct app {
 	/* serve --clock-file: a file holding that offset, read on every
 	 * app_now, so a test moves the clock of a running server. */
 	const char *clock_file;
+	/* serve --public-url: the address users reach the UI at, printed in
+	 * the QR code of certificates; NULL: taken from the request's Host. */
+	const char *public_url;
 	/* The scheduler: escalation of overdue reports every `tick` s. */
 	int tick;
 	int stopping;

@@ -208,6 +208,13 @@ int cli_serve(const cli_args *a)
 	}
 	ap.tick = (int)tick;
 	ap.clock_file = cli_opt(a, "clock-file");
+	ap.public_url = cli_opt(a, "public-url");
+	if (ap.public_url && strncmp(ap.public_url, "https://", 8) &&
+	    strncmp(ap.public_url, "http://", 7)) {
+		fputs("guanai: --public-url 应以 http:// 或 https:// 开头\n", stderr);
+		app_close(&ap);
+		return 2;
+	}
 	int rc = app_scheduler_start(&ap, &e);
 	if (rc == 0)
 		rc = http_serve(&ap, listen ? listen : "127.0.0.1:8080", &e);

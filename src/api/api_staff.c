@@ -198,10 +198,20 @@ static int cert_pdf_h(req *r, err *e)
 	if (layout && strcmp(layout, "a4") && strcmp(layout, "card"))
 		return err_field(e, ERR_INVALID, "invalid_query", "layout",
 				 "版式应为 a4 或 card");
+	/* The QR code leads to the public check: the configured address, or
+	 * the one this request came to (a Host of plain name characters). */
+	char base[300] = "";
+	const char *host = req_header(r, "Host");
+	if (r->app && r->app->public_url)
+		snprintf(base, sizeof base, "%s", r->app->public_url);
+	else if (host && *host && strlen(host) < 256 &&
+		 strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			      "0123456789.-:[]") == strlen(host))
+		snprintf(base, sizeof base, "http://%s", host);
 	int rc = req_id(r, 0, &id, e);
 	if (!rc)
 		rc = cert_pdf(r->db, &who, id, layout && !strcmp(layout, "card"),
-			      &bytes, &len, name, e);
+			      base, &bytes, &len, name, e);
 	return rc ? rc : req_reply_file(r, bytes, len, "application/pdf", name);
 }
 

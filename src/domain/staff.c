@@ -1321,7 +1321,8 @@ int cert_verify(store *s, const char *number, json_t **out, err *e)
 	return 0;
 }
 
-int cert_pdf(store *s, const actor *who, int64_t id, int card, char **bytes,
+int cert_pdf(store *s, const actor *who, int64_t id, int card,
+	     const char *base, char **bytes,
 	     size_t *len, char filename[128], err *e)
 {
 	store_res *r;
@@ -1358,8 +1359,26 @@ int cert_pdf(store *s, const actor *who, int64_t id, int card, char **bytes,
 	pdfdoc_space(d, card ? 2 : 20);
 	pdfdoc_text(d, l3, card ? 8 : 12, PDFDOC_RIGHT);
 	pdfdoc_text(d, l4, card ? 8 : 12, PDFDOC_RIGHT);
-	pdfdoc_text(d, "凭证书编号可在系统中核验真伪", card ? 6 : 10,
-		    PDFDOC_CENTER);
+	/* The QR code: the public check page of this number (the number
+	 * itself is letters, digits and hyphens: nothing to escape). */
+	char url[512];
+	size_t bl = base ? strlen(base) : 0;
+	while (bl && base[bl - 1] == '/')
+		bl--;
+	if (bl)
+		snprintf(url, sizeof url, "%.*s/#/verify?number=%s", (int)bl,
+			 base, store_res_text(r, 0, 1));
+	else
+		snprintf(url, sizeof url, "%s", store_res_text(r, 0, 1));
+	if (card) {
+		pdfdoc_qr(d, url, 13, PDFDOC_CORNER);
+		pdfdoc_text(d, "扫码或凭编号核验真伪", 6, PDFDOC_LEFT);
+	} else {
+		pdfdoc_space(d, 8);
+		pdfdoc_qr(d, url, 30, PDFDOC_CENTER);
+		pdfdoc_text(d, "扫描二维码或凭证书编号在系统中核验真伪", 10,
+			    PDFDOC_CENTER);
+	}
 	rc = pdfdoc_finish(d, bytes, len, e);
 	if (rc == 0)
 		snprintf(filename, 128, "%s_%.40s.pdf", title,

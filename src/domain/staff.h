@@ -73,7 +73,10 @@ int cert_list(store *s, const actor *who, const char *region, json_t **out,
 /* Public check of a printed number: never more than validity, kind, the
  * holder's masked name, issuing county and date. */
 int cert_verify(store *s, const char *number, json_t **out, err *e);
-int cert_pdf(store *s, const actor *who, int64_t id, int card, char **bytes,
+/* The certificate as a PDF (A4 or card) with a QR code of the public check
+ * at `base` (e.g. "https://host"; "" for none: the QR holds the number). */
+int cert_pdf(store *s, const actor *who, int64_t id, int card,
+	     const char *base, char **bytes,
 	     size_t *len, char filename[128], err *e);
 
 /* Campaigns (工作任务): measure is staff_registered, staff_trained or

@@ -10,6 +10,7 @@
 #include <cairo-pdf.h>
 #include <cairo.h>
 #include <pango/pangocairo.h>
+#include <qrencode.h>
 
 #include "util/buf.h"
 #include "util/mem.h"
@@ -369,6 +370,55 @@ int pdfdoc_space(pdfdoc *d, double mm)
 	d->y += mm * MM;
 	if (d->y > d->h - d->mb)
 		return pdfdoc__new_page(d);
+	return 0;
+}
+
+int pdfdoc_qr(pdfdoc *d, const char *text, double size_mm, int flags)
+{
+	if (d->rc)
+		return d->rc;
+	QRcode *q = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+	if (!q)
+		return pdfdoc__fail(d, ERR_INVALID, "pdf_render",
+				    "二维码内容过长或无效");
+	int corner = (flags & 3) == PDFDOC_CORNER;
+	double side = size_mm * MM;
+	int fresh;
+	if (!corner && pdfdoc__room(d, side, &fresh)) {
+		QRcode_free(q);
+		return d->rc;
+	}
+	if (corner && !d->cr && pdfdoc__room(d, 0, &fresh)) {
+		QRcode_free(q);
+		return d->rc;
+	}
+	double x, y;
+	if (corner) {
+		x = d->w - d->mr - side;
+		y = d->h - d->mb - side;
+	} else {
+		x = (flags & 3) == PDFDOC_CENTER ? (d->w - side) / 2
+		    : (flags & 3) == PDFDOC_RIGHT ? d->w - d->mr - side
+						  : d->ml;
+		y = d->y;
+	}
+	/* A quiet zone of white round the modules, then the dark ones. */
+	double cell = side / (q->width + 2);
+	cairo_save(d->cr);
+	cairo_set_source_rgb(d->cr, 1, 1, 1);
+	cairo_rectangle(d->cr, x, y, side, side);
+	cairo_fill(d->cr);
+	cairo_set_source_rgb(d->cr, 0, 0, 0);
+	for (int r = 0; r < q->width; r++)
+		for (int c = 0; c < q->width; c++)
+			if (q->data[r * q->width + c] & 1)
+				cairo_rectangle(d->cr, x + (c + 1) * cell,
+						y + (r + 1) * cell, cell, cell);
+	cairo_fill(d->cr);
+	cairo_restore(d->cr);
+	QRcode_free(q);
+	if (!corner)
+		d->y += side;
 	return 0;
 }
 

@@ -44,6 +44,7 @@ enum {
 	PDFDOC_LEFT = 0,
 	PDFDOC_CENTER = 1,
 	PDFDOC_RIGHT = 2,
+	PDFDOC_CORNER = 3, /* pdfdoc_qr: the bottom right corner, out of the flow */
 	PDFDOC_BOLD = 4,
 	PDFDOC_SERIF = 8, /* 宋体-like; the default is 黑体-like sans */
 };
@@ -86,6 +87,12 @@ int pdfdoc_text(pdfdoc *d, const char *text, double size_pt, int flags);
 
 /* Vertical space; a page break when it reaches the bottom. */
 int pdfdoc_space(pdfdoc *d, double mm);
+
+/* A QR code of `text` (error correction M), `size_mm` wide, aligned by
+ * PDFDOC_LEFT/CENTER/RIGHT in the flow, or PDFDOC_CORNER: in the bottom
+ * right corner of the page, leaving the flow as it is.
+ * Errors: ERR_INVALID "pdf_render" for a text QR cannot hold. */
+int pdfdoc_qr(pdfdoc *d, const char *text, double size_mm, int flags);
 
 /* Continues on a new page (nothing happens on an empty page). */
 int pdfdoc_page_break(pdfdoc *d);

@@ -3,6 +3,8 @@ training issues 《儿童主任培训合格证》 / 《儿童督导员培训合�
 number; the PDF; public verification by number that reveals nothing more;
 revocation that keeps the record and is audited."""
 
+import uuid
+
 import pytest
 
 from conftest import assert_error, assert_status
@@ -132,6 +134,36 @@ def test_pdf(crew, issued, na_county, tmp_path, layout):
         assert c["title"] in flat, f"title missing: {text!r}"
         assert person["name"] in flat, f"holder's name missing: {text!r}"
         assert c["number"] in flat, f"number missing: {text!r}"
+
+
+def qr_codes(data, tmpdir):
+    """The QR codes printed on a PDF's first page (pdftoppm, zbarimg)."""
+    import subprocess
+    p = tmpdir / f"q-{uuid.uuid4().hex[:6]}.pdf"
+    p.write_bytes(data)
+    subprocess.run(["pdftoppm", "-r", "300", "-png", "-f", "1", "-l", "1",
+                    str(p), str(p.with_suffix(""))], check=True, timeout=60)
+    png = sorted(tmpdir.glob(p.stem + "*.png"))[0]
+    r = subprocess.run(["zbarimg", "-q", "--raw", str(png)], capture_output=True,
+                       text=True, timeout=60)
+    return r.stdout.split()
+
+
+@pytest.mark.parametrize("layout", [None, "card"])
+def test_pdf_qr_code_leads_to_the_public_check(issued, na_county, server, tmp_path, layout):
+    """The printed QR code is the address of the public check of this
+    number, on the server the PDF came from; following it answers the
+    verification without a login."""
+    c = issued["dir"]
+    params = {"layout": layout} if layout else None
+    r = na_county.get(f"/certificates/{c['id']}/pdf", params=params)
+    assert_status(r, 200)
+    codes = qr_codes(r.content, tmp_path)
+    assert codes == [f"{server.url}/#/verify?number={c['number']}"], codes
+    # the page it opens asks the public endpoint for that number
+    r = verify(c["number"], server.url)
+    assert_status(r, 200)
+    assert r.json()["valid"] is True
 
 
 def test_pdf_layout_must_be_known(issued, na_county):
