@@ -434,10 +434,6 @@ def test_manager_who_leaves_fails_item_4_on_the_next_write(officer, pool):
     assert p["compliant"] is True and p["manager_name"] == d2["name"]
 
 
-@pytest.mark.xfail(strict=True, reason="server bug: the 五有 verdict is stored at the "
-                   "last write; after the manager leaves, GET shows compliant true, "
-                   "failing [] and five[3] ok true with why '指定的管理人员已离任', and "
-                   "the compliance report still counts it compliant until the next PATCH")
 def test_manager_who_leaves_fails_item_4_at_once(officer, pool):
     v = pool.village()
     d = register_director(officer, v["code"])
@@ -551,8 +547,6 @@ def test_compliance_rate_and_failing_platforms(officer, pool, province):
     assert (rep["total"], rep["compliant"], rep["failing"]) == (0, 0, [])
 
 
-@pytest.mark.xfail(strict=True, reason="server bug: closed platforms are left out of "
-                   "total/compliant/items but listed in `failing` (and in the export)")
 def test_closed_platform_counted_consistently(officer, pool):
     t = pool.township()
     good, centre, bad = _compliant_set(officer, t)
