@@ -228,9 +228,18 @@ int platform_name_proposal(store *s, const actor *who, const char *code,
 
 /* ---- the 五有 standard ---- */
 
+/* The dotted name of a field of `standard`, as the error names it. */
+static const char *field_path(const char *section, const char *key,
+			      char *buf, size_t n)
+{
+	snprintf(buf, n, "%s%s", section, key);
+	return buf;
+}
+
 /* Reads and checks the recorded facts; the verdict is judge()'s. */
 static int parse_standard(json_t *in, const char *today, err *e)
 {
+	char path[64];
 	static const char *const top[] = { "place", "equipment", "rules", NULL };
 	static const char *const place[] = { "floor_area", "ventilation",
 					     "lighting", "fire_safety",
@@ -255,7 +264,10 @@ static int parse_standard(json_t *in, const char *today, err *e)
 			json_t *b = json_object_get(p, place_items[i]);
 			if (b && !json_is_boolean(b) && !json_is_null(b))
 				return err_field(e, ERR_INVALID, "invalid_field",
-						 place_items[i], "应为true或false");
+						 field_path("standard.place.",
+							    place_items[i], path,
+							    sizeof path),
+						 "%s应为true或false", place_labels[i]);
 		}
 		json_t *d = json_object_get(p, "inspected_on");
 		if (d && !json_is_null(d) &&
@@ -286,7 +298,9 @@ static int parse_standard(json_t *in, const char *today, err *e)
 			if (!json_is_integer(v) || json_integer_value(v) < 0 ||
 			    json_integer_value(v) > 100000)
 				return err_field(e, ERR_INVALID, "invalid_field",
-						 k, "数量应为0至100000的整数");
+						 field_path("standard.equipment.", k,
+							    path, sizeof path),
+						 "数量应为0至100000的整数");
 		}
 	}
 	json_t *r = json_object_get(in, "rules");
@@ -307,11 +321,15 @@ static int parse_standard(json_t *in, const char *today, err *e)
 			    (!json_is_string(v) ||
 			     !child_date_valid(json_string_value(v))))
 				return err_field(e, ERR_INVALID, "invalid_field",
-						 k, "制度应填建立日期（YYYY-MM-DD）或null");
+						 field_path("standard.rules.", k, path,
+							    sizeof path),
+						 "制度应填建立日期（YYYY-MM-DD）或null");
 			if (json_is_string(v) &&
 			    strcmp(json_string_value(v), today) > 0)
 				return err_field(e, ERR_INVALID, "future_date",
-						 k, "制度建立日期不能晚于今天");
+						 field_path("standard.rules.", k, path,
+							    sizeof path),
+						 "制度建立日期不能晚于今天");
 		}
 	}
 	return 0;

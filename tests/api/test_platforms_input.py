@@ -164,17 +164,21 @@ def test_create_refuses_bad_input(officer, place):
     assert listing(officer, region=t)["total"] == base + 1
 
 
-@pytest.mark.parametrize("standard", [
-    {"place": {"inspected_on": "future"}},
-    {"rules": {"management_rules": "future"}},
+@pytest.mark.parametrize("standard,field", [
+    ({"place": {"inspected_on": "future"}}, std("place", "inspected_on")),
+    ({"rules": {"management_rules": "future"}}, std("rules", "management_rules")),
 ], ids=["inspected_on", "rule_date"])
-def test_future_dates_in_the_standard_are_refused(officer, pool, standard):
+def test_future_dates_in_the_standard_are_refused(officer, pool, standard, field):
     v = pool.village()["code"]
     import json
     body = json.loads(json.dumps(standard).replace("future", days_ahead(30)))
     r = officer.post("/platforms", json=home_body(v, standard=body))
-    refused(r, 400, DATE_CODES)
+    refused(r, 400, DATE_CODES, field)
     assert listing(officer, region=v)["total"] == 0
+    # today is not the future
+    body = json.loads(json.dumps(standard).replace("future", days_ago(0)))
+    p = create(officer, home_body(v, standard=body))
+    assert (p["standard"].get("place") or p["standard"]["rules"]) == next(iter(body.values()))
 
 
 def test_patch_refuses_bad_input(officer, pool, yt_officer):
