@@ -1,9 +1,11 @@
 /* /api/v1/platforms: 儿童之家 and 儿童活动中心; village child counts;
  * the labelling words. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/api.h"
 #include "domain/platform.h"
+#include "util/text.h"
 
 #define READERS                                                             \
 	(ROLE_BIT(ROLE_PROVINCE) | ROLE_BIT(ROLE_CITY) | ROLE_BIT(ROLE_COUNTY) | \
@@ -26,7 +28,7 @@ static int list_h(req *r, err *e)
 	int rc = req_page(r, &off, &lim, e);
 	if (!rc)
 		rc = platform_list(r->db, &who, req_query(r, "region"),
-				   req_query(r, "kind"),
+				   req_query(r, "kind"), req_query(r, "status"),
 				   req_query(r, "compliant"), off, lim, &out, e);
 	return done(r, 200, rc, out);
 }
@@ -73,11 +75,35 @@ static int name_h(req *r, err *e)
 	return done(r, 200, rc, out);
 }
 
+/* The rule-100 lists page together: `page` from 1, `page_size` 1–1000
+ * (default 1000, so a county's villages come in one answer). */
+static int rule_page(req *r, int64_t *offset, int *limit, err *e)
+{
+	const char *p = req_query(r, "page"), *ps = req_query(r, "page_size");
+	long long page = 1, size = RULE100_PAGE_MAX;
+	if (p && (!text_is_digits(p) || strlen(p) > 9 ||
+		  (page = atoll(p)) < 1))
+		return err_field(e, ERR_INVALID, "invalid_query", "page",
+				 "页码应为正整数");
+	if (ps && (!text_is_digits(ps) || strlen(ps) > 4 ||
+		   (size = atoll(ps)) < 1 || size > RULE100_PAGE_MAX))
+		return err_field(e, ERR_INVALID, "invalid_query", "page_size",
+				 "每页条数应为1至1000");
+	*offset = (page - 1) * size;
+	*limit = (int)size;
+	return 0;
+}
+
 static int rule_h(req *r, err *e)
 {
 	actor who = req_actor(r);
 	json_t *out = NULL;
-	int rc = platform_rule100(r->db, &who, req_query(r, "region"), &out, e);
+	int64_t off = 0;
+	int lim = RULE100_PAGE_MAX;
+	int rc = rule_page(r, &off, &lim, e);
+	if (!rc)
+		rc = platform_rule100(r->db, &who, req_query(r, "region"), off,
+				      lim, &out, e);
 	return done(r, 200, rc, out);
 }
 

@@ -197,8 +197,6 @@ static json_t *case_json(store *s, const actor *who, const case_row *c,
 	json_object_set_new(o, "reporter_name", json_string(c->reporter_name));
 	json_object_set_new(o, "reporter_phone", json_string(c->reporter_phone));
 	json_object_set_new(o, "place", json_string(c->place));
-	json_t *d = json_loads(c->data, 0, NULL);
-	json_object_set_new(o, "record", d ? d : json_object());
 	store_res *ev = NULL, *rf = NULL;
 	json_t *tl = json_array(), *refs = json_array();
 	if (case_store_events(s, c->id, &ev, NULL) == 0) {
@@ -206,10 +204,8 @@ static json_t *case_json(store *s, const actor *who, const case_row *c,
 			const char *step = store_res_text(ev, i, 2);
 			json_t *det = json_loads(store_res_text(ev, i, 3), 0, NULL);
 			json_array_append_new(
-				tl, json_pack("{s:o, s:I, s:s, s:s, s:s, s:o}", "at",
+				tl, json_pack("{s:o, s:s, s:s, s:s, s:o}", "at",
 					      jsonx_time(store_res_int(ev, i, 0)),
-					      "at_unix",
-					      (json_int_t)store_res_int(ev, i, 0),
 					      "actor", store_res_text(ev, i, 1),
 					      "step", step, "step_label",
 					      code_label(steps,
@@ -519,15 +515,26 @@ static int codes_list(json_t *body, const char *key, const code_entry *t,
 	return 0;
 }
 
+/* A text field of a step.  "" is the same as absent (API.md): an
+ * optional one gives *out = NULL, a required one missing_field, as null
+ * and absence do. */
 static int note_field(json_t *body, const char *key, int required, int max,
 		      const char **out, err *e)
 {
 	int rc = jsonx_str(body, key, required, (size_t)max, out, e);
-	if (rc == 0 && *out && !text_valid_name(*out, required ? 2 : 0, (size_t)max))
+	if (rc)
+		return rc;
+	if (*out && !**out) {
+		*out = NULL;
+		if (required)
+			return err_field(e, ERR_INVALID, "missing_field", key,
+					 "缺少必填字段: %s（空字符串视同未填）", key);
+	}
+	if (*out && !text_valid_name(*out, required ? 2 : 1, (size_t)max))
 		return err_field(e, ERR_INVALID, "invalid_field", key,
-				 "应为%s%d个字符以内的文字", required ? "2至" : "",
-				 max);
-	return rc;
+				 "应为%s%d个字符的文字，不含控制字符",
+				 required ? "2至" : "不超过", max);
+	return 0;
 }
 
 int case_step(store *s, const actor *who, int64_t id, const char *step,
@@ -592,12 +599,17 @@ int case_step(store *s, const actor *who, int64_t id, const char *step,
 		json_t *needs = json_object_get(body, "needs");
 		if (!needs || !json_is_object(needs) ||
 		    (rc = jsonx_only(needs, areas, e))) {
+			int absent = !needs || json_is_null(needs);
 			rc = rc ? rc
 				: err_field(e, ERR_INVALID,
-					    needs ? "invalid_field" : "missing_field",
-					    "needs", "请填写四个方面的需求评估");
+					    absent ? "missing_field" : "invalid_field",
+					    "needs",
+					    "需求评估应为对象，可含生活、监护、心理健康、"
+					    "教育四个方面（living、guardianship、"
+					    "mental_health、education）");
 			goto out;
 		}
+		/* Each area is optional ("" or null as absent). */
 		for (const char *const *a = areas; *a; a++) {
 			const char *v;
 			if ((rc = note_field(needs, *a, 0, 200, &v, e)))
@@ -620,7 +632,14 @@ int case_step(store *s, const actor *who, int64_t id, const char *step,
 		}
 		snprintf(c.state, sizeof c.state, "assessed");
 		c.due_at = who->now + 86400 * (int64_t)l.plan_days;
-		detail = json_pack("{s:O, s:s, s:s}", "needs", needs,
+		/* What is kept is the areas assessed. */
+		json_t *kept = json_object();
+		for (const char *const *a = areas; *a; a++) {
+			const char *v = json_string_value(json_object_get(needs, *a));
+			if (v && *v)
+				json_object_set_new(kept, *a, json_string(v));
+		}
+		detail = json_pack("{s:o, s:s, s:s}", "needs", kept,
 				   "risk_level", risk, "note", note ? note : "");
 	} else if (!strcmp(step, "plan")) {
 		static const char *const f[] = { "measures", "responsible_unit",
@@ -1004,6 +1023,23 @@ static char *detail_text(json_t *d)
 	return buf_steal(&b);
 }
 
+/* An instant "YYYY-MM-DDTHH:MM:SSZ" as China time "YYYY-MM-DD HH:MM". */
+static void china_time(const char *instant, char *out, size_t n)
+{
+	struct tm tm;
+	memset(&tm, 0, sizeof tm);
+	out[0] = '\0';
+	if (!instant || sscanf(instant, "%4d-%2d-%2dT%2d:%2d:%2dZ", &tm.tm_year,
+			       &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+			       &tm.tm_min, &tm.tm_sec) != 6)
+		return;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	time_t t = timegm(&tm) + 8 * 3600;
+	gmtime_r(&t, &tm);
+	strftime(out, n, "%Y-%m-%d %H:%M", &tm);
+}
+
 int case_pdf(store *s, const actor *who, int64_t id, char **bytes,
 	     size_t *len, char filename[128], err *e)
 {
@@ -1041,11 +1077,8 @@ int case_pdf(store *s, const actor *who, int64_t id, char **bytes,
 	json_t *ev;
 	json_array_foreach(json_object_get(c, "timeline"), i, ev) {
 		char when[32], *what = detail_text(json_object_get(ev, "detail"));
-		time_t t = (time_t)json_integer_value(json_object_get(ev, "at_unix")) +
-			   8 * 3600;
-		struct tm tm;
-		gmtime_r(&t, &tm);
-		strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
+		china_time(json_string_value(json_object_get(ev, "at")), when,
+			   sizeof when);
 		const char *cells[] = {
 			when, json_string_value(json_object_get(ev, "step_label")),
 			json_string_value(json_object_get(ev, "actor")), what };

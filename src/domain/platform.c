@@ -73,6 +73,10 @@ static const char *const rule_items[] = { "management_rules",
 static const char *const rule_labels[] = { "管理制度", "活动计划",
 					   "灾害和意外伤害应急预案" };
 
+/* The compliance report lists at most this many failing platforms (the
+ * first by region code); `failing_total` counts them all. */
+#define COMPLIANCE_FAILING_MAX 200
+
 /* ---- roles and scope ---- */
 
 static int can_read(const actor *who)
@@ -107,6 +111,23 @@ static int audit(store *s, const actor *who, const char *action, int64_t id,
 	int rc = audit_append(s, &a, e);
 	free(d);
 	return rc;
+}
+
+/* A required integer field in [lo, hi]: absent is missing_field,
+ * anything else out of place (null included) invalid_field. */
+static int int_field(json_t *body, const char *key, json_int_t lo,
+		     json_int_t hi, json_int_t *out, const char *msg, err *e)
+{
+	json_t *v = json_object_get(body, key);
+	if (!v)
+		return err_field(e, ERR_INVALID, "missing_field", key, "%s",
+				 msg);
+	if (!json_is_integer(v) || json_integer_value(v) < lo ||
+	    json_integer_value(v) > hi)
+		return err_field(e, ERR_INVALID, "invalid_field", key, "%s",
+				 msg);
+	*out = json_integer_value(v);
+	return 0;
 }
 
 /* ---- the naming rule ---- */
@@ -207,9 +228,18 @@ int platform_name_proposal(store *s, const actor *who, const char *code,
 
 /* ---- the 五有 standard ---- */
 
-/* Reads and checks the recorded facts; the verdict is judge()'s. */
-static int parse_standard(json_t *in, err *e)
+/* The dotted name of a field of `standard`, as the error names it. */
+static const char *field_path(const char *section, const char *key,
+			      char *buf, size_t n)
 {
+	snprintf(buf, n, "%s%s", section, key);
+	return buf;
+}
+
+/* Reads and checks the recorded facts; the verdict is judge()'s. */
+static int parse_standard(json_t *in, const char *today, err *e)
+{
+	char path[64];
 	static const char *const top[] = { "place", "equipment", "rules", NULL };
 	static const char *const place[] = { "floor_area", "ventilation",
 					     "lighting", "fire_safety",
@@ -234,7 +264,10 @@ static int parse_standard(json_t *in, err *e)
 			json_t *b = json_object_get(p, place_items[i]);
 			if (b && !json_is_boolean(b) && !json_is_null(b))
 				return err_field(e, ERR_INVALID, "invalid_field",
-						 place_items[i], "应为true或false");
+						 field_path("standard.place.",
+							    place_items[i], path,
+							    sizeof path),
+						 "%s应为true或false", place_labels[i]);
 		}
 		json_t *d = json_object_get(p, "inspected_on");
 		if (d && !json_is_null(d) &&
@@ -242,6 +275,11 @@ static int parse_standard(json_t *in, err *e)
 			return err_field(e, ERR_INVALID, "invalid_field",
 					 "standard.place.inspected_on",
 					 "检查日期格式应为 YYYY-MM-DD");
+		/* A future inspection would make item 2 pass before it happened. */
+		if (json_is_string(d) && strcmp(json_string_value(d), today) > 0)
+			return err_field(e, ERR_INVALID, "future_date",
+					 "standard.place.inspected_on",
+					 "检查日期不能晚于今天");
 	}
 	json_t *q = json_object_get(in, "equipment");
 	if (q) {
@@ -260,7 +298,9 @@ static int parse_standard(json_t *in, err *e)
 			if (!json_is_integer(v) || json_integer_value(v) < 0 ||
 			    json_integer_value(v) > 100000)
 				return err_field(e, ERR_INVALID, "invalid_field",
-						 k, "数量应为0至100000的整数");
+						 field_path("standard.equipment.", k,
+							    path, sizeof path),
+						 "数量应为0至100000的整数");
 		}
 	}
 	json_t *r = json_object_get(in, "rules");
@@ -281,7 +321,15 @@ static int parse_standard(json_t *in, err *e)
 			    (!json_is_string(v) ||
 			     !child_date_valid(json_string_value(v))))
 				return err_field(e, ERR_INVALID, "invalid_field",
-						 k, "制度应填建立日期（YYYY-MM-DD）或null");
+						 field_path("standard.rules.", k, path,
+							    sizeof path),
+						 "制度应填建立日期（YYYY-MM-DD）或null");
+			if (json_is_string(v) &&
+			    strcmp(json_string_value(v), today) > 0)
+				return err_field(e, ERR_INVALID, "future_date",
+						 field_path("standard.rules.", k, path,
+							    sizeof path),
+						 "制度建立日期不能晚于今天");
 		}
 	}
 	return 0;
@@ -417,10 +465,13 @@ static int serves(store *s, const actor *who, const platform_row *p,
 	snprintf(codes[(*n)++], REGION_CODE_MAX, "%s", p->region);
 	if (!p->regional)
 		return 0;
-	if (!json_is_array(list) || json_array_size(list) == 0 ||
-	    json_array_size(list) > 60)
+	if (!list || json_is_null(list) ||
+	    (json_is_array(list) && json_array_size(list) == 0))
 		return err_field(e, ERR_INVALID, "missing_field", "serves",
 				 "区域性儿童之家须列出服务的村（社区），最多60个");
+	if (!json_is_array(list) || json_array_size(list) > 60)
+		return err_field(e, ERR_INVALID, "invalid_field", "serves",
+				 "服务的村（社区）应为区划代码列表，最多60个");
 	size_t i;
 	json_t *v;
 	json_array_foreach(list, i, v) {
@@ -503,9 +554,12 @@ static int apply(store *s, const actor *who, platform_row *p, json_t *body,
 		snprintf(p->address, sizeof p->address, "%s", address);
 	}
 	if (opened) {
-		if (!child_date_valid(opened) || strcmp(opened, today) > 0)
+		if (!child_date_valid(opened))
 			return err_field(e, ERR_INVALID, "invalid_field",
-					 "opened_on", "建成日期应为不晚于今天的有效日期");
+					 "opened_on", "建成日期应为有效日期（YYYY-MM-DD）");
+		if (strcmp(opened, today) > 0)
+			return err_field(e, ERR_INVALID, "future_date",
+					 "opened_on", "建成日期不能晚于今天");
 		snprintf(p->opened_on, sizeof p->opened_on, "%s", opened);
 	}
 	json_t *m = json_object_get(body, "manager_staff_id");
@@ -535,7 +589,7 @@ static int apply(store *s, const actor *who, platform_row *p, json_t *body,
 		if (!json_is_object(st))
 			return err_field(e, ERR_INVALID, "invalid_field",
 					 "standard", "五有信息应为对象");
-		if ((rc = parse_standard(st, e)))
+		if ((rc = parse_standard(st, today, e)))
 			return rc;
 		/* The recorded facts merge into what was there. */
 		json_t *cur = json_loads(p->standard, 0, NULL);
@@ -729,8 +783,8 @@ static int scope_region(store *s, const actor *who, const char *in,
 }
 
 int platform_list(store *s, const actor *who, const char *in,
-		  const char *kind, const char *compliant, int64_t offset,
-		  int limit, json_t **out, err *e)
+		  const char *kind, const char *status, const char *compliant,
+		  int64_t offset, int limit, json_t **out, err *e)
 {
 	region g;
 	char lo[REGION_CODE_MAX], hi[REGION_CODE_MAX + 1];
@@ -747,12 +801,19 @@ int platform_list(store *s, const actor *who, const char *in,
 					 "compliant", "应为 true 或 false");
 		c = strcmp(compliant, "true") == 0;
 	}
+	if (status && strcmp(status, "active") && strcmp(status, "closed"))
+		return err_field(e, ERR_INVALID, "invalid_query", "status",
+				 "状态应为 active 或 closed");
+	/* 五有 is judged of platforms in use: asking for (non-)compliant ones
+	 * means active ones unless closed ones are asked for. */
+	if (c >= 0 && !status)
+		status = "active";
 	region_scope_range(g.code, lo, hi);
 	platform_row *rows;
 	int n;
 	int64_t total;
-	if ((rc = platform_store_list(s, lo, hi, kind, c, offset, limit, &rows,
-				      &n, &total, e)))
+	if ((rc = platform_store_list(s, lo, hi, kind, status, c, offset, limit,
+				      &rows, &n, &total, e)))
 		return rc;
 	json_t *items = json_array();
 	for (int i = 0; i < n; i++) {
@@ -784,27 +845,34 @@ static json_t *villages_json(const store_res *r)
 }
 
 int platform_rule100(store *s, const actor *who, const char *in,
-		     json_t **out, err *e)
+		     int64_t offset, int limit, json_t **out, err *e)
 {
 	region g;
 	char lo[REGION_CODE_MAX], hi[REGION_CODE_MAX + 1];
 	int rc = scope_region(s, who, in, &g, e);
 	if (rc)
 		return rc;
+	if (limit < 1 || limit > RULE100_PAGE_MAX)
+		limit = RULE100_PAGE_MAX;
 	region_scope_range(g.code, lo, hi);
 	store_res *m, *u;
 	int64_t nm, nu;
-	if ((rc = platform_store_rule_missing(s, lo, hi, &m, &nm, e)))
+	if ((rc = platform_store_rule_missing(s, lo, hi, offset, limit, &m, &nm,
+					      e)))
 		return rc;
-	if ((rc = platform_store_rule_uncovered(s, lo, hi, &u, &nu, e))) {
+	if ((rc = platform_store_rule_uncovered(s, lo, hi, offset, limit, &u,
+						&nu, e))) {
 		store_res_free(m);
 		return rc;
 	}
-	*out = json_pack("{s:s, s:s, s:I, s:o, s:I, s:o}", "region_code",
+	/* Never a silent cap: say when either list holds only a part. */
+	int cut = offset > 0 || store_res_rows(m) < nm ||
+		  store_res_rows(u) < nu;
+	*out = json_pack("{s:s, s:s, s:I, s:o, s:I, s:o, s:b}", "region_code",
 			 g.code, "region_name", g.name, "missing_total",
 			 (json_int_t)nm, "missing", villages_json(m),
 			 "uncovered_total", (json_int_t)nu, "uncovered",
-			 villages_json(u));
+			 villages_json(u), "truncated", cut);
 	store_res_free(m);
 	store_res_free(u);
 	return 0;
@@ -831,17 +899,18 @@ int platform_compliance(store *s, const actor *who, const char *in,
 					 (json_int_t)store_res_int(c, 0, 2 + i)));
 	store_res_free(c);
 	json_t *failing;
-	if ((rc = platform_list(s, who, g.code, NULL, "false", 0, 200, &failing,
-				e))) {
+	if ((rc = platform_list(s, who, g.code, NULL, "active", "false", 0,
+				COMPLIANCE_FAILING_MAX, &failing, e))) {
 		json_decref(items);
 		return rc;
 	}
-	*out = json_pack("{s:s, s:s, s:I, s:I, s:f, s:o, s:o}", "region_code",
-			 g.code, "region_name", g.name, "total",
+	*out = json_pack("{s:s, s:s, s:I, s:I, s:f, s:o, s:o, s:O}",
+			 "region_code", g.code, "region_name", g.name, "total",
 			 (json_int_t)total, "compliant", (json_int_t)ok, "pct",
 			 total ? 100.0 * (double)ok / (double)total : 0.0,
 			 "items", items, "failing",
-			 json_incref(json_object_get(failing, "items")));
+			 json_incref(json_object_get(failing, "items")),
+			 "failing_total", json_object_get(failing, "total"));
 	json_decref(failing);
 	return 0;
 }
@@ -876,8 +945,8 @@ int platform_compliance_xlsx(store *s, const actor *who, const char *in,
 		platform_row *rows;
 		int n;
 		int64_t total;
-		if ((rc = platform_store_list(s, lo, hi, NULL, -1, off, 200,
-					      &rows, &n, &total, e)))
+		if ((rc = platform_store_list(s, lo, hi, NULL, "active", -1,
+					      off, 200, &rows, &n, &total, e)))
 			goto fail;
 		for (int i = 0; i < n && rc == 0; i++) {
 			char failing[200] = "";
@@ -926,37 +995,37 @@ int platform_activity_add(store *s, const actor *who, int64_t id,
 	    (rc = jsonx_str(body, "title", 1, 60, &title, e)) ||
 	    (rc = jsonx_str(body, "notes", 0, 300, &notes, e)))
 		return rc;
-	json_t *f = json_object_get(body, "function");
-	json_t *ch = json_object_get(body, "children");
-	json_t *pa = json_object_get(body, "parents");
-	if (!json_is_integer(f) || json_integer_value(f) < 1 ||
-	    json_integer_value(f) > 6)
-		return err_field(e, ERR_INVALID, "invalid_field", "function",
-				 "功能应为1至6：1建立儿童档案 2转介 3宣传教育和技能指导 "
-				 "4法治教育和心理健康指导 5不良行为预防和矫治 "
-				 "6文体娱乐阅读社会实践");
-	if (!json_is_integer(ch) || json_integer_value(ch) < 0 ||
-	    json_integer_value(ch) > 10000 || !json_is_integer(pa) ||
-	    json_integer_value(pa) < 0 || json_integer_value(pa) > 10000)
-		return err_field(e, ERR_INVALID, "invalid_field",
-				 json_is_integer(ch) ? "parents" : "children",
-				 "参与儿童、家长人数应为0至10000的整数");
-	if (!child_date_valid(held) || strcmp(held, today) > 0)
+	json_int_t fn, ch, pa;
+	if ((rc = int_field(body, "function", 1, 6, &fn,
+			    "功能应为1至6：1建立儿童档案 2转介 3宣传教育和技能指导 "
+			    "4法治教育和心理健康指导 5不良行为预防和矫治 "
+			    "6文体娱乐阅读社会实践",
+			    e)) ||
+	    (rc = int_field(body, "children", 0, 10000, &ch,
+			    "参与儿童人数应为0至10000的整数", e)) ||
+	    (rc = int_field(body, "parents", 0, 10000, &pa,
+			    "参与家长人数应为0至10000的整数", e)))
+		return rc;
+	if (!child_date_valid(held))
 		return err_field(e, ERR_INVALID, "invalid_field", "held_on",
-				 "活动日期应为不晚于今天的有效日期");
-	if (!text_valid_name(title, 2, 60) ||
-	    (notes && !text_valid_name(notes, 0, 300)))
+				 "活动日期应为有效日期（YYYY-MM-DD）");
+	if (strcmp(held, today) > 0)
+		return err_field(e, ERR_INVALID, "future_date", "held_on",
+				 "活动日期不能晚于今天");
+	if (!text_valid_name(title, 2, 60))
 		return err_field(e, ERR_INVALID, "invalid_field", "title",
 				 "活动名称应为2至60个字符");
+	if (notes && !text_valid_name(notes, 0, 300))
+		return err_field(e, ERR_INVALID, "invalid_field", "notes",
+				 "备注应为300个字符以内的文字，不含控制字符");
 	platform_row p;
 	if ((rc = load(s, who, id, &p, e)))
 		return rc;
 	int64_t aid;
 	if ((rc = store_begin(s, e)) == 0) {
 		if ((rc = platform_store_activity_add(
-			     s, id, held, (int)json_integer_value(f), title,
-			     (int)json_integer_value(ch),
-			     (int)json_integer_value(pa), notes ? notes : "",
+			     s, id, held, (int)fn, title, (int)ch, (int)pa,
+			     notes ? notes : "",
 			     who->now, actor_name(who), &aid, e)) ||
 		    (rc = audit(s, who, "activity_create", id, p.region,
 				json_pack("{s:s, s:s}", "title", title,
@@ -1058,31 +1127,25 @@ int platform_set_child_count(store *s, const actor *who, const char *village,
 	if (g.level != REGION_VILLAGE)
 		return err_field(e, ERR_INVALID, "invalid_region", "region_code",
 				 "儿童数量按村（社区）登记");
-	json_t *c = json_object_get(body, "count"), *y = json_object_get(body, "year");
-	if (!json_is_integer(c) || json_integer_value(c) < 0 ||
-	    json_integer_value(c) > 100000)
-		return err_field(e, ERR_INVALID, "invalid_field", "count",
-				 "儿童数量应为0至100000的整数");
-	if (!json_is_integer(y) || json_integer_value(y) < 2000 ||
-	    json_integer_value(y) > atoi(today))
-		return err_field(e, ERR_INVALID, "invalid_field", "year",
-				 "统计年份应为2000年至今年");
+	json_int_t c, y;
+	if ((rc = int_field(body, "count", 0, 100000, &c,
+			    "儿童数量应为0至100000的整数", e)) ||
+	    (rc = int_field(body, "year", 2000, atoi(today), &y,
+			    "统计年份应为2000年至今年", e)))
+		return rc;
 	if ((rc = store_begin(s, e)))
 		return rc;
-	if ((rc = platform_store_set_child_count(s, g.code,
-						 (int)json_integer_value(c),
-						 (int)json_integer_value(y), e)) ||
+	if ((rc = platform_store_set_child_count(s, g.code, (int)c, (int)y,
+						 e)) ||
 	    (rc = audit(s, who, "child_count_set", 0, g.code,
-			json_pack("{s:I, s:I}", "count", json_integer_value(c),
-				  "year", json_integer_value(y)),
+			json_pack("{s:I, s:I}", "count", c, "year", y),
 			e)) ||
 	    (rc = store_commit(s, e))) {
 		store_rollback(s);
 		return rc;
 	}
 	*out = json_pack("{s:s, s:s, s:I, s:I}", "code", g.code, "name", g.name,
-			 "child_count", json_integer_value(c),
-			 "child_count_year", json_integer_value(y));
+			 "child_count", c, "child_count_year", y);
 	return 0;
 }
 
@@ -1096,6 +1159,41 @@ int platform_label_words(store *s, json_t **out, err *e)
 	free(v);
 	*out = json_pack("{s:o}", "words", w ? w : json_array());
 	return 0;
+}
+
+/* New labelling words change item 1 of names already recorded: every
+ * platform's stored verdict is judged again (inside the caller's
+ * transaction, after the words are stored). */
+static int rejudge_names(store *s, err *e)
+{
+	char lo[REGION_CODE_MAX], hi[REGION_CODE_MAX + 1];
+	region_scope_range("", lo, hi);
+	for (int64_t off = 0;; off += 200) {
+		platform_row *rows;
+		int n, rc = 0;
+		int64_t total;
+		if ((rc = platform_store_list(s, lo, hi, NULL, NULL, -1, off,
+					      200, &rows, &n, &total, e)))
+			return rc;
+		for (int i = 0; i < n; i++) {
+			region g;
+			char why[5][400];
+			json_t *st = json_loads(rows[i].standard, 0, NULL);
+			if (rc == 0 &&
+			    (rc = region_resolve(s, NULL, rows[i].region, &g,
+						 e)) == 0) {
+				unsigned f = judge(s, &rows[i], &g, st, why);
+				if (f != rows[i].failing)
+					rc = platform_store_set_failing(
+						s, rows[i].id, f, e);
+			}
+			json_decref(st);
+			platform_row_clear(&rows[i]);
+		}
+		free(rows);
+		if (rc || n < 200)
+			return rc;
+	}
 }
 
 int platform_set_label_words(store *s, const actor *who, json_t *body,
@@ -1136,6 +1234,7 @@ int platform_set_label_words(store *s, const actor *who, json_t *body,
 				  .detail = detail };
 		if ((rc = platform_store_set_setting(s, "label_words", text,
 						     e)) ||
+		    (rc = rejudge_names(s, e)) ||
 		    (rc = audit_append(s, &a, e)) || (rc = store_commit(s, e)))
 			store_rollback(s);
 	}

@@ -23,13 +23,17 @@ int platform_get(store *s, const actor *who, int64_t id, json_t **out,
 		 err *e);
 int platform_update(store *s, const actor *who, int64_t id, json_t *patch,
 		    json_t **out, err *e);
+/* `status`: NULL any, "active" or "closed"; `compliant` ("true" or
+ * "false") alone implies active ones. */
 int platform_list(store *s, const actor *who, const char *region,
-		  const char *kind, const char *compliant, int64_t offset,
-		  int limit, json_t **out, err *e);
+		  const char *kind, const char *status, const char *compliant,
+		  int64_t offset, int limit, json_t **out, err *e);
 
-/* The 100-children rule under `region`. */
+/* The 100-children rule under `region`: both lists from `offset`, at
+ * most `limit` (≤ RULE100_PAGE_MAX) villages each, with their totals. */
+#define RULE100_PAGE_MAX 1000
 int platform_rule100(store *s, const actor *who, const char *region,
-		     json_t **out, err *e);
+		     int64_t offset, int limit, json_t **out, err *e);
 /* 五有 compliance under `region`, with the failing platforms. */
 int platform_compliance(store *s, const actor *who, const char *region,
 			json_t **out, err *e);

@@ -401,7 +401,7 @@ int stats_dashboard(store *s, const actor *who, const char *in, json_t **out,
 	actor sys = { .u = NULL, .ip = who->ip, .now = who->now };
 	staff_coverage(s, &sys, g.code, NULL, &cov, NULL);
 	platform_compliance(s, &sys, g.code, &comp, NULL);
-	platform_rule100(s, &sys, g.code, &rule, NULL);
+	platform_rule100(s, &sys, g.code, 0, 1, &rule, NULL); /* totals only */
 	store_res *wf;
 	json_t *workforce = NULL;
 	snprintf(from, sizeof from, "%.4s-01-01", today);

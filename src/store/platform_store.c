@@ -6,10 +6,17 @@
 
 #include "util/mem.h"
 
+/* The 五有 verdict as of now: items 1, 2, 3 and 5 follow from the facts
+ * recorded with the platform (stored at each write, and again when the
+ * labelling words change); item 4 holds only while the manager is in
+ * post, which the staff record says at the moment of reading. */
+#define FAILING_NOW                                                         \
+	"((p.failing & 23) | CASE WHEN st.status = 'active' THEN 0"          \
+	" ELSE 8 END)"
 #define PLATFORM_COLS                                                       \
 	"p.id, p.kind, p.region_code, p.name, p.regional, p.host,"           \
 	" p.host_other, p.address, p.manager_staff_id, p.opened_on,"         \
-	" p.status, p.standard, p.failing, p.version, p.created_at,"         \
+	" p.status, p.standard, " FAILING_NOW ", p.version, p.created_at,"   \
 	" p.updated_at, p.created_by, p.updated_by, r.name, st.name,"        \
 	" st.status"
 #define PLATFORM_FROM                                                       \
@@ -131,20 +138,22 @@ int platform_store_get(store *s, int64_t id, platform_row *out, err *e)
 #define PLATFORM_WHERE                                                      \
 	" WHERE p.region_code >= ? AND p.region_code < ?"                    \
 	" AND (CAST(? AS TEXT) IS NULL OR p.kind = ?)"                       \
-	" AND (? < 0 OR (? = 1 AND p.failing = 0) OR (? = 0 AND"            \
-	" p.failing <> 0))"
+	" AND (CAST(? AS TEXT) IS NULL OR p.status = ?)"                     \
+	" AND (? < 0 OR (? = 1 AND " FAILING_NOW " = 0) OR (? = 0 AND "      \
+	FAILING_NOW " <> 0))"
 
 int platform_store_list(store *s, const char *lo, const char *hi,
-			const char *kind, int compliant, int64_t offset,
-			int limit, platform_row **out, int *n, int64_t *total,
-			err *e)
+			const char *kind, const char *status, int compliant,
+			int64_t offset, int limit, platform_row **out, int *n,
+			int64_t *total, err *e)
 {
 	store_param p[] = { SP_S(lo),	     SP_S(hi),	       SP_S(kind),
-			    SP_S(kind),	     SP_I(compliant), SP_I(compliant),
-			    SP_I(compliant), SP_I(limit),      SP_I(offset) };
+			    SP_S(kind),	     SP_S(status),     SP_S(status),
+			    SP_I(compliant), SP_I(compliant), SP_I(compliant),
+			    SP_I(limit),     SP_I(offset) };
 	int rc = store_query_int(s,
-				 "SELECT count(*) FROM platforms p" PLATFORM_WHERE,
-				 p, 7, total, e);
+				 "SELECT count(*)" PLATFORM_FROM PLATFORM_WHERE,
+				 p, 9, total, e);
 	if (rc)
 		return rc;
 	store_res *r;
@@ -152,7 +161,7 @@ int platform_store_list(store *s, const char *lo, const char *hi,
 			      "SELECT " PLATFORM_COLS PLATFORM_FROM
 				      PLATFORM_WHERE
 			      " ORDER BY p.region_code, p.id LIMIT ? OFFSET ?",
-			      p, 9, &r, e)))
+			      p, 11, &r, e)))
 		return rc;
 	int rows = store_res_rows(r);
 	platform_row *v = xcalloc((size_t)(rows ? rows : 1), sizeof *v);
@@ -162,6 +171,14 @@ int platform_store_list(store *s, const char *lo, const char *hi,
 	*out = v;
 	*n = rows;
 	return 0;
+}
+
+int platform_store_set_failing(store *s, int64_t id, unsigned failing,
+				err *e)
+{
+	store_param p[] = { SP_I(failing), SP_I(id) };
+	return store_exec(s, "UPDATE platforms SET failing = ? WHERE id = ?", p,
+			  2, NULL, e);
 }
 
 int platform_store_set_villages(store *s, int64_t id, const char *const *codes,
@@ -205,31 +222,33 @@ int platform_store_villages(store *s, int64_t id, store_res **out, err *e)
 	" AND p.kind = 'children_home' AND p.status = 'active')"
 
 int platform_store_rule_missing(store *s, const char *lo, const char *hi,
-				store_res **out, int64_t *total, err *e)
+				int64_t offset, int limit, store_res **out,
+				int64_t *total, err *e)
 {
-	store_param p[] = { SP_S(lo), SP_S(hi) };
+	store_param p[] = { SP_S(lo), SP_S(hi), SP_I(limit), SP_I(offset) };
 	int rc = store_query_int(s, "SELECT count(*)" MISSING_WHERE, p, 2,
 				 total, e);
 	return rc ? rc
 		  : store_query(s,
 				"SELECT r.code, r.name, r.child_count,"
 				" r.child_count_year" MISSING_WHERE
-				" ORDER BY r.code LIMIT 1000",
-				p, 2, out, e);
+				" ORDER BY r.code LIMIT ? OFFSET ?",
+				p, 4, out, e);
 }
 
 int platform_store_rule_uncovered(store *s, const char *lo, const char *hi,
-				  store_res **out, int64_t *total, err *e)
+				  int64_t offset, int limit, store_res **out,
+				  int64_t *total, err *e)
 {
-	store_param p[] = { SP_S(lo), SP_S(hi) };
+	store_param p[] = { SP_S(lo), SP_S(hi), SP_I(limit), SP_I(offset) };
 	int rc = store_query_int(s, "SELECT count(*)" UNCOVERED_WHERE, p, 2,
 				 total, e);
 	return rc ? rc
 		  : store_query(s,
 				"SELECT r.code, r.name, r.child_count,"
 				" r.child_count_year" UNCOVERED_WHERE
-				" ORDER BY r.code LIMIT 1000",
-				p, 2, out, e);
+				" ORDER BY r.code LIMIT ? OFFSET ?",
+				p, 4, out, e);
 }
 
 int platform_store_compliance(store *s, const char *lo, const char *hi,
@@ -238,14 +257,16 @@ int platform_store_compliance(store *s, const char *lo, const char *hi,
 	store_param p[] = { SP_S(lo), SP_S(hi) };
 	return store_query(
 		s,
-		"SELECT count(*), sum(CASE WHEN failing = 0 THEN 1 ELSE 0 END),"
-		" sum(CASE WHEN (failing & 1) <> 0 THEN 1 ELSE 0 END),"
-		" sum(CASE WHEN (failing & 2) <> 0 THEN 1 ELSE 0 END),"
-		" sum(CASE WHEN (failing & 4) <> 0 THEN 1 ELSE 0 END),"
-		" sum(CASE WHEN (failing & 8) <> 0 THEN 1 ELSE 0 END),"
-		" sum(CASE WHEN (failing & 16) <> 0 THEN 1 ELSE 0 END)"
-		" FROM platforms WHERE region_code >= ? AND region_code < ?"
-		" AND status = 'active'",
+		"SELECT count(*), sum(CASE WHEN f = 0 THEN 1 ELSE 0 END),"
+		" sum(CASE WHEN (f & 1) <> 0 THEN 1 ELSE 0 END),"
+		" sum(CASE WHEN (f & 2) <> 0 THEN 1 ELSE 0 END),"
+		" sum(CASE WHEN (f & 4) <> 0 THEN 1 ELSE 0 END),"
+		" sum(CASE WHEN (f & 8) <> 0 THEN 1 ELSE 0 END),"
+		" sum(CASE WHEN (f & 16) <> 0 THEN 1 ELSE 0 END)"
+		" FROM (SELECT " FAILING_NOW " AS f FROM platforms p"
+		" LEFT JOIN staff st ON st.id = p.manager_staff_id"
+		" WHERE p.region_code >= ? AND p.region_code < ?"
+		" AND p.status = 'active') AS a",
 		p, 2, out, e);
 }
 

@@ -29,12 +29,17 @@ void platform_row_clear(platform_row *r);
 int platform_store_insert(store *s, platform_row *r, err *e);
 int platform_store_update(store *s, platform_row *r, err *e);
 int platform_store_get(store *s, int64_t id, platform_row *out, err *e);
-/* Rows of [lo, hi), optionally one kind and only (non-)compliant ones
- * (compliant: -1 any, 0 failing, 1 compliant). */
+/* Rows of [lo, hi), optionally one kind, one status and only
+ * (non-)compliant ones (compliant: -1 any, 0 failing, 1 compliant).
+ * A row's `failing` is the verdict as of now: item 4 follows the
+ * manager's staff record. */
 int platform_store_list(store *s, const char *lo, const char *hi,
-			const char *kind, int compliant, int64_t offset,
-			int limit, platform_row **out, int *n, int64_t *total,
-			err *e);
+			const char *kind, const char *status, int compliant,
+			int64_t offset, int limit, platform_row **out, int *n,
+			int64_t *total, err *e);
+/* Stores a recomputed verdict; not an edit (the version stays). */
+int platform_store_set_failing(store *s, int64_t id, unsigned failing,
+			       err *e);
 /* Replaces the set of villages a platform serves. */
 int platform_store_set_villages(store *s, int64_t id, const char *const *codes,
 				int n, err *e);
@@ -44,11 +49,14 @@ int platform_store_villages(store *s, int64_t id, store_res **out, err *e);
 /* Villages of [lo, hi) with at least 100 children and no 儿童之家 of
  * their own; and villages under 100 (or not yet counted) that no
  * 儿童之家 serves.  Columns: code, name, child_count, child_count_year.
- * At most 1000 rows; *total receives the full count. */
+ * At most `limit` rows from `offset`, by code; *total receives the
+ * full count. */
 int platform_store_rule_missing(store *s, const char *lo, const char *hi,
-				store_res **out, int64_t *total, err *e);
+				int64_t offset, int limit, store_res **out,
+				int64_t *total, err *e);
 int platform_store_rule_uncovered(store *s, const char *lo, const char *hi,
-				  store_res **out, int64_t *total, err *e);
+				  int64_t offset, int limit, store_res **out,
+				  int64_t *total, err *e);
 
 /* Active platforms of [lo, hi): total, compliant, and how many fail each
  * of the five items.  Columns: total, compliant, f1, f2, f3, f4, f5. */

@@ -16,7 +16,8 @@ import threading
 
 import pytest
 
-from case_util import (ACCEPT, CLOSE, DETAIL_KEYS, DH_COUNTY, EMERGENCY_MEASURES,
+from case_util import (ACCEPT, CASE_KEYS, CLOSE, DETAIL_KEYS, DH_COUNTY,
+                       EMERGENCY_MEASURES, EVENT_KEYS,
                        GHOST, INTERVENTION_KINDS, LINKING, REFERRAL_KIND_LABELS,
                        REPORTER_TYPES, SITUATION_LABELS, STEP_WORDS, YS_COUNTY,
                        YS_TOWN, YS_TOWN_2, YS_TOWN_3, YS_TOWN_4, YS_TOWN_5,
@@ -1003,3 +1004,85 @@ def test_wrong_types_are_invalid_not_missing(w):
     cid = make_in_state(w, "planned")
     assert_error(step_raw(w.sup, cid, "referral_answer", {"answer": "已办"}),
                  400, "missing_field", "referral_id")
+
+
+# --------------------------------------------------------------------------
+# what API.md says of optional fields, empty text and the case's shape
+
+
+def test_assessment_needs_areas_are_each_optional(w):
+    # `needs` itself is required, and so is the risk level
+    cid = make_in_state(w, "accepted")
+    before = snapshot(w.sup, cid)
+    for body, code, field in (
+            ({}, "missing_field", ("needs", "risk_level")),
+            ({"risk_level": "low"}, "missing_field", "needs"),
+            ({"needs": None, "risk_level": "low"}, "missing_field", "needs"),
+            ({"needs": [], "risk_level": "low"}, "invalid_field", "needs"),
+            ({"needs": {}}, "missing_field", "risk_level"),
+            ({"needs": {"living": "\u0007"}, "risk_level": "low"}, "invalid_field", "living")):
+        r = step_raw(w.sup, cid, "assessment", body)
+        assert r.status_code == 400, (body, r.text)
+        err = assert_error(r, 400, code)
+        assert err.get("field") in (field if isinstance(field, tuple) else (field,)), (body, err)
+    assert_nothing_written(w.sup, cid, before)
+    # no area at all: the risk level alone is recorded
+    k = step(w.sup, cid, "assessment", {"needs": {}, "risk_level": "medium"})
+    assert k["state"] == "assessed"
+    ev = k["timeline"][-1]
+    assert ev["step"] == "assessment" and ev["detail"]["needs"] == {}
+    assert ev["detail"]["risk_level"] == "medium"
+    # "" and null are absent: only the areas filled in are kept
+    cid = make_in_state(w, "accepted")
+    k = step(w.sup, cid, "assessment",
+             {"needs": {"living": "", "education": None, "guardianship": "祖父母照料尚可"},
+              "risk_level": "low", "note": ""})
+    ev = k["timeline"][-1]
+    assert ev["detail"]["needs"] == {"guardianship": "祖父母照料尚可"}, ev
+    assert ev["detail"]["note"] == ""
+
+
+def test_empty_text_is_absent_in_every_step(w):
+    cid = make_in_state(w, "planned")
+    k = step(w.sup, cid, "referral", referral_body("health"))
+    rid = k["referrals"][-1]["id"]
+    before = snapshot(w.sup, cid)
+    # a required text that is "" or null: missing_field, like absence
+    for body in ({"referral_id": rid, "answer": ""}, {"referral_id": rid, "answer": None},
+                 {"referral_id": rid}):
+        assert_error(step_raw(w.sup, cid, "referral_answer", body), 400, "missing_field",
+                     "answer")
+    # blank is a value, and not text
+    assert_error(step_raw(w.sup, cid, "referral_answer", {"referral_id": rid, "answer": "  "}),
+                 400, "invalid_field", "answer")
+    for name, body, field in (
+            ("referral", {"kind": "health", "institution": ""}, "institution"),
+            ("intervention", {"kind": "criticism", "note": ""}, "note"),
+            ("close", {"outcome": ""}, "outcome"),
+            ("close", {"outcome": None}, "outcome")):
+        assert_error(step_raw(w.sup, cid, name, body), 400, "missing_field", field)
+    assert_nothing_written(w.sup, cid, before)
+    assert get_case(w.sup, cid)["referrals"][-1]["answered_at"] is None
+    # an optional text that is "" is taken as absent
+    k = new_case(w)
+    k = step(w.sup, k["id"], "accept", {"note": ""})
+    assert k["state"] == "accepted" and k["timeline"][-1]["detail"] == {"note": ""}
+    k = step(w.sup, cid, "referral_answer", {"referral_id": rid, "answer": "已接收"})
+    assert k["referrals"][-1]["answer"] == "已接收"
+
+
+def test_a_case_carries_only_its_documented_fields(w, tmp_path):
+    k = new_case(w, urgent=True)
+    advance(w.sup, k["id"], "planned", urgent=True, referrals=["psychological"])
+    k = get_case(w.sup, k["id"])
+    assert set(k) == DETAIL_KEYS, sorted(set(k) ^ DETAIL_KEYS)
+    for e in k["timeline"]:
+        assert set(e) == EVENT_KEYS, e
+    for item in all_cases(w.sup, state="planned"):
+        assert set(item) == CASE_KEYS, sorted(set(item) ^ CASE_KEYS)
+    # the PDF shows each step's time in China time, from `at`
+    r = w.sup.get(f"/cases/{k['id']}/timeline.pdf")
+    assert_status(r, 200)
+    flat = pdf_text(r.content, tmp_path).replace("\n", "").replace(" ", "")
+    at = parse_utc(k["timeline"][0]["at"]) + dt.timedelta(hours=8)
+    assert at.strftime("%Y-%m-%d") in flat and at.strftime("%H:%M") in flat, flat[:400]

@@ -434,10 +434,6 @@ def test_manager_who_leaves_fails_item_4_on_the_next_write(officer, pool):
     assert p["compliant"] is True and p["manager_name"] == d2["name"]
 
 
-@pytest.mark.xfail(strict=True, reason="server bug: the 五有 verdict is stored at the "
-                   "last write; after the manager leaves, GET shows compliant true, "
-                   "failing [] and five[3] ok true with why '指定的管理人员已离任', and "
-                   "the compliance report still counts it compliant until the next PATCH")
 def test_manager_who_leaves_fails_item_4_at_once(officer, pool):
     v = pool.village()
     d = register_director(officer, v["code"])
@@ -453,6 +449,40 @@ def test_manager_who_leaves_fails_item_4_at_once(officer, pool):
     assert got["compliant"] is False and got["failing"] == ["有专人管理"], got
     rep = compliance(officer, region=v["code"])
     assert (rep["total"], rep["compliant"]) == (1, 0), rep
+    assert [x["id"] for x in rep["failing"]] == [p["id"]]
+    assert rep["failing"][0]["failing"] == ["有专人管理"]
+    # the list and its filter say the same, without a write in between
+    item = listing(officer, region=v["code"])["items"][0]
+    assert item["compliant"] is False and item["failing"] == ["有专人管理"], item
+    assert [x["id"] for x in all_platforms(officer, region=v["code"], compliant="false")] == [p["id"]]
+    assert all_platforms(officer, region=v["code"], compliant="true") == []
+
+
+def test_new_labelling_word_fails_names_already_recorded(officer, pool, admin):
+    v, w = pool.villages(2)
+    d = register_director(officer, v["code"])
+    p = create(officer, home_body(v["code"], manager_staff_id=d["id"],
+                                  standard=full_standard()))
+    assert p["compliant"] is True
+    words = label_words(officer)
+    word = _word_of(v["name"], avoid=(w["name"], v["township_name"], p["name"][-4:]))
+    try:
+        r = admin.put("/settings/label-words", json={"words": words + [word]})
+        assert_status(r, 200)
+        got = get(officer, p["id"])
+        assert got["compliant"] is False and got["failing"] == ["有统一名称"], got["five"]
+        assert word in five_of(got)[1]["why"]
+        item = listing(officer, region=v["code"])["items"][0]
+        assert item["compliant"] is False and item["failing"] == ["有统一名称"], item
+        rep = compliance(officer, region=v["code"])
+        assert (rep["total"], rep["compliant"]) == (1, 0)
+        assert {i["item"]: i["failing"] for i in rep["items"]}[1] == 1
+    finally:
+        r = admin.put("/settings/label-words", json={"words": words})
+        assert_status(r, 200)
+    got = get(officer, p["id"])
+    assert got["compliant"] is True and got["failing"] == []
+    assert compliance(officer, region=v["code"])["compliant"] == 1
 
 
 def test_manager_must_be_in_post_in_the_platforms_region(officer, pool, yt_officer):
@@ -551,8 +581,6 @@ def test_compliance_rate_and_failing_platforms(officer, pool, province):
     assert (rep["total"], rep["compliant"], rep["failing"]) == (0, 0, [])
 
 
-@pytest.mark.xfail(strict=True, reason="server bug: closed platforms are left out of "
-                   "total/compliant/items but listed in `failing` (and in the export)")
 def test_closed_platform_counted_consistently(officer, pool):
     t = pool.township()
     good, centre, bad = _compliant_set(officer, t)
@@ -560,6 +588,24 @@ def test_closed_platform_counted_consistently(officer, pool):
     rep = compliance(officer, region=t["code"])
     assert len(rep["failing"]) == rep["total"] - rep["compliant"], rep
     assert sum(1 for i in rep["items"] if i["failing"]) <= len(rep["failing"]), rep
+    assert (rep["total"], rep["compliant"], rep["failing"]) == (2, 2, [])
+    # the export holds the active ones only
+    r = officer.get("/platforms/compliance/export", params={"region": t["code"]})
+    assert_status(r, 200)
+    text = [" ".join(str(c) for c in row) for row in xlsx_rows(r.content)]
+    assert not any(bad["name"] in line for line in text), text
+    assert any(good["name"] in line for line in text)
+    # the registry still holds it; the compliant filter means active ones
+    ids = {p["id"] for p in all_platforms(officer, region=t["code"])}
+    assert ids == {good["id"], centre["id"], bad["id"]}
+    assert all_platforms(officer, region=t["code"], compliant="false") == []
+    assert [p["id"] for p in all_platforms(officer, region=t["code"], status="closed")] == [bad["id"]]
+    assert [p["id"] for p in all_platforms(officer, region=t["code"], status="closed",
+                                           compliant="false")] == [bad["id"]]
+    assert {p["id"] for p in all_platforms(officer, region=t["code"], status="active")} == {
+        good["id"], centre["id"]}
+    r = officer.get("/platforms", params={"region": t["code"], "status": "open"})
+    assert_error(r, 400, "invalid_query", field="status")
 
 
 def test_compliance_export_is_xlsx_with_region_path_and_date(officer, pool):

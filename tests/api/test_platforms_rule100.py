@@ -190,3 +190,36 @@ def test_regional_serves_stay_in_the_township(officer, pool, yt_officer, users):
     r = officer.patch(f"/platforms/{p['id']}", json={"serves": [foreign]})
     assert_error(r, 400, "invalid_field", field="serves")
     assert get(officer, p["id"]) == p
+
+
+def test_rule100_lists_page_and_say_when_cut(officer, pool):
+    """No silent cap: both lists page together and `truncated` says when a
+    list holds only a part."""
+    t = pool.township(min_villages=6)
+    vs = sorted(v["code"] for v in t["villages"])
+    y = last_year()
+    big = vs[:3]
+    for v in big:
+        set_count(officer, v, 200, y)
+    whole = rule100(officer, region=t["code"])
+    assert [e["code"] for e in whole["missing"]] == big
+    assert [e["code"] for e in whole["uncovered"]] == vs[3:]
+    seen_m, seen_u, page = [], [], 1
+    while True:
+        r = rule100(officer, region=t["code"], page=page, page_size=2)
+        assert (r["missing_total"], r["uncovered_total"]) == (3, len(vs) - 3), r
+        assert len(r["missing"]) <= 2 and len(r["uncovered"]) <= 2
+        assert r["truncated"] is True, "a part of a list, never said"
+        seen_m += [e["code"] for e in r["missing"]]
+        seen_u += [e["code"] for e in r["uncovered"]]
+        if not r["missing"] and not r["uncovered"]:
+            break
+        page += 1
+    assert seen_m == big and seen_u == vs[3:], "every village once, in code order"
+    # one page holding everything is not cut
+    r = rule100(officer, region=t["code"], page=1, page_size=1000)
+    assert r["truncated"] is False and r["missing"] == whole["missing"]
+    for bad in ({"page": "0"}, {"page": "x"}, {"page_size": "0"},
+                {"page_size": "1001"}, {"page_size": "-5"}):
+        r = officer.get("/platforms/rule100", params={"region": t["code"], **bad})
+        assert_error(r, 400, "invalid_query", field=next(iter(bad)))

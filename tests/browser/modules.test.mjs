@@ -231,6 +231,54 @@ test('工作队伍, 服务阵地, 救助保护 and 季度核实 (县级 desktop,
       }
     })
 
+    await step('县级: the platform registry, the 100-children rule and activities per function', async () => {
+      // the registry: host, address, opening date and manager of each platform
+      let got = answer(/\/api\/v1\/platforms(\?|$)/)
+      await menu('服务阵地', '阵地列表')
+      await waitHash(/^#\/platforms(\?.*)?$/)
+      let data = await (await got).json()
+      assert.ok(data.total > 0, 'the demo has platforms')
+      const p = data.items[0]
+      const row = page.locator('[data-test="platform-table"] .el-table__body tr', { hasText: p.name }).first()
+      const text = await row.innerText()
+      for (const v of [p.host_label, p.address, p.opened_on, p.manager_name || '—']) assert.ok(text.includes(v), `the row shows ${v}: ${text}`)
+      // the 五有 filter: active failing platforms, as many as the API counts
+      got = answer(/\/api\/v1\/platforms\?.*compliant=false/)
+      await choose('platform-filter-compliant', '未达标')
+      data = await (await got).json()
+      assert.ok(data.items.every((x) => !x.compliant && x.status === 'active'))
+      await page.locator('[data-test="platform-total"]', { hasText: `共 ${data.total} 处` }).waitFor()
+
+      // the 100-children rule: both lists with their totals
+      got = answer(/\/api\/v1\/platforms\/rule100/)
+      await menu('服务阵地', '百名儿童规则')
+      await waitHash(/^#\/platforms\/rule100/)
+      data = await (await got).json()
+      for (const k of ['missing', 'uncovered']) {
+        const sec = page.locator(`[data-test="rule100-${k}"]`)
+        assert.match(await sec.locator('.panel-title').innerText(), new RegExp(`（${data[k + '_total']}）`))
+        assert.equal(await sec.locator('[data-test="rule100-village"]').count(), data[k].length)
+      }
+      assert.equal(await page.locator('[data-test="rule100-pager"]').isVisible(), data.truncated, 'a pager exactly when a list is cut')
+      await shot('33b-rule100-desktop')
+
+      // activities: counts per function (the total column) and per quarter
+      got = answer(/\/api\/v1\/platforms\/activity-stats/)
+      await menu('服务阵地', '活动统计')
+      await waitHash(/^#\/platforms\/activities/)
+      data = await (await got).json()
+      assert.ok(data.items.length > 0, 'the demo has activities')
+      const perFn = [1, 2, 3, 4, 5, 6].map((fn) => data.items.filter((x) => x.function === fn).reduce((n, x) => n + x.activities, 0))
+      const totals = page.locator('[data-test="act-stats-fn-total"]')
+      await totals.first().waitFor()
+      assert.deepEqual((await totals.allInnerTexts()).map((x) => parseInt(x, 10)), perFn)
+      const quarters = new Set(data.items.map((x) => x.quarter))
+      const head = await page.locator('[data-test="act-stats-table"] .el-table__header').innerText()
+      const quarterText = (q) => `${q.slice(0, 4)}年第${'一二三四'[Number(q[5]) - 1]}季度`
+      for (const q of quarters) assert.ok(head.includes(quarterText(q)), `a column for ${q}: ${head}`)
+      await shot('33c-activity-stats-desktop')
+    })
+
     await step('县级: the 五有 compliance rate and a platform’s failing items', async () => {
       const got = answer(/\/api\/v1\/platforms\/compliance(\?|$)/)
       await menu('服务阵地', '五有达标')
