@@ -575,8 +575,8 @@ static int platform_report(store *s, const actor *who, const region *g,
 			    cols, 10, e);
 	for (int64_t off = 0; !rc; off += 200) {
 		json_t *l;
-		if ((rc = platform_list(s, who, g->code, NULL, NULL, NULL, off, 200,
-					 platform_list(s, who, g->code, NULL, NULL, off, 200, &l, e)l, e)))
+		if ((rc = platform_list(s, who, g->code, NULL, NULL, NULL, off,
+					200, &l, e)))
 			break;
 		size_t i;
 		json_t *p;
