@@ -43,4 +43,15 @@ int demo_workforce(store *s, const actor *who, const char *region_code,
 int demo_platforms(store *s, const actor *who, const char *region_code,
 		   uint64_t seed, err *e);
 
+/* Protection cases about children of `county` over the last four months,
+ * at every stage of the chain (a few never accepted, so they escalate and
+ * show as overdue), through the same steps as by hand.  Needs children. */
+int demo_cases(store *s, const actor *who, const char *county, err *e);
+
+/* The quarterly verification of `county`: the two quarters before the last
+ * verified, signed off and approved (frozen: the dashboard's trend), the
+ * last one signed off by all but two townships (late), the current one a
+ * third verified.  Needs children. */
+int demo_quarters(store *s, const actor *who, const char *county, err *e);
+
 #endif
