@@ -150,13 +150,14 @@ int cli_init(const cli_args *a)
 		    (rc = demo_children(s, &sys, "220122", 3000, 2018, NULL,
 					&e)) ||
 		    (rc = demo_workforce(s, &sys, "220122", 2018, &e)) ||
-		    (rc = demo_platforms(s, &sys, "220122", 2018, &e))) {
+		    (rc = demo_platforms(s, &sys, "220122", 2018, &e)) ||
+		    (rc = demo_women(s, &sys, "220122", 2018, &e))) {
 			store_close(s);
 			return fail(&e);
 		}
 		printf("演示数据: 农安县 3000 名儿童档案（含走访记录），"
 		       "儿童督导员、儿童主任及其培训、证书，2018年工作任务，"
-		       "儿童之家与儿童活动中心\n");
+		       "儿童之家与儿童活动中心，农村留守妇女及其服务记录\n");
 	}
 	actor who = { .u = NULL, .ip = "", .now = (int64_t)time(NULL) };
 	char otp[ACCOUNT_OTP_LEN + 1];
