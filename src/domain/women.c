@@ -363,10 +363,14 @@ int women_service_add(store *s, const actor *who, int64_t id, json_t *body,
 		return err_field(e, ERR_INVALID, "invalid_field", "served_on",
 				 "服务日期应为不晚于今天的有效日期");
 	/* A screening has a result; a rights case has what happened. */
-	if (!strcmp(kind, "cancer_screening") &&
-	    (!result || code_value(screening, result) < 0))
+	if (!strcmp(kind, "cancer_screening") && (!result || !*result))
 		return err_field(e, ERR_INVALID, "missing_field", "result",
 				 "两癌筛查须填写结果：normal、abnormal 或 diagnosed");
+	if (!strcmp(kind, "cancer_screening") &&
+	    code_value(screening, result) < 0)
+		return err_field(e, ERR_INVALID, "invalid_field", "result",
+				 "筛查结果应为 normal（未见异常）、abnormal（异常）"
+				 "或 diagnosed（确诊）");
 	if (!strcmp(kind, "cancer_screening") && strcmp(result, "normal") &&
 	    (!follow || !text_valid_text(follow, 2, 300)))
 		return err_field(e, ERR_INVALID, "missing_field", "follow_up",
