@@ -151,6 +151,7 @@ int cli_init(const cli_args *a)
 					&e)) ||
 		    (rc = demo_workforce(s, &sys, "220122", 2018, &e)) ||
 		    (rc = demo_platforms(s, &sys, "220122", 2018, &e)) ||
+		    (rc = demo_women(s, &sys, "220122", 2018, &e)) ||
 		    (rc = demo_cases(s, &sys, "220122", &e)) ||
 		    (rc = demo_quarters(s, &sys, "220122", &e))) {
 			store_close(s);
@@ -158,7 +159,8 @@ int cli_init(const cli_args *a)
 		}
 		printf("演示数据: 农安县 3000 名儿童档案（含走访记录），"
 		       "儿童督导员、儿童主任及其培训、证书，2018年工作任务，"
-		       "儿童之家与儿童活动中心，救助保护个案，近四个季度的核实与审核\n");
+		       "儿童之家与儿童活动中心，农村留守妇女及其服务记录，"
+		       "救助保护个案，近四个季度的核实与审核\n");
 	}
 	actor who = { .u = NULL, .ip = "", .now = (int64_t)time(NULL) };
 	char otp[ACCOUNT_OTP_LEN + 1];

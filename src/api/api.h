@@ -26,6 +26,9 @@ extern const route api_women_routes[];
 /* Shared renderers. */
 json_t *api_user_json(store *s, const user *u, int64_t now);
 json_t *api_region_json(const region *g);
+/* The version in an `If-Match` header ("3" or "\"3\""): 0 when the header
+ * is absent.  ERR_INVALID `invalid_header` when it is not a version. */
+int api_if_match(req *r, int *version, err *e);
 /* "2018-07-09T08:00:00Z" */
 json_t *api_time_json(int64_t t);
 

@@ -1,9 +1,33 @@
 /* Renderers shared by the API modules. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "api/api.h"
 #include "util/jsonx.h"
+#include "util/text.h"
+
+int api_if_match(req *r, int *version, err *e)
+{
+	const char *im = req_header(r, "If-Match");
+	*version = 0;
+	if (!im)
+		return 0;
+	const char *v = im[0] == '"' ? im + 1 : im;
+	char buf[16];
+	size_t n = strcspn(v, "\"");
+	if (n == 0 || n >= 10)
+		return err_set(e, ERR_INVALID, "invalid_header",
+			       "If-Match 应为记录的版本号");
+	memcpy(buf, v, n);
+	buf[n] = '\0';
+	if (!text_is_digits(buf))
+		return err_set(e, ERR_INVALID, "invalid_header",
+			       "If-Match 应为记录的版本号");
+	*version = atoi(buf);
+	return 0;
+}
 
 json_t *api_time_json(int64_t t)
 {

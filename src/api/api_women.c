@@ -51,9 +51,14 @@ static int patch_h(req *r, err *e)
 	int64_t id;
 	actor who = req_actor(r);
 	json_t *out = NULL;
-	int rc = req_id(r, 0, &id, e);
+	int version;
+	/* If-Match carries the version the client edited, so two people
+	 * editing one record cannot silently overwrite each other. */
+	int rc = api_if_match(r, &version, e);
 	if (!rc)
-		rc = women_update(r->db, &who, id, r->json, &out, e);
+		rc = req_id(r, 0, &id, e);
+	if (!rc)
+		rc = women_update(r->db, &who, id, r->json, version, &out, e);
 	return done(r, 200, rc, out);
 }
 
@@ -89,7 +94,8 @@ static int export_h(req *r, err *e)
 const route api_women_routes[] = {
 	{ "GET", "/api/v1/women", list_h, 0, READERS },
 	{ "POST", "/api/v1/women", create_h, R_BODY, WRITERS },
-	{ "GET", "/api/v1/women/stats", stats_h, 0, READERS },
+	/* Counts only: the auditor reads statistics, never identities. */
+	{ "GET", "/api/v1/women/stats", stats_h, 0, READERS | ROLE_BIT(ROLE_AUDITOR) },
 	{ "GET", "/api/v1/women/export", export_h, 0, READERS },
 	{ "GET", "/api/v1/women/{id}", get_h, 0, READERS },
 	{ "PATCH", "/api/v1/women/{id}", patch_h, R_BODY, WRITERS },

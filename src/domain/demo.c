@@ -15,6 +15,7 @@
 #include "domain/platform.h"
 #include "domain/quality.h"
 #include "domain/staff.h"
+#include "domain/women.h"
 #include "store/platform_store.h"
 #include "store/staff_store.h"
 #include "store/child_store.h"
@@ -783,5 +784,108 @@ int demo_platforms(store *s, const actor *who, const char *region_code,
 			json_decref(o);
 		}
 	}
+	return rc;
+}
+
+/* One woman in village `g` with 0–3 services of last year. */
+static int demo_woman(store *s, const actor *who, rng *r, idset *ids,
+		      const region *g, int year, err *e)
+{
+	static const char *const jobs[] = { "farming", "farming", "farming",
+					    "local_work", "self_employed",
+					    "unemployed", "other" };
+	static const char *const skills[] = { "", "手工编织", "家政服务",
+					      "电商直播", "养殖", "种植",
+					      "缝纫" };
+	static const char *const kinds[] = { "employment_guidance",
+					     "entrepreneurship",
+					     "cancer_screening", "rights" };
+	static const char *const rights[] = {
+		"赡养纠纷，经村调委会调解达成协议",
+		"土地承包权益纠纷，已转乡司法所处理",
+		"家庭暴力求助，已联系妇联与派出所，发出告诫书" };
+	char name[64], idn[19], ph[21];
+	adult_name(r, NULL, 0, name, sizeof name);
+	adult_id(r, ids, g->code, 2, idn);
+	phone(r, ph, sizeof ph);
+	json_t *body = json_pack(
+		"{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "region_code", g->code,
+		"name", name, "id_number", idn, "phone", ph,
+		"husband_work_place",
+		places[rng_below(r, sizeof places / sizeof *places)],
+		"employment", jobs[rng_below(r, 7)], "skills",
+		skills[rng_below(r, 7)]);
+	json_t *out = NULL;
+	int rc = women_create(s, who, body, &out, e);
+	json_decref(body);
+	int64_t id = rc ? 0 : json_integer_value(json_object_get(out, "id"));
+	json_decref(out);
+	for (int k = rng_below(r, 4); k > 0 && rc == 0; k--) {
+		const char *kind = kinds[rng_below(r, 4)];
+		char day[16];
+		snprintf(day, sizeof day, "%04d-%02d-%02d", year % 10000,
+			 1 + rng_below(r, 12), 1 + rng_below(r, 28));
+		json_t *sv = json_pack("{s:s, s:s}", "kind", kind, "served_on",
+				       day);
+		if (!strcmp(kind, "cancer_screening")) {
+			int x = rng_below(r, 100);
+			json_object_set_new(sv, "result",
+					    json_string(x < 85	 ? "normal"
+							: x < 97 ? "abnormal"
+								 : "diagnosed"));
+			if (x >= 85)
+				json_object_set_new(
+					sv, "follow_up",
+					json_string("已转县妇幼保健院复查，"
+						    "村妇女主任跟进"));
+		} else if (!strcmp(kind, "rights"))
+			json_object_set_new(
+				sv, "detail",
+				json_string(rights[rng_below(r, 3)]));
+		else
+			json_object_set_new(
+				sv, "detail",
+				json_string(strcmp(kind, "entrepreneurship")
+						    ? "参加县人社局就业指导与岗位推介会"
+						    : "协助申请创业担保贷款"));
+		rc = women_service_add(s, who, id, sv, &out, e);
+		json_decref(sv);
+		json_decref(out);
+	}
+	return rc;
+}
+
+int demo_women(store *s, const actor *who, const char *region_code,
+	       uint64_t seed, err *e)
+{
+	region g;
+	int rc = region_resolve(s, NULL, region_code, &g, e);
+	if (rc)
+		return rc;
+	rng r = { seed };
+	idset ids = { 0 };
+	char today[11];
+	date_of(who->now, today);
+	int year = atoi(today) - 1;
+	region *towns;
+	int nt;
+	if ((rc = region_children(s, g.code, &towns, &nt, e)))
+		return rc;
+	for (int t = 0; t < nt && rc == 0; t++) {
+		region *vil;
+		int nv;
+		if ((rc = region_children(s, towns[t].code, &vil, &nv, e)))
+			break;
+		/* One to three in every village, so each demo director
+		 * starts with a registry to look at. */
+		for (int v = 0; v < nv && rc == 0; v++) {
+			int n = 1 + rng_below(&r, 3);
+			for (int k = 0; k < n && rc == 0; k++)
+				rc = demo_woman(s, who, &r, &ids, &vil[v], year, e);
+		}
+		free(vil);
+	}
+	free(towns);
+	free(ids.v);
 	return rc;
 }

@@ -54,4 +54,12 @@ int demo_cases(store *s, const actor *who, const char *county, err *e);
  * third verified.  Needs children. */
 int demo_quarters(store *s, const actor *who, const char *county, err *e);
 
+/* One to three rural left-behind women in every village under `region_code`
+ * (valid women's ID numbers, husbands' work places, employment, skills)
+ * and last year's services: guidance, start-up support, screenings (most
+ * normal, some abnormal with their follow-up), rights cases.  Through
+ * women_create and women_service_add, with their checks and audit. */
+int demo_women(store *s, const actor *who, const char *region_code,
+	       uint64_t seed, err *e);
+
 #endif

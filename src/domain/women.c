@@ -39,6 +39,12 @@ static int can_read(const actor *who)
 	return !who->u || childrec_can_read(who->u->role);
 }
 
+/* Counts reveal no identity: the auditor may read them too. */
+static int can_count(const actor *who)
+{
+	return can_read(who) || who->u->role == ROLE_AUDITOR;
+}
+
 static int can_write(const actor *who)
 {
 	return !who->u || childrec_can_write(who->u->role);
@@ -66,27 +72,44 @@ static json_t *woman_json(const actor *who, const store_res *r, int i)
 	char today[11];
 	date_of(who->now, today);
 	return json_pack(
-		"{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:o}",
+		"{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s,"
+		" s:i, s:o}",
 		"id", (json_int_t)store_res_int(r, i, 0), "region_code",
 		store_res_text(r, i, 1), "region_name",
 		store_res_text(r, i, 13) ? store_res_text(r, i, 13) : "", "name",
 		store_res_text(r, i, 2), "id_number", idm, "birth_date",
 		store_res_text(r, i, 4), "phone", ph, "husband_work_place",
 		store_res_text(r, i, 6), "employment", emp, "employment_label",
-		code_label(employments, code_value(employments, emp)), "status",
+		code_label(employments, code_value(employments, emp)), "skills",
+		store_res_text(r, i, 8), "status",
 		store_res_text(r, i, 9), "version", (int)store_res_int(r, i, 10),
 		"created_at", jsonx_time(store_res_int(r, i, 11)));
 }
 
+/* `detail` names what changed, never the values: the audit log is read
+ * by auditors, who see no identities. */
 static int audit(store *s, const actor *who, const char *action, int64_t id,
-		 const char *code, err *e)
+		 const char *code, const char *detail, err *e)
 {
 	char target[32];
 	snprintf(target, sizeof target, "woman:%lld", (long long)id);
 	audit_entry a = { .at = who->now, .actor = actor_name(who),
 			  .action = action, .target = target,
-			  .region_code = code, .ip = who->ip, .detail = "{}" };
+			  .region_code = code, .ip = who->ip,
+			  .detail = detail ? detail : "{}" };
 	return audit_append(s, &a, e);
+}
+
+static int check_texts(const char *husband, const char *skills, err *e)
+{
+	if (husband && !text_valid_name(husband, 0, 40))
+		return err_field(e, ERR_INVALID, "invalid_field",
+				 "husband_work_place",
+				 "丈夫务工地过长或含有非法字符");
+	if (skills && !text_valid_text(skills, 0, 100))
+		return err_field(e, ERR_INVALID, "invalid_field", "skills",
+				 "技能特长过长或含有非法字符");
+	return 0;
 }
 
 static int load(store *s, const actor *who, int64_t id, store_res **r, err *e)
@@ -137,6 +160,12 @@ int women_create(store *s, const actor *who, json_t *body, json_t **out,
 		return err_field(e, ERR_INVALID, "id_mismatch", "id_number",
 				 "身份证号显示为男性：本登记为农村留守妇女");
 	idcard_birth(id, birth);
+	/* The registry is of wives whose husbands work away: adults. */
+	char adult[24];
+	snprintf(adult, sizeof adult, "%04d%s", atoi(birth) + 18, birth + 4);
+	if (strcmp(adult, today) > 0)
+		return err_field(e, ERR_INVALID, "not_adult", "id_number",
+				 "身份证号显示未满18周岁：本登记为成年农村留守妇女");
 	if (phone && *phone && !child_phone_valid(phone))
 		return err_field(e, ERR_INVALID, "invalid_phone", "phone",
 				 "电话号码格式不正确");
@@ -144,10 +173,8 @@ int women_create(store *s, const actor *who, json_t *body, json_t **out,
 		return err_field(e, ERR_INVALID, "invalid_field", "employment",
 				 "就业状况应为 farming、local_work、self_employed、"
 				 "unemployed 或 other");
-	if ((husband && !text_valid_name(husband, 0, 40)) ||
-	    (skills && !text_valid_text(skills, 0, 100)))
-		return err_field(e, ERR_INVALID, "invalid_field", "skills",
-				 "文字过长或含有非法字符");
+	if ((rc = check_texts(husband, skills, e)))
+		return rc;
 	region g;
 	if ((rc = region_resolve(s, who->u ? actor_scope(who) : NULL, code, &g,
 				 e))) {
@@ -165,7 +192,7 @@ int women_create(store *s, const actor *who, json_t *body, json_t **out,
 				     phone ? phone : "", husband ? husband : "",
 				     emp, skills ? skills : "", who->now,
 				     actor_name(who), &nid, e)) ||
-	    (rc = audit(s, who, "woman_create", nid, g.code, e)) ||
+	    (rc = audit(s, who, "woman_create", nid, g.code, NULL, e)) ||
 	    (rc = store_commit(s, e))) {
 		store_rollback(s);
 		return rc;
@@ -209,7 +236,7 @@ int women_get(store *s, const actor *who, int64_t id, json_t **out, err *e)
 }
 
 int women_update(store *s, const actor *who, int64_t id, json_t *patch,
-		 json_t **out, err *e)
+		 int version, json_t **out, err *e)
 {
 	static const char *const fields[] = { "phone", "husband_work_place",
 					      "employment", "skills", "status",
@@ -235,24 +262,41 @@ int women_update(store *s, const actor *who, int64_t id, json_t *patch,
 	if (status && strcmp(status, "active") && strcmp(status, "exited"))
 		return err_field(e, ERR_INVALID, "invalid_field", "status",
 				 "状态应为 active 或 exited（丈夫返乡等）");
-	if ((husband && !text_valid_name(husband, 0, 40)) ||
-	    (skills && !text_valid_text(skills, 0, 100)))
-		return err_field(e, ERR_INVALID, "invalid_field", "skills",
-				 "文字过长或含有非法字符");
+	if ((rc = check_texts(husband, skills, e)))
+		return rc;
 	if ((rc = load(s, who, id, &r, e)))
 		return rc;
+	if (version > 0 && version != (int)store_res_int(r, 0, 10)) {
+		store_res_free(r);
+		return err_set(e, ERR_CONFLICT, "version_conflict",
+			       "该记录已被他人修改，请刷新后重试");
+	}
+	/* The new values, and which of them differ from the stored ones. */
+	const char *now[] = { phone, husband, emp, skills, status };
+	static const char *const names[] = { "phone", "husband_work_place",
+					     "employment", "skills", "status" };
+	char changed[160] = "{\"fields\":[";
+	size_t used = strlen(changed);
+	int n = 0;
+	for (int k = 0; k < 5; k++) {
+		const char *old = store_res_text(r, 0, 5 + k);
+		if (!now[k])
+			now[k] = old;
+		else if (strcmp(now[k], old)) {
+			snprintf(changed + used, sizeof changed - used, "%s\"%s\"",
+				 n++ ? "," : "", names[k]);
+			used = strlen(changed);
+		}
+	}
+	snprintf(changed + used, sizeof changed - used, "]}");
 	char code[16];
 	snprintf(code, sizeof code, "%s", store_res_text(r, 0, 1));
-	if ((rc = store_begin(s, e)) == 0) {
-		if ((rc = women_store_update(
-			     s, id, (int)store_res_int(r, 0, 10),
-			     phone ? phone : store_res_text(r, 0, 5),
-			     husband ? husband : store_res_text(r, 0, 6),
-			     emp ? emp : store_res_text(r, 0, 7),
-			     skills ? skills : store_res_text(r, 0, 8),
-			     status ? status : store_res_text(r, 0, 9), who->now,
-			     e)) ||
-		    (rc = audit(s, who, "woman_update", id, code, e)) ||
+	/* Nothing to change: no new version, no audit entry. */
+	if (n > 0 && (rc = store_begin(s, e)) == 0) {
+		if ((rc = women_store_update(s, id, (int)store_res_int(r, 0, 10),
+					     now[0], now[1], now[2], now[3],
+					     now[4], who->now, e)) ||
+		    (rc = audit(s, who, "woman_update", id, code, changed, e)) ||
 		    (rc = store_commit(s, e)))
 			store_rollback(s);
 	}
@@ -263,8 +307,6 @@ int women_update(store *s, const actor *who, int64_t id, json_t *patch,
 static int scope_region(store *s, const actor *who, const char *in,
 			region *g, err *e)
 {
-	if (!can_read(who))
-		return forbidden(e);
 	return region_resolve(s, who->u ? actor_scope(who) : NULL,
 			      in ? in : (who->u ? actor_scope(who) : "22"), g, e);
 }
@@ -275,7 +317,7 @@ int women_list(store *s, const actor *who, const char *in,
 {
 	region g;
 	char lo[REGION_CODE_MAX], hi[REGION_CODE_MAX + 1];
-	int rc = scope_region(s, who, in, &g, e);
+	int rc = can_read(who) ? scope_region(s, who, in, &g, e) : forbidden(e);
 	if (rc)
 		return rc;
 	if (service && code_value(services, service) < 0)
@@ -321,10 +363,14 @@ int women_service_add(store *s, const actor *who, int64_t id, json_t *body,
 		return err_field(e, ERR_INVALID, "invalid_field", "served_on",
 				 "服务日期应为不晚于今天的有效日期");
 	/* A screening has a result; a rights case has what happened. */
-	if (!strcmp(kind, "cancer_screening") &&
-	    (!result || code_value(screening, result) < 0))
+	if (!strcmp(kind, "cancer_screening") && (!result || !*result))
 		return err_field(e, ERR_INVALID, "missing_field", "result",
 				 "两癌筛查须填写结果：normal、abnormal 或 diagnosed");
+	if (!strcmp(kind, "cancer_screening") &&
+	    code_value(screening, result) < 0)
+		return err_field(e, ERR_INVALID, "invalid_field", "result",
+				 "筛查结果应为 normal（未见异常）、abnormal（异常）"
+				 "或 diagnosed（确诊）");
 	if (!strcmp(kind, "cancer_screening") && strcmp(result, "normal") &&
 	    (!follow || !text_valid_text(follow, 2, 300)))
 		return err_field(e, ERR_INVALID, "missing_field", "follow_up",
@@ -344,7 +390,13 @@ int women_service_add(store *s, const actor *who, int64_t id, json_t *body,
 		return rc;
 	char code[16];
 	snprintf(code, sizeof code, "%s", store_res_text(r, 0, 1));
+	int exited = strcmp(store_res_text(r, 0, 9), "active") != 0;
 	store_res_free(r);
+	if (exited)
+		return err_set(e, ERR_CONFLICT, "record_exited",
+			       "该妇女已退出登记，不能再记录服务");
+	char detail_json[64];
+	snprintf(detail_json, sizeof detail_json, "{\"kind\":\"%s\"}", kind);
 	int64_t sid;
 	if ((rc = store_begin(s, e)))
 		return rc;
@@ -352,7 +404,7 @@ int women_service_add(store *s, const actor *who, int64_t id, json_t *body,
 					  detail ? detail : "",
 					  follow ? follow : "", actor_name(who),
 					  who->now, &sid, e)) ||
-	    (rc = audit(s, who, "woman_service", id, code, e)) ||
+	    (rc = audit(s, who, "woman_service", id, code, detail_json, e)) ||
 	    (rc = store_commit(s, e))) {
 		store_rollback(s);
 		return rc;
@@ -365,7 +417,7 @@ int women_stats(store *s, const actor *who, const char *in, json_t **out,
 {
 	region g;
 	char lo[REGION_CODE_MAX], hi[REGION_CODE_MAX + 1];
-	int rc = scope_region(s, who, in, &g, e);
+	int rc = can_count(who) ? scope_region(s, who, in, &g, e) : forbidden(e);
 	if (rc)
 		return rc;
 	region_scope_range(g.code, lo, hi);
@@ -400,7 +452,7 @@ int women_xlsx(store *s, const actor *who, const char *in, char **bytes,
 	region g;
 	char lo[REGION_CODE_MAX], hi[REGION_CODE_MAX + 1], today[11], path[512] = "",
 		line[700];
-	int rc = scope_region(s, who, in, &g, e);
+	int rc = can_read(who) ? scope_region(s, who, in, &g, e) : forbidden(e);
 	if (rc)
 		return rc;
 	date_of(who->now, today);
@@ -410,15 +462,17 @@ int women_xlsx(store *s, const actor *who, const char *in, char **bytes,
 		{ "姓名", 10, XLSXOUT_TEXT },	   { "身份证号", 21, XLSXOUT_TEXT },
 		{ "出生日期", 12, XLSXOUT_DATE },  { "村（社区）", 20, XLSXOUT_TEXT },
 		{ "联系电话", 14, XLSXOUT_TEXT },  { "丈夫务工地", 14, XLSXOUT_TEXT },
-		{ "就业状况", 12, XLSXOUT_TEXT },  { "状态", 8, XLSXOUT_TEXT },
+		{ "就业状况", 12, XLSXOUT_TEXT },  { "技能特长", 20, XLSXOUT_TEXT },
+		{ "状态", 8, XLSXOUT_TEXT },
 	};
+	int64_t rows = 0;
 	xlsxout *x;
 	if ((rc = xlsxout_open(NULL, "农村留守妇女", &x, e)))
 		return rc;
 	snprintf(line, sizeof line, "区划：%.400s　　统计日期：%s", path, today);
 	if ((rc = xlsxout_header_line(x, "农村留守妇女名册", e)) ||
 	    (rc = xlsxout_header_line(x, line, e)) ||
-	    (rc = xlsxout_columns(x, cols, 8, e)))
+	    (rc = xlsxout_columns(x, cols, 9, e)))
 		goto fail;
 	for (int64_t off = 0;; off += 500) {
 		store_res *r;
@@ -436,9 +490,11 @@ int women_xlsx(store *s, const actor *who, const char *in, char **bytes,
 				json_string_value(json_object_get(w, "phone")),
 				json_string_value(json_object_get(w, "husband_work_place")),
 				json_string_value(json_object_get(w, "employment_label")),
+				json_string_value(json_object_get(w, "skills")),
 				strcmp(json_string_value(json_object_get(w, "status")), "active")
 					? "已退出" : "在册" };
-			rc = xlsxout_row(x, cells, 8, e);
+			rc = xlsxout_row(x, cells, 9, e);
+			rows++;
 			json_decref(w);
 		}
 		store_res_free(r);
@@ -448,7 +504,23 @@ int women_xlsx(store *s, const actor *who, const char *in, char **bytes,
 			break;
 	}
 	snprintf(filename, 128, "农村留守妇女_%.40s_%s.xlsx", g.name, today);
-	return xlsxout_close_mem(x, bytes, len, e);
+	if ((rc = xlsxout_close_mem(x, bytes, len, e)))
+		return rc;
+	/* SPEC §10: every export is audited, in its region. */
+	char detail[80];
+	snprintf(detail, sizeof detail, "{\"region\":\"%s\",\"rows\":%lld}",
+		 g.code, (long long)rows);
+	audit_entry a = { .at = who->now, .actor = actor_name(who),
+			  .action = "woman_export", .region_code = g.code,
+			  .ip = who->ip, .detail = detail };
+	if ((rc = store_begin(s, e)) == 0 &&
+	    ((rc = audit_append(s, &a, e)) || (rc = store_commit(s, e))))
+		store_rollback(s);
+	if (rc) {
+		free(*bytes);
+		*bytes = NULL;
+	}
+	return rc;
 fail:
 	xlsxout_abandon(x);
 	return rc;

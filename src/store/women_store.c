@@ -45,6 +45,10 @@ int women_store_update(store *s, int64_t id, int version, const char *phone,
 			    " ELSE NULL END, updated_at = ?, version = version + 1"
 			    " WHERE id = ? AND version = ?",
 			    p, SP_COUNT(p), &n, e);
+	/* Back to active while another active record holds the number. */
+	if (rc == ERR_CONFLICT)
+		return err_field(e, ERR_CONFLICT, "duplicate_id_number",
+				 "id_number", "该身份证号已有在册登记");
 	if (rc == 0 && n != 1)
 		return err_set(e, ERR_CONFLICT, "version_conflict",
 			       "该记录已被他人修改，请刷新后重试");

@@ -7,13 +7,14 @@ import { STAFF_READ_ROLES, STAFF_WRITE_ROLES, TRAINING_WRITE_ROLES } from './wor
 import { PLATFORM_READ_ROLES, PLATFORM_WRITE_ROLES } from './platformLabels.js'
 import { CASE_READ_ROLES, CASE_REPORT_ROLES } from './caseLabels.js'
 import { QUALITY_READ_ROLES } from './quarterLabels.js'
+import { WOMEN_READ_ROLES, WOMEN_WRITE_ROLES, WOMEN_STATS_ROLES } from './womenLabels.js'
 
 // Hash history: the server only has to serve index.html at "/"; every view
 // is a separate chunk loaded on first use.
-const Placeholder = () => import('./views/PlaceholderView.vue')
 const ChildForm = () => import('./views/children/ChildForm.vue')
 const StaffForm = () => import('./views/workforce/StaffForm.vue')
 const PlatformForm = () => import('./views/platforms/PlatformForm.vue')
+const WomanForm = () => import('./views/women/WomanForm.vue')
 
 const routes = [
   { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true, title: '登录' } },
@@ -60,7 +61,12 @@ const routes = [
       { path: 'quarterly', name: 'quarterly', component: () => import('./views/quarterly/QualityView.vue'), meta: { title: '季度核实' } },
       { path: 'quarterly/progress', name: 'quarter-progress', component: () => import('./views/quarterly/ProgressView.vue'), meta: { title: '核实进度', roles: QUALITY_READ_ROLES } },
       { path: 'quarterly/figures', name: 'quarter-figures', component: () => import('./views/quarterly/FiguresView.vue'), meta: { title: '季度数据', roles: QUALITY_READ_ROLES } },
-      { path: 'women', name: 'women', component: Placeholder, meta: { title: '留守妇女', placeholder: 'women' } },
+      // 留守妇女: the list explains itself to the roles it is not for
+      { path: 'women', name: 'women', component: () => import('./views/women/WomenList.vue'), meta: { title: '留守妇女' } },
+      { path: 'women/new', name: 'woman-new', component: WomanForm, meta: { title: '登记留守妇女', roles: WOMEN_WRITE_ROLES } },
+      { path: 'women/stats', name: 'women-stats', component: () => import('./views/women/WomenStats.vue'), meta: { title: '留守妇女服务统计', roles: WOMEN_STATS_ROLES } },
+      { path: 'women/:id(\\d+)', name: 'woman', component: () => import('./views/women/WomanDetail.vue'), meta: { title: '留守妇女详情', roles: WOMEN_READ_ROLES } },
+      { path: 'women/:id(\\d+)/edit', name: 'woman-edit', component: WomanForm, meta: { title: '修改留守妇女信息', roles: WOMEN_WRITE_ROLES } },
       { path: 'users', name: 'users', component: () => import('./views/UsersView.vue'), meta: { title: '用户管理', roles: MANAGER_ROLES } },
       { path: 'audit', name: 'audit', component: () => import('./views/AuditView.vue'), meta: { title: '审计日志', roles: AUDIT_ROLES } },
       { path: 'regions', name: 'regions', component: () => import('./views/RegionsView.vue'), meta: { title: '行政区划' } },
