@@ -43,7 +43,7 @@ unsigned quality_static(const child *c)
 		q |= QF_Q01;
 	if ((c->education == EDU_OUT_OF_SCHOOL ||
 	     c->education == EDU_DROPPED_OUT) &&
-	    !text_valid_name(c->dropout_explanation, 2, 150))
+	    !text_valid_text(c->dropout_explanation, 2, 150))
 		q |= QF_Q02;
 	if (*c->id_number) {
 		int digits = strlen(c->id_number) == 18;
@@ -99,8 +99,11 @@ typedef struct qctx {
 	quality_args a;
 } qctx;
 
-static int setup(store *s, const actor *who, const char *code_in,
-		 const char *quarter, qctx *q, err *e)
+/* `bad` is the error code of a malformed or future quarter: the quarter
+ * of a query or path is "invalid_query", one read from a body
+ * "invalid_field" (docs/API.md's error table). */
+static int setup_as(store *s, const actor *who, const char *code_in,
+		    const char *quarter, const char *bad, qctx *q, err *e)
 {
 	role r = who->u ? who->u->role : ROLE_PROVINCE;
 	if (r == ROLE_ADMIN)
@@ -119,11 +122,11 @@ static int setup(store *s, const actor *who, const char *code_in,
 		quality_quarter_of(today, q->quarter);
 	if (!quarter ? 0 : strlen(quarter) != 6 ||
 			   quality_quarter(q->quarter, q->start, q->end) != 0)
-		return err_field(e, ERR_INVALID, "invalid_query", "quarter",
+		return err_field(e, ERR_INVALID, bad, "quarter",
 				 "季度应为如 2018Q3 的格式");
 	quality_quarter(q->quarter, q->start, q->end);
 	if (strcmp(q->start, today) > 0)
-		return err_field(e, ERR_INVALID, "invalid_query", "quarter",
+		return err_field(e, ERR_INVALID, bad, "quarter",
 				 "季度尚未开始");
 	/* Ages are taken at the quarter's end, or today within it. */
 	snprintf(q->asof, sizeof q->asof, "%s",
@@ -135,6 +138,12 @@ static int setup(store *s, const actor *who, const char *code_in,
 			       q->start, q->end, q->quarter,
 			       strcmp(q->end, today) >= 0 };
 	return 0;
+}
+
+static int setup(store *s, const actor *who, const char *code_in,
+		 const char *quarter, qctx *q, err *e)
+{
+	return setup_as(s, who, code_in, quarter, "invalid_query", q, e);
 }
 
 static json_t *failing_json(const store_res *r, int rule)
@@ -173,13 +182,11 @@ int quality_report(store *s, const actor *who, const char *code_in,
 	/* Auditors see statistics, never identities (SPEC §1). */
 	int names = !who->u || who->u->role != ROLE_AUDITOR;
 	store_res *c;
-	int64_t dups = 0;
-	if ((rc = quality_store_counts(s, &q.a, &c, e)) ||
-	    (rc = quality_store_dups(s, &q.a, &dups, e)))
+	if ((rc = quality_store_counts(s, &q.a, &c, e)))
 		return rc;
 	json_t *counts = json_object(), *rl = json_array(), *items = json_array();
 	for (int i = 0; i < 11; i++) {
-		int64_t n = i == 8 ? dups : store_res_int(c, 0, 1 + i);
+		int64_t n = store_res_int(c, 0, 1 + i);
 		json_object_set_new(counts, rules[i].code, json_integer(n));
 		json_array_append_new(
 			rl, json_pack("{s:s, s:s, s:s, s:I}", "code",
@@ -269,8 +276,11 @@ int quality_verify(store *s, const actor *who, int64_t child_id,
 			       "儿童档案不存在或不在您的管辖范围内");
 	if (strcmp(status, "active"))
 		return err_set(e, ERR_CONFLICT, "record_exited", "该档案已退出");
+	/* An optional text field given as "" is the same as absent
+	 * (docs/API.md): the current quarter. */
 	qctx q;
-	if ((rc = setup(s, who, code, quarter, &q, e)))
+	if ((rc = setup_as(s, who, code, quarter && *quarter ? quarter : NULL,
+			   "invalid_field", &q, e)))
 		return rc;
 	int fz;
 	if ((rc = frozen(s, code, q.quarter, &fz, e)))
@@ -398,7 +408,7 @@ static json_t *figures_json(store *s, const qctx *q, err *e)
 				    json_integer(store_res_int(f, 0, 7 + i)));
 	for (int i = 0; i < 11; i++)
 		json_object_set_new(qc, rules[i].code,
-				    json_integer(i == 8 ? 0 : store_res_int(c, 0, 1 + i)));
+				    json_integer(store_res_int(c, 0, 1 + i)));
 	json_t *o = json_pack("{s:I, s:I, s:o, s:o, s:o}", "active",
 			      (json_int_t)store_res_int(f, 0, 0), "verified",
 			      (json_int_t)store_res_int(f, 0, 13), "categories",
