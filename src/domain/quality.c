@@ -308,18 +308,74 @@ int quality_verify(store *s, const actor *who, int64_t child_id,
 	return 0;
 }
 
-static const char *state_of(const store_res *r, const char *code)
+static int signoff_row(const store_res *r, const char *code)
 {
 	for (int i = 0; i < store_res_rows(r); i++)
 		if (!strcmp(store_res_text(r, i, 0), code))
-			return store_res_text(r, i, 1);
-	return "open";
+			return i;
+	return -1;
+}
+
+static const char *state_of(const store_res *r, const char *code)
+{
+	int i = signoff_row(r, code);
+	return i < 0 ? "open" : store_res_text(r, i, 1);
 }
 
 static void due_of(store *s, const qctx *q, char due[11])
 {
 	if (quality_store_due(s, q->quarter, due, NULL) != 0 || !*due)
 		date_minus_days(q->end, -15, due);
+}
+
+/* A city or the province signs nothing off itself: its state is the
+ * roll-up of its counties — "approved" once every one approved, else
+ * "open".  `so` holds the sign-offs of a range covering `g`. */
+static int rollup_state(store *s, const region *g, const store_res *so,
+			const char **state, err *e)
+{
+	region *kids = NULL;
+	int nk = 0, all = 1, rc;
+	if ((rc = region_children(s, g->code, &kids, &nk, e)))
+		return rc;
+	for (int i = 0; i < nk && all && rc == 0; i++) {
+		const char *st;
+		if (kids[i].level < REGION_COUNTY)
+			rc = rollup_state(s, &kids[i], so, &st, e);
+		else
+			st = state_of(so, kids[i].code);
+		all = rc == 0 && !strcmp(st, "approved");
+	}
+	free(kids);
+	*state = nk && all ? "approved" : "open";
+	return rc;
+}
+
+/* The sign-off of `g` as progress shows it: state, and who set it, when,
+ * with what comment (a return's comment goes back with the data). */
+static int signoff_json(store *s, const region *g, const store_res *so,
+			json_t *o, err *e)
+{
+	const char *st = "open";
+	int i = -1, rc = 0;
+	if (g->level < REGION_COUNTY)
+		rc = rollup_state(s, g, so, &st, e);
+	else if ((i = signoff_row(so, g->code)) >= 0)
+		st = store_res_text(so, i, 1);
+	if (rc)
+		return rc;
+	const char *comment = i >= 0 ? store_res_text(so, i, 4) : NULL;
+	json_object_set_new(o, "signoff", json_string(st));
+	json_object_set_new(o, "signoff_by",
+			    i >= 0 ? json_string(store_res_text(so, i, 2))
+				   : json_null());
+	json_object_set_new(o, "signoff_at",
+			    i >= 0 ? jsonx_time(store_res_int(so, i, 3))
+				   : json_null());
+	json_object_set_new(o, "signoff_comment",
+			    comment && *comment ? json_string(comment)
+						: json_null());
+	return 0;
 }
 
 int quality_progress(store *s, const actor *who, const char *code_in,
@@ -357,36 +413,42 @@ int quality_progress(store *s, const actor *who, const char *code_in,
 		for (int i = 1; i <= 10; i++)
 			failures += store_res_int(c, 0, i);
 		store_res_free(c);
-		const char *st = g->level <= REGION_COUNTY && g->level < REGION_COUNTY
-					 ? "-"
-					 : state_of(so, g->code);
+		json_t *it = json_pack(
+			"{s:s, s:s, s:s, s:I, s:I, s:f, s:I}", "code", g->code,
+			"name", g->name, "level", region_level_name(g->level),
+			"active", (json_int_t)active, "verified",
+			(json_int_t)(active - unverified), "pct",
+			active ? 100.0 * (double)(active - unverified) /
+					 (double)active
+			       : 100.0,
+			"open_failures", (json_int_t)failures);
+		if ((rc = signoff_json(s, g, so, it, e))) {
+			json_decref(it);
+			break;
+		}
+		const char *st = json_string_value(json_object_get(it, "signoff"));
 		int done = !strcmp(st, "submitted") || !strcmp(st, "approved");
-		json_array_append_new(
-			items,
-			json_pack("{s:s, s:s, s:s, s:I, s:I, s:f, s:I, s:s, s:b}",
-				  "code", g->code, "name", g->name, "level",
-				  region_level_name(g->level), "active",
-				  (json_int_t)active, "verified",
-				  (json_int_t)(active - unverified), "pct",
-				  active ? 100.0 * (double)(active - unverified) /
-						   (double)active
-					 : 100.0,
-				  "open_failures", (json_int_t)failures,
-				  "signoff", st, "late",
-				  strcmp(today, due) > 0 && !done &&
-					  g->level >= REGION_COUNTY));
+		json_object_set_new(it, "late",
+				    json_boolean(strcmp(today, due) > 0 && !done &&
+						 g->level >= REGION_COUNTY));
+		json_array_append_new(items, it);
 	}
 	free(kids);
-	json_t *self = json_string(state_of(so, q.g.code));
+	json_t *o = NULL;
+	if (rc == 0) {
+		o = json_pack("{s:s, s:s, s:s, s:s, s:o}", "region_code",
+			      q.g.code, "quarter", q.quarter, "due_on", due,
+			      "region_name", q.g.name, "items", items);
+		items = NULL;
+		rc = signoff_json(s, &q.g, so, o, e);
+	}
 	store_res_free(so);
+	json_decref(items);
 	if (rc) {
-		json_decref(items);
-		json_decref(self);
+		json_decref(o);
 		return rc;
 	}
-	*out = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o}", "region_code",
-			 q.g.code, "quarter", q.quarter, "due_on", due,
-			 "region_name", q.g.name, "signoff", self, "items", items);
+	*out = o;
 	return 0;
 }
 
