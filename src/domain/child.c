@@ -119,27 +119,31 @@ static int parse_code(json_t *obj, const char *key, const code_entry *t,
 	return 0;
 }
 
+/* Phone numbers and ID numbers are checked for format only when
+ * `strict`: a stored record that an older release (or a legacy import)
+ * let through must still load, so that the quality rules Q03/Q10 can
+ * list it and its director can open and correct it. */
 static int parse_phone(json_t *obj, const char *key, char *out, size_t outsz,
-		       const char *field, err *e)
+		       const char *field, int strict, err *e)
 {
 	int rc = copy_str(obj, key, 0, 20, out, outsz, field, e);
 	if (rc)
 		return rc;
-	if (*out && !child_phone_valid(out))
+	if (strict && *out && !child_phone_valid(out))
 		return err_field(e, ERR_INVALID, "invalid_phone", field,
 				 "电话号码格式不正确（手机11位，或区号-号码）");
 	return 0;
 }
 
 static int parse_idnum(json_t *obj, const char *key, char out[CHILD_ID_MAX],
-		       const char *field, err *e)
+		       const char *field, int strict, err *e)
 {
 	char raw[40] = "";
 	int rc = copy_str(obj, key, 0, 20, raw, sizeof raw, field, e);
 	if (rc)
 		return rc;
 	idcard_normalize(raw, out);
-	if (*out && idcard_validate(out, NULL, e) != 0) {
+	if (strict && *out && idcard_validate(out, NULL, e) != 0) {
 		if (e)
 			snprintf(e->field, sizeof e->field, "%s", field);
 		return ERR_INVALID;
@@ -160,7 +164,8 @@ static int sub_object(json_t *obj, const char *key, json_t **out, err *e)
 	return 0;
 }
 
-static int parse_parent(json_t *obj, const char *key, parent *p, err *e)
+static int parse_parent(json_t *obj, const char *key, parent *p, int strict,
+			err *e)
 {
 	static const char *const fields[] = { "name",	"id_number", "phone",
 					      "status", "work_place", NULL };
@@ -183,9 +188,10 @@ static int parse_parent(json_t *obj, const char *key, parent *p, err *e)
 	int st = PARENT_UNKNOWN;
 	if ((rc = copy_str(o, "name", 0, 20, p->name, sizeof p->name, f[0],
 			   e)) ||
-	    (rc = parse_idnum(o, "id_number", p->id_number, f[1], e)) ||
-	    (rc = parse_phone(o, "phone", p->phone, sizeof p->phone, f[2],
+	    (rc = parse_idnum(o, "id_number", p->id_number, f[1], strict,
 			      e)) ||
+	    (rc = parse_phone(o, "phone", p->phone, sizeof p->phone, f[2],
+			      strict, e)) ||
 	    (rc = parse_code(o, "status", child_parent_status_codes, 0, &st,
 			     f[3], e)) ||
 	    (rc = copy_str(o, "work_place", 0, 40, p->work_place,
@@ -195,7 +201,7 @@ static int parse_parent(json_t *obj, const char *key, parent *p, err *e)
 	return 0;
 }
 
-static int parse_guardian(json_t *obj, guardian *g, err *e)
+static int parse_guardian(json_t *obj, guardian *g, int strict, err *e)
 {
 	static const char *const fields[] = { "name", "id_number",
 					      "relationship", "phone", NULL };
@@ -214,12 +220,12 @@ static int parse_guardian(json_t *obj, guardian *g, err *e)
 	if ((rc = copy_str(o, "name", 1, 20, g->name, sizeof g->name,
 			   "guardian.name", e)) ||
 	    (rc = parse_idnum(o, "id_number", g->id_number,
-			      "guardian.id_number", e)) ||
+			      "guardian.id_number", strict, e)) ||
 	    (rc = copy_str(o, "relationship", 0, 20, g->relationship,
 			   sizeof g->relationship, "guardian.relationship",
 			   e)) ||
 	    (rc = parse_phone(o, "phone", g->phone, sizeof g->phone,
-			      "guardian.phone", e)))
+			      "guardian.phone", strict, e)))
 		return rc;
 	return 0;
 }
@@ -260,7 +266,7 @@ static int parse_bool(json_t *obj, const char *key, int *out, err *e)
 	return rc;
 }
 
-int child_parse(json_t *obj, child *c, err *e)
+static int parse(json_t *obj, child *c, int strict, err *e)
 {
 	static const char *const fields[] = {
 		"name",		"sex",		 "birth_date",
@@ -282,7 +288,7 @@ int child_parse(json_t *obj, child *c, err *e)
 	    (rc = copy_str(obj, "birth_date", 1, 10, c->birth_date,
 			   sizeof c->birth_date, "birth_date", e)) ||
 	    (rc = parse_idnum(obj, "id_number", c->id_number, "id_number",
-			      e)) ||
+			      strict, e)) ||
 	    (rc = copy_str(obj, "ethnicity", 1, 6, c->ethnicity,
 			   sizeof c->ethnicity, "ethnicity", e)) ||
 	    (rc = copy_str(obj, "region_code", 1, 12, c->region,
@@ -311,10 +317,11 @@ int child_parse(json_t *obj, child *c, err *e)
 	    (rc = copy_str(obj, "grade", 0, 10, c->grade, sizeof c->grade,
 			   "grade", e)) ||
 	    (rc = parse_phone(obj, "contact_phone", c->contact_phone,
-			      sizeof c->contact_phone, "contact_phone", e)) ||
-	    (rc = parse_parent(obj, "father", &c->father, e)) ||
-	    (rc = parse_parent(obj, "mother", &c->mother, e)) ||
-	    (rc = parse_guardian(obj, &c->guardian, e)) ||
+			      sizeof c->contact_phone, "contact_phone", strict,
+			      e)) ||
+	    (rc = parse_parent(obj, "father", &c->father, strict, e)) ||
+	    (rc = parse_parent(obj, "mother", &c->mother, strict, e)) ||
+	    (rc = parse_guardian(obj, &c->guardian, strict, e)) ||
 	    (rc = parse_code(obj, "guardianship", child_guardianship_codes, 0,
 			     &g, "guardianship", e)) ||
 	    (rc = parse_code(obj, "living_support", child_support_codes, 0,
@@ -341,6 +348,16 @@ int child_parse(json_t *obj, child *c, err *e)
 	c->education = (education)ed;
 	c->health = (health)he;
 	return 0;
+}
+
+int child_parse(json_t *obj, child *c, err *e)
+{
+	return parse(obj, c, 1, e);
+}
+
+int child_parse_stored(json_t *obj, child *c, err *e)
+{
+	return parse(obj, c, 0, e);
 }
 
 int child_validate(const child *c, const char *today, err *e)

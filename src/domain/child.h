@@ -121,6 +121,13 @@ typedef struct child {
  * Errors: ERR_INVALID with the field named. */
 int child_parse(json_t *obj, child *out, err *e);
 
+/* As child_parse, for a record read back from the store: the format of
+ * ID numbers and phone numbers is not checked (a legacy record may hold
+ * a wrong check digit or a malformed phone — rules Q03 and Q10 report
+ * them), so such a record can still be opened and corrected.  Every
+ * write goes through child_parse and child_validate again. */
+int child_parse_stored(json_t *obj, child *out, err *e);
+
 /* The cross-field rules: ID number check digit and agreement with birth
  * date and sex, no ID number without hukou, birth date not after `today`,
  * explanation for 失学/辍学.  Errors: ERR_INVALID with the field named. */

@@ -180,14 +180,16 @@ static json_t *render(store *s, const actor *who, const child_row *row,
 
 /* ---- loading ---- */
 
-/* Parses stored JSON into a record: the store only ever holds what
- * child_parse accepted, so a failure here is corruption. */
+/* Parses stored JSON into a record.  Loading is lenient about the
+ * formats that older data may break (child_parse_stored): validation
+ * belongs to writes, and a record failing Q03 or Q10 must still open so
+ * that it can be fixed.  Any other failure here is corruption. */
 static int row_child(const child_row *row, child *c, err *e)
 {
 	json_error_t je;
 	json_t *d = json_loads(row->data, 0, &je);
 	memset(c, 0, sizeof *c);
-	int rc = d ? child_parse(d, c, e)
+	int rc = d ? child_parse_stored(d, c, e)
 		   : err_set(e, ERR_STORE, "store_error", "档案数据损坏");
 	json_decref(d);
 	c->id = row->id;

@@ -43,7 +43,7 @@ unsigned quality_static(const child *c)
 		q |= QF_Q01;
 	if ((c->education == EDU_OUT_OF_SCHOOL ||
 	     c->education == EDU_DROPPED_OUT) &&
-	    !text_valid_name(c->dropout_explanation, 2, 150))
+	    !text_valid_text(c->dropout_explanation, 2, 150))
 		q |= QF_Q02;
 	if (*c->id_number) {
 		int digits = strlen(c->id_number) == 18;
@@ -99,8 +99,11 @@ typedef struct qctx {
 	quality_args a;
 } qctx;
 
-static int setup(store *s, const actor *who, const char *code_in,
-		 const char *quarter, qctx *q, err *e)
+/* `bad` is the error code of a malformed or future quarter: the quarter
+ * of a query or path is "invalid_query", one read from a body
+ * "invalid_field" (docs/API.md's error table). */
+static int setup_as(store *s, const actor *who, const char *code_in,
+		    const char *quarter, const char *bad, qctx *q, err *e)
 {
 	role r = who->u ? who->u->role : ROLE_PROVINCE;
 	if (r == ROLE_ADMIN)
@@ -119,11 +122,11 @@ static int setup(store *s, const actor *who, const char *code_in,
 		quality_quarter_of(today, q->quarter);
 	if (!quarter ? 0 : strlen(quarter) != 6 ||
 			   quality_quarter(q->quarter, q->start, q->end) != 0)
-		return err_field(e, ERR_INVALID, "invalid_query", "quarter",
+		return err_field(e, ERR_INVALID, bad, "quarter",
 				 "季度应为如 2018Q3 的格式");
 	quality_quarter(q->quarter, q->start, q->end);
 	if (strcmp(q->start, today) > 0)
-		return err_field(e, ERR_INVALID, "invalid_query", "quarter",
+		return err_field(e, ERR_INVALID, bad, "quarter",
 				 "季度尚未开始");
 	/* Ages are taken at the quarter's end, or today within it. */
 	snprintf(q->asof, sizeof q->asof, "%s",
@@ -135,6 +138,12 @@ static int setup(store *s, const actor *who, const char *code_in,
 			       q->start, q->end, q->quarter,
 			       strcmp(q->end, today) >= 0 };
 	return 0;
+}
+
+static int setup(store *s, const actor *who, const char *code_in,
+		 const char *quarter, qctx *q, err *e)
+{
+	return setup_as(s, who, code_in, quarter, "invalid_query", q, e);
 }
 
 static json_t *failing_json(const store_res *r, int rule)
@@ -173,13 +182,11 @@ int quality_report(store *s, const actor *who, const char *code_in,
 	/* Auditors see statistics, never identities (SPEC §1). */
 	int names = !who->u || who->u->role != ROLE_AUDITOR;
 	store_res *c;
-	int64_t dups = 0;
-	if ((rc = quality_store_counts(s, &q.a, &c, e)) ||
-	    (rc = quality_store_dups(s, &q.a, &dups, e)))
+	if ((rc = quality_store_counts(s, &q.a, &c, e)))
 		return rc;
 	json_t *counts = json_object(), *rl = json_array(), *items = json_array();
 	for (int i = 0; i < 11; i++) {
-		int64_t n = i == 8 ? dups : store_res_int(c, 0, 1 + i);
+		int64_t n = store_res_int(c, 0, 1 + i);
 		json_object_set_new(counts, rules[i].code, json_integer(n));
 		json_array_append_new(
 			rl, json_pack("{s:s, s:s, s:s, s:I}", "code",
@@ -269,8 +276,11 @@ int quality_verify(store *s, const actor *who, int64_t child_id,
 			       "儿童档案不存在或不在您的管辖范围内");
 	if (strcmp(status, "active"))
 		return err_set(e, ERR_CONFLICT, "record_exited", "该档案已退出");
+	/* An optional text field given as "" is the same as absent
+	 * (docs/API.md): the current quarter. */
 	qctx q;
-	if ((rc = setup(s, who, code, quarter, &q, e)))
+	if ((rc = setup_as(s, who, code, quarter && *quarter ? quarter : NULL,
+			   "invalid_field", &q, e)))
 		return rc;
 	int fz;
 	if ((rc = frozen(s, code, q.quarter, &fz, e)))
@@ -298,12 +308,18 @@ int quality_verify(store *s, const actor *who, int64_t child_id,
 	return 0;
 }
 
-static const char *state_of(const store_res *r, const char *code)
+static int signoff_row(const store_res *r, const char *code)
 {
 	for (int i = 0; i < store_res_rows(r); i++)
 		if (!strcmp(store_res_text(r, i, 0), code))
-			return store_res_text(r, i, 1);
-	return "open";
+			return i;
+	return -1;
+}
+
+static const char *state_of(const store_res *r, const char *code)
+{
+	int i = signoff_row(r, code);
+	return i < 0 ? "open" : store_res_text(r, i, 1);
 }
 
 void quality_due_on(store *s, const char *quarter, char due[11])
@@ -317,6 +333,56 @@ void quality_due_on(store *s, const char *quarter, char due[11])
 static void due_of(store *s, const qctx *q, char due[11])
 {
 	quality_due_on(s, q->quarter, due);
+}
+
+/* A city or the province signs nothing off itself: its state is the
+ * roll-up of its counties — "approved" once every one approved, else
+ * "open".  `so` holds the sign-offs of a range covering `g`. */
+static int rollup_state(store *s, const region *g, const store_res *so,
+			const char **state, err *e)
+{
+	region *kids = NULL;
+	int nk = 0, all = 1, rc;
+	if ((rc = region_children(s, g->code, &kids, &nk, e)))
+		return rc;
+	for (int i = 0; i < nk && all && rc == 0; i++) {
+		const char *st;
+		if (kids[i].level < REGION_COUNTY)
+			rc = rollup_state(s, &kids[i], so, &st, e);
+		else
+			st = state_of(so, kids[i].code);
+		all = rc == 0 && !strcmp(st, "approved");
+	}
+	free(kids);
+	*state = nk && all ? "approved" : "open";
+	return rc;
+}
+
+/* The sign-off of `g` as progress shows it: state, and who set it, when,
+ * with what comment (a return's comment goes back with the data). */
+static int signoff_json(store *s, const region *g, const store_res *so,
+			json_t *o, err *e)
+{
+	const char *st = "open";
+	int i = -1, rc = 0;
+	if (g->level < REGION_COUNTY)
+		rc = rollup_state(s, g, so, &st, e);
+	else if ((i = signoff_row(so, g->code)) >= 0)
+		st = store_res_text(so, i, 1);
+	if (rc)
+		return rc;
+	const char *comment = i >= 0 ? store_res_text(so, i, 4) : NULL;
+	json_object_set_new(o, "signoff", json_string(st));
+	json_object_set_new(o, "signoff_by",
+			    i >= 0 ? json_string(store_res_text(so, i, 2))
+				   : json_null());
+	json_object_set_new(o, "signoff_at",
+			    i >= 0 ? jsonx_time(store_res_int(so, i, 3))
+				   : json_null());
+	json_object_set_new(o, "signoff_comment",
+			    comment && *comment ? json_string(comment)
+						: json_null());
+	return 0;
 }
 
 int quality_progress(store *s, const actor *who, const char *code_in,
@@ -354,36 +420,42 @@ int quality_progress(store *s, const actor *who, const char *code_in,
 		for (int i = 1; i <= 10; i++)
 			failures += store_res_int(c, 0, i);
 		store_res_free(c);
-		const char *st = g->level <= REGION_COUNTY && g->level < REGION_COUNTY
-					 ? "-"
-					 : state_of(so, g->code);
+		json_t *it = json_pack(
+			"{s:s, s:s, s:s, s:I, s:I, s:f, s:I}", "code", g->code,
+			"name", g->name, "level", region_level_name(g->level),
+			"active", (json_int_t)active, "verified",
+			(json_int_t)(active - unverified), "pct",
+			active ? 100.0 * (double)(active - unverified) /
+					 (double)active
+			       : 100.0,
+			"open_failures", (json_int_t)failures);
+		if ((rc = signoff_json(s, g, so, it, e))) {
+			json_decref(it);
+			break;
+		}
+		const char *st = json_string_value(json_object_get(it, "signoff"));
 		int done = !strcmp(st, "submitted") || !strcmp(st, "approved");
-		json_array_append_new(
-			items,
-			json_pack("{s:s, s:s, s:s, s:I, s:I, s:f, s:I, s:s, s:b}",
-				  "code", g->code, "name", g->name, "level",
-				  region_level_name(g->level), "active",
-				  (json_int_t)active, "verified",
-				  (json_int_t)(active - unverified), "pct",
-				  active ? 100.0 * (double)(active - unverified) /
-						   (double)active
-					 : 100.0,
-				  "open_failures", (json_int_t)failures,
-				  "signoff", st, "late",
-				  strcmp(today, due) > 0 && !done &&
-					  g->level >= REGION_COUNTY));
+		json_object_set_new(it, "late",
+				    json_boolean(strcmp(today, due) > 0 && !done &&
+						 g->level >= REGION_COUNTY));
+		json_array_append_new(items, it);
 	}
 	free(kids);
-	json_t *self = json_string(state_of(so, q.g.code));
+	json_t *o = NULL;
+	if (rc == 0) {
+		o = json_pack("{s:s, s:s, s:s, s:s, s:o}", "region_code",
+			      q.g.code, "quarter", q.quarter, "due_on", due,
+			      "region_name", q.g.name, "items", items);
+		items = NULL;
+		rc = signoff_json(s, &q.g, so, o, e);
+	}
 	store_res_free(so);
+	json_decref(items);
 	if (rc) {
-		json_decref(items);
-		json_decref(self);
+		json_decref(o);
 		return rc;
 	}
-	*out = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o}", "region_code",
-			 q.g.code, "quarter", q.quarter, "due_on", due,
-			 "region_name", q.g.name, "signoff", self, "items", items);
+	*out = o;
 	return 0;
 }
 
@@ -405,7 +477,7 @@ static json_t *figures_json(store *s, const qctx *q, err *e)
 				    json_integer(store_res_int(f, 0, 7 + i)));
 	for (int i = 0; i < 11; i++)
 		json_object_set_new(qc, rules[i].code,
-				    json_integer(i == 8 ? 0 : store_res_int(c, 0, 1 + i)));
+				    json_integer(store_res_int(c, 0, 1 + i)));
 	json_t *o = json_pack("{s:I, s:I, s:o, s:o, s:o}", "active",
 			      (json_int_t)store_res_int(f, 0, 0), "verified",
 			      (json_int_t)store_res_int(f, 0, 13), "categories",

@@ -45,8 +45,10 @@ int quality_report(store *s, const actor *who, const char *code_in,
 int quality_verify(store *s, const actor *who, int64_t child_id,
 		   json_t *body, json_t **out, err *e);
 
-/* Per child region: records, verified %, open failures, sign-off state,
- * due date and lateness. */
+/* Per child region: records, verified %, open failures (Q01–Q10),
+ * sign-off state with who set it, when and a return's comment, due date
+ * and lateness.  A city's or the province's state is the roll-up of its
+ * counties (approved once all are). */
 int quality_progress(store *s, const actor *who, const char *code_in,
 		     const char *quarter, json_t **out, err *e);
 

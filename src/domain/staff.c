@@ -851,14 +851,15 @@ int training_create(store *s, const actor *who, json_t *body, json_t **out,
 	if (!h || json_is_null(h))
 		return err_field(e, ERR_INVALID, "missing_field", "hours",
 				 "请填写学时");
-	if (!json_object_get(body, "topics"))
+	json_t *topics = json_object_get(body, "topics");
+	/* null is absent, as for every other field (jsonx_str). */
+	if (!topics || json_is_null(topics))
 		return err_field(e, ERR_INVALID, "missing_field", "topics",
 				 "请至少选择一项培训内容");
 	if (!json_is_number(h) || json_number_value(h) <= 0 ||
 	    json_number_value(h) > 200)
 		return err_field(e, ERR_INVALID, "invalid_field", "hours",
 				 "学时应为大于0、不超过200的数");
-	json_t *topics = json_object_get(body, "topics");
 	if (!json_is_array(topics) || json_array_size(topics) == 0 ||
 	    json_array_size(topics) > 20)
 		return err_field(e, ERR_INVALID, "invalid_field", "topics",

@@ -14,14 +14,13 @@ typedef struct quality_args {
 	int current;			/* the quarter holds today */
 } quality_args;
 
-/* One row: active, Q01..Q11 (Q09 as 0; see quality_store_dups).  For
+/* One row: active, Q01..Q11 (Q09 counts records in the range whose ID
+ * number is also active anywhere else, inside the range or not).  For
  * the current quarter, Q08 reads last_visit (visits are never dated in
  * the future, so a last visit before the quarter's start means none in
  * it); for a past quarter it looks at the visits themselves. */
 int quality_store_counts(store *s, const quality_args *a, store_res **out,
 			 err *e);
-/* Active records sharing an ID number in the range. */
-int quality_store_dups(store *s, const quality_args *a, int64_t *n, err *e);
 /* Records failing rule `rule` (1..11), at most `limit` from `offset`.
  * Columns: id, name, region_code, region name, birth_date. */
 int quality_store_failing(store *s, const quality_args *a, int rule,

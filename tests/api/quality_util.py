@@ -36,10 +36,11 @@ REPORT_KEYS = {"region_code", "region_name", "quarter", "as_of", "active",
                "counts", "rules", "items"}
 ITEM_KEYS = {"rule", "child_id", "name", "region_code", "region_name",
              "message", "severity"}
-PROGRESS_KEYS = {"region_code", "region_name", "quarter", "due_on", "signoff",
-                 "items"}
+SIGNOFF_KEYS = {"signoff", "signoff_by", "signoff_at", "signoff_comment"}
+PROGRESS_KEYS = {"region_code", "region_name", "quarter", "due_on",
+                 "items"} | SIGNOFF_KEYS
 PROGRESS_ITEM_KEYS = {"code", "name", "level", "active", "verified", "pct",
-                      "open_failures", "signoff", "late"}
+                      "open_failures", "late"} | SIGNOFF_KEYS
 FIGURES_KEYS = {"region_code", "region_name", "quarter", "frozen", "figures"}
 FIGURES_INNER = {"active", "verified", "categories", "flags", "quality"}
 CATEGORIES = {"left_behind", "orphan", "de_facto_unsupported",
@@ -173,11 +174,24 @@ def verify(c, cid, outcome="unchanged", quarter=None, status=200):
     return r.json()
 
 
+def check_signoff(x):
+    """A sign-off as progress shows it: a state, and who set it, when and
+    with what comment (all null while nobody has)."""
+    assert x["signoff"] in SIGNOFF_STATES, x
+    if x["signoff_by"] is None:
+        assert x["signoff_at"] is None and x["signoff_comment"] is None, x
+    else:
+        assert isinstance(x["signoff_by"], str) and x["signoff_at"], x
+    assert x["signoff_comment"] is None or x["signoff_comment"].strip(), x
+
+
 def check_progress(body):
     assert set(body) == PROGRESS_KEYS, f"progress keys {sorted(body)}"
     dt.date.fromisoformat(body["due_on"])
+    check_signoff(body)
     for it in body["items"]:
         assert set(it) == PROGRESS_ITEM_KEYS, f"progress item keys {sorted(it)}"
+        check_signoff(it)
         assert isinstance(it["late"], bool), it
         assert isinstance(it["pct"], (int, float)) and 0 <= it["pct"] <= 100, it
         assert 0 <= it["verified"] <= it["active"], it

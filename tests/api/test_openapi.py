@@ -6,7 +6,8 @@ import re
 import pytest
 import yaml
 
-from conftest import COUNTY, REPO, TOWNSHIP, Client, assert_status
+from conftest import COUNTY, REPO, TOWNSHIP, VILLAGE, Client, assert_status
+from quality_util import current_quarter
 
 API_MD = REPO / "docs" / "API.md"
 OPENAPI = REPO / "docs" / "openapi.yaml"
@@ -173,3 +174,23 @@ def test_live_answers_fit_the_schemas(spec, server, admin, accounts):
     check(spec, response_schema(spec, "/users", "get", 401), r.json())
     r = admin.post("/users", json={"username": "x"})
     check(spec, response_schema(spec, "/users", "post", 400), r.json())
+
+
+def test_live_quarterly_answers_fit_the_schemas(spec, accounts):
+    """Progress at every level (a city's and the province's roll-up too),
+    the quality report and the figures, as the schemas describe them."""
+    cq = current_quarter()
+    prov = accounts.ready("province", "22")
+    for region in ("22", COUNTY[:4], COUNTY, TOWNSHIP, VILLAGE):
+        r = prov.get(f"/quarters/{cq}/progress", params={"region": region})
+        assert_status(r, 200)
+        check(spec, response_schema(spec, "/quarters/{q}/progress", "get", 200), r.json())
+        r = prov.get("/quality", params={"region": region, "quarter": cq})
+        assert_status(r, 200)
+        check(spec, response_schema(spec, "/quality", "get", 200), r.json())
+        r = prov.get(f"/quarters/{cq}/figures", params={"region": region})
+        assert_status(r, 200)
+        check(spec, response_schema(spec, "/quarters/{q}/figures", "get", 200), r.json())
+    d = accounts.ready("director", VILLAGE)
+    r = d.get(f"/quarters/{cq}/progress")
+    check(spec, response_schema(spec, "/quarters/{q}/progress", "get", 200), r.json())

@@ -225,10 +225,6 @@ def test_q02_passes(vil):
     assert report(vil.d)["counts"]["Q02"] == 0
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "server bug: the API accepts a multi-line dropout_explanation (free "
-    "text), but Q02's derivation checks it as a one-line name "
-    "(text_valid_name), so a record that has its explanation fails Q02"))
 def test_q02_passes_with_an_explanation_over_two_lines(vil):
     kid = create(vil.d, child_body(vil.code, education="dropped_out",
                                    dropout_explanation="2024年9月起辍学\n原因：家庭困难\n已联系学校劝返"))
@@ -261,11 +257,6 @@ def test_q03_passes(vil):
     assert report(vil.d)["counts"]["Q03"] == 0
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "server bug: a record whose stored ID number has a wrong check digit "
-    "(the very record Q03 lists) cannot be opened or corrected — GET and "
-    "PATCH /children/{id} answer 400 invalid_id_number to requests that "
-    "carry no ID number, or the corrected one"))
 def test_q03_record_can_be_opened_and_corrected(vil, rows):
     kid = create(vil.d, child_body(vil.code, guardian=guardian()))
     rows.legacy(kid["id"], _bad_check)
@@ -475,11 +466,6 @@ def test_q09_fires_on_a_legacy_duplicate_and_an_exit_clears_it(vil, rows, office
     assert failing(vil.d, "Q09", vil.code) == set()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "server bug: Q09 compares ID numbers only inside the report's region, "
-    "so a record whose number is also active in another village fails Q09 "
-    "in neither village's report — only from the township up; the village "
-    "director who verifies the record never sees it"))
 def test_q09_a_duplicate_in_another_village_shows_in_each_village(village_pool,
                                                                   staff, rows,
                                                                   officers):
@@ -541,10 +527,6 @@ def test_q10_passes(vil):
     assert report(vil.d)["counts"]["Q10"] == 0
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "server bug: a record with a malformed stored phone (the very record "
-    "Q10 lists) cannot be opened or corrected — GET and PATCH "
-    "/children/{id} answer 400 invalid_phone"))
 def test_q10_record_can_be_opened_and_corrected(vil, rows):
     kid = create(vil.d, child_body(vil.code, guardian=guardian()))
     rows.legacy(kid["id"], lambda d: d.update(contact_phone="1391234567"))

@@ -153,10 +153,6 @@ def test_verify_refuses_non_json(place):
 
 
 @pytest.mark.parametrize("q", [f"{Y}Q5", "2026-4", NQ])
-@pytest.mark.xfail(strict=True, reason=(
-    "server answers a malformed or future `quarter` in the verify BODY with "
-    "400 invalid_query; docs/API.md's error table gives invalid_query to "
-    "query parameters and invalid_field to body fields"))
 def test_verify_bad_quarter_in_the_body_is_invalid_field(place, q):
     v, kid = place.v, place.kid
     r = v.d.post(f"/children/{kid['id']}/verify",
@@ -165,10 +161,6 @@ def test_verify_bad_quarter_in_the_body_is_invalid_field(place, q):
     place.unchanged()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "server refuses quarter \"\" with 400 invalid_query; docs/API.md: "
-    "optional text fields accept \"\" (same as absent), i.e. the current "
-    "quarter"))
 def test_verify_empty_quarter_is_the_current_one(place):
     v, kid = place.v, place.kid
     r = v.d.post(f"/children/{kid['id']}/verify",
@@ -394,10 +386,6 @@ def test_progress_open_failures_are_the_report_s_failures(vil):
     assert f["quality"] == c and f["active"] == 2 and f["verified"] == 0
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "server bug: progress `open_failures` leaves out Q09 (duplicate ID "
-    "numbers, an error-severity rule): it sums a counts column that holds "
-    "0 for Q09"))
 def test_open_failures_count_duplicate_id_numbers(village_pool, staff, rows):
     v = _dup_village(village_pool, staff, rows)
     c = report(v.d)["counts"]
@@ -406,9 +394,6 @@ def test_open_failures_count_duplicate_id_numbers(village_pool, staff, rows):
     assert it["open_failures"] == sum(c[r] for r in RULES if r != "Q11")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "server bug: the quarter's figures (and so a county's frozen snapshot) "
-    "always give quality.Q09 = 0, whatever the report counts"))
 def test_figures_count_duplicate_id_numbers(village_pool, staff, rows):
     v = _dup_village(village_pool, staff, rows)
     c = report(v.d)["counts"]

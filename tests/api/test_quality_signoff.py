@@ -135,6 +135,7 @@ def test_signoff_flow_with_return(admin, staff, village_pool):
 
     assert progress(d1, CQ)["signoff"] == "open"
     assert state(county, SIGN_COUNTY, town) == "open"
+    assert progress(d1, CQ)["signoff_by"] is None
 
     # the township cannot submit before its village with records
     r = sup.post(f"/quarters/{CQ}/signoffs", json={"region_code": town, "action": "submit"})
@@ -144,6 +145,7 @@ def test_signoff_flow_with_return(admin, staff, village_pool):
     p = signoff(d1, CQ, v1, "submit")
     assert p["region_code"] == v1 and p["signoff"] == "submitted"
     assert item_of(p, v1)["signoff"] == "submitted"
+    assert p["signoff_by"] == d1.username and p["signoff_comment"] is None
     assert_error(d1.post(f"/quarters/{CQ}/signoffs",
                          json={"region_code": v1, "action": "submit"}),
                  409, "already_submitted")
@@ -178,13 +180,25 @@ def test_signoff_flow_with_return(admin, staff, village_pool):
     assert progress(sup, CQ)["signoff"] == "returned"
     assert progress(d1, CQ)["signoff"] == "returned"
     assert state(city, SIGN_COUNTY[:4], SIGN_COUNTY) == "open"
+    # the return's comment goes back with the data: the township and each
+    # village read it on their own progress, the county on its items
+    why = "请补充走访记录后重新报送"
+    for who, region, code in ((sup, None, town), (d1, None, v1),
+                              (county, SIGN_COUNTY, town), (sup, town, v1),
+                              (sup, town, v2)):
+        p = progress(who, CQ, region)
+        x = p if p["region_code"] == code else item_of(p, code)
+        assert (x["signoff"], x["signoff_comment"], x["signoff_by"]) == (
+            "returned", why, county.username), (who.username, code)
 
     # submitted again from the village up
     r = sup.post(f"/quarters/{CQ}/signoffs", json={"region_code": town, "action": "submit"})
     assert_error(r, 409, "villages_pending")
     visit(d1, kid["id"])
     verify(d1, kid["id"], "updated")
-    signoff(d1, CQ, v1, "submit")
+    p = signoff(d1, CQ, v1, "submit")
+    # submitted again: the comment was answered, it no longer shows
+    assert (p["signoff"], p["signoff_comment"]) == ("submitted", None)
     assert signoff(sup, CQ, town, "submit")["signoff"] == "submitted"
     # townships without records are submitted by their supervisors
     for t, s in sups.items():
@@ -197,6 +211,9 @@ def test_signoff_flow_with_return(admin, staff, village_pool):
     assert p["region_code"] == SIGN_COUNTY and p["signoff"] == "approved"
     assert {i["signoff"] for i in p["items"]} == {"submitted"}
     assert state(city, SIGN_COUNTY[:4], SIGN_COUNTY) == "approved"
+    # a city signs nothing off: it is approved once all its counties are
+    assert progress(city, CQ)["signoff"] == "open"
+    assert state(staff.user("province", "22"), "22", SIGN_COUNTY[:4]) == "open"
     assert figures(city, CQ, SIGN_COUNTY)["frozen"] is True
     # done once
     r = county.post(f"/quarters/{CQ}/signoffs",

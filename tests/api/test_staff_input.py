@@ -300,16 +300,22 @@ def test_training_short_text_names_its_field(w, unchanged, which):
 
 # Decided: region_code and initial are optional (documented with `?`);
 # they are not among the required fields below.
-_MISSING_TRAINING_XFAIL = {}
-
-
 @pytest.mark.parametrize("field", [
-    pytest.param(f, marks=pytest.mark.xfail(strict=True, reason=_MISSING_TRAINING_XFAIL[f]))
-    if f in _MISSING_TRAINING_XFAIL else f
-    for f in ["title", "held_on", "hours", "mode", "organiser", "trainer", "topics"]])
+    "title", "held_on", "hours", "mode", "organiser", "trainer", "topics"])
 def test_training_missing_field(w, field):
     body = training_body(NA_COUNTY, "2018-09-01")
     del body[field]
+    before = w.snapshot()
+    r = w.c.post("/trainings", json=body)
+    assert_error(r, 400, "missing_field", field)
+    assert w.snapshot() == before
+
+
+@pytest.mark.parametrize("field", [
+    "title", "held_on", "hours", "mode", "organiser", "trainer", "topics"])
+def test_training_null_field_is_missing(w, field):
+    body = training_body(NA_COUNTY, "2018-09-01")
+    body[field] = None
     before = w.snapshot()
     r = w.c.post("/trainings", json=body)
     assert_error(r, 400, "missing_field", field)

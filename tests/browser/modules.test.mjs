@@ -31,9 +31,11 @@ const DESKTOP = { width: 1280, height: 900 }
 async function apiSession(username, password) {
   const base = URL + 'api/v1'
   let cookie = ''
+  let csrf = ''
   async function call(method, path, body) {
     const headers = { Accept: 'application/json' }
     if (cookie) headers.Cookie = cookie
+    if (csrf && method !== 'GET') headers['X-CSRF-Token'] = csrf
     if (body !== undefined) headers['Content-Type'] = 'application/json'
     const r = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
     const set = r.headers.getSetCookie ? r.headers.getSetCookie() : []
@@ -43,6 +45,7 @@ async function apiSession(username, password) {
   }
   const r = await call('POST', '/session', { username, password })
   assert.equal(r.status, 200, JSON.stringify(r.data))
+  csrf = r.data.csrf_token
   return call
 }
 
@@ -443,6 +446,99 @@ test('工作队伍, 服务阵地, 救助保护 and 季度核实 (县级 desktop,
       await shot('38-case-timeline-360')
       await page.evaluate(() => window.scrollTo(0, 0))
       await shot('38b-case-detail-360-full', true)
+      await logout()
+    })
+
+    // ------------------------------------- 季度核实: a return and its comment
+    const RETURN_COMMENT = '请补充本季度走访记录后重新提交'
+    await step('县级 returns the township; the 儿童主任 (360 px) reads the comment on both pages', async () => {
+      // the township's villages are submitted through the API (a county
+      // officer may submit any village), then the township, then returned
+      const q = currentQuarter()
+      const nongan = await apiSession('nongan', DEMO_PW)
+      const town = VILLAGE_CODE.slice(0, 9)
+      let r = await nongan('GET', `/quarters/${q}/progress?region=${town}`)
+      assert.equal(r.status, 200, JSON.stringify(r.data))
+      if (r.data.signoff !== 'submitted') {
+        for (const v of r.data.items) {
+          if (v.active > 0 && v.signoff !== 'submitted') {
+            const s = await nongan('POST', `/quarters/${q}/signoffs`, { region_code: v.code, action: 'submit' })
+            assert.equal(s.status, 200, JSON.stringify(s.data))
+          }
+        }
+        r = await nongan('POST', `/quarters/${q}/signoffs`, { region_code: town, action: 'submit' })
+        assert.equal(r.status, 200, JSON.stringify(r.data))
+      }
+      r = await nongan('POST', `/quarters/${q}/signoffs`, { region_code: town, action: 'return', comment: RETURN_COMMENT })
+      assert.equal(r.status, 200, JSON.stringify(r.data))
+      assert.equal(r.data.signoff, 'returned')
+
+      page = await newPage(PHONE)
+      await login('zhuren')
+      await menu('季度核实', '数据质量与核实')
+      await waitHash(/^#\/quarterly/)
+      const alert = page.locator('[data-test="quality-return-comment"]')
+      await alert.waitFor()
+      assert.match(await alert.innerText(), new RegExp(RETURN_COMMENT))
+      assert.match(await alert.innerText(), /nongan/)
+      assert.match(await page.locator('[data-test="quality-open-failures"]').innerText(), /未解决问题 \d+ 条/)
+      await page.evaluate(() => window.scrollTo(0, 0))
+      await shot('39-quality-returned-360')
+      await page.locator('[data-test="quality-progress"] a', { hasText: '核实进度与审核' }).click()
+      await waitHash(/^#\/quarterly\/progress/)
+      const head = page.locator('[data-test="progress-return-comment"]')
+      await head.waitFor()
+      assert.match(await head.innerText(), new RegExp(RETURN_COMMENT))
+      assert.match(await page.locator('[data-test="progress-signoff"]').innerText(), /已退回/)
+      // the village submits again: the comment has been answered
+      await page.locator('[data-test="signoff-submit"]').click()
+      await page.locator('.el-message-box:visible .el-button--primary').click()
+      await page.locator('[data-test="progress-signoff"]', { hasText: '已提交' }).waitFor()
+      assert.equal(await head.count(), 0)
+      await logout()
+    })
+
+    await step('县级 (desktop) sees the returned township with its comment', async () => {
+      page = await newPage(DESKTOP)
+      await login('nongan')
+      await page.goto(URL + `#/quarterly/progress?quarter=${currentQuarter()}`)
+      const row = page.locator('[data-test="progress-table"] .el-table__body tr', { hasText: '农安镇' })
+      await row.first().waitFor()
+      assert.match(await row.first().innerText(), /已退回/)
+      assert.match(await row.first().innerText(), new RegExp('退回意见：' + RETURN_COMMENT))
+      await shot('40-progress-returned-desktop')
+      await logout()
+    })
+
+    await step('省级 (desktop) sets the quarter’s due date; cities show their counties’ roll-up', async () => {
+      page = await newPage(DESKTOP)
+      await login('sheng')
+      const q = currentQuarter()
+      const got = answer(/\/api\/v1\/quarters\/\d{4}Q[1-4]\/progress/)
+      await page.goto(URL + `#/quarterly/progress?quarter=${q}`)
+      const before = await (await got).json()
+      assert.equal(before.region_code, '22')
+      const rows = page.locator('[data-test="progress-table"] .el-table__body tr')
+      await rows.first().waitFor()
+      assert.equal(await rows.count(), before.items.length)
+      assert.match(await rows.first().innerText(), /尚未全部审批|各县均已审批/)
+      // the due date: 20 days after the quarter ends
+      const [y, k] = q.split('Q').map(Number)
+      const end = new Date(Date.UTC(y, k * 3, 0))
+      const due = new Date(end.getTime() + 20 * 86400e3).toISOString().slice(0, 10)
+      await page.locator('[data-test="due-edit"]').click()
+      const dlg = page.locator('.el-dialog:visible', { hasText: '设置截止日期' })
+      await dlg.waitFor()
+      const box = dlg.locator('.el-date-editor input').first()
+      await box.fill(due)
+      await box.press('Enter')
+      const put = page.waitForResponse((r) => /\/api\/v1\/quarters\/\d{4}Q[1-4]$/.test(r.url()) && r.request().method() === 'PUT')
+      await dlg.locator('[data-test="due-save"]').click()
+      const saved = await put
+      assert.equal(saved.status(), 200)
+      assert.equal((await saved.json()).due_on, due)
+      await page.locator('[data-test="progress-due"]', { hasText: due }).waitFor()
+      await shot('41-progress-province-desktop')
       await logout()
     })
 

@@ -1,4 +1,5 @@
 // Quarterly verification (docs/API.md "Quarterly verification", SPEC §7).
+import { formatTime } from './labels.js'
 
 export const QUALITY_READ_ROLES = ['province', 'city', 'county', 'supervisor', 'director', 'auditor']
 export const VERIFY_ROLES = ['county', 'supervisor', 'director']
@@ -23,6 +24,12 @@ export const RULE_TEXTS = {
 export const SIGNOFF = { open: '未提交', submitted: '已提交', returned: '已退回', approved: '已审批' }
 export function signoffType(s) {
   return { open: 'info', submitted: 'primary', returned: 'danger', approved: 'success' }[s] || 'info'
+}
+// who set a sign-off state and when (progress `signoff_by`, `signoff_at`)
+export function signoffWho(x) {
+  if (!x || !x.signoff_by) return ''
+  const at = x.signoff_at ? formatTime(x.signoff_at) : ''
+  return `${x.signoff_by}${at ? ' · ' + at : ''}`
 }
 export const OUTCOMES = { unchanged: '核实无变化', updated: '已更新信息' }
 
