@@ -41,16 +41,12 @@ static int village_quality(store *s, const char *code, const char *t16,
 	region_scope_range(code, lo, hi);
 	quality_args a = { lo, hi, t16, t18, start, end, quarter, 1 };
 	store_res *q;
-	int64_t dups = 0;
 	int rc = quality_store_counts(s, &a, &q, e);
 	if (rc)
 		return rc;
 	for (int r = 0; r < 11; r++)
 		v[13 + r] = store_res_int(q, 0, 1 + r);
 	store_res_free(q);
-	if ((rc = quality_store_dups(s, &a, &dups, e)))
-		return rc;
-	v[13 + 8] = dups;
 	return 0;
 }
 

@@ -20,7 +20,7 @@ from children_util import (birth_for_age, child_body, create, id_number,
 from conftest import Client, assert_error, assert_status
 from quality_util import (LEFT_BEHIND, ClockServer, current_quarter,
                           default_due, exit_child, guardian, previous_quarter,
-                          report, verify)
+                          report, rows, verify)
 
 COUNTY = "220721"  # 前郭尔罗斯蒙古族自治县 (松原市)
 CITY = "2207"
@@ -149,6 +149,28 @@ def test_every_write_shows_at_once(place):
     gone = dashboard(county, COUNTY)
     assert gone["children"]["active"] == before["children"]["active"] == \
         total(county, region=COUNTY)
+
+
+def test_a_duplicate_in_another_village_moves_both_villages(place, rows):
+    """Q09 ties two villages: a legacy duplicate written in one and exited
+    through the API shows at once in the other village's figures too."""
+    d0, d1 = place["directors"]
+    v0, v1 = place["villages"]
+    county = place["county"]
+    a = create(d0, child_body(v0, age=7, guardian=guardian()))
+    b = create(d1, child_body(v1, birth=a["birth_date"], guardian=guardian()))
+    assert dashboard(county, v0)["quality"]["counts"]["Q09"] == 0
+    row_b = rows.get(b["id"])
+    rows.set(b["id"], data=dict(row_b["data"], id_number=a["id_number"]),
+             id_number=a["id_number"], active_id=None)
+    for v in (v0, v1):
+        assert dashboard(county, v)["quality"]["counts"]["Q09"] == 1
+        assert dashboard(county, v)["quality"]["counts"] == report(county, region=v)["counts"]
+    assert dashboard(county, COUNTY)["quality"]["counts"]["Q09"] == 2
+    exit_child(d1, b["id"])
+    for v in (v0, v1):
+        assert dashboard(county, v)["quality"]["counts"]["Q09"] == 0
+    assert dashboard(county, COUNTY)["quality"]["counts"] == report(county, region=COUNTY)["counts"]
 
 
 def test_ages_move_with_the_clock(place, servers, workdir):
