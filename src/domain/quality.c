@@ -9,7 +9,9 @@
 #include "domain/classify.h"
 #include "domain/idcard.h"
 #include "store/child_store.h"
+#include "domain/stats.h"
 #include "store/quality_store.h"
+#include "store/stats_store.h"
 #include "util/date.h"
 #include "util/jsonx.h"
 #include "util/text.h"
@@ -162,6 +164,53 @@ static json_t *failing_json(const store_res *r, int rule)
 	return a;
 }
 
+/* The counts of a region range: active, then Q01..Q11.  For the current
+ * quarter they come from the dashboard's per-village figures (the same
+ * numbers, kept current by stats_refresh: a province in milliseconds);
+ * for a past one from the records.  `sum`, when not NULL, holds the
+ * per-village figures of the whole report already summed per child
+ * region; `code` is then the child region to take. */
+static int counts_of(store *s, const qctx *q, const char *lo, const char *hi,
+		     const store_res *sum, const char *code, int64_t c[12],
+		     err *e)
+{
+	memset(c, 0, 12 * sizeof *c);
+	if (sum) {
+		for (int i = 0; i < store_res_rows(sum); i++)
+			if (!strcmp(store_res_text(sum, i, 0), code)) {
+				c[0] = store_res_int(sum, i, 1);
+				for (int r = 0; r < 11; r++)
+					c[1 + r] = store_res_int(sum, i, 14 + r);
+			}
+		return 0;
+	}
+	quality_args a = q->a;
+	a.lo = lo;
+	a.hi = hi;
+	store_res *r;
+	int rc = quality_store_counts(s, &a, &r, e);
+	if (rc)
+		return rc;
+	for (int i = 0; i < 12; i++)
+		c[i] = store_res_int(r, 0, i);
+	store_res_free(r);
+	return 0;
+}
+
+/* The current quarter's per-village figures of the report's range summed
+ * per region of `level` (NULL for a past quarter). */
+static int current_sums(store *s, const actor *who, const qctx *q, int level,
+			store_res **out, err *e)
+{
+	*out = NULL;
+	if (!q->a.current)
+		return 0;
+	int rc = stats_refresh(s, q->lo, q->hi, who->now, NULL, e);
+	return rc ? rc
+		  : stats_store_sum(s, q->lo, q->hi, (int)region_code_len(level),
+				    out, e);
+}
+
 int quality_report(store *s, const actor *who, const char *code_in,
 		   const char *quarter, const char *rule, int64_t offset,
 		   int limit, json_t **out, err *e)
@@ -181,12 +230,17 @@ int quality_report(store *s, const actor *who, const char *code_in,
 	}
 	/* Auditors see statistics, never identities (SPEC §1). */
 	int names = !who->u || who->u->role != ROLE_AUDITOR;
-	store_res *c;
-	if ((rc = quality_store_counts(s, &q.a, &c, e)))
+	store_res *sum;
+	int64_t c[12];
+	if ((rc = current_sums(s, who, &q, q.g.level, &sum, e)) ||
+	    (rc = counts_of(s, &q, q.lo, q.hi, sum, q.g.code, c, e))) {
+		store_res_free(sum);
 		return rc;
+	}
+	store_res_free(sum);
 	json_t *counts = json_object(), *rl = json_array(), *items = json_array();
 	for (int i = 0; i < 11; i++) {
-		int64_t n = store_res_int(c, 0, 1 + i);
+		int64_t n = c[1 + i];
 		json_object_set_new(counts, rules[i].code, json_integer(n));
 		json_array_append_new(
 			rl, json_pack("{s:s, s:s, s:s, s:I}", "code",
@@ -204,8 +258,7 @@ int quality_report(store *s, const actor *who, const char *code_in,
 		json_decref(fa);
 		store_res_free(f);
 	}
-	int64_t active = store_res_int(c, 0, 0);
-	store_res_free(c);
+	int64_t active = c[0];
 	if (rc) {
 		json_decref(counts);
 		json_decref(rl);
@@ -405,21 +458,20 @@ int quality_progress(store *s, const actor *who, const char *code_in,
 		return rc;
 	}
 	json_t *items = json_array();
+	store_res *sum = NULL;
+	rc = current_sums(s, who, &q, nk ? kids[0].level : q.g.level, &sum, e);
 	for (int k = 0; k < (nk ? nk : 1) && rc == 0; k++) {
 		const region *g = nk ? &kids[k] : &q.g;
-		qctx sub = q;
-		region_scope_range(g->code, sub.lo, sub.hi);
-		sub.a.lo = sub.lo;
-		sub.a.hi = sub.hi;
-		store_res *c;
-		if ((rc = quality_store_counts(s, &sub.a, &c, e)))
+		char lo[REGION_CODE_MAX], hi[REGION_CODE_MAX + 1];
+		region_scope_range(g->code, lo, hi);
+		int64_t c[12];
+		if ((rc = counts_of(s, &q, lo, hi, sum, g->code, c, e)))
 			break;
-		int64_t active = store_res_int(c, 0, 0);
-		int64_t unverified = store_res_int(c, 0, 11);
+		int64_t active = c[0];
+		int64_t unverified = c[11];
 		int64_t failures = 0;
 		for (int i = 1; i <= 10; i++)
-			failures += store_res_int(c, 0, i);
-		store_res_free(c);
+			failures += c[i];
 		json_t *it = json_pack(
 			"{s:s, s:s, s:s, s:I, s:I, s:f, s:I}", "code", g->code,
 			"name", g->name, "level", region_level_name(g->level),
@@ -441,6 +493,7 @@ int quality_progress(store *s, const actor *who, const char *code_in,
 		json_array_append_new(items, it);
 	}
 	free(kids);
+	store_res_free(sum);
 	json_t *o = NULL;
 	if (rc == 0) {
 		o = json_pack("{s:s, s:s, s:s, s:s, s:o}", "region_code",
