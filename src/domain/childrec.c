@@ -369,7 +369,13 @@ int childrec_prepare_cached(store *s, const actor *who, json_t *body,
 		return rc;
 	if (c->hukou_region[0]) {
 		region hg;
-		if ((rc = region_resolve(s, NULL, c->hukou_region, &hg, e))) {
+		int hit = -1;
+		for (int i = 0; cache && i < cache->nh && hit < 0; i++)
+			if (!strcmp(cache->hin[i], c->hukou_region))
+				hit = i;
+		if (hit >= 0)
+			hg = cache->h[hit];
+		else if ((rc = region_resolve(s, NULL, c->hukou_region, &hg, e))) {
 			if (rc == ERR_NOTFOUND)
 				return err_field(e, ERR_INVALID,
 						 "invalid_region",
@@ -379,6 +385,10 @@ int childrec_prepare_cached(store *s, const actor *who, json_t *body,
 				snprintf(e->field, sizeof e->field,
 					 "hukou_region");
 			return rc;
+		} else if (cache && cache->nh < 64) {
+			snprintf(cache->hin[cache->nh], REGION_CODE_MAX, "%s",
+				 c->hukou_region);
+			cache->h[cache->nh++] = hg;
 		}
 		snprintf(c->hukou_region, sizeof c->hukou_region, "%s",
 			 hg.code);

@@ -115,8 +115,10 @@ int childrec_prepare(store *s, const actor *who, json_t *body, child *c,
 /* Regions already looked up, so that a bulk path asks the store once per
  * village rather than once per row.  Zero-initialise; holds up to 512. */
 typedef struct childrec_regions {
-	int n;
-	region r[512];
+	int n, nh;
+	region r[512];		/* villages, as checked for the actor */
+	char hin[64][REGION_CODE_MAX];	/* hukou regions as written … */
+	region h[64];			/* … and as resolved */
 } childrec_regions;
 
 /* As childrec_prepare, resolving the village through `cache`. */
