@@ -1,10 +1,13 @@
 // Filters kept in the address (so "back" from a record returns to the same
 // list): `defaults` names the filters and their default values (strings);
 // `load` runs whenever the address changes while the route `routeName` is shown.
+// `opts.parse` may name a filter's reader from the address (e.g. numbers): it
+// gets the address's value (a string or undefined) and answers the filter's.
 import { reactive, ref, watch } from 'vue'
 import { useRoute, useRouter } from 'vue-router'
 
-export function useQueryFilters(routeName, defaults, load) {
+export function useQueryFilters(routeName, defaults, load, opts = {}) {
+  const parse = opts.parse || {}
   const route = useRoute()
   const router = useRouter()
   const f = reactive({ ...defaults })
@@ -13,7 +16,8 @@ export function useQueryFilters(routeName, defaults, load) {
   function fromQuery(q) {
     for (const k of Object.keys(defaults)) {
       const v = q[k]
-      f[k] = typeof v === 'string' && v !== '' ? v : defaults[k]
+      if (parse[k]) f[k] = parse[k](v)
+      else f[k] = typeof v === 'string' && v !== '' ? v : defaults[k]
     }
     page.value = Math.max(1, parseInt(q.page, 10) || 1)
   }
