@@ -7,34 +7,17 @@
 //   GUANAI_OTHER_OTP   and its one-time password
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { createRequire } from 'node:module'
-import { mkdtempSync, mkdirSync, rmSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, dirname } from 'node:path'
-import { fileURLToPath } from 'node:url'
-
-const here = dirname(fileURLToPath(import.meta.url))
-const require = createRequire(join(here, '../../web/package.json'))
-const { chromium } = require('playwright-core')
+import { readFileSync } from 'node:fs'
+import { DEMO_PW, launchPhone, stepper, unexpectedErrors, shot, hash, waitHash, input, dialog, answer, fillLogin, logout, idNumber, apiSession } from './lib.mjs'
 
 const URL = process.env.GUANAI_DEMO_URL
 const OTHER_USER = process.env.GUANAI_OTHER_USER
 const OTHER_OTP = process.env.GUANAI_OTHER_OTP
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
-const ART = join(here, 'artifacts')
 
-const DEMO_PW = 'Guanai@2018'
 const OTHER_PW = 'Erdao#County2024'
 const VILLAGE = '十里堡村委会'
 const VILLAGE_CODE = '220122100207'
 
-// GB 11643-1999: the 18th character brings the weighted sum to 1 mod 11
-function idNumber(first17) {
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-  let sum = 0
-  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * w[i]
-  return first17 + '10X98765432'[sum % 11]
-}
 function wrongCheck(id) {
   const c = id[17] === '0' ? '1' : '0'
   return id.slice(0, 17) + c
@@ -50,33 +33,10 @@ const NEW_ID = idNumber('22018320150612135')
 const OTHER_ID = idNumber('22010220140315002')
 const NEW_NAME = '林小雨'
 
-// ---- the API without a browser (fetch), for the other actors of the story ----
-async function apiSession(username, password) {
-  const base = URL + 'api/v1'
-  let cookie = ''
-  let csrf = ''
-  async function call(method, path, body, headers = {}) {
-    headers = { Accept: 'application/json', ...headers }
-    if (cookie) headers.Cookie = cookie
-    if (csrf && method !== 'GET') headers['X-CSRF-Token'] = csrf
-    if (body !== undefined) headers['Content-Type'] = 'application/json'
-    const r = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
-    const set = r.headers.getSetCookie ? r.headers.getSetCookie() : []
-    for (const c of set) if (c.startsWith('guanai_session=')) cookie = c.split(';')[0]
-    const text = await r.text()
-    const data = text ? JSON.parse(text) : null
-    if (data && data.csrf_token) csrf = data.csrf_token
-    return { status: r.status, data }
-  }
-  const r = await call('POST', '/session', { username, password })
-  assert.equal(r.status, 200, JSON.stringify(r.data))
-  return call
-}
-
 // a county officer of 二道区 (first login: change the one-time password)
 // registers a child in a village of 二道区
 async function otherCountyChild() {
-  const call = await apiSession(OTHER_USER, OTHER_OTP)
+  const call = await apiSession(URL, OTHER_USER, OTHER_OTP)
   let r = await call('PUT', '/session/password', { old_password: OTHER_OTP, new_password: OTHER_PW })
   assert.equal(r.status, 200, JSON.stringify(r.data))
   r = await call('GET', '/session')
@@ -98,71 +58,17 @@ async function otherCountyChild() {
 test('儿童档案 on a 360-px phone (儿童主任) and a desktop (县级)', { timeout: 300_000 }, async (t) => {
   assert.ok(URL, 'GUANAI_DEMO_URL is set (use tests/browser/run.sh)')
   assert.ok(OTHER_USER && OTHER_OTP, 'GUANAI_OTHER_USER and GUANAI_OTHER_OTP are set (use tests/browser/run.sh)')
-  mkdirSync(ART, { recursive: true })
-  const profile = mkdtempSync(join(tmpdir(), 'guanai-chromium-'))
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    viewport: { width: 360, height: 740 },
-    deviceScaleFactor: 1,
-    hasTouch: true,
-    locale: 'zh-CN',
-    acceptDownloads: true,
-  })
-  const page = context.pages()[0] || (await context.newPage())
-  page.setDefaultTimeout(15_000)
   const pageErrors = []
-  page.on('pageerror', (e) => pageErrors.push(String(e)))
-  page.on('console', (m) => {
-    if (m.type() === 'error') pageErrors.push('console: ' + m.text())
-  })
+  const { page, close } = await launchPhone(pageErrors, { acceptDownloads: true })
+  const step = stepper(t, 'failure-children-', () => page)
 
-  let failed = false
-  async function step(name, fn) {
-    if (failed) return t.test(name, { skip: 'an earlier step failed' }, () => {})
-    return t.test(name, async () => {
-      try {
-        await fn()
-      } catch (e) {
-        failed = true
-        await shot('failure-children-' + name.replace(/[^\w-]+/g, '_')).catch(() => {})
-        throw e
-      }
-    })
-  }
-  const shot = (name, fullPage = false) =>
-    page.screenshot({ path: join(ART, name + '.png'), fullPage, animations: 'disabled' })
-  const hash = () => new globalThis.URL(page.url()).hash
-  const waitHash = (re) => page.waitForFunction((src) => new RegExp(src).test(location.hash), re.source)
-  const input = (id) => page.locator(`input[data-test="${id}"], textarea[data-test="${id}"], [data-test="${id}"] input, [data-test="${id}"] textarea`).first()
-  const dialog = (title) => page.locator('.el-dialog:visible', { has: page.locator('.el-dialog__title', { hasText: title }) })
-  const listResponse = () =>
-    page.waitForResponse((r) => /\/api\/v1\/children\?/.test(r.url()) && r.request().method() === 'GET')
+  const listResponse = () => answer(page, /\/api\/v1\/children\?/)
+  // picks the option that is exactly text, and waits for the list to close
   async function choose(selectId, text) {
     await page.locator(`[data-test="${selectId}"]`).click()
     const opt = page.locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: new RegExp('^' + text + '$') })
     await opt.first().click()
     await page.locator('.el-select-dropdown:visible').first().waitFor({ state: 'hidden' }).catch(() => {})
-  }
-  async function login(username, password) {
-    await input('login-username').fill(username)
-    await input('login-password').fill(password)
-    await page.locator('[data-test="login-submit"]').click()
-  }
-  async function logout() {
-    await page.locator('[data-test="header-user"]').click()
-    await page.locator('.el-dropdown-menu:visible [data-test="logout"]').click()
-    await waitHash(/^#\/login/)
-    await input('login-username').waitFor()
   }
   const cards = () => page.locator('[data-test="child-card"]')
 
@@ -178,16 +84,16 @@ test('儿童档案 on a 360-px phone (儿童主任) and a desktop (县级)', { t
 
     await step('儿童主任 logs in and the drawer leads to 儿童列表 of its village only', async () => {
       await page.goto(URL)
-      await input('login-username').waitFor()
-      await login('zhuren', DEMO_PW)
-      await waitHash(/^#\/$/)
+      await input(page, 'login-username').waitFor()
+      await fillLogin(page, 'zhuren', DEMO_PW)
+      await waitHash(page, /^#\/$/)
       await page.locator('[data-test="menu-toggle"]').click()
       const drawer = page.locator('.menu-drawer .el-drawer__body:visible')
       await drawer.waitFor()
       const listed = listResponse()
       await drawer.locator('.el-menu-item', { hasText: '儿童列表' }).click()
       await drawer.waitFor({ state: 'hidden' })
-      await waitHash(/^#\/children$/)
+      await waitHash(page, /^#\/children$/)
       const data = await (await listed).json()
       assert.ok(data.total > 0, 'the demo village has children')
       assert.ok(data.items.every((c) => c.region_code === VILLAGE_CODE))
@@ -217,16 +123,16 @@ test('儿童档案 on a 360-px phone (儿童主任) and a desktop (县级)', { t
         assert.match(text, /农村留守儿童/)
         assert.match(text, new RegExp(VILLAGE))
       }
-      assert.match(hash(), /category=left_behind/)
+      assert.match(hash(page), /category=left_behind/)
       await page.locator('[data-test="child-more-filters"]').click() // fold the filters for the screenshot
-      await shot('20-children-list-360')
-      await shot('20b-children-list-360-full', true)
+      await shot(page, '20-children-list-360')
+      await shot(page, '20b-children-list-360-full', true)
     })
 
     await step('open a child and read why it is 农村留守儿童', async () => {
       const name = (await cards().first().locator('[data-test="child-card-name"]').innerText()).trim()
       await cards().first().click()
-      await waitHash(/^#\/children\/\d+$/)
+      await waitHash(page, /^#\/children\/\d+$/)
       await page.locator('[data-test="child-name"]', { hasText: name }).waitFor()
       const why = page.locator('[data-test="why-left_behind"]')
       await why.waitFor()
@@ -237,23 +143,23 @@ test('儿童档案 on a 360-px phone (儿童主任) and a desktop (县级)', { t
       assert.match(await page.locator('[data-test="child-region"]').innerText(), new RegExp(VILLAGE))
       // a 儿童主任 may not confirm categories
       assert.equal(await page.locator('[data-test="child-confirm"]').count(), 0)
-      await shot('21-child-detail-360')
-      await shot('21b-child-detail-360-full', true)
+      await shot(page, '21-child-detail-360')
+      await shot(page, '21b-child-detail-360-full', true)
     })
 
     await step('add a visit and see it listed', async () => {
       await page.locator('[data-test="child-visit-add"]').click()
-      const dlg = dialog('新增走访')
+      const dlg = dialog(page, '新增走访')
       await dlg.waitFor()
-      assert.equal(await input('visit-date').inputValue(), today())
-      assert.ok((await input('visit-visitor').inputValue()).length > 0, 'the visitor defaults to the user')
-      await input('visit-visitor').fill('张主任')
-      await input('visit-met').fill('祖母和儿童本人')
-      await input('visit-living').fill('基本生活有保障')
-      await input('visit-guardianship').fill('祖母年老，照料吃力')
-      await input('visit-mental_health').fill('性格内向\n想念父母') // a line break: the UI sends it as a space
+      assert.equal(await input(page, 'visit-date').inputValue(), today())
+      assert.ok((await input(page, 'visit-visitor').inputValue()).length > 0, 'the visitor defaults to the user')
+      await input(page, 'visit-visitor').fill('张主任')
+      await input(page, 'visit-met').fill('祖母和儿童本人')
+      await input(page, 'visit-living').fill('基本生活有保障')
+      await input(page, 'visit-guardianship').fill('祖母年老，照料吃力')
+      await input(page, 'visit-mental_health').fill('性格内向\n想念父母') // a line break: the UI sends it as a space
       await dlg.locator('[data-test="visit-risk"] label', { hasText: '中' }).click()
-      await shot('22-visit-form-360')
+      await shot(page, '22-visit-form-360')
       const posted = page.waitForResponse((r) => /\/visits$/.test(r.url()) && r.request().method() === 'POST')
       await dlg.locator('[data-test="visit-save"]').click()
       const res = await posted
@@ -275,31 +181,31 @@ test('儿童档案 on a 360-px phone (儿童主任) and a desktop (县级)', { t
     await step('new child: the ID number is checked and fills birth date and sex; registered elsewhere is refused', async () => {
       await page.goto(URL + '#/children')
       await page.locator('[data-test="child-add"]').click()
-      await waitHash(/^#\/children\/new$/)
-      await input('cf-name').fill(NEW_NAME)
+      await waitHash(page, /^#\/children\/new$/)
+      await input(page, 'cf-name').fill(NEW_NAME)
       // a wrong check digit is caught on the page
-      await input('cf-id-number').fill(wrongCheck(NEW_ID))
-      await input('cf-name').click()
+      await input(page, 'cf-id-number').fill(wrongCheck(NEW_ID))
+      await input(page, 'cf-name').click()
       const idItem = page.locator('.el-form-item', { has: page.locator('[data-test="cf-id-number"]') })
       await idItem.locator('.el-form-item__error', { hasText: '校验位错误' }).waitFor()
       // the ID of a child active in another county
-      await input('cf-id-number').fill(OTHER_ID)
+      await input(page, 'cf-id-number').fill(OTHER_ID)
       await page.locator('[data-test="cf-id-hint"]').waitFor()
-      assert.equal(await input('cf-birth-date').inputValue(), '2014-03-15')
+      assert.equal(await input(page, 'cf-birth-date').inputValue(), '2014-03-15')
       assert.ok(await page.locator('[data-test="cf-sex"] label', { hasText: '女' }).evaluate((e) => e.classList.contains('is-active')))
-      await input('cf-father-name').fill('林建国')
+      await input(page, 'cf-father-name').fill('林建国')
       await choose('cf-father-status', '省外务工')
-      await input('cf-father-work-place').fill('北京市')
-      await input('cf-father-phone').fill('13800001111')
-      await input('cf-mother-name').fill('王秀英')
+      await input(page, 'cf-father-work-place').fill('北京市')
+      await input(page, 'cf-father-phone').fill('13800001111')
+      await input(page, 'cf-mother-name').fill('王秀英')
       await choose('cf-mother-status', '省内务工')
       await page.locator('[data-test="cf-has-guardian"]').click()
-      await input('cf-guardian-name').fill('林德福')
-      await input('cf-guardian-relationship').fill('祖父')
-      await input('cf-guardian-phone').fill('13900002222')
+      await input(page, 'cf-guardian-name').fill('林德福')
+      await input(page, 'cf-guardian-relationship').fill('祖父')
+      await input(page, 'cf-guardian-phone').fill('13900002222')
       await choose('cf-guardianship', '一般')
       await choose('cf-education', '在校')
-      await input('cf-school').fill('十里堡小学')
+      await input(page, 'cf-school').fill('十里堡小学')
       let posted = page.waitForResponse((r) => /\/api\/v1\/children$/.test(r.url()) && r.request().method() === 'POST')
       await page.locator('[data-test="cf-save"]').click()
       let res = await posted
@@ -311,10 +217,10 @@ test('儿童档案 on a 360-px phone (儿童主任) and a desktop (县级)', { t
       await idItem.locator('.el-form-item__error', { hasText: '其他地区' }).waitFor()
       const box = await big.boundingBox()
       assert.ok(box.y >= 0 && box.y < 740, 'the message is on the screen')
-      await shot('23-registered-elsewhere-360')
+      await shot(page, '23-registered-elsewhere-360')
 
       // the right ID: birth date and sex follow it
-      await input('cf-id-number').fill(NEW_ID)
+      await input(page, 'cf-id-number').fill(NEW_ID)
       await page.waitForFunction(() => document.querySelector('[data-test="cf-birth-date"] input, input[data-test="cf-birth-date"]').value === '2015-06-12')
       assert.ok(await page.locator('[data-test="cf-sex"] label', { hasText: '男' }).evaluate((e) => e.classList.contains('is-active')))
       posted = page.waitForResponse((r) => /\/api\/v1\/children$/.test(r.url()) && r.request().method() === 'POST')
@@ -328,23 +234,23 @@ test('儿童档案 on a 360-px phone (儿童主任) and a desktop (县级)', { t
       assert.equal(sent.region_code, VILLAGE_CODE)
       assert.ok(!('address' in sent), 'empty fields are left out')
       newChildId = String((await res.json()).id)
-      await waitHash(new RegExp(`^#/children/${newChildId}$`))
+      await waitHash(page, new RegExp(`^#/children/${newChildId}$`))
       await page.locator('[data-test="child-name"]', { hasText: NEW_NAME }).waitFor()
       const why = page.locator('[data-test="why-left_behind"]')
       await why.waitFor()
       assert.match(await why.innerText(), /父亲省外务工、母亲省内务工/)
       assert.match(await page.locator('[data-test="child-classification"]').innerText(), /分类尚未确认/)
-      await shot('24-new-child-360')
+      await shot(page, '24-new-child-360')
     })
 
     await step('edit a field: PATCH sends only it with If-Match, and the history shows it', async () => {
       await page.locator('[data-test="child-edit"]').click()
-      await waitHash(new RegExp(`^#/children/${newChildId}/edit$`))
+      await waitHash(page, new RegExp(`^#/children/${newChildId}/edit$`))
       await page.waitForFunction(() => {
         const i = document.querySelector('[data-test="cf-name"] input, input[data-test="cf-name"]')
         return i && i.value.length > 0
       })
-      assert.equal(await input('cf-name').inputValue(), NEW_NAME)
+      assert.equal(await input(page, 'cf-name').inputValue(), NEW_NAME)
       await choose('cf-guardianship', '较差')
       const patched = page.waitForResponse((r) => new RegExp(`/api/v1/children/${newChildId}$`).test(r.url()) && r.request().method() === 'PATCH')
       await page.locator('[data-test="cf-save"]').click()
@@ -352,7 +258,7 @@ test('儿童档案 on a 360-px phone (儿童主任) and a desktop (县级)', { t
       assert.equal(res.status(), 200, await res.text())
       assert.deepEqual(JSON.parse(res.request().postData()), { guardianship: 'poor' })
       assert.equal(res.request().headers()['if-match'], '1')
-      await waitHash(new RegExp(`^#/children/${newChildId}$`))
+      await waitHash(page, new RegExp(`^#/children/${newChildId}$`))
       await page.locator('[data-test="why-difficult_guardianship"]').waitFor()
       assert.match(await page.locator('[data-test="why-poor_guardianship"]').innerText(), /监护较差/)
       await page.locator('[data-test="child-tabs"] .el-tabs__item', { hasText: '变更历史' }).click()
@@ -364,21 +270,21 @@ test('儿童档案 on a 360-px phone (儿童主任) and a desktop (县级)', { t
       assert.match(items[0], /修改档案/)
       assert.match(items[0], /zhuren/)
       assert.match(items[1], /新建档案/)
-      await shot('25-history-360')
+      await shot(page, '25-history-360')
     })
 
     await step('a stale edit is refused: 409 version_conflict asks to reload', async () => {
       await page.locator('[data-test="child-edit"]').click()
-      await waitHash(new RegExp(`^#/children/${newChildId}/edit$`))
+      await waitHash(page, new RegExp(`^#/children/${newChildId}/edit$`))
       await page.waitForFunction(() => {
         const i = document.querySelector('[data-test="cf-name"] input, input[data-test="cf-name"]')
         return i && i.value.length > 0
       })
       // meanwhile the township's 儿童督导员 changes the record
-      const dudao = await apiSession('dudao', DEMO_PW)
+      const dudao = await apiSession(URL, 'dudao', DEMO_PW)
       const r = await dudao('PATCH', '/children/' + newChildId, { address: '十里堡村3组8号' }, { 'If-Match': '2' })
       assert.equal(r.status, 200, JSON.stringify(r.data))
-      await input('cf-grade').fill('五年级')
+      await input(page, 'cf-grade').fill('五年级')
       const patched = page.waitForResponse((x) => new RegExp(`/api/v1/children/${newChildId}$`).test(x.url()) && x.request().method() === 'PATCH')
       await page.locator('[data-test="cf-save"]').click()
       const res = await patched
@@ -389,29 +295,29 @@ test('儿童档案 on a 360-px phone (儿童主任) and a desktop (县级)', { t
       assert.match(await big.innerText(), /已被他人修改/)
       const box = await big.boundingBox()
       assert.ok(box.y >= 0 && box.y < 740, 'the message is on the screen')
-      await shot('26a-version-conflict-360')
+      await shot(page, '26a-version-conflict-360')
       await page.locator('[data-test="child-form-reload"]').click()
       await page.waitForFunction(() => {
         const i = document.querySelector('[data-test="cf-address"] input, input[data-test="cf-address"]')
         return i && i.value === '十里堡村3组8号'
       })
       assert.equal(await big.count(), 0)
-      assert.equal(await input('cf-grade').inputValue(), '')
-      await shot('26b-child-form-360-full', true)
+      assert.equal(await input(page, 'cf-grade').inputValue(), '')
+      await shot(page, '26b-child-form-360-full', true)
     })
 
     await step('county officer at a desktop: the export is an xlsx file', async () => {
-      await logout()
+      await logout(page, { close: false })
       await page.setViewportSize({ width: 1280, height: 800 })
-      await login('nongan', DEMO_PW)
-      await waitHash(/^#\/$/)
+      await fillLogin(page, 'nongan', DEMO_PW)
+      await waitHash(page, /^#\/$/)
       await page.locator('.el-aside').waitFor()
       await page.locator('.el-aside .el-menu-item', { hasText: '儿童列表' }).click()
-      await waitHash(/^#\/children$/)
+      await waitHash(page, /^#\/children$/)
       const rows = page.locator('[data-test="child-table"] .el-table__body-wrapper tr')
       await rows.first().waitFor()
       assert.ok(await page.locator('[data-test="child-filter-region"]').isVisible(), 'a county officer filters by region')
-      await shot('26-children-desktop')
+      await shot(page, '26-children-desktop')
       const dl = page.waitForEvent('download')
       const exported = page.waitForResponse((r) => /\/api\/v1\/children\/export/.test(r.url()))
       await page.locator('[data-test="child-export"]').click()
@@ -426,7 +332,7 @@ test('儿童档案 on a 360-px phone (儿童主任) and a desktop (县级)', { t
 
     await step('county officer finds the new child by name and confirms its categories', async () => {
       const listed = listResponse()
-      await input('child-filter-q').fill(NEW_NAME)
+      await input(page, 'child-filter-q').fill(NEW_NAME)
       await page.locator('[data-test="child-search"]').click()
       const data = await (await listed).json()
       assert.equal(data.total, 1)
@@ -434,7 +340,7 @@ test('儿童档案 on a 360-px phone (儿童主任) and a desktop (县级)', { t
       await row.waitFor()
       assert.match(await row.innerText(), /十里堡村委会/)
       await row.locator('a', { hasText: NEW_NAME }).click()
-      await waitHash(new RegExp(`^#/children/${newChildId}$`))
+      await waitHash(page, new RegExp(`^#/children/${newChildId}$`))
       await page.locator('[data-test="child-confirm"]').click()
       const box = page.locator('.el-message-box:visible')
       await box.waitFor()
@@ -443,7 +349,7 @@ test('儿童档案 on a 360-px phone (儿童主任) and a desktop (县级)', { t
       await page.locator('[data-test="child-confirm-state"]', { hasText: '分类已确认' }).waitFor()
       assert.match(await page.locator('[data-test="child-confirm-state"]').innerText(), /nongan/)
       assert.equal(await page.locator('[data-test="child-confirm"]').count(), 0, 'nothing left to confirm')
-      await shot('27a-child-detail-desktop', true)
+      await shot(page, '27a-child-detail-desktop', true)
     })
 
     await step('a child of another county is not reachable', async () => {
@@ -452,17 +358,16 @@ test('儿童档案 on a 360-px phone (儿童主任) and a desktop (县级)', { t
       await err.waitFor()
       assert.match(await err.innerText(), /不存在或不在您的管辖范围内/)
       assert.doesNotMatch(await page.locator('.main').innerText(), /外县儿童/)
-      await shot('28-out-of-scope-desktop')
+      await shot(page, '28-out-of-scope-desktop')
     })
 
     await step('no script errors in the page', async () => {
       // answers the UI expects: 401 for the session check before login, 404 for
       // the other county's child, 409 for the child registered elsewhere
-      const real = pageErrors.filter((e) => !/Failed to load resource: the server responded with a status of (401|404|409)/.test(e))
+      const real = unexpectedErrors(pageErrors, [401, 404, 409])
       assert.deepEqual(real, [])
     })
   } finally {
-    await context.close()
-    rmSync(profile, { recursive: true, force: true })
+    await close()
   }
 })

@@ -11,93 +11,24 @@
 // 儿童主任 sees the figures of the one village on a phone.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { createRequire } from 'node:module'
-import { mkdirSync, readFileSync } from 'node:fs'
-import { join, dirname } from 'node:path'
-import { fileURLToPath } from 'node:url'
-
-const here = dirname(fileURLToPath(import.meta.url))
-const require = createRequire(join(here, '../../web/package.json'))
-const { chromium } = require('playwright-core')
+import { readFileSync } from 'node:fs'
+import { DEMO_PW, PHONE, DESKTOP, launch, closeBrowser, newPage, stepper, unexpectedErrors, shot, waitHash, answer, login, apiSession, pct } from './lib.mjs'
 
 const URL = process.env.GUANAI_DEMO_URL
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
-const ART = join(here, 'artifacts')
-const DEMO_PW = 'Guanai@2018'
 const COUNTY = '220122'
 const TOWNSHIP = '220122100' // 农安镇
 const VILLAGE = '220122100207' // 十里堡村委会
-const PHONE = { width: 360, height: 740 }
-const DESKTOP = { width: 1280, height: 900 }
 // the columns of the drill-down table, in the order of web/src/childLabels.js
 const CATEGORY_KEYS = ['left_behind', 'orphan', 'de_facto_unsupported', 'difficult_poverty', 'difficult_disability', 'difficult_guardianship']
 const FLAG_KEYS = ['unsupervised', 'poor_guardianship', 'dropout', 'no_hukou', 'ill', 'disabled']
 
-// ---- the API without a browser, to know what the page should show ----
-async function apiSession(username, password) {
-  const base = URL + 'api/v1'
-  let cookie = ''
-  async function call(method, path, body) {
-    const headers = { Accept: 'application/json' }
-    if (cookie) headers.Cookie = cookie
-    if (body !== undefined) headers['Content-Type'] = 'application/json'
-    const r = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
-    const set = r.headers.getSetCookie ? r.headers.getSetCookie() : []
-    for (const c of set) if (c.startsWith('guanai_session=')) cookie = c.split(';')[0]
-    const text = await r.text()
-    return { status: r.status, data: text ? JSON.parse(text) : null }
-  }
-  const r = await call('POST', '/session', { username, password })
-  assert.equal(r.status, 200, JSON.stringify(r.data))
-  return call
-}
-
-// 72.11895 → "72.1%", 100 → "100%" (workforceLabels.pctText)
-function pct(v) {
-  const r = Math.round(Number(v) * 10) / 10
-  return (Number.isInteger(r) ? String(r) : r.toFixed(1)) + '%'
-}
-
 test('the dashboard: figures of the scope, drill-down, breadcrumb, phone, export', { timeout: 300_000 }, async (t) => {
   assert.ok(URL, 'GUANAI_DEMO_URL is set (use tests/browser/run.sh)')
-  mkdirSync(ART, { recursive: true })
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  })
+  const browser = await launch()
   const pageErrors = []
-  async function newPage(viewport) {
-    const context = await browser.newContext({ viewport, deviceScaleFactor: 1, hasTouch: viewport.width < 768, locale: 'zh-CN', acceptDownloads: true })
-    const p = await context.newPage()
-    p.setDefaultTimeout(15_000)
-    p.on('pageerror', (e) => pageErrors.push(String(e)))
-    p.on('console', (m) => {
-      if (m.type() === 'error') pageErrors.push('console: ' + m.text())
-    })
-    return p
-  }
-
   let page = null
-  let failed = false
-  // a step gets its own test context, so that it can skip itself
-  async function step(name, fn) {
-    if (failed) return t.test(name, { skip: 'an earlier step failed' }, () => {})
-    return t.test(name, async (st) => {
-      try {
-        await fn(st)
-      } catch (e) {
-        failed = true
-        if (page) await shot('failure-dashboard-' + name.replace(/[^\w-]+/g, '_')).catch(() => {})
-        throw e
-      }
-    })
-  }
-  const shot = (name, fullPage = false, p = page) => p.screenshot({ path: join(ART, name + '.png'), fullPage, animations: 'disabled' })
-  const waitHash = (re, p = page) => p.waitForFunction((src) => new RegExp(src).test(location.hash), re.source)
-  const input = (id, p = page) => p.locator(`input[data-test="${id}"], [data-test="${id}"] input`).first()
-  const dashboardAnswer = (p = page) =>
-    p.waitForResponse((r) => /\/api\/v1\/dashboard(\?|$)/.test(r.url()) && r.request().method() === 'GET')
+  const step = stepper(t, 'failure-dashboard-', () => page)
+  const dashboardAnswer = (p = page) => answer(p, /\/api\/v1\/dashboard(\?|$)/)
   const text = async (id, p = page) => (await p.locator(`[data-test="${id}"]`).innerText()).trim()
   // the page shows the figures of the region `code`
   async function shows(code, p = page) {
@@ -105,15 +36,6 @@ test('the dashboard: figures of the scope, drill-down, breadcrumb, phone, export
       const el = document.querySelector('[data-test="dash-region-name"]')
       return el && el.dataset.code === c
     }, code)
-  }
-  async function login(username, p = page) {
-    await p.goto(URL + '#/login')
-    await input('login-username', p).fill(username)
-    await input('login-password', p).fill(DEMO_PW)
-    const got = dashboardAnswer(p)
-    await p.locator('[data-test="login-submit"]').click()
-    await waitHash(/^#\/$/, p)
-    return got
   }
   // the figures every dashboard shows, against the API's answer
   async function figuresMatch(api) {
@@ -158,7 +80,7 @@ test('the dashboard: figures of the scope, drill-down, breadcrumb, phone, export
     assert.deepEqual(sum.slice(8, 14), FLAG_KEYS.map((k) => String(api.children.flags[k])))
   }
 
-  const county = await apiSession('nongan', DEMO_PW)
+  const county = await apiSession(URL, 'nongan', DEMO_PW)
   const apiCounty = (await county('GET', '/dashboard')).data
   const apiTownship = (await county('GET', '/dashboard?region=' + TOWNSHIP)).data
   const apiVillage = (await county('GET', '/dashboard?region=' + VILLAGE)).data
@@ -169,8 +91,8 @@ test('the dashboard: figures of the scope, drill-down, breadcrumb, phone, export
 
   try {
     await step('县级 (desktop): the home page shows 农安县’s figures, as the API gives them', async () => {
-      page = await newPage(DESKTOP)
-      const got = await login('nongan')
+      page = await newPage(browser, DESKTOP, pageErrors)
+      const got = await login(page, URL, 'nongan', DEMO_PW, dashboardAnswer)
       const answered = await (await got).json()
       assert.equal(answered.region_code, COUNTY, 'the default region is the user’s own')
       await page.locator('[data-test="welcome"]').waitFor()
@@ -180,14 +102,14 @@ test('the dashboard: figures of the scope, drill-down, breadcrumb, phone, export
       // the breadcrumb starts at the user's own region: nothing above it to click
       assert.equal(await page.locator('[data-test="dash-crumbs"] a').count(), 0)
       await page.waitForTimeout(300) // the charts follow their boxes
-      await shot('40-dashboard-desktop')
-      await shot('40b-dashboard-desktop-full', true)
+      await shot(page, '40-dashboard-desktop')
+      await shot(page, '40b-dashboard-desktop-full', true)
     })
 
     await step('县级: a row of the drill-down table opens the township; the address keeps it', async () => {
       const got = dashboardAnswer()
       await page.locator(`[data-test="drill-${TOWNSHIP}"]`).click()
-      await waitHash(new RegExp(`^#/\\?region=${TOWNSHIP}$`))
+      await waitHash(page, new RegExp(`^#/\\?region=${TOWNSHIP}$`))
       const answered = await (await got).json()
       assert.equal(answered.region_code, TOWNSHIP)
       await figuresMatch(apiTownship)
@@ -195,15 +117,15 @@ test('the dashboard: figures of the scope, drill-down, breadcrumb, phone, export
       // the breadcrumb: the user's county, a link up, then the township
       assert.equal((await page.locator(`[data-test="crumb-${COUNTY}"]`).innerText()).trim(), '农安县')
       assert.equal(await page.locator('[data-test="dash-crumbs"] a').count(), 1)
-      await shot('41-dashboard-township-desktop')
+      await shot(page, '41-dashboard-township-desktop')
     })
 
     await step('县级: the breadcrumb goes back up, and the browser’s back returns to the township', async () => {
       await page.locator(`[data-test="crumb-${COUNTY}"]`).click()
-      await waitHash(/^#\/$/)
+      await waitHash(page, /^#\/$/)
       await figuresMatch(apiCounty)
       await page.goBack()
-      await waitHash(new RegExp(`^#/\\?region=${TOWNSHIP}$`))
+      await waitHash(page, new RegExp(`^#/\\?region=${TOWNSHIP}$`))
       await figuresMatch(apiTownship)
       // and a reload of that address shows the township again
       await page.reload()
@@ -217,18 +139,18 @@ test('the dashboard: figures of the scope, drill-down, breadcrumb, phone, export
       assert.equal(await page.locator('[data-test="dash-drill-card"]').count(), apiTownship.drilldown.length)
       assert.match(await card.innerText(), new RegExp(`在册\\s*${apiVillage.children.active}\\s*人`))
       await page.waitForTimeout(300)
-      await shot('42-dashboard-township-360')
+      await shot(page, '42-dashboard-township-360')
       // nothing wider than the screen
       const wide = await page.evaluate(() => document.documentElement.scrollWidth)
       assert.ok(wide <= PHONE.width, `the page is ${wide} px wide`)
       await card.click()
-      await waitHash(new RegExp(`^#/\\?region=${VILLAGE}$`))
+      await waitHash(page, new RegExp(`^#/\\?region=${VILLAGE}$`))
       await figuresMatch(apiVillage)
       assert.equal(await page.locator('[data-test="dash-drilldown"]').count(), 0, 'a village has no drill-down')
-      await shot('43-dashboard-village-360', true)
+      await shot(page, '43-dashboard-village-360', true)
       await page.setViewportSize(DESKTOP)
       await page.locator(`[data-test="crumb-${COUNTY}"]`).click()
-      await waitHash(/^#\/$/)
+      await waitHash(page, /^#\/$/)
       await shows(COUNTY)
     })
 
@@ -252,7 +174,7 @@ test('the dashboard: figures of the scope, drill-down, breadcrumb, phone, export
       await menu.waitFor()
       const items = (await menu.locator('.el-dropdown-menu__item').allInnerTexts()).map((s) => s.trim())
       assert.deepEqual(items, ['分乡镇儿童分类统计表', '工作队伍花名册', '培训花名册', '服务阵地名册', '个案汇总表'])
-      await shot('44-dashboard-reports-menu')
+      await shot(page, '44-dashboard-reports-menu')
       const exported = page.waitForResponse((r) => /\/api\/v1\/reports\/children/.test(r.url()))
       const dl = page.waitForEvent('download', { timeout: 20_000 }).catch((e) => e)
       await menu.locator('[data-test="report-children"]').click()
@@ -273,24 +195,24 @@ test('the dashboard: figures of the scope, drill-down, breadcrumb, phone, export
       assert.match(await err.innerText(), /不在您的管辖范围内/)
       assert.equal(await page.locator('[data-test="dash-active"]').count(), 0)
       await page.locator('[data-test="dash-home"]').click()
-      await waitHash(/^#\/$/)
+      await waitHash(page, /^#\/$/)
       await shows(COUNTY)
       await page.context().close()
       page = null
     })
 
     await step('儿童主任 (360 px): the figures of the one village, no region picker, no drill-down', async () => {
-      const director = await apiSession('zhuren', DEMO_PW)
+      const director = await apiSession(URL, 'zhuren', DEMO_PW)
       const apiOwn = (await director('GET', '/dashboard')).data
       assert.equal(apiOwn.region_code, VILLAGE)
-      page = await newPage(PHONE)
-      await login('zhuren')
+      page = await newPage(browser, PHONE, pageErrors)
+      await login(page, URL, 'zhuren', DEMO_PW, dashboardAnswer)
       await figuresMatch(apiOwn)
       assert.equal(await page.locator('[data-test="dash-region"]').count(), 0)
       assert.equal(await page.locator('[data-test="dash-drilldown"]').count(), 0)
       assert.equal(await page.locator('[data-test="dash-crumbs"] a').count(), 0, 'nothing above the own village')
       await page.waitForTimeout(300)
-      await shot('45-dashboard-director-360', true)
+      await shot(page, '45-dashboard-director-360', true)
       const wide = await page.evaluate(() => document.documentElement.scrollWidth)
       assert.ok(wide <= PHONE.width, `the page is ${wide} px wide`)
     })
@@ -298,11 +220,10 @@ test('the dashboard: figures of the scope, drill-down, breadcrumb, phone, export
     await step('no script errors in the pages', async () => {
       // the session check before a login answers 401;
       // the region outside the scope 404
-      const real = pageErrors.filter((e) => !/Failed to load resource: the server responded with a status of (401|404)/.test(e))
+      const real = unexpectedErrors(pageErrors, [401, 404])
       assert.deepEqual(real, [])
     })
   } finally {
-    if (page) await page.context().close().catch(() => {})
-    await browser.close()
+    await closeBrowser(browser, page)
   }
 })

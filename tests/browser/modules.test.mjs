@@ -10,139 +10,27 @@
 // quarter; the 督导员 sees the report in the header's to-do count and handles it.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { createRequire } from 'node:module'
-import { mkdirSync } from 'node:fs'
-import { join, dirname } from 'node:path'
-import { fileURLToPath } from 'node:url'
-
-const here = dirname(fileURLToPath(import.meta.url))
-const require = createRequire(join(here, '../../web/package.json'))
-const { chromium } = require('playwright-core')
+import { join } from 'node:path'
+import { ART, DEMO_PW, PHONE, DESKTOP, launch, closeBrowser, newPage, stepper, unexpectedErrors, shot, waitHash, input, answer, login, logout as signOut, menu, choose, pct, apiSession } from './lib.mjs'
 
 const URL = process.env.GUANAI_DEMO_URL
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
-const ART = join(here, 'artifacts')
-const DEMO_PW = 'Guanai@2018'
 const VILLAGE_CODE = '220122100207'
-const PHONE = { width: 360, height: 740 }
-const DESKTOP = { width: 1280, height: 900 }
-
-// ---- the API without a browser, to know what the pages should show ----
-async function apiSession(username, password) {
-  const base = URL + 'api/v1'
-  let cookie = ''
-  let csrf = ''
-  async function call(method, path, body) {
-    const headers = { Accept: 'application/json' }
-    if (cookie) headers.Cookie = cookie
-    if (csrf && method !== 'GET') headers['X-CSRF-Token'] = csrf
-    if (body !== undefined) headers['Content-Type'] = 'application/json'
-    const r = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
-    const set = r.headers.getSetCookie ? r.headers.getSetCookie() : []
-    for (const c of set) if (c.startsWith('guanai_session=')) cookie = c.split(';')[0]
-    const text = await r.text()
-    return { status: r.status, data: text ? JSON.parse(text) : null }
-  }
-  const r = await call('POST', '/session', { username, password })
-  assert.equal(r.status, 200, JSON.stringify(r.data))
-  csrf = r.data.csrf_token
-  return call
-}
 
 function currentQuarter() {
   const d = new Date()
   return `${d.getFullYear()}Q${Math.floor(d.getMonth() / 3) + 1}`
 }
-// 72.11895 → "72.1%", 100 → "100%" (workforceLabels.pctText)
-function pct(v) {
-  const r = Math.round(Number(v) * 10) / 10
-  return (Number.isInteger(r) ? String(r) : r.toFixed(1)) + '%'
-}
 
 test('工作队伍, 服务阵地, 救助保护 and 季度核实 (县级 desktop, 儿童主任 and 督导员 phones)', { timeout: 300_000 }, async (t) => {
   assert.ok(URL, 'GUANAI_DEMO_URL is set (use tests/browser/run.sh)')
-  mkdirSync(ART, { recursive: true })
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  })
+  const browser = await launch()
   const pageErrors = []
-  async function newPage(viewport) {
-    const context = await browser.newContext({ viewport, deviceScaleFactor: 1, hasTouch: viewport.width < 768, locale: 'zh-CN', acceptDownloads: true })
-    const page = await context.newPage()
-    page.setDefaultTimeout(15_000)
-    page.on('pageerror', (e) => pageErrors.push(String(e)))
-    page.on('console', (m) => {
-      if (m.type() === 'error') pageErrors.push('console: ' + m.text())
-    })
-    return page
-  }
-
   let page = null
-  let failed = false
-  async function step(name, fn) {
-    if (failed) return t.test(name, { skip: 'an earlier step failed' }, () => {})
-    return t.test(name, async () => {
-      try {
-        await fn()
-      } catch (e) {
-        failed = true
-        if (page) await shot('failure-modules-' + name.replace(/[^\w-]+/g, '_')).catch(() => {})
-        throw e
-      }
-    })
-  }
-  const shot = (name, fullPage = false, p = page) => p.screenshot({ path: join(ART, name + '.png'), fullPage, animations: 'disabled' })
-  const waitHash = (re, p = page, timeout = undefined) =>
-    p.waitForFunction((src) => new RegExp(src).test(location.hash), re.source, timeout ? { timeout } : undefined)
-  const input = (id, p = page) =>
-    p.locator(`input[data-test="${id}"], textarea[data-test="${id}"], [data-test="${id}"] input, [data-test="${id}"] textarea`).first()
-  const answer = (re, method = 'GET') => page.waitForResponse((r) => re.test(r.url()) && r.request().method() === method)
-  async function login(username) {
-    await page.goto(URL + '#/login')
-    await input('login-username').fill(username)
-    await input('login-password').fill(DEMO_PW)
-    await page.locator('[data-test="login-submit"]').click()
-    await waitHash(/^#\/$/)
-  }
+  const step = stepper(t, 'failure-modules-', () => page)
+  // a logout closes the page's context
   async function logout() {
-    await page.evaluate(() => window.scrollTo(0, 0))
-    // the menu may still be opening on a busy machine: try again if the click was lost
-    for (let i = 0; ; i++) {
-      const menuItem = page.locator('.el-dropdown-menu:visible [data-test="logout"]')
-      if (!(await menuItem.isVisible())) await page.locator('[data-test="header-user"]').click()
-      await menuItem.waitFor()
-      await page.waitForTimeout(200)
-      await menuItem.click()
-      try {
-        await waitHash(/^#\/login/, page, 5000)
-        break
-      } catch (e) {
-        if (i >= 2) throw e
-      }
-    }
-    await page.context().close()
+    await signOut(page)
     page = null
-  }
-  // a menu entry: the side bar on a desktop, the drawer on a phone
-  async function menu(group, title) {
-    const phone = (page.viewportSize() || DESKTOP).width < 768
-    let root = page.locator('.el-aside')
-    if (phone) {
-      await page.locator('[data-test="menu-toggle"]').click()
-      root = page.locator('.menu-drawer .el-drawer__body:visible')
-      await root.waitFor()
-    }
-    const item = root.locator('.el-menu-item', { hasText: new RegExp('^\\s*' + title + '\\s*$') }).first()
-    if (!(await item.isVisible())) await root.locator('.el-sub-menu__title', { hasText: group }).first().click()
-    await item.click()
-    if (phone) await root.waitFor({ state: 'hidden' })
-  }
-  async function choose(selectId, text) {
-    await page.locator(`[data-test="${selectId}"]`).click()
-    const opt = page.locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: text })
-    await opt.first().click()
   }
 
   let caseId = 0
@@ -151,11 +39,11 @@ test('工作队伍, 服务阵地, 救助保护 and 季度核实 (县级 desktop,
   try {
     // ------------------------------------------------------------ 县级, desktop
     await step('县级: coverage lists 农安县’s townships with percentages and a chart', async () => {
-      page = await newPage(DESKTOP)
-      await login('nongan')
-      const got = answer(/\/api\/v1\/staff\/coverage(\?|$)/)
-      await menu('工作队伍', '配备覆盖情况')
-      await waitHash(/^#\/workforce\/coverage/)
+      page = await newPage(browser, DESKTOP, pageErrors)
+      await login(page, URL, 'nongan', DEMO_PW)
+      const got = answer(page, /\/api\/v1\/staff\/coverage(\?|$)/)
+      await menu(page, '工作队伍', '配备覆盖情况')
+      await waitHash(page, /^#\/workforce\/coverage/)
       const data = await (await got).json()
       assert.equal(data.region_name, '农安县')
       assert.ok(data.items.length > 10, 'the townships of 农安县')
@@ -173,12 +61,12 @@ test('工作队伍, 服务阵地, 救助保护 and 季度核实 (县级 desktop,
       assert.match(await page.locator('[data-test="coverage-total"]').innerText(), new RegExp(`${data.total.villages_covered}/${data.total.villages}`))
       assert.ok(await page.locator('[data-test="coverage-chart"] canvas').first().isVisible())
       assert.equal(await page.locator('[data-test="coverage-gap"]').count(), data.uncovered.length)
-      await shot('30-coverage-desktop')
+      await shot(page, '30-coverage-desktop')
       // the same page on a phone: cards, the chart on the width of the screen
       await page.setViewportSize(PHONE)
       await page.locator('[data-test="coverage-card"]').first().waitFor()
       await page.waitForTimeout(300) // the chart follows its box
-      await shot('31-coverage-360')
+      await shot(page, '31-coverage-360')
       // the chart as a whole, clipped from the full page (the sticky header stays at the top)
       const box = await page.locator('[data-test="coverage-chart-box"]').evaluate((el) => {
         const r = el.getBoundingClientRect()
@@ -190,9 +78,9 @@ test('工作队伍, 服务阵地, 救助保护 and 季度核实 (县级 desktop,
 
     let cert = null
     await step('县级: a certificate in the list and on its holder’s page', async () => {
-      const got = answer(/\/api\/v1\/certificates(\?|$)/)
-      await menu('工作队伍', '证书')
-      await waitHash(/^#\/workforce\/certificates/)
+      const got = answer(page, /\/api\/v1\/certificates(\?|$)/)
+      await menu(page, '工作队伍', '证书')
+      await waitHash(page, /^#\/workforce\/certificates/)
       const data = await (await got).json()
       cert = data.items.find((c) => c.status === 'valid')
       assert.ok(cert, 'the demo has valid certificates')
@@ -200,16 +88,16 @@ test('工作队伍, 服务阵地, 救助保护 and 季度核实 (县级 desktop,
       await row.waitFor()
       assert.match(await row.innerText(), /有效/)
       await row.locator('a', { hasText: cert.holder }).click()
-      await waitHash(/^#\/workforce\/staff\/\d+$/)
+      await waitHash(page, /^#\/workforce\/staff\/\d+$/)
       assert.equal((await page.locator('[data-test="staff-name"]').innerText()).trim(), cert.holder)
       const certs = page.locator('[data-test="staff-certificate"]', { hasText: cert.number })
       await certs.waitFor()
       assert.match(await certs.innerText(), /有效/)
-      await shot('32-staff-detail-desktop', true)
+      await shot(page, '32-staff-detail-desktop', true)
     })
 
     await step('anyone: the public page verifies the number without a login', async () => {
-      const pub = await newPage(PHONE)
+      const pub = await newPage(browser, PHONE, pageErrors)
       try {
         await pub.goto(URL + '#/verify?number=' + encodeURIComponent(cert.number))
         const res = pub.locator('[data-test="verify-result"]')
@@ -223,9 +111,9 @@ test('工作队伍, 服务阵地, 救助保护 and 季度核实 (县级 desktop,
         assert.match(await res.innerText(), new RegExp(cert.number))
         assert.match(await res.innerText(), /农安县/)
         assert.equal(await pub.locator('[data-test="header-user"]').count(), 0, 'no frame: nobody is signed in')
-        await shot('33-verify-public-360', false, pub)
+        await shot(pub, '33-verify-public-360')
         // a number that does not exist
-        await input('verify-number', pub).fill('JL220122-2018-Z-9999')
+        await input(pub, 'verify-number').fill('JL220122-2018-Z-9999')
         await pub.locator('[data-test="verify-submit"]').click()
         await pub.locator('[data-test="verify-not-found"]').waitFor()
         assert.match(await pub.locator('[data-test="verify-not-found"]').innerText(), /未查到/)
@@ -236,9 +124,9 @@ test('工作队伍, 服务阵地, 救助保护 and 季度核实 (县级 desktop,
 
     await step('县级: the platform registry, the 100-children rule and activities per function', async () => {
       // the registry: host, address, opening date and manager of each platform
-      let got = answer(/\/api\/v1\/platforms(\?|$)/)
-      await menu('服务阵地', '阵地列表')
-      await waitHash(/^#\/platforms(\?.*)?$/)
+      let got = answer(page, /\/api\/v1\/platforms(\?|$)/)
+      await menu(page, '服务阵地', '阵地列表')
+      await waitHash(page, /^#\/platforms(\?.*)?$/)
       let data = await (await got).json()
       assert.ok(data.total > 0, 'the demo has platforms')
       const p = data.items[0]
@@ -246,16 +134,16 @@ test('工作队伍, 服务阵地, 救助保护 and 季度核实 (县级 desktop,
       const text = await row.innerText()
       for (const v of [p.host_label, p.address, p.opened_on, p.manager_name || '—']) assert.ok(text.includes(v), `the row shows ${v}: ${text}`)
       // the 五有 filter: active failing platforms, as many as the API counts
-      got = answer(/\/api\/v1\/platforms\?.*compliant=false/)
-      await choose('platform-filter-compliant', '未达标')
+      got = answer(page, /\/api\/v1\/platforms\?.*compliant=false/)
+      await choose(page, 'platform-filter-compliant', '未达标')
       data = await (await got).json()
       assert.ok(data.items.every((x) => !x.compliant && x.status === 'active'))
       await page.locator('[data-test="platform-total"]', { hasText: `共 ${data.total} 处` }).waitFor()
 
       // the 100-children rule: both lists with their totals
-      got = answer(/\/api\/v1\/platforms\/rule100/)
-      await menu('服务阵地', '百名儿童规则')
-      await waitHash(/^#\/platforms\/rule100/)
+      got = answer(page, /\/api\/v1\/platforms\/rule100/)
+      await menu(page, '服务阵地', '百名儿童规则')
+      await waitHash(page, /^#\/platforms\/rule100/)
       data = await (await got).json()
       for (const k of ['missing', 'uncovered']) {
         const sec = page.locator(`[data-test="rule100-${k}"]`)
@@ -263,12 +151,12 @@ test('工作队伍, 服务阵地, 救助保护 and 季度核实 (县级 desktop,
         assert.equal(await sec.locator('[data-test="rule100-village"]').count(), data[k].length)
       }
       assert.equal(await page.locator('[data-test="rule100-pager"]').isVisible(), data.truncated, 'a pager exactly when a list is cut')
-      await shot('33b-rule100-desktop')
+      await shot(page, '33b-rule100-desktop')
 
       // activities: counts per function (the total column) and per quarter
-      got = answer(/\/api\/v1\/platforms\/activity-stats/)
-      await menu('服务阵地', '活动统计')
-      await waitHash(/^#\/platforms\/activities/)
+      got = answer(page, /\/api\/v1\/platforms\/activity-stats/)
+      await menu(page, '服务阵地', '活动统计')
+      await waitHash(page, /^#\/platforms\/activities/)
       data = await (await got).json()
       assert.ok(data.items.length > 0, 'the demo has activities')
       const perFn = [1, 2, 3, 4, 5, 6].map((fn) => data.items.filter((x) => x.function === fn).reduce((n, x) => n + x.activities, 0))
@@ -279,13 +167,13 @@ test('工作队伍, 服务阵地, 救助保护 and 季度核实 (县级 desktop,
       const head = await page.locator('[data-test="act-stats-table"] .el-table__header').innerText()
       const quarterText = (q) => `${q.slice(0, 4)}年第${'一二三四'[Number(q[5]) - 1]}季度`
       for (const q of quarters) assert.ok(head.includes(quarterText(q)), `a column for ${q}: ${head}`)
-      await shot('33c-activity-stats-desktop')
+      await shot(page, '33c-activity-stats-desktop')
     })
 
     await step('县级: the 五有 compliance rate and a platform’s failing items', async () => {
-      const got = answer(/\/api\/v1\/platforms\/compliance(\?|$)/)
-      await menu('服务阵地', '五有达标')
-      await waitHash(/^#\/platforms\/compliance/)
+      const got = answer(page, /\/api\/v1\/platforms\/compliance(\?|$)/)
+      await menu(page, '服务阵地', '五有达标')
+      await waitHash(page, /^#\/platforms\/compliance/)
       const data = await (await got).json()
       assert.ok(data.total > 0 && data.compliant < data.total, 'the demo has failing platforms')
       assert.equal((await page.locator('[data-test="compliance-rate"]').innerText()).trim(), pct(data.pct))
@@ -294,40 +182,40 @@ test('工作队伍, 服务阵地, 救助保护 and 季度核实 (县级 desktop,
       const first = data.failing[0]
       const card = page.locator('[data-test="compliance-platform"]', { hasText: first.name }).first()
       for (const f of first.failing) assert.match(await card.innerText(), new RegExp(f))
-      await shot('34-compliance-desktop')
+      await shot(page, '34-compliance-desktop')
       await card.click()
-      await waitHash(/^#\/platforms\/\d+$/)
+      await waitHash(page, /^#\/platforms\/\d+$/)
       await page.locator('[data-test="platform-five"]').waitFor()
       assert.match(await page.locator('[data-test="platform-compliant"]').innerText(), /未达标/)
       const five = await page.locator('[data-test="platform-five"]').innerText()
       for (const f of first.failing) assert.match(five, new RegExp(f + '\\s*✗ 不符合'))
       assert.ok((await page.locator('[data-test="five-why"]').count()) === first.failing.length, 'a reason for each failing item')
       assert.ok((await page.locator('[data-test="five-why"]').first().innerText()).trim().length > 2)
-      await shot('35-platform-detail-desktop', true)
+      await shot(page, '35-platform-detail-desktop', true)
       await logout()
     })
 
     // --------------------------------------------------------- 儿童主任, phone
     await step('儿童主任 (360 px): files an urgent report about a child of its village', async () => {
-      const call = await apiSession('zhuren', DEMO_PW)
+      const call = await apiSession(URL, 'zhuren', DEMO_PW)
       const kids = (await call('GET', '/children?page_size=5')).data.items
       reportedChild = kids.find((k) => k.region_code === VILLAGE_CODE)
       assert.ok(reportedChild, 'the village has children')
 
-      page = await newPage(PHONE)
-      await login('zhuren')
+      page = await newPage(browser, PHONE, pageErrors)
+      await login(page, URL, 'zhuren', DEMO_PW)
       assert.equal(await page.locator('[data-test="case-todo"]').count(), 0, 'a 儿童主任 has no to-do badge')
-      await menu('救助保护', '强制报告')
-      await waitHash(/^#\/cases\/report/)
+      await menu(page, '救助保护', '强制报告')
+      await waitHash(page, /^#\/cases\/report/)
       await page.locator('[data-test="report-child"]').click()
       await page.locator('[data-test="report-child"] input').fill(reportedChild.name)
       await page.locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: reportedChild.name }).first().click()
-      await choose('report-situation', '无人监护')
-      await input('report-place').fill('家中')
+      await choose(page, 'report-situation', '无人监护')
+      await input(page, 'report-place').fill('家中')
       await page.locator('[data-test="report-urgent"]').click()
-      await input('report-description').fill('邻居反映孩子独自在家已三天，父母外出务工联系不上。')
-      assert.equal(await input('report-reporter-name').inputValue() !== '', true, 'the reporter defaults to the user')
-      const made = answer(/\/api\/v1\/cases$/, 'POST')
+      await input(page, 'report-description').fill('邻居反映孩子独自在家已三天，父母外出务工联系不上。')
+      assert.equal(await input(page, 'report-reporter-name').inputValue() !== '', true, 'the reporter defaults to the user')
+      const made = answer(page, /\/api\/v1\/cases$/, 'POST')
       await page.locator('[data-test="report-submit"]').click()
       const res = await made
       assert.equal(res.status(), 201)
@@ -335,28 +223,28 @@ test('工作队伍, 服务阵地, 救助保护 and 季度核实 (县级 desktop,
       caseId = c.id
       assert.equal(c.child_id, reportedChild.id)
       assert.equal(c.urgent, true)
-      await waitHash(new RegExp(`^#/cases/${caseId}$`))
+      await waitHash(page, new RegExp(`^#/cases/${caseId}$`))
       assert.match(await page.locator('[data-test="case-title"]').innerText(), new RegExp(reportedChild.name))
       assert.match(await page.locator('[data-test="case-urgent"]').innerText(), /紧急/)
       assert.match(await page.locator('[data-test="case-state"]').innerText(), /待受理/)
       assert.equal(await page.locator('[data-test="case-next"]').count(), 0, 'a 儿童主任 does not handle the steps')
       assert.equal(await page.locator('[data-test="timeline-item"]').count(), 1)
       // and it is in the list
-      await menu('救助保护', '个案列表')
-      await waitHash(/^#\/cases$/)
+      await menu(page, '救助保护', '个案列表')
+      await waitHash(page, /^#\/cases$/)
       const card = page.locator('[data-test="case-card"]', { hasText: '#' + caseId })
       await card.waitFor()
       assert.match(await card.innerText(), /紧急/)
       assert.match(await card.innerText(), new RegExp(reportedChild.name))
       await page.locator('.el-message').first().waitFor({ state: 'detached', timeout: 8000 }).catch(() => {})
-      await shot('36-case-list-360')
+      await shot(page, '36-case-list-360')
     })
 
     await step('儿童主任 (360 px): verifies a child for the quarter and the progress counts it', async () => {
       const q = currentQuarter()
-      const got = answer(/\/api\/v1\/quarters\/\d{4}Q[1-4]\/progress/)
-      await menu('季度核实', '数据质量与核实')
-      await waitHash(/^#\/quarterly/)
+      const got = answer(page, /\/api\/v1\/quarters\/\d{4}Q[1-4]\/progress/)
+      await menu(page, '季度核实', '数据质量与核实')
+      await waitHash(page, /^#\/quarterly/)
       await got
       const prog = page.locator('[data-test="quality-progress"]')
       await prog.waitFor()
@@ -368,7 +256,7 @@ test('工作队伍, 服务阵地, 救助保护 and 季度核实 (县级 desktop,
       const item = page.locator('[data-test="quality-item"]', { hasText: 'Q11' }).first()
       await item.waitFor()
       const name = (await item.locator('[data-test="quality-item-name"]').innerText()).trim()
-      const verified = answer(/\/api\/v1\/children\/\d+\/verify$/, 'POST')
+      const verified = answer(page, /\/api\/v1\/children\/\d+\/verify$/, 'POST')
       await item.locator('[data-test="verify-unchanged"]').click()
       const v = await (await verified).json()
       assert.equal(v.quarter, q)
@@ -378,11 +266,11 @@ test('工作队伍, 服务阵地, 救助保护 and 季度核实 (县级 desktop,
       assert.ok(name.length > 0)
       await page.evaluate(() => window.scrollTo(0, 0))
       await page.locator('.el-message').first().waitFor({ state: 'detached', timeout: 8000 }).catch(() => {})
-      await shot('37-quality-360')
-      await shot('37b-quality-360-full', true)
+      await shot(page, '37-quality-360')
+      await shot(page, '37b-quality-360-full', true)
       // the progress page counts it for the village too
       await page.locator('[data-test="quality-progress"] a', { hasText: '核实进度与审核' }).click()
-      await waitHash(/^#\/quarterly\/progress/)
+      await waitHash(page, /^#\/quarterly\/progress/)
       const card = page.locator('[data-test="progress-card"]').first()
       await card.waitFor()
       assert.match(await card.innerText(), new RegExp(`已核实 ${before + 1}/${active}`))
@@ -391,8 +279,8 @@ test('工作队伍, 服务阵地, 救助保护 and 季度核实 (县级 desktop,
 
     // ------------------------------------------------------- 督导员, phone
     await step('督导员 (360 px): the to-do badge counts the report', async () => {
-      page = await newPage(PHONE)
-      await login('dudao')
+      page = await newPage(browser, PHONE, pageErrors)
+      await login(page, URL, 'dudao', DEMO_PW)
       const badge = page.locator('[data-test="case-todo"]')
       await badge.waitFor()
       await page.waitForFunction(() => Number(document.querySelector('[data-test="case-todo"]').dataset.count) >= 1)
@@ -400,12 +288,12 @@ test('工作队伍, 服务阵地, 救助保护 and 季度核实 (县级 desktop,
       assert.ok(n >= 1, `to-do ${n}`)
       assert.equal((await badge.locator('.el-badge__content').innerText()).trim(), String(n))
       await badge.click()
-      await waitHash(/^#\/cases\?todo=true/)
+      await waitHash(page, /^#\/cases\?todo=true/)
       const card = page.locator('[data-test="case-card"]', { hasText: '#' + caseId })
       await card.waitFor()
       assert.match(await page.locator('[data-test="case-total"]').innerText(), new RegExp(`共 ${n} 件`))
       await card.click()
-      await waitHash(new RegExp(`^#/cases/${caseId}$`))
+      await waitHash(page, new RegExp(`^#/cases/${caseId}$`))
     })
 
     await step('督导员 (360 px): accepts, records emergency handling and assessment; the timeline grows', async () => {
@@ -415,7 +303,7 @@ test('工作队伍, 服务阵地, 救助保护 and 季度核实 (县级 desktop,
       // accept: the only form shown
       assert.equal(await page.locator('[data-test="step-accept"]').count(), 1)
       assert.equal(await page.locator('[data-test="step-assessment"]').count(), 0)
-      await input('step-note').fill('已电话联系村委会，立即上门。')
+      await input(page, 'step-note').fill('已电话联系村委会，立即上门。')
       await page.locator('[data-test="step-submit"]').click()
       await page.locator('[data-test="case-state"]', { hasText: '已受理' }).waitFor()
       assert.equal(await items.count(), 2)
@@ -423,16 +311,16 @@ test('工作队伍, 服务阵地, 救助保护 and 季度核实 (县级 desktop,
       await page.locator('[data-test="step-emergency"]').waitFor()
       assert.equal(await page.locator('[data-test="case-step-choice"]').count(), 0, 'no assessment before emergency handling')
       await page.locator('[data-test="step-measures"] .el-checkbox', { hasText: '临时照料' }).click()
-      await input('step-note').fill('已安排由村干部临时照料，联系父母返乡。')
+      await input(page, 'step-note').fill('已安排由村干部临时照料，联系父母返乡。')
       await page.locator('[data-test="step-submit"]').click()
       await page.locator('[data-test="case-state"]', { hasText: '已应急处置' }).waitFor()
       assert.equal(await items.count(), 3)
       // assessment: the four needs and the risk
       await page.locator('[data-test="step-assessment"]').waitFor()
-      await input('step-need-living').fill('衣食由临时照料人负责，基本保障')
-      await input('step-need-guardianship').fill('父母均外出，无受委托监护人')
-      await input('step-need-mental_health').fill('情绪低落，需要陪伴')
-      await input('step-need-education').fill('在校，缺课三天')
+      await input(page, 'step-need-living').fill('衣食由临时照料人负责，基本保障')
+      await input(page, 'step-need-guardianship').fill('父母均外出，无受委托监护人')
+      await input(page, 'step-need-mental_health').fill('情绪低落，需要陪伴')
+      await input(page, 'step-need-education').fill('在校，缺课三天')
       await page.locator('[data-test="step-risk"] .el-radio-button', { hasText: '高' }).click()
       await page.locator('[data-test="step-submit"]').click()
       await page.locator('[data-test="case-state"]', { hasText: '已评估' }).waitFor()
@@ -443,9 +331,9 @@ test('工作队伍, 服务阵地, 救助保护 and 季度核实 (县级 desktop,
       await page.locator('[data-test="step-plan"]').waitFor()
       await page.locator('.el-message').first().waitFor({ state: 'detached', timeout: 8000 }).catch(() => {})
       await page.locator('[data-test="case-timeline"]').evaluate((el) => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 60))
-      await shot('38-case-timeline-360')
+      await shot(page, '38-case-timeline-360')
       await page.evaluate(() => window.scrollTo(0, 0))
-      await shot('38b-case-detail-360-full', true)
+      await shot(page, '38b-case-detail-360-full', true)
       await logout()
     })
 
@@ -455,7 +343,7 @@ test('工作队伍, 服务阵地, 救助保护 and 季度核实 (县级 desktop,
       // the township's villages are submitted through the API (a county
       // officer may submit any village), then the township, then returned
       const q = currentQuarter()
-      const nongan = await apiSession('nongan', DEMO_PW)
+      const nongan = await apiSession(URL, 'nongan', DEMO_PW)
       const town = VILLAGE_CODE.slice(0, 9)
       let r = await nongan('GET', `/quarters/${q}/progress?region=${town}`)
       assert.equal(r.status, 200, JSON.stringify(r.data))
@@ -473,19 +361,19 @@ test('工作队伍, 服务阵地, 救助保护 and 季度核实 (县级 desktop,
       assert.equal(r.status, 200, JSON.stringify(r.data))
       assert.equal(r.data.signoff, 'returned')
 
-      page = await newPage(PHONE)
-      await login('zhuren')
-      await menu('季度核实', '数据质量与核实')
-      await waitHash(/^#\/quarterly/)
+      page = await newPage(browser, PHONE, pageErrors)
+      await login(page, URL, 'zhuren', DEMO_PW)
+      await menu(page, '季度核实', '数据质量与核实')
+      await waitHash(page, /^#\/quarterly/)
       const alert = page.locator('[data-test="quality-return-comment"]')
       await alert.waitFor()
       assert.match(await alert.innerText(), new RegExp(RETURN_COMMENT))
       assert.match(await alert.innerText(), /nongan/)
       assert.match(await page.locator('[data-test="quality-open-failures"]').innerText(), /未解决问题 \d+ 条/)
       await page.evaluate(() => window.scrollTo(0, 0))
-      await shot('39-quality-returned-360')
+      await shot(page, '39-quality-returned-360')
       await page.locator('[data-test="quality-progress"] a', { hasText: '核实进度与审核' }).click()
-      await waitHash(/^#\/quarterly\/progress/)
+      await waitHash(page, /^#\/quarterly\/progress/)
       const head = page.locator('[data-test="progress-return-comment"]')
       await head.waitFor()
       assert.match(await head.innerText(), new RegExp(RETURN_COMMENT))
@@ -499,22 +387,22 @@ test('工作队伍, 服务阵地, 救助保护 and 季度核实 (县级 desktop,
     })
 
     await step('县级 (desktop) sees the returned township with its comment', async () => {
-      page = await newPage(DESKTOP)
-      await login('nongan')
+      page = await newPage(browser, DESKTOP, pageErrors)
+      await login(page, URL, 'nongan', DEMO_PW)
       await page.goto(URL + `#/quarterly/progress?quarter=${currentQuarter()}`)
       const row = page.locator('[data-test="progress-table"] .el-table__body tr', { hasText: '农安镇' })
       await row.first().waitFor()
       assert.match(await row.first().innerText(), /已退回/)
       assert.match(await row.first().innerText(), new RegExp('退回意见：' + RETURN_COMMENT))
-      await shot('40-progress-returned-desktop')
+      await shot(page, '40-progress-returned-desktop')
       await logout()
     })
 
     await step('省级 (desktop) sets the quarter’s due date; cities show their counties’ roll-up', async () => {
-      page = await newPage(DESKTOP)
-      await login('sheng')
+      page = await newPage(browser, DESKTOP, pageErrors)
+      await login(page, URL, 'sheng', DEMO_PW)
       const q = currentQuarter()
-      const got = answer(/\/api\/v1\/quarters\/\d{4}Q[1-4]\/progress/)
+      const got = answer(page, /\/api\/v1\/quarters\/\d{4}Q[1-4]\/progress/)
       await page.goto(URL + `#/quarterly/progress?quarter=${q}`)
       const before = await (await got).json()
       assert.equal(before.region_code, '22')
@@ -538,17 +426,16 @@ test('工作队伍, 服务阵地, 救助保护 and 季度核实 (县级 desktop,
       assert.equal(saved.status(), 200)
       assert.equal((await saved.json()).due_on, due)
       await page.locator('[data-test="progress-due"]', { hasText: due }).waitFor()
-      await shot('41-progress-province-desktop')
+      await shot(page, '41-progress-province-desktop')
       await logout()
     })
 
     await step('no script errors in the pages', async () => {
       // the session check before a login answers 401; the unknown certificate 404
-      const real = pageErrors.filter((e) => !/Failed to load resource: the server responded with a status of (401|404)/.test(e))
+      const real = unexpectedErrors(pageErrors, [401, 404])
       assert.deepEqual(real, [])
     })
   } finally {
-    if (page) await page.context().close().catch(() => {})
-    await browser.close()
+    await closeBrowser(browser, page)
   }
 })

@@ -2,23 +2,13 @@
 // Run through tests/browser/run.sh, which starts the server and sets
 //   GUANAI_URL        e.g. http://127.0.0.1:41234/
 //   GUANAI_ADMIN_OTP  the admin's one-time password printed by `guanai init`
-// playwright-core comes from web/node_modules; the browser is Debian's chromium.
+// The browser and the helpers come from lib.mjs.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { createRequire } from 'node:module'
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, dirname } from 'node:path'
-import { fileURLToPath } from 'node:url'
-
-const here = dirname(fileURLToPath(import.meta.url))
-const require = createRequire(join(here, '../../web/package.json'))
-const { chromium } = require('playwright-core')
+import { launchPhone, stepper, unexpectedErrors, shot, hash, waitHash, input, dialog, answer, fillLogin, logout } from './lib.mjs'
 
 const URL = process.env.GUANAI_URL
 const OTP = process.env.GUANAI_ADMIN_OTP
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
-const ART = join(here, 'artifacts')
 
 const ADMIN_PW = 'Guanai-Admin-2024'
 const COUNTY_PW = 'Erdao#County9'
@@ -30,80 +20,28 @@ const MODULES = ['首页/统计', '儿童档案', '工作队伍', '服务阵地'
 test('guanai UI shell in a 360-px phone and a desktop browser', { timeout: 240_000 }, async (t) => {
   assert.ok(URL, 'GUANAI_URL is set (use tests/browser/run.sh)')
   assert.ok(OTP, 'GUANAI_ADMIN_OTP is set (use tests/browser/run.sh)')
-  mkdirSync(ART, { recursive: true }) // run.sh empties it before the tests
-  const profile = mkdtempSync(join(tmpdir(), 'guanai-chromium-'))
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    viewport: { width: 360, height: 740 },
-    deviceScaleFactor: 1,
-    hasTouch: true,
-    locale: 'zh-CN',
-  })
-  const page = context.pages()[0] || (await context.newPage())
-  page.setDefaultTimeout(15_000)
   const pageErrors = []
-  page.on('pageerror', (e) => pageErrors.push(String(e)))
-  page.on('console', (m) => {
-    if (m.type() === 'error') pageErrors.push('console: ' + m.text())
-  })
+  const { context, page, close } = await launchPhone(pageErrors)
+  const step = stepper(t, 'failure-', () => page)
 
-  let failed = false
   let county_otp = ''
-  async function step(name, fn) {
-    if (failed) return t.test(name, { skip: 'an earlier step failed' }, () => {})
-    return t.test(name, async () => {
-      try {
-        await fn()
-      } catch (e) {
-        failed = true
-        await shot('failure-' + name.replace(/[^\w-]+/g, '_')).catch(() => {})
-        throw e
-      }
-    })
-  }
-  const shot = (name) => page.screenshot({ path: join(ART, name + '.png'), fullPage: false, animations: 'disabled' })
-  const hash = () => new globalThis.URL(page.url()).hash
-  const waitHash = (h) => page.waitForFunction((want) => location.hash === want, h)
-  const input = (id) => page.locator(`input[data-test="${id}"], [data-test="${id}"] input`).first()
-  const dialog = (title) => page.locator('.el-dialog:visible', { has: page.locator('.el-dialog__title', { hasText: title }) })
   const visibleOptions = () => page.locator('.el-select-dropdown:visible .el-select-dropdown__item')
   async function optionTexts() {
     await visibleOptions().first().waitFor()
     return (await visibleOptions().allInnerTexts()).map((s) => s.trim())
   }
 
-  async function login(username, password) {
-    await input('login-username').fill(username)
-    await input('login-password').fill(password)
-    await page.locator('[data-test="login-submit"]').click()
-  }
   // submit the login form and wait for the server's answer
   async function loginAnswered(username, password) {
-    const answered = page.waitForResponse((r) => r.url().endsWith('/api/v1/session') && r.request().method() === 'POST')
-    await login(username, password)
+    const answered = answer(page, /\/api\/v1\/session$/, 'POST')
+    await fillLogin(page, username, password)
     return (await answered).status()
   }
   async function changePassword(oldPw, newPw) {
-    await input('pw-old').fill(oldPw)
-    await input('pw-new').fill(newPw)
-    await input('pw-confirm').fill(newPw)
+    await input(page, 'pw-old').fill(oldPw)
+    await input(page, 'pw-new').fill(newPw)
+    await input(page, 'pw-confirm').fill(newPw)
     await page.locator('[data-test="pw-submit"]').click()
-  }
-  async function logout() {
-    await page.locator('[data-test="header-user"]').click()
-    await page.locator('.el-dropdown-menu:visible [data-test="logout"]').click()
-    await waitHash('#/login')
-    await input('login-username').waitFor()
   }
   // choose a path of region names in the RegionPicker whose wrapper has data-test=id
   async function pickRegion(id, names) {
@@ -125,25 +63,25 @@ test('guanai UI shell in a 360-px phone and a desktop browser', { timeout: 240_0
   try {
     await step('login page, wrong password gives the Chinese error', async () => {
       await page.goto(URL)
-      await input('login-username').waitFor()
-      assert.equal(hash(), '#/login')
+      await input(page, 'login-username').waitFor()
+      assert.equal(hash(page), '#/login')
       assert.match(await page.locator('.login-box').innerText(), /关爱保护信息系统/)
-      await login('admin', 'Not-the-password-1')
+      await fillLogin(page, 'admin', 'Not-the-password-1')
       const err = page.locator('[data-test="login-error"]')
       await err.waitFor()
       assert.match(await err.innerText(), /用户名或密码错误/)
-      await shot('01-login-error-360')
+      await shot(page, '01-login-error-360')
     })
 
     await step('first login with the one-time password forces a password change', async () => {
-      await login('admin', OTP)
-      await waitHash('#/password')
+      await fillLogin(page, 'admin', OTP)
+      await waitHash(page, '#/password')
       assert.match(await page.locator('[data-test="password-rule"]').innerText(), /至少8位，包含大写字母、小写字母、数字、符号中的至少三类/)
       assert.match(await page.locator('[data-test="password-forced"]').innerText(), /一次性密码/)
       // another place is refused while the password must change
       await page.goto(URL + '#/users')
-      await waitHash('#/password')
-      await shot('02-password-360')
+      await waitHash(page, '#/password')
+      await shot(page, '02-password-360')
     })
 
     await step('a weak new password is refused on the page', async () => {
@@ -151,12 +89,12 @@ test('guanai UI shell in a 360-px phone and a desktop browser', { timeout: 240_0
       const err = page.locator('.el-form-item.is-error .el-form-item__error').first()
       await err.waitFor()
       assert.match(await err.innerText(), /至少三类/)
-      assert.equal(hash(), '#/password')
+      assert.equal(hash(page), '#/password')
     })
 
     await step('changing the password opens the frame with name, role and scope', async () => {
       await changePassword(OTP, ADMIN_PW)
-      await waitHash('#/')
+      await waitHash(page, '#/')
       const role = page.locator('[data-test="header-role"]')
       await role.waitFor()
       assert.equal((await role.innerText()).trim(), '系统管理员')
@@ -165,7 +103,7 @@ test('guanai UI shell in a 360-px phone and a desktop browser', { timeout: 240_0
       // phone layout: no side bar, a menu button instead
       assert.equal(await page.locator('.el-aside').count(), 0)
       assert.ok(await page.locator('[data-test="menu-toggle"]').isVisible())
-      await shot('03-frame-360')
+      await shot(page, '03-frame-360')
     })
 
     await step('the drawer menu lists every module; modules not for the role explain themselves', async () => {
@@ -175,10 +113,10 @@ test('guanai UI shell in a 360-px phone and a desktop browser', { timeout: 240_0
       const text = await drawer.innerText()
       for (const m of MODULES) assert.ok(text.includes(m), `drawer has ${m}`)
       assert.match(text, /系统管理员/)
-      await shot('04-drawer-360')
+      await shot(page, '04-drawer-360')
       await drawer.locator('.el-menu-item', { hasText: '救助保护' }).click()
       await drawer.waitFor({ state: 'hidden' })
-      await waitHash('#/cases')
+      await waitHash(page, '#/cases')
       // 救助保护 is not for the administrator: the page says so and what the module is
       const ph = await page.locator('[data-test="no-access"]').innerText()
       assert.match(ph, /不对本角色开放/)
@@ -188,7 +126,7 @@ test('guanai UI shell in a 360-px phone and a desktop browser', { timeout: 240_0
 
     await step('user management lists the admin', async () => {
       await openDrawerItem('用户管理')
-      await waitHash('#/users')
+      await waitHash(page, '#/users')
       const card = page.locator('[data-test="user-card"]', { hasText: 'admin' })
       await card.first().waitFor()
       assert.match(await card.first().innerText(), /系统管理员/)
@@ -196,10 +134,10 @@ test('guanai UI shell in a 360-px phone and a desktop browser', { timeout: 240_0
 
     await step('add a county user for 二道区 and see the one-time password', async () => {
       await page.locator('[data-test="user-add"]').click()
-      const dlg = dialog('新增用户')
+      const dlg = dialog(page, '新增用户')
       await dlg.waitFor()
-      await input('user-username').fill(NEW_USER)
-      await input('user-display-name').fill(NEW_NAME)
+      await input(page, 'user-username').fill(NEW_USER)
+      await input(page, 'user-display-name').fill(NEW_NAME)
       await dlg.locator('[data-test="user-role"]').click()
       const opts = await optionTexts()
       assert.deepEqual(opts, ['系统管理员', '省级民政干部', '市级民政干部', '县级民政干部', '儿童督导员', '儿童主任', '审计员'])
@@ -207,15 +145,15 @@ test('guanai UI shell in a 360-px phone and a desktop browser', { timeout: 240_0
       await pickRegion('user-region', ['吉林省', '长春市', '二道区'])
       // a leaf closes the dropdown
       await page.locator('.region-picker-popper:visible').first().waitFor({ state: 'hidden' })
-      assert.equal(await input('user-region').inputValue(), '吉林省 / 长春市 / 二道区')
-      await shot('05-add-user-360')
+      assert.equal(await input(page, 'user-region').inputValue(), '吉林省 / 长春市 / 二道区')
+      await shot(page, '05-add-user-360')
       await dlg.locator('[data-test="user-save"]').click()
-      const otpDlg = dialog('一次性密码')
+      const otpDlg = dialog(page, '一次性密码')
       await otpDlg.waitFor()
       county_otp = (await otpDlg.locator('[data-test="otp"]').innerText()).trim()
       assert.match(county_otp, /^\S{8,}$/)
       assert.match(await otpDlg.innerText(), new RegExp(NEW_USER))
-      await shot('06-otp-360')
+      await shot(page, '06-otp-360')
       await otpDlg.locator('[data-test="otp-close"]').click()
       await otpDlg.waitFor({ state: 'hidden' })
     })
@@ -228,19 +166,19 @@ test('guanai UI shell in a 360-px phone and a desktop browser', { timeout: 240_0
       assert.match(text, /县级民政干部/)
       assert.match(text, /二道区/)
       assert.match(text, /待修改密码/)
-      await shot('07-users-360')
-      await input('user-filter-q').fill('erdao')
+      await shot(page, '07-users-360')
+      await input(page, 'user-filter-q').fill('erdao')
       await page.locator('[data-test="user-search"]').click()
       await page.waitForFunction(() => document.querySelectorAll('[data-test="user-card"]').length === 1)
       assert.match(await page.locator('[data-test="user-card"]').innerText(), new RegExp(NEW_USER))
     })
 
     await step('the new county user logs in, changes the password, sees its own scope', async () => {
-      await logout()
-      await login(NEW_USER, county_otp)
-      await waitHash('#/password')
+      await logout(page, { close: false, hash: '#/login' })
+      await fillLogin(page, NEW_USER, county_otp)
+      await waitHash(page, '#/password')
       await changePassword(county_otp, COUNTY_PW)
-      await waitHash('#/')
+      await waitHash(page, '#/')
       await page.locator('[data-test="header-role"]').waitFor()
       assert.equal((await page.locator('[data-test="header-role"]').innerText()).trim(), '县级民政干部')
       assert.match(await page.locator('[data-test="header-scope"]').innerText(), /二道区/)
@@ -249,9 +187,9 @@ test('guanai UI shell in a 360-px phone and a desktop browser', { timeout: 240_0
 
     await step('a county user grants only county roles and below, from its own county', async () => {
       await openDrawerItem('用户管理')
-      await waitHash('#/users')
+      await waitHash(page, '#/users')
       await page.locator('[data-test="user-add"]').click()
-      const dlg = dialog('新增用户')
+      const dlg = dialog(page, '新增用户')
       await dlg.waitFor()
       await dlg.locator('[data-test="user-role"]').click()
       const opts = await optionTexts()
@@ -269,9 +207,9 @@ test('guanai UI shell in a 360-px phone and a desktop browser', { timeout: 240_0
       // townships load lazily from GET /regions?parent=220102
       await popper.locator('.el-cascader-menu').nth(1).locator('.el-cascader-node').first().waitFor()
       assert.ok((await popper.locator('.el-cascader-menu').nth(1).locator('.el-cascader-node').count()) > 3)
-      await shot('08-county-picker-360')
+      await shot(page, '08-county-picker-360')
       await page.keyboard.press('Escape')
-      await logout()
+      await logout(page, { close: false, hash: '#/login' })
     })
 
     await step('five wrong passwords lock the account, with the Chinese message', async () => {
@@ -279,14 +217,14 @@ test('guanai UI shell in a 360-px phone and a desktop browser', { timeout: 240_0
       const status = await loginAnswered(NEW_USER, COUNTY_PW)
       assert.equal(status, 423)
       assert.match(await page.locator('[data-test="login-error"]').innerText(), /账号已锁定，请15分钟后再试/)
-      assert.equal(hash(), '#/login')
-      await shot('09-locked-360')
+      assert.equal(hash(page), '#/login')
+      await shot(page, '09-locked-360')
     })
 
     await step('desktop: the user table shows the new user', async () => {
       await page.setViewportSize({ width: 1280, height: 800 })
-      await login('admin', ADMIN_PW)
-      await waitHash('#/')
+      await fillLogin(page, 'admin', ADMIN_PW)
+      await waitHash(page, '#/')
       await page.locator('.el-aside').waitFor()
       await page.goto(URL + '#/users')
       const row = page.locator('[data-test="user-table"] .el-table__body-wrapper tr', { hasText: NEW_USER })
@@ -296,7 +234,7 @@ test('guanai UI shell in a 360-px phone and a desktop browser', { timeout: 240_0
       assert.match(text, /二道区/)
       assert.match(text, new RegExp(NEW_NAME))
       assert.match(text, /已锁定/)
-      await shot('10-users-desktop')
+      await shot(page, '10-users-desktop')
     })
 
     await step('desktop: unlock the user, then reset its password', async () => {
@@ -312,13 +250,13 @@ test('guanai UI shell in a 360-px phone and a desktop browser', { timeout: 240_0
       await box.waitFor()
       assert.match(await box.innerText(), new RegExp(NEW_USER))
       await box.locator('button', { hasText: '重置' }).click()
-      const otpDlg = dialog('一次性密码')
+      const otpDlg = dialog(page, '一次性密码')
       await otpDlg.waitFor()
       assert.match(await otpDlg.innerText(), /密码已重置/)
       const otp = (await otpDlg.locator('[data-test="otp"]').innerText()).trim()
       assert.match(otp, /^\S{8,}$/)
       assert.notEqual(otp, county_otp)
-      await shot('11-reset-desktop')
+      await shot(page, '11-reset-desktop')
       await otpDlg.locator('[data-test="otp-close"]').click()
       await otpDlg.waitFor({ state: 'hidden' })
       await page.waitForFunction((u) => {
@@ -330,13 +268,13 @@ test('guanai UI shell in a 360-px phone and a desktop browser', { timeout: 240_0
     await step('desktop: edit the user; the picker shows its region', async () => {
       const row = page.locator('[data-test="user-table"] .el-table__body-wrapper tr', { hasText: NEW_USER })
       await row.locator('button', { hasText: '编辑' }).click()
-      const dlg = dialog('编辑用户')
+      const dlg = dialog(page, '编辑用户')
       await dlg.waitFor()
-      assert.equal(await input('user-username').inputValue(), NEW_USER)
-      assert.ok(await input('user-username').isDisabled())
+      assert.equal(await input(page, 'user-username').inputValue(), NEW_USER)
+      assert.ok(await input(page, 'user-username').isDisabled())
       // the lazily loaded cascader shows the stored region's path
       await page.waitForFunction(() => document.querySelector('[data-test="user-region"] input').value === '吉林省 / 长春市 / 二道区')
-      await input('user-display-name').fill('二道区民政局李明')
+      await input(page, 'user-display-name').fill('二道区民政局李明')
       const patched = page.waitForResponse((r) => /\/api\/v1\/users\/\d+$/.test(r.url()) && r.request().method() === 'PATCH')
       await dlg.locator('[data-test="user-save"]').click()
       const res = await patched
@@ -348,7 +286,7 @@ test('guanai UI shell in a 360-px phone and a desktop browser', { timeout: 240_0
 
     await step('audit log lists the logins and the user creation, and filters by action', async () => {
       await page.locator('.el-aside .el-menu-item', { hasText: '审计日志' }).click()
-      await waitHash('#/audit')
+      await waitHash(page, '#/audit')
       const table = page.locator('[data-test="audit-table"] .el-table__body-wrapper')
       await table.locator('tr').first().waitFor()
       const all = await table.innerText()
@@ -365,45 +303,44 @@ test('guanai UI shell in a 360-px phone and a desktop browser', { timeout: 240_0
         return rows.length > 0 && rows.every((r) => r.innerText.includes('新增用户'))
       })
       assert.match(await table.innerText(), new RegExp(NEW_USER))
-      await shot('12-audit-desktop')
+      await shot(page, '12-audit-desktop')
     })
 
     await step('行政区划: browse the province and add a non-statistical region', async () => {
       await page.locator('.el-aside .el-menu-item', { hasText: '行政区划' }).click()
-      await waitHash('#/regions')
+      await waitHash(page, '#/regions')
       const kids = page.locator('[data-test="region-children"] .el-table__body-wrapper')
       await kids.locator('tr', { hasText: '长春市' }).waitFor()
       assert.match(await page.locator('[data-test="region-info"]').innerText(), /吉林省/)
       await page.locator('[data-test="region-add"]').click()
-      const dlg = dialog('新增非统计区划')
+      const dlg = dialog(page, '新增非统计区划')
       await dlg.waitFor()
-      await input('region-name').fill('长白山管委会')
+      await input(page, 'region-name').fill('长白山管委会')
       await dlg.locator('[data-test="region-save"]').click()
       await dlg.waitFor({ state: 'hidden' })
       const row = kids.locator('tr', { hasText: '长白山管委会' })
       await row.waitFor()
       assert.match(await row.innerText(), /非统计/)
-      await shot('13-regions-desktop')
+      await shot(page, '13-regions-desktop')
     })
 
     await step('an expired session leads to the login page and back', async () => {
       await context.clearCookies()
       await page.locator('.el-aside .el-menu-item', { hasText: '用户管理' }).click()
       await page.waitForFunction(() => location.hash.startsWith('#/login'))
-      assert.match(decodeURIComponent(hash()), /redirect=\/users/)
-      await input('login-username').waitFor()
-      await login('admin', ADMIN_PW)
-      await waitHash('#/users')
+      assert.match(decodeURIComponent(hash(page)), /redirect=\/users/)
+      await input(page, 'login-username').waitFor()
+      await fillLogin(page, 'admin', ADMIN_PW)
+      await waitHash(page, '#/users')
       await page.locator('[data-test="user-table"] .el-table__body-wrapper tr', { hasText: NEW_USER }).waitFor()
     })
 
     await step('no script errors in the page', async () => {
       // 4xx answers that the UI expects (wrong password, password change required, locked) log as resource errors
-      const real = pageErrors.filter((e) => !/Failed to load resource: the server responded with a status of (401|403|423)/.test(e))
+      const real = unexpectedErrors(pageErrors, [401, 403, 423])
       assert.deepEqual(real, [])
     })
   } finally {
-    await context.close()
-    rmSync(profile, { recursive: true, force: true })
+    await close()
   }
 })

@@ -10,136 +10,29 @@
 // phone masked.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { createRequire } from 'node:module'
-import { mkdirSync } from 'node:fs'
-import { join, dirname } from 'node:path'
-import { fileURLToPath } from 'node:url'
-
-const here = dirname(fileURLToPath(import.meta.url))
-const require = createRequire(join(here, '../../web/package.json'))
-const { chromium } = require('playwright-core')
+import { DEMO_PW, PHONE, DESKTOP, launch, closeBrowser, newPage, stepper, unexpectedErrors, shot, waitHash, input, answer, login, logout as signOut, menu, choose, idNumber as withCheckDigit, apiSession } from './lib.mjs'
 
 const URL = process.env.GUANAI_DEMO_URL
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
-const ART = join(here, 'artifacts')
-const DEMO_PW = 'Guanai@2018'
 const VILLAGE_CODE = '220122100207'
-const PHONE = { width: 360, height: 740 }
-const DESKTOP = { width: 1280, height: 900 }
 const MASKED_ID = /^\d{6}\*{8}\d{3}[\dX]$/
 
 // A woman's number (even order digit) of 农安县; the demo's adults are born
 // 1965–1995, so a 1996 birth cannot collide with them.
 function womanId() {
   const order = String(Math.floor(Math.random() * 500) * 2).padStart(3, '0')
-  const first17 = '220122' + '19960315' + order
-  const W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-  let sum = 0
-  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * W[i]
-  return first17 + '10X98765432'[sum % 11]
-}
-
-// ---- the API without a browser, to know what the pages should show ----
-async function apiSession(username, password) {
-  const base = URL + 'api/v1'
-  let cookie = ''
-  async function call(method, path, body) {
-    const headers = { Accept: 'application/json' }
-    if (cookie) headers.Cookie = cookie
-    if (body !== undefined) headers['Content-Type'] = 'application/json'
-    const r = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
-    const set = r.headers.getSetCookie ? r.headers.getSetCookie() : []
-    for (const c of set) if (c.startsWith('guanai_session=')) cookie = c.split(';')[0]
-    const text = await r.text()
-    return { status: r.status, data: text ? JSON.parse(text) : null }
-  }
-  const r = await call('POST', '/session', { username, password })
-  assert.equal(r.status, 200, JSON.stringify(r.data))
-  return call
+  return withCheckDigit('220122' + '19960315' + order)
 }
 
 test('留守妇女: a director registers and serves a woman on a phone; the province sees her masked', { timeout: 240_000 }, async (t) => {
   assert.ok(URL, 'GUANAI_DEMO_URL is set (use tests/browser/run.sh)')
-  mkdirSync(ART, { recursive: true })
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  })
+  const browser = await launch()
   const pageErrors = []
-  async function newPage(viewport) {
-    const context = await browser.newContext({ viewport, deviceScaleFactor: 1, hasTouch: viewport.width < 768, locale: 'zh-CN', acceptDownloads: true })
-    const p = await context.newPage()
-    p.setDefaultTimeout(15_000)
-    p.on('pageerror', (e) => pageErrors.push(String(e)))
-    p.on('console', (m) => {
-      if (m.type() === 'error') pageErrors.push('console: ' + m.text())
-    })
-    return p
-  }
-
   let page = null
-  let failed = false
-  async function step(name, fn) {
-    if (failed) return t.test(name, { skip: 'an earlier step failed' }, () => {})
-    return t.test(name, async () => {
-      try {
-        await fn()
-      } catch (e) {
-        failed = true
-        if (page) await shot('failure-women-' + name.replace(/[^\w-]+/g, '_')).catch(() => {})
-        throw e
-      }
-    })
-  }
-  const shot = (name, fullPage = false) => page.screenshot({ path: join(ART, name + '.png'), fullPage, animations: 'disabled' })
-  const waitHash = (re, timeout = undefined) =>
-    page.waitForFunction((src) => new RegExp(src).test(location.hash), re.source, timeout ? { timeout } : undefined)
-  const input = (id) =>
-    page.locator(`input[data-test="${id}"], textarea[data-test="${id}"], [data-test="${id}"] input, [data-test="${id}"] textarea`).first()
-  const answer = (re, method = 'GET') => page.waitForResponse((r) => re.test(r.url()) && r.request().method() === method)
-  async function login(username) {
-    await page.goto(URL + '#/login')
-    await input('login-username').fill(username)
-    await input('login-password').fill(DEMO_PW)
-    await page.locator('[data-test="login-submit"]').click()
-    await waitHash(/^#\/$/)
-  }
+  const step = stepper(t, 'failure-women-', () => page)
+  // a logout closes the page's context
   async function logout() {
-    await page.evaluate(() => window.scrollTo(0, 0))
-    for (let i = 0; ; i++) {
-      const item = page.locator('.el-dropdown-menu:visible [data-test="logout"]')
-      if (!(await item.isVisible())) await page.locator('[data-test="header-user"]').click()
-      await item.waitFor()
-      await page.waitForTimeout(200)
-      await item.click()
-      try {
-        await waitHash(/^#\/login/, 5000)
-        break
-      } catch (e) {
-        if (i >= 2) throw e
-      }
-    }
-    await page.context().close()
+    await signOut(page)
     page = null
-  }
-  // a menu entry: the side bar on a desktop, the drawer on a phone
-  async function menu(group, title) {
-    const phone = (page.viewportSize() || DESKTOP).width < 768
-    let root = page.locator('.el-aside')
-    if (phone) {
-      await page.locator('[data-test="menu-toggle"]').click()
-      root = page.locator('.menu-drawer .el-drawer__body:visible')
-      await root.waitFor()
-    }
-    const item = root.locator('.el-menu-item', { hasText: new RegExp('^\\s*' + title + '\\s*$') }).first()
-    if (!(await item.isVisible())) await root.locator('.el-sub-menu__title', { hasText: group }).first().click()
-    await item.click()
-    if (phone) await root.waitFor({ state: 'hidden' })
-  }
-  async function choose(selectId, text) {
-    await page.locator(`[data-test="${selectId}"]`).click()
-    await page.locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: text }).first().click()
   }
   // no horizontal scrolling at 360 px
   async function fitsPhone() {
@@ -153,11 +46,11 @@ test('留守妇女: a director registers and serves a woman on a phone; the prov
 
   try {
     await step('儿童主任 (phone): the village registry from the demo', async () => {
-      page = await newPage(PHONE)
-      await login('zhuren')
-      const got = answer(/\/api\/v1\/women(\?|$)/)
-      await menu('留守妇女', '留守妇女名册')
-      await waitHash(/^#\/women$/)
+      page = await newPage(browser, PHONE, pageErrors)
+      await login(page, URL, 'zhuren', DEMO_PW)
+      const got = answer(page, /\/api\/v1\/women(\?|$)/)
+      await menu(page, '留守妇女', '留守妇女名册')
+      await waitHash(page, /^#\/women$/)
       const data = await (await got).json()
       assert.ok(data.total > 0, 'the demo registers women in every village')
       assert.ok(data.items.every((w) => w.region_code === VILLAGE_CODE))
@@ -168,31 +61,31 @@ test('留守妇女: a director registers and serves a woman on a phone; the prov
       const first = await page.locator('[data-test="women-card"] [data-test="women-id-number"]').first().innerText()
       assert.match(first.trim(), /^\d{17}[\dX]$/)
       await fitsPhone()
-      await shot('60-women-list-360')
+      await shot(page, '60-women-list-360')
     })
 
     await step('儿童主任: register a woman (her village is given)', async () => {
       await page.locator('[data-test="women-add"]').click()
-      await waitHash(/^#\/women\/new$/)
+      await waitHash(page, /^#\/women\/new$/)
       assert.match(await page.locator('[data-test="wf-region-static"]').innerText(), /十里堡/)
-      await input('wf-name').fill(name)
+      await input(page, 'wf-name').fill(name)
       // a man's number is refused before saving
-      await input('wf-id-number').fill('220122199603150011')
-      await input('wf-phone').click()
+      await input(page, 'wf-id-number').fill('220122199603150011')
+      await input(page, 'wf-phone').click()
       await page.locator('.el-form-item__error', { hasText: /男性|校验位/ }).first().waitFor()
-      await input('wf-id-number').fill(idNumber)
-      await input('wf-phone').fill('13904318888')
-      await input('wf-husband').fill('北京市大兴区')
-      await choose('wf-employment', '就地就近务工')
-      await input('wf-skills').fill('手工编织')
+      await input(page, 'wf-id-number').fill(idNumber)
+      await input(page, 'wf-phone').fill('13904318888')
+      await input(page, 'wf-husband').fill('北京市大兴区')
+      await choose(page, 'wf-employment', '就地就近务工')
+      await input(page, 'wf-skills').fill('手工编织')
       await fitsPhone()
-      await shot('61-woman-form-360')
-      const saved = answer(/\/api\/v1\/women$/, 'POST')
+      await shot(page, '61-woman-form-360')
+      const saved = answer(page, /\/api\/v1\/women$/, 'POST')
       await page.locator('[data-test="wf-save"]').click()
       const r = await saved
       assert.equal(r.status(), 201, await r.text())
       womanIdNo = (await r.json()).id
-      await waitHash(new RegExp(`^#/women/${womanIdNo}$`))
+      await waitHash(page, new RegExp(`^#/women/${womanIdNo}$`))
       assert.equal((await page.locator('[data-test="woman-name"]').innerText()).trim(), name)
       assert.equal((await page.locator('[data-test="woman-id-number"]').innerText()).trim(), idNumber)
       const info = await page.locator('[data-test="woman-info"]').innerText()
@@ -212,9 +105,9 @@ test('留守妇女: a director registers and serves a woman on a phone; the prov
       // an abnormal result needs its follow-up: refused empty, in the form
       await page.locator('[data-test="service-save"]').click()
       await page.locator('.el-dialog .el-form-item__error', { hasText: '后续跟进' }).waitFor()
-      await input('service-follow-up').fill('已转县妇幼保健院复查，妇女主任跟进')
-      await shot('62-service-dialog-360')
-      const saved = answer(new RegExp(`/api/v1/women/${womanIdNo}/services$`), 'POST')
+      await input(page, 'service-follow-up').fill('已转县妇幼保健院复查，妇女主任跟进')
+      await shot(page, '62-service-dialog-360')
+      const saved = answer(page, new RegExp(`/api/v1/women/${womanIdNo}/services$`), 'POST')
       await page.locator('[data-test="service-save"]').click()
       const r = await saved
       assert.equal(r.status(), 201, await r.text())
@@ -226,27 +119,27 @@ test('留守妇女: a director registers and serves a woman on a phone; the prov
       assert.match(text, /异常，需复查/)
       assert.match(text, /已转县妇幼保健院复查/)
       await fitsPhone()
-      await shot('63-woman-detail-360', true)
+      await shot(page, '63-woman-detail-360', true)
       // what the server keeps
-      const call = await apiSession('zhuren', DEMO_PW)
+      const call = await apiSession(URL, 'zhuren', DEMO_PW)
       const w = await call('GET', `/women/${womanIdNo}`)
       assert.equal(w.data.services.length, 1)
       assert.equal(w.data.services[0].result, 'abnormal')
     })
 
     await step('儿童主任: the woman in the list, also under the screening filter, and in the counts', async () => {
-      await menu('留守妇女', '留守妇女名册')
-      await waitHash(/^#\/women$/)
+      await menu(page, '留守妇女', '留守妇女名册')
+      await waitHash(page, /^#\/women$/)
       await page.locator('[data-test="women-card"]', { hasText: name }).waitFor()
-      const got = answer(/\/api\/v1\/women\?.*service=cancer_screening/)
-      await choose('women-filter-service', '接受过两癌筛查')
+      const got = answer(page, /\/api\/v1\/women\?.*service=cancer_screening/)
+      await choose(page, 'women-filter-service', '接受过两癌筛查')
       const data = await (await got).json()
       assert.ok(data.items.some((w) => w.id === womanIdNo))
       await page.locator('[data-test="women-card"]', { hasText: name }).waitFor()
-      await waitHash(/service=cancer_screening/)
-      const counts = answer(/\/api\/v1\/women\/stats/)
-      await menu('留守妇女', '服务统计')
-      await waitHash(/^#\/women\/stats/)
+      await waitHash(page, /service=cancer_screening/)
+      const counts = answer(page, /\/api\/v1\/women\/stats/)
+      await menu(page, '留守妇女', '服务统计')
+      await waitHash(page, /^#\/women\/stats/)
       const st = await (await counts).json()
       assert.equal(st.region_code, VILLAGE_CODE)
       assert.match(await page.locator('[data-test="women-registered"]').innerText(), new RegExp(String(st.registered)))
@@ -256,14 +149,14 @@ test('留守妇女: a director registers and serves a woman on a phone; the prov
       assert.match(await cards.innerText(), new RegExp(`${screening.services} 人次`))
       assert.ok(await page.locator('[data-test="women-stats-chart"] canvas').first().isVisible())
       await fitsPhone()
-      await shot('64-women-stats-360', true)
+      await shot(page, '64-women-stats-360', true)
       await logout()
     })
 
     await step('省级 (desktop): the same woman with her numbers masked', async () => {
-      page = await newPage(DESKTOP)
-      await login('sheng')
-      const got = answer(/\/api\/v1\/women\?/)
+      page = await newPage(browser, DESKTOP, pageErrors)
+      await login(page, URL, 'sheng', DEMO_PW)
+      const got = answer(page, /\/api\/v1\/women\?/)
       await page.goto(URL + `#/women?region=${VILLAGE_CODE}`)
       const data = await (await got).json()
       const mine = data.items.find((w) => w.id === womanIdNo)
@@ -278,25 +171,24 @@ test('留守妇女: a director registers and serves a woman on a phone; the prov
       assert.match(await page.locator('[data-test="women-total"]').innerText(), /隐去/)
       // no way to register from the province
       assert.equal(await page.locator('[data-test="women-add"]').count(), 0)
-      await shot('65-women-list-province')
+      await shot(page, '65-women-list-province')
       await row.locator('a', { hasText: name }).click()
-      await waitHash(new RegExp(`^#/women/${womanIdNo}$`))
+      await waitHash(page, new RegExp(`^#/women/${womanIdNo}$`))
       const shown = (await page.locator('[data-test="woman-id-number"]').innerText()).trim()
       assert.match(shown, MASKED_ID)
       assert.equal(shown.slice(0, 6), idNumber.slice(0, 6))
       assert.ok(!(await page.locator('[data-test="woman-info"]').innerText()).includes('13904318888'))
       assert.equal(await page.locator('[data-test="woman-add-service"]').count(), 0)
       assert.equal(await page.locator('[data-test="woman-edit"]').count(), 0)
-      await shot('66-woman-detail-province')
+      await shot(page, '66-woman-detail-province')
       await logout()
     })
 
     await step('no script errors in the pages', async () => {
-      const real = pageErrors.filter((e) => !/Failed to load resource: the server responded with a status of (401|404)/.test(e))
+      const real = unexpectedErrors(pageErrors, [401, 404])
       assert.deepEqual(real, [])
     })
   } finally {
-    if (page) await page.context().close().catch(() => {})
-    await browser.close()
+    await closeBrowser(browser, page)
   }
 })
