@@ -531,6 +531,13 @@ static const migration migrations[] = {
 	  " birth_date, cat_base, flags, last_visit, id_number, qflags,"
 	  " confirmed, guardian_name);",
 	  NULL, NULL },
+	{ 11,
+	  /* Q09 asks, for every record, whether another active one holds
+	   * its ID number: with the status in the index that probe never
+	   * reads the table. */
+	  "DROP INDEX children_id_number;"
+	  "CREATE INDEX children_id_number ON children(id_number, status);",
+	  NULL, NULL },
 };
 
 static const char *token_value(store_kind k, const char *tok, size_t n)
