@@ -41,6 +41,7 @@ fi
 # A director of the village with the most children, and a county officer.
 VILLAGE=$(sqlite3 "$T/g.db" "select region_code from children group by region_code order by count(*) desc limit 1")
 COUNTY=${VILLAGE:0:6}
+: >"$T/users"  # fresh accounts each run (a kept BENCH_DIR holds old ones)
 for u in "dir:director:$VILLAGE" "cty:county:$COUNTY"; do
   IFS=: read -r name role code <<<"$u"
   otp=$("$BIN" user add --db "$T/g.db" --username "b$name$$" --role "$role" --region "$code" | tail -n 1)

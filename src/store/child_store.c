@@ -287,11 +287,15 @@ int child_store_list(store *s, const child_filter *f, child_row **out,
 	int np = CHILD_NBASE;
 	if (named)
 		p[np++] = SP_S(f->name_like);
-	int rc = store_query_int(
-		s,
-		named ? "SELECT count(*) FROM children c" CHILD_WHERE_NAME
-		      : "SELECT count(*) FROM children c" CHILD_WHERE_BASE,
-		p, np, total, e);
+	int rc = 0;
+	if (f->known_total > 0)
+		*total = f->known_total;
+	else
+		rc = store_query_int(
+			s,
+			named ? "SELECT count(*) FROM children c" CHILD_WHERE_NAME
+			      : "SELECT count(*) FROM children c" CHILD_WHERE_BASE,
+			p, np, total, e);
 	if (rc)
 		return rc;
 	p[np] = SP_I(f->limit);

@@ -81,6 +81,9 @@ typedef struct child_filter {
 	int desc;
 	int64_t offset;
 	int limit;
+	/* The total when the caller knows it already (> 0; the count query
+	 * is then skipped), else 0. */
+	int64_t known_total;
 } child_filter;
 
 /* Rows (data and region_name filled) into *out (malloc'd, *n of them) and

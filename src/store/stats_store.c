@@ -161,3 +161,32 @@ int stats_store_case_summary(store *s, const char *lo, const char *hi,
 		" region_code < ? GROUP BY g ORDER BY g",
 		p, SP_COUNT(p), out, e);
 }
+
+#define TOTAL(col)                                                          \
+	"SELECT sum(" col "), sum(CASE WHEN done_ver <> ver OR as_of <> ?"  \
+	" THEN 1 ELSE 0 END), count(*) FROM village_stats WHERE"            \
+	" village_code >= ? AND village_code < ?"
+
+int stats_store_total(store *s, const char *lo, const char *hi, int col,
+		      const char *today, int64_t *total, int64_t *stale,
+		      err *e)
+{
+	static const char *const sql[13] = {
+		TOTAL("active"), TOTAL("c1"), TOTAL("c2"), TOTAL("c3"),
+		TOTAL("c4"),	 TOTAL("c5"), TOTAL("c6"), TOTAL("f1"),
+		TOTAL("f2"),	 TOTAL("f3"), TOTAL("f4"), TOTAL("f5"),
+		TOTAL("f6"),
+	};
+	if (col < 0 || col > 12)
+		return err_set(e, ERR_INTERNAL, "internal", "统计列无效");
+	store_param p[] = { SP_S(today), SP_S(lo), SP_S(hi) };
+	store_res *r;
+	int rc = store_query(s, sql[col], p, 3, &r, e);
+	if (rc)
+		return rc;
+	*total = store_res_int(r, 0, 0);
+	/* no row yet for a village counts as stale */
+	*stale = store_res_int(r, 0, 1) + (store_res_int(r, 0, 2) ? 0 : 1);
+	store_res_free(r);
+	return 0;
+}

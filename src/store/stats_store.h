@@ -27,6 +27,13 @@ int stats_store_case_counts(store *s, const char *lo, const char *hi,
 			    int64_t now, int64_t *open, int64_t *overdue,
 			    err *e);
 
+/* One figure of [lo, hi) summed: `col` 0 active, 1..6 c1..c6, 7..12
+ * f1..f6; *stale > 0 when some village's row is not current for `today`
+ * (or the range has no rows yet). */
+int stats_store_total(store *s, const char *lo, const char *hi, int col,
+		      const char *today, int64_t *total, int64_t *stale,
+		      err *e);
+
 /* Cases of [lo, hi) per first `glen` characters of their region.
  * Columns: group, total, open, overdue (open past due at `now`), closed,
  * urgent. */
