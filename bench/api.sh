@@ -48,7 +48,7 @@ for u in "dir:director:$VILLAGE" "cty:county:$COUNTY"; do
   echo "$name $otp" >>"$T/users"
 done
 
-"$BIN" serve --db "$T/g.db" --listen "127.0.0.1:$PORT" --threads 8 2>"$T/serve.log" &
+"$BIN" serve --db "$T/g.db" --listen "127.0.0.1:$PORT" 2>"$T/serve.log" &
 GPID=$!
 for _ in $(seq 50); do curl -sf "127.0.0.1:$PORT/api/v1/health" >/dev/null && break; sleep 0.1; done
 
