@@ -1,5 +1,6 @@
 #include "domain/childxlsx.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -416,68 +417,109 @@ static int is_xlsx(const char *path)
 	return n == 4 && m[0] == 'P' && m[1] == 'K' && m[2] == 3 && m[3] == 4;
 }
 
-/* Excel on Chinese Windows saves CSV in GB18030.  A CSV that is not valid
- * UTF-8 is converted from GB18030 into a private temporary file, whose
- * path is written to `tmp` (left "" when the file was UTF-8 already).
+/* Where the last, possibly incomplete, UTF-8 sequence of s[0..n) starts
+ * (n when s ends between sequences): a chunk is checked up to there and
+ * the rest carried to the next one. */
+static size_t utf8_cut(const unsigned char *s, size_t n)
+{
+	size_t i = n;
+	while (i > 0 && n - i < 4 && (s[i - 1] & 0xC0) == 0x80)
+		i--;
+	return i > 0 && s[i - 1] >= 0xC0 ? i - 1 : n;
+}
+
+/* Is the whole file valid UTF-8?  Read in chunks: any size. */
+static int file_is_utf8(FILE *f, int *utf8)
+{
+	unsigned char b[65536 + 8];
+	size_t carry = 0, got;
+	*utf8 = 1;
+	while (*utf8 && (got = fread(b + carry, 1, 65536, f)) > 0) {
+		size_t n = carry + got, cut = utf8_cut(b, n);
+		*utf8 = text_is_utf8((const char *)b, cut);
+		carry = n - cut;
+		memmove(b, b + cut, carry);
+	}
+	if (ferror(f))
+		return -1;
+	if (*utf8 && carry)
+		*utf8 = text_is_utf8((const char *)b, carry);
+	return 0;
+}
+
+/* GB18030 → UTF-8 from `in` to the file `fd`, a chunk at a time. */
+static int convert_gb18030(FILE *in, int fd, err *e)
+{
+	iconv_t cd = iconv_open("UTF-8", "GB18030");
+	if (cd == (iconv_t)-1)
+		return err_set(e, ERR_INTERNAL, "internal", "无法转换文件编码");
+	char ib[65536 + 8], ob[4 * 65536 + 64];
+	size_t carry = 0, got;
+	int rc = 0;
+	while (rc == 0 && (got = fread(ib + carry, 1, 65536, in)) > 0) {
+		char *ip = ib, *op = ob;
+		size_t il = carry + got, ol = sizeof ob;
+		/* EINVAL: an incomplete character at the end, carried over */
+		if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1 && errno != EINVAL)
+			rc = err_set(e, ERR_INVALID, "file_unreadable",
+				     "文件编码无法识别：请保存为 UTF-8 或 GB18030（GBK）编码的 CSV，或使用 Excel 模板");
+		for (size_t off = 0, n = (size_t)(op - ob); rc == 0 && off < n;) {
+			ssize_t w = write(fd, ob + off, n - off);
+			if (w <= 0)
+				rc = err_set(e, ERR_INTERNAL, "internal",
+					     "无法写入临时文件");
+			else
+				off += (size_t)w;
+		}
+		memmove(ib, ip, il);
+		carry = il;
+	}
+	iconv_close(cd);
+	if (rc == 0 && (ferror(in) || carry))
+		rc = err_set(e, ERR_INVALID, "file_unreadable",
+			     "文件编码无法识别：请保存为 UTF-8 或 GB18030（GBK）编码的 CSV，或使用 Excel 模板");
+	return rc;
+}
+
+/* A CSV in UTF-8 is read as it is; one in GB18030 (what Excel on Chinese
+ * Windows saves) is converted into a private temporary file, whose path is written
+ * to `tmp` ("" when the file was UTF-8 already).  Both stream: a file of
+ * any size costs little memory (uploads are capped by the server).
  * Errors: ERR_INVALID "file_unreadable" (neither encoding),
- * ERR_TOOBIG beyond the upload size. */
+ * ERR_INTERNAL (temporary file). */
 static int csv_to_utf8(const char *path, char tmp[64], err *e)
 {
 	tmp[0] = '\0';
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return err_set(e, ERR_INVALID, "file_unreadable", "无法读取文件");
-	buf b = BUF_INIT;
-	char chunk[65536];
-	size_t got;
-	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		if (b.len + got > ((size_t)64 << 20)) {
-			fclose(f);
-			buf_free(&b);
-			return err_set(e, ERR_TOOBIG, "file_too_big",
-				       "文件过大（最多64MB）");
-		}
-		buf_put(&b, chunk, got);
+	int utf8, rc = 0;
+	if (file_is_utf8(f, &utf8) != 0) {
+		fclose(f);
+		return err_set(e, ERR_INVALID, "file_unreadable", "无法读取文件");
 	}
-	fclose(f);
-	if (text_is_utf8(buf_str(&b), b.len)) {
-		buf_free(&b);
+	if (utf8) {
+		fclose(f);
 		return 0;
 	}
-	iconv_t cd = iconv_open("UTF-8", "GB18030");
-	if (cd == (iconv_t)-1) {
-		buf_free(&b);
-		return err_set(e, ERR_INTERNAL, "internal", "无法转换文件编码");
-	}
-	size_t inleft = b.len, outcap = b.len * 2 + 16, outleft = outcap;
-	char *in = b.p, *outbuf = xmalloc(outcap), *out = outbuf;
-	size_t r = iconv(cd, &in, &inleft, &out, &outleft);
-	iconv_close(cd);
-	buf_free(&b);
-	if (r == (size_t)-1) {
-		free(outbuf);
-		return err_set(e, ERR_INVALID, "file_unreadable",
-			       "文件编码无法识别：请保存为 UTF-8 或 GB18030（GBK）编码的 CSV，或使用 Excel 模板");
-	}
-	snprintf(tmp, 64, "/tmp/guanai-csv-XXXXXX");
+	rewind(f);
+	const char *dir = getenv("TMPDIR");
+	snprintf(tmp, 64, "%.40s/guanai-csv-XXXXXX", dir && *dir ? dir : "/tmp");
 	int fd = mkstemp(tmp);
-	size_t n = (size_t)(out - outbuf), off = 0;
-	while (fd >= 0 && off < n) {
-		ssize_t w = write(fd, outbuf + off, n - off);
-		if (w <= 0)
-			break;
-		off += (size_t)w;
-	}
-	if (fd >= 0)
-		close(fd);
-	free(outbuf);
-	if (fd < 0 || off != n) {
-		if (fd >= 0)
-			unlink(tmp);
+	if (fd < 0) {
+		fclose(f);
 		tmp[0] = '\0';
-		return err_set(e, ERR_INTERNAL, "internal", "无法写入临时文件");
+		return err_set(e, ERR_INTERNAL, "internal", "无法创建临时文件");
 	}
-	return 0;
+	rc = convert_gb18030(f, fd, e);
+	fclose(f);
+	if (close(fd) != 0 && rc == 0)
+		rc = err_set(e, ERR_INTERNAL, "internal", "无法写入临时文件");
+	if (rc) {
+		unlink(tmp);
+		tmp[0] = '\0';
+	}
+	return rc;
 }
 
 void childxlsx_result_free(childxlsx_result *r)

@@ -12,7 +12,7 @@ import pytest
 
 from children_util import (MASKED_ID, NA_COUNTY, NA_TOWN, VIL_A,
                            XLSX_TYPE, all_items, audit_entries, bad_check,
-                           child_body, create, get_child,
+                           birth_for_age, child_body, create, get_child,
                            header_index, history, iso,
                            listing, today_cn, total, unique_name, xlsx_rows)
 from conftest import CJK, assert_error, assert_status
@@ -299,6 +299,26 @@ def test_csv_in_gb18030(staff, village_pool, template):
     res = imported(upload(d, csv_bytes(template.content, [row_of(b)], encoding="gb18030"),
                           content_type="text/csv"))
     assert res["imported"] == 1
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+def test_csv_larger_than_a_read_chunk(staff, village_pool, template, encoding):
+    """A file is checked and converted in chunks of 64 KiB: Chinese text
+    astride a chunk's end must come through whole, in either encoding."""
+    V, _ = village_pool.take(NA_TOWN)
+    d = staff.user("director", V)
+    # birth dates all different: ID numbers of one date share 1,000 sequences
+    bodies = [child_body(V, birth=birth_for_age(2 + i % 14, days_after_birthday=1 + i % 360))
+              for i in range(400)]
+    rows = [row_of(b, **{"家庭住址": "吉林省长春市农安县农安镇十里堡村" + "东" * (i % 7)
+                         + "组，" * 20})
+            for i, b in enumerate(bodies)]
+    data = csv_bytes(template.content, rows, encoding=encoding)
+    assert len(data) > 65536  # at least one chunk boundary inside
+    res = imported(upload(d, data, content_type="text/csv"))
+    assert (res["rows"], res["imported"], res["failed"]) == (400, 400, 0), res
+    got = {i["name"] for i in all_items(d)}
+    assert got == {b["name"] for b in bodies}
 
 
 def garbage_files(template_bytes):
