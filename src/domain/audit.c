@@ -148,3 +148,20 @@ int audit_list_scope(store *s, const char *scope, int all, const char *action,
 	return audit_store_list(s, lo, hi, action, offset, limit, out, total,
 				e);
 }
+
+int audit_export(store *s, const actor *who, const char *action,
+		 const char *code, const char *detail, err *e)
+{
+	audit_entry a = { .at = who->now,
+			  .actor = actor_name(who),
+			  .action = action,
+			  .target = "",
+			  .region_code = code,
+			  .ip = who->ip ? who->ip : "",
+			  .detail = detail ? detail : "{}" };
+	int rc = store_begin(s, e);
+	if (rc == 0 && ((rc = audit_append(s, &a, e)) ||
+			(rc = store_commit(s, e))))
+		store_rollback(s);
+	return rc;
+}

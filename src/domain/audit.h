@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "domain/actor.h"
 #include "store/store.h"
 #include "util/err.h"
 
@@ -33,6 +34,12 @@ typedef struct audit_entry {
  * transaction the audited change is written in, so both commit or neither
  * does.  Errors: ERR_STORE. */
 int audit_append(store *s, const audit_entry *a, err *e);
+
+/* SPEC §10: every export is audited.  Appends `action` by `who` about
+ * region `code` with `detail` (a JSON object as text, NULL for {}) in a
+ * transaction of its own; on failure the caller withholds the file. */
+int audit_export(store *s, const actor *who, const char *action,
+		 const char *code, const char *detail, err *e);
 
 /* Computes the hex hash of an entry given the previous hash. */
 void audit_hash(const audit_entry *a, const char *prev_hex,

@@ -972,7 +972,16 @@ int platform_compliance_xlsx(store *s, const actor *who, const char *in,
 			break;
 	}
 	snprintf(filename, 128, "服务阵地_%.40s_%s.xlsx", g.name, today);
-	return xlsxout_close_mem(x, bytes, len, e);
+	if ((rc = xlsxout_close_mem(x, bytes, len, e)))
+		return rc;
+	/* SPEC §10: every export is audited */
+	char detail[80];
+	snprintf(detail, sizeof detail, "{\"region\":\"%s\"}", g.code);
+	if ((rc = audit_export(s, who, "compliance_export", g.code, detail, e))) {
+		free(*bytes);
+		*bytes = NULL;
+	}
+	return rc;
 fail:
 	xlsxout_abandon(x);
 	return rc;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "domain/classify.h"
+#include "domain/audit.h"
 #include "domain/case.h"
 #include "domain/platform.h"
 #include "domain/region.h"
@@ -78,6 +79,25 @@ static void file_name(char out[128], const char *what, const char *name,
 		      const char *today)
 {
 	snprintf(out, 128, "%s_%.40s_%s.xlsx", what, name, today);
+}
+
+/* Finishes the workbook and audits the export (SPEC §10); no file when the
+ * audit entry cannot be written. */
+static int close_audited(store *s, const actor *who, xlsxout *x,
+			 const char *action, const char *code,
+			 const char *what, char **bytes, size_t *len, err *e)
+{
+	int rc = xlsxout_close_mem(x, bytes, len, e);
+	if (rc)
+		return rc;
+	char detail[160];
+	snprintf(detail, sizeof detail, "{\"region\":\"%s\",\"report\":\"%s\"}",
+		 code, what);
+	if ((rc = audit_export(s, who, action, code, detail, e))) {
+		free(*bytes);
+		*bytes = NULL;
+	}
+	return rc;
 }
 
 /* --- the children by category, per child region (from the dashboard) */
@@ -355,8 +375,11 @@ int report_dashboard_xlsx(store *s, const actor *who, const char *code_in,
 	    !(rc = verification_sheet(x, d, path, e))) {
 		file_name(filename, "统计概览", jstr(d, "region_name"),
 			  jstr(d, "as_of"));
+		char code[REGION_CODE_MAX];
+		snprintf(code, sizeof code, "%s", jstr(d, "region_code"));
 		json_decref(d);
-		return xlsxout_close_mem(x, bytes, len, e);
+		return close_audited(s, who, x, "dashboard_export", code,
+				     "dashboard", bytes, len, e);
 	}
 	xlsxout_abandon(x);
 	json_decref(d);
@@ -422,14 +445,18 @@ int report_campaign_xlsx(store *s, const actor *who, int64_t id, char **bytes,
 		return rc;
 	}
 	file_name(filename, "工作任务进度", jstr(p, "name"), today);
+	char code[REGION_CODE_MAX];
+	snprintf(code, sizeof code, "%s", jstr(p, "view_region"));
 	json_decref(p);
-	return xlsxout_close_mem(x, bytes, len, e);
+	return close_audited(s, who, x, "campaign_export", code, "campaign",
+			     bytes, len, e);
 }
 
 /* --- the standard reports */
 
 static int children_report(store *s, const actor *who, const char *code_in,
-			   xlsxout **xp, char filename[128], err *e)
+			   xlsxout **xp, char filename[128],
+			   char code[REGION_CODE_MAX], err *e)
 {
 	json_t *d;
 	int rc = stats_dashboard(s, who, code_in, &d, e);
@@ -448,8 +475,10 @@ static int children_report(store *s, const actor *who, const char *code_in,
 		xlsxout_abandon(*xp);
 		*xp = NULL;
 	}
-	if (!rc)
+	if (!rc) {
 		file_name(filename, title, jstr(d, "region_name"), jstr(d, "as_of"));
+		snprintf(code, REGION_CODE_MAX, "%s", jstr(d, "region_code"));
+	}
 	json_decref(d);
 	return rc;
 }
@@ -719,9 +748,11 @@ int report_xlsx(store *s, const actor *who, const char *kind,
 	xlsxout *x = NULL;
 	int rc;
 	if (which == 0) {
-		if ((rc = children_report(s, who, code_in, &x, filename, e)))
+		char code[REGION_CODE_MAX];
+		if ((rc = children_report(s, who, code_in, &x, filename, code, e)))
 			return rc;
-		return xlsxout_close_mem(x, bytes, len, e);
+		return close_audited(s, who, x, "report_export", code, kind,
+				     bytes, len, e);
 	}
 	region g;
 	if ((rc = region_resolve(s, who->u ? actor_scope(who) : NULL,
@@ -750,5 +781,6 @@ int report_xlsx(store *s, const actor *who, const char *kind,
 		return rc;
 	}
 	file_name(filename, kinds[which].title, g.name, today);
-	return xlsxout_close_mem(x, bytes, len, e);
+	return close_audited(s, who, x, "report_export", g.code, kind, bytes,
+			     len, e);
 }

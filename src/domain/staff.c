@@ -775,8 +775,20 @@ int staff_coverage_xlsx(store *s, const actor *who, const char *in,
 		goto fail;
 	snprintf(filename, 128, "队伍覆盖_%.40s_%s.xlsx",
 		 json_string_value(json_object_get(cov, "region_name")), date);
+	char where[REGION_CODE_MAX], detail[80];
+	snprintf(where, sizeof where, "%s",
+		 json_string_value(json_object_get(cov, "region_code")));
+	snprintf(detail, sizeof detail, "{\"region\":\"%s\",\"date\":\"%s\"}",
+		 where, date);
 	json_decref(cov);
-	return xlsxout_close_mem(x, bytes, len, e);
+	if ((rc = xlsxout_close_mem(x, bytes, len, e)))
+		return rc;
+	/* SPEC §10: every export is audited */
+	if ((rc = audit_export(s, who, "coverage_export", where, detail, e))) {
+		free(*bytes);
+		*bytes = NULL;
+	}
+	return rc;
 fail:
 	json_decref(cov);
 	xlsxout_abandon(x);

@@ -451,3 +451,36 @@ def test_campaign_export_is_its_progress(place, furnished, staff):
     r = other.get(f"/campaigns/{cid}/export")
     assert_error(r, 404, "not_found")
     assert r.json() == ghost.json()
+
+
+def test_every_export_is_audited(place, furnished):
+    """SPEC §10: the dashboard workbook, each standard report, a campaign's
+    progress, the coverage and the 五有 exports each leave an entry naming
+    the exporter and the region — and the entry is in the exporter's scope."""
+    county = place["county"]
+
+    def newest(action):
+        r = county.get("/audit", params={"action": action, "page_size": 1})
+        assert_status(r, 200)
+        items = r.json()["items"]
+        return items[0]["seq"] if items else 0
+
+    r = county.post("/campaigns", json={"name": "审计" + uuid.uuid4().hex[:6],
+                                        "measure": "staff_trained",
+                                        "region_code": COUNTY, "due_on": "2018-09-30"})
+    assert_status(r, 201)
+    cid = r.json()["id"]
+    cases = [("dashboard_export", "/dashboard/export", {"region": COUNTY}),
+             ("report_export", "/reports/children", {"region": COUNTY}),
+             ("report_export", "/reports/workforce", {}),
+             ("campaign_export", f"/campaigns/{cid}/export", {}),
+             ("coverage_export", "/staff/coverage/export", {"region": COUNTY}),
+             ("compliance_export", "/platforms/compliance/export", {"region": COUNTY})]
+    for action, path, params in cases:
+        before = newest(action)
+        download(county, path, **params)
+        r = county.get("/audit", params={"action": action, "page_size": 1})
+        entry = r.json()["items"][0]
+        assert entry["seq"] > before, (action, path)
+        assert entry["actor"] == county.username
+        assert entry["region_code"] == COUNTY, entry
