@@ -271,7 +271,7 @@ def test_activity_refuses_bad_input(officer, pool):
         except AssertionError as e:
             raise AssertionError(f"[{body}] {e}") from None
     r = officer.post(f"/platforms/{p['id']}/activities", json={**ok, "children": -1})
-    refused(r, 400, "invalid_field")  # which field it names: see the xfail below
+    refused(r, 400, "invalid_field")  # the field it names: test_negative_children_names_children
     assert activities(officer, p["id"]) == []
     assert activity_stats(officer, region=v) == []
     # repaired, it is taken
