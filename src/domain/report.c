@@ -459,7 +459,7 @@ static int children_report(store *s, const actor *who, const char *code_in,
 			   char code[REGION_CODE_MAX], err *e)
 {
 	json_t *d;
-	int rc = stats_dashboard(s, who, code_in, &d, e);
+	int rc = stats_children(s, who, code_in, &d, e);
 	if (rc)
 		return rc;
 	char path[512] = "";

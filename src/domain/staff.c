@@ -1449,21 +1449,30 @@ int campaign_create(store *s, const actor *who, json_t *body, json_t **out,
 	return campaign_progress(s, who, id, out, e);
 }
 
+static int progress_at(store *s, const actor *who, int64_t id, const char *at,
+		       json_t **out, err *e);
+
 int campaign_list(store *s, const actor *who, json_t **out, err *e)
+{
+	return campaign_list_at(s, who, NULL, out, e);
+}
+
+int campaign_list_at(store *s, const actor *who, const char *at,
+		     json_t **out, err *e)
 {
 	char lo[REGION_CODE_MAX], hi[REGION_CODE_MAX + 1];
 	store_res *r;
 	int rc;
 	if (!can_read(who))
 		return forbidden(e);
-	region_scope_range(who->u ? actor_scope(who) : "", lo, hi);
+	region_scope_range(at ? at : who->u ? actor_scope(who) : "", lo, hi);
 	if ((rc = staff_store_campaigns(s, lo, hi, &r, e)))
 		return rc;
 	json_t *items = json_array();
 	for (int i = 0; i < store_res_rows(r); i++) {
 		json_t *p;
-		if (campaign_progress(s, who, store_res_int(r, i, 0), &p,
-				      NULL) == 0)
+		if (progress_at(s, who, store_res_int(r, i, 0), at, &p,
+				NULL) == 0)
 			json_array_append_new(items, p);
 	}
 	store_res_free(r);
@@ -1473,6 +1482,13 @@ int campaign_list(store *s, const actor *who, json_t **out, err *e)
 
 int campaign_progress(store *s, const actor *who, int64_t id, json_t **out,
 		      err *e)
+{
+	return progress_at(s, who, id, NULL, out, e);
+}
+
+/* The progress seen from `at` (NULL: the caller's scope). */
+static int progress_at(store *s, const actor *who, int64_t id, const char *at,
+		       json_t **out, err *e)
 {
 	store_res *c;
 	char today[11];
@@ -1489,11 +1505,10 @@ int campaign_progress(store *s, const actor *who, int64_t id, json_t **out,
 	const char *ccode = store_res_text(c, 0, 3);
 	/* The part of the campaign the caller sees: its own scope when the
 	 * campaign was set above it, else the campaign's region. */
-	const char *view = !who->u || region_in_scope(actor_scope(who), ccode)
+	const char *seen = at ? at : actor_scope(who);
+	const char *view = (!who->u && !at) || region_in_scope(seen, ccode)
 				   ? ccode
-				   : (region_in_scope(ccode, actor_scope(who))
-					      ? actor_scope(who)
-					      : NULL);
+				   : (region_in_scope(ccode, seen) ? seen : NULL);
 	if (!view) {
 		store_res_free(c);
 		return err_set(e, ERR_NOTFOUND, "not_found", "工作任务不存在");

@@ -84,6 +84,10 @@ int cert_pdf(store *s, const actor *who, int64_t id, int card,
 int campaign_create(store *s, const actor *who, json_t *body, json_t **out,
 		    err *e);
 int campaign_list(store *s, const actor *who, json_t **out, err *e);
+/* As campaign_list, seen from `at` (a region inside the caller's scope,
+ * already checked; NULL: the caller's scope): the dashboard of a region. */
+int campaign_list_at(store *s, const actor *who, const char *at,
+		     json_t **out, err *e);
 int campaign_progress(store *s, const actor *who, int64_t id, json_t **out,
 		      err *e);
 

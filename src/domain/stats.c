@@ -273,17 +273,9 @@ static json_t *dash_verification(store *s, const region *g,
  * with g's part of the progress. */
 static json_t *dash_campaigns(store *s, const actor *who, const region *g)
 {
-	user v = { 0 };
-	if (who->u)
-		v = *who->u;
-	else
-		v.role = ROLE_PROVINCE;
-	snprintf(v.region, sizeof v.region, "%s", g->code);
-	actor va = *who;
-	va.u = &v;
 	json_t *l = NULL, *out = json_array(), *it;
 	size_t i;
-	if (campaign_list(s, &va, &l, NULL) != 0)
+	if (campaign_list_at(s, who, g->code, &l, NULL) != 0)
 		return out;
 	json_array_foreach(json_object_get(l, "items"), i, it)
 		json_array_append_new(
@@ -301,24 +293,23 @@ static json_t *dash_campaigns(store *s, const actor *who, const region *g)
 	return out;
 }
 
-int stats_dashboard(store *s, const actor *who, const char *in, json_t **out,
-		    err *e)
+/* The children's figures of `in` (default: the caller's scope) and its
+ * drill-down, and the quality counts of the current quarter: all from the
+ * kept per-village figures.  *g is the region resolved. */
+static int children_part(store *s, const actor *who, const char *in,
+			 region *g, json_t **out, err *e)
 {
 	if (who->u && who->u->role == ROLE_ADMIN)
 		return err_set(e, ERR_FORBIDDEN, "forbidden",
 			       "系统管理员账号不查看儿童数据");
-	region g;
 	int rc = region_resolve(s, who->u ? actor_scope(who) : NULL,
-				in ? in : (who->u ? actor_scope(who) : "22"), &g, e);
+				in ? in : (who->u ? actor_scope(who) : "22"), g, e);
 	if (rc)
 		return rc;
-	char today[11], t16[11], t18[11], lo[REGION_CODE_MAX],
-		hi[REGION_CODE_MAX + 1], from[11];
+	char today[11], lo[REGION_CODE_MAX], hi[REGION_CODE_MAX + 1];
 	date_of(who->now, today);
-	date_years_before(today, 16, t16);
-	date_years_before(today, 18, t18);
-	region_scope_range(g.code, lo, hi);
-	int child_level = g.level < REGION_VILLAGE ? g.level + 1 : g.level;
+	region_scope_range(g->code, lo, hi);
+	int child_level = g->level < REGION_VILLAGE ? g->level + 1 : g->level;
 	store_res *ch;
 	if ((rc = stats_refresh(s, lo, hi, who->now, NULL, e)) ||
 	    (rc = stats_store_sum(s, lo, hi, (int)region_code_len(child_level),
@@ -326,7 +317,7 @@ int stats_dashboard(store *s, const actor *who, const char *in, json_t **out,
 		return rc;
 	region *kids = NULL;
 	int nk = 0;
-	region_children(s, g.code, &kids, &nk, NULL);
+	region_children(s, g->code, &kids, &nk, NULL);
 	json_t *drill = json_array();
 	json_int_t active = 0, cat[CAT_COUNT] = { 0 }, flg[FLAG_COUNT] = { 0 };
 	int64_t qc[11] = { 0 };
@@ -340,7 +331,7 @@ int stats_dashboard(store *s, const actor *who, const char *in, json_t **out,
 			qc[r] += store_res_int(ch, i, 14 + r);
 	}
 	for (int k = 0; k < (nk ? nk : 1); k++) {
-		const char *code = nk ? kids[k].code : g.code;
+		const char *code = nk ? kids[k].code : g->code;
 		json_t *row = NULL;
 		for (int i = 0; i < store_res_rows(ch) && !row; i++)
 			if (!strcmp(store_res_text(ch, i, 0), code))
@@ -349,7 +340,7 @@ int stats_dashboard(store *s, const actor *who, const char *in, json_t **out,
 			row = counts_json(NULL, 0);
 		json_object_set_new(row, "code", json_string(code));
 		json_object_set_new(row, "name",
-				    json_string(nk ? kids[k].name : g.name));
+				    json_string(nk ? kids[k].name : g->name));
 		json_array_append_new(drill, row);
 	}
 	free(kids);
@@ -361,6 +352,51 @@ int stats_dashboard(store *s, const actor *who, const char *in, json_t **out,
 	for (int b = 0; b < FLAG_COUNT; b++)
 		json_object_set_new(flags, classify_flag_code(1u << b),
 				    json_integer(flg[b]));
+	/* The data-quality score: the share of records failing none of the
+	 * error-severity rules this quarter, as a percentage. */
+	char quarter[8];
+	quality_quarter_of(today, quarter);
+	json_t *qcounts = json_object();
+	for (int r = 0; r < 11; r++) {
+		char code[4] = { 'Q', (char)('0' + (r + 1) / 10),
+				 (char)('0' + (r + 1) % 10), 0 };
+		json_object_set_new(qcounts, code, json_integer(qc[r]));
+	}
+	double act = (double)active;
+	double errors = (double)(qc[0] + qc[1] + qc[2] + qc[3] + qc[8]);
+	double unverified = (double)qc[10];
+	*out = json_pack(
+		"{s:s, s:s, s:s, s:s, s:{s:I, s:o, s:o}, s:o,"
+		" s:{s:s, s:f, s:f, s:o}}",
+		"region_code", g->code, "region_name", g->name, "level",
+		region_level_name(g->level), "as_of", today, "children",
+		"active", active, "categories", cats, "flags", flags,
+		"drilldown", drill, "quality", "quarter", quarter, "score",
+		act ? 100.0 * (1.0 - (errors > act ? act : errors) / act) : 100.0,
+		"verified_pct", act ? 100.0 * (act - unverified) / act : 0.0,
+		"counts", qcounts);
+	return *out ? 0
+		    : err_set(e, ERR_INTERNAL, "internal", "统计结果生成失败");
+}
+
+int stats_children(store *s, const actor *who, const char *in, json_t **out,
+		   err *e)
+{
+	region g;
+	return children_part(s, who, in, &g, out, e);
+}
+
+int stats_dashboard(store *s, const actor *who, const char *in, json_t **out,
+		    err *e)
+{
+	region g;
+	json_t *o;
+	int rc = children_part(s, who, in, &g, &o, e);
+	if (rc)
+		return rc;
+	char today[11], lo[REGION_CODE_MAX], hi[REGION_CODE_MAX + 1], from[11];
+	date_of(who->now, today);
+	region_scope_range(g.code, lo, hi);
 
 	/* Trend: the frozen quarters of the counties inside, summed. */
 	json_t *trend = json_array();
@@ -436,35 +472,14 @@ int stats_dashboard(store *s, const actor *who, const char *in, json_t **out,
 		free(clo);
 		store_res_free(ct);
 	}
-	/* The data-quality score: the share of records failing none of the
-	 * error-severity rules this quarter, as a percentage. */
-	char quarter[8];
-	quality_quarter_of(today, quarter);
-	json_t *qcounts = json_object();
-	for (int r = 0; r < 11; r++) {
-		char code[4] = { 'Q', (char)('0' + (r + 1) / 10),
-				 (char)('0' + (r + 1) % 10), 0 };
-		json_object_set_new(qcounts, code, json_integer(qc[r]));
-	}
-	double act = (double)active;
-	double errors = (double)(qc[0] + qc[1] + qc[2] + qc[3] + qc[8]);
-	double unverified = (double)qc[10];
-	json_t *quality = json_pack(
-		"{s:s, s:f, s:f, s:o}", "quarter", quarter, "score",
-		act ? 100.0 * (1.0 - (errors > act ? act : errors) / act) : 100.0,
-		"verified_pct", act ? 100.0 * (act - unverified) / act : 0.0,
-		"counts", qcounts);
-	*out = json_pack(
-		"{s:s, s:s, s:s, s:s, s:{s:I, s:o, s:o}, s:o, s:o, s:o, s:o,"
-		" s:o, s:o}",
-		"region_code", g.code, "region_name", g.name, "level",
-		region_level_name(g.level), "as_of", today, "children", "active",
-		active, "categories", cats, "flags", flags, "drilldown", drill,
-		"trend", trend, "workforce",
+	json_object_set_new(o, "trend", trend);
+	json_object_set_new(
+		o, "workforce",
 		json_pack("{s:O, s:o}", "coverage",
 			  cov ? json_object_get(cov, "total") : json_null(),
-			  "training", workforce ? workforce : json_null()),
-		"platforms",
+			  "training", workforce ? workforce : json_null()));
+	json_object_set_new(
+		o, "platforms",
 		json_pack("{s:O, s:O, s:O, s:O, s:O}", "total",
 			  comp ? json_object_get(comp, "total") : json_null(),
 			  "compliant",
@@ -474,9 +489,10 @@ int stats_dashboard(store *s, const actor *who, const char *in, json_t **out,
 			  "villages_missing_home",
 			  rule ? json_object_get(rule, "missing_total") : json_null(),
 			  "villages_uncovered",
-			  rule ? json_object_get(rule, "uncovered_total") : json_null()),
-		"cases", cases ? cases : json_null(), "quality", quality);
-	if (*out) {
+			  rule ? json_object_get(rule, "uncovered_total") : json_null()));
+	json_object_set_new(o, "cases", cases ? cases : json_null());
+	*out = o;
+	{
 		json_t *w = NULL;
 		json_object_set_new(*out, "women",
 				    women_stats(s, &sys, g.code, &w, NULL) == 0
@@ -493,6 +509,5 @@ int stats_dashboard(store *s, const actor *who, const char *in, json_t **out,
 	json_decref(cov);
 	json_decref(comp);
 	json_decref(rule);
-	return *out ? 0
-		    : err_set(e, ERR_INTERNAL, "internal", "统计结果生成失败");
+	return 0;
 }

@@ -12,6 +12,12 @@
 int stats_dashboard(store *s, const actor *who, const char *region,
 		    json_t **out, err *e);
 
+/* The dashboard's children part alone — region_code, region_name, level,
+ * as_of, children, drilldown, quality — for what needs no more (the
+ * children report): the same figures, without the other sections' work. */
+int stats_children(store *s, const actor *who, const char *region,
+		   json_t **out, err *e);
+
 /* Brings the per-village figures of the region range [lo, hi) up to date
  * for the day of `now` (see stats_store.h); *refreshed (may be NULL) is
  * the number of villages recomputed.  The dashboard calls it for its
