@@ -49,9 +49,11 @@ static int children_list(req *r, err *e)
 	if (rc)
 		return rc;
 	actor who = req_actor(r);
-	json_t *out = NULL;
-	rc = childrec_list(r->db, &who, &q, &out, e);
-	return reply(r, 200, rc, out);
+	char *text;
+	size_t len;
+	if ((rc = childrec_list_text(r->db, &who, &q, &text, &len, e)))
+		return rc;
+	return req_reply_text(r, 200, text, len);
 }
 
 static int children_create(req *r, err *e)

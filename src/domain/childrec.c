@@ -14,6 +14,7 @@
 #include "store/child_store.h"
 #include "store/stats_store.h"
 #include "util/date.h"
+#include "util/jsonw.h"
 #include "util/jsonx.h"
 #include "util/mem.h"
 #include "util/text.h"
@@ -672,14 +673,14 @@ static int64_t kept_total(store *s, const actor *who, const child_filter *f,
 	return total;
 }
 
-int childrec_list(store *s, const actor *who, const childrec_query *q,
-		  json_t **out, err *e)
+/* The page of rows a list query asks for, and the total. */
+static int list_rows(store *s, const actor *who, const childrec_query *q,
+		     const char *today, child_row **rows, int *nrows,
+		     int64_t *total, err *e)
 {
-	char today[11];
 	child_filter f;
 	int rc;
 	memset(&f, 0, sizeof f);
-	date_of(who->now, today);
 	if ((rc = need(!who->u || childrec_can_read(who->u->role), e)))
 		return rc;
 	const char *scope = actor_scope(who);
@@ -778,56 +779,94 @@ int childrec_list(store *s, const actor *who, const childrec_query *q,
 	f.limit = q->limit;
 	f.no_guardian = q->no_guardian;
 	f.known_total = kept_total(s, who, &f, scope);
+	f.columns_only = 1;
+	return child_store_list(s, &f, rows, nrows, total, e);
+}
+
+static void bits_write(jsonw *w, const char *key, unsigned bits, int count,
+		       const char *(*code)(unsigned))
+{
+	jsonw_array(w, key);
+	for (int i = 0; i < count; i++)
+		if (bits & (1u << i))
+			jsonw_str(w, NULL, code(1u << i));
+	jsonw_end(w);
+}
+
+int childrec_list_text(store *s, const actor *who, const childrec_query *q,
+		       char **text, size_t *len, err *e)
+{
+	char today[11];
 	child_row *rows;
 	int n;
 	int64_t total;
-	if ((rc = child_store_list(s, &f, &rows, &n, &total, e)))
+	date_of(who->now, today);
+	int rc = list_rows(s, who, q, today, &rows, &n, &total, e);
+	if (rc)
 		return rc;
 	int see = !who->u || childrec_can_see_identity(who->u->role);
-	json_t *items = json_array();
+	jsonw w = JSONW_INIT;
+	jsonw_object(&w, NULL);
+	jsonw_array(&w, "items");
 	for (int i = 0; i < n; i++) {
 		/* Lists are built from the row's columns alone: no record's
 		 * JSON is parsed.  Categories are the stored age-free bits
 		 * whose age limit the child is still under (classify.h). */
-		child_row *w = &rows[i];
-		int age = classify_age(w->birth_date, today);
+		child_row *r = &rows[i];
+		int age = classify_age(r->birth_date, today);
 		unsigned cats = 0;
 		for (int b = 0; b < CAT_COUNT; b++)
-			if ((w->cat_base & (1u << b)) && age >= 0 &&
+			if ((r->cat_base & (1u << b)) && age >= 0 &&
 			    age < classify_age_limit(1u << b))
 				cats |= 1u << b;
 		char idm[19], ph[CHILD_PHONE_MAX];
-		snprintf(idm, sizeof idm, "%s", w->id_number);
-		snprintf(ph, sizeof ph, "%s", w->contact_phone);
+		snprintf(idm, sizeof idm, "%s", r->id_number);
+		snprintf(ph, sizeof ph, "%s", r->contact_phone);
 		if (!see) {
-			idcard_mask(w->id_number, idm);
-			mask_phone(w->contact_phone, ph);
+			idcard_mask(r->id_number, idm);
+			mask_phone(r->contact_phone, ph);
 		}
-		json_array_append_new(
-			items,
-			json_pack("{s:I, s:s, s:s, s:s, s:i, s:o, s:s, s:s,"
-				  " s:o, s:o, s:o, s:o, s:o, s:s}",
-				  "id", (json_int_t)w->id, "name", w->name,
-				  "sex", code_of(child_sex_codes, w->sex),
-				  "birth_date", w->birth_date, "age", age,
-				  "id_number", str_or_null(idm), "region_code",
-				  w->region, "region_name", w->region_name,
-				  "categories",
-				  bits_json(cats, CAT_COUNT,
-					    classify_category_code),
-				  "flags",
-				  bits_json(w->flags, FLAG_COUNT,
-					    classify_flag_code),
-				  "last_visit_date", str_or_null(w->last_visit),
-				  "guardian_name", str_or_null(w->guardian_name),
-				  "contact_phone", str_or_null(ph), "status",
-				  w->status));
-		child_row_clear(w);
+		jsonw_object(&w, NULL);
+		jsonw_int(&w, "id", r->id);
+		jsonw_str(&w, "name", r->name);
+		jsonw_str(&w, "sex", code_of(child_sex_codes, r->sex));
+		jsonw_str(&w, "birth_date", r->birth_date);
+		jsonw_int(&w, "age", age);
+		jsonw_str_or_null(&w, "id_number", idm);
+		jsonw_str(&w, "region_code", r->region);
+		jsonw_str(&w, "region_name", r->region_name);
+		bits_write(&w, "categories", cats, CAT_COUNT,
+			   classify_category_code);
+		bits_write(&w, "flags", r->flags, FLAG_COUNT,
+			   classify_flag_code);
+		jsonw_str_or_null(&w, "last_visit_date", r->last_visit);
+		jsonw_str_or_null(&w, "guardian_name", r->guardian_name);
+		jsonw_str_or_null(&w, "contact_phone", ph);
+		jsonw_str(&w, "status", r->status);
+		jsonw_end(&w);
+		child_row_clear(r);
 	}
 	free(rows);
-	*out = json_pack("{s:o, s:I, s:s}", "items", items, "total",
-			 (json_int_t)total, "as_of", today);
+	jsonw_end(&w);
+	jsonw_int(&w, "total", total);
+	jsonw_str(&w, "as_of", today);
+	jsonw_end(&w);
+	*text = jsonw_steal(&w, len);
 	return 0;
+}
+
+int childrec_list(store *s, const actor *who, const childrec_query *q,
+		  json_t **out, err *e)
+{
+	char *text;
+	size_t len;
+	int rc = childrec_list_text(s, who, q, &text, &len, e);
+	if (rc)
+		return rc;
+	*out = json_loadb(text, len, 0, NULL);
+	free(text);
+	return *out ? 0
+		    : err_set(e, ERR_INTERNAL, "internal", "列表生成失败");
 }
 
 /* ---- confirmation and exits ---- */

@@ -62,9 +62,13 @@ typedef struct childrec_query {
 	int limit;
 } childrec_query;
 
-/* {"items":[…], "total":N} */
+/* {"items":[…], "total":N, "as_of":"YYYY-MM-DD"} */
 int childrec_list(store *s, const actor *who, const childrec_query *q,
 		  json_t **out, err *e);
+/* The same answer as JSON text (caller frees): what the API sends,
+ * written without building a tree. */
+int childrec_list_text(store *s, const actor *who, const childrec_query *q,
+		       char **text, size_t *len, err *e);
 
 /* Confirms the derived categories as they stand now (SPEC §4.4). */
 int childrec_confirm(store *s, const actor *who, int64_t id, json_t **out,

@@ -83,6 +83,10 @@ int req_id(req *r, int n, int64_t *out, err *e);
 /* Sets the response: status and body (ownership of `body` passes). */
 int req_reply(req *r, int status, json_t *body);
 
+/* Sets the response to JSON text already written (ownership of `text`
+ * passes): for answers built with jsonw. */
+int req_reply_text(req *r, int status, char *text, size_t len);
+
 /* Sets a file response (ownership of `bytes` passes).  `filename` is
  * UTF-8; it is sent RFC 5987-encoded. */
 int req_reply_file(req *r, char *bytes, size_t len, const char *type,

@@ -98,6 +98,17 @@ int req_reply(req *r, int status, json_t *body)
 	return 0;
 }
 
+int req_reply_text(req *r, int status, char *text, size_t len)
+{
+	free(r->raw);
+	r->raw = text;
+	r->raw_len = len;
+	r->content_type = "application/json; charset=utf-8";
+	r->filename[0] = '\0';
+	r->status = status;
+	return 0;
+}
+
 int req_reply_file(req *r, char *bytes, size_t len, const char *type,
 		   const char *filename)
 {
@@ -139,10 +150,12 @@ static enum MHD_Result send_file(struct MHD_Connection *c, req *r)
 	struct MHD_Response *resp = MHD_create_response_from_buffer(
 		r->raw_len, r->raw, MHD_RESPMEM_MUST_FREE);
 	r->raw = NULL;
-	char cd[512];
-	content_disposition(r->filename, cd, sizeof cd);
 	MHD_add_response_header(resp, "Content-Type", r->content_type);
-	MHD_add_response_header(resp, "Content-Disposition", cd);
+	if (r->filename[0]) {
+		char cd[512];
+		content_disposition(r->filename, cd, sizeof cd);
+		MHD_add_response_header(resp, "Content-Disposition", cd);
+	}
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
 	add_security_headers(resp);
 	enum MHD_Result ret = MHD_queue_response(c, (unsigned)r->status, resp);

@@ -6,20 +6,27 @@
 
 #include "util/mem.h"
 
-#define CHILD_COLS                                                         \
+#define CHILD_COLS_WITH(data)                                              \
 	"c.id, c.region_code, c.status, c.name, c.sex, c.birth_date,"       \
 	" c.id_number, c.cat_base, c.flags, c.confirmed, c.confirmed_by,"   \
 	" c.confirmed_at, c.last_visit, c.exit_reason, c.exit_date,"        \
-	" c.exit_note, c.data, c.version, c.created_at, c.created_by,"      \
+	" c.exit_note, " data ", c.version, c.created_at, c.created_by,"    \
 	" c.updated_at, c.updated_by, r.name, c.guardian_name,"              \
 	" c.contact_phone, c.open_cases, c.qflags"
+#define CHILD_COLS CHILD_COLS_WITH("c.data")
+/* Lists show columns only: the record's JSON is left where it is. */
+#define CHILD_LIST_COLS CHILD_COLS_WITH("'{}'")
 
 #define CHILD_FROM                                                         \
 	" FROM children c LEFT JOIN regions r ON r.code = c.region_code"
 
+/* snprintf(dst, n, "%s", src) without the format machinery: a list
+ * copies some five hundred fields. */
 static void cpy(char *dst, size_t n, const char *src)
 {
-	snprintf(dst, n, "%s", src ? src : "");
+	size_t len = src ? strnlen(src, n - 1) : 0;
+	memcpy(dst, src ? src : "", len);
+	dst[len] = '\0';
 }
 
 static void row_from(const store_res *r, int i, child_row *o)
@@ -237,26 +244,29 @@ int child_store_find_same(store *s, const char *name, const char *birth,
 /* The page is chosen on the covering index first, then only its rows are
  * read: otherwise the planner may filter on the index, read every
  * matching row's JSON, and sort them all for twenty. */
-#define CHILD_LIST(where, order)                                             \
-	"SELECT " CHILD_COLS CHILD_FROM " WHERE c.id IN (SELECT c.id FROM"     \
+#define CHILD_LIST(cols, where, order)                                       \
+	"SELECT " cols CHILD_FROM " WHERE c.id IN (SELECT c.id FROM"           \
 	" children c" where " ORDER BY " order " LIMIT ? OFFSET ?)"          \
 	" ORDER BY " order
-#define CHILD_SORTS(where)                                                   \
-	{ { CHILD_LIST(where, "c.id"), CHILD_LIST(where, "c.id DESC") },     \
-	  { CHILD_LIST(where, "c.name, c.id"),                               \
-	    CHILD_LIST(where, "c.name DESC, c.id DESC") },                   \
-	  { CHILD_LIST(where, "c.birth_date, c.id"),                         \
-	    CHILD_LIST(where, "c.birth_date DESC, c.id DESC") },             \
-	  { CHILD_LIST(where, "c.last_visit, c.id"),                         \
-	    CHILD_LIST(where, "c.last_visit DESC, c.id DESC") },             \
-	  { CHILD_LIST(where, "c.region_code, c.id"),                        \
-	    CHILD_LIST(where, "c.region_code DESC, c.id DESC") } }
+#define CHILD_SORTS(cols, where)                                             \
+	{ { CHILD_LIST(cols, where, "c.id"),                                 \
+	    CHILD_LIST(cols, where, "c.id DESC") },                          \
+	  { CHILD_LIST(cols, where, "c.name, c.id"),                         \
+	    CHILD_LIST(cols, where, "c.name DESC, c.id DESC") },             \
+	  { CHILD_LIST(cols, where, "c.birth_date, c.id"),                   \
+	    CHILD_LIST(cols, where, "c.birth_date DESC, c.id DESC") },       \
+	  { CHILD_LIST(cols, where, "c.last_visit, c.id"),                   \
+	    CHILD_LIST(cols, where, "c.last_visit DESC, c.id DESC") },       \
+	  { CHILD_LIST(cols, where, "c.region_code, c.id"),                  \
+	    CHILD_LIST(cols, where, "c.region_code DESC, c.id DESC") } }
 
-/* One constant statement per sort order and name filter: SQL is never
- * assembled from input, and each order can use its own index. */
-static const char *const list_sql[2][CHILD_SORT_COUNT][2] = {
-	CHILD_SORTS(CHILD_WHERE_BASE),
-	CHILD_SORTS(CHILD_WHERE_NAME),
+/* One constant statement per row shape, sort order and name filter: SQL
+ * is never assembled from input, and each order can use its own index. */
+static const char *const list_sql[2][2][CHILD_SORT_COUNT][2] = {
+	{ CHILD_SORTS(CHILD_COLS, CHILD_WHERE_BASE),
+	  CHILD_SORTS(CHILD_COLS, CHILD_WHERE_NAME) },
+	{ CHILD_SORTS(CHILD_LIST_COLS, CHILD_WHERE_BASE),
+	  CHILD_SORTS(CHILD_LIST_COLS, CHILD_WHERE_NAME) },
 };
 
 int child_store_list(store *s, const child_filter *f, child_row **out,
@@ -302,8 +312,10 @@ int child_store_list(store *s, const child_filter *f, child_row **out,
 	p[np + 1] = SP_I(f->offset);
 	store_res *r;
 	int sort = f->sort >= 0 && f->sort < CHILD_SORT_COUNT ? f->sort : 0;
-	if ((rc = store_query(s, list_sql[named][sort][f->desc ? 1 : 0], p,
-			      np + 2, &r, e)))
+	if ((rc = store_query(s,
+			      list_sql[f->columns_only ? 1 : 0][named][sort]
+				      [f->desc ? 1 : 0],
+			      p, np + 2, &r, e)))
 		return rc;
 	int rows = store_res_rows(r);
 	child_row *v = xcalloc((size_t)(rows ? rows : 1), sizeof *v);
