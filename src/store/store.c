@@ -32,6 +32,11 @@ store_kind store_kind_of(const store *s)
 	return s->ops->kind;
 }
 
+int store_change_mark(store *s, store_mark *m)
+{
+	return s->ops->change_mark ? s->ops->change_mark(s, m) : -1;
+}
+
 int store_begin(store *s, err *e)
 {
 	int rc = s->ops->begin(s, e);

@@ -61,6 +61,19 @@ int store_open(const char *url, store **out, err *e);
 void store_close(store *s);
 store_kind store_kind_of(const store *s);
 
+/* Where the database stands, as seen from one connection: any commit,
+ * by any connection, changes it.  A figure read while the mark stays the
+ * same may be used again instead of read again. */
+typedef struct store_mark {
+	uint64_t conn;		/* this connection, unique in the process */
+	uint64_t others;	/* moved by other connections' commits */
+	uint64_t own;		/* moved by this connection's changes */
+} store_mark;
+
+/* Fills *m; returns 0, or -1 when the backend cannot tell (PostgreSQL)
+ * and nothing may be reused. */
+int store_change_mark(store *s, store_mark *m);
+
 /* True when `url` names a PostgreSQL server rather than a SQLite file. */
 int store_url_is_pg(const char *url);
 

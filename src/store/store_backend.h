@@ -20,6 +20,8 @@ typedef struct store_ops {
 		    int64_t *changes, err *e);
 	int (*query)(store *s, const char *sql, const store_param *p, int np,
 		     store_res **out, err *e);
+	/* store_change_mark; NULL when the backend cannot tell. */
+	int (*change_mark)(store *s, store_mark *m);
 } store_ops;
 
 /* Every backend's connection struct starts with this header. */

@@ -49,6 +49,7 @@ typedef struct sq_store {
 	sq_gate *gate;		/* NULL for a database without a file */
 	int in_gate;		/* this connection holds its gate */
 	int checkpoint;		/* the WAL has grown past the threshold */
+	uint64_t serial;	/* for store_change_mark */
 	sq_cached cache[SQLITE_STMT_CACHE];
 } sq_store;
 
@@ -185,6 +186,8 @@ static int sq_open(const char *url, store **out, err *e)
 		free(s);
 		return ERR_STORE;
 	}
+	static _Atomic uint64_t serials;
+	s->serial = ++serials;
 	s->gate = gate_get(sqlite3_db_filename(s->db, "main"));
 	if (s->gate)
 		sqlite3_wal_hook(s->db, on_wal, s);
@@ -370,6 +373,21 @@ static int sq_query(store *st, const char *sql, const store_param *p, int np,
 	return 0;
 }
 
+/* Other connections' commits move PRAGMA data_version, this one's
+ * writes its count of changes: together they mark every change. */
+static int sq_change_mark(store *st, store_mark *m)
+{
+	sq_store *s = (sq_store *)st;
+	sqlite3_stmt *stmt;
+	if (sq_prepare(s, "PRAGMA data_version", NULL, 0, &stmt, NULL) != 0)
+		return -1;
+	int rc = sqlite3_step(stmt) == SQLITE_ROW ? 0 : -1;
+	*m = (store_mark){ s->serial, (uint64_t)sqlite3_column_int64(stmt, 0),
+			   (uint64_t)sqlite3_total_changes64(s->db) };
+	sqlite3_reset(stmt);
+	return rc;
+}
+
 const store_ops store__sqlite_ops = {
 	.kind = STORE_SQLITE,
 	.open = sq_open,
@@ -380,4 +398,5 @@ const store_ops store__sqlite_ops = {
 	.rollback = sq_rollback,
 	.exec = sq_exec,
 	.query = sq_query,
+	.change_mark = sq_change_mark,
 };

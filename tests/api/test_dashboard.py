@@ -151,6 +151,30 @@ def test_every_write_shows_at_once(place):
         total(county, region=COUNTY)
 
 
+def test_county_list_totals_follow_each_write(place):
+    """A county's list takes its total from the kept figures, and a
+    worker may reuse the last one it read while nothing was written: read
+    and write in turns, more times than the server has workers and
+    connections, so that every reused total would be caught stale."""
+    d0, v0 = place["directors"][0], place["villages"][0]
+    county = place["county"]
+    kids = [create(d0, child_body(v0, guardian=guardian(),
+                                  **LEFT_BEHIND))["id"]]
+    for i in range(12):
+        before = total(county, region=COUNTY)
+        before_lb = total(county, region=COUNTY, category="left_behind")
+        assert total(county, region=COUNTY) == before  # read twice: reused
+        kids.append(create(d0, child_body(v0, guardian=guardian(),
+                                          **LEFT_BEHIND))["id"])
+        assert total(county, region=COUNTY) == before + 1, i
+        assert total(county, region=COUNTY,
+                     category="left_behind") == before_lb + 1, i
+    for i, kid in enumerate(kids):
+        before = total(county, region=COUNTY)
+        exit_child(d0, kid)
+        assert total(county, region=COUNTY) == before - 1, i
+
+
 def test_a_duplicate_in_another_village_moves_both_villages(place, rows):
     """Q09 ties two villages: a legacy duplicate written in one and exited
     through the API shows at once in the other village's figures too."""
