@@ -659,9 +659,7 @@ static _Thread_local unsigned memo_next;
 static int64_t kept_total(store *s, const actor *who, const child_filter *f,
 			  const char *scope)
 {
-	/* Below a county counting the index is cheaper than the two
-	 * queries of the kept figures. */
-	if (strlen(scope) > 6 || strcmp(f->status, "active") ||
+	if (strcmp(f->status, "active") ||
 	    (f->cat_bit && f->flag_bit) ||
 	    f->birth_after || f->birth_max || f->visit_before ||
 	    f->name_like || f->id_lo || f->no_guardian)
@@ -677,6 +675,10 @@ static int64_t kept_total(store *s, const actor *who, const child_filter *f,
 	date_of(who->now, today);
 	store_mark mark, after;
 	int marked = store_change_mark(s, &mark) == 0;
+	/* Below a county counting the index is cheaper than the two
+	 * queries of the kept figures, unless they can be reused. */
+	if (strlen(scope) > 6 && !marked)
+		return 0;
 	for (int i = 0; marked && i < 4; i++) {
 		const total_memo *m = &memos[i];
 		if (!memcmp(&m->mark, &mark, sizeof mark) && m->col == col &&

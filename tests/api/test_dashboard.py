@@ -152,10 +152,11 @@ def test_every_write_shows_at_once(place):
 
 
 def test_county_list_totals_follow_each_write(place):
-    """A county's list takes its total from the kept figures, and a
-    worker may reuse the last one it read while nothing was written: read
-    and write in turns, more times than the server has workers and
-    connections, so that every reused total would be caught stale."""
+    """Lists take their total from the kept figures, and a worker may
+    reuse the last one it read while nothing was written: read and write
+    in turns, as the county and as the village's director, more times
+    than the server has workers and connections, so that every reused
+    total would be caught stale."""
     d0, v0 = place["directors"][0], place["villages"][0]
     county = place["county"]
     kids = [create(d0, child_body(v0, guardian=guardian(),
@@ -163,16 +164,20 @@ def test_county_list_totals_follow_each_write(place):
     for i in range(12):
         before = total(county, region=COUNTY)
         before_lb = total(county, region=COUNTY, category="left_behind")
+        before_v = total(d0)
         assert total(county, region=COUNTY) == before  # read twice: reused
+        assert total(d0) == before_v
         kids.append(create(d0, child_body(v0, guardian=guardian(),
                                           **LEFT_BEHIND))["id"])
         assert total(county, region=COUNTY) == before + 1, i
         assert total(county, region=COUNTY,
                      category="left_behind") == before_lb + 1, i
+        assert total(d0) == before_v + 1, i
     for i, kid in enumerate(kids):
-        before = total(county, region=COUNTY)
+        before, before_v = total(county, region=COUNTY), total(d0)
         exit_child(d0, kid)
         assert total(county, region=COUNTY) == before - 1, i
+        assert total(d0) == before_v - 1, i
 
 
 def test_a_duplicate_in_another_village_moves_both_villages(place, rows):
