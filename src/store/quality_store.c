@@ -83,8 +83,7 @@ int quality_store_counts(store *s, const quality_args *a, store_res **out,
 	char unverified[24];
 	snprintf(unverified, sizeof unverified, "%lld",
 		 (long long)(active - verified));
-	free((*out)->cells[11]);
-	(*out)->cells[11] = xstrdup(unverified);
+	store__res_set(*out, 0, 11, unverified);
 	return 0;
 }
 

@@ -101,15 +101,41 @@ store_res *store__res_new(int cols)
 	return r;
 }
 
+/* Copies `len` bytes and a NUL to the end of the text; their offset. */
+static size_t res_text(store_res *r, const char *val, size_t len)
+{
+	if (len >= SIZE_MAX / 4 - r->tlen)
+		abort();
+	if (r->tlen + len + 1 > r->tcap) {
+		size_t cap = r->tcap ? r->tcap : 1024;
+		while (cap < r->tlen + len + 1)
+			cap *= 2;
+		r->text = xreallocarray(r->text, cap, 1);
+		r->tcap = cap;
+	}
+	size_t off = r->tlen;
+	memcpy(r->text + off, val, len);
+	r->text[off + len] = '\0';
+	r->tlen += len + 1;
+	return off;
+}
+
 void store__res_push(store_res *r, const char *val, size_t len)
 {
 	if (r->ncells == r->cap) {
 		r->cap = r->cap ? r->cap * 2 : 64;
 		r->cells = xreallocarray(r->cells, r->cap, sizeof *r->cells);
 	}
-	r->cells[r->ncells++] = val ? xmemdupz(val, len) : NULL;
+	r->cells[r->ncells++] = val ? res_text(r, val, len) : STORE_RES_NULL;
 	if (r->cols > 0)
 		r->rows = (int)(r->ncells / (size_t)r->cols);
+}
+
+void store__res_set(store_res *r, int row, int col, const char *val)
+{
+	if (row >= 0 && row < r->rows && col >= 0 && col < r->cols)
+		r->cells[(size_t)row * (size_t)r->cols + (size_t)col] =
+			res_text(r, val, strlen(val));
 }
 
 int store_res_rows(const store_res *r)
@@ -126,7 +152,8 @@ static const char *res_cell(const store_res *r, int row, int col)
 {
 	if (row < 0 || row >= r->rows || col < 0 || col >= r->cols)
 		return NULL;
-	return r->cells[(size_t)row * (size_t)r->cols + (size_t)col];
+	size_t off = r->cells[(size_t)row * (size_t)r->cols + (size_t)col];
+	return off == STORE_RES_NULL ? NULL : r->text + off;
 }
 
 const char *store_res_text(const store_res *r, int row, int col)
@@ -149,9 +176,8 @@ void store_res_free(store_res *r)
 {
 	if (!r)
 		return;
-	for (size_t i = 0; i < r->ncells; i++)
-		free(r->cells[i]);
 	free(r->cells);
+	free(r->text);
 	free(r);
 }
 

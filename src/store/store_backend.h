@@ -31,17 +31,24 @@ struct store {
 };
 
 /* A materialised result: rows*cols cells in row order, each NULL (SQL
- * NULL) or a NUL-terminated copy of the value.  Owned by the result. */
+ * NULL) or a NUL-terminated copy of the value.  The copies lie end to
+ * end in one buffer (a list of twenty rows is one allocation, not five
+ * hundred); a cell is its offset there, STORE_RES_NULL for NULL. */
+#define STORE_RES_NULL ((size_t)-1)
 struct store_res {
 	int rows, cols;
 	size_t ncells, cap;
-	char **cells;
+	size_t *cells;
+	char *text;
+	size_t tlen, tcap;
 };
 
 /* An empty result of `cols` columns; backends fill it with store__res_push,
  * one cell at a time in row order (NULL `val` for SQL NULL). */
 store_res *store__res_new(int cols);
 void store__res_push(store_res *r, const char *val, size_t len);
+/* Replaces one cell's value with `val` (not NULL). */
+void store__res_set(store_res *r, int row, int col, const char *val);
 
 extern const store_ops store__sqlite_ops;
 extern const store_ops store__pg_ops;

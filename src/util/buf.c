@@ -36,6 +36,18 @@ void buf_putc(buf *b, char c)
 	buf_put(b, &c, 1);
 }
 
+char *buf_reserve(buf *b, size_t n)
+{
+	buf_grow(b, n);
+	return b->p + b->len;
+}
+
+void buf_advance(buf *b, size_t k)
+{
+	b->len += k;
+	b->p[b->len] = '\0';
+}
+
 void buf_printf(buf *b, const char *fmt, ...)
 {
 	va_list ap;

@@ -54,6 +54,7 @@ static void test_nesting_and_scalars(void **state)
 		jsonw_object(&w, NULL);
 		jsonw_int(&w, "id", INT64_MAX - i);
 		jsonw_int(&w, "neg", -i);
+		jsonw_int(&w, "min", INT64_MIN + i);
 		jsonw_str_or_null(&w, "phone", i ? "138****0000" : "");
 		jsonw_str(&w, "name", i == 1 ? NULL : "李\"小\\明\"");
 		jsonw_array(&w, "flags");
@@ -69,9 +70,10 @@ static void test_nesting_and_scalars(void **state)
 	for (int i = 0; i < 3; i++)
 		json_array_append_new(
 			items,
-			json_pack("{s:I, s:I, s:o, s:o, s:[], s:b}", "id",
+			json_pack("{s:I, s:I, s:I, s:o, s:o, s:[], s:b}", "id",
 				  (json_int_t)(INT64_MAX - i), "neg",
-				  (json_int_t)-i, "phone",
+				  (json_int_t)-i, "min", (json_int_t)(INT64_MIN + i),
+				  "phone",
 				  i ? json_string("138****0000") : json_null(),
 				  "name",
 				  i == 1 ? json_null()
