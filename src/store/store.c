@@ -183,12 +183,26 @@ void store_res_free(store_res *r)
 
 /* ---- pool ---- */
 
+typedef struct batch_job {
+	int (*work)(store *s, void *arg, err *e);
+	void *arg;
+	err *e;
+	int rc, done;
+	struct batch_job *next;
+} batch_job;
+
 struct store_pool {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	int size, nfree;
 	store **all;
 	store **free_list;
+	/* store_batched: work waiting for a transaction, and whether a
+	 * thread is running one */
+	pthread_mutex_t bmu;
+	pthread_cond_t bcv;
+	batch_job *queue, **tail;
+	int leading;
 };
 
 int store_pool_new(const char *url, int size, store_pool **out, err *e)
@@ -196,6 +210,9 @@ int store_pool_new(const char *url, int size, store_pool **out, err *e)
 	store_pool *p = xcalloc(1, sizeof *p);
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->cv, NULL);
+	pthread_mutex_init(&p->bmu, NULL);
+	pthread_cond_init(&p->bcv, NULL);
+	p->tail = &p->queue;
 	p->all = xcalloc((size_t)size, sizeof *p->all);
 	p->free_list = xcalloc((size_t)size, sizeof *p->free_list);
 	for (int i = 0; i < size; i++) {
@@ -205,6 +222,7 @@ int store_pool_new(const char *url, int size, store_pool **out, err *e)
 			store_pool_free(p);
 			return rc;
 		}
+		p->all[i]->pool = p;
 		p->free_list[p->nfree++] = p->all[i];
 		p->size = i + 1;
 	}
@@ -222,6 +240,8 @@ void store_pool_free(store_pool *p)
 	free(p->free_list);
 	pthread_mutex_destroy(&p->mu);
 	pthread_cond_destroy(&p->cv);
+	pthread_mutex_destroy(&p->bmu);
+	pthread_cond_destroy(&p->bcv);
 	free(p);
 }
 
@@ -244,4 +264,72 @@ void store_pool_put(store_pool *p, store *s)
 	p->free_list[p->nfree++] = s;
 	pthread_cond_signal(&p->cv);
 	pthread_mutex_unlock(&p->mu);
+}
+
+/* ---- group commit ---- */
+
+static int run_alone(store *s, int (*work)(store *s, void *arg, err *e),
+		     void *arg, err *e)
+{
+	int rc = store_begin(s, e);
+	if (rc == 0 && (rc = work(s, arg, e)) == 0 &&
+	    (rc = store_commit(s, e)) == 0)
+		return 0;
+	store_rollback(s);
+	return rc;
+}
+
+/* All the jobs in one transaction; if that fails, each in its own. */
+static void run_batch(store *s, batch_job *jobs)
+{
+	err e;
+	int rc = store_begin(s, &e);
+	for (batch_job *j = jobs; rc == 0 && j; j = j->next)
+		rc = j->work(s, j->arg, j->e);
+	if (rc == 0)
+		rc = store_commit(s, &e);
+	if (rc == 0) {
+		for (batch_job *j = jobs; j; j = j->next)
+			j->rc = 0;
+		return;
+	}
+	store_rollback(s);
+	for (batch_job *j = jobs; j; j = j->next)
+		j->rc = run_alone(s, j->work, j->arg, j->e);
+}
+
+int store_batched(store *s, int (*work)(store *s, void *arg, err *e),
+		  void *arg, err *e)
+{
+	store_pool *p = s->pool;
+	if (!p || s->in_tx)
+		return run_alone(s, work, arg, e);
+	batch_job me = { .work = work, .arg = arg, .e = e };
+	pthread_mutex_lock(&p->bmu);
+	*p->tail = &me;
+	p->tail = &me.next;
+	/* Wait while another thread runs a transaction: it takes this job
+	 * if it was queued before it started, else this thread leads the
+	 * next one. */
+	while (!me.done && p->leading)
+		pthread_cond_wait(&p->bcv, &p->bmu);
+	if (me.done) {
+		pthread_mutex_unlock(&p->bmu);
+		return me.rc;
+	}
+	p->leading = 1;
+	batch_job *jobs = p->queue;
+	p->queue = NULL;
+	p->tail = &p->queue;
+	pthread_mutex_unlock(&p->bmu);
+	run_batch(s, jobs);
+	pthread_mutex_lock(&p->bmu);
+	p->leading = 0;
+	for (batch_job *j = jobs, *next; j; j = next) {
+		next = j->next;
+		j->done = 1;	/* its thread may return as soon as we unlock */
+	}
+	pthread_cond_broadcast(&p->bcv);
+	pthread_mutex_unlock(&p->bmu);
+	return me.rc;
 }

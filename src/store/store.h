@@ -122,4 +122,13 @@ void store_pool_free(store_pool *pool);
 store *store_pool_get(store_pool *pool);	/* blocks until one is free */
 void store_pool_put(store_pool *pool, store *s);
 
+/* Runs work(s, arg, e) in a transaction and commits it.  A connection of
+ * a pool may share that transaction with the work other threads bring
+ * meanwhile (one commit for all: "group commit"), run on whichever
+ * connection leads; the work must write through the store it is given.
+ * Returns when its transaction is committed, with the work's own result:
+ * if any work of a shared transaction fails, each is run again alone. */
+int store_batched(store *s, int (*work)(store *s, void *arg, err *e),
+		  void *arg, err *e);
+
 #endif

@@ -28,6 +28,7 @@ typedef struct store_ops {
 struct store {
 	const store_ops *ops;
 	int in_tx;
+	store_pool *pool;	/* the pool it belongs to, or NULL */
 };
 
 /* A materialised result: rows*cols cells in row order, each NULL (SQL
