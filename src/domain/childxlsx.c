@@ -544,8 +544,10 @@ int childxlsx_import(store *s, const actor *who, const char *path,
 	if (rc)
 		return rc;
 	c.villages = xcalloc(1, sizeof *c.villages);
-	rc = xlsx ? xlsxin_read(path, import_row, &c, e)
-		  : csvfile_read(*tmp ? tmp : path, import_row, &c, e);
+	rc = store_bulk(s, 1, e);
+	if (rc == 0)
+		rc = xlsx ? xlsxin_read(path, import_row, &c, e)
+			  : csvfile_read(*tmp ? tmp : path, import_row, &c, e);
 	if (*tmp)
 		unlink(tmp);
 	if (rc == 0 && !c.header_seen)
@@ -557,6 +559,9 @@ int childxlsx_import(store *s, const actor *who, const char *path,
 		else
 			store_rollback(s);
 	}
+	/* The import's outcome stands whatever this says: the cache only
+	 * shrinks back, and on failure the error is the import's. */
+	store_bulk(s, 0, NULL);
 	strset_free(&c.seen);
 	free(c.villages);
 	if (rc == 0 && c.report)

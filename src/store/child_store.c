@@ -89,7 +89,7 @@ int child_store_insert(store *s, child_row *r, err *e)
 		text_or_null(r->contact_phone), SP_I(r->qflags),
 	};
 	int64_t id;
-	int rc = store_query_int(s,
+	int rc = store_insert_id(s,
 				 "INSERT INTO children (region_code, status, name,"
 				 " sex, birth_date, id_number, active_id, cat_base,"
 				 " flags, data, created_at, created_by, updated_at,"

@@ -20,6 +20,11 @@ typedef struct store_ops {
 		    int64_t *changes, err *e);
 	int (*query)(store *s, const char *sql, const store_param *p, int np,
 		     store_res **out, err *e);
+	/* Optional (NULL: store.c runs the SQL as a query): store_insert_id
+	 * and store_bulk. */
+	int (*insert_id)(store *s, const char *sql, const store_param *p,
+			 int np, int64_t *id, err *e);
+	int (*bulk)(store *s, int on, err *e);
 } store_ops;
 
 /* Every backend's connection struct starts with this header. */

@@ -14,8 +14,20 @@
 
 #define SQLITE_STMT_CACHE 256
 
+/* Page cache per connection, in KiB (negative for cache_size): 64 MiB
+ * normally (allocated as used), so that index pages of a province-sized
+ * table stay in memory instead of being re-read; more during a bulk load,
+ * whose random-order index inserts (ID numbers) touch every page of the
+ * indexes: a million children's indexes fit in 1 GiB. */
+#define SQLITE_CACHE_KIB 65536
+#define SQLITE_BULK_CACHE_KIB 1048576
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
 typedef struct sq_cached {
 	const char *sql;
+	int len;		/* bytes of sql prepared: -1 for all of it */
 	sqlite3_stmt *stmt;
 } sq_cached;
 
@@ -62,10 +74,7 @@ static int sq_open(const char *url, store **out, err *e)
 			      "PRAGMA synchronous=NORMAL;"
 			      "PRAGMA foreign_keys=ON;"
 			      "PRAGMA temp_store=MEMORY;"
-			      /* 64 MiB of page cache per connection (allocated
-			       * as used): index pages of a province-sized table
-			       * stay in memory instead of being re-read. */
-			      "PRAGMA cache_size=-65536;";
+			      "PRAGMA cache_size=-" STR(SQLITE_CACHE_KIB) ";";
 	char *msg = NULL;
 	if (sqlite3_exec(s->db, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
 		err_set(e, ERR_STORE, "store_open", "无法设置数据库: %s",
@@ -124,22 +133,24 @@ static void sq_rollback(store *st)
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-/* Finds or prepares the statement for `sql`, bound to `p`. */
-static int sq_prepare(sq_store *s, const char *sql, const store_param *p,
-		      int np, sqlite3_stmt **out, err *e)
+/* Finds or prepares the statement for the first `len` bytes of `sql`
+ * (-1: all), bound to `p`. */
+static int sq_prepare(sq_store *s, const char *sql, int len,
+		      const store_param *p, int np, sqlite3_stmt **out, err *e)
 {
 	size_t h = ((uintptr_t)sql >> 3) % SQLITE_STMT_CACHE;
 	sq_cached *c = &s->cache[h];
-	if (c->sql != sql) {
+	if (c->sql != sql || c->len != len) {
 		sqlite3_finalize(c->stmt);
 		c->stmt = NULL;
 		c->sql = NULL;
-		int rc = sqlite3_prepare_v3(s->db, sql, -1,
+		int rc = sqlite3_prepare_v3(s->db, sql, len,
 					    SQLITE_PREPARE_PERSISTENT,
 					    &c->stmt, NULL);
 		if (rc != SQLITE_OK)
 			return sq_fail(s, rc, e);
 		c->sql = sql;
+		c->len = len;
 	}
 	sqlite3_stmt *st = c->stmt;
 	sqlite3_reset(st);
@@ -174,7 +185,7 @@ static int sq_exec(store *st, const char *sql, const store_param *p, int np,
 {
 	sq_store *s = (sq_store *)st;
 	sqlite3_stmt *stmt;
-	int rc = sq_prepare(s, sql, p, np, &stmt, e);
+	int rc = sq_prepare(s, sql, -1, p, np, &stmt, e);
 	if (rc)
 		return rc;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
@@ -195,7 +206,7 @@ static int sq_query(store *st, const char *sql, const store_param *p, int np,
 {
 	sq_store *s = (sq_store *)st;
 	sqlite3_stmt *stmt;
-	int rc = sq_prepare(s, sql, p, np, &stmt, e);
+	int rc = sq_prepare(s, sql, -1, p, np, &stmt, e);
 	if (rc)
 		return rc;
 	int cols = sqlite3_column_count(stmt);
@@ -219,6 +230,36 @@ static int sq_query(store *st, const char *sql, const store_param *p, int np,
 	return 0;
 }
 
+/* store.c has checked that sql ends in " RETURNING id"; the statement is
+ * prepared without it (see store_insert_id). */
+static int sq_insert_id(store *st, const char *sql, const store_param *p,
+			int np, int64_t *id, err *e)
+{
+	sq_store *s = (sq_store *)st;
+	sqlite3_stmt *stmt;
+	int len = (int)(strlen(sql) - strlen(" RETURNING id"));
+	int rc = sq_prepare(s, sql, len, p, np, &stmt, e);
+	if (rc)
+		return rc;
+	rc = sqlite3_step(stmt);
+	if (rc != SQLITE_DONE) {
+		rc = sq_fail(s, rc == SQLITE_ROW ? SQLITE_MISUSE : rc, e);
+		sqlite3_reset(stmt);
+		return rc;
+	}
+	*id = sqlite3_last_insert_rowid(s->db);
+	sqlite3_reset(stmt);
+	return 0;
+}
+
+static int sq_bulk(store *st, int on, err *e)
+{
+	return sq_simple((sq_store *)st,
+			 on ? "PRAGMA cache_size=-" STR(SQLITE_BULK_CACHE_KIB)
+			    : "PRAGMA cache_size=-" STR(SQLITE_CACHE_KIB),
+			 e);
+}
+
 const store_ops store__sqlite_ops = {
 	.kind = STORE_SQLITE,
 	.open = sq_open,
@@ -229,4 +270,6 @@ const store_ops store__sqlite_ops = {
 	.rollback = sq_rollback,
 	.exec = sq_exec,
 	.query = sq_query,
+	.insert_id = sq_insert_id,
+	.bulk = sq_bulk,
 };
