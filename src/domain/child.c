@@ -2,11 +2,13 @@
  * cross-field rules, and differences between versions. */
 #include "domain/child.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "domain/child_codes.h"
 #include "domain/idcard.h"
+#include "util/buf.h"
 #include "util/jsonx.h"
 #include "util/text.h"
 
@@ -407,83 +409,243 @@ int child_validate(const child *c, const char *today, err *e)
 
 /* ---- rendering ---- */
 
-static json_t *str_or_null(const char *s)
+/* The record's JSON (SPEC §12), key by key in its order.  One table drives
+ * both renderings, the jansson object and the text that is stored, so the
+ * two cannot drift apart.  A sub-object (R_OBJ) runs to its R_END; `off`
+ * of an R_OBJ is its `present` flag (R_ALWAYS: always an object, never
+ * null).  R_CODE fields are int-sized enumerations. */
+typedef enum rkind {
+	R_STR,		/* always a string, "" included */
+	R_OPT,		/* a string, or null when "" */
+	R_CODE,		/* the code of a table, or null when unset */
+	R_BOOL,
+	R_HUKOU,	/* "registered" or "none" */
+	R_OBJ,
+	R_END,
+} rkind;
+
+typedef struct rfield {
+	const char *key;
+	rkind kind;
+	size_t off;
+	const code_entry *codes;
+} rfield;
+
+#define R_ALWAYS ((size_t)-1)
+#define RF(key, kind, member, codes) \
+	{ key, kind, offsetof(child, member), codes }
+#define RF_PARENT(p)                                                       \
+	{ #p, R_OBJ, R_ALWAYS, NULL }, RF("name", R_OPT, p.name, NULL),      \
+		RF("id_number", R_OPT, p.id_number, NULL),                   \
+		RF("phone", R_OPT, p.phone, NULL),                           \
+		RF("status", R_CODE, p.status, child_parent_status_codes),   \
+		RF("work_place", R_OPT, p.work_place, NULL),                 \
+	{                                                                    \
+		NULL, R_END, 0, NULL                                         \
+	}
+
+_Static_assert(sizeof(parent_status) == sizeof(int) &&
+		       sizeof(guardianship) == sizeof(int) &&
+		       sizeof(living_support) == sizeof(int) &&
+		       sizeof(mental_health) == sizeof(int) &&
+		       sizeof(education) == sizeof(int) &&
+		       sizeof(health) == sizeof(int),
+	       "R_CODE fields are read as int");
+
+static const rfield rfields[] = {
+	RF("name", R_STR, name, NULL),
+	RF("sex", R_CODE, sex, child_sex_codes),
+	RF("birth_date", R_STR, birth_date, NULL),
+	RF("id_number", R_OPT, id_number, NULL),
+	RF("ethnicity", R_STR, ethnicity, NULL),
+	RF("region_code", R_STR, region, NULL),
+	RF("hukou_region", R_OPT, hukou_region, NULL),
+	RF("hukou_rural", R_BOOL, hukou_rural, NULL),
+	RF("hukou_status", R_HUKOU, hukou_registered, NULL),
+	RF("address", R_OPT, address, NULL),
+	RF("school", R_OPT, school, NULL),
+	RF("grade", R_OPT, grade, NULL),
+	RF("contact_phone", R_OPT, contact_phone, NULL),
+	RF_PARENT(father),
+	RF_PARENT(mother),
+	RF("guardian", R_OBJ, guardian.present, NULL),
+	RF("name", R_OPT, guardian.name, NULL),
+	RF("id_number", R_OPT, guardian.id_number, NULL),
+	RF("relationship", R_OPT, guardian.relationship, NULL),
+	RF("phone", R_OPT, guardian.phone, NULL),
+	{ NULL, R_END, 0, NULL },
+	RF("guardianship", R_CODE, guardianship, child_guardianship_codes),
+	RF("living_support", R_CODE, living_support, child_support_codes),
+	RF("mental_health", R_CODE, mental_health, child_mental_codes),
+	RF("mental_notes", R_OPT, mental_notes, NULL),
+	RF("education", R_CODE, education, child_education_codes),
+	RF("dropout_explanation", R_OPT, dropout_explanation, NULL),
+	RF("health", R_CODE, health, child_health_codes),
+	RF("illness", R_OPT, illness, NULL),
+	RF("disability", R_OBJ, disability.present, NULL),
+	RF("type", R_OPT, disability.type, NULL),
+	RF("grade", R_OPT, disability.grade, NULL),
+	RF("certificate_no", R_OPT, disability.certificate_no, NULL),
+	{ NULL, R_END, 0, NULL },
+};
+enum { NRFIELDS = sizeof rfields / sizeof *rfields };
+
+typedef enum rval { V_STR, V_NULL, V_TRUE, V_FALSE, V_OPEN, V_SKIP } rval;
+
+/* The value of field *f of c: a string (*s), null, a boolean; for an
+ * R_OBJ, V_OPEN when the object is there, else V_SKIP (it is null, and
+ * the caller skips to its R_END). */
+static rval rvalue(const child *c, const rfield *f, const char **s)
 {
-	return s && *s ? json_string(s) : json_null();
+	const char *at = (const char *)c + (f->off == R_ALWAYS ? 0 : f->off);
+	*s = NULL;
+	switch (f->kind) {
+	case R_STR:
+		*s = at;
+		return V_STR;
+	case R_OPT:
+		*s = at;
+		return *at ? V_STR : V_NULL;
+	case R_CODE:
+		*s = code_of(f->codes, *(const int *)(const void *)at);
+		return **s ? V_STR : V_NULL;
+	case R_BOOL:
+		return *(const int *)(const void *)at ? V_TRUE : V_FALSE;
+	case R_HUKOU:
+		*s = *(const int *)(const void *)at ? "registered" : "none";
+		return V_STR;
+	case R_OBJ:
+		return f->off == R_ALWAYS || *(const int *)(const void *)at
+			       ? V_OPEN
+			       : V_SKIP;
+	case R_END:
+		break;
+	}
+	return V_NULL;
 }
 
-static json_t *code_or_null(const code_entry *t, int v)
+static size_t skip_object(size_t i)
 {
-	const char *c = code_of(t, v);
-	return *c ? json_string(c) : json_null();
-}
-
-static json_t *parent_json(const parent *p)
-{
-	return json_pack("{s:o, s:o, s:o, s:o, s:o}", "name",
-			 str_or_null(p->name), "id_number",
-			 str_or_null(p->id_number), "phone",
-			 str_or_null(p->phone), "status",
-			 code_or_null(child_parent_status_codes, p->status),
-			 "work_place", str_or_null(p->work_place));
+	while (rfields[i].kind != R_END)
+		i++;
+	return i;
 }
 
 json_t *child_to_json(const child *c)
 {
-	json_t *g = c->guardian.present
-			    ? json_pack("{s:o, s:o, s:o, s:o}", "name",
-					str_or_null(c->guardian.name),
-					"id_number",
-					str_or_null(c->guardian.id_number),
-					"relationship",
-					str_or_null(c->guardian.relationship),
-					"phone", str_or_null(c->guardian.phone))
-			    : json_null();
-	json_t *d = c->disability.present
-			    ? json_pack("{s:o, s:o, s:o}", "type",
-					str_or_null(c->disability.type),
-					"grade",
-					str_or_null(c->disability.grade),
-					"certificate_no",
-					str_or_null(c->disability.certificate_no))
-			    : json_null();
-	json_t *o = json_object();
-	json_object_set_new(o, "name", json_string(c->name));
-	json_object_set_new(o, "sex", code_or_null(child_sex_codes, c->sex));
-	json_object_set_new(o, "birth_date", json_string(c->birth_date));
-	json_object_set_new(o, "id_number", str_or_null(c->id_number));
-	json_object_set_new(o, "ethnicity", json_string(c->ethnicity));
-	json_object_set_new(o, "region_code", json_string(c->region));
-	json_object_set_new(o, "hukou_region", str_or_null(c->hukou_region));
-	json_object_set_new(o, "hukou_rural", json_boolean(c->hukou_rural));
-	json_object_set_new(o, "hukou_status",
-			    json_string(c->hukou_registered ? "registered"
-							    : "none"));
-	json_object_set_new(o, "address", str_or_null(c->address));
-	json_object_set_new(o, "school", str_or_null(c->school));
-	json_object_set_new(o, "grade", str_or_null(c->grade));
-	json_object_set_new(o, "contact_phone", str_or_null(c->contact_phone));
-	json_object_set_new(o, "father", parent_json(&c->father));
-	json_object_set_new(o, "mother", parent_json(&c->mother));
-	json_object_set_new(o, "guardian", g);
-	json_object_set_new(o, "guardianship",
-			    code_or_null(child_guardianship_codes,
-					 c->guardianship));
-	json_object_set_new(o, "living_support",
-			    code_or_null(child_support_codes,
-					 c->living_support));
-	json_object_set_new(o, "mental_health",
-			    code_or_null(child_mental_codes, c->mental_health));
-	json_object_set_new(o, "mental_notes", str_or_null(c->mental_notes));
-	json_object_set_new(o, "education",
-			    code_or_null(child_education_codes, c->education));
-	json_object_set_new(o, "dropout_explanation",
-			    str_or_null(c->dropout_explanation));
-	json_object_set_new(o, "health",
-			    code_or_null(child_health_codes, c->health));
-	json_object_set_new(o, "illness", str_or_null(c->illness));
-	json_object_set_new(o, "disability", d);
-	return o;
+	json_t *top = json_object(), *o = top;
+	for (size_t i = 0; i < NRFIELDS; i++) {
+		const rfield *f = &rfields[i];
+		const char *s;
+		json_t *v = NULL;
+		if (f->kind == R_END) {
+			o = top;
+			continue;
+		}
+		switch (rvalue(c, f, &s)) {
+		case V_STR:
+			v = json_string(s);
+			break;
+		case V_NULL:
+			v = json_null();
+			break;
+		case V_TRUE:
+			v = json_true();
+			break;
+		case V_FALSE:
+			v = json_false();
+			break;
+		case V_OPEN:
+			json_object_set_new(top, f->key, o = json_object());
+			continue;
+		case V_SKIP:
+			v = json_null();
+			i = skip_object(i);
+			break;
+		}
+		json_object_set_new(o, f->key, v);
+	}
+	return top;
+}
+
+/* A JSON string as jansson writes it without flags: the mandatory
+ * escapes only, everything else (Chinese text too) as it is. */
+static void put_json_string(buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	buf_putc(b, '"');
+	const char *run = s;
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch >= 0x20 && ch != '"' && ch != '\\')
+			continue;
+		buf_put(b, run, (size_t)(s - run));
+		run = s + 1;
+		char esc[7] = { '\\', 0 };
+		size_t n = 2;
+		switch (ch) {
+		case '"': esc[1] = '"'; break;
+		case '\\': esc[1] = '\\'; break;
+		case '\b': esc[1] = 'b'; break;
+		case '\f': esc[1] = 'f'; break;
+		case '\n': esc[1] = 'n'; break;
+		case '\r': esc[1] = 'r'; break;
+		case '\t': esc[1] = 't'; break;
+		default:
+			memcpy(esc + 1, "u00", 3);
+			esc[4] = hex[ch >> 4];
+			esc[5] = hex[ch & 15];
+			n = 6;
+		}
+		buf_put(b, esc, n);
+	}
+	buf_put(b, run, (size_t)(s - run));
+	buf_putc(b, '"');
+}
+
+char *child_to_text(const child *c)
+{
+	buf b = BUF_INIT;
+	int first = 1;
+	buf_putc(&b, '{');
+	for (size_t i = 0; i < NRFIELDS; i++) {
+		const rfield *f = &rfields[i];
+		const char *s;
+		if (f->kind == R_END) {
+			buf_putc(&b, '}');
+			first = 0;
+			continue;
+		}
+		if (!first)
+			buf_putc(&b, ',');
+		first = 0;
+		put_json_string(&b, f->key);
+		buf_putc(&b, ':');
+		switch (rvalue(c, f, &s)) {
+		case V_STR:
+			put_json_string(&b, s);
+			break;
+		case V_NULL:
+			buf_puts(&b, "null");
+			break;
+		case V_TRUE:
+			buf_puts(&b, "true");
+			break;
+		case V_FALSE:
+			buf_puts(&b, "false");
+			break;
+		case V_OPEN:
+			buf_putc(&b, '{');
+			first = 1;
+			break;
+		case V_SKIP:
+			buf_puts(&b, "null");
+			i = skip_object(i);
+			break;
+		}
+	}
+	buf_putc(&b, '}');
+	return buf_steal(&b);
 }
 
 /* ---- versions ---- */

@@ -136,6 +136,12 @@ int child_validate(const child *c, const char *today, err *e);
 /* The editable fields as JSON (new reference). */
 json_t *child_to_json(const child *c);
 
+/* The same as compact JSON text, malloc'd (the caller frees it): byte for
+ * byte what json_dumps(child_to_json(c), JSON_COMPACT) gives for a record
+ * whose text is valid UTF-8 (every parsed record's is), without building
+ * the object.  This is what the store keeps in `data`. */
+char *child_to_text(const child *c);
+
 /* A valid date YYYY-MM-DD (real calendar day). */
 int child_date_valid(const char *s);
 

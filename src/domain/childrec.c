@@ -216,7 +216,7 @@ static int load(store *s, const actor *who, int64_t id, child_row *row,
 }
 
 /* Refreshes the stored columns that lists filter on. */
-static void fill_row(child_row *row, const child *c, json_t *data)
+static void fill_row(child_row *row, const child *c)
 {
 	classify_result cr;
 	snprintf(row->region, sizeof row->region, "%s", c->region);
@@ -233,8 +233,7 @@ static void fill_row(child_row *row, const child *c, json_t *data)
 	classify_child(c, "2000-01-01", &cr);
 	row->flags = cr.flags;
 	free(row->data);
-	/* child_to_json adds keys in a fixed order: no sorting needed. */
-	row->data = json_dumps(data, JSON_COMPACT);
+	row->data = child_to_text(c);
 }
 
 /* The names of the changed fields, without their values: what the audit
@@ -404,9 +403,7 @@ int childrec_prepare_cached(store *s, const actor *who, json_t *body,
 		 actor_name(who));
 	snprintf(row->updated_by, sizeof row->updated_by, "%s",
 		 actor_name(who));
-	json_t *data = child_to_json(c);
-	fill_row(row, c, data);
-	json_decref(data);
+	fill_row(row, c);
 	return 0;
 }
 
@@ -537,7 +534,7 @@ int childrec_update(store *s, const actor *who, int64_t id, json_t *patch,
 		goto done;
 	}
 	char *before_text = json_dumps(before, JSON_COMPACT);
-	fill_row(&row, &c, after);
+	fill_row(&row, &c);
 	row.updated_at = who->now;
 	snprintf(row.updated_by, sizeof row.updated_by, "%s", actor_name(who));
 	if ((rc = store_begin(s, e)))
