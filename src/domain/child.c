@@ -61,11 +61,101 @@ int child_phone_valid(const char *s)
 
 /* ---- parsing ---- */
 
-static int copy_str(json_t *obj, const char *key, int required, size_t maxc,
-		    char *out, size_t outsz, const char *field, err *e)
+/* Where a record is read from: the API's JSON object, or text by JSON
+ * path (child_cells, for bulk imports).  One parser serves both, so a row
+ * of a sheet passes exactly the checks, in the same order and with the
+ * same messages, as the same record sent as JSON. */
+typedef struct src {
+	json_t *obj;			/* NULL: read `cells` */
+	const child_cells *cells;
+	const char *prefix;		/* in cells: "father." etc., or "" */
+	int *cursor;			/* in cells: where the last hit was */
+} src;
+
+/* The cell at prefix+key, or NULL.  Fields are asked for roughly in the
+ * cells' order, so the search starts after the last hit. */
+static const char *cell_get(const src *in, const char *key)
+{
+	const child_cells *t = in->cells;
+	size_t pl = strlen(in->prefix);
+	for (int k = 0; k < t->n; k++) {
+		int i = (*in->cursor + k) % t->n;
+		const char *p = t->path[i];
+		if (strncmp(p, in->prefix, pl) == 0 && strcmp(p + pl, key) == 0) {
+			*in->cursor = i + 1;
+			return t->value[i];
+		}
+	}
+	return NULL;
+}
+
+/* As jsonx_str. */
+static int src_str(const src *in, const char *key, int required,
+		   size_t max, const char **out, err *e)
+{
+	if (in->obj)
+		return jsonx_str(in->obj, key, required, max, out, e);
+	*out = cell_get(in, key);
+	if (!*out) {
+		if (required)
+			return err_field(e, ERR_INVALID, "missing_field", key,
+					 "缺少必填字段: %s", key);
+		return 0;
+	}
+	if (text_utf8_len(*out) > max)
+		return err_field(e, ERR_INVALID, "invalid_field", key,
+				 "字段 %s 过长（最多%zu个字符）", key, max);
+	return 0;
+}
+
+/* As jsonx_bool (not required); in cells "true" or "false". */
+static int src_bool(const src *in, const char *key, int *out, err *e)
+{
+	if (in->obj)
+		return jsonx_bool(in->obj, key, 0, out, e);
+	const char *v = cell_get(in, key);
+	*out = -1;
+	if (!v)
+		return 0;
+	if (strcmp(v, "true") && strcmp(v, "false"))
+		return err_field(e, ERR_INVALID, "invalid_field", key,
+				 "字段 %s 应为true或false", key);
+	*out = strcmp(v, "true") == 0;
+	return 0;
+}
+
+/* As jsonx_only: in cells, the first field (the part of the path after
+ * the prefix, up to a dot) not in `allowed`. */
+static int src_only(const src *in, const char *const *allowed, err *e)
+{
+	if (in->obj)
+		return jsonx_only(in->obj, allowed, e);
+	size_t pl = strlen(in->prefix);
+	for (int i = 0; i < in->cells->n; i++) {
+		const char *p = in->cells->path[i];
+		if (!in->cells->value[i] || strncmp(p, in->prefix, pl) != 0)
+			continue;
+		const char *name = p + pl;
+		size_t n = strcspn(name, ".");
+		int ok = 0;
+		for (const char *const *a = allowed; *a && !ok; a++)
+			ok = strncmp(*a, name, n) == 0 && (*a)[n] == '\0';
+		if (!ok) {
+			char key[64];
+			snprintf(key, sizeof key, "%.*s", (int)n, name);
+			return err_field(e, ERR_INVALID, "unknown_field", key,
+					 "不支持的字段: %.40s", key);
+		}
+	}
+	return 0;
+}
+
+static int copy_str(const src *in, const char *key, int required,
+		    size_t maxc, char *out, size_t outsz, const char *field,
+		    err *e)
 {
 	const char *s;
-	int rc = jsonx_str(obj, key, required, maxc, &s, e);
+	int rc = src_str(in, key, required, maxc, &s, e);
 	if (rc) {
 		if (e && field)
 			snprintf(e->field, sizeof e->field, "%s", field);
@@ -84,11 +174,11 @@ static int copy_str(json_t *obj, const char *key, int required, size_t maxc,
 }
 
 /* As copy_str, for free text that may run over several lines. */
-static int copy_text(json_t *obj, const char *key, size_t maxc, char *out,
-		     size_t outsz, err *e)
+static int copy_text(const src *in, const char *key, size_t maxc,
+		     char *out, size_t outsz, err *e)
 {
 	const char *s;
-	int rc = jsonx_str(obj, key, 0, maxc, &s, e);
+	int rc = src_str(in, key, 0, maxc, &s, e);
 	if (rc)
 		return rc;
 	if (s) {
@@ -100,11 +190,11 @@ static int copy_text(json_t *obj, const char *key, size_t maxc, char *out,
 	return 0;
 }
 
-static int parse_code(json_t *obj, const char *key, const code_entry *t,
+static int parse_code(const src *in, const char *key, const code_entry *t,
 		      int required, int *out, const char *field, err *e)
 {
 	const char *s;
-	int rc = jsonx_str(obj, key, required, 40, &s, e);
+	int rc = src_str(in, key, required, 40, &s, e);
 	if (rc) {
 		if (e && field)
 			snprintf(e->field, sizeof e->field, "%s", field);
@@ -125,10 +215,10 @@ static int parse_code(json_t *obj, const char *key, const code_entry *t,
  * `strict`: a stored record that an older release (or a legacy import)
  * let through must still load, so that the quality rules Q03/Q10 can
  * list it and its director can open and correct it. */
-static int parse_phone(json_t *obj, const char *key, char *out, size_t outsz,
-		       const char *field, int strict, err *e)
+static int parse_phone(const src *in, const char *key, char *out,
+		       size_t outsz, const char *field, int strict, err *e)
 {
-	int rc = copy_str(obj, key, 0, 20, out, outsz, field, e);
+	int rc = copy_str(in, key, 0, 20, out, outsz, field, e);
 	if (rc)
 		return rc;
 	if (strict && *out && !child_phone_valid(out))
@@ -137,11 +227,12 @@ static int parse_phone(json_t *obj, const char *key, char *out, size_t outsz,
 	return 0;
 }
 
-static int parse_idnum(json_t *obj, const char *key, char out[CHILD_ID_MAX],
-		       const char *field, int strict, err *e)
+static int parse_idnum(const src *in, const char *key,
+		       char out[CHILD_ID_MAX], const char *field, int strict,
+		       err *e)
 {
 	char raw[40] = "";
-	int rc = copy_str(obj, key, 0, 20, raw, sizeof raw, field, e);
+	int rc = copy_str(in, key, 0, 20, raw, sizeof raw, field, e);
 	if (rc)
 		return rc;
 	idcard_normalize(raw, out);
@@ -153,40 +244,65 @@ static int parse_idnum(json_t *obj, const char *key, char out[CHILD_ID_MAX],
 	return 0;
 }
 
-static int sub_object(json_t *obj, const char *key, json_t **out, err *e)
+/* The sub-object `key` of a top-level source: *found is 0 when it is
+ * absent or null (in cells: no cell under "key." has a value), else *out
+ * reads it.  `prefix` is the caller's buffer for the cells' "key.". */
+static int sub_object(const src *in, const char *key, src *out, int *found,
+		      char prefix[32], err *e)
 {
-	json_t *v = json_object_get(obj, key);
-	*out = NULL;
-	if (!v || json_is_null(v))
+	*found = 0;
+	*out = *in;
+	if (in->obj) {
+		json_t *v = json_object_get(in->obj, key);
+		if (!v || json_is_null(v))
+			return 0;
+		if (!json_is_object(v))
+			return err_field(e, ERR_INVALID, "invalid_field", key,
+					 "字段 %s 应为对象或null", key);
+		out->obj = v;
+		*found = 1;
 		return 0;
-	if (!json_is_object(v))
-		return err_field(e, ERR_INVALID, "invalid_field", key,
-				 "字段 %s 应为对象或null", key);
-	*out = v;
+	}
+	size_t kl = strlen(key);
+	for (int i = 0; i < in->cells->n; i++) {
+		const char *p = in->cells->path[i];
+		if (!in->cells->value[i] || strncmp(p, key, kl) != 0)
+			continue;
+		if (p[kl] == '\0')
+			return err_field(e, ERR_INVALID, "invalid_field", key,
+					 "字段 %s 应为对象或null", key);
+		*found |= p[kl] == '.';
+	}
+	snprintf(prefix, 32, "%s.", key);
+	out->prefix = prefix;
 	return 0;
 }
 
-static int parse_parent(json_t *obj, const char *key, parent *p, int strict,
-			err *e)
+static int parse_parent(const src *in, const char *key, parent *p,
+			int strict, err *e)
 {
 	static const char *const fields[] = { "name",	"id_number", "phone",
 					      "status", "work_place", NULL };
-	json_t *o;
-	char f[5][40];
-	int rc = sub_object(obj, key, &o, e);
-	if (rc || !o)
+	/* The fields' full names, for errors. */
+	static const char *const names[2][5] = {
+		{ "father.name", "father.id_number", "father.phone",
+		  "father.status", "father.work_place" },
+		{ "mother.name", "mother.id_number", "mother.phone",
+		  "mother.status", "mother.work_place" },
+	};
+	src sub, *o = &sub;
+	char prefix[32];
+	const char *const *f = names[strcmp(key, "father") != 0];
+	int found, rc = sub_object(in, key, o, &found, prefix, e);
+	if (rc || !found)
 		return rc;
-	if ((rc = jsonx_only(o, fields, e))) {
-		snprintf(f[0], sizeof f[0], "%s.%.20s", key, e ? e->field : "");
+	if ((rc = src_only(o, fields, e))) {
+		char full[40];
+		snprintf(full, sizeof full, "%s.%.20s", key, e ? e->field : "");
 		if (e)
-			snprintf(e->field, sizeof e->field, "%s", f[0]);
+			snprintf(e->field, sizeof e->field, "%s", full);
 		return rc;
 	}
-	snprintf(f[0], sizeof f[0], "%s.name", key);
-	snprintf(f[1], sizeof f[1], "%s.id_number", key);
-	snprintf(f[2], sizeof f[2], "%s.phone", key);
-	snprintf(f[3], sizeof f[3], "%s.status", key);
-	snprintf(f[4], sizeof f[4], "%s.work_place", key);
 	int st = PARENT_UNKNOWN;
 	if ((rc = copy_str(o, "name", 0, 20, p->name, sizeof p->name, f[0],
 			   e)) ||
@@ -203,15 +319,16 @@ static int parse_parent(json_t *obj, const char *key, parent *p, int strict,
 	return 0;
 }
 
-static int parse_guardian(json_t *obj, guardian *g, int strict, err *e)
+static int parse_guardian(const src *in, guardian *g, int strict, err *e)
 {
 	static const char *const fields[] = { "name", "id_number",
 					      "relationship", "phone", NULL };
-	json_t *o;
-	int rc = sub_object(obj, "guardian", &o, e);
-	if (rc || !o)
+	src sub, *o = &sub;
+	char prefix[32];
+	int found, rc = sub_object(in, "guardian", o, &found, prefix, e);
+	if (rc || !found)
 		return rc;
-	if ((rc = jsonx_only(o, fields, e))) {
+	if ((rc = src_only(o, fields, e))) {
 		char f[64];
 		snprintf(f, sizeof f, "guardian.%.40s", e ? e->field : "");
 		if (e)
@@ -232,15 +349,16 @@ static int parse_guardian(json_t *obj, guardian *g, int strict, err *e)
 	return 0;
 }
 
-static int parse_disability(json_t *obj, disability *d, err *e)
+static int parse_disability(const src *in, disability *d, err *e)
 {
 	static const char *const fields[] = { "type", "grade",
 					      "certificate_no", NULL };
-	json_t *o;
-	int rc = sub_object(obj, "disability", &o, e);
-	if (rc || !o)
+	src sub, *o = &sub;
+	char prefix[32];
+	int found, rc = sub_object(in, "disability", o, &found, prefix, e);
+	if (rc || !found)
 		return rc;
-	if ((rc = jsonx_only(o, fields, e))) {
+	if ((rc = src_only(o, fields, e))) {
 		char f[64];
 		snprintf(f, sizeof f, "disability.%.40s", e ? e->field : "");
 		if (e)
@@ -259,16 +377,16 @@ static int parse_disability(json_t *obj, disability *d, err *e)
 	return 0;
 }
 
-static int parse_bool(json_t *obj, const char *key, int *out, err *e)
+static int parse_bool(const src *obj, const char *key, int *out, err *e)
 {
 	int v;
-	int rc = jsonx_bool(obj, key, 0, &v, e);
+	int rc = src_bool(obj, key, &v, e);
 	if (rc == 0 && v >= 0)
 		*out = v;
 	return rc;
 }
 
-static int parse(json_t *obj, child *c, int strict, err *e)
+static int parse(const src *obj, child *c, int strict, err *e)
 {
 	static const char *const fields[] = {
 		"name",		"sex",		 "birth_date",
@@ -283,7 +401,7 @@ static int parse(json_t *obj, child *c, int strict, err *e)
 	};
 	int rc, sex = 0, hs = 1, g = 0, ls = 0, mh = 0, ed = 0, he = 0;
 	const char *hukou;
-	if ((rc = jsonx_only(obj, fields, e)) ||
+	if ((rc = src_only(obj, fields, e)) ||
 	    (rc = copy_str(obj, "name", 1, 20, c->name, sizeof c->name, "name",
 			   e)) ||
 	    (rc = parse_code(obj, "sex", child_sex_codes, 1, &sex, "sex", e)) ||
@@ -297,7 +415,7 @@ static int parse(json_t *obj, child *c, int strict, err *e)
 			   sizeof c->region, "region_code", e)) ||
 	    (rc = copy_str(obj, "hukou_region", 0, 12, c->hukou_region,
 			   sizeof c->hukou_region, "hukou_region", e)) ||
-	    (rc = jsonx_str(obj, "hukou_status", 0, 20, &hukou, e)))
+	    (rc = src_str(obj, "hukou_status", 0, 20, &hukou, e)))
 		return rc;
 	if (hukou) {
 		if (strcmp(hukou, "registered") == 0)
@@ -354,12 +472,21 @@ static int parse(json_t *obj, child *c, int strict, err *e)
 
 int child_parse(json_t *obj, child *c, err *e)
 {
-	return parse(obj, c, 1, e);
+	src in = { .obj = obj, .prefix = "" };
+	return parse(&in, c, 1, e);
 }
 
 int child_parse_stored(json_t *obj, child *c, err *e)
 {
-	return parse(obj, c, 0, e);
+	src in = { .obj = obj, .prefix = "" };
+	return parse(&in, c, 0, e);
+}
+
+int child_parse_cells(const child_cells *cells, child *c, err *e)
+{
+	int cursor = 0;
+	src in = { .cells = cells, .prefix = "", .cursor = &cursor };
+	return parse(&in, c, 1, e);
 }
 
 int child_validate(const child *c, const char *today, err *e)
@@ -607,6 +734,7 @@ char *child_to_text(const child *c)
 {
 	buf b = BUF_INIT;
 	int first = 1;
+	buf_reserve(&b, 1024);	/* a typical record's text, with room */
 	buf_putc(&b, '{');
 	for (size_t i = 0; i < NRFIELDS; i++) {
 		const rfield *f = &rfields[i];

@@ -353,9 +353,11 @@ int childrec_prepare(store *s, const actor *who, json_t *body, child *c,
 	return childrec_prepare_cached(s, who, body, NULL, c, row, e);
 }
 
-int childrec_prepare_cached(store *s, const actor *who, json_t *body,
-			    childrec_regions *cache, child *c, child_row *row,
-			    err *e)
+/* childrec_prepare_cached from the JSON `body`, or from `cells` when
+ * body is NULL. */
+static int prepare(store *s, const actor *who, json_t *body,
+		   const child_cells *cells, childrec_regions *cache,
+		   child *c, child_row *row, err *e)
 {
 	char today[11];
 	region g;
@@ -364,7 +366,8 @@ int childrec_prepare_cached(store *s, const actor *who, json_t *body,
 	date_of(who->now, today);
 	int rc;
 	if ((rc = need(!who->u || childrec_can_write(who->u->role), e)) ||
-	    (rc = child_parse(body, c, e)) ||
+	    (rc = body ? child_parse(body, c, e)
+		       : child_parse_cells(cells, c, e)) ||
 	    (rc = child_validate(c, today, e)) ||
 	    (rc = cached_village(s, who, cache, c->region, &g, e)))
 		return rc;
@@ -405,6 +408,20 @@ int childrec_prepare_cached(store *s, const actor *who, json_t *body,
 		 actor_name(who));
 	fill_row(row, c);
 	return 0;
+}
+
+int childrec_prepare_cached(store *s, const actor *who, json_t *body,
+			    childrec_regions *cache, child *c, child_row *row,
+			    err *e)
+{
+	return prepare(s, who, body, NULL, cache, c, row, e);
+}
+
+int childrec_prepare_cells(store *s, const actor *who,
+			   const child_cells *cells, childrec_regions *cache,
+			   child *c, child_row *row, err *e)
+{
+	return prepare(s, who, NULL, cells, cache, c, row, e);
 }
 
 int childrec_find_duplicate(store *s, const actor *who, const child *c,

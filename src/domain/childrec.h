@@ -126,6 +126,12 @@ int childrec_prepare_cached(store *s, const actor *who, json_t *body,
 			    childrec_regions *cache, child *c, child_row *row,
 			    err *e);
 
+/* As childrec_prepare_cached, from the cells of a sheet's row
+ * (child_parse_cells): the same checks and errors as from JSON. */
+int childrec_prepare_cells(store *s, const actor *who,
+			   const child_cells *cells, childrec_regions *cache,
+			   child *c, child_row *row, err *e);
+
 /* The active record a new one would duplicate: same ID number, or for a
  * child without one, same name, birth date and village.  *other is its id
  * (0: none) and *outside tells whether it lies outside the actor's scope. */

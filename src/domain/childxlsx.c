@@ -125,24 +125,6 @@ int childxlsx_template(char **bytes, size_t *len, err *e)
 
 /* ---- import ---- */
 
-/* Sets obj[path] (creating the sub-object of "a.b") to v (stolen). */
-static void set_path(json_t *obj, const char *path, json_t *v)
-{
-	const char *dot = strchr(path, '.');
-	if (!dot) {
-		json_object_set_new(obj, path, v);
-		return;
-	}
-	char head[32];
-	snprintf(head, sizeof head, "%.*s", (int)(dot - path), path);
-	json_t *sub = json_object_get(obj, head);
-	if (!json_is_object(sub)) {
-		sub = json_object();
-		json_object_set_new(obj, head, sub);
-	}
-	json_object_set_new(sub, dot + 1, v);
-}
-
 /* Accepts 2012-05-01, 2012/5/1, 20120501, 2012.5.1 and Excel serials. */
 static int cell_date(const char *in, char out[11])
 {
@@ -203,51 +185,51 @@ static char *trim(char *s)
 	return s;
 }
 
-/* One row of the sheet as the API's JSON, or an error naming the column. */
-static int row_json(char **f, int n, json_t **out, err *e)
+/* One row of the sheet as the record's cells: val[i] is column i's value
+ * as the API has it (a code, "true"/"false", a date YYYY-MM-DD in date[i])
+ * or NULL when empty; or an error naming the column.  Text that is not
+ * UTF-8 is refused, as jansson refused it when rows went through JSON. */
+static int row_cells(char **f, int n, const char *val[NCOLS],
+		     char date[NCOLS][11], err *e)
 {
-	json_t *o = json_object();
-	for (int i = 0; i < NCOLS && i < n; i++) {
-		char *v = trim(f[i]);
+	for (int i = 0; i < NCOLS; i++) {
+		val[i] = NULL;
+		char *v = i < n ? trim(f[i]) : "";
 		if (!*v)
 			continue;
 		const tcol *c = &cols[i];
-		char date[11];
-		const char *code;
-		json_t *j = NULL;
+		const char *code, *j = NULL;
 		switch (c->kind) {
 		case K_TEXT:
-			j = json_string(v);
+			if (text_is_utf8(v, strlen(v)))
+				j = v;
 			break;
 		case K_DATE:
-			if (cell_date(v, date) == 0)
-				j = json_string(date);
+			if (cell_date(v, date[i]) == 0)
+				j = date[i];
 			break;
 		case K_CODE:
 			if (cell_code(c->codes, v, &code) == 0)
-				j = json_string(code);
+				j = code;
 			break;
 		case K_YESNO:
 			if (!strcmp(v, "是") || !strcmp(v, "true"))
-				j = json_true();
+				j = "true";
 			else if (!strcmp(v, "否") || !strcmp(v, "false"))
-				j = json_false();
+				j = "false";
 			break;
 		case K_HUKOU:
 			if (!strcmp(v, "有户籍") || !strcmp(v, "registered"))
-				j = json_string("registered");
+				j = "registered";
 			else if (!strcmp(v, "无户籍") || !strcmp(v, "none"))
-				j = json_string("none");
+				j = "none";
 			break;
 		}
-		if (!j) {
-			json_decref(o);
+		if (!j)
 			return err_set(e, ERR_INVALID, "invalid_field",
 				       "“%s”列的值无效: %.60s", c->title, v);
-		}
-		set_path(o, c->path, j);
+		val[i] = j;
 	}
-	*out = o;
 	return 0;
 }
 
@@ -270,6 +252,7 @@ typedef struct import_ctx {
 	/* ID numbers (and name|birth|village keys) already in this file */
 	strset seen;
 	childrec_regions *villages;
+	const char *paths[NCOLS];	/* cols[i].path: the cells' paths */
 	/* the batch in progress */
 	int in_tx;
 	long batch;
@@ -336,16 +319,17 @@ static int import_row(void *vctx, char **f, int n, long row, err *e)
 	c->res->rows++;
 	err re;
 	err_clear(&re);
-	json_t *body = NULL;
 	child ch;
 	child_row cr;
 	memset(&cr, 0, sizeof cr);
 	char why[400];
-	int rc = row_json(f, n, &body, &re);
+	const char *val[NCOLS];
+	char date[NCOLS][11];
+	int rc = row_cells(f, n, val, date, &re);
 	if (rc == 0) {
-		rc = childrec_prepare_cached(c->s, c->who, body, c->villages,
-					     &ch, &cr, &re);
-		json_decref(body);
+		child_cells cells = { NCOLS, c->paths, val };
+		rc = childrec_prepare_cells(c->s, c->who, &cells, c->villages,
+					    &ch, &cr, &re);
 	}
 	if (rc) {
 		snprintf(why, sizeof why, "%s%s%s", re.field[0] ? title_of(re.field) : "",
@@ -538,6 +522,8 @@ int childxlsx_import(store *s, const actor *who, const char *path,
 		return err_set(e, ERR_FORBIDDEN, "forbidden",
 			       "您的角色无权导入儿童档案");
 	import_ctx c = { .s = s, .who = who, .res = out };
+	for (int i = 0; i < NCOLS; i++)
+		c.paths[i] = cols[i].path;
 	char tmp[64] = "";
 	int xlsx = is_xlsx(path);
 	int rc = xlsx ? 0 : csv_to_utf8(path, tmp, e);

@@ -13,6 +13,9 @@ typedef struct buf {
 
 #define BUF_INIT ((buf){ NULL, 0, 0 })
 
+/* Makes room for n more bytes at once, when the caller knows roughly
+ * how much it will write: fewer reallocations. */
+void buf_reserve(buf *b, size_t n);
 void buf_put(buf *b, const void *data, size_t n);
 void buf_puts(buf *b, const char *s);
 void buf_putc(buf *b, char c);

@@ -178,11 +178,133 @@ static void test_text_edges(void **state)
 	check_same(&d);
 }
 
+/* ---- child_parse_cells against child_parse ---- */
+
+/* A valid record's cells (the import template's sample row) … */
+static const char *const cell_paths[] = {
+	"name", "sex", "birth_date", "id_number", "ethnicity", "region_code",
+	"hukou_status", "hukou_rural", "hukou_region", "address", "school",
+	"grade", "contact_phone", "father.name", "father.id_number",
+	"father.phone", "father.status", "father.work_place", "mother.name",
+	"mother.id_number", "mother.phone", "mother.status",
+	"mother.work_place", "guardian.name", "guardian.id_number",
+	"guardian.relationship", "guardian.phone", "guardianship",
+	"living_support", "mental_health", "mental_notes", "education",
+	"dropout_explanation", "health", "illness", "disability.type",
+	"disability.grade", "disability.certificate_no",
+	/* paths no template has: unknown fields, a value for an object */
+	"nickname", "father.age", "guardian",
+};
+enum { NPATHS = sizeof cell_paths / sizeof *cell_paths, NKNOWN = 38 };
+
+static const char *const sample[NKNOWN] = {
+	"张小明", "male", "2012-05-01", "220122201205010014", "汉族",
+	"220122100207", "registered", "true", "220122", "十里堡村3组12号",
+	"十里堡小学", "六年级", "13800000000", "张建国", NULL, NULL,
+	"migrant_out_province", "北京市", "李秀英", NULL, NULL,
+	"migrant_in_province", "长春市", "张德福", NULL, "祖父", "13900000000",
+	"fair", "none", "normal", NULL, "in_school", NULL, "healthy", NULL,
+	NULL, NULL, NULL,
+};
+
+/* … and values to put in its place: valid, invalid, too long, of the
+ * wrong kind, with control characters, absent. */
+static const char *const mutations[] = {
+	NULL, "", " ", "张", "female", "male", "2012-5-1", "2013-02-29",
+	"2012-05-01", "220122201205010014", "22012220120501001X",
+	"220122201205010015", "none", "registered", "maybe", "true", "false",
+	"a\nb", "a\x01b", "13800000000", "1380000000", "0431-8888888",
+	"migrant_in_province", "deceased", "dropped_out", "out_of_school",
+	"good", "dibao", "attention", "serious_illness", "满族", "火星族",
+	"220122100207", "220122", "22", "999999999999",
+	"一二三四五六七八九十一二三四五六七八九十一",
+	"一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一",
+	"辍学两年，家中无人照看", "父亲", "一级", "\"quoted\"",
+};
+
+/* The JSON object an import built from the same cells: non-empty cells
+ * at their paths, sub-objects made on the way. */
+static json_t *cells_json(const char *const *val)
+{
+	json_t *o = json_object();
+	for (int i = 0; i < NPATHS; i++) {
+		if (!val[i])
+			continue;
+		const char *p = cell_paths[i], *dot = strchr(p, '.');
+		json_t *v = !strcmp(p, "hukou_rural")
+				    ? (!strcmp(val[i], "true")	  ? json_true()
+				       : !strcmp(val[i], "false") ? json_false()
+								  : json_string(val[i]))
+				    : json_string(val[i]);
+		if (!dot) {
+			json_object_set_new(o, p, v);
+			continue;
+		}
+		char head[32];
+		snprintf(head, sizeof head, "%.*s", (int)(dot - p), p);
+		json_t *sub = json_object_get(o, head);
+		if (!json_is_object(sub)) {
+			sub = json_object();
+			json_object_set_new(o, head, sub);
+		}
+		json_object_set_new(sub, dot + 1, v);
+	}
+	return o;
+}
+
+static void test_cells_match_json(void **state)
+{
+	(void)state;
+	int ok = 0, failed = 0;
+	for (int n = 0; n < 30000; n++) {
+		const char *val[NPATHS] = { 0 };
+		memcpy(val, sample, sizeof sample);
+		int changes = below(5);
+		for (int k = 0; k < changes; k++) {
+			/* mostly known paths; now and then an unknown one */
+			int i = below(20) ? below(NKNOWN) : below(NPATHS);
+			val[i] = mutations[below(
+				(int)(sizeof mutations / sizeof *mutations))];
+			if (val[i] && !*val[i])
+				val[i] = NULL;	/* an empty cell */
+		}
+		json_t *o = cells_json(val);
+		child a, b;
+		err ea, eb;
+		memset(&a, 0, sizeof a);
+		memset(&b, 0, sizeof b);
+		err_clear(&ea);
+		err_clear(&eb);
+		int ra = child_parse(o, &a, &ea);
+		if (ra == 0)
+			ra = child_validate(&a, "2024-06-01", &ea);
+		child_cells cells = { NPATHS, cell_paths, val };
+		int rb = child_parse_cells(&cells, &b, &eb);
+		if (rb == 0)
+			rb = child_validate(&b, "2024-06-01", &eb);
+		assert_int_equal(ra, rb);
+		assert_int_equal(ea.code, eb.code);
+		assert_string_equal(ea.key, eb.key);
+		assert_string_equal(ea.field, eb.field);
+		assert_string_equal(ea.msg, eb.msg);
+		if (ra == 0) {
+			assert_memory_equal(&a, &b, sizeof a);
+			ok++;
+		} else {
+			failed++;
+		}
+		json_decref(o);
+	}
+	/* both outcomes were exercised */
+	assert_true(ok > 1000 && failed > 1000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_text_matches_jansson),
 		cmocka_unit_test(test_text_edges),
+		cmocka_unit_test(test_cells_match_json),
 	};
 	return cmocka_run_group_tests_name("child", tests, NULL, NULL);
 }
