@@ -139,7 +139,8 @@ static int src_only(const src *in, const char *const *allowed, err *e)
 		size_t n = strcspn(name, ".");
 		int ok = 0;
 		for (const char *const *a = allowed; *a && !ok; a++)
-			ok = strncmp(*a, name, n) == 0 && (*a)[n] == '\0';
+			ok = **a == *name && strncmp(*a, name, n) == 0 &&
+			     (*a)[n] == '\0';
 		if (!ok) {
 			char key[64];
 			snprintf(key, sizeof key, "%.*s", (int)n, name);
@@ -168,7 +169,7 @@ static int copy_str(const src *in, const char *key, int required,
 					 field ? field : key,
 					 "字段 %s 含有非法字符或过长",
 					 field ? field : key);
-		snprintf(out, outsz, "%s", s);
+		memcpy(out, s, strlen(s) + 1);	/* fits: checked above */
 	}
 	return 0;
 }
@@ -185,7 +186,7 @@ static int copy_text(const src *in, const char *key, size_t maxc,
 		if (strlen(s) >= outsz || !text_valid_text(s, 0, maxc))
 			return err_field(e, ERR_INVALID, "invalid_field", key,
 					 "字段 %s 含有非法字符或过长", key);
-		snprintf(out, outsz, "%s", s);
+		memcpy(out, s, strlen(s) + 1);	/* fits: checked above */
 	}
 	return 0;
 }
