@@ -252,11 +252,18 @@ static int sq_insert_id(store *st, const char *sql, const store_param *p,
 	return 0;
 }
 
+/* During a bulk load the WAL is also copied back into the database less
+ * often: every commit of a load rewrites most index pages, and copying
+ * them after each commit (the default, at 1000 pages) wrote and synced
+ * them all again.  At the end the WAL is copied back and truncated. */
 static int sq_bulk(store *st, int on, err *e)
 {
 	return sq_simple((sq_store *)st,
-			 on ? "PRAGMA cache_size=-" STR(SQLITE_BULK_CACHE_KIB)
-			    : "PRAGMA cache_size=-" STR(SQLITE_CACHE_KIB),
+			 on ? "PRAGMA cache_size=-" STR(SQLITE_BULK_CACHE_KIB) ";"
+			      "PRAGMA wal_autocheckpoint=65536;"
+			    : "PRAGMA cache_size=-" STR(SQLITE_CACHE_KIB) ";"
+			      "PRAGMA wal_autocheckpoint=1000;"
+			      "PRAGMA wal_checkpoint(TRUNCATE);",
 			 e);
 }
 
