@@ -353,23 +353,32 @@ int childrec_prepare(store *s, const actor *who, json_t *body, child *c,
 	return childrec_prepare_cached(s, who, body, NULL, c, row, e);
 }
 
-/* childrec_prepare_cached from the JSON `body`, or from `cells` when
- * body is NULL. */
-static int prepare(store *s, const actor *who, json_t *body,
-		   const child_cells *cells, childrec_regions *cache,
-		   child *c, child_row *row, err *e)
+/* The checks that need no store, from the JSON `body` or, when body is
+ * NULL, from `cells`: role, parsing, the record's own rules. */
+static int check(const actor *who, json_t *body, const child_cells *cells,
+		 child *c, err *e)
 {
 	char today[11];
-	region g;
 	memset(c, 0, sizeof *c);
-	memset(row, 0, sizeof *row);
 	date_of(who->now, today);
 	int rc;
 	if ((rc = need(!who->u || childrec_can_write(who->u->role), e)) ||
 	    (rc = body ? child_parse(body, c, e)
 		       : child_parse_cells(cells, c, e)) ||
-	    (rc = child_validate(c, today, e)) ||
-	    (rc = cached_village(s, who, cache, c->region, &g, e)))
+	    (rc = child_validate(c, today, e)))
+		return rc;
+	return 0;
+}
+
+/* The rest of preparing a checked record: its village and hukou region
+ * through the cache, then the row. */
+static int prepare_checked(store *s, const actor *who,
+			   childrec_regions *cache, child *c, child_row *row,
+			   err *e)
+{
+	region g;
+	int rc;
+	if ((rc = cached_village(s, who, cache, c->region, &g, e)))
 		return rc;
 	if (c->hukou_region[0]) {
 		region hg;
@@ -414,14 +423,23 @@ int childrec_prepare_cached(store *s, const actor *who, json_t *body,
 			    childrec_regions *cache, child *c, child_row *row,
 			    err *e)
 {
-	return prepare(s, who, body, NULL, cache, c, row, e);
+	memset(row, 0, sizeof *row);
+	int rc = check(who, body, NULL, c, e);
+	return rc ? rc : prepare_checked(s, who, cache, c, row, e);
 }
 
-int childrec_prepare_cells(store *s, const actor *who,
-			   const child_cells *cells, childrec_regions *cache,
-			   child *c, child_row *row, err *e)
+int childrec_check_cells(const actor *who, const child_cells *cells,
+			 child *c, err *e)
 {
-	return prepare(s, who, NULL, cells, cache, c, row, e);
+	return check(who, NULL, cells, c, e);
+}
+
+int childrec_prepare_checked(store *s, const actor *who,
+			     childrec_regions *cache, child *c,
+			     child_row *row, err *e)
+{
+	memset(row, 0, sizeof *row);
+	return prepare_checked(s, who, cache, c, row, e);
 }
 
 int childrec_find_duplicate(store *s, const actor *who, const child *c,

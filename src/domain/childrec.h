@@ -126,11 +126,17 @@ int childrec_prepare_cached(store *s, const actor *who, json_t *body,
 			    childrec_regions *cache, child *c, child_row *row,
 			    err *e);
 
-/* As childrec_prepare_cached, from the cells of a sheet's row
- * (child_parse_cells): the same checks and errors as from JSON. */
-int childrec_prepare_cells(store *s, const actor *who,
-			   const child_cells *cells, childrec_regions *cache,
-			   child *c, child_row *row, err *e);
+/* childrec_prepare_cached in two steps, for a row of a sheet: first the
+ * checks that need no store (role, child_parse_cells — the same checks
+ * and errors as from JSON — and child_validate), which may run on another
+ * thread than the store's; then, on a record that passed them, the
+ * village and hukou region through `cache` and the row (row->data is the
+ * caller's to clear with child_row_clear). */
+int childrec_check_cells(const actor *who, const child_cells *cells,
+			 child *c, err *e);
+int childrec_prepare_checked(store *s, const actor *who,
+			     childrec_regions *cache, child *c,
+			     child_row *row, err *e);
 
 /* The active record a new one would duplicate: same ID number, or for a
  * child without one, same name, birth date and village.  *other is its id

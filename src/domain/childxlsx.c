@@ -1,6 +1,7 @@
 #include "domain/childxlsx.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include "util/date.h"
 #include "util/buf.h"
 #include "util/mem.h"
+#include "util/queue.h"
 #include "util/strset.h"
 #include "util/text.h"
 
@@ -313,10 +315,94 @@ static int note_error(import_ctx *c, long row, char **f, int n,
 	return report_row(c, f, n, why, e);
 }
 
-static int import_row(void *vctx, char **f, int n, long row, err *e)
+/* ---- reading and writing on two threads ----
+ *
+ * A reader thread reads the file and checks each row as far as no store
+ * is needed (the template, the cells, childrec_check_cells: most of a
+ * row's CPU time); the calling thread takes the checked rows in file
+ * order and does the rest on its store connection (regions, duplicates,
+ * inserts, batches, the report).  Everything the user sees — the counts,
+ * the errors and their order, the report, what is stored — is made by
+ * the calling thread from the rows in file order, so the outcome is the
+ * same as reading and writing on one thread. */
+
+/* A row read and checked: the checks' outcome, the record when they
+ * passed, and the row's cells as the checks left them (trimmed), which
+ * a failed row's report shows.  One allocation. */
+typedef struct row_item {
+	long row;
+	int n;			/* cells kept: at most NCOLS */
+	char **f;
+	int rc;
+	err re;
+	child ch;
+} row_item;
+
+/* Rows travel in groups, so the threads meet once per group, not once
+ * per row. */
+enum { GROUP_ROWS = 64, QUEUE_GROUPS = 8 };
+
+typedef struct row_group {
+	int n;
+	row_item *it[GROUP_ROWS];
+} row_group;
+
+typedef struct reader {
+	const char *path;
+	int xlsx;
+	const actor *who;
+	const char *const *paths;
+	queue *q;
+	row_group *g;		/* the group being filled */
+	int header_seen;
+	int rc;			/* the read's outcome */
+	err e;
+} reader;
+
+static void group_free(row_group *g)
 {
-	import_ctx *c = vctx;
-	if (!c->header_seen) {
+	for (int i = 0; g && i < g->n; i++)
+		free(g->it[i]);
+	free(g);
+}
+
+/* Hands the group being filled to the writing side: -1 when that side
+ * has stopped. */
+static int reader_flush(reader *r)
+{
+	row_group *g = r->g;
+	r->g = NULL;
+	if (!g || !g->n || queue_put(r->q, g) == 0)
+		return 0;
+	group_free(g);
+	return -1;
+}
+
+static row_item *item_new(long row, char **f, int n)
+{
+	if (n > NCOLS)
+		n = NCOLS;
+	size_t text = 0;
+	for (int i = 0; i < n; i++)
+		text += strlen(f[i]) + 1;
+	row_item *it = xmalloc(sizeof *it + (size_t)n * sizeof(char *) + text);
+	it->row = row;
+	it->n = n;
+	it->f = (char **)(it + 1);
+	char *p = (char *)(it->f + n);
+	for (int i = 0; i < n; i++) {
+		size_t l = strlen(f[i]) + 1;
+		it->f[i] = memcpy(p, f[i], l);
+		p += l;
+	}
+	return it;
+}
+
+/* The reader's row callback (reader thread). */
+static int read_row(void *vr, char **f, int n, long row, err *e)
+{
+	reader *r = vr;
+	if (!r->header_seen) {
 		/* Lines above the column row (title, notes) are passed over;
 		 * the column row must be the template's. */
 		if (n < 1 || strcmp(trim(f[0]), cols[0].title) != 0)
@@ -328,7 +414,7 @@ static int import_row(void *vctx, char **f, int n, long row, err *e)
 				return err_set(e, ERR_INVALID, "bad_template",
 					       "第%ld行表头与模板不符：第%d列应为“%s”",
 					       row, i + 1, cols[i].title);
-		c->header_seen = 1;
+		r->header_seen = 1;
 		return 0;
 	}
 	int blank = 1;
@@ -336,21 +422,62 @@ static int import_row(void *vctx, char **f, int n, long row, err *e)
 		blank = *trim(f[i]) == '\0';
 	if (blank)
 		return 0;
-	c->res->rows++;
 	err re;
-	err_clear(&re);
 	child ch;
-	child_row cr;
-	memset(&cr, 0, sizeof cr);
-	char why[400];
+	err_clear(&re);
 	const char *val[NCOLS];
 	char date[NCOLS][11];
 	int rc = row_cells(f, n, val, date, &re);
 	if (rc == 0) {
-		child_cells cells = { NCOLS, c->paths, val };
-		rc = childrec_prepare_cells(c->s, c->who, &cells, c->villages,
-					    &ch, &cr, &re);
+		child_cells cells = { NCOLS, r->paths, val };
+		rc = childrec_check_cells(r->who, &cells, &ch, &re);
 	}
+	row_item *it = item_new(row, f, n);
+	it->rc = rc;
+	it->re = re;
+	if (rc == 0)
+		it->ch = ch;
+	if (!r->g) {
+		r->g = xmalloc(sizeof *r->g);
+		r->g->n = 0;
+	}
+	r->g->it[r->g->n++] = it;
+	if (r->g->n == GROUP_ROWS && reader_flush(r) != 0)
+		/* The writing side stopped on an error of its own, which is
+		 * the import's; this one only ends the read. */
+		return err_set(e, ERR_INTERNAL, "internal", "导入已中止");
+	return 0;
+}
+
+static void *reader_main(void *vr)
+{
+	reader *r = vr;
+	err_clear(&r->e);
+	r->rc = r->xlsx ? xlsxin_read(r->path, read_row, r, &r->e)
+			: csvfile_read(r->path, read_row, r, &r->e);
+	/* The rows before an error of the read are taken as well, as when
+	 * one thread read and wrote. */
+	reader_flush(r);
+	queue_close(r->q);
+	return NULL;
+}
+
+/* The rest of a row, in file order (calling thread). */
+static int take_row(import_ctx *c, row_item *it, err *e)
+{
+	long row = it->row;
+	char **f = it->f;
+	int n = it->n;
+	c->res->rows++;
+	err re = it->re;
+	child *ch = &it->ch;
+	child_row cr;
+	memset(&cr, 0, sizeof cr);
+	char why[400];
+	int rc = it->rc;
+	if (rc == 0)
+		rc = childrec_prepare_checked(c->s, c->who, c->villages, ch, &cr,
+					      &re);
 	if (rc) {
 		snprintf(why, sizeof why, "%s%s%s", re.field[0] ? title_of(re.field) : "",
 			 re.field[0] ? "：" : "", re.msg);
@@ -359,18 +486,18 @@ static int import_row(void *vctx, char **f, int n, long row, err *e)
 				       : note_error(c, row, f, n, why, 0, e);
 	}
 	char key[256];
-	if (ch.id_number[0])
-		snprintf(key, sizeof key, "%s", ch.id_number);
+	if (ch->id_number[0])
+		snprintf(key, sizeof key, "%s", ch->id_number);
 	else
-		snprintf(key, sizeof key, "%s|%s|%s", ch.name, ch.birth_date,
-			 ch.region);
+		snprintf(key, sizeof key, "%s|%s|%s", ch->name, ch->birth_date,
+			 ch->region);
 	if (!strset_add(&c->seen, key)) {
 		child_row_clear(&cr);
 		return note_error(c, row, f, n, "与本文件中前面的行重复", 1, e);
 	}
 	int64_t other = 0;
 	int outside = 0;
-	if ((rc = childrec_find_duplicate(c->s, c->who, &ch, &other, &outside,
+	if ((rc = childrec_find_duplicate(c->s, c->who, ch, &other, &outside,
 					  e))) {
 		child_row_clear(&cr);
 		return rc;
@@ -411,6 +538,42 @@ static int import_row(void *vctx, char **f, int n, long row, err *e)
 		c->in_tx = 0;
 	}
 	return 0;
+}
+
+
+/* Reads `path` on a reader thread and takes its rows here, in order. */
+static int import_rows(import_ctx *c, int xlsx, const char *path, err *e)
+{
+	reader r = { .path = path, .xlsx = xlsx, .who = c->who,
+		     .paths = c->paths, .q = queue_new(QUEUE_GROUPS) };
+	pthread_t t;
+	if (pthread_create(&t, NULL, reader_main, &r) != 0) {
+		queue_free(r.q);
+		return err_set(e, ERR_INTERNAL, "internal", "无法启动导入线程");
+	}
+	int rc = 0;
+	row_group *g;
+	while (rc == 0 && (g = queue_get(r.q))) {
+		for (int i = 0; rc == 0 && i < g->n; i++)
+			rc = take_row(c, g->it[i], e);
+		group_free(g);
+	}
+	if (rc) {
+		/* An error here ends the import: stop the reader, free what
+		 * it had read ahead. */
+		queue_abandon(r.q);
+		while ((g = queue_get(r.q)))
+			group_free(g);
+	}
+	pthread_join(t, NULL);
+	queue_free(r.q);
+	c->header_seen = r.header_seen;
+	if (rc == 0 && r.rc) {
+		rc = r.rc;
+		if (e)
+			*e = r.e;
+	}
+	return rc;
 }
 
 static int is_xlsx(const char *path)
@@ -555,8 +718,7 @@ int childxlsx_import(store *s, const actor *who, const char *path,
 	c.villages = xcalloc(1, sizeof *c.villages);
 	rc = store_bulk(s, 1, e);
 	if (rc == 0)
-		rc = xlsx ? xlsxin_read(path, import_row, &c, e)
-			  : csvfile_read(*tmp ? tmp : path, import_row, &c, e);
+		rc = import_rows(&c, xlsx, *tmp ? tmp : path, e);
 	if (*tmp)
 		unlink(tmp);
 	if (rc == 0 && !c.header_seen)
