@@ -371,15 +371,18 @@ static int check(const actor *who, json_t *body, const child_cells *cells,
 }
 
 /* The rest of preparing a checked record: its village and hukou region
- * through the cache, then the row. */
+ * through the cache, then the row.  `filled`: fill_row has already run
+ * on the record as it was before its region codes were resolved, and is
+ * run again only if resolving changed them. */
 static int prepare_checked(store *s, const actor *who,
 			   childrec_regions *cache, child *c, child_row *row,
-			   err *e)
+			   int filled, err *e)
 {
 	region g;
 	int rc;
 	if ((rc = cached_village(s, who, cache, c->region, &g, e)))
 		return rc;
+	int same = strcmp(c->region, g.code) == 0;
 	if (c->hukou_region[0]) {
 		region hg;
 		int hit = -1;
@@ -403,6 +406,7 @@ static int prepare_checked(store *s, const actor *who,
 				 c->hukou_region);
 			cache->h[cache->nh++] = hg;
 		}
+		same &= strcmp(c->hukou_region, hg.code) == 0;
 		snprintf(c->hukou_region, sizeof c->hukou_region, "%s",
 			 hg.code);
 	}
@@ -415,7 +419,8 @@ static int prepare_checked(store *s, const actor *who,
 		 actor_name(who));
 	snprintf(row->updated_by, sizeof row->updated_by, "%s",
 		 actor_name(who));
-	fill_row(row, c);
+	if (!filled || !same)
+		fill_row(row, c);
 	return 0;
 }
 
@@ -425,21 +430,24 @@ int childrec_prepare_cached(store *s, const actor *who, json_t *body,
 {
 	memset(row, 0, sizeof *row);
 	int rc = check(who, body, NULL, c, e);
-	return rc ? rc : prepare_checked(s, who, cache, c, row, e);
+	return rc ? rc : prepare_checked(s, who, cache, c, row, 0, e);
 }
 
 int childrec_check_cells(const actor *who, const child_cells *cells,
-			 child *c, err *e)
+			 child *c, child_row *row, err *e)
 {
-	return check(who, NULL, cells, c, e);
+	memset(row, 0, sizeof *row);
+	int rc = check(who, NULL, cells, c, e);
+	if (rc == 0)
+		fill_row(row, c);
+	return rc;
 }
 
 int childrec_prepare_checked(store *s, const actor *who,
 			     childrec_regions *cache, child *c,
 			     child_row *row, err *e)
 {
-	memset(row, 0, sizeof *row);
-	return prepare_checked(s, who, cache, c, row, e);
+	return prepare_checked(s, who, cache, c, row, 1, e);
 }
 
 int childrec_find_duplicate(store *s, const actor *who, const child *c,

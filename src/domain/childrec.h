@@ -126,14 +126,17 @@ int childrec_prepare_cached(store *s, const actor *who, json_t *body,
 			    childrec_regions *cache, child *c, child_row *row,
 			    err *e);
 
-/* childrec_prepare_cached in two steps, for a row of a sheet: first the
- * checks that need no store (role, child_parse_cells — the same checks
- * and errors as from JSON — and child_validate), which may run on another
- * thread than the store's; then, on a record that passed them, the
- * village and hukou region through `cache` and the row (row->data is the
- * caller's to clear with child_row_clear). */
+/* childrec_prepare_cached in two steps, for a row of a sheet.  First the
+ * work that needs no store, which may run on another thread than the
+ * store's: the checks (role, child_parse_cells — the same checks and
+ * errors as from JSON — and child_validate) and, when they pass, the row's
+ * columns and data as the record stands.  Then, on a record that passed,
+ * with the same `row`: the village and hukou region through `cache`, and
+ * the rest of the row (its columns are redone only if resolving the
+ * region codes changed them).  row->data is the caller's to clear with
+ * child_row_clear after either step. */
 int childrec_check_cells(const actor *who, const child_cells *cells,
-			 child *c, err *e);
+			 child *c, child_row *row, err *e);
 int childrec_prepare_checked(store *s, const actor *who,
 			     childrec_regions *cache, child *c,
 			     child_row *row, err *e);

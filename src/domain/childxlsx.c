@@ -336,6 +336,7 @@ typedef struct row_item {
 	int rc;
 	err re;
 	child ch;
+	child_row cr;		/* its data is the item's */
 } row_item;
 
 /* Rows travel in groups, so the threads meet once per group, not once
@@ -359,10 +360,16 @@ typedef struct reader {
 	err e;
 } reader;
 
+static void item_free(row_item *it)
+{
+	child_row_clear(&it->cr);
+	free(it);
+}
+
 static void group_free(row_group *g)
 {
 	for (int i = 0; g && i < g->n; i++)
-		free(g->it[i]);
+		item_free(g->it[i]);
 	free(g);
 }
 
@@ -378,6 +385,8 @@ static int reader_flush(reader *r)
 	return -1;
 }
 
+/* An item with room for the row's cells as they are now (the checks
+ * only shorten them, trimming); item_cells copies them in. */
 static row_item *item_new(long row, char **f, int n)
 {
 	if (n > NCOLS)
@@ -389,13 +398,17 @@ static row_item *item_new(long row, char **f, int n)
 	it->row = row;
 	it->n = n;
 	it->f = (char **)(it + 1);
-	char *p = (char *)(it->f + n);
-	for (int i = 0; i < n; i++) {
+	return it;
+}
+
+static void item_cells(row_item *it, char **f)
+{
+	char *p = (char *)(it->f + it->n);
+	for (int i = 0; i < it->n; i++) {
 		size_t l = strlen(f[i]) + 1;
 		it->f[i] = memcpy(p, f[i], l);
 		p += l;
 	}
-	return it;
 }
 
 /* The reader's row callback (reader thread). */
@@ -422,21 +435,18 @@ static int read_row(void *vr, char **f, int n, long row, err *e)
 		blank = *trim(f[i]) == '\0';
 	if (blank)
 		return 0;
-	err re;
-	child ch;
-	err_clear(&re);
+	row_item *it = item_new(row, f, n);
+	memset(&it->cr, 0, sizeof it->cr);
+	err_clear(&it->re);
 	const char *val[NCOLS];
 	char date[NCOLS][11];
-	int rc = row_cells(f, n, val, date, &re);
-	if (rc == 0) {
+	it->rc = row_cells(f, n, val, date, &it->re);
+	if (it->rc == 0) {
 		child_cells cells = { NCOLS, r->paths, val };
-		rc = childrec_check_cells(r->who, &cells, &ch, &re);
+		it->rc = childrec_check_cells(r->who, &cells, &it->ch, &it->cr,
+					      &it->re);
 	}
-	row_item *it = item_new(row, f, n);
-	it->rc = rc;
-	it->re = re;
-	if (rc == 0)
-		it->ch = ch;
+	item_cells(it, f);
 	if (!r->g) {
 		r->g = xmalloc(sizeof *r->g);
 		r->g->n = 0;
@@ -471,17 +481,16 @@ static int take_row(import_ctx *c, row_item *it, err *e)
 	c->res->rows++;
 	err re = it->re;
 	child *ch = &it->ch;
-	child_row cr;
-	memset(&cr, 0, sizeof cr);
+	child_row *cr = &it->cr;
 	char why[400];
 	int rc = it->rc;
 	if (rc == 0)
-		rc = childrec_prepare_checked(c->s, c->who, c->villages, ch, &cr,
+		rc = childrec_prepare_checked(c->s, c->who, c->villages, ch, cr,
 					      &re);
 	if (rc) {
 		snprintf(why, sizeof why, "%s%s%s", re.field[0] ? title_of(re.field) : "",
 			 re.field[0] ? "：" : "", re.msg);
-		child_row_clear(&cr);
+		child_row_clear(cr);
 		return rc == ERR_STORE ? err_set(e, rc, re.key, "%s", re.msg)
 				       : note_error(c, row, f, n, why, 0, e);
 	}
@@ -492,18 +501,18 @@ static int take_row(import_ctx *c, row_item *it, err *e)
 		snprintf(key, sizeof key, "%s|%s|%s", ch->name, ch->birth_date,
 			 ch->region);
 	if (!strset_add(&c->seen, key)) {
-		child_row_clear(&cr);
+		child_row_clear(cr);
 		return note_error(c, row, f, n, "与本文件中前面的行重复", 1, e);
 	}
 	int64_t other = 0;
 	int outside = 0;
 	if ((rc = childrec_find_duplicate(c->s, c->who, ch, &other, &outside,
 					  e))) {
-		child_row_clear(&cr);
+		child_row_clear(cr);
 		return rc;
 	}
 	if (other) {
-		child_row_clear(&cr);
+		child_row_clear(cr);
 		if (outside)
 			return note_error(
 				c, row, f, n,
@@ -515,15 +524,15 @@ static int take_row(import_ctx *c, row_item *it, err *e)
 	}
 	if (!c->in_tx) {
 		if ((rc = store_begin(c->s, e))) {
-			child_row_clear(&cr);
+			child_row_clear(cr);
 			return rc;
 		}
 		c->in_tx = 1;
 		c->batch = 0;
 		clock_gettime(CLOCK_MONOTONIC, &c->batch_start);
 	}
-	rc = childrec_insert_prepared(c->s, c->who, &cr, e);
-	child_row_clear(&cr);
+	rc = childrec_insert_prepared(c->s, c->who, cr, e);
+	child_row_clear(cr);
 	if (rc)
 		return rc;
 	c->res->imported++;
