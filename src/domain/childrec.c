@@ -473,6 +473,13 @@ int childrec_insert_prepared(store *s, const actor *who, child_row *row,
 	return child_store_insert(s, row, e);
 }
 
+int childrec_insert_batch(store *s, const actor *who, child_row *const *rows,
+			  int n, err *e)
+{
+	(void)who;
+	return child_store_insert_batch(s, rows, n, e);
+}
+
 int childrec_create(store *s, const actor *who, json_t *body, json_t **out,
 		    err *e)
 {

@@ -152,4 +152,9 @@ int childrec_find_duplicate(store *s, const actor *who, const child *c,
 int childrec_insert_prepared(store *s, const actor *who, child_row *row,
 			     err *e);
 
+/* As childrec_insert_prepared for n rows in their order, several to a
+ * statement (child_store_insert_batch): the rows' ids are not read back. */
+int childrec_insert_batch(store *s, const actor *who, child_row *const *rows,
+			  int n, err *e);
+
 #endif

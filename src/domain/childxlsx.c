@@ -261,7 +261,23 @@ typedef struct import_ctx {
 	long batch;
 	long batch_first_row;
 	struct timespec batch_start;
+	/* rows checked and counted, written CHILD_STORE_BATCH at a time */
+	int npend;
+	child_row pend[CHILD_STORE_BATCH];
 } import_ctx;
+
+/* Writes the pending rows (inside the batch's transaction). */
+static int flush_rows(import_ctx *c, err *e)
+{
+	child_row *rows[CHILD_STORE_BATCH];
+	for (int i = 0; i < c->npend; i++)
+		rows[i] = &c->pend[i];
+	int rc = childrec_insert_batch(c->s, c->who, rows, c->npend, e);
+	for (int i = 0; i < c->npend; i++)
+		child_row_clear(&c->pend[i]);
+	c->npend = 0;
+	return rc;
+}
 
 /* A batch (one transaction) holds at least BATCH_MIN rows and then ends
  * when it has been open BATCH_SECONDS, or at BATCH_MAX rows.  Every commit
@@ -531,9 +547,10 @@ static int take_row(import_ctx *c, row_item *it, err *e)
 		c->batch = 0;
 		clock_gettime(CLOCK_MONOTONIC, &c->batch_start);
 	}
-	rc = childrec_insert_prepared(c->s, c->who, cr, e);
-	child_row_clear(cr);
-	if (rc)
+	/* The row is written with the next ones; it takes its data along. */
+	c->pend[c->npend++] = *cr;
+	cr->data = NULL;
+	if (c->npend == CHILD_STORE_BATCH && (rc = flush_rows(c, e)))
 		return rc;
 	c->res->imported++;
 	/* Commit in batches: one transaction per row would make a large
@@ -542,7 +559,7 @@ static int take_row(import_ctx *c, row_item *it, err *e)
 	if (++c->batch >= BATCH_MIN &&
 	    (c->batch >= BATCH_MAX ||
 	     seconds_since(&c->batch_start) >= BATCH_SECONDS)) {
-		if ((rc = store_commit(c->s, e)))
+		if ((rc = flush_rows(c, e)) || (rc = store_commit(c->s, e)))
 			return rc;
 		c->in_tx = 0;
 	}
@@ -733,6 +750,10 @@ int childxlsx_import(store *s, const actor *who, const char *path,
 	if (rc == 0 && !c.header_seen)
 		rc = err_set(e, ERR_INVALID, "bad_template",
 			     "未找到模板的表头行（第一列应为“姓名*”），请使用系统提供的导入模板");
+	if (rc == 0 && c.npend)
+		rc = flush_rows(&c, e);
+	for (int i = 0; i < c.npend; i++)
+		child_row_clear(&c.pend[i]);
 	if (c.in_tx) {
 		if (rc == 0)
 			rc = store_commit(s, e);
