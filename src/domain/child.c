@@ -2,11 +2,13 @@
  * cross-field rules, and differences between versions. */
 #include "domain/child.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "domain/child_codes.h"
 #include "domain/idcard.h"
+#include "util/buf.h"
 #include "util/jsonx.h"
 #include "util/text.h"
 
@@ -59,11 +61,102 @@ int child_phone_valid(const char *s)
 
 /* ---- parsing ---- */
 
-static int copy_str(json_t *obj, const char *key, int required, size_t maxc,
-		    char *out, size_t outsz, const char *field, err *e)
+/* Where a record is read from: the API's JSON object, or text by JSON
+ * path (child_cells, for bulk imports).  One parser serves both, so a row
+ * of a sheet passes exactly the checks, in the same order and with the
+ * same messages, as the same record sent as JSON. */
+typedef struct src {
+	json_t *obj;			/* NULL: read `cells` */
+	const child_cells *cells;
+	const char *prefix;		/* in cells: "father." etc., or "" */
+	int *cursor;			/* in cells: where the last hit was */
+} src;
+
+/* The cell at prefix+key, or NULL.  Fields are asked for roughly in the
+ * cells' order, so the search starts after the last hit. */
+static const char *cell_get(const src *in, const char *key)
+{
+	const child_cells *t = in->cells;
+	size_t pl = strlen(in->prefix);
+	for (int k = 0; k < t->n; k++) {
+		int i = (*in->cursor + k) % t->n;
+		const char *p = t->path[i];
+		if (strncmp(p, in->prefix, pl) == 0 && strcmp(p + pl, key) == 0) {
+			*in->cursor = i + 1;
+			return t->value[i];
+		}
+	}
+	return NULL;
+}
+
+/* As jsonx_str. */
+static int src_str(const src *in, const char *key, int required,
+		   size_t max, const char **out, err *e)
+{
+	if (in->obj)
+		return jsonx_str(in->obj, key, required, max, out, e);
+	*out = cell_get(in, key);
+	if (!*out) {
+		if (required)
+			return err_field(e, ERR_INVALID, "missing_field", key,
+					 "缺少必填字段: %s", key);
+		return 0;
+	}
+	if (text_utf8_len(*out) > max)
+		return err_field(e, ERR_INVALID, "invalid_field", key,
+				 "字段 %s 过长（最多%zu个字符）", key, max);
+	return 0;
+}
+
+/* As jsonx_bool (not required); in cells "true" or "false". */
+static int src_bool(const src *in, const char *key, int *out, err *e)
+{
+	if (in->obj)
+		return jsonx_bool(in->obj, key, 0, out, e);
+	const char *v = cell_get(in, key);
+	*out = -1;
+	if (!v)
+		return 0;
+	if (strcmp(v, "true") && strcmp(v, "false"))
+		return err_field(e, ERR_INVALID, "invalid_field", key,
+				 "字段 %s 应为true或false", key);
+	*out = strcmp(v, "true") == 0;
+	return 0;
+}
+
+/* As jsonx_only: in cells, the first field (the part of the path after
+ * the prefix, up to a dot) not in `allowed`. */
+static int src_only(const src *in, const char *const *allowed, err *e)
+{
+	if (in->obj)
+		return jsonx_only(in->obj, allowed, e);
+	size_t pl = strlen(in->prefix);
+	for (int i = 0; i < in->cells->n; i++) {
+		const char *p = in->cells->path[i];
+		if (!in->cells->value[i] || strncmp(p, in->prefix, pl) != 0)
+			continue;
+		const char *name = p + pl;
+		size_t n = strcspn(name, ".");
+		int ok = 0;
+		for (const char *const *a = allowed; *a && !ok; a++)
+			ok = **a == *name && strncmp(*a, name, n) == 0 &&
+			     (*a)[n] == '\0';
+		if (!ok) {
+			char key[64];
+			snprintf(key, sizeof key, "%.*s", (int)n, name);
+			return err_field(e, ERR_INVALID, "unknown_field", key,
+					 "不支持的字段: %.40s", key);
+		}
+	}
+	return 0;
+}
+
+static int copy_str(const src *in, const char *key, int required,
+		    size_t maxc, char *out, size_t outsz, const char *field,
+		    err *e)
 {
 	const char *s;
-	int rc = jsonx_str(obj, key, required, maxc, &s, e);
+	int rc = src_str(in, key, required, maxc, &s, e);
 	if (rc) {
 		if (e && field)
 			snprintf(e->field, sizeof e->field, "%s", field);
@@ -76,33 +169,33 @@ static int copy_str(json_t *obj, const char *key, int required, size_t maxc,
 					 field ? field : key,
 					 "字段 %s 含有非法字符或过长",
 					 field ? field : key);
-		snprintf(out, outsz, "%s", s);
+		memcpy(out, s, strlen(s) + 1);	/* fits: checked above */
 	}
 	return 0;
 }
 
 /* As copy_str, for free text that may run over several lines. */
-static int copy_text(json_t *obj, const char *key, size_t maxc, char *out,
-		     size_t outsz, err *e)
+static int copy_text(const src *in, const char *key, size_t maxc,
+		     char *out, size_t outsz, err *e)
 {
 	const char *s;
-	int rc = jsonx_str(obj, key, 0, maxc, &s, e);
+	int rc = src_str(in, key, 0, maxc, &s, e);
 	if (rc)
 		return rc;
 	if (s) {
 		if (strlen(s) >= outsz || !text_valid_text(s, 0, maxc))
 			return err_field(e, ERR_INVALID, "invalid_field", key,
 					 "字段 %s 含有非法字符或过长", key);
-		snprintf(out, outsz, "%s", s);
+		memcpy(out, s, strlen(s) + 1);	/* fits: checked above */
 	}
 	return 0;
 }
 
-static int parse_code(json_t *obj, const char *key, const code_entry *t,
+static int parse_code(const src *in, const char *key, const code_entry *t,
 		      int required, int *out, const char *field, err *e)
 {
 	const char *s;
-	int rc = jsonx_str(obj, key, required, 40, &s, e);
+	int rc = src_str(in, key, required, 40, &s, e);
 	if (rc) {
 		if (e && field)
 			snprintf(e->field, sizeof e->field, "%s", field);
@@ -123,10 +216,10 @@ static int parse_code(json_t *obj, const char *key, const code_entry *t,
  * `strict`: a stored record that an older release (or a legacy import)
  * let through must still load, so that the quality rules Q03/Q10 can
  * list it and its director can open and correct it. */
-static int parse_phone(json_t *obj, const char *key, char *out, size_t outsz,
-		       const char *field, int strict, err *e)
+static int parse_phone(const src *in, const char *key, char *out,
+		       size_t outsz, const char *field, int strict, err *e)
 {
-	int rc = copy_str(obj, key, 0, 20, out, outsz, field, e);
+	int rc = copy_str(in, key, 0, 20, out, outsz, field, e);
 	if (rc)
 		return rc;
 	if (strict && *out && !child_phone_valid(out))
@@ -135,11 +228,12 @@ static int parse_phone(json_t *obj, const char *key, char *out, size_t outsz,
 	return 0;
 }
 
-static int parse_idnum(json_t *obj, const char *key, char out[CHILD_ID_MAX],
-		       const char *field, int strict, err *e)
+static int parse_idnum(const src *in, const char *key,
+		       char out[CHILD_ID_MAX], const char *field, int strict,
+		       err *e)
 {
 	char raw[40] = "";
-	int rc = copy_str(obj, key, 0, 20, raw, sizeof raw, field, e);
+	int rc = copy_str(in, key, 0, 20, raw, sizeof raw, field, e);
 	if (rc)
 		return rc;
 	idcard_normalize(raw, out);
@@ -151,40 +245,65 @@ static int parse_idnum(json_t *obj, const char *key, char out[CHILD_ID_MAX],
 	return 0;
 }
 
-static int sub_object(json_t *obj, const char *key, json_t **out, err *e)
+/* The sub-object `key` of a top-level source: *found is 0 when it is
+ * absent or null (in cells: no cell under "key." has a value), else *out
+ * reads it.  `prefix` is the caller's buffer for the cells' "key.". */
+static int sub_object(const src *in, const char *key, src *out, int *found,
+		      char prefix[32], err *e)
 {
-	json_t *v = json_object_get(obj, key);
-	*out = NULL;
-	if (!v || json_is_null(v))
+	*found = 0;
+	*out = *in;
+	if (in->obj) {
+		json_t *v = json_object_get(in->obj, key);
+		if (!v || json_is_null(v))
+			return 0;
+		if (!json_is_object(v))
+			return err_field(e, ERR_INVALID, "invalid_field", key,
+					 "字段 %s 应为对象或null", key);
+		out->obj = v;
+		*found = 1;
 		return 0;
-	if (!json_is_object(v))
-		return err_field(e, ERR_INVALID, "invalid_field", key,
-				 "字段 %s 应为对象或null", key);
-	*out = v;
+	}
+	size_t kl = strlen(key);
+	for (int i = 0; i < in->cells->n; i++) {
+		const char *p = in->cells->path[i];
+		if (!in->cells->value[i] || strncmp(p, key, kl) != 0)
+			continue;
+		if (p[kl] == '\0')
+			return err_field(e, ERR_INVALID, "invalid_field", key,
+					 "字段 %s 应为对象或null", key);
+		*found |= p[kl] == '.';
+	}
+	snprintf(prefix, 32, "%s.", key);
+	out->prefix = prefix;
 	return 0;
 }
 
-static int parse_parent(json_t *obj, const char *key, parent *p, int strict,
-			err *e)
+static int parse_parent(const src *in, const char *key, parent *p,
+			int strict, err *e)
 {
 	static const char *const fields[] = { "name",	"id_number", "phone",
 					      "status", "work_place", NULL };
-	json_t *o;
-	char f[5][40];
-	int rc = sub_object(obj, key, &o, e);
-	if (rc || !o)
+	/* The fields' full names, for errors. */
+	static const char *const names[2][5] = {
+		{ "father.name", "father.id_number", "father.phone",
+		  "father.status", "father.work_place" },
+		{ "mother.name", "mother.id_number", "mother.phone",
+		  "mother.status", "mother.work_place" },
+	};
+	src sub, *o = &sub;
+	char prefix[32];
+	const char *const *f = names[strcmp(key, "father") != 0];
+	int found, rc = sub_object(in, key, o, &found, prefix, e);
+	if (rc || !found)
 		return rc;
-	if ((rc = jsonx_only(o, fields, e))) {
-		snprintf(f[0], sizeof f[0], "%s.%.20s", key, e ? e->field : "");
+	if ((rc = src_only(o, fields, e))) {
+		char full[40];
+		snprintf(full, sizeof full, "%s.%.20s", key, e ? e->field : "");
 		if (e)
-			snprintf(e->field, sizeof e->field, "%s", f[0]);
+			snprintf(e->field, sizeof e->field, "%s", full);
 		return rc;
 	}
-	snprintf(f[0], sizeof f[0], "%s.name", key);
-	snprintf(f[1], sizeof f[1], "%s.id_number", key);
-	snprintf(f[2], sizeof f[2], "%s.phone", key);
-	snprintf(f[3], sizeof f[3], "%s.status", key);
-	snprintf(f[4], sizeof f[4], "%s.work_place", key);
 	int st = PARENT_UNKNOWN;
 	if ((rc = copy_str(o, "name", 0, 20, p->name, sizeof p->name, f[0],
 			   e)) ||
@@ -201,15 +320,16 @@ static int parse_parent(json_t *obj, const char *key, parent *p, int strict,
 	return 0;
 }
 
-static int parse_guardian(json_t *obj, guardian *g, int strict, err *e)
+static int parse_guardian(const src *in, guardian *g, int strict, err *e)
 {
 	static const char *const fields[] = { "name", "id_number",
 					      "relationship", "phone", NULL };
-	json_t *o;
-	int rc = sub_object(obj, "guardian", &o, e);
-	if (rc || !o)
+	src sub, *o = &sub;
+	char prefix[32];
+	int found, rc = sub_object(in, "guardian", o, &found, prefix, e);
+	if (rc || !found)
 		return rc;
-	if ((rc = jsonx_only(o, fields, e))) {
+	if ((rc = src_only(o, fields, e))) {
 		char f[64];
 		snprintf(f, sizeof f, "guardian.%.40s", e ? e->field : "");
 		if (e)
@@ -230,15 +350,16 @@ static int parse_guardian(json_t *obj, guardian *g, int strict, err *e)
 	return 0;
 }
 
-static int parse_disability(json_t *obj, disability *d, err *e)
+static int parse_disability(const src *in, disability *d, err *e)
 {
 	static const char *const fields[] = { "type", "grade",
 					      "certificate_no", NULL };
-	json_t *o;
-	int rc = sub_object(obj, "disability", &o, e);
-	if (rc || !o)
+	src sub, *o = &sub;
+	char prefix[32];
+	int found, rc = sub_object(in, "disability", o, &found, prefix, e);
+	if (rc || !found)
 		return rc;
-	if ((rc = jsonx_only(o, fields, e))) {
+	if ((rc = src_only(o, fields, e))) {
 		char f[64];
 		snprintf(f, sizeof f, "disability.%.40s", e ? e->field : "");
 		if (e)
@@ -257,16 +378,16 @@ static int parse_disability(json_t *obj, disability *d, err *e)
 	return 0;
 }
 
-static int parse_bool(json_t *obj, const char *key, int *out, err *e)
+static int parse_bool(const src *obj, const char *key, int *out, err *e)
 {
 	int v;
-	int rc = jsonx_bool(obj, key, 0, &v, e);
+	int rc = src_bool(obj, key, &v, e);
 	if (rc == 0 && v >= 0)
 		*out = v;
 	return rc;
 }
 
-static int parse(json_t *obj, child *c, int strict, err *e)
+static int parse(const src *obj, child *c, int strict, err *e)
 {
 	static const char *const fields[] = {
 		"name",		"sex",		 "birth_date",
@@ -281,7 +402,7 @@ static int parse(json_t *obj, child *c, int strict, err *e)
 	};
 	int rc, sex = 0, hs = 1, g = 0, ls = 0, mh = 0, ed = 0, he = 0;
 	const char *hukou;
-	if ((rc = jsonx_only(obj, fields, e)) ||
+	if ((rc = src_only(obj, fields, e)) ||
 	    (rc = copy_str(obj, "name", 1, 20, c->name, sizeof c->name, "name",
 			   e)) ||
 	    (rc = parse_code(obj, "sex", child_sex_codes, 1, &sex, "sex", e)) ||
@@ -295,7 +416,7 @@ static int parse(json_t *obj, child *c, int strict, err *e)
 			   sizeof c->region, "region_code", e)) ||
 	    (rc = copy_str(obj, "hukou_region", 0, 12, c->hukou_region,
 			   sizeof c->hukou_region, "hukou_region", e)) ||
-	    (rc = jsonx_str(obj, "hukou_status", 0, 20, &hukou, e)))
+	    (rc = src_str(obj, "hukou_status", 0, 20, &hukou, e)))
 		return rc;
 	if (hukou) {
 		if (strcmp(hukou, "registered") == 0)
@@ -352,12 +473,21 @@ static int parse(json_t *obj, child *c, int strict, err *e)
 
 int child_parse(json_t *obj, child *c, err *e)
 {
-	return parse(obj, c, 1, e);
+	src in = { .obj = obj, .prefix = "" };
+	return parse(&in, c, 1, e);
 }
 
 int child_parse_stored(json_t *obj, child *c, err *e)
 {
-	return parse(obj, c, 0, e);
+	src in = { .obj = obj, .prefix = "" };
+	return parse(&in, c, 0, e);
+}
+
+int child_parse_cells(const child_cells *cells, child *c, err *e)
+{
+	int cursor = 0;
+	src in = { .cells = cells, .prefix = "", .cursor = &cursor };
+	return parse(&in, c, 1, e);
 }
 
 int child_validate(const child *c, const char *today, err *e)
@@ -407,83 +537,244 @@ int child_validate(const child *c, const char *today, err *e)
 
 /* ---- rendering ---- */
 
-static json_t *str_or_null(const char *s)
+/* The record's JSON (SPEC §12), key by key in its order.  One table drives
+ * both renderings, the jansson object and the text that is stored, so the
+ * two cannot drift apart.  A sub-object (R_OBJ) runs to its R_END; `off`
+ * of an R_OBJ is its `present` flag (R_ALWAYS: always an object, never
+ * null).  R_CODE fields are int-sized enumerations. */
+typedef enum rkind {
+	R_STR,		/* always a string, "" included */
+	R_OPT,		/* a string, or null when "" */
+	R_CODE,		/* the code of a table, or null when unset */
+	R_BOOL,
+	R_HUKOU,	/* "registered" or "none" */
+	R_OBJ,
+	R_END,
+} rkind;
+
+typedef struct rfield {
+	const char *key;
+	rkind kind;
+	size_t off;
+	const code_entry *codes;
+} rfield;
+
+#define R_ALWAYS ((size_t)-1)
+#define RF(key, kind, member, codes) \
+	{ key, kind, offsetof(child, member), codes }
+#define RF_PARENT(p)                                                       \
+	{ #p, R_OBJ, R_ALWAYS, NULL }, RF("name", R_OPT, p.name, NULL),      \
+		RF("id_number", R_OPT, p.id_number, NULL),                   \
+		RF("phone", R_OPT, p.phone, NULL),                           \
+		RF("status", R_CODE, p.status, child_parent_status_codes),   \
+		RF("work_place", R_OPT, p.work_place, NULL),                 \
+	{                                                                    \
+		NULL, R_END, 0, NULL                                         \
+	}
+
+_Static_assert(sizeof(parent_status) == sizeof(int) &&
+		       sizeof(guardianship) == sizeof(int) &&
+		       sizeof(living_support) == sizeof(int) &&
+		       sizeof(mental_health) == sizeof(int) &&
+		       sizeof(education) == sizeof(int) &&
+		       sizeof(health) == sizeof(int),
+	       "R_CODE fields are read as int");
+
+static const rfield rfields[] = {
+	RF("name", R_STR, name, NULL),
+	RF("sex", R_CODE, sex, child_sex_codes),
+	RF("birth_date", R_STR, birth_date, NULL),
+	RF("id_number", R_OPT, id_number, NULL),
+	RF("ethnicity", R_STR, ethnicity, NULL),
+	RF("region_code", R_STR, region, NULL),
+	RF("hukou_region", R_OPT, hukou_region, NULL),
+	RF("hukou_rural", R_BOOL, hukou_rural, NULL),
+	RF("hukou_status", R_HUKOU, hukou_registered, NULL),
+	RF("address", R_OPT, address, NULL),
+	RF("school", R_OPT, school, NULL),
+	RF("grade", R_OPT, grade, NULL),
+	RF("contact_phone", R_OPT, contact_phone, NULL),
+	RF_PARENT(father),
+	RF_PARENT(mother),
+	RF("guardian", R_OBJ, guardian.present, NULL),
+	RF("name", R_OPT, guardian.name, NULL),
+	RF("id_number", R_OPT, guardian.id_number, NULL),
+	RF("relationship", R_OPT, guardian.relationship, NULL),
+	RF("phone", R_OPT, guardian.phone, NULL),
+	{ NULL, R_END, 0, NULL },
+	RF("guardianship", R_CODE, guardianship, child_guardianship_codes),
+	RF("living_support", R_CODE, living_support, child_support_codes),
+	RF("mental_health", R_CODE, mental_health, child_mental_codes),
+	RF("mental_notes", R_OPT, mental_notes, NULL),
+	RF("education", R_CODE, education, child_education_codes),
+	RF("dropout_explanation", R_OPT, dropout_explanation, NULL),
+	RF("health", R_CODE, health, child_health_codes),
+	RF("illness", R_OPT, illness, NULL),
+	RF("disability", R_OBJ, disability.present, NULL),
+	RF("type", R_OPT, disability.type, NULL),
+	RF("grade", R_OPT, disability.grade, NULL),
+	RF("certificate_no", R_OPT, disability.certificate_no, NULL),
+	{ NULL, R_END, 0, NULL },
+};
+enum { NRFIELDS = sizeof rfields / sizeof *rfields };
+
+typedef enum rval { V_STR, V_NULL, V_TRUE, V_FALSE, V_OPEN, V_SKIP } rval;
+
+/* The value of field *f of c: a string (*s), null, a boolean; for an
+ * R_OBJ, V_OPEN when the object is there, else V_SKIP (it is null, and
+ * the caller skips to its R_END). */
+static rval rvalue(const child *c, const rfield *f, const char **s)
 {
-	return s && *s ? json_string(s) : json_null();
+	const char *at = (const char *)c + (f->off == R_ALWAYS ? 0 : f->off);
+	*s = NULL;
+	switch (f->kind) {
+	case R_STR:
+		*s = at;
+		return V_STR;
+	case R_OPT:
+		*s = at;
+		return *at ? V_STR : V_NULL;
+	case R_CODE:
+		*s = code_of(f->codes, *(const int *)(const void *)at);
+		return **s ? V_STR : V_NULL;
+	case R_BOOL:
+		return *(const int *)(const void *)at ? V_TRUE : V_FALSE;
+	case R_HUKOU:
+		*s = *(const int *)(const void *)at ? "registered" : "none";
+		return V_STR;
+	case R_OBJ:
+		return f->off == R_ALWAYS || *(const int *)(const void *)at
+			       ? V_OPEN
+			       : V_SKIP;
+	case R_END:
+		break;
+	}
+	return V_NULL;
 }
 
-static json_t *code_or_null(const code_entry *t, int v)
+static size_t skip_object(size_t i)
 {
-	const char *c = code_of(t, v);
-	return *c ? json_string(c) : json_null();
-}
-
-static json_t *parent_json(const parent *p)
-{
-	return json_pack("{s:o, s:o, s:o, s:o, s:o}", "name",
-			 str_or_null(p->name), "id_number",
-			 str_or_null(p->id_number), "phone",
-			 str_or_null(p->phone), "status",
-			 code_or_null(child_parent_status_codes, p->status),
-			 "work_place", str_or_null(p->work_place));
+	while (rfields[i].kind != R_END)
+		i++;
+	return i;
 }
 
 json_t *child_to_json(const child *c)
 {
-	json_t *g = c->guardian.present
-			    ? json_pack("{s:o, s:o, s:o, s:o}", "name",
-					str_or_null(c->guardian.name),
-					"id_number",
-					str_or_null(c->guardian.id_number),
-					"relationship",
-					str_or_null(c->guardian.relationship),
-					"phone", str_or_null(c->guardian.phone))
-			    : json_null();
-	json_t *d = c->disability.present
-			    ? json_pack("{s:o, s:o, s:o}", "type",
-					str_or_null(c->disability.type),
-					"grade",
-					str_or_null(c->disability.grade),
-					"certificate_no",
-					str_or_null(c->disability.certificate_no))
-			    : json_null();
-	json_t *o = json_object();
-	json_object_set_new(o, "name", json_string(c->name));
-	json_object_set_new(o, "sex", code_or_null(child_sex_codes, c->sex));
-	json_object_set_new(o, "birth_date", json_string(c->birth_date));
-	json_object_set_new(o, "id_number", str_or_null(c->id_number));
-	json_object_set_new(o, "ethnicity", json_string(c->ethnicity));
-	json_object_set_new(o, "region_code", json_string(c->region));
-	json_object_set_new(o, "hukou_region", str_or_null(c->hukou_region));
-	json_object_set_new(o, "hukou_rural", json_boolean(c->hukou_rural));
-	json_object_set_new(o, "hukou_status",
-			    json_string(c->hukou_registered ? "registered"
-							    : "none"));
-	json_object_set_new(o, "address", str_or_null(c->address));
-	json_object_set_new(o, "school", str_or_null(c->school));
-	json_object_set_new(o, "grade", str_or_null(c->grade));
-	json_object_set_new(o, "contact_phone", str_or_null(c->contact_phone));
-	json_object_set_new(o, "father", parent_json(&c->father));
-	json_object_set_new(o, "mother", parent_json(&c->mother));
-	json_object_set_new(o, "guardian", g);
-	json_object_set_new(o, "guardianship",
-			    code_or_null(child_guardianship_codes,
-					 c->guardianship));
-	json_object_set_new(o, "living_support",
-			    code_or_null(child_support_codes,
-					 c->living_support));
-	json_object_set_new(o, "mental_health",
-			    code_or_null(child_mental_codes, c->mental_health));
-	json_object_set_new(o, "mental_notes", str_or_null(c->mental_notes));
-	json_object_set_new(o, "education",
-			    code_or_null(child_education_codes, c->education));
-	json_object_set_new(o, "dropout_explanation",
-			    str_or_null(c->dropout_explanation));
-	json_object_set_new(o, "health",
-			    code_or_null(child_health_codes, c->health));
-	json_object_set_new(o, "illness", str_or_null(c->illness));
-	json_object_set_new(o, "disability", d);
-	return o;
+	json_t *top = json_object(), *o = top;
+	for (size_t i = 0; i < NRFIELDS; i++) {
+		const rfield *f = &rfields[i];
+		const char *s;
+		json_t *v = NULL;
+		if (f->kind == R_END) {
+			o = top;
+			continue;
+		}
+		switch (rvalue(c, f, &s)) {
+		case V_STR:
+			v = json_string(s);
+			break;
+		case V_NULL:
+			v = json_null();
+			break;
+		case V_TRUE:
+			v = json_true();
+			break;
+		case V_FALSE:
+			v = json_false();
+			break;
+		case V_OPEN:
+			json_object_set_new(top, f->key, o = json_object());
+			continue;
+		case V_SKIP:
+			v = json_null();
+			i = skip_object(i);
+			break;
+		}
+		json_object_set_new(o, f->key, v);
+	}
+	return top;
+}
+
+/* A JSON string as jansson writes it without flags: the mandatory
+ * escapes only, everything else (Chinese text too) as it is. */
+static void put_json_string(buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	buf_putc(b, '"');
+	const char *run = s;
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch >= 0x20 && ch != '"' && ch != '\\')
+			continue;
+		buf_put(b, run, (size_t)(s - run));
+		run = s + 1;
+		char esc[7] = { '\\', 0 };
+		size_t n = 2;
+		switch (ch) {
+		case '"': esc[1] = '"'; break;
+		case '\\': esc[1] = '\\'; break;
+		case '\b': esc[1] = 'b'; break;
+		case '\f': esc[1] = 'f'; break;
+		case '\n': esc[1] = 'n'; break;
+		case '\r': esc[1] = 'r'; break;
+		case '\t': esc[1] = 't'; break;
+		default:
+			memcpy(esc + 1, "u00", 3);
+			esc[4] = hex[ch >> 4];
+			esc[5] = hex[ch & 15];
+			n = 6;
+		}
+		buf_put(b, esc, n);
+	}
+	buf_put(b, run, (size_t)(s - run));
+	buf_putc(b, '"');
+}
+
+char *child_to_text(const child *c)
+{
+	buf b = BUF_INIT;
+	int first = 1;
+	buf_reserve(&b, 1024);	/* a typical record's text, with room */
+	buf_putc(&b, '{');
+	for (size_t i = 0; i < NRFIELDS; i++) {
+		const rfield *f = &rfields[i];
+		const char *s;
+		if (f->kind == R_END) {
+			buf_putc(&b, '}');
+			first = 0;
+			continue;
+		}
+		if (!first)
+			buf_putc(&b, ',');
+		first = 0;
+		put_json_string(&b, f->key);
+		buf_putc(&b, ':');
+		switch (rvalue(c, f, &s)) {
+		case V_STR:
+			put_json_string(&b, s);
+			break;
+		case V_NULL:
+			buf_puts(&b, "null");
+			break;
+		case V_TRUE:
+			buf_puts(&b, "true");
+			break;
+		case V_FALSE:
+			buf_puts(&b, "false");
+			break;
+		case V_OPEN:
+			buf_putc(&b, '{');
+			first = 1;
+			break;
+		case V_SKIP:
+			buf_puts(&b, "null");
+			i = skip_object(i);
+			break;
+		}
+	}
+	buf_putc(&b, '}');
+	return buf_steal(&b);
 }
 
 /* ---- versions ---- */

@@ -121,6 +121,21 @@ typedef struct child {
  * Errors: ERR_INVALID with the field named. */
 int child_parse(json_t *obj, child *out, err *e);
 
+/* The editable fields as text by their JSON path ("name",
+ * "father.status"), for a bulk import that reads cells rather than JSON:
+ * path[i] has value[i], NULL when the cell is empty; a boolean is "true"
+ * or "false", a code its API code.  Values must be valid UTF-8. */
+typedef struct child_cells {
+	int n;
+	const char *const *path;
+	const char *const *value;
+} child_cells;
+
+/* As child_parse, from cells: the same checks in the same order with the
+ * same errors as child_parse of the JSON object holding the non-empty
+ * cells at their paths. */
+int child_parse_cells(const child_cells *cells, child *out, err *e);
+
 /* As child_parse, for a record read back from the store: the format of
  * ID numbers and phone numbers is not checked (a legacy record may hold
  * a wrong check digit or a malformed phone — rules Q03 and Q10 report
@@ -135,6 +150,12 @@ int child_validate(const child *c, const char *today, err *e);
 
 /* The editable fields as JSON (new reference). */
 json_t *child_to_json(const child *c);
+
+/* The same as compact JSON text, malloc'd (the caller frees it): byte for
+ * byte what json_dumps(child_to_json(c), JSON_COMPACT) gives for a record
+ * whose text is valid UTF-8 (every parsed record's is), without building
+ * the object.  This is what the store keeps in `data`. */
+char *child_to_text(const child *c);
 
 /* A valid date YYYY-MM-DD (real calendar day). */
 int child_date_valid(const char *s);

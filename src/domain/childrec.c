@@ -217,7 +217,7 @@ static int load(store *s, const actor *who, int64_t id, child_row *row,
 }
 
 /* Refreshes the stored columns that lists filter on. */
-static void fill_row(child_row *row, const child *c, json_t *data)
+static void fill_row(child_row *row, const child *c)
 {
 	classify_result cr;
 	snprintf(row->region, sizeof row->region, "%s", c->region);
@@ -234,8 +234,7 @@ static void fill_row(child_row *row, const child *c, json_t *data)
 	classify_child(c, "2000-01-01", &cr);
 	row->flags = cr.flags;
 	free(row->data);
-	/* child_to_json adds keys in a fixed order: no sorting needed. */
-	row->data = json_dumps(data, JSON_COMPACT);
+	row->data = child_to_text(c);
 }
 
 /* The names of the changed fields, without their values: what the audit
@@ -355,21 +354,36 @@ int childrec_prepare(store *s, const actor *who, json_t *body, child *c,
 	return childrec_prepare_cached(s, who, body, NULL, c, row, e);
 }
 
-int childrec_prepare_cached(store *s, const actor *who, json_t *body,
-			    childrec_regions *cache, child *c, child_row *row,
-			    err *e)
+/* The checks that need no store, from the JSON `body` or, when body is
+ * NULL, from `cells`: role, parsing, the record's own rules. */
+static int check(const actor *who, json_t *body, const child_cells *cells,
+		 child *c, err *e)
 {
 	char today[11];
-	region g;
 	memset(c, 0, sizeof *c);
-	memset(row, 0, sizeof *row);
 	date_of(who->now, today);
 	int rc;
 	if ((rc = need(!who->u || childrec_can_write(who->u->role), e)) ||
-	    (rc = child_parse(body, c, e)) ||
-	    (rc = child_validate(c, today, e)) ||
-	    (rc = cached_village(s, who, cache, c->region, &g, e)))
+	    (rc = body ? child_parse(body, c, e)
+		       : child_parse_cells(cells, c, e)) ||
+	    (rc = child_validate(c, today, e)))
 		return rc;
+	return 0;
+}
+
+/* The rest of preparing a checked record: its village and hukou region
+ * through the cache, then the row.  `filled`: fill_row has already run
+ * on the record as it was before its region codes were resolved, and is
+ * run again only if resolving changed them. */
+static int prepare_checked(store *s, const actor *who,
+			   childrec_regions *cache, child *c, child_row *row,
+			   int filled, err *e)
+{
+	region g;
+	int rc;
+	if ((rc = cached_village(s, who, cache, c->region, &g, e)))
+		return rc;
+	int same = strcmp(c->region, g.code) == 0;
 	if (c->hukou_region[0]) {
 		region hg;
 		int hit = -1;
@@ -393,6 +407,7 @@ int childrec_prepare_cached(store *s, const actor *who, json_t *body,
 				 c->hukou_region);
 			cache->h[cache->nh++] = hg;
 		}
+		same &= strcmp(c->hukou_region, hg.code) == 0;
 		snprintf(c->hukou_region, sizeof c->hukou_region, "%s",
 			 hg.code);
 	}
@@ -405,10 +420,35 @@ int childrec_prepare_cached(store *s, const actor *who, json_t *body,
 		 actor_name(who));
 	snprintf(row->updated_by, sizeof row->updated_by, "%s",
 		 actor_name(who));
-	json_t *data = child_to_json(c);
-	fill_row(row, c, data);
-	json_decref(data);
+	if (!filled || !same)
+		fill_row(row, c);
 	return 0;
+}
+
+int childrec_prepare_cached(store *s, const actor *who, json_t *body,
+			    childrec_regions *cache, child *c, child_row *row,
+			    err *e)
+{
+	memset(row, 0, sizeof *row);
+	int rc = check(who, body, NULL, c, e);
+	return rc ? rc : prepare_checked(s, who, cache, c, row, 0, e);
+}
+
+int childrec_check_cells(const actor *who, const child_cells *cells,
+			 child *c, child_row *row, err *e)
+{
+	memset(row, 0, sizeof *row);
+	int rc = check(who, NULL, cells, c, e);
+	if (rc == 0)
+		fill_row(row, c);
+	return rc;
+}
+
+int childrec_prepare_checked(store *s, const actor *who,
+			     childrec_regions *cache, child *c,
+			     child_row *row, err *e)
+{
+	return prepare_checked(s, who, cache, c, row, 1, e);
 }
 
 int childrec_find_duplicate(store *s, const actor *who, const child *c,
@@ -432,6 +472,13 @@ int childrec_insert_prepared(store *s, const actor *who, child_row *row,
 	 * (write_history); until then the record itself is that version. */
 	(void)who;
 	return child_store_insert(s, row, e);
+}
+
+int childrec_insert_batch(store *s, const actor *who, child_row *const *rows,
+			  int n, err *e)
+{
+	(void)who;
+	return child_store_insert_batch(s, rows, n, e);
 }
 
 int childrec_create(store *s, const actor *who, json_t *body, json_t **out,
@@ -547,7 +594,7 @@ int childrec_update(store *s, const actor *who, int64_t id, json_t *patch,
 		goto done;
 	}
 	char *before_text = json_dumps(before, JSON_COMPACT);
-	fill_row(&row, &c, after);
+	fill_row(&row, &c);
 	row.updated_at = who->now;
 	snprintf(row.updated_by, sizeof row.updated_by, "%s", actor_name(who));
 	if ((rc = store_begin(s, e)))

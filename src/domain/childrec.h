@@ -130,6 +130,21 @@ int childrec_prepare_cached(store *s, const actor *who, json_t *body,
 			    childrec_regions *cache, child *c, child_row *row,
 			    err *e);
 
+/* childrec_prepare_cached in two steps, for a row of a sheet.  First the
+ * work that needs no store, which may run on another thread than the
+ * store's: the checks (role, child_parse_cells — the same checks and
+ * errors as from JSON — and child_validate) and, when they pass, the row's
+ * columns and data as the record stands.  Then, on a record that passed,
+ * with the same `row`: the village and hukou region through `cache`, and
+ * the rest of the row (its columns are redone only if resolving the
+ * region codes changed them).  row->data is the caller's to clear with
+ * child_row_clear after either step. */
+int childrec_check_cells(const actor *who, const child_cells *cells,
+			 child *c, child_row *row, err *e);
+int childrec_prepare_checked(store *s, const actor *who,
+			     childrec_regions *cache, child *c,
+			     child_row *row, err *e);
+
 /* The active record a new one would duplicate: same ID number, or for a
  * child without one, same name, birth date and village.  *other is its id
  * (0: none) and *outside tells whether it lies outside the actor's scope. */
@@ -140,5 +155,10 @@ int childrec_find_duplicate(store *s, const actor *who, const child *c,
  * caller's transaction; the caller writes the audit entry. */
 int childrec_insert_prepared(store *s, const actor *who, child_row *row,
 			     err *e);
+
+/* As childrec_insert_prepared for n rows in their order, several to a
+ * statement (child_store_insert_batch): the rows' ids are not read back. */
+int childrec_insert_batch(store *s, const actor *who, child_row *const *rows,
+			  int n, err *e);
 
 #endif

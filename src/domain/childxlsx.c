@@ -1,9 +1,11 @@
 #include "domain/childxlsx.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <iconv.h>
 #include <unistd.h>
 
@@ -17,6 +19,7 @@
 #include "util/date.h"
 #include "util/buf.h"
 #include "util/mem.h"
+#include "util/queue.h"
 #include "util/strset.h"
 #include "util/text.h"
 
@@ -125,24 +128,6 @@ int childxlsx_template(char **bytes, size_t *len, err *e)
 
 /* ---- import ---- */
 
-/* Sets obj[path] (creating the sub-object of "a.b") to v (stolen). */
-static void set_path(json_t *obj, const char *path, json_t *v)
-{
-	const char *dot = strchr(path, '.');
-	if (!dot) {
-		json_object_set_new(obj, path, v);
-		return;
-	}
-	char head[32];
-	snprintf(head, sizeof head, "%.*s", (int)(dot - path), path);
-	json_t *sub = json_object_get(obj, head);
-	if (!json_is_object(sub)) {
-		sub = json_object();
-		json_object_set_new(obj, head, sub);
-	}
-	json_object_set_new(sub, dot + 1, v);
-}
-
 /* Accepts 2012-05-01, 2012/5/1, 20120501, 2012.5.1 and Excel serials. */
 static int cell_date(const char *in, char out[11])
 {
@@ -203,51 +188,51 @@ static char *trim(char *s)
 	return s;
 }
 
-/* One row of the sheet as the API's JSON, or an error naming the column. */
-static int row_json(char **f, int n, json_t **out, err *e)
+/* One row of the sheet as the record's cells: val[i] is column i's value
+ * as the API has it (a code, "true"/"false", a date YYYY-MM-DD in date[i])
+ * or NULL when empty; or an error naming the column.  Text that is not
+ * UTF-8 is refused, as jansson refused it when rows went through JSON. */
+static int row_cells(char **f, int n, const char *val[NCOLS],
+		     char date[NCOLS][11], err *e)
 {
-	json_t *o = json_object();
-	for (int i = 0; i < NCOLS && i < n; i++) {
-		char *v = trim(f[i]);
+	for (int i = 0; i < NCOLS; i++) {
+		val[i] = NULL;
+		char *v = i < n ? trim(f[i]) : "";
 		if (!*v)
 			continue;
 		const tcol *c = &cols[i];
-		char date[11];
-		const char *code;
-		json_t *j = NULL;
+		const char *code, *j = NULL;
 		switch (c->kind) {
 		case K_TEXT:
-			j = json_string(v);
+			if (text_is_utf8(v, strlen(v)))
+				j = v;
 			break;
 		case K_DATE:
-			if (cell_date(v, date) == 0)
-				j = json_string(date);
+			if (cell_date(v, date[i]) == 0)
+				j = date[i];
 			break;
 		case K_CODE:
 			if (cell_code(c->codes, v, &code) == 0)
-				j = json_string(code);
+				j = code;
 			break;
 		case K_YESNO:
 			if (!strcmp(v, "是") || !strcmp(v, "true"))
-				j = json_true();
+				j = "true";
 			else if (!strcmp(v, "否") || !strcmp(v, "false"))
-				j = json_false();
+				j = "false";
 			break;
 		case K_HUKOU:
 			if (!strcmp(v, "有户籍") || !strcmp(v, "registered"))
-				j = json_string("registered");
+				j = "registered";
 			else if (!strcmp(v, "无户籍") || !strcmp(v, "none"))
-				j = json_string("none");
+				j = "none";
 			break;
 		}
-		if (!j) {
-			json_decref(o);
+		if (!j)
 			return err_set(e, ERR_INVALID, "invalid_field",
 				       "“%s”列的值无效: %.60s", c->title, v);
-		}
-		set_path(o, c->path, j);
+		val[i] = j;
 	}
-	*out = o;
 	return 0;
 }
 
@@ -270,11 +255,47 @@ typedef struct import_ctx {
 	/* ID numbers (and name|birth|village keys) already in this file */
 	strset seen;
 	childrec_regions *villages;
+	const char *paths[NCOLS];	/* cols[i].path: the cells' paths */
 	/* the batch in progress */
 	int in_tx;
 	long batch;
 	long batch_first_row;
+	struct timespec batch_start;
+	/* rows checked and counted, written CHILD_STORE_BATCH at a time */
+	int npend;
+	child_row pend[CHILD_STORE_BATCH];
 } import_ctx;
+
+/* Writes the pending rows (inside the batch's transaction). */
+static int flush_rows(import_ctx *c, err *e)
+{
+	child_row *rows[CHILD_STORE_BATCH];
+	for (int i = 0; i < c->npend; i++)
+		rows[i] = &c->pend[i];
+	int rc = childrec_insert_batch(c->s, c->who, rows, c->npend, e);
+	for (int i = 0; i < c->npend; i++)
+		child_row_clear(&c->pend[i]);
+	c->npend = 0;
+	return rc;
+}
+
+/* A batch (one transaction) holds at least BATCH_MIN rows and then ends
+ * when it has been open BATCH_SECONDS, or at BATCH_MAX rows.  Every commit
+ * rewrites each index page the batch touched, and a big file's ID-number
+ * indexes take inserts all over: at a million rows, batches of 10,000
+ * wrote the same pages a hundred times over (a quarter of the import's
+ * time).  The time bound keeps the write lock short enough for the
+ * server's other writers, which wait up to 5 s (store_sqlite.c). */
+enum { BATCH_MIN = 10000, BATCH_MAX = 200000 };
+#define BATCH_SECONDS 2.0
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) +
+	       (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
 
 static int report_row(import_ctx *c, char **f, int n, const char *why,
 		      err *e)
@@ -310,10 +331,107 @@ static int note_error(import_ctx *c, long row, char **f, int n,
 	return report_row(c, f, n, why, e);
 }
 
-static int import_row(void *vctx, char **f, int n, long row, err *e)
+/* ---- reading and writing on two threads ----
+ *
+ * A reader thread reads the file and checks each row as far as no store
+ * is needed (the template, the cells, childrec_check_cells: most of a
+ * row's CPU time); the calling thread takes the checked rows in file
+ * order and does the rest on its store connection (regions, duplicates,
+ * inserts, batches, the report).  Everything the user sees — the counts,
+ * the errors and their order, the report, what is stored — is made by
+ * the calling thread from the rows in file order, so the outcome is the
+ * same as reading and writing on one thread. */
+
+/* A row read and checked: the checks' outcome, the record when they
+ * passed, and the row's cells as the checks left them (trimmed), which
+ * a failed row's report shows.  One allocation. */
+typedef struct row_item {
+	long row;
+	int n;			/* cells kept: at most NCOLS */
+	char **f;
+	int rc;
+	err re;
+	child ch;
+	child_row cr;		/* its data is the item's */
+} row_item;
+
+/* Rows travel in groups, so the threads meet once per group, not once
+ * per row. */
+enum { GROUP_ROWS = 64, QUEUE_GROUPS = 8 };
+
+typedef struct row_group {
+	int n;
+	row_item *it[GROUP_ROWS];
+} row_group;
+
+typedef struct reader {
+	const char *path;
+	int xlsx;
+	const actor *who;
+	const char *const *paths;
+	queue *q;
+	row_group *g;		/* the group being filled */
+	int header_seen;
+	int rc;			/* the read's outcome */
+	err e;
+} reader;
+
+static void item_free(row_item *it)
 {
-	import_ctx *c = vctx;
-	if (!c->header_seen) {
+	child_row_clear(&it->cr);
+	free(it);
+}
+
+static void group_free(row_group *g)
+{
+	for (int i = 0; g && i < g->n; i++)
+		item_free(g->it[i]);
+	free(g);
+}
+
+/* Hands the group being filled to the writing side: -1 when that side
+ * has stopped. */
+static int reader_flush(reader *r)
+{
+	row_group *g = r->g;
+	r->g = NULL;
+	if (!g || !g->n || queue_put(r->q, g) == 0)
+		return 0;
+	group_free(g);
+	return -1;
+}
+
+/* An item with room for the row's cells as they are now (the checks
+ * only shorten them, trimming); item_cells copies them in. */
+static row_item *item_new(long row, char **f, int n)
+{
+	if (n > NCOLS)
+		n = NCOLS;
+	size_t text = 0;
+	for (int i = 0; i < n; i++)
+		text += strlen(f[i]) + 1;
+	row_item *it = xmalloc(sizeof *it + (size_t)n * sizeof(char *) + text);
+	it->row = row;
+	it->n = n;
+	it->f = (char **)(it + 1);
+	return it;
+}
+
+static void item_cells(row_item *it, char **f)
+{
+	char *p = (char *)(it->f + it->n);
+	for (int i = 0; i < it->n; i++) {
+		size_t l = strlen(f[i]) + 1;
+		it->f[i] = memcpy(p, f[i], l);
+		p += l;
+	}
+}
+
+/* The reader's row callback (reader thread). */
+static int read_row(void *vr, char **f, int n, long row, err *e)
+{
+	reader *r = vr;
+	if (!r->header_seen) {
 		/* Lines above the column row (title, notes) are passed over;
 		 * the column row must be the template's. */
 		if (n < 1 || strcmp(trim(f[0]), cols[0].title) != 0)
@@ -325,7 +443,7 @@ static int import_row(void *vctx, char **f, int n, long row, err *e)
 				return err_set(e, ERR_INVALID, "bad_template",
 					       "第%ld行表头与模板不符：第%d列应为“%s”",
 					       row, i + 1, cols[i].title);
-		c->header_seen = 1;
+		r->header_seen = 1;
 		return 0;
 	}
 	int blank = 1;
@@ -333,46 +451,84 @@ static int import_row(void *vctx, char **f, int n, long row, err *e)
 		blank = *trim(f[i]) == '\0';
 	if (blank)
 		return 0;
-	c->res->rows++;
-	err re;
-	err_clear(&re);
-	json_t *body = NULL;
-	child ch;
-	child_row cr;
-	memset(&cr, 0, sizeof cr);
-	char why[400];
-	int rc = row_json(f, n, &body, &re);
-	if (rc == 0) {
-		rc = childrec_prepare_cached(c->s, c->who, body, c->villages,
-					     &ch, &cr, &re);
-		json_decref(body);
+	row_item *it = item_new(row, f, n);
+	memset(&it->cr, 0, sizeof it->cr);
+	err_clear(&it->re);
+	const char *val[NCOLS];
+	char date[NCOLS][11];
+	it->rc = row_cells(f, n, val, date, &it->re);
+	if (it->rc == 0) {
+		child_cells cells = { NCOLS, r->paths, val };
+		it->rc = childrec_check_cells(r->who, &cells, &it->ch, &it->cr,
+					      &it->re);
 	}
+	item_cells(it, f);
+	if (!r->g) {
+		r->g = xmalloc(sizeof *r->g);
+		r->g->n = 0;
+	}
+	r->g->it[r->g->n++] = it;
+	if (r->g->n == GROUP_ROWS && reader_flush(r) != 0)
+		/* The writing side stopped on an error of its own, which is
+		 * the import's; this one only ends the read. */
+		return err_set(e, ERR_INTERNAL, "internal", "导入已中止");
+	return 0;
+}
+
+static void *reader_main(void *vr)
+{
+	reader *r = vr;
+	err_clear(&r->e);
+	r->rc = r->xlsx ? xlsxin_read(r->path, read_row, r, &r->e)
+			: csvfile_read(r->path, read_row, r, &r->e);
+	/* The rows before an error of the read are taken as well, as when
+	 * one thread read and wrote. */
+	reader_flush(r);
+	queue_close(r->q);
+	return NULL;
+}
+
+/* The rest of a row, in file order (calling thread). */
+static int take_row(import_ctx *c, row_item *it, err *e)
+{
+	long row = it->row;
+	char **f = it->f;
+	int n = it->n;
+	c->res->rows++;
+	err re = it->re;
+	child *ch = &it->ch;
+	child_row *cr = &it->cr;
+	char why[400];
+	int rc = it->rc;
+	if (rc == 0)
+		rc = childrec_prepare_checked(c->s, c->who, c->villages, ch, cr,
+					      &re);
 	if (rc) {
 		snprintf(why, sizeof why, "%s%s%s", re.field[0] ? title_of(re.field) : "",
 			 re.field[0] ? "：" : "", re.msg);
-		child_row_clear(&cr);
+		child_row_clear(cr);
 		return rc == ERR_STORE ? err_set(e, rc, re.key, "%s", re.msg)
 				       : note_error(c, row, f, n, why, 0, e);
 	}
 	char key[256];
-	if (ch.id_number[0])
-		snprintf(key, sizeof key, "%s", ch.id_number);
+	if (ch->id_number[0])
+		snprintf(key, sizeof key, "%s", ch->id_number);
 	else
-		snprintf(key, sizeof key, "%s|%s|%s", ch.name, ch.birth_date,
-			 ch.region);
+		snprintf(key, sizeof key, "%s|%s|%s", ch->name, ch->birth_date,
+			 ch->region);
 	if (!strset_add(&c->seen, key)) {
-		child_row_clear(&cr);
+		child_row_clear(cr);
 		return note_error(c, row, f, n, "与本文件中前面的行重复", 1, e);
 	}
 	int64_t other = 0;
 	int outside = 0;
-	if ((rc = childrec_find_duplicate(c->s, c->who, &ch, &other, &outside,
+	if ((rc = childrec_find_duplicate(c->s, c->who, ch, &other, &outside,
 					  e))) {
-		child_row_clear(&cr);
+		child_row_clear(cr);
 		return rc;
 	}
 	if (other) {
-		child_row_clear(&cr);
+		child_row_clear(cr);
 		if (outside)
 			return note_error(
 				c, row, f, n,
@@ -384,26 +540,66 @@ static int import_row(void *vctx, char **f, int n, long row, err *e)
 	}
 	if (!c->in_tx) {
 		if ((rc = store_begin(c->s, e))) {
-			child_row_clear(&cr);
+			child_row_clear(cr);
 			return rc;
 		}
 		c->in_tx = 1;
 		c->batch = 0;
+		clock_gettime(CLOCK_MONOTONIC, &c->batch_start);
 	}
-	rc = childrec_insert_prepared(c->s, c->who, &cr, e);
-	child_row_clear(&cr);
-	if (rc)
+	/* The row is written with the next ones; it takes its data along. */
+	c->pend[c->npend++] = *cr;
+	cr->data = NULL;
+	if (c->npend == CHILD_STORE_BATCH && (rc = flush_rows(c, e)))
 		return rc;
 	c->res->imported++;
 	/* Commit in batches: one transaction per row would make a large
 	 * import take minutes; a failure still loses at most the batch,
 	 * and the caller reports the whole import as failed. */
-	if (++c->batch >= 10000) {
-		if ((rc = store_commit(c->s, e)))
+	if (++c->batch >= BATCH_MIN &&
+	    (c->batch >= BATCH_MAX ||
+	     seconds_since(&c->batch_start) >= BATCH_SECONDS)) {
+		if ((rc = flush_rows(c, e)) || (rc = store_commit(c->s, e)))
 			return rc;
 		c->in_tx = 0;
 	}
 	return 0;
+}
+
+
+/* Reads `path` on a reader thread and takes its rows here, in order. */
+static int import_rows(import_ctx *c, int xlsx, const char *path, err *e)
+{
+	reader r = { .path = path, .xlsx = xlsx, .who = c->who,
+		     .paths = c->paths, .q = queue_new(QUEUE_GROUPS) };
+	pthread_t t;
+	if (pthread_create(&t, NULL, reader_main, &r) != 0) {
+		queue_free(r.q);
+		return err_set(e, ERR_INTERNAL, "internal", "无法启动导入线程");
+	}
+	int rc = 0;
+	row_group *g;
+	while (rc == 0 && (g = queue_get(r.q))) {
+		for (int i = 0; rc == 0 && i < g->n; i++)
+			rc = take_row(c, g->it[i], e);
+		group_free(g);
+	}
+	if (rc) {
+		/* An error here ends the import: stop the reader, free what
+		 * it had read ahead. */
+		queue_abandon(r.q);
+		while ((g = queue_get(r.q)))
+			group_free(g);
+	}
+	pthread_join(t, NULL);
+	queue_free(r.q);
+	c->header_seen = r.header_seen;
+	if (rc == 0 && r.rc) {
+		rc = r.rc;
+		if (e)
+			*e = r.e;
+	}
+	return rc;
 }
 
 static int is_xlsx(const char *path)
@@ -538,25 +734,35 @@ int childxlsx_import(store *s, const actor *who, const char *path,
 		return err_set(e, ERR_FORBIDDEN, "forbidden",
 			       "您的角色无权导入儿童档案");
 	import_ctx c = { .s = s, .who = who, .res = out };
+	for (int i = 0; i < NCOLS; i++)
+		c.paths[i] = cols[i].path;
 	char tmp[64] = "";
 	int xlsx = is_xlsx(path);
 	int rc = xlsx ? 0 : csv_to_utf8(path, tmp, e);
 	if (rc)
 		return rc;
 	c.villages = xcalloc(1, sizeof *c.villages);
-	rc = xlsx ? xlsxin_read(path, import_row, &c, e)
-		  : csvfile_read(*tmp ? tmp : path, import_row, &c, e);
+	rc = store_bulk(s, 1, e);
+	if (rc == 0)
+		rc = import_rows(&c, xlsx, *tmp ? tmp : path, e);
 	if (*tmp)
 		unlink(tmp);
 	if (rc == 0 && !c.header_seen)
 		rc = err_set(e, ERR_INVALID, "bad_template",
 			     "未找到模板的表头行（第一列应为“姓名*”），请使用系统提供的导入模板");
+	if (rc == 0 && c.npend)
+		rc = flush_rows(&c, e);
+	for (int i = 0; i < c.npend; i++)
+		child_row_clear(&c.pend[i]);
 	if (c.in_tx) {
 		if (rc == 0)
 			rc = store_commit(s, e);
 		else
 			store_rollback(s);
 	}
+	/* The import's outcome stands whatever this says: the cache only
+	 * shrinks back, and on failure the error is the import's. */
+	store_bulk(s, 0, NULL);
 	strset_free(&c.seen);
 	free(c.villages);
 	if (rc == 0 && c.report)

@@ -81,10 +81,24 @@ static int dup_conflict(int rc, err *e)
 	return rc;
 }
 
-int child_store_insert(store *s, child_row *r, err *e)
+/* The columns of a new record, and its parameters in their order. */
+#define CHILD_INSERT                                                       \
+	"INSERT INTO children (region_code, status, name, sex, birth_date,"  \
+	" id_number, active_id, cat_base, flags, data, created_at,"          \
+	" created_by, updated_at, updated_by, guardian_name, contact_phone," \
+	" qflags) VALUES"
+#define CHILD_VALUES " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+#define CHILD_VALUES2 CHILD_VALUES "," CHILD_VALUES
+#define CHILD_VALUES4 CHILD_VALUES2 "," CHILD_VALUES2
+#define CHILD_VALUES8 CHILD_VALUES4 "," CHILD_VALUES4
+#define CHILD_VALUES16 CHILD_VALUES8 "," CHILD_VALUES8
+enum { CHILD_NPARAMS = 17 };
+_Static_assert(CHILD_STORE_BATCH == 16, "CHILD_VALUES16 has 16 rows");
+
+static void insert_params(const child_row *r, store_param p[CHILD_NPARAMS])
 {
 	int active = strcmp(r->status, "active") == 0;
-	store_param p[] = {
+	const store_param v[CHILD_NPARAMS] = {
 		SP_S(r->region),	   SP_S(r->status),
 		SP_S(r->name),		   SP_I(r->sex),
 		SP_S(r->birth_date),	   text_or_null(r->id_number),
@@ -95,19 +109,42 @@ int child_store_insert(store *s, child_row *r, err *e)
 		SP_S(r->created_by),	   text_or_null(r->guardian_name),
 		text_or_null(r->contact_phone), SP_I(r->qflags),
 	};
+	memcpy(p, v, sizeof v);
+}
+
+int child_store_insert(store *s, child_row *r, err *e)
+{
+	store_param p[CHILD_NPARAMS];
+	insert_params(r, p);
 	int64_t id;
-	int rc = store_query_int(s,
-				 "INSERT INTO children (region_code, status, name,"
-				 " sex, birth_date, id_number, active_id, cat_base,"
-				 " flags, data, created_at, created_by, updated_at,"
-				 " updated_by, guardian_name, contact_phone, qflags)"
-				 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-				 " ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-				 p, SP_COUNT(p), &id, e);
+	int rc = store_insert_id(s, CHILD_INSERT CHILD_VALUES " RETURNING id",
+				 p, CHILD_NPARAMS, &id, e);
 	if (rc)
 		return dup_conflict(rc, e);
 	r->id = id;
 	r->version = 1;
+	return 0;
+}
+
+int child_store_insert_batch(store *s, child_row *const *r, int n, err *e)
+{
+	if (n != CHILD_STORE_BATCH) {
+		for (int i = 0; i < n; i++) {
+			int rc = child_store_insert(s, r[i], e);
+			if (rc)
+				return rc;
+		}
+		return 0;
+	}
+	store_param p[CHILD_STORE_BATCH * CHILD_NPARAMS];
+	for (int i = 0; i < n; i++)
+		insert_params(r[i], p + i * CHILD_NPARAMS);
+	int rc = store_exec(s, CHILD_INSERT CHILD_VALUES16, p, SP_COUNT(p),
+			    NULL, e);
+	if (rc)
+		return dup_conflict(rc, e);
+	for (int i = 0; i < n; i++)
+		r[i]->version = 1;
 	return 0;
 }
 

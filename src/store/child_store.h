@@ -38,6 +38,16 @@ void child_row_clear(child_row *r);
 
 /* Sets r->id.  ERR_CONFLICT when the ID number is active already. */
 int child_store_insert(store *s, child_row *r, err *e);
+
+/* Inserts n rows in their order, CHILD_STORE_BATCH of them in one
+ * statement (any other n one by one), for bulk loads: a statement costs
+ * SQLite a statement journal for the pages it changes (the children
+ * table has a trigger), paid once per statement rather than per row.
+ * The ids are not read back (r[i]->id is not to be relied on); the rows
+ * are numbered in their order all the same.  ERR_CONFLICT as
+ * child_store_insert, for the statement as a whole. */
+enum { CHILD_STORE_BATCH = 16 };
+int child_store_insert_batch(store *s, child_row *const *r, int n, err *e);
 /* Writes every column from r but last_visit (which only a visit moves,
  * atomically, so an edit racing a visit cannot undo it) where the stored
  * version is r->version,

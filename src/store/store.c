@@ -92,6 +92,24 @@ int store_query_int(store *s, const char *sql, const store_param *p, int np,
 	return 0;
 }
 
+int store_insert_id(store *s, const char *sql, const store_param *p, int np,
+		    int64_t *id, err *e)
+{
+	static const char tail[] = " RETURNING id";
+	size_t n = strlen(sql), t = sizeof tail - 1;
+	if (n < t || strcmp(sql + n - t, tail) != 0)
+		return err_set(e, ERR_INTERNAL, "internal",
+			       "INSERT 语句应以 RETURNING id 结尾");
+	if (s->ops->insert_id)
+		return s->ops->insert_id(s, sql, p, np, id, e);
+	return store_query_int(s, sql, p, np, id, e);
+}
+
+int store_bulk(store *s, int on, err *e)
+{
+	return s->ops->bulk ? s->ops->bulk(s, on, e) : 0;
+}
+
 /* ---- results ---- */
 
 store_res *store__res_new(int cols)

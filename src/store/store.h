@@ -115,6 +115,22 @@ void store_res_free(store_res *r);
 int store_query_int(store *s, const char *sql, const store_param *p, int np,
 		    int64_t *out, err *e);
 
+/* Runs an INSERT whose SQL ends in " RETURNING id" and gives the new
+ * row's id in *id.  On SQLite the clause is left off and the id read from
+ * the connection: RETURNING makes SQLite fill and drop a temporary table
+ * for every row, which a bulk import would pay once per row.  PostgreSQL
+ * runs the statement as written.  Pass that SQL constant to this call
+ * only.  Errors as store_exec; ERR_INTERNAL when the SQL does not end so. */
+int store_insert_id(store *s, const char *sql, const store_param *p, int np,
+		    int64_t *id, err *e);
+
+/* Tells the backend that a bulk load starts (on = 1) or ended (on = 0) on
+ * this connection.  SQLite raises its page cache for the load, so that the
+ * indexes of a large table stay in memory rather than being re-read for
+ * every row, and gives the memory back when it ends; PostgreSQL does
+ * nothing.  Errors: ERR_STORE. */
+int store_bulk(store *s, int on, err *e);
+
 /* A fixed-size pool of connections to one database, shared by the HTTP
  * worker threads: each request borrows one connection and gives it back. */
 int store_pool_new(const char *url, int size, store_pool **out, err *e);

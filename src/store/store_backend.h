@@ -22,6 +22,11 @@ typedef struct store_ops {
 		     store_res **out, err *e);
 	/* store_change_mark; NULL when the backend cannot tell. */
 	int (*change_mark)(store *s, store_mark *m);
+	/* Optional (NULL: store.c runs the SQL as a query): store_insert_id
+	 * and store_bulk. */
+	int (*insert_id)(store *s, const char *sql, const store_param *p,
+			 int np, int64_t *id, err *e);
+	int (*bulk)(store *s, int on, err *e);
 } store_ops;
 
 /* Every backend's connection struct starts with this header. */

@@ -20,8 +20,20 @@
 #define SQLITE_STMT_CACHE 1024
 #define SQLITE_STMT_PROBE 8
 
+/* Page cache per connection, in KiB (negative for cache_size): 64 MiB
+ * normally (allocated as used), so that index pages of a province-sized
+ * table stay in memory instead of being re-read; more during a bulk load,
+ * whose random-order index inserts (ID numbers) touch every page of the
+ * indexes: a million children's indexes fit in 1 GiB. */
+#define SQLITE_CACHE_KIB 65536
+#define SQLITE_BULK_CACHE_KIB 1048576
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
 typedef struct sq_cached {
 	const char *sql;
+	int len;		/* bytes of sql prepared: -1 for all of it */
 	sqlite3_stmt *stmt;
 } sq_cached;
 
@@ -48,7 +60,8 @@ typedef struct sq_store {
 	sqlite3 *db;
 	sq_gate *gate;		/* NULL for a database without a file */
 	int in_gate;		/* this connection holds its gate */
-	int checkpoint;		/* the WAL has grown past the threshold */
+	int checkpoint;		/* the WAL has grown past ck_pages */
+	int ck_pages;
 	uint64_t serial;	/* for store_change_mark */
 	sq_cached cache[SQLITE_STMT_CACHE];
 } sq_store;
@@ -131,7 +144,7 @@ static int on_wal(void *arg, sqlite3 *db, const char *name, int pages)
 	(void)db;
 	(void)name;
 	sq_store *s = arg;
-	if (pages >= 1000)
+	if (pages >= s->ck_pages)
 		s->checkpoint = 1;
 	return SQLITE_OK;
 }
@@ -152,8 +165,21 @@ static int sq_fail(sq_store *s, int rc, err *e)
 		       sqlite3_errmsg(s->db));
 }
 
+/* SQLite's allocation statistics take a process-wide mutex around every
+ * allocation, and nothing here reads them: off, before SQLite starts (a
+ * bulk import allocates on one thread while its reader thread runs, and
+ * that mutex cost a few per cent of it).  Once per process; a no-op if
+ * SQLite was started already. */
+static pthread_once_t sq_config_once = PTHREAD_ONCE_INIT;
+
+static void sq_config(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static int sq_open(const char *url, store **out, err *e)
 {
+	pthread_once(&sq_config_once, sq_config);
 	sq_store *s = xcalloc(1, sizeof *s);
 	s->base.ops = &store__sqlite_ops;
 	int rc = sqlite3_open_v2(url, &s->db,
@@ -173,10 +199,7 @@ static int sq_open(const char *url, store **out, err *e)
 			      "PRAGMA synchronous=NORMAL;"
 			      "PRAGMA foreign_keys=ON;"
 			      "PRAGMA temp_store=MEMORY;"
-			      /* 64 MiB of page cache per connection (allocated
-			       * as used): index pages of a province-sized table
-			       * stay in memory instead of being re-read. */
-			      "PRAGMA cache_size=-65536;";
+			      "PRAGMA cache_size=-" STR(SQLITE_CACHE_KIB) ";";
 	char *msg = NULL;
 	if (sqlite3_exec(s->db, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
 		err_set(e, ERR_STORE, "store_open", "无法设置数据库: %s",
@@ -188,6 +211,7 @@ static int sq_open(const char *url, store **out, err *e)
 	}
 	static _Atomic uint64_t serials;
 	s->serial = ++serials;
+	s->ck_pages = 1000;
 	s->gate = gate_get(sqlite3_db_filename(s->db, "main"));
 	if (s->gate)
 		sqlite3_wal_hook(s->db, on_wal, s);
@@ -257,31 +281,34 @@ static void sq_rollback(store *st)
 	gate_leave(s);
 }
 
-/* Finds or prepares the statement for `sql`, bound to `p`. */
-static int sq_prepare(sq_store *s, const char *sql, const store_param *p,
-		      int np, sqlite3_stmt **out, err *e)
+/* Finds or prepares the statement for the first `len` bytes of `sql`
+ * (-1: all), bound to `p`. */
+static int sq_prepare(sq_store *s, const char *sql, int len,
+		      const store_param *p, int np, sqlite3_stmt **out, err *e)
 {
 	size_t h = ((uintptr_t)sql >> 3) % SQLITE_STMT_CACHE;
 	sq_cached *c = NULL;
 	for (size_t i = 0; i < SQLITE_STMT_PROBE; i++) {
 		sq_cached *slot = &s->cache[(h + i) % SQLITE_STMT_CACHE];
-		if (slot->sql == sql || (!slot->sql && !c))
+		int same = slot->sql == sql && slot->len == len;
+		if (same || (!slot->sql && !c))
 			c = slot;
-		if (slot->sql == sql)
+		if (same)
 			break;
 	}
 	if (!c)	/* all taken by others: replace the first */
 		c = &s->cache[h];
-	if (c->sql != sql) {
+	if (c->sql != sql || c->len != len) {
 		sqlite3_finalize(c->stmt);
 		c->stmt = NULL;
 		c->sql = NULL;
-		int rc = sqlite3_prepare_v3(s->db, sql, -1,
+		int rc = sqlite3_prepare_v3(s->db, sql, len,
 					    SQLITE_PREPARE_PERSISTENT,
 					    &c->stmt, NULL);
 		if (rc != SQLITE_OK)
 			return sq_fail(s, rc, e);
 		c->sql = sql;
+		c->len = len;
 	}
 	sqlite3_stmt *st = c->stmt;
 	sqlite3_reset(st);
@@ -339,7 +366,7 @@ static int sq_exec(store *st, const char *sql, const store_param *p, int np,
 {
 	sq_store *s = (sq_store *)st;
 	sqlite3_stmt *stmt;
-	int rc = sq_prepare(s, sql, p, np, &stmt, e);
+	int rc = sq_prepare(s, sql, -1, p, np, &stmt, e);
 	if (rc)
 		return rc;
 	if ((rc = sq_step_all(s, stmt, NULL)) != SQLITE_DONE) {
@@ -358,7 +385,7 @@ static int sq_query(store *st, const char *sql, const store_param *p, int np,
 {
 	sq_store *s = (sq_store *)st;
 	sqlite3_stmt *stmt;
-	int rc = sq_prepare(s, sql, p, np, &stmt, e);
+	int rc = sq_prepare(s, sql, -1, p, np, &stmt, e);
 	if (rc)
 		return rc;
 	store_res *r = store__res_new(sqlite3_column_count(stmt));
@@ -379,13 +406,52 @@ static int sq_change_mark(store *st, store_mark *m)
 {
 	sq_store *s = (sq_store *)st;
 	sqlite3_stmt *stmt;
-	if (sq_prepare(s, "PRAGMA data_version", NULL, 0, &stmt, NULL) != 0)
+	if (sq_prepare(s, "PRAGMA data_version", -1, NULL, 0, &stmt, NULL) != 0)
 		return -1;
 	int rc = sqlite3_step(stmt) == SQLITE_ROW ? 0 : -1;
 	*m = (store_mark){ s->serial, (uint64_t)sqlite3_column_int64(stmt, 0),
 			   (uint64_t)sqlite3_total_changes64(s->db) };
 	sqlite3_reset(stmt);
 	return rc;
+}
+
+/* store.c has checked that sql ends in " RETURNING id"; the statement is
+ * prepared without it (see store_insert_id). */
+static int sq_insert_id(store *st, const char *sql, const store_param *p,
+			int np, int64_t *id, err *e)
+{
+	sq_store *s = (sq_store *)st;
+	sqlite3_stmt *stmt;
+	int len = (int)(strlen(sql) - strlen(" RETURNING id"));
+	int rc = sq_prepare(s, sql, len, p, np, &stmt, e);
+	if (rc)
+		return rc;
+	rc = sq_step_all(s, stmt, NULL);
+	if (rc != SQLITE_DONE) {
+		rc = sq_fail(s, rc == SQLITE_ROW ? SQLITE_MISUSE : rc, e);
+		sqlite3_reset(stmt);
+		return rc;
+	}
+	*id = sqlite3_last_insert_rowid(s->db);
+	sqlite3_reset(stmt);
+	return 0;
+}
+
+/* During a bulk load the WAL is also copied back into the database less
+ * often: every commit of a load rewrites most index pages, and copying
+ * them after each commit (at 1000 pages) wrote and synced them all
+ * again.  At the end the WAL is copied back and truncated.  (The
+ * threshold is on_wal's: PRAGMA wal_autocheckpoint would replace it
+ * with SQLite's own hook, which checkpoints inside the gate.) */
+static int sq_bulk(store *st, int on, err *e)
+{
+	sq_store *s = (sq_store *)st;
+	s->ck_pages = on ? 65536 : 1000;
+	return sq_simple(s,
+			 on ? "PRAGMA cache_size=-" STR(SQLITE_BULK_CACHE_KIB) ";"
+			    : "PRAGMA cache_size=-" STR(SQLITE_CACHE_KIB) ";"
+			      "PRAGMA wal_checkpoint(TRUNCATE);",
+			 e);
 }
 
 const store_ops store__sqlite_ops = {
@@ -399,4 +465,6 @@ const store_ops store__sqlite_ops = {
 	.exec = sq_exec,
 	.query = sq_query,
 	.change_mark = sq_change_mark,
+	.insert_id = sq_insert_id,
+	.bulk = sq_bulk,
 };

@@ -16,8 +16,9 @@ typedef struct buf {
 void buf_put(buf *b, const void *data, size_t n);
 void buf_puts(buf *b, const char *s);
 void buf_putc(buf *b, char c);
-/* Room for `n` more bytes: where to write them.  buf_advance(b, k) then
- * takes the first k (k <= n) into the contents. */
+/* Room for `n` more bytes at once (fewer reallocations when the caller
+ * knows roughly how much it will write): where to write them.
+ * buf_advance(b, k) then takes the first k (k <= n) into the contents. */
 char *buf_reserve(buf *b, size_t n);
 void buf_advance(buf *b, size_t k);
 void buf_printf(buf *b, const char *fmt, ...)
