@@ -568,6 +568,26 @@ static int take_row(import_ctx *c, row_item *it, err *e)
 
 
 /* Reads `path` on a reader thread and takes its rows here, in order. */
+static int skip_row(void *ctx, char **fields, int n, long row, err *e)
+{
+	(void)ctx;
+	(void)fields;
+	(void)n;
+	(void)row;
+	(void)e;
+	return 0;
+}
+
+/* Reads the whole file once, rows unlooked-at: a file that cannot be read
+ * to its end (a broken quote on line 500,000, a damaged sheet) is refused
+ * before anything is written, instead of leaving the rows before the
+ * break imported.  Costs a few per cent of an import. */
+static int file_readable(int xlsx, const char *path, err *e)
+{
+	return xlsx ? xlsxin_read(path, skip_row, NULL, e)
+		    : csvfile_read(path, skip_row, NULL, e);
+}
+
 static int import_rows(import_ctx *c, int xlsx, const char *path, err *e)
 {
 	reader r = { .path = path, .xlsx = xlsx, .who = c->who,
@@ -741,6 +761,11 @@ int childxlsx_import(store *s, const actor *who, const char *path,
 	int rc = xlsx ? 0 : csv_to_utf8(path, tmp, e);
 	if (rc)
 		return rc;
+	if ((rc = file_readable(xlsx, *tmp ? tmp : path, e))) {
+		if (*tmp)
+			unlink(tmp);
+		return rc;
+	}
 	c.villages = xcalloc(1, sizeof *c.villages);
 	rc = store_bulk(s, 1, e);
 	if (rc == 0)

@@ -354,6 +354,24 @@ def test_garbage_file_is_refused_and_writes_nothing(staff, village_pool, templat
     assert len(audit_entries(admin, "child_import")) == before
 
 
+def test_a_file_broken_at_its_end_writes_nothing(staff, village_pool, template, admin):
+    """Rows are written while the file is still being read, in batches
+    of at least 10,000 rows and two seconds: a file that breaks on its
+    last line (a stray quote) must leave nothing imported, not the batches
+    before the break.  (Forty thousand rows take the test server — an
+    ASan build — well past one batch.)"""
+    V, _ = village_pool.take(NA_TOWN)
+    d = staff.user("director", V)
+    before = len(audit_entries(admin, "child_import"))
+    bodies = [child_body(V, birth=birth_for_age(2 + i % 14, days_after_birthday=1 + i % 360))
+              for i in range(40000)]
+    data = csv_bytes(template.content, [row_of(b) for b in bodies])
+    data += '张"三,男,2012-05-01\r\n'.encode()
+    assert_error(upload(d, data, content_type="text/csv"), 400, "csv_malformed")
+    assert total(d) == 0
+    assert len(audit_entries(admin, "child_import")) == before
+
+
 def test_wrong_header_is_bad_template(staff, village_pool, template):
     V, _ = village_pool.take(NA_TOWN)
     d = staff.user("director", V)
