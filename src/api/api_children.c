@@ -68,11 +68,12 @@ static int child_get(req *r, err *e)
 {
 	int64_t id;
 	actor who = req_actor(r);
-	json_t *out = NULL;
+	char *text = NULL;
+	size_t len = 0;
 	int rc = req_id(r, 0, &id, e);
 	if (!rc)
-		rc = childrec_get(r->db, &who, id, &out, e);
-	return reply(r, 200, rc, out);
+		rc = childrec_get_text(r->db, &who, id, &text, &len, e);
+	return rc ? rc : req_reply_text(r, 200, text, len);
 }
 
 static int child_patch(req *r, err *e)

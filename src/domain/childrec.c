@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "domain/audit.h"
 #include "domain/child.h"
@@ -49,8 +50,6 @@ static int need(int ok, err *e)
 			    "您的角色无权进行此操作");
 }
 
-
-
 /* ---- masking ---- */
 
 static void mask_phone(const char *in, char out[CHILD_PHONE_MAX])
@@ -61,34 +60,6 @@ static void mask_phone(const char *in, char out[CHILD_PHONE_MAX])
 		return;
 	}
 	snprintf(out, CHILD_PHONE_MAX, "%.3s****%s", in, in + n - 4);
-}
-
-static void mask_json_str(json_t *o, const char *key, int id)
-{
-	json_t *v = json_object_get(o, key);
-	if (!json_is_string(v))
-		return;
-	char m[CHILD_PHONE_MAX > 19 ? CHILD_PHONE_MAX : 19];
-	if (id)
-		idcard_mask(json_string_value(v), m);
-	else
-		mask_phone(json_string_value(v), m);
-	json_object_set_new(o, key, json_string(m));
-}
-
-/* Masks every ID and phone number in a record's JSON. */
-static void mask_record(json_t *o)
-{
-	mask_json_str(o, "id_number", 1);
-	mask_json_str(o, "contact_phone", 0);
-	static const char *const people[] = { "father", "mother", "guardian" };
-	for (size_t i = 0; i < 3; i++) {
-		json_t *p = json_object_get(o, people[i]);
-		if (json_is_object(p)) {
-			mask_json_str(p, "id_number", 1);
-			mask_json_str(p, "phone", 0);
-		}
-	}
 }
 
 /* ---- derived fields ---- */
@@ -103,81 +74,139 @@ static json_t *bits_json(unsigned bits, int count,
 	return a;
 }
 
-static void add_derived(json_t *o, const child *c, const child_row *row,
-			const char *today)
-{
-	classify_result cr;
-	classify_child(c, today, &cr);
-	json_object_set_new(o, "age",
-			    json_integer(classify_age(c->birth_date, today)));
-	json_object_set_new(o, "categories",
-			    bits_json(cr.categories, CAT_COUNT,
-				      classify_category_code));
-	json_object_set_new(o, "flags",
-			    bits_json(cr.flags, FLAG_COUNT, classify_flag_code));
-	json_t *why = json_array();
-	for (int i = 0; i < cr.n; i++) {
-		unsigned cb = classify_category_bit(cr.reasons[i].code);
-		json_array_append_new(
-			why,
-			json_pack("{s:s, s:s, s:s, s:s}", "code",
-				  cr.reasons[i].code, "kind",
-				  cb ? "category" : "flag", "label",
-				  cb ? classify_category_label(cb)
-				     : classify_flag_label(classify_flag_bit(
-					       cr.reasons[i].code)),
-				  "why", cr.reasons[i].why));
-	}
-	json_object_set_new(o, "classification", why);
-	if (row->confirmed >= 0) {
-		json_object_set_new(o, "confirmed_categories",
-				    bits_json((unsigned)row->confirmed,
-					      CAT_COUNT,
-					      classify_category_code));
-		json_object_set_new(o, "confirmed_by",
-				    json_string(row->confirmed_by));
-	} else {
-		json_object_set_new(o, "confirmed_categories", json_null());
-		json_object_set_new(o, "confirmed_by", json_null());
-	}
-	json_object_set_new(o, "categories_confirmed",
-			    json_boolean(row->confirmed >= 0 &&
-					 (unsigned)row->confirmed ==
-						 cr.categories));
-}
-
 static json_t *str_or_null(const char *s)
 {
 	return s && *s ? json_string(s) : json_null();
 }
 
-/* The whole record as the API shows it to `who`. */
+static void bits_write(jsonw *w, const char *key, unsigned bits, int count,
+		       const char *(*code)(unsigned))
+{
+	jsonw_array(w, key);
+	for (int i = 0; i < count; i++)
+		if (bits & (1u << i))
+			jsonw_str(w, NULL, code(1u << i));
+	jsonw_end(w);
+}
+
+static void derived_write(jsonw *w, const child *c, const child_row *row,
+			  const char *today)
+{
+	classify_result cr;
+	classify_child(c, today, &cr);
+	jsonw_int(w, "age", classify_age(c->birth_date, today));
+	bits_write(w, "categories", cr.categories, CAT_COUNT,
+		   classify_category_code);
+	bits_write(w, "flags", cr.flags, FLAG_COUNT, classify_flag_code);
+	jsonw_array(w, "classification");
+	for (int i = 0; i < cr.n; i++) {
+		unsigned cb = classify_category_bit(cr.reasons[i].code);
+		jsonw_object(w, NULL);
+		jsonw_str(w, "code", cr.reasons[i].code);
+		jsonw_str(w, "kind", cb ? "category" : "flag");
+		jsonw_str(w, "label",
+			  cb ? classify_category_label(cb)
+			     : classify_flag_label(
+				       classify_flag_bit(cr.reasons[i].code)));
+		jsonw_str(w, "why", cr.reasons[i].why);
+		jsonw_end(w);
+	}
+	jsonw_end(w);
+	if (row->confirmed >= 0) {
+		bits_write(w, "confirmed_categories", (unsigned)row->confirmed,
+			   CAT_COUNT, classify_category_code);
+		jsonw_str(w, "confirmed_by", row->confirmed_by);
+	} else {
+		jsonw_null(w, "confirmed_categories");
+		jsonw_null(w, "confirmed_by");
+	}
+	jsonw_bool(w, "categories_confirmed",
+		   row->confirmed >= 0 &&
+			   (unsigned)row->confirmed == cr.categories);
+}
+
+static void time_write(jsonw *w, const char *key, int64_t t)
+{
+	if (!t) {
+		jsonw_null(w, key);
+		return;
+	}
+	char text[32];
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	jsonw_str(w, key, text);
+}
+
+/* Every ID and phone number of the record masked (those recorded). */
+static void mask_child(child *c)
+{
+	char *ids[] = { c->id_number, c->father.id_number,
+			c->mother.id_number, c->guardian.id_number };
+	char *phones[] = { c->contact_phone, c->father.phone, c->mother.phone,
+			   c->guardian.phone };
+	for (size_t i = 0; i < 4; i++) {
+		char idm[CHILD_ID_MAX], phm[CHILD_PHONE_MAX];
+		if (*ids[i]) {
+			idcard_mask(ids[i], idm);
+			memcpy(ids[i], idm, strlen(idm) + 1);
+		}
+		if (*phones[i]) {
+			mask_phone(phones[i], phm);
+			memcpy(phones[i], phm, strlen(phm) + 1);
+		}
+	}
+}
+
+/* The whole record as the API shows it to `who`, as JSON text (caller
+ * frees): the record's own fields as they are stored (child_to_text),
+ * then what is derived and kept beside them.  Written, not built as a
+ * tree and dumped: reading a record is the most frequent request after
+ * the lists. */
+static char *render_text(store *s, const actor *who, const child_row *row,
+			 const child *c, const char *today, size_t *len)
+{
+	child shown = *c;
+	if (!who->u || !childrec_can_see_identity(who->u->role))
+		mask_child(&shown);
+	char *fields = child_to_text(&shown);
+	jsonw w = JSONW_INIT;
+	jsonw_continue(&w, fields);
+	free(fields);
+	jsonw_int(&w, "id", row->id);
+	jsonw_str(&w, "status", row->status);
+	derived_write(&w, c, row, today);
+	jsonw_str_or_null(&w, "last_visit_date", row->last_visit);
+	if (row->exit_reason[0]) {
+		jsonw_object(&w, "exit");
+		jsonw_str(&w, "reason", row->exit_reason);
+		jsonw_str(&w, "date", row->exit_date);
+		jsonw_str(&w, "note", row->exit_note);
+		jsonw_end(&w);
+	} else {
+		jsonw_null(&w, "exit");
+	}
+	jsonw_int(&w, "version", row->version);
+	char path[512] = "";
+	region_path_text(s, row->region, path, sizeof path, NULL);
+	jsonw_str(&w, "region_path", path);
+	jsonw_str(&w, "region_name", row->region_name);
+	jsonw_str(&w, "created_by", row->created_by);
+	jsonw_str(&w, "updated_by", row->updated_by);
+	time_write(&w, "created_at", row->created_at);
+	time_write(&w, "updated_at", row->updated_at);
+	jsonw_end(&w);
+	return jsonw_steal(&w, len);
+}
+
 static json_t *render(store *s, const actor *who, const child_row *row,
 		      const child *c, const char *today)
 {
-	json_t *o = child_to_json(c);
-	json_object_set_new(o, "id", json_integer((json_int_t)row->id));
-	json_object_set_new(o, "status", json_string(row->status));
-	add_derived(o, c, row, today);
-	json_object_set_new(o, "last_visit_date", str_or_null(row->last_visit));
-	json_object_set_new(
-		o, "exit",
-		row->exit_reason[0]
-			? json_pack("{s:s, s:s, s:s}", "reason",
-				    row->exit_reason, "date", row->exit_date,
-				    "note", row->exit_note)
-			: json_null());
-	json_object_set_new(o, "version", json_integer(row->version));
-	char path[512] = "";
-	region_path_text(s, row->region, path, sizeof path, NULL);
-	json_object_set_new(o, "region_path", json_string(path));
-	json_object_set_new(o, "region_name", json_string(row->region_name));
-	json_object_set_new(o, "created_by", json_string(row->created_by));
-	json_object_set_new(o, "updated_by", json_string(row->updated_by));
-	json_object_set_new(o, "created_at", jsonx_time(row->created_at));
-	json_object_set_new(o, "updated_at", jsonx_time(row->updated_at));
-	if (!who->u || !childrec_can_see_identity(who->u->role))
-		mask_record(o);
+	size_t len;
+	char *text = render_text(s, who, row, c, today, &len);
+	json_t *o = json_loadb(text, len, 0, NULL);
+	free(text);
 	return o;
 }
 
@@ -528,8 +557,8 @@ static int audit_read(store *s, void *arg, err *e)
 			   e);
 }
 
-int childrec_get(store *s, const actor *who, int64_t id, json_t **out,
-		 err *e)
+int childrec_get_text(store *s, const actor *who, int64_t id, char **text,
+		      size_t *len, err *e)
 {
 	char today[11];
 	child_row row;
@@ -544,9 +573,22 @@ int childrec_get(store *s, const actor *who, int64_t id, json_t **out,
 	 * one commit, a few pages of WAL, for all of them. */
 	read_audit ra = { who, &row };
 	if ((rc = store_batched(s, audit_read, &ra, e)) == 0)
-		*out = render(s, who, &row, &c, today);
+		*text = render_text(s, who, &row, &c, today, len);
 	child_row_clear(&row);
 	return rc;
+}
+
+int childrec_get(store *s, const actor *who, int64_t id, json_t **out,
+		 err *e)
+{
+	char *text;
+	size_t len;
+	int rc = childrec_get_text(s, who, id, &text, &len, e);
+	if (rc)
+		return rc;
+	*out = json_loadb(text, len, 0, NULL);
+	free(text);
+	return *out ? 0 : err_set(e, ERR_INTERNAL, "internal", "档案生成失败");
 }
 
 int childrec_update(store *s, const actor *who, int64_t id, json_t *patch,
@@ -868,16 +910,6 @@ static int list_rows(store *s, const actor *who, const childrec_query *q,
 	f.known_total = kept_total(s, who, &f, scope);
 	f.columns_only = 1;
 	return child_store_list(s, &f, rows, nrows, total, e);
-}
-
-static void bits_write(jsonw *w, const char *key, unsigned bits, int count,
-		       const char *(*code)(unsigned))
-{
-	jsonw_array(w, key);
-	for (int i = 0; i < count; i++)
-		if (bits & (1u << i))
-			jsonw_str(w, NULL, code(1u << i));
-	jsonw_end(w);
 }
 
 int childrec_list_text(store *s, const actor *who, const childrec_query *q,

@@ -39,6 +39,9 @@ int childrec_create(store *s, const actor *who, json_t *body, json_t **out,
 /* The full record; the read is audited.  ERR_NOTFOUND outside scope. */
 int childrec_get(store *s, const actor *who, int64_t id, json_t **out,
 		 err *e);
+/* The same record as JSON text (caller frees): what the API sends. */
+int childrec_get_text(store *s, const actor *who, int64_t id, char **text,
+		      size_t *len, err *e);
 
 /* Applies a merge patch (RFC 7386) of editable fields; `version` (when
  * > 0) must match the stored one.  Errors as create, and ERR_CONFLICT

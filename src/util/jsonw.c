@@ -65,6 +65,17 @@ void jsonw_end(jsonw *w)
 	buf_put(&w->b, &c, 1);
 }
 
+void jsonw_continue(jsonw *w, const char *object)
+{
+	size_t n = strlen(object);
+	if (w->depth != 0 || n < 2 || object[0] != '{' || object[n - 1] != '}')
+		abort();
+	buf_put(&w->b, object, n - 1);
+	w->close[0] = '}';
+	w->count[0] = n > 2;	/* "{}" has no member to follow with a comma */
+	w->depth = 1;
+}
+
 /* As jansson writes a string without JSON_ENSURE_ASCII: the quote, the
  * backslash and control characters escaped, everything else as is. */
 void jsonw_str(jsonw *w, const char *key, const char *v)

@@ -29,6 +29,10 @@ typedef struct jsonw {
 void jsonw_object(jsonw *w, const char *key);
 void jsonw_array(jsonw *w, const char *key);
 void jsonw_end(jsonw *w);		/* closes the innermost */
+/* Opens, as the top level, the object whose complete text is `object`
+ * ("{…}", from another writer): more members can then be written into
+ * it before jsonw_end. */
+void jsonw_continue(jsonw *w, const char *object);
 
 /* A string (valid UTF-8, as everything from the store is); NULL writes
  * null. */
