@@ -94,27 +94,22 @@ run "detail, county officer (audited read)" "$COOKIE_cty"  "http://127.0.0.1:$PO
 # shared machine's noise does not move (wrk's figures above do), beside
 # nginx serving the same file under callgrind.  One worker thread, 200
 # requests each after 30 to warm up, on one keep-alive connection.
-cost() { # label port header path -> instructions per request
+requests() { # port path header count: GETs on one keep-alive connection
+  /usr/bin/python3 - "$@" <<'PY'
+import sys, http.client
+port, path, hdr, n = int(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
+k, v = hdr.split(": ", 1)
+c = http.client.HTTPConnection("127.0.0.1", port)
+for _ in range(n):
+    c.request("GET", path, headers={k: v}); r = c.getresponse(); r.read()
+    assert r.status == 200, r.status
+PY
+}
+cost() { # pid port header path out -> instructions per request
   local pid=$1 port=$2 hdr=$3 path=$4 out=$5
-  /usr/bin/python3 - "$port" "$path" "$hdr" 30 <<'PY' || return 1
-import sys, http.client
-port, path, hdr, n = int(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
-k, v = hdr.split(": ", 1)
-c = http.client.HTTPConnection("127.0.0.1", port)
-for _ in range(n):
-    c.request("GET", path, headers={k: v}); r = c.getresponse(); r.read()
-    assert r.status == 200, r.status
-PY
+  requests "$port" "$path" "$hdr" 30 || return 1
   callgrind_control -z "$pid" >/dev/null 2>&1; callgrind_control -i on "$pid" >/dev/null 2>&1
-  /usr/bin/python3 - "$port" "$path" "$hdr" 200 <<'PY' || return 1
-import sys, http.client
-port, path, hdr, n = int(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
-k, v = hdr.split(": ", 1)
-c = http.client.HTTPConnection("127.0.0.1", port)
-for _ in range(n):
-    c.request("GET", path, headers={k: v}); r = c.getresponse(); r.read()
-    assert r.status == 200, r.status
-PY
+  requests "$port" "$path" "$hdr" 200 || return 1
   callgrind_control -i off "$pid" >/dev/null 2>&1; callgrind_control -d "$pid" >/dev/null 2>&1
   local f; f=$(ls -t "$out".* | head -n 1)
   callgrind_annotate "$f" 2>/dev/null | awk '/PROGRAM TOTALS/{gsub(",","",$1); printf "%d", $1 / 200; exit}'

@@ -578,17 +578,24 @@ int childrec_get_text(store *s, const actor *who, int64_t id, char **text,
 	return rc;
 }
 
-int childrec_get(store *s, const actor *who, int64_t id, json_t **out,
-		 err *e)
+/* An answer written as text (rc its writer's result), read back as JSON
+ * for the callers that work on a tree (exports, PDFs, the watch list). */
+static int text_json(int rc, char *text, size_t len, json_t **out, err *e)
 {
-	char *text;
-	size_t len;
-	int rc = childrec_get_text(s, who, id, &text, &len, e);
 	if (rc)
 		return rc;
 	*out = json_loadb(text, len, 0, NULL);
 	free(text);
-	return *out ? 0 : err_set(e, ERR_INTERNAL, "internal", "档案生成失败");
+	return *out ? 0 : err_set(e, ERR_INTERNAL, "internal", "服务器内部错误");
+}
+
+int childrec_get(store *s, const actor *who, int64_t id, json_t **out,
+		 err *e)
+{
+	char *text = NULL;
+	size_t len = 0;
+	int rc = childrec_get_text(s, who, id, &text, &len, e);
+	return text_json(rc, text, len, out, e);
 }
 
 int childrec_update(store *s, const actor *who, int64_t id, json_t *patch,
@@ -977,15 +984,10 @@ int childrec_list_text(store *s, const actor *who, const childrec_query *q,
 int childrec_list(store *s, const actor *who, const childrec_query *q,
 		  json_t **out, err *e)
 {
-	char *text;
-	size_t len;
+	char *text = NULL;
+	size_t len = 0;
 	int rc = childrec_list_text(s, who, q, &text, &len, e);
-	if (rc)
-		return rc;
-	*out = json_loadb(text, len, 0, NULL);
-	free(text);
-	return *out ? 0
-		    : err_set(e, ERR_INTERNAL, "internal", "列表生成失败");
+	return text_json(rc, text, len, out, e);
 }
 
 /* ---- confirmation and exits ---- */
