@@ -359,21 +359,40 @@ static int check_duplicate(store *s, const actor *who, const char *idn,
 
 /* ---- create, read, update ---- */
 
+/* The slot of `code` in cache->slot: where it is, or the empty one where
+ * it would go (open addressing; the table is at most half full). */
+static unsigned village_slot(const childrec_regions *cache, const char *code)
+{
+	uint32_t h = 2166136261u;
+	for (const unsigned char *p = (const unsigned char *)code; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	const unsigned n = sizeof cache->slot / sizeof *cache->slot;
+	unsigned i = h % n;
+	while (cache->slot[i] && strcmp(cache->r[cache->slot[i] - 1].code, code))
+		i = (i + 1) % n;
+	return i;
+}
+
 /* check_village through the cache: only successes are remembered, so an
  * error is reported the same way every time. */
 static int cached_village(store *s, const actor *who, childrec_regions *cache,
 			  const char *code, region *g, err *e)
 {
-	for (int i = 0; cache && i < cache->n; i++)
-		if (strcmp(cache->r[i].code, code) == 0) {
-			*g = cache->r[i];
-			return 0;
-		}
+	_Static_assert(sizeof cache->r / sizeof *cache->r <=
+			       sizeof cache->slot / sizeof *cache->slot / 2,
+		       "the slot table stays at most half full");
+	unsigned i = cache ? village_slot(cache, code) : 0;
+	if (cache && cache->slot[i]) {
+		*g = cache->r[cache->slot[i] - 1];
+		return 0;
+	}
 	int rc = check_village(s, who, code, g, e);
 	if (rc == 0 && cache &&
 	    cache->n < (int)(sizeof cache->r / sizeof *cache->r) &&
-	    strcmp(g->code, code) == 0)
+	    strcmp(g->code, code) == 0) {
 		cache->r[cache->n++] = *g;
+		cache->slot[i] = (unsigned short)cache->n;
+	}
 	return rc;
 }
 

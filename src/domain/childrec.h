@@ -124,6 +124,7 @@ int childrec_prepare(store *s, const actor *who, json_t *body, child *c,
 typedef struct childrec_regions {
 	int n, nh;
 	region r[512];		/* villages, as checked for the actor */
+	unsigned short slot[1024];	/* 1 + index into r, by the code's hash */
 	char hin[64][REGION_CODE_MAX];	/* hukou regions as written … */
 	region h[64];			/* … and as resolved */
 } childrec_regions;

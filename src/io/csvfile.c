@@ -8,6 +8,9 @@
 
 #include "util/mem.h"
 
+/* The row being read: its fields' text one after another in `text`, each
+ * NUL-terminated, at off[0..n); the pointers are made when the row ends,
+ * as `text` may move while it grows.  No allocation per field. */
 typedef struct reader {
 	csvfile_row_fn fn;
 	void *ctx;
@@ -15,15 +18,11 @@ typedef struct reader {
 	int rc;			/* first failure; stops everything after it */
 	long line;
 	int n;
+	size_t off[CSVFILE_MAX_FIELDS];
 	char *fields[CSVFILE_MAX_FIELDS];
+	char *text;
+	size_t len, cap;
 } reader;
-
-static void reader_clear(reader *r)
-{
-	for (int i = 0; i < r->n; i++)
-		free(r->fields[i]);
-	r->n = 0;
-}
 
 static void on_field(void *data, size_t len, void *vr)
 {
@@ -49,7 +48,18 @@ static void on_field(void *data, size_t len, void *vr)
 		s += 3;
 		len -= 3;
 	}
-	r->fields[r->n++] = xmemdupz(s, len);
+	/* At most CSVFILE_MAX_FIELDS * (CSVFILE_MAX_FIELD + 1) bytes. */
+	if (r->len + len + 1 > r->cap) {
+		size_t cap = r->cap ? r->cap : 4096;
+		while (cap < r->len + len + 1)
+			cap *= 2;
+		r->text = xreallocarray(r->text, cap, 1);
+		r->cap = cap;
+	}
+	memcpy(r->text + r->len, s, len);
+	r->text[r->len + len] = '\0';
+	r->off[r->n++] = r->len;
+	r->len += len + 1;
 }
 
 static void on_row(int c, void *vr)
@@ -57,9 +67,12 @@ static void on_row(int c, void *vr)
 	reader *r = vr;
 	(void)c;
 	r->line++;
+	for (int i = 0; i < r->n; i++)
+		r->fields[i] = r->text + r->off[i];
 	if (!r->rc)
 		r->rc = r->fn(r->ctx, r->fields, r->n, r->line, r->e);
-	reader_clear(r);
+	r->n = 0;
+	r->len = 0;
 }
 
 int csvfile_read(const char *path, csvfile_row_fn fn, void *ctx, err *e)
@@ -90,7 +103,7 @@ int csvfile_read(const char *path, csvfile_row_fn fn, void *ctx, err *e)
 	if (!r.rc && csv_fini(&p, on_field, on_row, &r) != 0)
 		r.rc = err_set(e, ERR_INVALID, "csv_malformed",
 			       "CSV文件结尾格式错误（引号不配对）");
-	reader_clear(&r);
+	free(r.text);
 	csv_free(&p);
 	fclose(f);
 	return r.rc;

@@ -112,6 +112,31 @@ static void insert_params(const child_row *r, store_param p[CHILD_NPARAMS])
 	memcpy(p, v, sizeof v);
 }
 
+/* Marks the dashboard figures stale (village_stats.ver) for the villages
+ * of rows r[0..n), n <= CHILD_STORE_BATCH, and for those of other records
+ * holding one of their ID numbers outside active_id (a legacy active
+ * record and a new one make a Q09 pair): what the insert trigger did
+ * before migration 12, once per batch.  A new active number cannot be in
+ * another record's active_id (it is unique).  Short batches repeat their
+ * first row, so that one statement serves every size. */
+#define Q16 "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
+static int touch_villages(store *s, child_row *const *r, int n, err *e)
+{
+	store_param p[2 * CHILD_STORE_BATCH];
+	for (int i = 0; i < CHILD_STORE_BATCH; i++) {
+		const child_row *x = r[i < n ? i : 0];
+		p[i] = SP_S(x->region);
+		p[CHILD_STORE_BATCH + i] = text_or_null(x->id_number);
+	}
+	return store_exec(s,
+			  "UPDATE village_stats SET ver = ver + 1"
+			  " WHERE village_code IN (" Q16 ") OR village_code IN"
+			  " (SELECT region_code FROM children WHERE"
+			  " coalesce(active_id, '') = '' AND id_number IN"
+			  " (" Q16 "))",
+			  p, SP_COUNT(p), NULL, e);
+}
+
 int child_store_insert(store *s, child_row *r, err *e)
 {
 	store_param p[CHILD_NPARAMS];
@@ -123,7 +148,7 @@ int child_store_insert(store *s, child_row *r, err *e)
 		return dup_conflict(rc, e);
 	r->id = id;
 	r->version = 1;
-	return 0;
+	return touch_villages(s, &r, 1, e);
 }
 
 int child_store_insert_batch(store *s, child_row *const *r, int n, err *e)
@@ -145,7 +170,7 @@ int child_store_insert_batch(store *s, child_row *const *r, int n, err *e)
 		return dup_conflict(rc, e);
 	for (int i = 0; i < n; i++)
 		r[i]->version = 1;
-	return 0;
+	return touch_villages(s, r, n, e);
 }
 
 int child_store_update(store *s, child_row *r, err *e)

@@ -36,13 +36,16 @@ typedef struct child_row {
 
 void child_row_clear(child_row *r);
 
-/* Sets r->id.  ERR_CONFLICT when the ID number is active already. */
+/* Sets r->id.  ERR_CONFLICT when the ID number is active already.  Both
+ * inserts mark the dashboard figures of the rows' villages stale
+ * (village_stats.ver), in the caller's transaction. */
 int child_store_insert(store *s, child_row *r, err *e);
 
 /* Inserts n rows in their order, CHILD_STORE_BATCH of them in one
  * statement (any other n one by one), for bulk loads: a statement costs
- * SQLite a statement journal for the pages it changes (the children
- * table has a trigger), paid once per statement rather than per row.
+ * SQLite a statement journal for the pages it changes (a row of the 16
+ * may fail active_id's UNIQUE), paid once per statement rather than per
+ * row.
  * The ids are not read back (r[i]->id is not to be relied on); the rows
  * are numbered in their order all the same.  ERR_CONFLICT as
  * child_store_insert, for the statement as a whole. */

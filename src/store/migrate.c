@@ -538,6 +538,50 @@ static const migration migrations[] = {
 	  "DROP INDEX children_id_number;"
 	  "CREATE INDEX children_id_number ON children(id_number, status);",
 	  NULL, NULL },
+	{ 12,
+	  /* A large import spent half its time on two things that served
+	   * little:
+	   * - The insert trigger.  A new record now bumps the stats of the
+	   *   villages it touches in child_store.c, once per batch of rows.
+	   * - children_id_number, a second index on a random key beside
+	   *   active_id's, which holds the ID number of every record created
+	   *   active since migration 2.  Only the other records need it:
+	   *   exited ones, and legacy active ones without the copy (the
+	   *   pairs Q09 exists to find).  A question "which records hold
+	   *   this number" asks active_id, then this partial index, which a
+	   *   bulk load of new records never touches.  Lists filter ID
+	   *   numbers on children_cover, as before.  The index's condition
+	   *   is written coalesce(active_id, '') = '' and so is every query
+	   *   meant to use it: SQLite would take "active_id IS NULL" to
+	   *   active_id's unique index, and read every record without one. */
+	  "DROP INDEX children_id_number;"
+	  "CREATE INDEX children_id_rest ON children(id_number)"
+	  " WHERE coalesce(active_id, '') = '';",
+	  "DROP TRIGGER children_stats_ins;"
+	  "DROP TRIGGER children_stats_upd;"
+	  "CREATE TRIGGER children_stats_upd AFTER UPDATE ON children BEGIN"
+	  " UPDATE village_stats SET ver = ver + 1"
+	  " WHERE village_code IN (NEW.region_code, OLD.region_code)"
+	  " OR village_code IN (SELECT region_code FROM children WHERE"
+	  " active_id IN (NEW.id_number, OLD.id_number) AND id <> NEW.id)"
+	  " OR village_code IN (SELECT region_code FROM children WHERE"
+	  " coalesce(active_id, '') = '' AND id_number IN"
+	  " (NEW.id_number, OLD.id_number)"
+	  " AND id <> NEW.id); END;",
+	  "DROP TRIGGER children_stats ON children;"
+	  "CREATE OR REPLACE FUNCTION children_stats_touch() RETURNS trigger"
+	  " LANGUAGE plpgsql AS $$ BEGIN"
+	  " UPDATE village_stats SET ver = ver + 1"
+	  " WHERE village_code IN (NEW.region_code, OLD.region_code)"
+	  " OR village_code IN (SELECT region_code FROM children WHERE"
+	  " active_id IN (NEW.id_number, OLD.id_number) AND id <> NEW.id)"
+	  " OR village_code IN (SELECT region_code FROM children WHERE"
+	  " coalesce(active_id, '') = '' AND id_number IN"
+	  " (NEW.id_number, OLD.id_number)"
+	  " AND id <> NEW.id);"
+	  " RETURN NULL; END $$;"
+	  "CREATE TRIGGER children_stats AFTER UPDATE ON children"
+	  " FOR EACH ROW EXECUTE FUNCTION children_stats_touch();" },
 };
 
 static const char *token_value(store_kind k, const char *tok, size_t n)
@@ -592,8 +636,10 @@ int store_migrate(store *s, err *e)
 				     p, 1, &n, e);
 		if (rc == 0 && n == 0) {
 			store_kind k = store_kind_of(s);
-			char *sql = migrate_render(k, m->portable);
-			rc = s->ops->exec_script(s, sql, e);
+			char *sql = m->portable ? migrate_render(k, m->portable)
+						: NULL;
+			if (sql)
+				rc = s->ops->exec_script(s, sql, e);
 			free(sql);
 			const char *extra = k == STORE_PG ? m->pg_only
 							  : m->sqlite_only;

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from children_util import (MASKED_ID, NA_COUNTY, NA_TOWN, VIL_A,
+from children_util import (MASKED_ID, NA_COUNTY, NA_TOWN, NA_TOWN_2, VIL_A,
                            XLSX_TYPE, all_items, audit_entries, bad_check,
                            birth_for_age, child_body, create, get_child,
                            header_index, history, iso,
@@ -519,3 +519,26 @@ def test_export_invalid_query_and_roles(staff, roll):
     for role, region in (("admin", "22"), ("auditor", "22")):
         u = staff.user(role, region)
         assert_error(u.get("/children/export"), 403, "forbidden")
+
+
+def test_an_import_shows_on_the_dashboard_at_once(staff, village_pool,
+                                                  template):
+    """New records have no stats trigger (migration 12): the import marks
+    the figures of each village it wrote stale itself.  Dashboards read
+    just before the import count its rows just after, village and county."""
+    county = staff.user("county", NA_COUNTY)
+    villages = [village_pool.take(NA_TOWN)[0], village_pool.take(NA_TOWN_2)[0]]
+
+    def active(region):
+        r = county.get("/dashboard", params={"region": region})
+        assert_status(r, 200)
+        return r.json()["children"]["active"]
+
+    before = {v: active(v) for v in villages + [NA_COUNTY]}
+    rows = [row_of(child_body(v)) for v in villages for _ in range(2)]
+    rows.append(row_of(child_body(villages[1], with_id=False)))
+    body = imported(upload(county, csv_bytes(template.content, rows)))
+    assert (body["imported"], body["failed"]) == (5, 0), body
+    assert active(villages[0]) == before[villages[0]] + 2
+    assert active(villages[1]) == before[villages[1]] + 3
+    assert active(NA_COUNTY) == before[NA_COUNTY] + 5
