@@ -344,8 +344,8 @@ static int check_duplicate(store *s, const actor *who, const char *idn,
 		return 0;
 	int64_t other;
 	char where[REGION_CODE_MAX];
-	int rc = child_store_find_active(s, idn, &other, where, e);
-	if (rc || other == 0 || other == self)
+	int rc = child_store_find_active(s, idn, self, &other, where, e);
+	if (rc || other == 0)
 		return rc;
 	if (!who->u || region_in_scope(actor_scope(who), where))
 		return err_field(e, ERR_CONFLICT, "duplicate_id_number",
@@ -504,7 +504,7 @@ int childrec_find_duplicate(store *s, const actor *who, const child *c,
 {
 	char where[REGION_CODE_MAX];
 	int rc = c->id_number[0]
-			 ? child_store_find_active(s, c->id_number, other,
+			 ? child_store_find_active(s, c->id_number, 0, other,
 						   where, e)
 			 : child_store_find_same(s, c->name, c->birth_date,
 						 c->region, other, where, e);

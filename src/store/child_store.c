@@ -112,29 +112,28 @@ static void insert_params(const child_row *r, store_param p[CHILD_NPARAMS])
 	memcpy(p, v, sizeof v);
 }
 
-/* Marks the dashboard figures stale (village_stats.ver) for the villages
- * of rows r[0..n), n <= CHILD_STORE_BATCH, and for those of other records
- * holding one of their ID numbers outside active_id (a legacy active
- * record and a new one make a Q09 pair): what the insert trigger did
- * before migration 12, once per batch.  A new active number cannot be in
- * another record's active_id (it is unique).  Short batches repeat their
- * first row, so that one statement serves every size. */
-#define Q16 "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
+/* Marks the dashboard figures of the villages of rows r[0..n) stale
+ * (village_stats.ver), once per village: what the insert trigger did
+ * before migration 12.  Only the rows' own villages: a new active record
+ * shares its number with no other active one (child_store_find_active,
+ * and active_id is unique), so no other village's Q09 moves. */
 static int touch_villages(store *s, child_row *const *r, int n, err *e)
 {
-	store_param p[2 * CHILD_STORE_BATCH];
-	for (int i = 0; i < CHILD_STORE_BATCH; i++) {
-		const child_row *x = r[i < n ? i : 0];
-		p[i] = SP_S(x->region);
-		p[CHILD_STORE_BATCH + i] = text_or_null(x->id_number);
+	for (int i = 0; i < n; i++) {
+		int seen = 0;
+		for (int j = 0; j < i && !seen; j++)
+			seen = strcmp(r[j]->region, r[i]->region) == 0;
+		if (seen)
+			continue;
+		store_param p[] = { SP_S(r[i]->region) };
+		int rc = store_exec(s,
+				    "UPDATE village_stats SET ver = ver + 1"
+				    " WHERE village_code = ?",
+				    p, 1, NULL, e);
+		if (rc)
+			return rc;
 	}
-	return store_exec(s,
-			  "UPDATE village_stats SET ver = ver + 1"
-			  " WHERE village_code IN (" Q16 ") OR village_code IN"
-			  " (SELECT region_code FROM children WHERE"
-			  " coalesce(active_id, '') = '' AND id_number IN"
-			  " (" Q16 "))",
-			  p, SP_COUNT(p), NULL, e);
+	return 0;
 }
 
 int child_store_insert(store *s, child_row *r, err *e)
@@ -241,17 +240,21 @@ int child_store_get(store *s, int64_t id, child_row *out, err *e)
 	return 0;
 }
 
-int child_store_find_active(store *s, const char *id_number, int64_t *id,
-			    char where[REGION_CODE_MAX], err *e)
+int child_store_find_active(store *s, const char *id_number, int64_t self,
+			    int64_t *id, char where[REGION_CODE_MAX], err *e)
 {
-	store_param p[] = { SP_S(id_number) };
+	store_param p[] = { SP_S(id_number), SP_I(self), SP_S(id_number),
+			    SP_I(self) };
 	store_res *r;
 	*id = 0;
 	where[0] = '\0';
 	int rc = store_query(s,
 			     "SELECT id, region_code FROM children"
-			     " WHERE active_id = ?",
-			     p, 1, &r, e);
+			     " WHERE active_id = ? AND id <> ?"
+			     " UNION ALL SELECT id, region_code FROM children"
+			     " WHERE coalesce(active_id, '') = '' AND id_number = ?"
+			     " AND status = 'active' AND id <> ? LIMIT 1",
+			     p, SP_COUNT(p), &r, e);
 	if (rc)
 		return rc;
 	if (store_res_rows(r) > 0) {

@@ -59,8 +59,12 @@ int child_store_insert_batch(store *s, child_row *const *r, int n, err *e);
 int child_store_update(store *s, child_row *r, err *e);
 /* ERR_NOTFOUND when absent. */
 int child_store_get(store *s, int64_t id, child_row *out, err *e);
-/* The active record with this ID number: *id (0 if none) and its region. */
-int child_store_find_active(store *s, const char *id_number, int64_t *id,
+/* An active record other than `self` (0: none) with this ID number: *id
+ * (0 if none) and its region.  The number is looked up in active_id, then
+ * among legacy active records without that copy (migration 12), so that a
+ * new record cannot take the number of one of those either. */
+int child_store_find_active(store *s, const char *id_number, int64_t self,
+			    int64_t *id,
 			    char where[REGION_CODE_MAX], err *e);
 
 /* The active record of a child without ID number: same name, birth date

@@ -202,29 +202,6 @@ def test_a_duplicate_in_another_village_moves_both_villages(place, rows):
     assert dashboard(county, COUNTY)["quality"]["counts"] == report(county, region=COUNTY)["counts"]
 
 
-def test_a_new_record_twinning_a_legacy_one_moves_the_legacy_village(place,
-                                                                    rows):
-    """A legacy record (active, without the active_id copy) does not stop
-    a new record taking its number: the pair fails Q09, and the legacy
-    record's village shows it at once, though only the other village
-    was written to (migration 12 moved this from a trigger to the insert)."""
-    d0, d1 = place["directors"]
-    v0, v1 = place["villages"]
-    county = place["county"]
-    b = create(d1, child_body(v1, age=8, guardian=guardian()))
-    rows.set(b["id"], active_id=None)
-    assert dashboard(county, v1)["quality"]["counts"]["Q09"] == 0
-    a = create(d0, child_body(v0, birth=b["birth_date"], sex=b["sex"],
-                              id_number=b["id_number"], guardian=guardian()))
-    for v in (v0, v1):
-        assert dashboard(county, v)["quality"]["counts"]["Q09"] == 1
-        assert dashboard(county, v)["quality"]["counts"] == report(county, region=v)["counts"]
-    exit_child(d0, a["id"])
-    exit_child(d1, b["id"])
-    for v in (v0, v1):
-        assert dashboard(county, v)["quality"]["counts"]["Q09"] == 0
-
-
 def test_ages_move_with_the_clock(place, servers, workdir):
     """A left-behind child two days before the 16th birthday counts today
     and not three days later — on the same stored figures."""

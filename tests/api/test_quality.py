@@ -44,7 +44,7 @@ import pytest
 from children_util import (birth_for_age, child_body, create, get_child,
                            id_number, patch, today_cn, unique_name,
                            years_before)
-from conftest import Client, assert_status
+from conftest import Client, assert_error, assert_status
 from quality_util import (BIT, LEFT_BEHIND, ClockServer, confirm,
                           current_quarter, derived_qflags, exit_child,
                           failing, fails, guardian, officers, previous_quarter,
@@ -483,6 +483,29 @@ def test_q09_a_duplicate_in_another_village_shows_in_each_village(village_pool,
     # each village's own record fails; the other village stays hidden
     assert failing(v1.d, "Q09", v1.code) == {a["id"]}
     assert failing(v2.d, "Q09", v2.code) == {b["id"]}
+
+
+def test_q09_no_new_record_takes_a_legacy_record_number(village_pool, staff,
+                                                        rows):
+    """A legacy record (active, without the active_id copy, so outside the
+    unique index) still holds its number: a new record with it is refused
+    as for any active record (the import asks the same question), so no
+    new Q09 pair is made; the legacy record stays editable and takes the
+    copy."""
+    v1 = take_village(village_pool, staff)
+    v2 = take_village(village_pool, staff)
+    b = create(v2.d, child_body(v2.code, age=8, guardian=guardian()))
+    rows.set(b["id"], active_id=None)
+    same = {"birth": b["birth_date"], "sex": b["sex"],
+            "id_number": b["id_number"], "guardian": guardian()}
+    r = v1.d.post("/children", json=child_body(v1.code, **same))
+    assert_error(r, 409, "registered_elsewhere", "id_number")
+    r = v2.d.post("/children", json=child_body(v2.code, **same))
+    assert_error(r, 409, "duplicate_id_number", "id_number")
+    assert failing(v2.d, "Q09", v2.code) == set()
+    changed = patch(v2.d, b["id"], {"school": "县第一中学"})
+    assert changed["school"] == "县第一中学"
+    assert rows.get(b["id"])["active_id"] == b["id_number"]
 
 
 def test_q09_passes(vil):
