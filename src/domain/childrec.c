@@ -513,6 +513,18 @@ int childrec_find_duplicate(store *s, const actor *who, const child *c,
 	return rc;
 }
 
+int childrec_find_duplicates(store *s, const actor *who,
+			     const char *const *nums, int n, int64_t *other,
+			     int *outside, err *e)
+{
+	char where[CHILD_FIND_MANY][REGION_CODE_MAX];
+	int rc = child_store_find_active_many(s, nums, n, other, where, e);
+	for (int i = 0; rc == 0 && i < n; i++)
+		outside[i] = other[i] && who->u &&
+			     !region_in_scope(actor_scope(who), where[i]);
+	return rc;
+}
+
 int childrec_insert_prepared(store *s, const actor *who, child_row *row,
 			     err *e)
 {

@@ -155,6 +155,12 @@ int childrec_prepare_checked(store *s, const actor *who,
 int childrec_find_duplicate(store *s, const actor *who, const child *c,
 			    int64_t *other, int *outside, err *e);
 
+/* childrec_find_duplicate for the ID numbers nums[0..n), n at most
+ * CHILD_FIND_MANY, in one question to the store. */
+int childrec_find_duplicates(store *s, const actor *who,
+			     const char *const *nums, int n, int64_t *other,
+			     int *outside, err *e);
+
 /* Inserts a prepared row and its first history entry, inside the
  * caller's transaction; the caller writes the audit entry. */
 int childrec_insert_prepared(store *s, const actor *who, child_row *row,

@@ -245,8 +245,11 @@ static const char *title_of(const char *field)
 	return field;
 }
 
+typedef struct checker checker;
+
 typedef struct import_ctx {
 	store *s;
+	checker *readable;	/* the whole file's read: waited for at commits */
 	const actor *who;
 	childxlsx_result *res;
 	int header_seen;
@@ -277,6 +280,65 @@ static int flush_rows(import_ctx *c, err *e)
 		child_row_clear(&c->pend[i]);
 	c->npend = 0;
 	return rc;
+}
+
+/* ---- the whole file's read ----
+ *
+ * A file that cannot be read to its end (a broken quote on line 500,000,
+ * a damaged sheet) is refused with nothing written, instead of leaving the
+ * rows before the break imported.  A thread of its own reads it once,
+ * rows unlooked-at, while the rows are checked and written; the first
+ * commit waits for its verdict (so the first batch may hold the write
+ * lock that much longer: some 3 s for a million rows). */
+struct checker {
+	const char *path;
+	int xlsx;
+	pthread_t t;
+	int joined;
+	int rc;
+	err e;
+};
+
+static int skip_row(void *ctx, char **fields, int n, long row, err *e)
+{
+	(void)ctx;
+	(void)fields;
+	(void)n;
+	(void)row;
+	(void)e;
+	return 0;
+}
+
+static void *checker_main(void *vk)
+{
+	checker *k = vk;
+	err_clear(&k->e);
+	k->rc = k->xlsx ? xlsxin_read(k->path, skip_row, NULL, &k->e)
+			: csvfile_read(k->path, skip_row, NULL, &k->e);
+	return NULL;
+}
+
+static void checker_start(checker *k, int xlsx, const char *path)
+{
+	k->path = path;
+	k->xlsx = xlsx;
+	k->joined = 0;
+	if (pthread_create(&k->t, NULL, checker_main, k) != 0) {
+		checker_main(k);
+		k->joined = 1;
+	}
+}
+
+/* The verdict, once the read has ended: 0, or its error in `e`. */
+static int checker_wait(checker *k, err *e)
+{
+	if (!k->joined) {
+		pthread_join(k->t, NULL);
+		k->joined = 1;
+	}
+	if (k->rc && e)
+		*e = k->e;
+	return k->rc;
 }
 
 /* A batch (one transaction) holds at least BATCH_MIN rows and then ends
@@ -351,13 +413,17 @@ typedef struct row_item {
 	char **f;
 	int rc;
 	err re;
+	/* for a row with an ID number, looked up with its group's */
+	int looked;
+	int64_t other;		/* the active record with it (0: none) … */
+	int outside;		/* … outside the actor's scope */
 	child ch;
 	child_row cr;		/* its data is the item's */
 } row_item;
 
 /* Rows travel in groups, so the threads meet once per group, not once
  * per row. */
-enum { GROUP_ROWS = 64, QUEUE_GROUPS = 8 };
+enum { GROUP_ROWS = CHILD_FIND_MANY, QUEUE_GROUPS = 8 };
 
 typedef struct row_group {
 	int n;
@@ -453,6 +519,8 @@ static int read_row(void *vr, char **f, int n, long row, err *e)
 		return 0;
 	row_item *it = item_new(row, f, n);
 	memset(&it->cr, 0, sizeof it->cr);
+	it->looked = it->outside = 0;
+	it->other = 0;
 	err_clear(&it->re);
 	const char *val[NCOLS];
 	char date[NCOLS][11];
@@ -520,9 +588,10 @@ static int take_row(import_ctx *c, row_item *it, err *e)
 		child_row_clear(cr);
 		return note_error(c, row, f, n, "与本文件中前面的行重复", 1, e);
 	}
-	int64_t other = 0;
-	int outside = 0;
-	if ((rc = childrec_find_duplicate(c->s, c->who, ch, &other, &outside,
+	int64_t other = it->other;
+	int outside = it->outside;
+	if (!it->looked &&
+	    (rc = childrec_find_duplicate(c->s, c->who, ch, &other, &outside,
 					  e))) {
 		child_row_clear(cr);
 		return rc;
@@ -559,35 +628,41 @@ static int take_row(import_ctx *c, row_item *it, err *e)
 	if (++c->batch >= BATCH_MIN &&
 	    (c->batch >= BATCH_MAX ||
 	     seconds_since(&c->batch_start) >= BATCH_SECONDS)) {
-		if ((rc = flush_rows(c, e)) || (rc = store_commit(c->s, e)))
+		if ((rc = flush_rows(c, e)) || (rc = checker_wait(c->readable, e)) ||
+		    (rc = store_commit(c->s, e)))
 			return rc;
 		c->in_tx = 0;
 	}
 	return 0;
 }
 
+/* Looks up the ID numbers of a group's checked rows on record, in one
+ * question rather than one a row.  What the rows before them in the group
+ * will write is not seen, and need not be: a row with the same number as
+ * an earlier one of the file is a duplicate of that (c->seen) first. */
+static int look_up_group(import_ctx *c, row_group *g, err *e)
+{
+	const char *nums[GROUP_ROWS];
+	row_item *its[GROUP_ROWS];
+	int64_t other[GROUP_ROWS];
+	int outside[GROUP_ROWS], n = 0;
+	for (int i = 0; i < g->n; i++)
+		if (g->it[i]->rc == 0 && g->it[i]->ch.id_number[0]) {
+			its[n] = g->it[i];
+			nums[n++] = g->it[i]->ch.id_number;
+		}
+	int rc = n ? childrec_find_duplicates(c->s, c->who, nums, n, other,
+					      outside, e)
+		   : 0;
+	for (int i = 0; rc == 0 && i < n; i++) {
+		its[i]->looked = 1;
+		its[i]->other = other[i];
+		its[i]->outside = outside[i];
+	}
+	return rc;
+}
 
 /* Reads `path` on a reader thread and takes its rows here, in order. */
-static int skip_row(void *ctx, char **fields, int n, long row, err *e)
-{
-	(void)ctx;
-	(void)fields;
-	(void)n;
-	(void)row;
-	(void)e;
-	return 0;
-}
-
-/* Reads the whole file once, rows unlooked-at: a file that cannot be read
- * to its end (a broken quote on line 500,000, a damaged sheet) is refused
- * before anything is written, instead of leaving the rows before the
- * break imported.  Costs a few per cent of an import. */
-static int file_readable(int xlsx, const char *path, err *e)
-{
-	return xlsx ? xlsxin_read(path, skip_row, NULL, e)
-		    : csvfile_read(path, skip_row, NULL, e);
-}
-
 static int import_rows(import_ctx *c, int xlsx, const char *path, err *e)
 {
 	reader r = { .path = path, .xlsx = xlsx, .who = c->who,
@@ -600,6 +675,7 @@ static int import_rows(import_ctx *c, int xlsx, const char *path, err *e)
 	int rc = 0;
 	row_group *g;
 	while (rc == 0 && (g = queue_get(r.q))) {
+		rc = look_up_group(c, g, e);
 		for (int i = 0; rc == 0 && i < g->n; i++)
 			rc = take_row(c, g->it[i], e);
 		group_free(g);
@@ -761,15 +837,22 @@ int childxlsx_import(store *s, const actor *who, const char *path,
 	int rc = xlsx ? 0 : csv_to_utf8(path, tmp, e);
 	if (rc)
 		return rc;
-	if ((rc = file_readable(xlsx, *tmp ? tmp : path, e))) {
-		if (*tmp)
-			unlink(tmp);
-		return rc;
-	}
+	checker k;
+	checker_start(&k, xlsx, *tmp ? tmp : path);
+	c.readable = &k;
 	c.villages = xcalloc(1, sizeof *c.villages);
 	rc = store_bulk(s, 1, e);
 	if (rc == 0)
 		rc = import_rows(&c, xlsx, *tmp ? tmp : path, e);
+	/* A file that cannot be read to its end: that is the error, and
+	 * nothing was committed (every commit waits for this). */
+	err ke;
+	int krc = checker_wait(&k, &ke);
+	if (krc) {
+		rc = krc;
+		if (e)
+			*e = ke;
+	}
 	if (*tmp)
 		unlink(tmp);
 	if (rc == 0 && !c.header_seen)

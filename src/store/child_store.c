@@ -152,19 +152,21 @@ int child_store_insert(store *s, child_row *r, err *e)
 
 int child_store_insert_batch(store *s, child_row *const *r, int n, err *e)
 {
-	if (n != CHILD_STORE_BATCH) {
-		for (int i = 0; i < n; i++) {
-			int rc = child_store_insert(s, r[i], e);
-			if (rc)
-				return rc;
+	int rc = 0;
+	if (n == CHILD_STORE_BATCH && store_kind_of(s) == STORE_PG) {
+		store_param p[CHILD_STORE_BATCH * CHILD_NPARAMS];
+		for (int i = 0; i < n; i++)
+			insert_params(r[i], p + i * CHILD_NPARAMS);
+		rc = store_exec(s, CHILD_INSERT CHILD_VALUES16, p, SP_COUNT(p),
+				NULL, e);
+	} else {
+		for (int i = 0; i < n && rc == 0; i++) {
+			store_param p[CHILD_NPARAMS];
+			insert_params(r[i], p);
+			rc = store_exec(s, CHILD_INSERT CHILD_VALUES, p,
+					SP_COUNT(p), NULL, e);
 		}
-		return 0;
 	}
-	store_param p[CHILD_STORE_BATCH * CHILD_NPARAMS];
-	for (int i = 0; i < n; i++)
-		insert_params(r[i], p + i * CHILD_NPARAMS);
-	int rc = store_exec(s, CHILD_INSERT CHILD_VALUES16, p, SP_COUNT(p),
-			    NULL, e);
 	if (rc)
 		return dup_conflict(rc, e);
 	for (int i = 0; i < n; i++)
@@ -260,6 +262,46 @@ int child_store_find_active(store *s, const char *id_number, int64_t self,
 	if (store_res_rows(r) > 0) {
 		*id = store_res_int(r, 0, 0);
 		cpy(where, REGION_CODE_MAX, store_res_text(r, 0, 1));
+	}
+	store_res_free(r);
+	return 0;
+}
+
+#define Q8 "?, ?, ?, ?, ?, ?, ?, ?"
+#define Q64 Q8 ", " Q8 ", " Q8 ", " Q8 ", " Q8 ", " Q8 ", " Q8 ", " Q8
+
+int child_store_find_active_many(store *s, const char *const *nums, int n,
+				 int64_t *ids, char (*where)[REGION_CODE_MAX],
+				 err *e)
+{
+	_Static_assert(CHILD_FIND_MANY == 64, "Q64 has 64 places");
+	if (n < 1 || n > CHILD_FIND_MANY)
+		return err_set(e, ERR_INTERNAL, "internal", "查重数量无效");
+	store_param p[2 * CHILD_FIND_MANY];
+	for (int i = 0; i < CHILD_FIND_MANY; i++)
+		p[i] = p[CHILD_FIND_MANY + i] = SP_S(nums[i < n ? i : 0]);
+	for (int i = 0; i < n; i++) {
+		ids[i] = 0;
+		where[i][0] = '\0';
+	}
+	store_res *r;
+	int rc = store_query(s,
+			     "SELECT active_id, id, region_code FROM children"
+			     " WHERE active_id IN (" Q64 ")"
+			     " UNION ALL SELECT id_number, id, region_code"
+			     " FROM children WHERE coalesce(active_id, '') = ''"
+			     " AND id_number IN (" Q64 ") AND status = 'active'",
+			     p, SP_COUNT(p), &r, e);
+	if (rc)
+		return rc;
+	for (int k = 0; k < store_res_rows(r); k++) {
+		const char *num = store_res_text(r, k, 0);
+		for (int i = 0; i < n; i++)
+			if (ids[i] == 0 && strcmp(nums[i], num) == 0) {
+				ids[i] = store_res_int(r, k, 1);
+				cpy(where[i], REGION_CODE_MAX,
+				    store_res_text(r, k, 2));
+			}
 	}
 	store_res_free(r);
 	return 0;

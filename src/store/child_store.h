@@ -41,14 +41,14 @@ void child_row_clear(child_row *r);
  * (village_stats.ver), in the caller's transaction. */
 int child_store_insert(store *s, child_row *r, err *e);
 
-/* Inserts n rows in their order, CHILD_STORE_BATCH of them in one
- * statement (any other n one by one), for bulk loads: a statement costs
- * SQLite a statement journal for the pages it changes (a row of the 16
- * may fail active_id's UNIQUE), paid once per statement rather than per
- * row.
- * The ids are not read back (r[i]->id is not to be relied on); the rows
- * are numbered in their order all the same.  ERR_CONFLICT as
- * child_store_insert, for the statement as a whole. */
+/* Inserts n rows in their order, for bulk loads, and bumps their
+ * villages' stats once.  On PostgreSQL CHILD_STORE_BATCH rows go in one
+ * statement, one round trip.  SQLite takes a statement per row: a
+ * statement of several rows needs a statement journal (a row may fail
+ * active_id's UNIQUE after the others were written), which at a million
+ * rows cost more than the statements it saved.  The ids are not read back
+ * (r[i]->id is not to be relied on); the rows are numbered in their order
+ * all the same.  ERR_CONFLICT as child_store_insert, for the batch. */
 enum { CHILD_STORE_BATCH = 16 };
 int child_store_insert_batch(store *s, child_row *const *r, int n, err *e);
 /* Writes every column from r but last_visit (which only a visit moves,
@@ -67,6 +67,12 @@ int child_store_find_active(store *s, const char *id_number, int64_t self,
 			    int64_t *id,
 			    char where[REGION_CODE_MAX], err *e);
 
+/* child_store_find_active for n (1 … CHILD_FIND_MANY) ID numbers at once,
+ * none of them a record's own: ids[i] and where[i] for nums[i]. */
+enum { CHILD_FIND_MANY = 64 };
+int child_store_find_active_many(store *s, const char *const *nums, int n,
+				 int64_t *ids, char (*where)[REGION_CODE_MAX],
+				 err *e);
 /* The active record of a child without ID number: same name, birth date
  * and village.  *id is 0 when none. */
 int child_store_find_same(store *s, const char *name, const char *birth,

@@ -127,8 +127,9 @@ int store_insert_id(store *s, const char *sql, const store_param *p, int np,
 /* Tells the backend that a bulk load starts (on = 1) or ended (on = 0) on
  * this connection.  SQLite raises its page cache for the load, so that the
  * indexes of a large table stay in memory rather than being re-read for
- * every row, and gives the memory back when it ends; PostgreSQL does
- * nothing.  Errors: ERR_STORE. */
+ * every row, and gives the memory back when it ends; it also stops
+ * checking foreign keys meanwhile: the caller checks every reference of
+ * what it loads.  PostgreSQL does nothing.  Errors: ERR_STORE. */
 int store_bulk(store *s, int on, err *e);
 
 /* A fixed-size pool of connections to one database, shared by the HTTP

@@ -437,7 +437,10 @@ static int sq_insert_id(store *st, const char *sql, const store_param *p,
 	return 0;
 }
 
-/* During a bulk load the WAL is also copied back into the database less
+/* A bulk load checks every row's references itself (an import resolves
+ * each village for the actor before it writes a row), so SQLite's
+ * per-row foreign key lookups are left off while it runs.
+ * During a bulk load the WAL is also copied back into the database less
  * often: every commit of a load rewrites most index pages, and copying
  * them after each commit (at 1000 pages) wrote and synced them all
  * again.  At the end the WAL is copied back and truncated.  (The
@@ -448,8 +451,10 @@ static int sq_bulk(store *st, int on, err *e)
 	sq_store *s = (sq_store *)st;
 	s->ck_pages = on ? 65536 : 1000;
 	return sq_simple(s,
-			 on ? "PRAGMA cache_size=-" STR(SQLITE_BULK_CACHE_KIB) ";"
-			    : "PRAGMA cache_size=-" STR(SQLITE_CACHE_KIB) ";"
+			 on ? "PRAGMA foreign_keys=OFF;"
+			      "PRAGMA cache_size=-" STR(SQLITE_BULK_CACHE_KIB) ";"
+			    : "PRAGMA foreign_keys=ON;"
+			      "PRAGMA cache_size=-" STR(SQLITE_CACHE_KIB) ";"
 			      "PRAGMA wal_checkpoint(TRUNCATE);",
 			 e);
 }
