@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -295,26 +296,28 @@ struct checker {
 	int xlsx;
 	pthread_t t;
 	int joined;
+	atomic_int stop;	/* the import failed: no verdict needed */
 	int rc;
 	err e;
 };
 
-static int skip_row(void *ctx, char **fields, int n, long row, err *e)
+static int skip_row(void *vk, char **fields, int n, long row, err *e)
 {
-	(void)ctx;
+	checker *k = vk;
 	(void)fields;
 	(void)n;
 	(void)row;
-	(void)e;
-	return 0;
+	return atomic_load(&k->stop)
+		       ? err_set(e, ERR_INTERNAL, "internal", "导入已中止")
+		       : 0;
 }
 
 static void *checker_main(void *vk)
 {
 	checker *k = vk;
 	err_clear(&k->e);
-	k->rc = k->xlsx ? xlsxin_read(k->path, skip_row, NULL, &k->e)
-			: csvfile_read(k->path, skip_row, NULL, &k->e);
+	k->rc = k->xlsx ? xlsxin_read(k->path, skip_row, k, &k->e)
+			: csvfile_read(k->path, skip_row, k, &k->e);
 	return NULL;
 }
 
@@ -323,6 +326,7 @@ static void checker_start(checker *k, int xlsx, const char *path)
 	k->path = path;
 	k->xlsx = xlsx;
 	k->joined = 0;
+	atomic_init(&k->stop, 0);
 	if (pthread_create(&k->t, NULL, checker_main, k) != 0) {
 		checker_main(k);
 		k->joined = 1;
@@ -845,10 +849,13 @@ int childxlsx_import(store *s, const actor *who, const char *path,
 	if (rc == 0)
 		rc = import_rows(&c, xlsx, *tmp ? tmp : path, e);
 	/* A file that cannot be read to its end: that is the error, and
-	 * nothing was committed (every commit waits for this). */
+	 * nothing was committed (every commit waits for this).  An import
+	 * that failed already needs no verdict: the read is stopped. */
+	if (rc)
+		atomic_store(&k.stop, 1);
 	err ke;
 	int krc = checker_wait(&k, &ke);
-	if (krc) {
+	if (rc == 0 && krc) {
 		rc = krc;
 		if (e)
 			*e = ke;
