@@ -246,6 +246,9 @@ static const char *title_of(const char *field)
 	return field;
 }
 
+#define ENCODING_UNKNOWN                                                     \
+	"文件编码无法识别：请保存为 UTF-8 或 GB18030（GBK）编码的 CSV，或使用 Excel 模板"
+
 typedef struct checker checker;
 
 typedef struct import_ctx {
@@ -301,15 +304,19 @@ struct checker {
 	err e;
 };
 
+/* A row of the whole-file read: only its encoding is looked at (the
+ * encoding was chosen on the file's head, head_is_utf8). */
 static int skip_row(void *vk, char **fields, int n, long row, err *e)
 {
 	checker *k = vk;
-	(void)fields;
-	(void)n;
-	(void)row;
-	return atomic_load(&k->stop)
-		       ? err_set(e, ERR_INTERNAL, "internal", "导入已中止")
-		       : 0;
+	if (atomic_load(&k->stop))
+		return err_set(e, ERR_INTERNAL, "internal", "导入已中止");
+	for (int i = 0; !k->xlsx && i < n; i++)
+		if (!text_is_utf8(fields[i], strlen(fields[i])))
+			return err_set(e, ERR_INVALID, "file_unreadable",
+				       "第%ld行的文字编码与文件开头不一致：请将整个文件保存为 UTF-8 或 GB18030（GBK）编码的 CSV，或使用 Excel 模板",
+				       row);
+	return 0;
 }
 
 static void *checker_main(void *vk)
@@ -724,13 +731,20 @@ static size_t utf8_cut(const unsigned char *s, size_t n)
 	return i > 0 && s[i - 1] >= 0xC0 ? i - 1 : n;
 }
 
-/* Is the whole file valid UTF-8?  Read in chunks: any size. */
-static int file_is_utf8(FILE *f, int *utf8)
+/* Is the file's head — its first MiB, or all of a smaller file — valid
+ * UTF-8?  That decides the encoding: a CSV is saved in one encoding
+ * throughout, and the template's column row alone (Chinese titles) is
+ * never valid UTF-8 in GB18030.  The rest of a UTF-8 file is checked by
+ * the whole-file read (skip_row), which refuses the file with nothing
+ * written if a later byte is not UTF-8.  Read in chunks. */
+static int head_is_utf8(FILE *f, int *utf8)
 {
-	unsigned char b[65536 + 8];
-	size_t carry = 0, got;
+	enum { CHUNK = 65536, HEAD = 16 * CHUNK };
+	unsigned char b[CHUNK + 8];
+	size_t carry = 0, got, total = 0;
 	*utf8 = 1;
-	while (*utf8 && (got = fread(b + carry, 1, 65536, f)) > 0) {
+	while (*utf8 && total < HEAD && (got = fread(b + carry, 1, CHUNK, f)) > 0) {
+		total += got;
 		size_t n = carry + got, cut = utf8_cut(b, n);
 		*utf8 = text_is_utf8((const char *)b, cut);
 		carry = n - cut;
@@ -738,7 +752,9 @@ static int file_is_utf8(FILE *f, int *utf8)
 	}
 	if (ferror(f))
 		return -1;
-	if (*utf8 && carry)
+	/* At the end of the file a sequence left over is incomplete; after
+	 * the head it goes on in what follows. */
+	if (*utf8 && carry && total < HEAD)
 		*utf8 = text_is_utf8((const char *)b, carry);
 	return 0;
 }
@@ -758,7 +774,7 @@ static int convert_gb18030(FILE *in, int fd, err *e)
 		/* EINVAL: an incomplete character at the end, carried over */
 		if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1 && errno != EINVAL)
 			rc = err_set(e, ERR_INVALID, "file_unreadable",
-				     "文件编码无法识别：请保存为 UTF-8 或 GB18030（GBK）编码的 CSV，或使用 Excel 模板");
+				     ENCODING_UNKNOWN);
 		for (size_t off = 0, n = (size_t)(op - ob); rc == 0 && off < n;) {
 			ssize_t w = write(fd, ob + off, n - off);
 			if (w <= 0)
@@ -773,7 +789,7 @@ static int convert_gb18030(FILE *in, int fd, err *e)
 	iconv_close(cd);
 	if (rc == 0 && (ferror(in) || carry))
 		rc = err_set(e, ERR_INVALID, "file_unreadable",
-			     "文件编码无法识别：请保存为 UTF-8 或 GB18030（GBK）编码的 CSV，或使用 Excel 模板");
+			     ENCODING_UNKNOWN);
 	return rc;
 }
 
@@ -790,7 +806,7 @@ static int csv_to_utf8(const char *path, char tmp[64], err *e)
 	if (!f)
 		return err_set(e, ERR_INVALID, "file_unreadable", "无法读取文件");
 	int utf8, rc = 0;
-	if (file_is_utf8(f, &utf8) != 0) {
+	if (head_is_utf8(f, &utf8) != 0) {
 		fclose(f);
 		return err_set(e, ERR_INVALID, "file_unreadable", "无法读取文件");
 	}

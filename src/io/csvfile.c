@@ -6,11 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/mem.h"
+#include "util/buf.h"
 
 /* The row being read: its fields' text one after another in `text`, each
  * NUL-terminated, at off[0..n); the pointers are made when the row ends,
- * as `text` may move while it grows.  No allocation per field. */
+ * as `text` may move while it grows.  No allocation per field; at most
+ * CSVFILE_MAX_FIELDS * (CSVFILE_MAX_FIELD + 1) bytes. */
 typedef struct reader {
 	csvfile_row_fn fn;
 	void *ctx;
@@ -20,8 +21,7 @@ typedef struct reader {
 	int n;
 	size_t off[CSVFILE_MAX_FIELDS];
 	char *fields[CSVFILE_MAX_FIELDS];
-	char *text;
-	size_t len, cap;
+	buf text;
 } reader;
 
 static void on_field(void *data, size_t len, void *vr)
@@ -48,18 +48,9 @@ static void on_field(void *data, size_t len, void *vr)
 		s += 3;
 		len -= 3;
 	}
-	/* At most CSVFILE_MAX_FIELDS * (CSVFILE_MAX_FIELD + 1) bytes. */
-	if (r->len + len + 1 > r->cap) {
-		size_t cap = r->cap ? r->cap : 4096;
-		while (cap < r->len + len + 1)
-			cap *= 2;
-		r->text = xreallocarray(r->text, cap, 1);
-		r->cap = cap;
-	}
-	memcpy(r->text + r->len, s, len);
-	r->text[r->len + len] = '\0';
-	r->off[r->n++] = r->len;
-	r->len += len + 1;
+	r->off[r->n++] = r->text.len;
+	buf_put(&r->text, s, len);
+	buf_putc(&r->text, '\0');
 }
 
 static void on_row(int c, void *vr)
@@ -68,11 +59,11 @@ static void on_row(int c, void *vr)
 	(void)c;
 	r->line++;
 	for (int i = 0; i < r->n; i++)
-		r->fields[i] = r->text + r->off[i];
+		r->fields[i] = r->text.p + r->off[i];
 	if (!r->rc)
 		r->rc = r->fn(r->ctx, r->fields, r->n, r->line, r->e);
 	r->n = 0;
-	r->len = 0;
+	buf_reset(&r->text);
 }
 
 int csvfile_read(const char *path, csvfile_row_fn fn, void *ctx, err *e)
@@ -103,7 +94,7 @@ int csvfile_read(const char *path, csvfile_row_fn fn, void *ctx, err *e)
 	if (!r.rc && csv_fini(&p, on_field, on_row, &r) != 0)
 		r.rc = err_set(e, ERR_INVALID, "csv_malformed",
 			       "CSV文件结尾格式错误（引号不配对）");
-	free(r.text);
+	buf_free(&r.text);
 	csv_free(&p);
 	fclose(f);
 	return r.rc;

@@ -23,6 +23,18 @@ typedef struct migration {
 	const char *pg_only;
 } migration;
 
+/* Migration 12's update trigger body, the same on both backends: the
+ * villages of the record before and after, and of the other records
+ * holding either ID number (Q09). */
+#define CHILDREN_STATS_TOUCH_12                                              \
+	" UPDATE village_stats SET ver = ver + 1"                            \
+	" WHERE village_code IN (NEW.region_code, OLD.region_code)"          \
+	" OR village_code IN (SELECT region_code FROM children WHERE"        \
+	" active_id IN (NEW.id_number, OLD.id_number) AND id <> NEW.id)"     \
+	" OR village_code IN (SELECT region_code FROM children WHERE"        \
+	" coalesce(active_id, '') = '' AND id_number IN"                     \
+	" (NEW.id_number, OLD.id_number) AND id <> NEW.id)"
+
 static const migration migrations[] = {
 	{ 1,
 	  "CREATE TABLE regions ("
@@ -560,25 +572,10 @@ static const migration migrations[] = {
 	  "DROP TRIGGER children_stats_ins;"
 	  "DROP TRIGGER children_stats_upd;"
 	  "CREATE TRIGGER children_stats_upd AFTER UPDATE ON children BEGIN"
-	  " UPDATE village_stats SET ver = ver + 1"
-	  " WHERE village_code IN (NEW.region_code, OLD.region_code)"
-	  " OR village_code IN (SELECT region_code FROM children WHERE"
-	  " active_id IN (NEW.id_number, OLD.id_number) AND id <> NEW.id)"
-	  " OR village_code IN (SELECT region_code FROM children WHERE"
-	  " coalesce(active_id, '') = '' AND id_number IN"
-	  " (NEW.id_number, OLD.id_number)"
-	  " AND id <> NEW.id); END;",
+	  CHILDREN_STATS_TOUCH_12 "; END;",
 	  "DROP TRIGGER children_stats ON children;"
 	  "CREATE OR REPLACE FUNCTION children_stats_touch() RETURNS trigger"
-	  " LANGUAGE plpgsql AS $$ BEGIN"
-	  " UPDATE village_stats SET ver = ver + 1"
-	  " WHERE village_code IN (NEW.region_code, OLD.region_code)"
-	  " OR village_code IN (SELECT region_code FROM children WHERE"
-	  " active_id IN (NEW.id_number, OLD.id_number) AND id <> NEW.id)"
-	  " OR village_code IN (SELECT region_code FROM children WHERE"
-	  " coalesce(active_id, '') = '' AND id_number IN"
-	  " (NEW.id_number, OLD.id_number)"
-	  " AND id <> NEW.id);"
+	  " LANGUAGE plpgsql AS $$ BEGIN" CHILDREN_STATS_TOUCH_12 ";"
 	  " RETURN NULL; END $$;"
 	  "CREATE TRIGGER children_stats AFTER UPDATE ON children"
 	  " FOR EACH ROW EXECUTE FUNCTION children_stats_touch();" },

@@ -542,3 +542,22 @@ def test_an_import_shows_on_the_dashboard_at_once(staff, village_pool,
     assert active(villages[0]) == before[villages[0]] + 2
     assert active(villages[1]) == before[villages[1]] + 3
     assert active(NA_COUNTY) == before[NA_COUNTY] + 5
+
+
+def test_a_file_whose_end_is_not_utf8_writes_nothing(staff, village_pool, template, admin):
+    """The encoding is chosen on the file's first MiB; the whole-file read
+    checks the rest.  A UTF-8 file with a stray non-UTF-8 byte on its last
+    line is refused with the line, and nothing of it is imported."""
+    V, _ = village_pool.take(NA_TOWN)
+    d = staff.user("director", V)
+    before = len(audit_entries(admin, "child_import"))
+    bodies = [child_body(V, birth=birth_for_age(2 + i % 14, days_after_birthday=1 + i % 360))
+              for i in range(12000)]
+    data = csv_bytes(template.content, [row_of(b) for b in bodies])
+    assert len(data) > 1 << 20
+    data += "张三,男,2012-05-01\r\n".encode().replace("三".encode(), b"\xc8\xfd")
+    r = upload(d, data, content_type="text/csv")
+    assert_error(r, 400, "file_unreadable")
+    assert "12002" in r.json()["error"]["message"]
+    assert total(d) == 0
+    assert len(audit_entries(admin, "child_import")) == before
