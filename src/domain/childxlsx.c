@@ -259,7 +259,13 @@ typedef struct import_ctx {
 	int header_seen;
 	xlsxout *report;
 	err *file_err;
-	/* ID numbers (and name|birth|village keys) already in this file */
+	/* Rows earlier in the file, for "the same child as an earlier row":
+	 * an ID number counts the rows that passed the checks with it
+	 * (row_item.earlier, counted by the reader) less those whose
+	 * village or hukou region then failed here (`failed`); a child
+	 * without one, its name|birth|village, is in `seen` once a row
+	 * passed both. */
+	strset failed;
 	strset seen;
 	childrec_regions *villages;
 	const char *paths[NCOLS];	/* cols[i].path: the cells' paths */
@@ -424,6 +430,9 @@ typedef struct row_item {
 	char **f;
 	int rc;
 	err re;
+	/* for a row with an ID number: the rows before it in the file that
+	 * passed the checks with the same number */
+	unsigned earlier;
 	/* for a row with an ID number, looked up with its group's */
 	int looked;
 	int64_t other;		/* the active record with it (0: none) … */
@@ -446,6 +455,7 @@ typedef struct reader {
 	int xlsx;
 	const actor *who;
 	const char *const *paths;
+	strset ids;		/* ID numbers of rows that passed the checks */
 	queue *q;
 	row_group *g;		/* the group being filled */
 	int header_seen;
@@ -541,6 +551,9 @@ static int read_row(void *vr, char **f, int n, long row, err *e)
 		it->rc = childrec_check_cells(r->who, &cells, &it->ch, &it->cr,
 					      &it->re);
 	}
+	it->earlier = it->rc == 0 && it->ch.id_number[0]
+			      ? strset_bump(&r->ids, it->ch.id_number)
+			      : 0;
 	item_cells(it, f);
 	if (!r->g) {
 		r->g = xmalloc(sizeof *r->g);
@@ -579,9 +592,12 @@ static int take_row(import_ctx *c, row_item *it, err *e)
 	child_row *cr = &it->cr;
 	char why[400];
 	int rc = it->rc;
-	if (rc == 0)
+	if (rc == 0) {
 		rc = childrec_prepare_checked(c->s, c->who, c->villages, ch, cr,
 					      &re);
+		if (rc && ch->id_number[0])
+			strset_bump(&c->failed, ch->id_number);
+	}
 	if (rc) {
 		snprintf(why, sizeof why, "%s%s%s", re.field[0] ? title_of(re.field) : "",
 			 re.field[0] ? "：" : "", re.msg);
@@ -589,13 +605,16 @@ static int take_row(import_ctx *c, row_item *it, err *e)
 		return rc == ERR_STORE ? err_set(e, rc, re.key, "%s", re.msg)
 				       : note_error(c, row, f, n, why, 0, e);
 	}
-	char key[256];
-	if (ch->id_number[0])
-		snprintf(key, sizeof key, "%s", ch->id_number);
-	else
+	int in_file;
+	if (ch->id_number[0]) {
+		in_file = it->earlier > strset_count(&c->failed, ch->id_number);
+	} else {
+		char key[256];
 		snprintf(key, sizeof key, "%s|%s|%s", ch->name, ch->birth_date,
 			 ch->region);
-	if (!strset_add(&c->seen, key)) {
+		in_file = !strset_add(&c->seen, key);
+	}
+	if (in_file) {
 		child_row_clear(cr);
 		return note_error(c, row, f, n, "与本文件中前面的行重复", 1, e);
 	}
@@ -677,7 +696,8 @@ static int look_up_group(import_ctx *c, row_group *g, err *e)
 static int import_rows(import_ctx *c, int xlsx, const char *path, err *e)
 {
 	reader r = { .path = path, .xlsx = xlsx, .who = c->who,
-		     .paths = c->paths, .q = queue_new(QUEUE_GROUPS) };
+		     .paths = c->paths, .ids = STRSET_INIT,
+		     .q = queue_new(QUEUE_GROUPS) };
 	pthread_t t;
 	if (pthread_create(&t, NULL, reader_main, &r) != 0) {
 		queue_free(r.q);
@@ -700,6 +720,7 @@ static int import_rows(import_ctx *c, int xlsx, const char *path, err *e)
 	}
 	pthread_join(t, NULL);
 	queue_free(r.q);
+	strset_free(&r.ids);
 	c->header_seen = r.header_seen;
 	if (rc == 0 && r.rc) {
 		rc = r.rc;
@@ -895,6 +916,7 @@ int childxlsx_import(store *s, const actor *who, const char *path,
 	 * shrinks back, and on failure the error is the import's. */
 	store_bulk(s, 0, NULL);
 	strset_free(&c.seen);
+	strset_free(&c.failed);
 	free(c.villages);
 	if (rc == 0 && c.report)
 		rc = xlsxout_close_mem(c.report, &out->report,

@@ -561,3 +561,23 @@ def test_a_file_whose_end_is_not_utf8_writes_nothing(staff, village_pool, templa
     assert "12002" in r.json()["error"]["message"]
     assert total(d) == 0
     assert len(audit_entries(admin, "child_import")) == before
+
+
+def test_a_row_after_a_refused_twin_is_imported(staff, village_pool, template):
+    """Only rows that passed every check are "earlier rows" of the file: a
+    row whose village was refused does not make the next row with its ID
+    number a duplicate (the reader counts the numbers, the writer takes
+    the refused ones off); a third row with it is one."""
+    V, _ = village_pool.take(NA_TOWN)
+    assert V != VIL_A
+    d = staff.user("director", V)
+    b = child_body(V)
+    outside = dict(b, region_code=VIL_A, name=unique_name())
+    twin = dict(b, name=unique_name())
+    data, first = filled_template(template.content,
+                                  [row_of(outside), row_of(b), row_of(twin)])
+    res = imported(upload(d, data))
+    assert (res["rows"], res["imported"], res["skipped"], res["failed"]) == (3, 1, 1, 1), res
+    assert [(e["row"], e["skipped"]) for e in res["errors"]] == [(first, False), (first + 2, True)]
+    assert "前面的行重复" in res["errors"][1]["reason"]
+    assert [i["name"] for i in all_items(d)] == [b["name"]]
