@@ -669,7 +669,8 @@ static int take_row(import_ctx *c, row_item *it, err *e)
 /* Looks up the ID numbers of a group's checked rows on record, in one
  * question rather than one a row.  What the rows before them in the group
  * will write is not seen, and need not be: a row with the same number as
- * an earlier one of the file is a duplicate of that (c->seen) first. */
+ * an earlier row of the file that was taken is a duplicate of that row
+ * first (row_item.earlier). */
 static int look_up_group(import_ctx *c, row_group *g, err *e)
 {
 	const char *nums[GROUP_ROWS];
