@@ -527,7 +527,7 @@ def test_an_import_shows_on_the_dashboard_at_once(staff, village_pool,
     the figures of each village it wrote stale itself.  Dashboards read
     just before the import count its rows just after, village and county."""
     county = staff.user("county", NA_COUNTY)
-    villages = [village_pool.take(NA_TOWN)[0], village_pool.take(NA_TOWN_2)[0]]
+    villages = [village_pool.take(NA_TOWN_2)[0], village_pool.take(NA_TOWN_2)[0]]
 
     def active(region):
         r = county.get("/dashboard", params={"region": region})
@@ -548,7 +548,7 @@ def test_a_file_whose_end_is_not_utf8_writes_nothing(staff, village_pool, templa
     """The encoding is chosen on the file's first MiB; the whole-file read
     checks the rest.  A UTF-8 file with a stray non-UTF-8 byte on its last
     line is refused with the line, and nothing of it is imported."""
-    V, _ = village_pool.take(NA_TOWN)
+    V, _ = village_pool.take(NA_TOWN_2)
     d = staff.user("director", V)
     before = len(audit_entries(admin, "child_import"))
     bodies = [child_body(V, birth=birth_for_age(2 + i % 14, days_after_birthday=1 + i % 360))
@@ -568,7 +568,7 @@ def test_a_row_after_a_refused_twin_is_imported(staff, village_pool, template):
     row whose village was refused does not make the next row with its ID
     number a duplicate (the reader counts the numbers, the writer takes
     the refused ones off); a third row with it is one."""
-    V, _ = village_pool.take(NA_TOWN)
+    V, _ = village_pool.take(NA_TOWN_2)
     assert V != VIL_A
     d = staff.user("director", V)
     b = child_body(V)
