@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "domain/audit.h"
 #include "domain/child.h"
@@ -131,11 +130,8 @@ static void time_write(jsonw *w, const char *key, int64_t t)
 		jsonw_null(w, key);
 		return;
 	}
-	char text[32];
-	time_t tt = (time_t)t;
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	char text[21];
+	date_instant(t, text);
 	jsonw_str(w, key, text);
 }
 

@@ -246,8 +246,16 @@ static const char *title_of(const char *field)
 	return field;
 }
 
-#define ENCODING_UNKNOWN                                                     \
-	"文件编码无法识别：请保存为 UTF-8 或 GB18030（GBK）编码的 CSV，或使用 Excel 模板"
+#define SAVE_AS "请保存为 UTF-8 或 GB18030（GBK）编码的 CSV，或使用 Excel 模板"
+#define ENCODING_UNKNOWN "文件编码无法识别：" SAVE_AS
+
+/* The rows of a sheet or a CSV file (UTF-8), one call of `fn` each. */
+static int read_file(int xlsx, const char *path, xlsxin_row_fn fn, void *ctx,
+		     err *e)
+{
+	return xlsx ? xlsxin_read(path, fn, ctx, e)
+		    : csvfile_read(path, fn, ctx, e);
+}
 
 typedef struct checker checker;
 
@@ -320,7 +328,7 @@ static int skip_row(void *vk, char **fields, int n, long row, err *e)
 	for (int i = 0; !k->xlsx && i < n; i++)
 		if (!text_is_utf8(fields[i], strlen(fields[i])))
 			return err_set(e, ERR_INVALID, "file_unreadable",
-				       "第%ld行的文字编码与文件开头不一致：请将整个文件保存为 UTF-8 或 GB18030（GBK）编码的 CSV，或使用 Excel 模板",
+				       "第%ld行的文字编码与文件开头不一致（整个文件应为同一编码）：" SAVE_AS,
 				       row);
 	return 0;
 }
@@ -329,8 +337,7 @@ static void *checker_main(void *vk)
 {
 	checker *k = vk;
 	err_clear(&k->e);
-	k->rc = k->xlsx ? xlsxin_read(k->path, skip_row, k, &k->e)
-			: csvfile_read(k->path, skip_row, k, &k->e);
+	k->rc = read_file(k->xlsx, k->path, skip_row, k, &k->e);
 	return NULL;
 }
 
@@ -571,8 +578,7 @@ static void *reader_main(void *vr)
 {
 	reader *r = vr;
 	err_clear(&r->e);
-	r->rc = r->xlsx ? xlsxin_read(r->path, read_row, r, &r->e)
-			: csvfile_read(r->path, read_row, r, &r->e);
+	r->rc = read_file(r->xlsx, r->path, read_row, r, &r->e);
 	/* The rows before an error of the read are taken as well, as when
 	 * one thread read and wrote. */
 	reader_flush(r);

@@ -13,6 +13,14 @@ void date_of(int64_t t, char out[11])
 	strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
+void date_instant(int64_t t, char out[21])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
 int date_minus_days(const char *date, int days, char out[11])
 {
 	struct tm tm;

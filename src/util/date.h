@@ -8,6 +8,10 @@
 /* The date in China at unix time `t`. */
 void date_of(int64_t t, char out[11]);
 
+/* Unix time `t` as the API writes an instant: UTC, ISO 8601
+ * ("2018-08-30T01:02:03Z"). */
+void date_instant(int64_t t, char out[21]);
+
 /* The date `days` days before `date` (YYYY-MM-DD); out may be `date`.
  * Returns -1 for a malformed date. */
 int date_minus_days(const char *date, int days, char out[11]);

@@ -1,8 +1,8 @@
 #include "util/jsonx.h"
 
 #include <string.h>
-#include <time.h>
 
+#include "util/date.h"
 #include "util/text.h"
 
 int jsonx_parse_object(const char *data, size_t len, json_t **out, err *e)
@@ -86,10 +86,7 @@ json_t *jsonx_time(int64_t t)
 {
 	if (!t)
 		return json_null();
-	char buf[32];
-	time_t tt = (time_t)t;
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	char buf[21];
+	date_instant(t, buf);
 	return json_string(buf);
 }

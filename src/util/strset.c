@@ -25,9 +25,9 @@ static size_t find(const strset *s, const char *key)
 
 static void grow(strset *s)
 {
-	strset t = { xcalloc(s->cap ? s->cap * 2 : 1024, sizeof(char *)),
-		     NULL, s->cap ? s->cap * 2 : 1024, s->n };
-	t.count = xcalloc(t.cap, sizeof *t.count);
+	size_t cap = s->cap ? s->cap * 2 : 1024;
+	strset t = { xcalloc(cap, sizeof(char *)),
+		     xcalloc(cap, sizeof(unsigned)), cap, s->n };
 	for (size_t i = 0; i < s->cap; i++)
 		if (s->slot[i]) {
 			size_t j = find(&t, s->slot[i]);
@@ -39,7 +39,8 @@ static void grow(strset *s)
 	*s = t;
 }
 
-unsigned strset_bump(strset *s, const char *key)
+/* The slot of `key`, added (count 0) if it was not there. */
+static size_t place(strset *s, const char *key)
 {
 	if ((s->n + 1) * 2 > s->cap)
 		grow(s);
@@ -48,17 +49,22 @@ unsigned strset_bump(strset *s, const char *key)
 		s->slot[i] = xstrdup(key);
 		s->n++;
 	}
+	return i;
+}
+
+unsigned strset_bump(strset *s, const char *key)
+{
+	size_t i = place(s, key);	/* may move s->count: first */
 	return s->count[i]++;
 }
 
 int strset_add(strset *s, const char *key)
 {
-	if (s->cap) {
-		size_t i = find(s, key);
-		if (s->slot[i])
-			return 0;
-	}
-	return strset_bump(s, key) == 0;
+	size_t i = place(s, key);
+	if (s->count[i])
+		return 0;
+	s->count[i] = 1;
+	return 1;
 }
 
 unsigned strset_count(const strset *s, const char *key)
