@@ -370,6 +370,8 @@ int cli_import_children(const cli_args *a)
 	}
 	printf("读取 %ld 行：导入 %ld，跳过 %ld（已登记或重复），失败 %ld\n",
 	       res.rows, res.imported, res.skipped, res.failed);
+	if (res.alone)
+		puts("导入时没有其他程序打开数据库：整个文件在一个事务中写入");
 	if (res.report) {
 		char path[4200];
 		snprintf(path, sizeof path, "%s.errors.xlsx", a->pos[0]);

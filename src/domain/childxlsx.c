@@ -277,7 +277,8 @@ typedef struct import_ctx {
 	strset seen;
 	childrec_regions *villages;
 	const char *paths[NCOLS];	/* cols[i].path: the cells' paths */
-	/* the batch in progress */
+	/* the batch in progress; alone (store_bulk): one batch, the file */
+	int alone;
 	int in_tx;
 	long batch;
 	long batch_first_row;
@@ -371,7 +372,10 @@ static int checker_wait(checker *k, err *e)
  * indexes take inserts all over: at a million rows, batches of 10,000
  * wrote the same pages a hundred times over (a quarter of the import's
  * time).  The time bound keeps the write lock short enough for the
- * server's other writers, which wait up to 5 s (store_sqlite.c). */
+ * server's other writers, which wait up to 5 s (store_sqlite.c).  With
+ * the database to itself (store_bulk's `alone`: no server has it open)
+ * the import is one transaction: no one waits, and a failure anywhere
+ * leaves nothing written. */
 enum { BATCH_MIN = 10000, BATCH_MAX = 200000 };
 #define BATCH_SECONDS 2.0
 
@@ -660,8 +664,9 @@ static int take_row(import_ctx *c, row_item *it, err *e)
 	c->res->imported++;
 	/* Commit in batches: one transaction per row would make a large
 	 * import take minutes; a failure still loses at most the batch,
-	 * and the caller reports the whole import as failed. */
-	if (++c->batch >= BATCH_MIN &&
+	 * and the caller reports the whole import as failed.  Alone, the
+	 * import is one batch. */
+	if (!c->alone && ++c->batch >= BATCH_MIN &&
 	    (c->batch >= BATCH_MAX ||
 	     seconds_since(&c->batch_start) >= BATCH_SECONDS)) {
 		if ((rc = flush_rows(c, e)) || (rc = checker_wait(c->readable, e)) ||
@@ -889,7 +894,8 @@ int childxlsx_import(store *s, const actor *who, const char *path,
 	checker_start(&k, xlsx, *tmp ? tmp : path);
 	c.readable = &k;
 	c.villages = xcalloc(1, sizeof *c.villages);
-	rc = store_bulk(s, 1, e);
+	rc = store_bulk(s, 1, &c.alone, e);
+	out->alone = c.alone;
 	if (rc == 0)
 		rc = import_rows(&c, xlsx, *tmp ? tmp : path, e);
 	/* A file that cannot be read to its end: that is the error, and
@@ -921,7 +927,7 @@ int childxlsx_import(store *s, const actor *who, const char *path,
 	}
 	/* The import's outcome stands whatever this says: the cache only
 	 * shrinks back, and on failure the error is the import's. */
-	store_bulk(s, 0, NULL);
+	store_bulk(s, 0, NULL, NULL);
 	strset_free(&c.seen);
 	strset_free(&c.failed);
 	free(c.villages);

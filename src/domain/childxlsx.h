@@ -32,6 +32,9 @@ typedef struct childxlsx_result {
 				 * reason column, malloc'd; NULL when none */
 	size_t report_len;
 	json_t *errors;		/* [{row, reason}] for the first 200 */
+	int alone;		/* nobody else had the database open: the
+				 * file was written in one transaction
+				 * (store_bulk) */
 } childxlsx_result;
 
 /* Imports the file at `path` (.xlsx or .csv by content) for `who`.

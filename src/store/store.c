@@ -105,9 +105,11 @@ int store_insert_id(store *s, const char *sql, const store_param *p, int np,
 	return store_query_int(s, sql, p, np, id, e);
 }
 
-int store_bulk(store *s, int on, err *e)
+int store_bulk(store *s, int on, int *alone, err *e)
 {
-	return s->ops->bulk ? s->ops->bulk(s, on, e) : 0;
+	if (alone)
+		*alone = 0;
+	return s->ops->bulk ? s->ops->bulk(s, on, on ? alone : NULL, e) : 0;
 }
 
 /* ---- results ---- */

@@ -129,8 +129,19 @@ int store_insert_id(store *s, const char *sql, const store_param *p, int np,
  * indexes of a large table stay in memory rather than being re-read for
  * every row, and gives the memory back when it ends; it also stops
  * checking foreign keys meanwhile: the caller checks every reference of
- * what it loads.  PostgreSQL does nothing.  Errors: ERR_STORE. */
-int store_bulk(store *s, int on, err *e);
+ * what it loads.  PostgreSQL does nothing.
+ *
+ * `alone` (when on; may be NULL) asks SQLite to hold the database file for
+ * the load if no other connection, in this process or another, has it
+ * open.  In WAL mode every page is written twice, to the WAL and then to
+ * the file; alone, SQLite leaves WAL for a rollback journal until the load
+ * ends and writes each page once.  *alone = 1 when it did: the caller then
+ * writes the whole load in one transaction (it holds the write lock
+ * throughout anyway, and intermediate commits would only rewrite the same
+ * index pages).  Meanwhile another process can still read between the
+ * load's writes but cannot open the database to write: a server started
+ * during the load fails with "database is locked".  Errors: ERR_STORE. */
+int store_bulk(store *s, int on, int *alone, err *e);
 
 /* A fixed-size pool of connections to one database, shared by the HTTP
  * worker threads: each request borrows one connection and gives it back. */

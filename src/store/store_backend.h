@@ -26,7 +26,7 @@ typedef struct store_ops {
 	 * and store_bulk. */
 	int (*insert_id)(store *s, const char *sql, const store_param *p,
 			 int np, int64_t *id, err *e);
-	int (*bulk)(store *s, int on, err *e);
+	int (*bulk)(store *s, int on, int *alone, err *e);
 } store_ops;
 
 /* Every backend's connection struct starts with this header. */

@@ -27,6 +27,9 @@
  * indexes: a million children's indexes fit in 1 GiB. */
 #define SQLITE_CACHE_KIB 65536
 #define SQLITE_BULK_CACHE_KIB 1048576
+/* How long a writer waits for another (SQLite's busy timeout, and the
+ * gate's wait). */
+#define SQLITE_BUSY_MS 5000
 
 #define STR_(x) #x
 #define STR(x) STR_(x)
@@ -62,6 +65,7 @@ typedef struct sq_store {
 	int in_gate;		/* this connection holds its gate */
 	int checkpoint;		/* the WAL has grown past ck_pages */
 	int ck_pages;
+	int alone;		/* store_bulk: out of WAL for a load */
 	uint64_t serial;	/* for store_change_mark */
 	sq_cached cache[SQLITE_STMT_CACHE];
 } sq_store;
@@ -112,7 +116,7 @@ static int gate_enter(sq_store *s)
 		return 0;
 	struct timespec until;
 	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += 5;
+	until.tv_sec += SQLITE_BUSY_MS / 1000;
 	if (pthread_mutex_timedlock(&s->gate->mu, &until) != 0)
 		return -1;
 	s->in_gate = 1;
@@ -194,7 +198,7 @@ static int sq_open(const char *url, store **out, err *e)
 		return ERR_STORE;
 	}
 	/* A writer waits up to 5 s for another; WAL lets readers proceed. */
-	sqlite3_busy_timeout(s->db, 5000);
+	sqlite3_busy_timeout(s->db, SQLITE_BUSY_MS);
 	const char *pragmas = "PRAGMA journal_mode=WAL;"
 			      "PRAGMA synchronous=NORMAL;"
 			      "PRAGMA foreign_keys=ON;"
@@ -437,6 +441,33 @@ static int sq_insert_id(store *st, const char *sql, const store_param *p,
 	return 0;
 }
 
+/* The database file to this connection alone for a load (store_bulk): 1
+ * when no other connection has it open, so SQLite could leave WAL.  An
+ * open connection, idle or not, holds the WAL's shared lock, and SQLite
+ * then answers "busy" at once: the busy timeout is set aside meanwhile,
+ * as no wait would end it. */
+static int take_alone(sq_store *s)
+{
+	int refs = 0;
+	pthread_mutex_lock(&gates_mu);
+	refs = s->gate ? s->gate->refs : 0;
+	pthread_mutex_unlock(&gates_mu);
+	if (refs != 1 || !sqlite3_get_autocommit(s->db))
+		return 0;
+	sqlite3_stmt *st;
+	int ok = 0;
+	sqlite3_busy_timeout(s->db, 0);
+	if (sqlite3_prepare_v2(s->db, "PRAGMA journal_mode=DELETE", -1, &st,
+			       NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW) {
+		const unsigned char *m = sqlite3_column_text(st, 0);
+		ok = m && strcmp((const char *)m, "delete") == 0;
+	}
+	sqlite3_finalize(st);
+	sqlite3_busy_timeout(s->db, SQLITE_BUSY_MS);
+	return ok;
+}
+
 /* A bulk load checks every row's references itself (an import resolves
  * each village for the actor before it writes a row), so SQLite's
  * per-row foreign key lookups are left off while it runs.
@@ -445,18 +476,30 @@ static int sq_insert_id(store *st, const char *sql, const store_param *p,
  * them after each commit (at 1000 pages) wrote and synced them all
  * again.  At the end the WAL is copied back and truncated.  (The
  * threshold is on_wal's: PRAGMA wal_autocheckpoint would replace it
- * with SQLite's own hook, which checkpoints inside the gate.) */
-static int sq_bulk(store *st, int on, err *e)
+ * with SQLite's own hook, which checkpoints inside the gate.)  A load
+ * alone (take_alone) has no WAL until it ends. */
+static int sq_bulk(store *st, int on, int *alone, err *e)
 {
 	sq_store *s = (sq_store *)st;
 	s->ck_pages = on ? 65536 : 1000;
-	return sq_simple(s,
-			 on ? "PRAGMA foreign_keys=OFF;"
-			      "PRAGMA cache_size=-" STR(SQLITE_BULK_CACHE_KIB) ";"
-			    : "PRAGMA foreign_keys=ON;"
-			      "PRAGMA cache_size=-" STR(SQLITE_CACHE_KIB) ";"
-			      "PRAGMA wal_checkpoint(TRUNCATE);",
-			 e);
+	if (on && alone)
+		*alone = s->alone = take_alone(s);
+	int rc = sq_simple(s,
+			   on ? "PRAGMA foreign_keys=OFF;"
+				"PRAGMA cache_size=-" STR(SQLITE_BULK_CACHE_KIB) ";"
+			      : "PRAGMA foreign_keys=ON;"
+				"PRAGMA cache_size=-" STR(SQLITE_CACHE_KIB) ";",
+			   e);
+	if (!on && s->alone) {
+		/* Back to WAL; every open asks for it too (sq_open), so a
+		 * failure here is mended by the next connection. */
+		s->alone = 0;
+		sqlite3_exec(s->db, "PRAGMA journal_mode=WAL", NULL, NULL,
+			     NULL);
+	} else if (!on && rc == 0) {
+		rc = sq_simple(s, "PRAGMA wal_checkpoint(TRUNCATE);", e);
+	}
+	return rc;
 }
 
 const store_ops store__sqlite_ops = {

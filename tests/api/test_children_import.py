@@ -5,8 +5,12 @@ filters, header lines, masking, scope."""
 import base64
 import csv
 import io
+import json
+import os
 import random
 import re
+import sqlite3
+import uuid
 
 import pytest
 
@@ -15,7 +19,7 @@ from children_util import (MASKED_ID, NA_COUNTY, NA_TOWN, NA_TOWN_2, VIL_A,
                            birth_for_age, child_body, create, get_child,
                            header_index, history, iso,
                            listing, today_cn, total, unique_name, xlsx_rows)
-from conftest import CJK, assert_error, assert_status
+from conftest import CJK, assert_error, assert_status, psql
 
 openpyxl = pytest.importorskip("openpyxl")
 
@@ -573,3 +577,110 @@ def test_a_row_after_a_refused_twin_is_imported(staff, village_pool, template):
     assert [(e["row"], e["skipped"]) for e in res["errors"]] == [(first, False), (first + 2, True)]
     assert "前面的行重复" in res["errors"][1]["reason"]
     assert [i["name"] for i in all_items(d)] == [b["name"]]
+
+
+# --------------------------------------------------------------------------
+# the command line: `guanai import children`, beside a server or alone
+
+
+ALONE = "导入时没有其他程序打开数据库：整个文件在一个事务中写入"
+
+
+def cli_import(guanai, url, region, path):
+    """Imports `path` with the command line as a new officer of `region`'s
+    county."""
+    name = "imp_" + uuid.uuid4().hex[:8]
+    r = guanai.run("user", "add", "--db", url, "--username", name, "--role", "county",
+                   "--region", region[:6])
+    assert r.returncode == 0, r.stderr
+    return name, guanai.run("import", "children", "--db", url, "--as", name, str(path))
+
+
+def on_copy(db, url, sql):
+    """The rows of a query on a copy of the database, as tuples of text."""
+    if db.kind == "sqlite":
+        con = sqlite3.connect(url)
+        try:
+            return [tuple(str(v) for v in r) for r in con.execute(sql)]
+        finally:
+            con.close()
+    return [tuple(ln.split("|")) for ln in psql(url, sql).stdout.splitlines()]
+
+
+def names_on(db, url, bodies):
+    names = ",".join(f"'{b['name']}'" for b in bodies)
+    return {r[0] for r in on_copy(db, url, f"SELECT name FROM children WHERE name IN ({names})")}
+
+
+def test_cli_import_alone(guanai, db, template, tmp_path):
+    """With nobody else on the database, the command line's import has it
+    to itself (on SQLite it leaves WAL while it runs and writes the file in
+    one transaction).  It stores what the server's import stores, writes
+    the report beside the file and the audit entry, and leaves the
+    database as it found it: in WAL, with no journal behind."""
+    url = db.copy("cli-import")
+    good = [child_body(VIL_A) for _ in range(3)]
+    bad = child_body(VIL_A)
+    bad["id_number"] = bad_check(bad["id_number"])
+    data, _ = filled_template(template.content, [row_of(b) for b in good + [bad]])
+    f = tmp_path / "children.xlsx"
+    f.write_bytes(data)
+    who, r = cli_import(guanai, url, VIL_A, f)
+    assert r.returncode == 0, r.stderr
+    assert "读取 4 行：导入 3，跳过 0（已登记或重复），失败 1" in r.stdout, r.stdout
+    assert (ALONE in r.stdout) == (db.kind == "sqlite"), r.stdout
+    assert (tmp_path / "children.xlsx.errors.xlsx").is_file()
+    assert names_on(db, url, good + [bad]) == {b["name"] for b in good}
+    entries = on_copy(db, url, "SELECT detail FROM audit_log WHERE action = 'child_import'"
+                      f" AND actor = '{who}'")
+    assert [json.loads(e[0]) for e in entries] == [
+        {"rows": 4, "imported": 3, "skipped": 0, "failed": 1}]
+    if db.kind == "sqlite":
+        assert on_copy(db, url, "PRAGMA journal_mode") == [("wal",)]
+        assert not os.path.exists(url + "-journal")
+    # the same file again: nothing new
+    _, r = cli_import(guanai, url, VIL_A, f)
+    assert r.returncode == 0, r.stderr
+    assert "导入 0，跳过 3" in r.stdout, r.stdout
+
+
+def test_cli_import_of_a_file_broken_at_its_end_writes_nothing(guanai, db, template,
+                                                               tmp_path):
+    """Alone, the whole file is one transaction: a stray quote on its last
+    line leaves none of the 12,000 rows before it."""
+    url = db.copy("cli-broken")
+    bodies = [child_body(VIL_A, birth=birth_for_age(2 + i % 14, days_after_birthday=1 + i % 360))
+              for i in range(12000)]
+    f = tmp_path / "broken.csv"
+    f.write_bytes(csv_bytes(template.content, [row_of(b) for b in bodies])
+                  + '张"三,男,2012-05-01\r\n'.encode())
+    who, r = cli_import(guanai, url, VIL_A, f)
+    assert r.returncode != 0
+    assert CJK.search(r.stderr), r.stderr
+    assert names_on(db, url, bodies[:50] + bodies[-50:]) == set()
+    assert on_copy(db, url, "SELECT count(*) FROM audit_log WHERE action = 'child_import'"
+                   f" AND actor = '{who}'") == [("0",)]
+    if db.kind == "sqlite":
+        assert on_copy(db, url, "PRAGMA journal_mode") == [("wal",)]
+
+
+def test_cli_import_beside_the_running_server(guanai, db, server, staff, village_pool,
+                                              template, tmp_path):
+    """With a server on the database the command line's import cannot
+    have it alone: it writes in batches beside the server, which shows
+    the rows at once and goes on serving."""
+    V, _ = village_pool.take(NA_TOWN_2)
+    d = staff.user("director", V)
+    bodies = [child_body(V) for _ in range(2)]
+    data, _ = filled_template(template.content, [row_of(b) for b in bodies])
+    f = tmp_path / "children.xlsx"
+    f.write_bytes(data)
+    _, r = cli_import(guanai, db.url, V, f)
+    assert r.returncode == 0, r.stderr
+    assert "导入 2" in r.stdout, r.stdout
+    assert ALONE not in r.stdout, r.stdout
+    assert {i["name"] for i in all_items(d)} == {b["name"] for b in bodies}
+    create(d, child_body(V))
+    assert total(d) == 3
+    if db.kind == "sqlite":
+        assert on_copy(db, db.url, "PRAGMA journal_mode") == [("wal",)]
