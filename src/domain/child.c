@@ -731,7 +731,9 @@ static void put_json_string(buf *b, const char *s)
 	buf_putc(b, '"');
 }
 
-char *child_to_text(const child *c)
+/* The record as JSON text; with `nulls` 0 the null members are left out
+ * (an absent object's fields with it). */
+static char *to_text(const child *c, int nulls)
 {
 	buf b = BUF_INIT;
 	int first = 1;
@@ -745,12 +747,18 @@ char *child_to_text(const child *c)
 			first = 0;
 			continue;
 		}
+		rval v = rvalue(c, f, &s);
+		if (!nulls && (v == V_NULL || v == V_SKIP)) {
+			if (v == V_SKIP)
+				i = skip_object(i);
+			continue;
+		}
 		if (!first)
 			buf_putc(&b, ',');
 		first = 0;
 		put_json_string(&b, f->key);
 		buf_putc(&b, ':');
-		switch (rvalue(c, f, &s)) {
+		switch (v) {
 		case V_STR:
 			put_json_string(&b, s);
 			break;
@@ -775,6 +783,16 @@ char *child_to_text(const child *c)
 	}
 	buf_putc(&b, '}');
 	return buf_steal(&b);
+}
+
+char *child_to_text(const child *c)
+{
+	return to_text(c, 1);
+}
+
+char *child_stored_text(const child *c)
+{
+	return to_text(c, 0);
 }
 
 /* ---- versions ---- */

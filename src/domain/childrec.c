@@ -156,7 +156,7 @@ static void mask_child(child *c)
 }
 
 /* The whole record as the API shows it to `who`, as JSON text (caller
- * frees): the record's own fields as they are stored (child_to_text),
+ * frees): the record's own fields (child_to_text, nulls and all),
  * then what is derived and kept beside them.  Written, not built as a
  * tree and dumped: reading a record is the most frequent request after
  * the lists. */
@@ -259,7 +259,7 @@ static void fill_row(child_row *row, const child *c)
 	classify_child(c, "2000-01-01", &cr);
 	row->flags = cr.flags;
 	free(row->data);
-	row->data = child_to_text(c);
+	row->data = child_stored_text(c);
 }
 
 /* The names of the changed fields, without their values: what the audit

@@ -319,19 +319,26 @@ struct checker {
 	err e;
 };
 
-/* A row of the whole-file read: only its encoding is looked at (the
- * encoding was chosen on the file's head, head_is_utf8). */
-static int skip_row(void *vk, char **fields, int n, long row, err *e)
+/* A CSV row's encoding: the file's was chosen on its head
+ * (head_is_utf8), and every row must keep to it, or the whole file is
+ * refused. */
+static int row_encoding(char **fields, int n, long row, err *e)
 {
-	checker *k = vk;
-	if (atomic_load(&k->stop))
-		return err_set(e, ERR_INTERNAL, "internal", "导入已中止");
-	for (int i = 0; !k->xlsx && i < n; i++)
+	for (int i = 0; i < n; i++)
 		if (!text_is_utf8(fields[i], strlen(fields[i])))
 			return err_set(e, ERR_INVALID, "file_unreadable",
 				       "第%ld行的文字编码与文件开头不一致（整个文件应为同一编码）：" SAVE_AS,
 				       row);
 	return 0;
+}
+
+/* A row of the whole-file read: only its encoding is looked at. */
+static int skip_row(void *vk, char **fields, int n, long row, err *e)
+{
+	checker *k = vk;
+	if (atomic_load(&k->stop))
+		return err_set(e, ERR_INTERNAL, "internal", "导入已中止");
+	return k->xlsx ? 0 : row_encoding(fields, n, row, e);
 }
 
 static void *checker_main(void *vk)
@@ -354,9 +361,13 @@ static void checker_start(checker *k, int xlsx, const char *path)
 	}
 }
 
-/* The verdict, once the read has ended: 0, or its error in `e`. */
+/* The verdict, once the read has ended: 0, or its error in `e`.  No
+ * checker (NULL): the import is one transaction, and the reader's own
+ * read is the verdict. */
 static int checker_wait(checker *k, err *e)
 {
+	if (!k)
+		return 0;
 	if (!k->joined) {
 		pthread_join(k->t, NULL);
 		k->joined = 1;
@@ -466,6 +477,7 @@ typedef struct reader {
 	int xlsx;
 	const actor *who;
 	const char *const *paths;
+	int encoding;		/* check every row's encoding (no checker) */
 	strset ids;		/* ID numbers of rows that passed the checks */
 	queue *q;
 	row_group *g;		/* the group being filled */
@@ -529,6 +541,9 @@ static void item_cells(row_item *it, char **f)
 static int read_row(void *vr, char **f, int n, long row, err *e)
 {
 	reader *r = vr;
+	int rc = r->encoding ? row_encoding(f, n, row, e) : 0;
+	if (rc)
+		return rc;
 	if (!r->header_seen) {
 		/* Lines above the column row (title, notes) are passed over;
 		 * the column row must be the template's. */
@@ -708,6 +723,7 @@ static int look_up_group(import_ctx *c, row_group *g, err *e)
 static int import_rows(import_ctx *c, int xlsx, const char *path, err *e)
 {
 	reader r = { .path = path, .xlsx = xlsx, .who = c->who,
+		     .encoding = !c->readable && !xlsx,
 		     .paths = c->paths, .ids = STRSET_INIT,
 		     .q = queue_new(QUEUE_GROUPS) };
 	pthread_t t;
@@ -890,21 +906,25 @@ int childxlsx_import(store *s, const actor *who, const char *path,
 	int rc = xlsx ? 0 : csv_to_utf8(path, tmp, e);
 	if (rc)
 		return rc;
-	checker k;
-	checker_start(&k, xlsx, *tmp ? tmp : path);
-	c.readable = &k;
 	c.villages = xcalloc(1, sizeof *c.villages);
 	rc = store_bulk(s, 1, &c.alone, e);
 	out->alone = c.alone;
+	/* In batches, the whole file's read runs beside the import; alone,
+	 * the import is one transaction, ended by the reader's own read. */
+	checker k;
+	if (!c.alone) {
+		checker_start(&k, xlsx, *tmp ? tmp : path);
+		c.readable = &k;
+	}
 	if (rc == 0)
 		rc = import_rows(&c, xlsx, *tmp ? tmp : path, e);
 	/* A file that cannot be read to its end: that is the error, and
 	 * nothing was committed (every commit waits for this).  An import
 	 * that failed already needs no verdict: the read is stopped. */
-	if (rc)
+	if (rc && c.readable)
 		atomic_store(&k.stop, 1);
 	err ke;
-	int krc = checker_wait(&k, &ke);
+	int krc = checker_wait(c.readable, &ke);
 	if (rc == 0 && krc) {
 		rc = krc;
 		if (e)

@@ -644,19 +644,27 @@ def test_cli_import_alone(guanai, db, template, tmp_path):
     assert "导入 0，跳过 3" in r.stdout, r.stdout
 
 
+@pytest.mark.parametrize("tail,line", [
+    ('张"三,男,2012-05-01\r\n'.encode(), None),
+    ("张三,男,2012-05-01\r\n".encode().replace("三".encode(), b"\xc8\xfd"), "12002"),
+], ids=["stray quote", "not utf-8"])
 def test_cli_import_of_a_file_broken_at_its_end_writes_nothing(guanai, db, template,
-                                                               tmp_path):
-    """Alone, the whole file is one transaction: a stray quote on its last
-    line leaves none of the 12,000 rows before it."""
+                                                               tmp_path, tail, line):
+    """Alone, the whole file is one transaction, checked by the import's
+    own read: a stray quote, or a byte that is not UTF-8 past the first
+    MiB, on its last line leaves none of the 12,000 rows before it."""
     url = db.copy("cli-broken")
     bodies = [child_body(VIL_A, birth=birth_for_age(2 + i % 14, days_after_birthday=1 + i % 360))
               for i in range(12000)]
     f = tmp_path / "broken.csv"
-    f.write_bytes(csv_bytes(template.content, [row_of(b) for b in bodies])
-                  + '张"三,男,2012-05-01\r\n'.encode())
+    data = csv_bytes(template.content, [row_of(b) for b in bodies])
+    assert len(data) > 1 << 20
+    f.write_bytes(data + tail)
     who, r = cli_import(guanai, url, VIL_A, f)
     assert r.returncode != 0
     assert CJK.search(r.stderr), r.stderr
+    if line:
+        assert f"第{line}行的文字编码" in r.stderr, r.stderr
     assert names_on(db, url, bodies[:50] + bodies[-50:]) == set()
     assert on_copy(db, url, "SELECT count(*) FROM audit_log WHERE action = 'child_import'"
                    f" AND actor = '{who}'") == [("0",)]
