@@ -72,6 +72,13 @@ typedef struct src {
 	int *cursor;			/* in cells: where the last hit was */
 } src;
 
+/* Whether path p starts with pre (pl bytes): the first byte tells most
+ * paths apart, so strncmp is called for few. */
+static int has_prefix(const char *p, const char *pre, size_t pl)
+{
+	return pl == 0 || (p[0] == pre[0] && strncmp(p, pre, pl) == 0);
+}
+
 /* The cell at prefix+key, or NULL.  Fields are asked for roughly in the
  * cells' order, so the search starts after the last hit. */
 static const char *cell_get(const src *in, const char *key)
@@ -81,7 +88,7 @@ static const char *cell_get(const src *in, const char *key)
 	for (int k = 0; k < t->n; k++) {
 		int i = (*in->cursor + k) % t->n;
 		const char *p = t->path[i];
-		if (strncmp(p, in->prefix, pl) == 0 && strcmp(p + pl, key) == 0) {
+		if (has_prefix(p, in->prefix, pl) && strcmp(p + pl, key) == 0) {
 			*in->cursor = i + 1;
 			return t->value[i];
 		}
@@ -133,7 +140,7 @@ static int src_only(const src *in, const char *const *allowed, err *e)
 	size_t pl = strlen(in->prefix);
 	for (int i = 0; i < in->cells->n; i++) {
 		const char *p = in->cells->path[i];
-		if (!in->cells->value[i] || strncmp(p, in->prefix, pl) != 0)
+		if (!in->cells->value[i] || !has_prefix(p, in->prefix, pl))
 			continue;
 		const char *name = p + pl;
 		size_t n = strcspn(name, ".");
@@ -267,7 +274,7 @@ static int sub_object(const src *in, const char *key, src *out, int *found,
 	size_t kl = strlen(key);
 	for (int i = 0; i < in->cells->n; i++) {
 		const char *p = in->cells->path[i];
-		if (!in->cells->value[i] || strncmp(p, key, kl) != 0)
+		if (!in->cells->value[i] || !has_prefix(p, key, kl))
 			continue;
 		if (p[kl] == '\0')
 			return err_field(e, ERR_INVALID, "invalid_field", key,

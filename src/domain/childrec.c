@@ -245,15 +245,15 @@ static int load(store *s, const actor *who, int64_t id, child_row *row,
 static void fill_row(child_row *row, const child *c)
 {
 	classify_result cr;
-	snprintf(row->region, sizeof row->region, "%s", c->region);
-	snprintf(row->name, sizeof row->name, "%s", c->name);
+	text_copy(row->region, sizeof row->region, c->region);
+	text_copy(row->name, sizeof row->name, c->name);
 	row->sex = c->sex;
-	snprintf(row->birth_date, sizeof row->birth_date, "%s", c->birth_date);
-	snprintf(row->id_number, sizeof row->id_number, "%s", c->id_number);
-	snprintf(row->guardian_name, sizeof row->guardian_name, "%s",
-		 c->guardian.present ? c->guardian.name : "");
-	snprintf(row->contact_phone, sizeof row->contact_phone, "%s",
-		 c->contact_phone);
+	text_copy(row->birth_date, sizeof row->birth_date, c->birth_date);
+	text_copy(row->id_number, sizeof row->id_number, c->id_number);
+	text_copy(row->guardian_name, sizeof row->guardian_name,
+		  c->guardian.present ? c->guardian.name : "");
+	text_copy(row->contact_phone, sizeof row->contact_phone,
+		  c->contact_phone);
 	row->cat_base = classify_base(c);
 	row->qflags = quality_static(c);
 	classify_child(c, "2000-01-01", &cr);
@@ -452,18 +452,15 @@ static int prepare_checked(store *s, const actor *who,
 			cache->h[cache->nh++] = hg;
 		}
 		same &= strcmp(c->hukou_region, hg.code) == 0;
-		snprintf(c->hukou_region, sizeof c->hukou_region, "%s",
-			 hg.code);
+		text_copy(c->hukou_region, sizeof c->hukou_region, hg.code);
 	}
-	snprintf(c->region, sizeof c->region, "%s", g.code);
-	snprintf(row->status, sizeof row->status, "active");
-	snprintf(row->region_name, sizeof row->region_name, "%s", g.name);
+	text_copy(c->region, sizeof c->region, g.code);
+	text_copy(row->status, sizeof row->status, "active");
+	text_copy(row->region_name, sizeof row->region_name, g.name);
 	row->confirmed = -1;
 	row->created_at = row->updated_at = who->now;
-	snprintf(row->created_by, sizeof row->created_by, "%s",
-		 actor_name(who));
-	snprintf(row->updated_by, sizeof row->updated_by, "%s",
-		 actor_name(who));
+	text_copy(row->created_by, sizeof row->created_by, actor_name(who));
+	text_copy(row->updated_by, sizeof row->updated_by, actor_name(who));
 	if (!filled || !same)
 		fill_row(row, c);
 	return 0;

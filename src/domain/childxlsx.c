@@ -182,7 +182,7 @@ static char *trim(char *s)
 	size_t n = strlen(s);
 	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
 		s[--n] = '\0';
-	while (n >= 3 && strcmp(s + n - 3, "\xE3\x80\x80") == 0) {
+	while (n >= 3 && memcmp(s + n - 3, "\xE3\x80\x80", 3) == 0) {
 		n -= 3;
 		s[n] = '\0';
 	}

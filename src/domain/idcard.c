@@ -168,7 +168,13 @@ int idcard_birth(const char *id, char out[11])
 	out[0] = '\0';
 	if (idcard__shape(id) != 0 || idcard__date(id, &y, &m, &d) != 0)
 		return -1;
-	snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+	/* YYYYMMDD at 6, all digits (idcard__shape): as YYYY-MM-DD. */
+	memcpy(out, id + 6, 4);
+	out[4] = '-';
+	memcpy(out + 5, id + 10, 2);
+	out[7] = '-';
+	memcpy(out + 8, id + 12, 2);
+	out[10] = '\0';
 	return 0;
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "util/mem.h"
+#include "util/text.h"
 
 #define CHILD_COLS_WITH(data)                                              \
 	"c.id, c.region_code, c.status, c.name, c.sex, c.birth_date,"       \
@@ -20,44 +21,35 @@
 #define CHILD_FROM                                                         \
 	" FROM children c LEFT JOIN regions r ON r.code = c.region_code"
 
-/* snprintf(dst, n, "%s", src) without the format machinery: a list
- * copies some five hundred fields. */
-static void cpy(char *dst, size_t n, const char *src)
-{
-	size_t len = src ? strnlen(src, n - 1) : 0;
-	memcpy(dst, src ? src : "", len);
-	dst[len] = '\0';
-}
-
 static void row_from(const store_res *r, int i, child_row *o)
 {
 	memset(o, 0, sizeof *o);
 	o->id = store_res_int(r, i, 0);
-	cpy(o->region, sizeof o->region, store_res_text(r, i, 1));
-	cpy(o->status, sizeof o->status, store_res_text(r, i, 2));
-	cpy(o->name, sizeof o->name, store_res_text(r, i, 3));
+	text_copy(o->region, sizeof o->region, store_res_text(r, i, 1));
+	text_copy(o->status, sizeof o->status, store_res_text(r, i, 2));
+	text_copy(o->name, sizeof o->name, store_res_text(r, i, 3));
 	o->sex = (int)store_res_int(r, i, 4);
-	cpy(o->birth_date, sizeof o->birth_date, store_res_text(r, i, 5));
-	cpy(o->id_number, sizeof o->id_number, store_res_text(r, i, 6));
+	text_copy(o->birth_date, sizeof o->birth_date, store_res_text(r, i, 5));
+	text_copy(o->id_number, sizeof o->id_number, store_res_text(r, i, 6));
 	o->cat_base = (unsigned)store_res_int(r, i, 7);
 	o->flags = (unsigned)store_res_int(r, i, 8);
 	o->confirmed = store_res_isnull(r, i, 9) ? -1 : store_res_int(r, i, 9);
-	cpy(o->confirmed_by, sizeof o->confirmed_by, store_res_text(r, i, 10));
+	text_copy(o->confirmed_by, sizeof o->confirmed_by, store_res_text(r, i, 10));
 	o->confirmed_at = store_res_int(r, i, 11);
-	cpy(o->last_visit, sizeof o->last_visit, store_res_text(r, i, 12));
-	cpy(o->exit_reason, sizeof o->exit_reason, store_res_text(r, i, 13));
-	cpy(o->exit_date, sizeof o->exit_date, store_res_text(r, i, 14));
-	cpy(o->exit_note, sizeof o->exit_note, store_res_text(r, i, 15));
+	text_copy(o->last_visit, sizeof o->last_visit, store_res_text(r, i, 12));
+	text_copy(o->exit_reason, sizeof o->exit_reason, store_res_text(r, i, 13));
+	text_copy(o->exit_date, sizeof o->exit_date, store_res_text(r, i, 14));
+	text_copy(o->exit_note, sizeof o->exit_note, store_res_text(r, i, 15));
 	const char *d = store_res_text(r, i, 16);
 	o->data = xstrdup(d ? d : "{}");
 	o->version = (int)store_res_int(r, i, 17);
 	o->created_at = store_res_int(r, i, 18);
-	cpy(o->created_by, sizeof o->created_by, store_res_text(r, i, 19));
+	text_copy(o->created_by, sizeof o->created_by, store_res_text(r, i, 19));
 	o->updated_at = store_res_int(r, i, 20);
-	cpy(o->updated_by, sizeof o->updated_by, store_res_text(r, i, 21));
-	cpy(o->region_name, sizeof o->region_name, store_res_text(r, i, 22));
-	cpy(o->guardian_name, sizeof o->guardian_name, store_res_text(r, i, 23));
-	cpy(o->contact_phone, sizeof o->contact_phone, store_res_text(r, i, 24));
+	text_copy(o->updated_by, sizeof o->updated_by, store_res_text(r, i, 21));
+	text_copy(o->region_name, sizeof o->region_name, store_res_text(r, i, 22));
+	text_copy(o->guardian_name, sizeof o->guardian_name, store_res_text(r, i, 23));
+	text_copy(o->contact_phone, sizeof o->contact_phone, store_res_text(r, i, 24));
 	o->open_cases = (int)store_res_int(r, i, 25);
 	o->qflags = (unsigned)store_res_int(r, i, 26);
 }
@@ -261,7 +253,7 @@ int child_store_find_active(store *s, const char *id_number, int64_t self,
 		return rc;
 	if (store_res_rows(r) > 0) {
 		*id = store_res_int(r, 0, 0);
-		cpy(where, REGION_CODE_MAX, store_res_text(r, 0, 1));
+		text_copy(where, REGION_CODE_MAX, store_res_text(r, 0, 1));
 	}
 	store_res_free(r);
 	return 0;
@@ -299,7 +291,7 @@ int child_store_find_active_many(store *s, const char *const *nums, int n,
 		for (int i = 0; i < n; i++)
 			if (ids[i] == 0 && strcmp(nums[i], num) == 0) {
 				ids[i] = store_res_int(r, k, 1);
-				cpy(where[i], REGION_CODE_MAX,
+				text_copy(where[i], REGION_CODE_MAX,
 				    store_res_text(r, k, 2));
 			}
 	}
@@ -324,7 +316,7 @@ int child_store_find_same(store *s, const char *name, const char *birth,
 		return rc;
 	if (store_res_rows(r) > 0) {
 		*id = store_res_int(r, 0, 0);
-		cpy(where, REGION_CODE_MAX, store_res_text(r, 0, 1));
+		text_copy(where, REGION_CODE_MAX, store_res_text(r, 0, 1));
 	}
 	store_res_free(r);
 	return 0;

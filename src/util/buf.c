@@ -31,11 +31,6 @@ void buf_puts(buf *b, const char *s)
 	buf_put(b, s, strlen(s));
 }
 
-void buf_putc(buf *b, char c)
-{
-	buf_put(b, &c, 1);
-}
-
 char *buf_reserve(buf *b, size_t n)
 {
 	buf_grow(b, n);

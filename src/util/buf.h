@@ -15,7 +15,16 @@ typedef struct buf {
 
 void buf_put(buf *b, const void *data, size_t n);
 void buf_puts(buf *b, const char *s);
-void buf_putc(buf *b, char c);
+/* Inline: JSON is written a character at a time between its strings. */
+static inline void buf_putc(buf *b, char c)
+{
+	if (b->len + 2 <= b->cap) {
+		b->p[b->len++] = c;
+		b->p[b->len] = '\0';
+	} else {
+		buf_put(b, &c, 1);
+	}
+}
 /* Room for `n` more bytes at once (fewer reallocations when the caller
  * knows roughly how much it will write): where to write them.
  * buf_advance(b, k) then takes the first k (k <= n) into the contents. */

@@ -1,5 +1,6 @@
 #include "util/date.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,10 +8,19 @@
 
 void date_of(int64_t t, char out[11])
 {
-	time_t tt = (time_t)(t + 8 * 3600);
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	strftime(out, 11, "%Y-%m-%d", &tm);
+	/* Asked for the same instant over and over (every row of an import
+	 * is checked against the day it started), and gmtime_r takes a
+	 * lock: the last answer is kept, per thread. */
+	static _Thread_local int64_t last = INT64_MIN;
+	static _Thread_local char day[11];
+	if (t != last) {
+		time_t tt = (time_t)(t + 8 * 3600);
+		struct tm tm;
+		gmtime_r(&tt, &tm);
+		strftime(day, sizeof day, "%Y-%m-%d", &tm);
+		last = t;
+	}
+	memcpy(out, day, sizeof day);
 }
 
 void date_instant(int64_t t, char out[21])

@@ -2,6 +2,13 @@
 
 #include <string.h>
 
+void text_copy(char *dst, size_t n, const char *src)
+{
+	size_t len = src ? strnlen(src, n - 1) : 0;
+	memcpy(dst, src ? src : "", len);
+	dst[len] = '\0';
+}
+
 int text_is_digits(const char *s)
 {
 	if (!s || !*s)

@@ -7,6 +7,10 @@
 /* True when s is non-empty and all ASCII digits. */
 int text_is_digits(const char *s);
 
+/* snprintf(dst, n, "%s", src) without the format machinery (NULL src
+ * copies ""): for copies made for every row of a large import. */
+void text_copy(char *dst, size_t n, const char *src);
+
 /* True when s is valid UTF-8 (no overlongs, no surrogates). */
 int text_is_utf8(const char *s, size_t n);
 
