@@ -283,7 +283,8 @@ typedef struct import_ctx {
 	long batch;
 	long batch_first_row;
 	struct timespec batch_start;
-	/* rows checked and counted, written CHILD_STORE_BATCH at a time */
+	/* rows checked and counted, written CHILD_STORE_BATCH at a time
+	 * and at the end of their group: their data is their row_item's */
 	int npend;
 	child_row pend[CHILD_STORE_BATCH];
 } import_ctx;
@@ -295,8 +296,6 @@ static int flush_rows(import_ctx *c, err *e)
 	for (int i = 0; i < c->npend; i++)
 		rows[i] = &c->pend[i];
 	int rc = childrec_insert_batch(c->s, c->who, rows, c->npend, e);
-	for (int i = 0; i < c->npend; i++)
-		child_row_clear(&c->pend[i]);
 	c->npend = 0;
 	return rc;
 }
@@ -468,6 +467,7 @@ typedef struct row_item {
 enum { GROUP_ROWS = CHILD_FIND_MANY, QUEUE_GROUPS = 8 };
 
 typedef struct row_group {
+	struct row_group *next;	/* on the reader's `done` list */
 	int n;
 	row_item *it[GROUP_ROWS];
 } row_group;
@@ -481,6 +481,11 @@ typedef struct reader {
 	strset ids;		/* ID numbers of rows that passed the checks */
 	queue *q;
 	row_group *g;		/* the group being filled */
+	/* Groups the writing side is done with, freed here: a block is
+	 * freed cheapest by the thread that allocated it (glibc's arenas),
+	 * and the writer is the import's busier thread. */
+	pthread_mutex_t done_mu;
+	row_group *done;
 	int header_seen;
 	int rc;			/* the read's outcome */
 	err e;
@@ -499,10 +504,34 @@ static void group_free(row_group *g)
 	free(g);
 }
 
+/* The writing side gives a group back (writer thread). */
+static void group_done(reader *r, row_group *g)
+{
+	pthread_mutex_lock(&r->done_mu);
+	g->next = r->done;
+	r->done = g;
+	pthread_mutex_unlock(&r->done_mu);
+}
+
+/* Frees the groups given back. */
+static void free_done(reader *r)
+{
+	pthread_mutex_lock(&r->done_mu);
+	row_group *g = r->done;
+	r->done = NULL;
+	pthread_mutex_unlock(&r->done_mu);
+	while (g) {
+		row_group *next = g->next;
+		group_free(g);
+		g = next;
+	}
+}
+
 /* Hands the group being filled to the writing side: -1 when that side
- * has stopped. */
+ * has stopped.  Frees what that side gave back meanwhile. */
 static int reader_flush(reader *r)
 {
+	free_done(r);
 	row_group *g = r->g;
 	r->g = NULL;
 	if (!g || !g->n || queue_put(r->q, g) == 0)
@@ -671,9 +700,8 @@ static int take_row(import_ctx *c, row_item *it, err *e)
 		c->batch = 0;
 		clock_gettime(CLOCK_MONOTONIC, &c->batch_start);
 	}
-	/* The row is written with the next ones; it takes its data along. */
+	/* The row is written with the next ones of its group. */
 	c->pend[c->npend++] = *cr;
-	cr->data = NULL;
 	if (c->npend == CHILD_STORE_BATCH && (rc = flush_rows(c, e)))
 		return rc;
 	c->res->imported++;
@@ -726,8 +754,10 @@ static int import_rows(import_ctx *c, int xlsx, const char *path, err *e)
 		     .encoding = !c->readable && !xlsx,
 		     .paths = c->paths, .ids = STRSET_INIT,
 		     .q = queue_new(QUEUE_GROUPS) };
+	pthread_mutex_init(&r.done_mu, NULL);
 	pthread_t t;
 	if (pthread_create(&t, NULL, reader_main, &r) != 0) {
+		pthread_mutex_destroy(&r.done_mu);
 		queue_free(r.q);
 		return err_set(e, ERR_INTERNAL, "internal", "无法启动导入线程");
 	}
@@ -737,7 +767,11 @@ static int import_rows(import_ctx *c, int xlsx, const char *path, err *e)
 		rc = look_up_group(c, g, e);
 		for (int i = 0; rc == 0 && i < g->n; i++)
 			rc = take_row(c, g->it[i], e);
-		group_free(g);
+		/* The pending rows go before their group does. */
+		if (rc == 0 && c->npend)
+			rc = flush_rows(c, e);
+		c->npend = 0;
+		group_done(&r, g);
 	}
 	if (rc) {
 		/* An error here ends the import: stop the reader, free what
@@ -747,6 +781,8 @@ static int import_rows(import_ctx *c, int xlsx, const char *path, err *e)
 			group_free(g);
 	}
 	pthread_join(t, NULL);
+	free_done(&r);
+	pthread_mutex_destroy(&r.done_mu);
 	queue_free(r.q);
 	strset_free(&r.ids);
 	c->header_seen = r.header_seen;
@@ -935,10 +971,6 @@ int childxlsx_import(store *s, const actor *who, const char *path,
 	if (rc == 0 && !c.header_seen)
 		rc = err_set(e, ERR_INVALID, "bad_template",
 			     "未找到模板的表头行（第一列应为“姓名*”），请使用系统提供的导入模板");
-	if (rc == 0 && c.npend)
-		rc = flush_rows(&c, e);
-	for (int i = 0; i < c.npend; i++)
-		child_row_clear(&c.pend[i]);
 	if (c.in_tx) {
 		if (rc == 0)
 			rc = store_commit(s, e);
