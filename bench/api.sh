@@ -50,7 +50,7 @@ for u in "dir:director:$VILLAGE" "cty:county:$COUNTY"; do
   echo "$name $otp" >>"$T/users"
 done
 
-"$BIN" serve --db "$T/g.db" --listen "127.0.0.1:$PORT" 2>"$T/serve.log" &
+"$BIN" serve --db "$T/g.db" --listen "127.0.0.1:$PORT" ${THREADS:+--threads "$THREADS"} 2>"$T/serve.log" &
 GPID=$!
 for _ in $(seq 50); do curl -sf "127.0.0.1:$PORT/api/v1/health" >/dev/null && break; sleep 0.1; done
 

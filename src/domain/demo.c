@@ -381,7 +381,6 @@ int demo_children(store *s, const actor *who, const char *region_code,
 			make_child(&r, &ids, v, today, &c);
 			if ((rc = child_validate(&c, today, e)))
 				break;
-			json_t *data = child_to_json(&c);
 			classify_result cr;
 			classify_child(&c, today, &cr);
 			child_row row;
@@ -401,7 +400,7 @@ int demo_children(store *s, const actor *who, const char *region_code,
 				 "%s", c.guardian.present ? c.guardian.name : "");
 			snprintf(row.contact_phone, sizeof row.contact_phone,
 				 "%s", c.contact_phone);
-			row.data = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
+			row.data = child_stored_text(&c);
 			row.created_at = row.updated_at = who->now;
 			snprintf(row.created_by, sizeof row.created_by, "demo");
 			snprintf(row.updated_by, sizeof row.updated_by, "demo");
@@ -409,7 +408,6 @@ int demo_children(store *s, const actor *who, const char *region_code,
 			if (rc == 0)
 				rc = add_visits(s, &r, &row, today, who->now,
 						e);
-			json_decref(data);
 			child_row_clear(&row);
 		}
 		if (rc || (rc = store_commit(s, e))) {

@@ -117,26 +117,9 @@ int region_children(store *s, const char *parent, region **out, int *n,
 
 int region_path(store *s, const char *code, region out[5], int *n, err *e)
 {
-	*n = 0;
-	region r;
-	int rc = region_store_get(s, code, &r, e);
-	if (rc)
-		return rc;
-	/* Walk up by parent links: custom regions need not follow the code
-	 * prefix of every level, statistical ones always do. */
-	region chain[5];
-	int k = 0;
-	chain[k++] = r;
-	while (chain[k - 1].parent[0] && k < 5) {
-		if ((rc = region_store_get(s, chain[k - 1].parent, &chain[k],
-					   e)))
-			return rc;
-		k++;
-	}
-	for (int i = 0; i < k; i++)
-		out[i] = chain[k - 1 - i];
-	*n = k;
-	return 0;
+	/* By parent links: custom regions need not follow the code prefix
+	 * of every level, statistical ones always do. */
+	return region_store_path(s, code, out, n, e);
 }
 
 int region_path_text(store *s, const char *code, char *out, size_t outsz,

@@ -42,6 +42,42 @@ int region_store_get(store *s, const char *code, region *out, err *e)
 	return 0;
 }
 
+int region_store_path(store *s, const char *code, region out[5], int *n,
+		      err *e)
+{
+	store_param p[] = { SP_S(code) };
+	store_res *r;
+	int rc = store_query(
+		s,
+		"WITH RECURSIVE up(code, depth) AS ("
+		" SELECT code, 0 FROM regions WHERE code = ?"
+		" UNION ALL SELECT g.parent_code, up.depth + 1"
+		" FROM regions g JOIN up ON g.code = up.code"
+		" WHERE coalesce(g.parent_code, '') <> '' AND up.depth < 4)"
+		" SELECT r.code, r.name, r.level, r.parent_code, r.statistical,"
+		" EXISTS (SELECT 1 FROM regions c WHERE c.parent_code = r.code)"
+		" FROM up JOIN regions r ON r.code = up.code"
+		" ORDER BY up.depth DESC",
+		p, 1, &r, e);
+	if (rc)
+		return rc;
+	*n = store_res_rows(r);
+	if (*n > 5)
+		*n = 5;
+	for (int i = 0; i < *n; i++)
+		region_from_row(r, i, &out[i]);
+	store_res_free(r);
+	/* No row, or a chain that breaks off below its top: a link is not
+	 * in the table. */
+	if (*n == 0 || (*n < 5 && out[0].parent[0]) ||
+	    strcmp(out[*n - 1].code, code) != 0) {
+		*n = 0;
+		return err_set(e, ERR_NOTFOUND, "region_not_found",
+			       "行政区划不存在或不在您的管辖范围内");
+	}
+	return 0;
+}
+
 int region_store_children(store *s, const char *parent, region **out, int *n,
 			  err *e)
 {

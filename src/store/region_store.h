@@ -7,6 +7,11 @@
 
 /* Errors: ERR_NOTFOUND, ERR_STORE. */
 int region_store_get(store *s, const char *code, region *out, err *e);
+/* The region `code` and its ancestors, top first, in out[0..*n) (at most
+ * five), by parent links, in one query.  Errors: ERR_NOTFOUND (the region,
+ * or a link of its chain), ERR_STORE. */
+int region_store_path(store *s, const char *code, region out[5], int *n,
+		      err *e);
 /* *out: malloc'd array of *n children, sorted by code. */
 int region_store_children(store *s, const char *parent, region **out, int *n,
 			  err *e);
