@@ -59,7 +59,7 @@ int audit_append(store *s, const audit_entry *in, err *e)
 	audit_hash(&a, prev, hash);
 	if ((rc = audit_store_insert(s, &a, prev, hash, e)))
 		return rc;
-	return audit_store_set_head(s, hash, e);
+	return audit_store_set_head(s, a.seq, hash, e);
 }
 
 int audit_verify(store *s, int64_t *checked, int *broken, int64_t *bad_seq,

@@ -5,10 +5,18 @@
 int audit_store_next(store *s, int64_t *seq, char prev[AUDIT_HASH_HEX],
 		     err *e)
 {
+	/* Read, not bumped with UPDATE … RETURNING: RETURNING costs SQLite
+	 * a temporary table per statement, and every read of a record
+	 * appends an entry.  The head is written once, by
+	 * audit_store_set_head.  SQLite's write transactions are already
+	 * serial (BEGIN IMMEDIATE); PostgreSQL's wait on the row lock. */
 	store_res *r;
 	int rc = store_query(s,
-			     "UPDATE audit_head SET seq = seq + 1 WHERE id = 1"
-			     " RETURNING seq, hash",
+			     store_kind_of(s) == STORE_PG
+				     ? "SELECT seq, hash FROM audit_head"
+				       " WHERE id = 1 FOR UPDATE"
+				     : "SELECT seq, hash FROM audit_head"
+				       " WHERE id = 1",
 			     NULL, 0, &r, e);
 	if (rc)
 		return rc;
@@ -16,7 +24,7 @@ int audit_store_next(store *s, int64_t *seq, char prev[AUDIT_HASH_HEX],
 		store_res_free(r);
 		return err_set(e, ERR_STORE, "store_error", "审计日志头缺失");
 	}
-	*seq = store_res_int(r, 0, 0);
+	*seq = store_res_int(r, 0, 0) + 1;
 	snprintf(prev, AUDIT_HASH_HEX, "%s", store_res_text(r, 0, 1));
 	store_res_free(r);
 	return 0;
@@ -37,11 +45,12 @@ int audit_store_insert(store *s, const audit_entry *a, const char *prev,
 			  p, SP_COUNT(p), NULL, e);
 }
 
-int audit_store_set_head(store *s, const char *hash, err *e)
+int audit_store_set_head(store *s, int64_t seq, const char *hash, err *e)
 {
-	store_param p[] = { SP_S(hash) };
-	return store_exec(s, "UPDATE audit_head SET hash = ? WHERE id = 1", p,
-			  1, NULL, e);
+	store_param p[] = { SP_I(seq), SP_S(hash) };
+	return store_exec(s,
+			  "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1",
+			  p, 2, NULL, e);
 }
 
 int audit_store_head(store *s, int64_t *seq, char hash[AUDIT_HASH_HEX],

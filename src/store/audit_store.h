@@ -5,13 +5,14 @@
 #include "domain/audit.h"
 #include "store/store.h"
 
-/* Takes the next seq: bumps the head row, returning the new seq and the
- * previous entry's hash.  Must run inside a transaction. */
+/* The next seq and the previous entry's hash, from the head row (locked
+ * on PostgreSQL).  Must run inside a write transaction, which then sets
+ * the head with audit_store_set_head. */
 int audit_store_next(store *s, int64_t *seq, char prev[AUDIT_HASH_HEX],
 		     err *e);
 int audit_store_insert(store *s, const audit_entry *a, const char *prev,
 		       const char *hash, err *e);
-int audit_store_set_head(store *s, const char *hash, err *e);
+int audit_store_set_head(store *s, int64_t seq, const char *hash, err *e);
 /* The head row: last seq and hash. */
 int audit_store_head(store *s, int64_t *seq, char hash[AUDIT_HASH_HEX],
 		     err *e);
