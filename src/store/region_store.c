@@ -6,6 +6,11 @@
 
 #include "util/mem.h"
 
+/* The columns region_from_row reads, of `regions r`. */
+#define REGION_COLS                                                        \
+	"r.code, r.name, r.level, r.parent_code, r.statistical,"            \
+	" EXISTS (SELECT 1 FROM regions c WHERE c.parent_code = r.code)"
+
 static void region_from_row(const store_res *r, int row, region *out)
 {
 	memset(out, 0, sizeof *out);
@@ -26,9 +31,7 @@ int region_store_get(store *s, const char *code, region *out, err *e)
 	store_res *r;
 	int rc = store_query(
 		s,
-		"SELECT code, name, level, parent_code, statistical,"
-		" EXISTS (SELECT 1 FROM regions c WHERE c.parent_code = r.code)"
-		" FROM regions r WHERE code = ?",
+		"SELECT " REGION_COLS " FROM regions r WHERE code = ?",
 		p, 1, &r, e);
 	if (rc)
 		return rc;
@@ -54,8 +57,7 @@ int region_store_path(store *s, const char *code, region out[5], int *n,
 		" UNION ALL SELECT g.parent_code, up.depth + 1"
 		" FROM regions g JOIN up ON g.code = up.code"
 		" WHERE coalesce(g.parent_code, '') <> '' AND up.depth < 4)"
-		" SELECT r.code, r.name, r.level, r.parent_code, r.statistical,"
-		" EXISTS (SELECT 1 FROM regions c WHERE c.parent_code = r.code)"
+		" SELECT " REGION_COLS
 		" FROM up JOIN regions r ON r.code = up.code"
 		" ORDER BY up.depth DESC",
 		p, 1, &r, e);
@@ -85,8 +87,7 @@ int region_store_children(store *s, const char *parent, region **out, int *n,
 	store_res *r;
 	int rc = store_query(
 		s,
-		"SELECT code, name, level, parent_code, statistical,"
-		" EXISTS (SELECT 1 FROM regions c WHERE c.parent_code = r.code)"
+		"SELECT " REGION_COLS
 		" FROM regions r WHERE parent_code = ? ORDER BY code",
 		p, 1, &r, e);
 	if (rc)

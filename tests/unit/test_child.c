@@ -183,6 +183,31 @@ static void test_text_edges(void **state)
 	check_same(&d);
 }
 
+/* What reading a record gave: the record, or an error. */
+typedef struct outcome {
+	child c;
+	err e;
+	int rc;
+} outcome;
+
+static void outcome_init(outcome *o)
+{
+	memset(o, 0, sizeof *o);
+	err_clear(&o->e);
+}
+
+/* Two reads gave the same: the same record, or the same error. */
+static void assert_same(const outcome *a, const outcome *b)
+{
+	assert_int_equal(a->rc, b->rc);
+	assert_int_equal(a->e.code, b->e.code);
+	assert_string_equal(a->e.key, b->e.key);
+	assert_string_equal(a->e.field, b->e.field);
+	assert_string_equal(a->e.msg, b->e.msg);
+	if (a->rc == 0)
+		assert_memory_equal(&a->c, &b->c, sizeof a->c);
+}
+
 /* The stored text leaves the null members out: it must read back exactly
  * as the text with them does — the same record, or the same error. */
 static void test_stored_text_reads_as_the_full_text(void **state)
@@ -207,22 +232,13 @@ static void test_stored_text_reads_as_the_full_text(void **state)
 		json_t *jf = json_loads(full, 0, NULL), *js = json_loads(stored, 0, NULL);
 		assert_non_null(jf);
 		assert_non_null(js);
-		child a, b;
-		err ea, eb;
-		memset(&a, 0, sizeof a);
-		memset(&b, 0, sizeof b);
-		err_clear(&ea);
-		err_clear(&eb);
-		int ra = child_parse_stored(jf, &a, &ea);
-		int rb = child_parse_stored(js, &b, &eb);
-		assert_int_equal(ra, rb);
-		assert_string_equal(ea.key, eb.key);
-		assert_string_equal(ea.field, eb.field);
-		assert_string_equal(ea.msg, eb.msg);
-		if (ra == 0) {
-			assert_memory_equal(&a, &b, sizeof a);
-			ok++;
-		}
+		outcome a, b;
+		outcome_init(&a);
+		outcome_init(&b);
+		a.rc = child_parse_stored(jf, &a.c, &a.e);
+		b.rc = child_parse_stored(js, &b.c, &b.e);
+		assert_same(&a, &b);
+		ok += a.rc == 0;
 		/* no member is null, and every one that is not null is kept */
 		assert_null(strstr(stored, ":null"));
 		const char *key;
@@ -333,30 +349,19 @@ static void test_cells_match_json(void **state)
 				val[i] = NULL;	/* an empty cell */
 		}
 		json_t *o = cells_json(val);
-		child a, b;
-		err ea, eb;
-		memset(&a, 0, sizeof a);
-		memset(&b, 0, sizeof b);
-		err_clear(&ea);
-		err_clear(&eb);
-		int ra = child_parse(o, &a, &ea);
-		if (ra == 0)
-			ra = child_validate(&a, "2024-06-01", &ea);
+		outcome a, b;
+		outcome_init(&a);
+		outcome_init(&b);
+		a.rc = child_parse(o, &a.c, &a.e);
+		if (a.rc == 0)
+			a.rc = child_validate(&a.c, "2024-06-01", &a.e);
 		child_cells cells = { NPATHS, cell_paths, val };
-		int rb = child_parse_cells(&cells, &b, &eb);
-		if (rb == 0)
-			rb = child_validate(&b, "2024-06-01", &eb);
-		assert_int_equal(ra, rb);
-		assert_int_equal(ea.code, eb.code);
-		assert_string_equal(ea.key, eb.key);
-		assert_string_equal(ea.field, eb.field);
-		assert_string_equal(ea.msg, eb.msg);
-		if (ra == 0) {
-			assert_memory_equal(&a, &b, sizeof a);
-			ok++;
-		} else {
-			failed++;
-		}
+		b.rc = child_parse_cells(&cells, &b.c, &b.e);
+		if (b.rc == 0)
+			b.rc = child_validate(&b.c, "2024-06-01", &b.e);
+		assert_same(&a, &b);
+		ok += a.rc == 0;
+		failed += a.rc != 0;
 		json_decref(o);
 	}
 	/* both outcomes were exercised */
