@@ -74,8 +74,9 @@ static int dup_conflict(int rc, err *e)
 }
 
 /* The columns of a new record, and its parameters in their order. */
-#define CHILD_INSERT                                                       \
-	"INSERT INTO children (region_code, status, name, sex, birth_date,"  \
+#define CHILD_INSERT "INSERT" CHILD_INSERT_INTO
+#define CHILD_INSERT_INTO                                                  \
+	" INTO children (region_code, status, name, sex, birth_date,"        \
 	" id_number, active_id, cat_base, flags, data, created_at,"          \
 	" created_by, updated_at, updated_by, guardian_name, contact_phone," \
 	" qflags) VALUES"
@@ -145,12 +146,16 @@ int child_store_insert(store *s, child_row *r, err *e)
 int child_store_insert_batch(store *s, child_row *const *r, int n, err *e)
 {
 	int rc = 0;
-	if (n == CHILD_STORE_BATCH && store_kind_of(s) == STORE_PG) {
+	if (n == CHILD_STORE_BATCH) {
 		store_param p[CHILD_STORE_BATCH * CHILD_NPARAMS];
 		for (int i = 0; i < n; i++)
 			insert_params(r[i], p + i * CHILD_NPARAMS);
-		rc = store_exec(s, CHILD_INSERT CHILD_VALUES16, p, SP_COUNT(p),
-				NULL, e);
+		rc = store_exec(s,
+				store_kind_of(s) == STORE_PG
+					? CHILD_INSERT CHILD_VALUES16
+					: "INSERT OR FAIL" CHILD_INSERT_INTO
+						  CHILD_VALUES16,
+				p, SP_COUNT(p), NULL, e);
 	} else {
 		for (int i = 0; i < n && rc == 0; i++) {
 			store_param p[CHILD_NPARAMS];

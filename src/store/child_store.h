@@ -42,13 +42,16 @@ void child_row_clear(child_row *r);
 int child_store_insert(store *s, child_row *r, err *e);
 
 /* Inserts n rows in their order, for bulk loads, and bumps their
- * villages' stats once.  On PostgreSQL CHILD_STORE_BATCH rows go in one
- * statement, one round trip.  SQLite takes a statement per row: a
- * statement of several rows needs a statement journal (a row may fail
- * active_id's UNIQUE after the others were written), which at a million
- * rows cost more than the statements it saved.  The ids are not read back
- * (r[i]->id is not to be relied on); the rows are numbered in their order
- * all the same.  ERR_CONFLICT as child_store_insert, for the batch. */
+ * villages' stats once.  CHILD_STORE_BATCH rows go in one statement (on
+ * PostgreSQL one round trip).  On SQLite it is INSERT OR FAIL: a
+ * statement of several rows that may abort (a row failing active_id's
+ * UNIQUE after the others were written) needs a statement journal, which
+ * at a million rows cost more than the statements saved; one that fails
+ * instead leaves the rows before the failing one written, and the caller,
+ * told ERR_CONFLICT, rolls its transaction back.  The ids are not read
+ * back (r[i]->id is not to be relied on); the rows are numbered in their
+ * order all the same.  ERR_CONFLICT as child_store_insert, for the
+ * batch. */
 enum { CHILD_STORE_BATCH = 16 };
 int child_store_insert_batch(store *s, child_row *const *r, int n, err *e);
 /* Writes every column from r but last_visit (which only a visit moves,
