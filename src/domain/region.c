@@ -125,16 +125,16 @@ int region_path(store *s, const char *code, region out[5], int *n, err *e)
 int region_path_text(store *s, const char *code, char *out, size_t outsz,
 		     err *e)
 {
-	region path[5];
+	char names[5][REGION_NAME_MAX];
 	int n;
-	int rc = region_path(s, code, path, &n, e);
+	int rc = region_store_path_names(s, code, names, &n, e);
 	if (rc)
 		return rc;
 	size_t used = 0;
 	out[0] = '\0';
 	for (int i = 0; i < n && used < outsz; i++) {
 		int w = snprintf(out + used, outsz - used, "%s%s",
-				 i ? " / " : "", path[i].name);
+				 i ? " / " : "", names[i]);
 		if (w < 0)
 			break;
 		used += (size_t)w;

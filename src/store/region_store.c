@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "util/mem.h"
+#include "util/text.h"
 
 /* The columns region_from_row reads, of `regions r`. */
 #define REGION_COLS                                                        \
@@ -73,6 +74,52 @@ int region_store_path(store *s, const char *code, region out[5], int *n,
 	 * in the table. */
 	if (*n == 0 || (*n < 5 && out[0].parent[0]) ||
 	    strcmp(out[*n - 1].code, code) != 0) {
+		*n = 0;
+		return err_set(e, ERR_NOTFOUND, "region_not_found",
+			       "行政区划不存在或不在您的管辖范围内");
+	}
+	return 0;
+}
+
+int region_store_path_names(store *s, const char *code,
+			    char names[5][REGION_NAME_MAX], int *n, err *e)
+{
+	store_param p[] = { SP_S(code) };
+	store_res *r;
+	int rc = store_query(
+		s,
+		"SELECT r5.name, r4.name, r3.name, r2.name, r1.name,"
+		" CASE WHEN r5.code IS NOT NULL THEN r5.parent_code"
+		" WHEN r4.code IS NOT NULL THEN r4.parent_code"
+		" WHEN r3.code IS NOT NULL THEN r3.parent_code"
+		" WHEN r2.code IS NOT NULL THEN r2.parent_code"
+		" ELSE r1.parent_code END"
+		" FROM regions r1"
+		" LEFT JOIN regions r2 ON r2.code = r1.parent_code"
+		" LEFT JOIN regions r3 ON r3.code = r2.parent_code"
+		" LEFT JOIN regions r4 ON r4.code = r3.parent_code"
+		" LEFT JOIN regions r5 ON r5.code = r4.parent_code"
+		" WHERE r1.code = ?",
+		p, 1, &r, e);
+	if (rc)
+		return rc;
+	*n = 0;
+	if (store_res_rows(r) == 1) {
+		/* columns 0..4: top (r5) to the region itself (r1); a NULL
+		 * is above the top */
+		for (int c = 0; c < 5; c++) {
+			const char *name = store_res_text(r, 0, c);
+			if (name && !store_res_isnull(r, 0, c))
+				text_copy(names[(*n)++], REGION_NAME_MAX,
+					  name);
+		}
+	}
+	/* The parent of the topmost region found: the chain broke off (a
+	 * link is missing) when fewer than five levels end below one. */
+	const char *up = store_res_rows(r) == 1 ? store_res_text(r, 0, 5) : NULL;
+	int broken = *n < 5 && up && *up && !store_res_isnull(r, 0, 5);
+	store_res_free(r);
+	if (*n == 0 || broken) {
 		*n = 0;
 		return err_set(e, ERR_NOTFOUND, "region_not_found",
 			       "行政区划不存在或不在您的管辖范围内");

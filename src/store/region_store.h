@@ -12,6 +12,11 @@ int region_store_get(store *s, const char *code, region *out, err *e);
  * or a link of its chain), ERR_STORE. */
 int region_store_path(store *s, const char *code, region out[5], int *n,
 		      err *e);
+/* The names alone, top first ("" above the top), in one query of five
+ * index lookups: the path every record read shows.  Errors as
+ * region_store_path. */
+int region_store_path_names(store *s, const char *code,
+			    char names[5][REGION_NAME_MAX], int *n, err *e);
 /* *out: malloc'd array of *n children, sorted by code. */
 int region_store_children(store *s, const char *parent, region **out, int *n,
 			  err *e);

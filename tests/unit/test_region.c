@@ -97,6 +97,26 @@ static void test_import_and_resolve(void **state)
 					  sizeof path, &e),
 			 0);
 	assert_string_equal(path, "吉林省 / 长春市 / 农安县 / 农安镇 / 十里堡村委会");
+	/* every level, and the same regions as region_path gives */
+	const char *codes[] = { "22", "2201", "220122", "220122100",
+				"220122100207" };
+	for (int i = 0; i < 5; i++) {
+		region chain[5];
+		int k;
+		assert_int_equal(region_path(t.s, codes[i], chain, &k, &e), 0);
+		assert_int_equal(k, i + 1);
+		char want[256] = "";
+		for (int j = 0; j < k; j++)
+			snprintf(want + strlen(want), sizeof want - strlen(want),
+				 "%s%s", j ? " / " : "", chain[j].name);
+		assert_int_equal(region_path_text(t.s, codes[i], path,
+						  sizeof path, &e),
+				 0);
+		assert_string_equal(path, want);
+	}
+	assert_int_equal(region_path_text(t.s, "220122100299", path,
+					  sizeof path, &e),
+			 ERR_NOTFOUND);
 	/* Importing again changes nothing (upsert by code). */
 	long cnt;
 	assert_int_equal(region_import(t.s, FIXTURE_REGIONS, "22", &cnt, &e), 0);
@@ -151,6 +171,25 @@ static void test_custom_region(void **state)
 			 ERR_CONFLICT);
 	assert_int_equal(region_create(t.s, &who, "2299", "池北区", &g, &e), 0);
 	assert_string_equal(g.code, "229999");
+	char path[256];
+	assert_int_equal(region_path_text(t.s, "229999", path, sizeof path, &e),
+			 0);
+	assert_string_equal(path, "吉林省 / 长白山管委会 / 池北区");
+	/* a link of the chain missing (as a damaged database might have
+	 * it): not found, not a shorter path */
+	assert_int_equal(store_exec(t.s, "PRAGMA foreign_keys=OFF", NULL, 0,
+				    NULL, &e),
+			 0);
+	assert_int_equal(store_exec(t.s, "UPDATE regions SET parent_code ="
+					 " '2298' WHERE code = '229999'",
+				    NULL, 0, NULL, &e),
+			 0);
+	assert_int_equal(region_path_text(t.s, "229999", path, sizeof path, &e),
+			 ERR_NOTFOUND);
+	region chain[5];
+	int k;
+	assert_int_equal(region_path(t.s, "229999", chain, &k, &e),
+			 ERR_NOTFOUND);
 	assert_int_equal(region_create(t.s, &who, "22", "x", &g, &e),
 			 ERR_INVALID);
 	assert_int_equal(region_create(t.s, &who, "220122100207", "某组", &g,
