@@ -10,6 +10,7 @@
 # Needs wrk and nginx (installed here when missing).  Prints requests per
 # second and latency percentiles; the target is p99 under 20 ms.  Then,
 # with valgrind, the instructions each request costs (COST=0 skips it).
+# THREADS=N passes --threads N to the server (default: two per core).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-1000000}
