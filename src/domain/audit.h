@@ -2,10 +2,11 @@
  *
  * Entry n stores hash_n = SHA-256(hash_{n-1} ‖ fields of n), each field
  * length-prefixed so no two different entries encode alike.  A one-row
- * head table holds the last seq and hash: appends update it first, which
- * serialises writers on both engines, and verification compares against
- * it, so a truncated tail is caught as well as an edited, deleted,
- * inserted or reordered row.  Triggers refuse UPDATE and DELETE on the log;
+ * head table holds the last seq and hash: appends read it inside their
+ * write transaction (locking the row on PostgreSQL; SQLite's write
+ * transactions are serial) and write it once, and verification compares
+ * against it, so a truncated tail is caught as well as an edited,
+ * deleted, inserted or reordered row.  Triggers refuse UPDATE and DELETE on the log;
  * the chain is what catches someone who removes them. */
 #ifndef GUANAI_AUDIT_H
 #define GUANAI_AUDIT_H
