@@ -579,6 +579,37 @@ static const migration migrations[] = {
 	  " RETURN NULL; END $$;"
 	  "CREATE TRIGGER children_stats AFTER UPDATE ON children"
 	  " FOR EACH ROW EXECUTE FUNCTION children_stats_touch();" },
+	{ 13,
+	  /* Every read of a record appends to the audit log, and on SQLite
+	   * "seq BIGINT PRIMARY KEY" is a unique index beside the rowid: a
+	   * fourth B-tree written by every append.  As INTEGER PRIMARY KEY
+	   * seq is the rowid itself.  The table is rebuilt with the same
+	   * rows (the hash chain does not change); the triggers that keep it
+	   * append-only go with the old table (DROP TABLE deletes no row)
+	   * and are made again.  PostgreSQL's BIGINT key is its own. */
+	  NULL,
+	  "CREATE TABLE audit_log_13 ("
+	  " seq INTEGER PRIMARY KEY,"
+	  " at BIGINT NOT NULL,"
+	  " actor TEXT NOT NULL,"
+	  " action TEXT NOT NULL,"
+	  " target TEXT NOT NULL DEFAULT '',"
+	  " region_code TEXT NOT NULL DEFAULT '',"
+	  " ip TEXT NOT NULL DEFAULT '',"
+	  " detail TEXT NOT NULL DEFAULT '{}',"
+	  " prev_hash TEXT NOT NULL,"
+	  " hash TEXT NOT NULL);"
+	  "INSERT INTO audit_log_13 SELECT seq, at, actor, action, target,"
+	  " region_code, ip, detail, prev_hash, hash FROM audit_log"
+	  " ORDER BY seq;"
+	  "DROP TABLE audit_log;"
+	  "ALTER TABLE audit_log_13 RENAME TO audit_log;"
+	  "CREATE INDEX audit_log_region ON audit_log(region_code, seq);"
+	  "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log"
+	  " BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;"
+	  "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log"
+	  " BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;",
+	  NULL },
 };
 
 static const char *token_value(store_kind k, const char *tok, size_t n)
