@@ -192,8 +192,9 @@ static char *trim(char *s)
 /* One row of the sheet as the record's cells: val[i] is column i's value
  * as the API has it (a code, "true"/"false", a date YYYY-MM-DD in date[i])
  * or NULL when empty; or an error naming the column.  Text that is not
- * UTF-8 is refused, as jansson refused it when rows went through JSON. */
-static int row_cells(char **f, int n, const char *val[NCOLS],
+ * UTF-8 is refused, as jansson refused it when rows went through JSON,
+ * unless `utf8` says the whole row was checked already (row_encoding). */
+static int row_cells(char **f, int n, int utf8, const char *val[NCOLS],
 		     char date[NCOLS][11], err *e)
 {
 	for (int i = 0; i < NCOLS; i++) {
@@ -205,7 +206,7 @@ static int row_cells(char **f, int n, const char *val[NCOLS],
 		const char *code, *j = NULL;
 		switch (c->kind) {
 		case K_TEXT:
-			if (text_is_utf8(v, strlen(v)))
+			if (utf8 || text_is_utf8(v, strlen(v)))
 				j = v;
 			break;
 		case K_DATE:
@@ -277,8 +278,8 @@ typedef struct import_ctx {
 	strset seen;
 	childrec_regions *villages;
 	const char *paths[NCOLS];	/* cols[i].path: the cells' paths */
-	/* the batch in progress; alone (store_bulk): one batch, the file */
-	int alone;
+	/* the batch in progress; the whole file when the import has the
+	 * database alone (store_bulk), which is when `readable` is NULL */
 	int in_tx;
 	long batch;
 	long batch_first_row;
@@ -600,7 +601,7 @@ static int read_row(void *vr, char **f, int n, long row, err *e)
 	err_clear(&it->re);
 	const char *val[NCOLS];
 	char date[NCOLS][11];
-	it->rc = row_cells(f, n, val, date, &it->re);
+	it->rc = row_cells(f, n, r->encoding, val, date, &it->re);
 	if (it->rc == 0) {
 		child_cells cells = { NCOLS, r->paths, val };
 		it->rc = childrec_check_cells(r->who, &cells, &it->ch, &it->cr,
@@ -709,7 +710,7 @@ static int take_row(import_ctx *c, row_item *it, err *e)
 	 * import take minutes; a failure still loses at most the batch,
 	 * and the caller reports the whole import as failed.  Alone, the
 	 * import is one batch. */
-	if (!c->alone && ++c->batch >= BATCH_MIN &&
+	if (c->readable && ++c->batch >= BATCH_MIN &&
 	    (c->batch >= BATCH_MAX ||
 	     seconds_since(&c->batch_start) >= BATCH_SECONDS)) {
 		if ((rc = flush_rows(c, e)) || (rc = checker_wait(c->readable, e)) ||
@@ -943,12 +944,11 @@ int childxlsx_import(store *s, const actor *who, const char *path,
 	if (rc)
 		return rc;
 	c.villages = xcalloc(1, sizeof *c.villages);
-	rc = store_bulk(s, 1, &c.alone, e);
-	out->alone = c.alone;
+	rc = store_bulk(s, 1, &out->alone, e);
 	/* In batches, the whole file's read runs beside the import; alone,
 	 * the import is one transaction, ended by the reader's own read. */
 	checker k;
-	if (!c.alone) {
+	if (!out->alone) {
 		checker_start(&k, xlsx, *tmp ? tmp : path);
 		c.readable = &k;
 	}

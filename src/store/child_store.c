@@ -21,38 +21,42 @@
 #define CHILD_FROM                                                         \
 	" FROM children c LEFT JOIN regions r ON r.code = c.region_code"
 
+/* Row_from's copy of text column `col` into the field `f`. */
+#define COPY(f, col) text_copy(o->f, sizeof o->f, store_res_text(r, i, col))
+
 static void row_from(const store_res *r, int i, child_row *o)
 {
 	memset(o, 0, sizeof *o);
 	o->id = store_res_int(r, i, 0);
-	text_copy(o->region, sizeof o->region, store_res_text(r, i, 1));
-	text_copy(o->status, sizeof o->status, store_res_text(r, i, 2));
-	text_copy(o->name, sizeof o->name, store_res_text(r, i, 3));
+	COPY(region, 1);
+	COPY(status, 2);
+	COPY(name, 3);
 	o->sex = (int)store_res_int(r, i, 4);
-	text_copy(o->birth_date, sizeof o->birth_date, store_res_text(r, i, 5));
-	text_copy(o->id_number, sizeof o->id_number, store_res_text(r, i, 6));
+	COPY(birth_date, 5);
+	COPY(id_number, 6);
 	o->cat_base = (unsigned)store_res_int(r, i, 7);
 	o->flags = (unsigned)store_res_int(r, i, 8);
 	o->confirmed = store_res_isnull(r, i, 9) ? -1 : store_res_int(r, i, 9);
-	text_copy(o->confirmed_by, sizeof o->confirmed_by, store_res_text(r, i, 10));
+	COPY(confirmed_by, 10);
 	o->confirmed_at = store_res_int(r, i, 11);
-	text_copy(o->last_visit, sizeof o->last_visit, store_res_text(r, i, 12));
-	text_copy(o->exit_reason, sizeof o->exit_reason, store_res_text(r, i, 13));
-	text_copy(o->exit_date, sizeof o->exit_date, store_res_text(r, i, 14));
-	text_copy(o->exit_note, sizeof o->exit_note, store_res_text(r, i, 15));
+	COPY(last_visit, 12);
+	COPY(exit_reason, 13);
+	COPY(exit_date, 14);
+	COPY(exit_note, 15);
 	const char *d = store_res_text(r, i, 16);
 	o->data = xstrdup(d ? d : "{}");
 	o->version = (int)store_res_int(r, i, 17);
 	o->created_at = store_res_int(r, i, 18);
-	text_copy(o->created_by, sizeof o->created_by, store_res_text(r, i, 19));
+	COPY(created_by, 19);
 	o->updated_at = store_res_int(r, i, 20);
-	text_copy(o->updated_by, sizeof o->updated_by, store_res_text(r, i, 21));
-	text_copy(o->region_name, sizeof o->region_name, store_res_text(r, i, 22));
-	text_copy(o->guardian_name, sizeof o->guardian_name, store_res_text(r, i, 23));
-	text_copy(o->contact_phone, sizeof o->contact_phone, store_res_text(r, i, 24));
+	COPY(updated_by, 21);
+	COPY(region_name, 22);
+	COPY(guardian_name, 23);
+	COPY(contact_phone, 24);
 	o->open_cases = (int)store_res_int(r, i, 25);
 	o->qflags = (unsigned)store_res_int(r, i, 26);
 }
+#undef COPY
 
 void child_row_clear(child_row *r)
 {
@@ -297,7 +301,7 @@ int child_store_find_active_many(store *s, const char *const *nums, int n,
 			if (ids[i] == 0 && strcmp(nums[i], num) == 0) {
 				ids[i] = store_res_int(r, k, 1);
 				text_copy(where[i], REGION_CODE_MAX,
-				    store_res_text(r, k, 2));
+					  store_res_text(r, k, 2));
 			}
 	}
 	store_res_free(r);

@@ -1,29 +1,77 @@
 #include "store/region_store.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util/mem.h"
 #include "util/text.h"
 
-/* The columns region_from_row reads, of `regions r`. */
-#define REGION_COLS                                                        \
-	"r.code, r.name, r.level, r.parent_code, r.statistical,"            \
-	" EXISTS (SELECT 1 FROM regions c WHERE c.parent_code = r.code)"
+/* The columns region_from_row reads, of region `t`. */
+#define REGION_COLS_OF(t)                                                  \
+	t ".code, " t ".name, " t ".level, " t ".parent_code, "             \
+	t ".statistical,"                                                    \
+	" EXISTS (SELECT 1 FROM regions c WHERE c.parent_code = " t ".code)"
+#define REGION_COLS REGION_COLS_OF("r")
+enum { REGION_NCOLS = 6 };
 
-static void region_from_row(const store_res *r, int row, region *out)
+/* The region at columns col … col + REGION_NCOLS - 1 of a row. */
+static void region_from_row(const store_res *r, int row, int col,
+			    region *out)
 {
 	memset(out, 0, sizeof *out);
-	snprintf(out->code, sizeof out->code, "%s",
-		 store_res_text(r, row, 0));
-	snprintf(out->name, sizeof out->name, "%s",
-		 store_res_text(r, row, 1));
-	out->level = (int)store_res_int(r, row, 2);
-	const char *p = store_res_text(r, row, 3);
-	snprintf(out->parent, sizeof out->parent, "%s", p ? p : "");
-	out->statistical = (int)store_res_int(r, row, 4);
-	out->has_children = (int)store_res_int(r, row, 5);
+	text_copy(out->code, sizeof out->code, store_res_text(r, row, col));
+	text_copy(out->name, sizeof out->name, store_res_text(r, row, col + 1));
+	out->level = (int)store_res_int(r, row, col + 2);
+	text_copy(out->parent, sizeof out->parent,
+		  store_res_text(r, row, col + 3));
+	out->statistical = (int)store_res_int(r, row, col + 4);
+	out->has_children = (int)store_res_int(r, row, col + 5);
+}
+
+/* A region r1 and its ancestors r2 … r5 by parent links (custom regions
+ * need not follow the code prefix of every level), in one row: the
+ * query selects each level's columns, top (r5) first, then this, the
+ * parent of the topmost region found. */
+#define CHAIN_TOP_PARENT                                                   \
+	" CASE WHEN r5.code IS NOT NULL THEN r5.parent_code"                 \
+	" WHEN r4.code IS NOT NULL THEN r4.parent_code"                      \
+	" WHEN r3.code IS NOT NULL THEN r3.parent_code"                      \
+	" WHEN r2.code IS NOT NULL THEN r2.parent_code"                      \
+	" ELSE r1.parent_code END"
+#define CHAIN_FROM                                                         \
+	" FROM regions r1"                                                   \
+	" LEFT JOIN regions r2 ON r2.code = r1.parent_code"                  \
+	" LEFT JOIN regions r3 ON r3.code = r2.parent_code"                  \
+	" LEFT JOIN regions r4 ON r4.code = r3.parent_code"                  \
+	" LEFT JOIN regions r5 ON r5.code = r4.parent_code"                  \
+	" WHERE r1.code = ?"
+
+/* Runs a chain query of `width` columns a level for `code`: *out its
+ * row, *n the levels found (the last *n of the five), *first the column
+ * of the topmost.  ERR_NOTFOUND when there is no such region, or the
+ * chain breaks off below five levels (a link is not in the table). */
+static int chain(store *s, const char *sql, int width, const char *code,
+		 store_res **out, int *n, int *first, err *e)
+{
+	store_param p[] = { SP_S(code) };
+	store_res *r;
+	int rc = store_query(s, sql, p, 1, &r, e);
+	if (rc)
+		return rc;
+	int one = store_res_rows(r) == 1;
+	*n = 0;
+	for (int lvl = 0; one && lvl < 5; lvl++)
+		*n += !store_res_isnull(r, 0, lvl * width);
+	const char *up = one ? store_res_text(r, 0, 5 * width) : NULL;
+	if (*n == 0 || (*n < 5 && up && *up)) {
+		store_res_free(r);
+		*n = 0;
+		return err_set(e, ERR_NOTFOUND, "region_not_found",
+			       "行政区划不存在或不在您的管辖范围内");
+	}
+	*first = (5 - *n) * width;
+	*out = r;
+	return 0;
 }
 
 int region_store_get(store *s, const char *code, region *out, err *e)
@@ -41,7 +89,7 @@ int region_store_get(store *s, const char *code, region *out, err *e)
 		return err_set(e, ERR_NOTFOUND, "region_not_found",
 			       "行政区划不存在或不在您的管辖范围内");
 	}
-	region_from_row(r, 0, out);
+	region_from_row(r, 0, 0, out);
 	store_res_free(r);
 	return 0;
 }
@@ -49,81 +97,36 @@ int region_store_get(store *s, const char *code, region *out, err *e)
 int region_store_path(store *s, const char *code, region out[5], int *n,
 		      err *e)
 {
-	store_param p[] = { SP_S(code) };
 	store_res *r;
-	int rc = store_query(
-		s,
-		"WITH RECURSIVE up(code, depth) AS ("
-		" SELECT code, 0 FROM regions WHERE code = ?"
-		" UNION ALL SELECT g.parent_code, up.depth + 1"
-		" FROM regions g JOIN up ON g.code = up.code"
-		" WHERE coalesce(g.parent_code, '') <> '' AND up.depth < 4)"
-		" SELECT " REGION_COLS
-		" FROM up JOIN regions r ON r.code = up.code"
-		" ORDER BY up.depth DESC",
-		p, 1, &r, e);
+	int first;
+	int rc = chain(s,
+		       "SELECT " REGION_COLS_OF("r5") ", " REGION_COLS_OF("r4")
+		       ", " REGION_COLS_OF("r3") ", " REGION_COLS_OF("r2")
+		       ", " REGION_COLS_OF("r1") "," CHAIN_TOP_PARENT CHAIN_FROM,
+		       REGION_NCOLS, code, &r, n, &first, e);
 	if (rc)
 		return rc;
-	*n = store_res_rows(r);
-	if (*n > 5)
-		*n = 5;
-	for (int i = 0; i < *n; i++)
-		region_from_row(r, i, &out[i]);
+	for (int k = 0; k < *n; k++)
+		region_from_row(r, 0, first + k * REGION_NCOLS, &out[k]);
 	store_res_free(r);
-	/* No row, or a chain that breaks off below its top: a link is not
-	 * in the table. */
-	if (*n == 0 || (*n < 5 && out[0].parent[0]) ||
-	    strcmp(out[*n - 1].code, code) != 0) {
-		*n = 0;
-		return err_set(e, ERR_NOTFOUND, "region_not_found",
-			       "行政区划不存在或不在您的管辖范围内");
-	}
 	return 0;
 }
 
 int region_store_path_names(store *s, const char *code,
 			    char names[5][REGION_NAME_MAX], int *n, err *e)
 {
-	store_param p[] = { SP_S(code) };
 	store_res *r;
-	int rc = store_query(
-		s,
-		"SELECT r5.name, r4.name, r3.name, r2.name, r1.name,"
-		" CASE WHEN r5.code IS NOT NULL THEN r5.parent_code"
-		" WHEN r4.code IS NOT NULL THEN r4.parent_code"
-		" WHEN r3.code IS NOT NULL THEN r3.parent_code"
-		" WHEN r2.code IS NOT NULL THEN r2.parent_code"
-		" ELSE r1.parent_code END"
-		" FROM regions r1"
-		" LEFT JOIN regions r2 ON r2.code = r1.parent_code"
-		" LEFT JOIN regions r3 ON r3.code = r2.parent_code"
-		" LEFT JOIN regions r4 ON r4.code = r3.parent_code"
-		" LEFT JOIN regions r5 ON r5.code = r4.parent_code"
-		" WHERE r1.code = ?",
-		p, 1, &r, e);
+	int first;
+	int rc = chain(s,
+		       "SELECT r5.name, r4.name, r3.name, r2.name, r1.name,"
+		       CHAIN_TOP_PARENT CHAIN_FROM,
+		       1, code, &r, n, &first, e);
 	if (rc)
 		return rc;
-	*n = 0;
-	if (store_res_rows(r) == 1) {
-		/* columns 0..4: top (r5) to the region itself (r1); a NULL
-		 * is above the top */
-		for (int c = 0; c < 5; c++) {
-			const char *name = store_res_text(r, 0, c);
-			if (name && !store_res_isnull(r, 0, c))
-				text_copy(names[(*n)++], REGION_NAME_MAX,
-					  name);
-		}
-	}
-	/* The parent of the topmost region found: the chain broke off (a
-	 * link is missing) when fewer than five levels end below one. */
-	const char *up = store_res_rows(r) == 1 ? store_res_text(r, 0, 5) : NULL;
-	int broken = *n < 5 && up && *up && !store_res_isnull(r, 0, 5);
+	for (int k = 0; k < *n; k++)
+		text_copy(names[k], REGION_NAME_MAX,
+			  store_res_text(r, 0, first + k));
 	store_res_free(r);
-	if (*n == 0 || broken) {
-		*n = 0;
-		return err_set(e, ERR_NOTFOUND, "region_not_found",
-			       "行政区划不存在或不在您的管辖范围内");
-	}
 	return 0;
 }
 
@@ -142,7 +145,7 @@ int region_store_children(store *s, const char *parent, region **out, int *n,
 	int rows = store_res_rows(r);
 	region *v = xcalloc((size_t)(rows ? rows : 1), sizeof *v);
 	for (int i = 0; i < rows; i++)
-		region_from_row(r, i, &v[i]);
+		region_from_row(r, i, 0, &v[i]);
 	store_res_free(r);
 	*out = v;
 	*n = rows;
