@@ -30,6 +30,11 @@
 /* How long a writer waits for another (SQLite's busy timeout, and the
  * gate's wait). */
 #define SQLITE_BUSY_MS 5000
+/* The WAL is copied back into the database every SQLITE_CK_PAGES pages
+ * of it, and started over once it has grown to SQLITE_WAL_MAX_PAGES
+ * (64 MiB of 4 KiB pages). */
+#define SQLITE_CK_PAGES 1000
+#define SQLITE_WAL_MAX_PAGES 16000
 
 #define STR_(x) #x
 #define STR(x) STR_(x)
@@ -53,6 +58,13 @@ typedef struct sq_gate {
 	char *path;
 	int refs;
 	pthread_mutex_t mu;
+	/* The file's checkpointer (ck_main): a thread with its own
+	 * connection, started when a commit first asks for a checkpoint;
+	 * ck_upto is how many frames of the WAL it has copied back. */
+	pthread_mutex_t ck_mu;
+	pthread_cond_t ck_cv;
+	pthread_t ck;
+	int ck_running, ck_want, ck_stop, ck_upto;
 } sq_gate;
 
 static pthread_mutex_t gates_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -63,12 +75,121 @@ typedef struct sq_store {
 	sqlite3 *db;
 	sq_gate *gate;		/* NULL for a database without a file */
 	int in_gate;		/* this connection holds its gate */
-	int checkpoint;		/* the WAL has grown past ck_pages */
+	int wal_pages;		/* frames in the WAL, if past ck_pages */
 	int ck_pages;
 	int alone;		/* store_bulk: out of WAL for a load */
 	uint64_t serial;	/* for store_change_mark */
 	sq_cached cache[SQLITE_STMT_CACHE];
 } sq_store;
+
+/* The checkpointer's busy handler, for a restart: waits up to 2 ms
+ * for readers to leave older snapshots. */
+static int ck_busy(void *arg, int n)
+{
+	(void)arg;
+	struct timespec pause = { 0, 50000 };
+	return n < 40 && nanosleep(&pause, NULL) == 0;
+}
+
+/* Copying the WAL back into the database file takes milliseconds (most
+ * of it the file's fsync), and a commit asks for it every 1000 pages of
+ * WAL: some 30 times a second under a load of audited reads.  Run by
+ * the committing thread, inside the batch of audit entries it led, it
+ * held up every audited read meanwhile, and it was most of the slowest
+ * answers' time.  One thread per file runs them instead, on its own
+ * connection, one at a time: asks that arrive meanwhile make one more.
+ *
+ * SQLite starts the WAL over only when a writer begins with all of it
+ * copied back and no reader left on an older snapshot; with writers
+ * never pausing that moment does not come, and the WAL would grow
+ * without end.  So once it is past SQLITE_WAL_MAX_PAGES, the
+ * checkpointer holds the gate (writers of this process wait) for one
+ * more checkpoint that waits for readers: it has only the pages written
+ * since to copy, and the next writer starts the WAL over. */
+static void *ck_main(void *arg)
+{
+	sq_gate *g = arg;
+	sqlite3 *db = NULL;
+	pthread_mutex_lock(&g->ck_mu);
+	for (;;) {
+		while (!g->ck_want && !g->ck_stop)
+			pthread_cond_wait(&g->ck_cv, &g->ck_mu);
+		if (g->ck_stop)
+			break;
+		g->ck_want = 0;
+		pthread_mutex_unlock(&g->ck_mu);
+		/* A connection learns that the file is in WAL mode when it
+		 * first reads it: until then it would not checkpoint. */
+		if (!db && (sqlite3_open_v2(g->path, &db,
+					    SQLITE_OPEN_READWRITE |
+						    SQLITE_OPEN_NOMUTEX,
+					    NULL) != SQLITE_OK ||
+			    sqlite3_exec(db, "SELECT 1 FROM sqlite_schema",
+					 NULL, NULL, NULL) != SQLITE_OK)) {
+			sqlite3_close(db);
+			db = NULL;
+		}
+		if (db)
+			sqlite3_busy_handler(db, ck_busy, NULL);
+		int pages = 0, upto = 0;
+		if (db)
+			sqlite3_wal_checkpoint_v2(db, NULL,
+						  SQLITE_CHECKPOINT_PASSIVE,
+						  &pages, &upto);
+		if (db && pages >= SQLITE_WAL_MAX_PAGES) {
+			pthread_mutex_lock(&g->mu);
+			sqlite3_wal_checkpoint_v2(db, NULL,
+						  SQLITE_CHECKPOINT_RESTART,
+						  NULL, &upto);
+			pthread_mutex_unlock(&g->mu);
+		}
+		pthread_mutex_lock(&g->ck_mu);
+		g->ck_upto = upto;
+	}
+	pthread_mutex_unlock(&g->ck_mu);
+	sqlite3_close(db);
+	return NULL;
+}
+
+/* Asks the file's checkpointer for a checkpoint of a WAL of `pages`
+ * frames, if `every` frames have been added since its last one (or the
+ * WAL has started over); starts the checkpointer if need be.  Until
+ * SQLite can start the WAL over (no reader left on an older snapshot),
+ * every commit finds it past the threshold: asking each time kept a
+ * core busy checkpointing nothing.  If no thread can be started, the
+ * caller checkpoints itself (0). */
+static int ck_ask(sq_gate *g, int pages, int every)
+{
+	int ok = 1;
+	pthread_mutex_lock(&g->ck_mu);
+	if (pages < g->ck_upto || pages - g->ck_upto >= every) {
+		if (!g->ck_running) {
+			g->ck_stop = 0;
+			g->ck_running = pthread_create(&g->ck, NULL, ck_main,
+						       g) == 0;
+			ok = g->ck_running;
+		}
+		g->ck_want = 1;
+		pthread_cond_signal(&g->ck_cv);
+	}
+	pthread_mutex_unlock(&g->ck_mu);
+	return ok;
+}
+
+/* Stops the checkpointer and closes its connection (it may be started
+ * again by the next ask). */
+static void ck_stop(sq_gate *g)
+{
+	pthread_mutex_lock(&g->ck_mu);
+	int running = g->ck_running;
+	g->ck_stop = 1;
+	g->ck_want = 0;
+	g->ck_running = 0;
+	pthread_cond_signal(&g->ck_cv);
+	pthread_mutex_unlock(&g->ck_mu);
+	if (running)
+		pthread_join(g->ck, NULL);
+}
 
 static sq_gate *gate_get(const char *path)
 {
@@ -82,6 +203,8 @@ static sq_gate *gate_get(const char *path)
 		g = xcalloc(1, sizeof *g);
 		g->path = xstrdup(path);
 		pthread_mutex_init(&g->mu, NULL);
+		pthread_mutex_init(&g->ck_mu, NULL);
+		pthread_cond_init(&g->ck_cv, NULL);
 		g->next = gates;
 		gates = g;
 	}
@@ -100,6 +223,9 @@ static void gate_put(sq_gate *g)
 		while (*pp != g)
 			pp = &(*pp)->next;
 		*pp = g->next;
+		ck_stop(g);
+		pthread_mutex_destroy(&g->ck_mu);
+		pthread_cond_destroy(&g->ck_cv);
 		pthread_mutex_destroy(&g->mu);
 		free(g->path);
 		free(g);
@@ -123,7 +249,8 @@ static int gate_enter(sq_store *s)
 	return 0;
 }
 
-/* Leaves the gate, then checkpoints if the last commit asked for it:
+/* Leaves the gate, then has the WAL checkpointed if the last commit
+ * asked for it: by the file's checkpointer, or failing that here,
  * outside the gate, so that copying the WAL into the database file (and
  * its fsync) holds up no other writer.  A passive checkpoint waits for
  * no one either. */
@@ -133,11 +260,13 @@ static void gate_leave(sq_store *s)
 		return;
 	s->in_gate = 0;
 	pthread_mutex_unlock(&s->gate->mu);
-	if (s->checkpoint) {
-		s->checkpoint = 0;
-		sqlite3_wal_checkpoint_v2(s->db, NULL,
-					  SQLITE_CHECKPOINT_PASSIVE, NULL,
-					  NULL);
+	if (s->wal_pages) {
+		int pages = s->wal_pages;
+		s->wal_pages = 0;
+		if (!ck_ask(s->gate, pages, s->ck_pages))
+			sqlite3_wal_checkpoint_v2(s->db, NULL,
+						  SQLITE_CHECKPOINT_PASSIVE,
+						  NULL, NULL);
 	}
 }
 
@@ -149,7 +278,7 @@ static int on_wal(void *arg, sqlite3 *db, const char *name, int pages)
 	(void)name;
 	sq_store *s = arg;
 	if (pages >= s->ck_pages)
-		s->checkpoint = 1;
+		s->wal_pages = pages;
 	return SQLITE_OK;
 }
 
@@ -215,7 +344,7 @@ static int sq_open(const char *url, store **out, err *e)
 	}
 	static _Atomic uint64_t serials;
 	s->serial = ++serials;
-	s->ck_pages = 1000;
+	s->ck_pages = SQLITE_CK_PAGES;
 	s->gate = gate_get(sqlite3_db_filename(s->db, "main"));
 	if (s->gate)
 		sqlite3_wal_hook(s->db, on_wal, s);
@@ -442,10 +571,10 @@ static int sq_insert_id(store *st, const char *sql, const store_param *p,
 }
 
 /* The database file to this connection alone for a load (store_bulk): 1
- * when no other connection has it open, so SQLite could leave WAL.  An
- * open connection, idle or not, holds the WAL's shared lock, and SQLite
- * then answers "busy" at once: the busy timeout is set aside meanwhile,
- * as no wait would end it. */
+ * when no other connection (but the checkpointer's, closed here) has it
+ * open, so SQLite could leave WAL.  An open connection, idle or not,
+ * holds the WAL's shared lock, and SQLite then answers "busy" at once:
+ * the busy timeout is set aside meanwhile, as no wait would end it. */
 static int take_alone(sq_store *s)
 {
 	int refs = 0;
@@ -454,6 +583,7 @@ static int take_alone(sq_store *s)
 	pthread_mutex_unlock(&gates_mu);
 	if (refs != 1 || !sqlite3_get_autocommit(s->db))
 		return 0;
+	ck_stop(s->gate);	/* its connection holds the lock too */
 	sqlite3_stmt *st;
 	int ok = 0;
 	sqlite3_busy_timeout(s->db, 0);
@@ -481,7 +611,7 @@ static int take_alone(sq_store *s)
 static int sq_bulk(store *st, int on, int *alone, err *e)
 {
 	sq_store *s = (sq_store *)st;
-	s->ck_pages = on ? 65536 : 1000;
+	s->ck_pages = on ? 65536 : SQLITE_CK_PAGES;
 	if (on && alone)
 		*alone = s->alone = take_alone(s);
 	int rc = sq_simple(s,
