@@ -82,13 +82,13 @@ typedef struct sq_store {
 	sq_cached cache[SQLITE_STMT_CACHE];
 } sq_store;
 
-/* The checkpointer's busy handler, for a restart: waits up to 2 ms
- * for readers to leave older snapshots. */
+/* The checkpointer's busy handler, for a restart: waits some 2 ms for
+ * readers to leave older snapshots, then gives up until the next. */
 static int ck_busy(void *arg, int n)
 {
 	(void)arg;
-	struct timespec pause = { 0, 50000 };
-	return n < 40 && nanosleep(&pause, NULL) == 0;
+	struct timespec pause = { 0, 100000 };
+	return n < 20 && nanosleep(&pause, NULL) == 0;
 }
 
 /* Copying the WAL back into the database file takes milliseconds (most
