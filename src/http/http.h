@@ -97,7 +97,7 @@ actor req_actor(const req *r);
 
 /* Runs the server until SIGINT/SIGTERM.  Errors: ERR_INTERNAL when the
  * address cannot be bound. */
-int http_serve(app *a, const char *listen, err *e);
+int http_serve(app *a, const char *where, err *e);
 
 /* Matches method and path against every route table.  *found is the
  * route or NULL; *path_known tells whether some route has this path with
