@@ -478,7 +478,8 @@ static void *accept_main(void *arg)
 				SOCK_CLOEXEC | SOCK_NONBLOCK);
 		if (c >= 0) {
 			short_of = 0;
-			/* closes the socket itself if it cannot take it */
+			/* closes the socket itself if it cannot take it
+			 * (past 1000 connections) */
 			MHD_add_connection(ac->d, c, (struct sockaddr *)&from,
 					   len);
 		} else if (errno == EMFILE || errno == ENFILE ||

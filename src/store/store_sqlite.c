@@ -60,11 +60,11 @@ typedef struct sq_gate {
 	pthread_mutex_t mu;
 	/* The file's checkpointer (ck_main): a thread with its own
 	 * connection, started when a commit first asks for a checkpoint;
-	 * ck_upto is how many frames of the WAL it has copied back. */
+	 * ck_seen is the size of the WAL, in frames, at its last one. */
 	pthread_mutex_t ck_mu;
 	pthread_cond_t ck_cv;
 	pthread_t ck;
-	int ck_running, ck_want, ck_stop, ck_upto;
+	int ck_running, ck_want, ck_stop, ck_seen;
 } sq_gate;
 
 static pthread_mutex_t gates_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -89,6 +89,24 @@ static int ck_busy(void *arg, int n)
 	(void)arg;
 	struct timespec pause = { 0, 100000 };
 	return n < 20 && nanosleep(&pause, NULL) == 0;
+}
+
+/* The checkpointer's connection, or NULL.  A connection learns that the
+ * file is in WAL mode when it first reads it: until then it would not
+ * checkpoint. */
+static sqlite3 *ck_open(const char *path)
+{
+	sqlite3 *db = NULL;
+	if (sqlite3_open_v2(path, &db,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK ||
+	    sqlite3_exec(db, "SELECT 1 FROM sqlite_schema", NULL, NULL,
+			 NULL) != SQLITE_OK) {
+		sqlite3_close(db);
+		return NULL;
+	}
+	sqlite3_busy_handler(db, ck_busy, NULL);
+	return db;
 }
 
 /* Copying the WAL back into the database file takes milliseconds (most
@@ -118,33 +136,22 @@ static void *ck_main(void *arg)
 			break;
 		g->ck_want = 0;
 		pthread_mutex_unlock(&g->ck_mu);
-		/* A connection learns that the file is in WAL mode when it
-		 * first reads it: until then it would not checkpoint. */
-		if (!db && (sqlite3_open_v2(g->path, &db,
-					    SQLITE_OPEN_READWRITE |
-						    SQLITE_OPEN_NOMUTEX,
-					    NULL) != SQLITE_OK ||
-			    sqlite3_exec(db, "SELECT 1 FROM sqlite_schema",
-					 NULL, NULL, NULL) != SQLITE_OK)) {
-			sqlite3_close(db);
-			db = NULL;
-		}
-		if (db)
-			sqlite3_busy_handler(db, ck_busy, NULL);
-		int pages = 0, upto = 0;
+		if (!db)
+			db = ck_open(g->path);
+		int pages = 0;
 		if (db)
 			sqlite3_wal_checkpoint_v2(db, NULL,
 						  SQLITE_CHECKPOINT_PASSIVE,
-						  &pages, &upto);
+						  &pages, NULL);
 		if (db && pages >= SQLITE_WAL_MAX_PAGES) {
 			pthread_mutex_lock(&g->mu);
 			sqlite3_wal_checkpoint_v2(db, NULL,
 						  SQLITE_CHECKPOINT_RESTART,
-						  NULL, &upto);
+						  NULL, NULL);
 			pthread_mutex_unlock(&g->mu);
 		}
 		pthread_mutex_lock(&g->ck_mu);
-		g->ck_upto = upto;
+		g->ck_seen = pages;
 	}
 	pthread_mutex_unlock(&g->ck_mu);
 	sqlite3_close(db);
@@ -154,15 +161,16 @@ static void *ck_main(void *arg)
 /* Asks the file's checkpointer for a checkpoint of a WAL of `pages`
  * frames, if `every` frames have been added since its last one (or the
  * WAL has started over); starts the checkpointer if need be.  Until
- * SQLite can start the WAL over (no reader left on an older snapshot),
- * every commit finds it past the threshold: asking each time kept a
- * core busy checkpointing nothing.  If no thread can be started, the
- * caller checkpoints itself (0). */
+ * SQLite can start the WAL over, every commit finds it past the
+ * threshold: asking each time kept a core busy checkpointing nothing,
+ * and behind a long reader (an export) the gate would be held for
+ * restarts most of the time.  If no thread can be started, the caller
+ * checkpoints itself (0). */
 static int ck_ask(sq_gate *g, int pages, int every)
 {
 	int ok = 1;
 	pthread_mutex_lock(&g->ck_mu);
-	if (pages < g->ck_upto || pages - g->ck_upto >= every) {
+	if (pages < g->ck_seen || pages - g->ck_seen >= every) {
 		if (!g->ck_running) {
 			g->ck_stop = 0;
 			g->ck_running = pthread_create(&g->ck, NULL, ck_main,

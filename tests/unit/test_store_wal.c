@@ -49,22 +49,31 @@ static void remove_dir(testdb *t)
 	assert_int_equal(system(cmd), 0);
 }
 
-/* The WAL header's checkpoint sequence number: SQLite adds one each
- * time the WAL starts over.  -1 if there is no WAL. */
-static long wal_restarts(const testdb *t)
+/* Reads n bytes at `at` of the database's file with `suffix` ("-wal",
+ * "-shm"): 0, or -1 if there are not that many. */
+static int read_at(const testdb *t, const char *suffix, long at,
+		   unsigned char *b, size_t n)
 {
 	char path[160];
-	unsigned char h[16];
-	snprintf(path, sizeof path, "%s-wal", t->path);
+	snprintf(path, sizeof path, "%s%s", t->path, suffix);
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return -1;
-	size_t n = fread(h, 1, sizeof h, f);
+	size_t got = fseek(f, at, SEEK_SET) == 0 ? fread(b, 1, n, f) : 0;
 	fclose(f);
-	if (n != sizeof h)
+	return got == n ? 0 : -1;
+}
+
+/* The WAL header's checkpoint sequence number (big-endian, at byte 12):
+ * SQLite adds one each time the WAL starts over.  -1 if there is no
+ * WAL. */
+static long wal_restarts(const testdb *t)
+{
+	unsigned char h[4];
+	if (read_at(t, "-wal", 12, h, 4))
 		return -1;
-	return (long)((unsigned long)h[12] << 24 | (unsigned long)h[13] << 16 |
-		      (unsigned long)h[14] << 8 | h[15]);
+	return (long)((unsigned long)h[0] << 24 | (unsigned long)h[1] << 16 |
+		      (unsigned long)h[2] << 8 | h[3]);
 }
 
 static long long wal_bytes(const testdb *t)
@@ -76,21 +85,13 @@ static long long wal_bytes(const testdb *t)
 }
 
 /* How many WAL frames have been copied back into the database (the
- * wal-index's nBackfill, after its two 48-byte headers). */
+ * wal-index's nBackfill, after its two 48-byte headers, in native byte
+ * order). */
 static long backfilled(const testdb *t)
 {
-	char path[160];
-	unsigned char b[4];
-	snprintf(path, sizeof path, "%s-shm", t->path);
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return 0;
-	size_t n = fseek(f, 96, SEEK_SET) == 0 ? fread(b, 1, 4, f) : 0;
-	fclose(f);
-	if (n != 4)
-		return 0;
 	uint32_t v;
-	memcpy(&v, b, 4);	/* the wal-index is in native byte order */
+	if (read_at(t, "-shm", 96, (unsigned char *)&v, sizeof v))
+		return 0;
 	return (long)v;
 }
 
