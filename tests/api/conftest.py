@@ -410,10 +410,13 @@ class Servers:
         self.started = []
         self._n = itertools.count(1)
 
-    def start(self, *extra):
+    def start(self, *extra, port=None):
+        """A server on `port` (by default a free one, tried up to three
+        times), answering /health."""
         last = None
+        fixed = port
         for _attempt in range(3):
-            port = free_port()
+            port = fixed or free_port()
             log = self.workdir / f"server-{next(self._n)}-{port}.log"
             fh = open(log, "wb")
             proc = subprocess.Popen(

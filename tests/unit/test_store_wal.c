@@ -22,9 +22,7 @@ enum { WRITERS = 4, READERS = 2, JOBS = 8000, ROWS_PER_JOB = 3 };
 /* A fresh file of 512-byte pages in WAL mode with ROWS rows in t. */
 static void make_file(testdb *t)
 {
-	snprintf(t->dir, sizeof t->dir, "/tmp/guanai-unit-XXXXXX");
-	assert_non_null(mkdtemp(t->dir));
-	snprintf(t->path, sizeof t->path, "%s/t.db", t->dir);
+	testdb_dir(t);
 	sqlite3 *db;
 	assert_int_equal(sqlite3_open(t->path, &db), SQLITE_OK);
 	char *msg = NULL;
@@ -39,14 +37,6 @@ static void make_file(testdb *t)
 	if (rc != SQLITE_OK)
 		fail_msg("setup: %s", msg);
 	assert_int_equal(sqlite3_close(db), SQLITE_OK);
-	t->s = NULL;
-}
-
-static void remove_dir(testdb *t)
-{
-	char cmd[200];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", t->dir);
-	assert_int_equal(system(cmd), 0);
 }
 
 /* Reads n bytes at `at` of the database's file with `suffix` ("-wal",
@@ -205,7 +195,7 @@ static void test_wal_starts_over_under_load(void **state)
 	assert_true(restarts - first >= 1);
 	assert_true(bytes > 0);
 	assert_true(bytes <= 2LL * WAL_MAX_PAGES * FRAME + 32);
-	remove_dir(&t);
+	testdb_remove(&t);
 }
 
 /* The checkpointer's connection holds the file like any other: a bulk

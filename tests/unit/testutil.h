@@ -26,11 +26,26 @@ typedef struct testdb {
 	store *s;
 } testdb;
 
-static inline void testdb_open(testdb *t, int with_regions)
+/* A fresh temporary directory for t's database file (t->path), not yet
+ * created or opened; testdb_remove removes it. */
+static inline void testdb_dir(testdb *t)
 {
 	snprintf(t->dir, sizeof t->dir, "/tmp/guanai-unit-XXXXXX");
 	assert_non_null(mkdtemp(t->dir));
 	snprintf(t->path, sizeof t->path, "%s/t.db", t->dir);
+	t->s = NULL;
+}
+
+static inline void testdb_remove(testdb *t)
+{
+	char cmd[200];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", t->dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+static inline void testdb_open(testdb *t, int with_regions)
+{
+	testdb_dir(t);
 	err e;
 	assert_int_equal(store_open(t->path, &t->s, &e), 0);
 	assert_int_equal(store_migrate(t->s, &e), 0);
@@ -45,10 +60,8 @@ static inline void testdb_open(testdb *t, int with_regions)
 
 static inline void testdb_close(testdb *t)
 {
-	char cmd[200];
 	store_close(t->s);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", t->dir);
-	assert_int_equal(system(cmd), 0);
+	testdb_remove(t);
 }
 
 static inline int64_t testdb_count(testdb *t, const char *sql)
