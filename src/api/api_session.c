@@ -77,11 +77,11 @@ static int password_put(req *r, err *e)
 }
 
 const route api_session_routes[] = {
-	{ "POST", "/api/v1/session", session_create, R_PUBLIC | R_BODY,
-	  ROLES_ALL },
-	{ "GET", "/api/v1/session", session_get, R_PW_CHANGE, ROLES_ALL },
-	{ "DELETE", "/api/v1/session", session_delete, R_PW_CHANGE, ROLES_ALL },
+	{ "POST", "/api/v1/session", session_create, R_BODY, PERM_PUBLIC },
+	{ "GET", "/api/v1/session", session_get, R_PW_CHANGE, PERM_SESSION },
+	{ "DELETE", "/api/v1/session", session_delete, R_PW_CHANGE,
+	  PERM_SESSION },
 	{ "PUT", "/api/v1/session/password", password_put, R_PW_CHANGE | R_BODY,
-	  ROLES_ALL },
+	  PERM_SESSION },
 	{ 0 },
 };
