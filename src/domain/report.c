@@ -7,6 +7,7 @@
 #include "domain/classify.h"
 #include "domain/audit.h"
 #include "domain/case.h"
+#include "domain/perm.h"
 #include "domain/platform.h"
 #include "domain/region.h"
 #include "domain/staff.h"
@@ -735,9 +736,9 @@ int report_xlsx(store *s, const actor *who, const char *kind,
 		return err_set(e, ERR_NOTFOUND, "not_found",
 			       "报表不存在（应为 children、workforce、training、"
 			       "platforms 或 cases）");
-	if (who->u && who->u->role == ROLE_ADMIN)
-		return err_set(e, ERR_FORBIDDEN, "forbidden",
-			       "系统管理员账号不查看儿童数据");
+	int rc = perm_need(who, PERM_STATS_READ, e);
+	if (rc)
+		return rc;
 	char today[11], yr[5];
 	date_of(who->now, today);
 	if (year && (strlen(year) != 4 || strspn(year, "0123456789") != 4 ||
@@ -746,7 +747,6 @@ int report_xlsx(store *s, const actor *who, const char *kind,
 				 "年度应为2000年至今年的四位数字");
 	snprintf(yr, sizeof yr, "%.4s", year ? year : today);
 	xlsxout *x = NULL;
-	int rc;
 	if (which == 0) {
 		char code[REGION_CODE_MAX];
 		if ((rc = children_report(s, who, code_in, &x, filename, code, e)))

@@ -8,6 +8,7 @@
 #include "domain/child.h"
 #include "domain/child_codes.h"
 #include "domain/idcard.h"
+#include "domain/perm.h"
 #include "domain/region.h"
 #include "io/pdfdoc.h"
 #include "io/xlsxout.h"
@@ -68,28 +69,21 @@ static const char *const core_topics[] = { "家庭走访", "信息更新", "强�
 
 static int can_read(const actor *who)
 {
-	role r = who->u ? who->u->role : ROLE_ADMIN;
-	return !who->u || r == ROLE_PROVINCE || r == ROLE_CITY ||
-	       r == ROLE_COUNTY || r == ROLE_SUPERVISOR || r == ROLE_DIRECTOR;
+	return perm_allows(who, PERM_STAFF_READ);
 }
 
 /* Counties (and above) register and train; a supervisor registers the
  * directors of its own township. */
 static int can_register(const actor *who, const char *post)
 {
-	if (!who->u)
-		return 1;
-	role r = who->u->role;
-	return r == ROLE_PROVINCE || r == ROLE_CITY || r == ROLE_COUNTY ||
-	       (r == ROLE_SUPERVISOR && strcmp(post, "director") == 0);
+	return perm_allows(who, strcmp(post, "director") == 0
+					? PERM_STAFF_REGISTER
+					: PERM_STAFF_REGISTER_SUPERVISOR);
 }
 
 static int can_train(const actor *who)
 {
-	if (!who->u)
-		return 1;
-	role r = who->u->role;
-	return r == ROLE_PROVINCE || r == ROLE_CITY || r == ROLE_COUNTY;
+	return perm_allows(who, PERM_TRAINING_WRITE);
 }
 
 static int forbidden(err *e)
@@ -101,8 +95,7 @@ static int forbidden(err *e)
 
 static int see_identity(const actor *who)
 {
-	return !who->u || who->u->role == ROLE_COUNTY ||
-	       who->u->role == ROLE_SUPERVISOR || who->u->role == ROLE_DIRECTOR;
+	return perm_allows(who, PERM_IDENTITY_READ);
 }
 
 static int audit(store *s, const actor *who, const char *action,
