@@ -14,12 +14,16 @@ static void set_cookie(req *r, const char *token, int64_t max_age)
 		 token, (long long)max_age);
 }
 
+/* The user, the CSRF token, and what the user may do: the UI shows and
+ * hides by `actions` and offers `grants` when creating users. */
 static int session_reply(req *r, const session *se, int status)
 {
 	return req_reply(r, status,
-			 json_pack("{s:o, s:s}", "user",
+			 json_pack("{s:o, s:s, s:o, s:o}", "user",
 				   api_user_json(r->db, &se->u, r->now),
-				   "csrf_token", se->csrf));
+				   "csrf_token", se->csrf, "actions",
+				   api_actions_json(se->u.role), "grants",
+				   api_grants_json(se->u.role)));
 }
 
 static int session_create(req *r, err *e)

@@ -11,14 +11,22 @@
 #define SUPERVISOR PERM_ROLE(ROLE_SUPERVISOR)
 #define DIRECTOR PERM_ROLE(ROLE_DIRECTOR)
 #define AUDITOR PERM_ROLE(ROLE_AUDITOR)
+#define SECURITY_ADMIN PERM_ROLE(ROLE_SECURITY_ADMIN)
+#define AUDIT_ADMIN PERM_ROLE(ROLE_AUDIT_ADMIN)
 
 #define EVERY_ROLE                                                        \
-	(ADMIN | PROVINCE | CITY | COUNTY | SUPERVISOR | DIRECTOR | AUDITOR)
+	(ADMIN | SECURITY_ADMIN | AUDIT_ADMIN | PROVINCE | CITY | COUNTY |   \
+	 SUPERVISOR | DIRECTOR | AUDITOR)
 
 /* The table.  SPEC §1: the officers from province to village work with
- * children's data in their scope; admin runs the system and holds no
- * child data; the auditor reads statistics and the audit log of its
- * region, never identities. */
+ * children's data in their scope; the auditor reads statistics and the
+ * audit log of its region, never identities.  The administrators hold no
+ * child data, and are three (等保2.0 level 3, 三权分立): admin runs the
+ * system — users, regions, settings — but does not read the audit log;
+ * security_admin grants the administrators' accounts; audit_admin reads
+ * the whole log, the other two's entries included, and manages nobody.
+ * The log itself no one can change (triggers, hash chain: domain/audit.c),
+ * so none of them can erase their own trail. */
 static const struct {
 	const char *name;
 	unsigned roles;
@@ -31,12 +39,15 @@ static const struct {
 	[PERM_LABEL_WORDS_WRITE] = { "label_words.write", ADMIN },
 	[PERM_CASE_LIMITS_WRITE] = { "case_limits.write", ADMIN | PROVINCE },
 	[PERM_QUARTER_SET_DUE] = { "quarter.set_due", ADMIN | PROVINCE },
-	[PERM_USER_MANAGE] = { "user.manage", ADMIN | PROVINCE | CITY | COUNTY |
+	/* whom: the grant table below */
+	[PERM_USER_MANAGE] = { "user.manage", ADMIN | SECURITY_ADMIN |
+						      PROVINCE | CITY | COUNTY |
 						      SUPERVISOR },
-	[PERM_AUDIT_READ] = { "audit.read",
-			      ADMIN | PROVINCE | CITY | COUNTY | AUDITOR },
+	/* the entries of the caller's region */
+	[PERM_AUDIT_READ] = { "audit.read", AUDIT_ADMIN | PROVINCE | CITY |
+						    COUNTY | AUDITOR },
 	/* the whole log, whatever region an entry concerns */
-	[PERM_AUDIT_READ_ALL] = { "audit.read_all", ADMIN },
+	[PERM_AUDIT_READ_ALL] = { "audit.read_all", AUDIT_ADMIN },
 	/* counts only, no person named: the dashboard and its export, the
 	 * women's service counts */
 	[PERM_STATS_READ] = { "stats.read", PROVINCE | CITY | COUNTY |
@@ -119,6 +130,31 @@ int perm_allows(const actor *who, perm_action a)
 	if ((unsigned)a >= PERM_COUNT)
 		return 0;
 	return !who->u || perm_role_may(who->u->role, a);
+}
+
+/* Who may grant whom: always strictly below one's own role, so that
+ * nobody makes a peer of itself; the auditor, who reads the audit log,
+ * only by admin; the administrators only by security_admin (or the
+ * command line), so that admin cannot make itself an audit_admin. */
+static const unsigned grants[ROLE_COUNT] = {
+	[ROLE_SECURITY_ADMIN] = ADMIN | AUDIT_ADMIN,
+	[ROLE_ADMIN] = PROVINCE | CITY | COUNTY | SUPERVISOR | DIRECTOR |
+		       AUDITOR,
+	[ROLE_PROVINCE] = CITY | COUNTY | SUPERVISOR | DIRECTOR,
+	[ROLE_CITY] = COUNTY | SUPERVISOR | DIRECTOR,
+	[ROLE_COUNTY] = SUPERVISOR | DIRECTOR,
+	[ROLE_SUPERVISOR] = DIRECTOR,
+};
+
+unsigned perm_grants(role granter)
+{
+	return (unsigned)granter < ROLE_COUNT ? grants[granter] : 0;
+}
+
+int perm_may_grant(role granter, role r)
+{
+	return r != ROLE_NONE && (unsigned)r < ROLE_COUNT &&
+	       (perm_grants(granter) & PERM_ROLE(r)) != 0;
 }
 
 int perm_need(const actor *who, perm_action a, err *e)

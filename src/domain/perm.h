@@ -85,4 +85,11 @@ int perm_allows(const actor *who, perm_action a);
  * Chinese message. */
 int perm_need(const actor *who, perm_action a, err *e);
 
+/* The roles a user of role `granter` may create, or move a user to, as
+ * PERM_ROLE() bits.  It manages (edits, resets, unlocks, disables) only
+ * users whose current role it may grant.  The command line is not a
+ * role: it grants every role. */
+unsigned perm_grants(role granter);
+int perm_may_grant(role granter, role r);
+
 #endif
