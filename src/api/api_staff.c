@@ -244,9 +244,9 @@ static int campaign_get_h(req *r, err *e)
 const route api_staff_routes[] = {
 	{ "GET", "/api/v1/staff", staff_list_h, 0, PERM_STAFF_READ },
 	{ "POST", "/api/v1/staff", staff_post_h, R_BODY, PERM_STAFF_REGISTER },
-	{ "GET", "/api/v1/staff/coverage", coverage_h, 0, PERM_STAFF_READ },
+	{ "GET", "/api/v1/staff/coverage", coverage_h, 0, PERM_STATS_READ },
 	{ "GET", "/api/v1/staff/coverage/export", coverage_xlsx_h, 0,
-	  PERM_STAFF_READ },
+	  PERM_STATS_READ },
 	{ "GET", "/api/v1/staff/{id}", staff_get_h, 0, PERM_STAFF_READ },
 	{ "PATCH", "/api/v1/staff/{id}", staff_patch_h, R_BODY,
 	  PERM_STAFF_REGISTER },
@@ -267,9 +267,9 @@ const route api_staff_routes[] = {
 	  PERM_STAFF_READ },
 	{ "POST", "/api/v1/certificates/{id}/revoke", cert_revoke_h, R_BODY,
 	  PERM_TRAINING_WRITE },
-	{ "GET", "/api/v1/campaigns", campaigns_h, 0, PERM_STAFF_READ },
+	{ "GET", "/api/v1/campaigns", campaigns_h, 0, PERM_STATS_READ },
 	{ "POST", "/api/v1/campaigns", campaign_post_h, R_BODY,
 	  PERM_TRAINING_WRITE },
-	{ "GET", "/api/v1/campaigns/{id}", campaign_get_h, 0, PERM_STAFF_READ },
+	{ "GET", "/api/v1/campaigns/{id}", campaign_get_h, 0, PERM_STATS_READ },
 	{ 0 },
 };

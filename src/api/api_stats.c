@@ -47,8 +47,8 @@ static int campaign_h(req *r, err *e)
 const route api_stats_routes[] = {
 	{ "GET", "/api/v1/dashboard", dashboard_h, 0, PERM_STATS_READ },
 	{ "GET", "/api/v1/dashboard/export", export_h, 0, PERM_STATS_READ },
-	{ "GET", "/api/v1/reports/{kind}", report_h, 0, PERM_CHILD_READ },
+	{ "GET", "/api/v1/reports/{kind}", report_h, 0, PERM_STATS_READ },
 	{ "GET", "/api/v1/campaigns/{id}/export", campaign_h, 0,
-	  PERM_STAFF_READ },
+	  PERM_STATS_READ },
 	{ 0 },
 };
