@@ -31,7 +31,7 @@ json_t *api_region_json(const region *g);
 int api_if_match(req *r, int *version, err *e);
 /* The names of the actions role `r` may take (domain/perm.c), PERM_PUBLIC
  * left out, in the table's order; and the names of the roles it may
- * grant. */
+ * grant, highest first. */
 json_t *api_actions_json(role r);
 json_t *api_grants_json(role r);
 /* "2018-07-09T08:00:00Z" */

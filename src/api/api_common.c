@@ -46,7 +46,8 @@ json_t *api_actions_json(role r)
 json_t *api_grants_json(role r)
 {
 	json_t *a = json_array();
-	for (int i = ROLE_NONE + 1; i < ROLE_COUNT; i++)
+	/* highest first, as a form lists them */
+	for (int i = ROLE_COUNT - 1; i > ROLE_NONE; i--)
 		if (perm_may_grant(r, (role)i))
 			json_array_append_new(a,
 					      json_string(account_role_name(i)));
