@@ -48,8 +48,9 @@ static const struct {
 						    COUNTY | AUDITOR },
 	/* the whole log, whatever region an entry concerns */
 	[PERM_AUDIT_READ_ALL] = { "audit.read_all", AUDIT_ADMIN },
-	/* counts only, no person named: the dashboard and its export, the
-	 * women's service counts */
+	/* counts per region, nobody named (issue #19): the dashboard and its
+	 * export, the children and cases tables, staff coverage, campaign
+	 * progress, the women's service counts */
 	[PERM_STATS_READ] = { "stats.read", PROVINCE | CITY | COUNTY |
 						    SUPERVISOR | DIRECTOR |
 						    AUDITOR },
