@@ -87,8 +87,9 @@ static const char *regions_dir(const cli_args *a)
 	return d ? d : DEFAULT_REGIONS_DIR;
 }
 
-/* Demo accounts: one per level along one real rural county (农安县), with a
- * documented password, so a newcomer can see every role at once. */
+/* Demo accounts: one per level along one real rural county (农安县), and
+ * the security and audit administrators, with a documented password, so a
+ * newcomer can see every role at once. */
 static int init_demo_users(store *s, err *e)
 {
 	static const struct {
@@ -100,6 +101,10 @@ static int init_demo_users(store *s, err *e)
 		{ "dudao", "supervisor", "220122100", "农安镇儿童督导员" },
 		{ "zhuren", "director", "220122100207", "十里堡村儿童主任" },
 		{ "shenji", "auditor", "220122", "审计演示账号" },
+		/* the other two administrators (三权分立); `admin` itself
+		 * comes with its one-time password below */
+		{ "anquan", "security_admin", "22", "安全管理员演示账号" },
+		{ "shenjiguan", "audit_admin", "22", "审计管理员演示账号" },
 	};
 	actor who = { .u = NULL, .ip = "", .now = (int64_t)time(NULL) };
 	printf("演示账号（密码均为 Guanai@2018，仅供演示）:\n");

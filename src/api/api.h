@@ -29,6 +29,11 @@ json_t *api_region_json(const region *g);
 /* The version in an `If-Match` header ("3" or "\"3\""): 0 when the header
  * is absent.  ERR_INVALID `invalid_header` when it is not a version. */
 int api_if_match(req *r, int *version, err *e);
+/* The names of the actions role `r` may take (domain/perm.c), PERM_PUBLIC
+ * left out, in the table's order; and the names of the roles it may
+ * grant, highest first. */
+json_t *api_actions_json(role r);
+json_t *api_grants_json(role r);
 /* "2018-07-09T08:00:00Z" */
 json_t *api_time_json(int64_t t);
 

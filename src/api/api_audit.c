@@ -15,7 +15,9 @@ static int audit_list(req *r, err *e)
 				 "操作类型无效");
 	if ((rc = req_page(r, &offset, &limit, e)) ||
 	    (rc = audit_list_scope(r->db, r->se->u.region,
-				   r->se->u.role == ROLE_ADMIN, action, offset,
+				   perm_role_may(r->se->u.role,
+						 PERM_AUDIT_READ_ALL),
+				   action, offset,
 				   limit, &res, &total, e)))
 		return rc;
 	json_t *items = json_array();
@@ -40,9 +42,6 @@ static int audit_list(req *r, err *e)
 }
 
 const route api_audit_routes[] = {
-	{ "GET", "/api/v1/audit", audit_list, 0,
-	  ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_AUDITOR) |
-		  ROLE_BIT(ROLE_PROVINCE) | ROLE_BIT(ROLE_CITY) |
-		  ROLE_BIT(ROLE_COUNTY) },
+	{ "GET", "/api/v1/audit", audit_list, 0, PERM_AUDIT_READ },
 	{ 0 },
 };

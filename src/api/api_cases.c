@@ -4,12 +4,6 @@
 #include "api/api.h"
 #include "domain/case.h"
 
-#define ANYONE ROLES_ALL
-#define HANDLERS                                                           \
-	(ROLE_BIT(ROLE_PROVINCE) | ROLE_BIT(ROLE_CITY) | ROLE_BIT(ROLE_COUNTY) | \
-	 ROLE_BIT(ROLE_SUPERVISOR))
-#define READERS (HANDLERS | ROLE_BIT(ROLE_DIRECTOR))
-
 static int done(req *r, int status, int rc, json_t *out)
 {
 	return rc ? rc : req_reply(r, status, out);
@@ -105,14 +99,16 @@ static int limits_put_h(req *r, err *e)
 }
 
 const route api_case_routes[] = {
-	{ "POST", "/api/v1/cases", report_h, R_BODY, ANYONE },
-	{ "GET", "/api/v1/cases", list_h, 0, READERS },
-	{ "GET", "/api/v1/cases/{id}", get_h, 0, READERS },
-	{ "GET", "/api/v1/cases/{id}/timeline.pdf", pdf_h, 0, READERS },
-	{ "POST", "/api/v1/cases/{id}/{step}", step_h, R_BODY, HANDLERS },
-	{ "GET", "/api/v1/watchlist", watch_h, 0, READERS },
-	{ "GET", "/api/v1/settings/case-limits", limits_h, 0, ANYONE },
+	{ "POST", "/api/v1/cases", report_h, R_BODY, PERM_CASE_REPORT },
+	{ "GET", "/api/v1/cases", list_h, 0, PERM_CASE_READ },
+	{ "GET", "/api/v1/cases/{id}", get_h, 0, PERM_CASE_READ },
+	{ "GET", "/api/v1/cases/{id}/timeline.pdf", pdf_h, 0, PERM_CASE_READ },
+	{ "POST", "/api/v1/cases/{id}/{step}", step_h, R_BODY,
+	  PERM_CASE_HANDLE },
+	{ "GET", "/api/v1/watchlist", watch_h, 0, PERM_CASE_READ },
+	{ "GET", "/api/v1/settings/case-limits", limits_h, 0,
+	  PERM_SETTINGS_READ },
 	{ "PUT", "/api/v1/settings/case-limits", limits_put_h, R_BODY,
-	  ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_PROVINCE) },
+	  PERM_CASE_LIMITS_WRITE },
 	{ 0 },
 };

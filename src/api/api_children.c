@@ -12,14 +12,6 @@
 #include "util/jsonx.h"
 #include "util/text.h"
 
-#define READERS                                                             \
-	(ROLE_BIT(ROLE_PROVINCE) | ROLE_BIT(ROLE_CITY) | ROLE_BIT(ROLE_COUNTY) | \
-	 ROLE_BIT(ROLE_SUPERVISOR) | ROLE_BIT(ROLE_DIRECTOR))
-#define WRITERS                                                             \
-	(ROLE_BIT(ROLE_COUNTY) | ROLE_BIT(ROLE_SUPERVISOR) |                \
-	 ROLE_BIT(ROLE_DIRECTOR))
-#define CONFIRMERS (ROLE_BIT(ROLE_COUNTY) | ROLE_BIT(ROLE_SUPERVISOR))
-
 static int reply(req *r, int status, int rc, json_t *out)
 {
 	return rc ? rc : req_reply(r, status, out);
@@ -318,31 +310,38 @@ static int child_pdf(req *r, err *e)
 }
 
 const route api_child_routes[] = {
-	{ "GET", "/api/v1/children/export", children_export, 0, READERS },
+	{ "GET", "/api/v1/children/export", children_export, 0,
+	  PERM_CHILD_EXPORT },
 	{ "GET", "/api/v1/children/import-template", import_template, 0,
-	  READERS },
+	  PERM_CHILD_READ },
 	{ "POST", "/api/v1/children/import", children_import, R_UPLOAD,
-	  WRITERS },
-	{ "GET", "/api/v1/children", children_list, 0, READERS },
-	{ "POST", "/api/v1/children", children_create, R_BODY, WRITERS },
+	  PERM_CHILD_WRITE },
+	{ "GET", "/api/v1/children", children_list, 0, PERM_CHILD_READ },
+	{ "POST", "/api/v1/children", children_create, R_BODY,
+	  PERM_CHILD_WRITE },
 	{ "GET", "/api/v1/children/exit-proposals", exit_proposals, 0,
-	  WRITERS },
-	{ "GET", "/api/v1/children/{id}", child_get, 0, READERS },
-	{ "PATCH", "/api/v1/children/{id}", child_patch, R_BODY, WRITERS },
-	{ "GET", "/api/v1/children/{id}/history", child_history, 0, READERS },
-	{ "GET", "/api/v1/children/{id}/record.pdf", child_pdf, 0, READERS },
+	  PERM_CHILD_WRITE },
+	{ "GET", "/api/v1/children/{id}", child_get, 0, PERM_CHILD_READ },
+	{ "PATCH", "/api/v1/children/{id}", child_patch, R_BODY,
+	  PERM_CHILD_WRITE },
+	{ "GET", "/api/v1/children/{id}/history", child_history, 0,
+	  PERM_CHILD_READ },
+	{ "GET", "/api/v1/children/{id}/record.pdf", child_pdf, 0,
+	  PERM_CHILD_READ },
 	{ "POST", "/api/v1/children/{id}/confirm", child_confirm, 0,
-	  CONFIRMERS },
-	{ "POST", "/api/v1/children/{id}/exit", child_exit, R_BODY, WRITERS },
-	{ "GET", "/api/v1/children/{id}/visits", visits_get, 0, READERS },
+	  PERM_CHILD_CONFIRM },
+	{ "POST", "/api/v1/children/{id}/exit", child_exit, R_BODY,
+	  PERM_CHILD_WRITE },
+	{ "GET", "/api/v1/children/{id}/visits", visits_get, 0,
+	  PERM_CHILD_READ },
 	{ "POST", "/api/v1/children/{id}/visits", visits_post, R_BODY,
-	  WRITERS },
+	  PERM_CHILD_WRITE },
 	{ "POST", "/api/v1/children/{id}/transfers", transfer_post, R_BODY,
-	  WRITERS },
-	{ "GET", "/api/v1/transfers", transfers_list, 0, READERS },
+	  PERM_CHILD_WRITE },
+	{ "GET", "/api/v1/transfers", transfers_list, 0, PERM_CHILD_READ },
 	{ "POST", "/api/v1/transfers/{id}/accept", transfer_accept, R_OPTBODY,
-	  WRITERS },
+	  PERM_CHILD_WRITE },
 	{ "POST", "/api/v1/transfers/{id}/reject", transfer_reject, R_OPTBODY,
-	  WRITERS },
+	  PERM_CHILD_WRITE },
 	{ 0 },
 };

@@ -34,6 +34,26 @@ json_t *api_time_json(int64_t t)
 	return jsonx_time(t);
 }
 
+json_t *api_actions_json(role r)
+{
+	json_t *a = json_array();
+	for (int i = PERM_PUBLIC + 1; i < PERM_COUNT; i++)
+		if (perm_role_may(r, (perm_action)i))
+			json_array_append_new(a, json_string(perm_name(i)));
+	return a;
+}
+
+json_t *api_grants_json(role r)
+{
+	json_t *a = json_array();
+	/* highest first, as a form lists them */
+	for (int i = ROLE_COUNT - 1; i > ROLE_NONE; i--)
+		if (perm_may_grant(r, (role)i))
+			json_array_append_new(a,
+					      json_string(account_role_name(i)));
+	return a;
+}
+
 json_t *api_region_json(const region *g)
 {
 	return json_pack("{s:s, s:s, s:s, s:b, s:b}", "code", g->code, "name",

@@ -11,6 +11,6 @@ static int health_get(req *r, err *e)
 }
 
 const route api_health_routes[] = {
-	{ "GET", "/api/v1/health", health_get, R_PUBLIC, ROLES_ALL },
+	{ "GET", "/api/v1/health", health_get, 0, PERM_PUBLIC },
 	{ 0 },
 };

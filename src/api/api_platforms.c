@@ -7,13 +7,6 @@
 #include "domain/platform.h"
 #include "util/text.h"
 
-#define READERS                                                             \
-	(ROLE_BIT(ROLE_PROVINCE) | ROLE_BIT(ROLE_CITY) | ROLE_BIT(ROLE_COUNTY) | \
-	 ROLE_BIT(ROLE_SUPERVISOR) | ROLE_BIT(ROLE_DIRECTOR))
-#define WRITERS                                                             \
-	(ROLE_BIT(ROLE_COUNTY) | ROLE_BIT(ROLE_SUPERVISOR) |                \
-	 ROLE_BIT(ROLE_DIRECTOR))
-
 static int done(req *r, int status, int rc, json_t *out)
 {
 	return rc ? rc : req_reply(r, status, out);
@@ -182,24 +175,29 @@ static int words_put_h(req *r, err *e)
 }
 
 const route api_platform_routes[] = {
-	{ "GET", "/api/v1/platforms", list_h, 0, READERS },
-	{ "POST", "/api/v1/platforms", create_h, R_BODY, WRITERS },
-	{ "GET", "/api/v1/platforms/name-proposal", name_h, 0, READERS },
-	{ "GET", "/api/v1/platforms/rule100", rule_h, 0, READERS },
-	{ "GET", "/api/v1/platforms/compliance", compliance_h, 0, READERS },
+	{ "GET", "/api/v1/platforms", list_h, 0, PERM_PLATFORM_READ },
+	{ "POST", "/api/v1/platforms", create_h, R_BODY, PERM_PLATFORM_WRITE },
+	{ "GET", "/api/v1/platforms/name-proposal", name_h, 0,
+	  PERM_PLATFORM_READ },
+	{ "GET", "/api/v1/platforms/rule100", rule_h, 0, PERM_PLATFORM_READ },
+	{ "GET", "/api/v1/platforms/compliance", compliance_h, 0,
+	  PERM_PLATFORM_READ },
 	{ "GET", "/api/v1/platforms/compliance/export", compliance_xlsx_h, 0,
-	  READERS },
-	{ "GET", "/api/v1/platforms/activity-stats", stats_h, 0, READERS },
-	{ "GET", "/api/v1/platforms/{id}", get_h, 0, READERS },
-	{ "PATCH", "/api/v1/platforms/{id}", patch_h, R_BODY, WRITERS },
+	  PERM_PLATFORM_READ },
+	{ "GET", "/api/v1/platforms/activity-stats", stats_h, 0,
+	  PERM_PLATFORM_READ },
+	{ "GET", "/api/v1/platforms/{id}", get_h, 0, PERM_PLATFORM_READ },
+	{ "PATCH", "/api/v1/platforms/{id}", patch_h, R_BODY,
+	  PERM_PLATFORM_WRITE },
 	{ "GET", "/api/v1/platforms/{id}/activities", activities_h, 0,
-	  READERS },
-	{ "POST", "/api/v1/platforms/{id}/activities", activity_post_h,
-	  R_BODY, WRITERS },
+	  PERM_PLATFORM_READ },
+	{ "POST", "/api/v1/platforms/{id}/activities", activity_post_h, R_BODY,
+	  PERM_PLATFORM_WRITE },
 	{ "PUT", "/api/v1/regions/{code}/child-count", child_count_h, R_BODY,
-	  WRITERS },
-	{ "GET", "/api/v1/settings/label-words", words_get_h, 0, ROLES_ALL },
+	  PERM_PLATFORM_WRITE },
+	{ "GET", "/api/v1/settings/label-words", words_get_h, 0,
+	  PERM_SETTINGS_READ },
 	{ "PUT", "/api/v1/settings/label-words", words_put_h, R_BODY,
-	  ROLE_BIT(ROLE_ADMIN) },
+	  PERM_LABEL_WORDS_WRITE },
 	{ 0 },
 };

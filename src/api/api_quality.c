@@ -2,14 +2,6 @@
 #include "api/api.h"
 #include "domain/quality.h"
 
-#define READERS                                                             \
-	(ROLE_BIT(ROLE_PROVINCE) | ROLE_BIT(ROLE_CITY) | ROLE_BIT(ROLE_COUNTY) | \
-	 ROLE_BIT(ROLE_SUPERVISOR) | ROLE_BIT(ROLE_DIRECTOR) |                \
-	 ROLE_BIT(ROLE_AUDITOR))
-#define VERIFIERS                                                           \
-	(ROLE_BIT(ROLE_COUNTY) | ROLE_BIT(ROLE_SUPERVISOR) |                \
-	 ROLE_BIT(ROLE_DIRECTOR))
-
 static int done(req *r, int rc, json_t *out)
 {
 	return rc ? rc : req_reply(r, 200, out);
@@ -75,13 +67,16 @@ static int due_h(req *r, err *e)
 }
 
 const route api_quality_routes[] = {
-	{ "GET", "/api/v1/quality", report_h, 0, READERS },
-	{ "POST", "/api/v1/children/{id}/verify", verify_h, R_BODY, VERIFIERS },
-	{ "GET", "/api/v1/quarters/{quarter}/progress", progress_h, 0, READERS },
-	{ "GET", "/api/v1/quarters/{quarter}/figures", figures_h, 0, READERS },
+	{ "GET", "/api/v1/quality", report_h, 0, PERM_QUALITY_READ },
+	{ "POST", "/api/v1/children/{id}/verify", verify_h, R_BODY,
+	  PERM_QUALITY_VERIFY },
+	{ "GET", "/api/v1/quarters/{quarter}/progress", progress_h, 0,
+	  PERM_QUALITY_READ },
+	{ "GET", "/api/v1/quarters/{quarter}/figures", figures_h, 0,
+	  PERM_QUALITY_READ },
 	{ "POST", "/api/v1/quarters/{quarter}/signoffs", signoff_h, R_BODY,
-	  VERIFIERS },
+	  PERM_QUARTER_SIGNOFF },
 	{ "PUT", "/api/v1/quarters/{quarter}", due_h, R_BODY,
-	  ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_PROVINCE) },
+	  PERM_QUARTER_SET_DUE },
 	{ 0 },
 };

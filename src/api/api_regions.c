@@ -71,9 +71,8 @@ static int regions_post(req *r, err *e)
 }
 
 const route api_region_routes[] = {
-	{ "GET", "/api/v1/regions", regions_list, 0, ROLES_ALL },
-	{ "GET", "/api/v1/regions/{code}", region_get, 0, ROLES_ALL },
-	{ "POST", "/api/v1/regions", regions_post, R_BODY,
-	  ROLE_BIT(ROLE_ADMIN) },
+	{ "GET", "/api/v1/regions", regions_list, 0, PERM_REGION_READ },
+	{ "GET", "/api/v1/regions/{code}", region_get, 0, PERM_REGION_READ },
+	{ "POST", "/api/v1/regions", regions_post, R_BODY, PERM_REGION_WRITE },
 	{ 0 },
 };

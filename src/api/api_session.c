@@ -14,12 +14,16 @@ static void set_cookie(req *r, const char *token, int64_t max_age)
 		 token, (long long)max_age);
 }
 
+/* The user, the CSRF token, and what the user may do: the UI shows and
+ * hides by `actions` and offers `grants` when creating users. */
 static int session_reply(req *r, const session *se, int status)
 {
 	return req_reply(r, status,
-			 json_pack("{s:o, s:s}", "user",
+			 json_pack("{s:o, s:s, s:o, s:o}", "user",
 				   api_user_json(r->db, &se->u, r->now),
-				   "csrf_token", se->csrf));
+				   "csrf_token", se->csrf, "actions",
+				   api_actions_json(se->u.role), "grants",
+				   api_grants_json(se->u.role)));
 }
 
 static int session_create(req *r, err *e)
@@ -77,11 +81,11 @@ static int password_put(req *r, err *e)
 }
 
 const route api_session_routes[] = {
-	{ "POST", "/api/v1/session", session_create, R_PUBLIC | R_BODY,
-	  ROLES_ALL },
-	{ "GET", "/api/v1/session", session_get, R_PW_CHANGE, ROLES_ALL },
-	{ "DELETE", "/api/v1/session", session_delete, R_PW_CHANGE, ROLES_ALL },
+	{ "POST", "/api/v1/session", session_create, R_BODY, PERM_PUBLIC },
+	{ "GET", "/api/v1/session", session_get, R_PW_CHANGE, PERM_SESSION },
+	{ "DELETE", "/api/v1/session", session_delete, R_PW_CHANGE,
+	  PERM_SESSION },
 	{ "PUT", "/api/v1/session/password", password_put, R_PW_CHANGE | R_BODY,
-	  ROLES_ALL },
+	  PERM_SESSION },
 	{ 0 },
 };

@@ -6,15 +6,6 @@
 #include "domain/staff.h"
 #include "util/jsonx.h"
 
-#define READERS                                                             \
-	(ROLE_BIT(ROLE_PROVINCE) | ROLE_BIT(ROLE_CITY) | ROLE_BIT(ROLE_COUNTY) | \
-	 ROLE_BIT(ROLE_SUPERVISOR) | ROLE_BIT(ROLE_DIRECTOR))
-#define REGISTRARS                                                          \
-	(ROLE_BIT(ROLE_PROVINCE) | ROLE_BIT(ROLE_CITY) | ROLE_BIT(ROLE_COUNTY) | \
-	 ROLE_BIT(ROLE_SUPERVISOR))
-#define TRAINERS                                                            \
-	(ROLE_BIT(ROLE_PROVINCE) | ROLE_BIT(ROLE_CITY) | ROLE_BIT(ROLE_COUNTY))
-
 static int done(req *r, int status, int rc, json_t *out)
 {
 	return rc ? rc : req_reply(r, status, out);
@@ -251,28 +242,34 @@ static int campaign_get_h(req *r, err *e)
 }
 
 const route api_staff_routes[] = {
-	{ "GET", "/api/v1/staff", staff_list_h, 0, READERS },
-	{ "POST", "/api/v1/staff", staff_post_h, R_BODY, REGISTRARS },
-	{ "GET", "/api/v1/staff/coverage", coverage_h, 0, READERS },
-	{ "GET", "/api/v1/staff/coverage/export", coverage_xlsx_h, 0, READERS },
-	{ "GET", "/api/v1/staff/{id}", staff_get_h, 0, READERS },
-	{ "PATCH", "/api/v1/staff/{id}", staff_patch_h, R_BODY, REGISTRARS },
+	{ "GET", "/api/v1/staff", staff_list_h, 0, PERM_STAFF_READ },
+	{ "POST", "/api/v1/staff", staff_post_h, R_BODY, PERM_STAFF_REGISTER },
+	{ "GET", "/api/v1/staff/coverage", coverage_h, 0, PERM_STATS_READ },
+	{ "GET", "/api/v1/staff/coverage/export", coverage_xlsx_h, 0,
+	  PERM_STATS_READ },
+	{ "GET", "/api/v1/staff/{id}", staff_get_h, 0, PERM_STAFF_READ },
+	{ "PATCH", "/api/v1/staff/{id}", staff_patch_h, R_BODY,
+	  PERM_STAFF_REGISTER },
 	{ "POST", "/api/v1/staff/{id}/leave", staff_leave_h, R_BODY,
-	  REGISTRARS },
-	{ "GET", "/api/v1/trainings", trainings_h, 0, READERS },
-	{ "POST", "/api/v1/trainings", training_post_h, R_BODY, TRAINERS },
-	{ "GET", "/api/v1/trainings/{id}", training_get_h, 0, READERS },
+	  PERM_STAFF_REGISTER },
+	{ "GET", "/api/v1/trainings", trainings_h, 0, PERM_STAFF_READ },
+	{ "POST", "/api/v1/trainings", training_post_h, R_BODY,
+	  PERM_TRAINING_WRITE },
+	{ "GET", "/api/v1/trainings/{id}", training_get_h, 0, PERM_STAFF_READ },
 	{ "POST", "/api/v1/trainings/{id}/attendance", attend_h, R_BODY,
-	  TRAINERS },
-	{ "GET", "/api/v1/certificates", certs_h, 0, READERS },
-	{ "POST", "/api/v1/certificates", cert_post_h, R_BODY, TRAINERS },
-	{ "GET", "/api/v1/certificates/verify/{number}", cert_verify_h,
-	  R_PUBLIC, ROLES_ALL },
-	{ "GET", "/api/v1/certificates/{id}/pdf", cert_pdf_h, 0, READERS },
+	  PERM_TRAINING_WRITE },
+	{ "GET", "/api/v1/certificates", certs_h, 0, PERM_STAFF_READ },
+	{ "POST", "/api/v1/certificates", cert_post_h, R_BODY,
+	  PERM_TRAINING_WRITE },
+	{ "GET", "/api/v1/certificates/verify/{number}", cert_verify_h, 0,
+	  PERM_PUBLIC },
+	{ "GET", "/api/v1/certificates/{id}/pdf", cert_pdf_h, 0,
+	  PERM_STAFF_READ },
 	{ "POST", "/api/v1/certificates/{id}/revoke", cert_revoke_h, R_BODY,
-	  TRAINERS },
-	{ "GET", "/api/v1/campaigns", campaigns_h, 0, READERS },
-	{ "POST", "/api/v1/campaigns", campaign_post_h, R_BODY, TRAINERS },
-	{ "GET", "/api/v1/campaigns/{id}", campaign_get_h, 0, READERS },
+	  PERM_TRAINING_WRITE },
+	{ "GET", "/api/v1/campaigns", campaigns_h, 0, PERM_STATS_READ },
+	{ "POST", "/api/v1/campaigns", campaign_post_h, R_BODY,
+	  PERM_TRAINING_WRITE },
+	{ "GET", "/api/v1/campaigns/{id}", campaign_get_h, 0, PERM_STATS_READ },
 	{ 0 },
 };

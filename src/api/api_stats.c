@@ -44,18 +44,11 @@ static int campaign_h(req *r, err *e)
 	return rc ? rc : req_reply_file(r, bytes, len, XLSX_TYPE, name);
 }
 
-#define READERS                                                             \
-	(ROLE_BIT(ROLE_PROVINCE) | ROLE_BIT(ROLE_CITY) | ROLE_BIT(ROLE_COUNTY) | \
-	 ROLE_BIT(ROLE_SUPERVISOR) | ROLE_BIT(ROLE_DIRECTOR))
-
 const route api_stats_routes[] = {
-	{ "GET", "/api/v1/dashboard", dashboard_h, 0,
-	  ROLE_BIT(ROLE_PROVINCE) | ROLE_BIT(ROLE_CITY) | ROLE_BIT(ROLE_COUNTY) |
-		  ROLE_BIT(ROLE_SUPERVISOR) | ROLE_BIT(ROLE_DIRECTOR) |
-		  ROLE_BIT(ROLE_AUDITOR) },
-	{ "GET", "/api/v1/dashboard/export", export_h, 0,
-	  READERS | ROLE_BIT(ROLE_AUDITOR) },
-	{ "GET", "/api/v1/reports/{kind}", report_h, 0, READERS },
-	{ "GET", "/api/v1/campaigns/{id}/export", campaign_h, 0, READERS },
+	{ "GET", "/api/v1/dashboard", dashboard_h, 0, PERM_STATS_READ },
+	{ "GET", "/api/v1/dashboard/export", export_h, 0, PERM_STATS_READ },
+	{ "GET", "/api/v1/reports/{kind}", report_h, 0, PERM_STATS_READ },
+	{ "GET", "/api/v1/campaigns/{id}/export", campaign_h, 0,
+	  PERM_STATS_READ },
 	{ 0 },
 };

@@ -4,10 +4,6 @@
 #include "api/api.h"
 #include "util/jsonx.h"
 
-#define MANAGERS                                                           \
-	(ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_PROVINCE) | ROLE_BIT(ROLE_CITY) | \
-	 ROLE_BIT(ROLE_COUNTY) | ROLE_BIT(ROLE_SUPERVISOR))
-
 static int users_list(req *r, err *e)
 {
 	int64_t offset, total;
@@ -112,12 +108,13 @@ static int user_unlock(req *r, err *e)
 }
 
 const route api_user_routes[] = {
-	{ "GET", "/api/v1/users", users_list, 0, MANAGERS },
-	{ "POST", "/api/v1/users", users_create, R_BODY, MANAGERS },
-	{ "GET", "/api/v1/users/{id}", user_get, 0, MANAGERS },
-	{ "PATCH", "/api/v1/users/{id}", user_patch, R_BODY, MANAGERS },
+	{ "GET", "/api/v1/users", users_list, 0, PERM_USER_MANAGE },
+	{ "POST", "/api/v1/users", users_create, R_BODY, PERM_USER_MANAGE },
+	{ "GET", "/api/v1/users/{id}", user_get, 0, PERM_USER_MANAGE },
+	{ "PATCH", "/api/v1/users/{id}", user_patch, R_BODY, PERM_USER_MANAGE },
 	{ "POST", "/api/v1/users/{id}/password-reset", user_reset, 0,
-	  MANAGERS },
-	{ "POST", "/api/v1/users/{id}/unlock", user_unlock, 0, MANAGERS },
+	  PERM_USER_MANAGE },
+	{ "POST", "/api/v1/users/{id}/unlock", user_unlock, 0,
+	  PERM_USER_MANAGE },
 	{ 0 },
 };

@@ -2,13 +2,6 @@
 #include "api/api.h"
 #include "domain/women.h"
 
-#define READERS                                                             \
-	(ROLE_BIT(ROLE_PROVINCE) | ROLE_BIT(ROLE_CITY) | ROLE_BIT(ROLE_COUNTY) | \
-	 ROLE_BIT(ROLE_SUPERVISOR) | ROLE_BIT(ROLE_DIRECTOR))
-#define WRITERS                                                             \
-	(ROLE_BIT(ROLE_COUNTY) | ROLE_BIT(ROLE_SUPERVISOR) |                \
-	 ROLE_BIT(ROLE_DIRECTOR))
-
 static int done(req *r, int status, int rc, json_t *out)
 {
 	return rc ? rc : req_reply(r, status, out);
@@ -92,13 +85,14 @@ static int export_h(req *r, err *e)
 }
 
 const route api_women_routes[] = {
-	{ "GET", "/api/v1/women", list_h, 0, READERS },
-	{ "POST", "/api/v1/women", create_h, R_BODY, WRITERS },
+	{ "GET", "/api/v1/women", list_h, 0, PERM_WOMEN_READ },
+	{ "POST", "/api/v1/women", create_h, R_BODY, PERM_WOMEN_WRITE },
 	/* Counts only: the auditor reads statistics, never identities. */
-	{ "GET", "/api/v1/women/stats", stats_h, 0, READERS | ROLE_BIT(ROLE_AUDITOR) },
-	{ "GET", "/api/v1/women/export", export_h, 0, READERS },
-	{ "GET", "/api/v1/women/{id}", get_h, 0, READERS },
-	{ "PATCH", "/api/v1/women/{id}", patch_h, R_BODY, WRITERS },
-	{ "POST", "/api/v1/women/{id}/services", service_h, R_BODY, WRITERS },
+	{ "GET", "/api/v1/women/stats", stats_h, 0, PERM_STATS_READ },
+	{ "GET", "/api/v1/women/export", export_h, 0, PERM_WOMEN_READ },
+	{ "GET", "/api/v1/women/{id}", get_h, 0, PERM_WOMEN_READ },
+	{ "PATCH", "/api/v1/women/{id}", patch_h, R_BODY, PERM_WOMEN_WRITE },
+	{ "POST", "/api/v1/women/{id}/services", service_h, R_BODY,
+	  PERM_WOMEN_WRITE },
 	{ 0 },
 };

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "domain/audit.h"
+#include "domain/perm.h"
 #include "store/user_store.h"
 #include "util/mem.h"
 #include "util/text.h"
@@ -23,6 +24,8 @@ static const struct {
 	{ ROLE_SUPERVISOR, "supervisor", "儿童督导员", REGION_TOWNSHIP },
 	{ ROLE_DIRECTOR, "director", "儿童主任", REGION_VILLAGE },
 	{ ROLE_AUDITOR, "auditor", "审计员", 0 },
+	{ ROLE_SECURITY_ADMIN, "security_admin", "安全管理员", 0 },
+	{ ROLE_AUDIT_ADMIN, "audit_admin", "审计管理员", 0 },
 };
 
 role account_role_parse(const char *s)
@@ -55,11 +58,6 @@ int account_role_level(role r)
 		if (roles[i].r == r)
 			return roles[i].level;
 	return 0;
-}
-
-int account_role_manages_users(role r)
-{
-	return r >= ROLE_SUPERVISOR;
 }
 
 /* ---- passwords ---- */
@@ -183,7 +181,7 @@ bad:
 /* May `who` act on users at all, and grant `r`? */
 static int check_manager(const actor *who, err *e)
 {
-	if (who->u && !account_role_manages_users(who->u->role))
+	if (!perm_allows(who, PERM_USER_MANAGE))
 		return err_set(e, ERR_FORBIDDEN, "forbidden",
 			       "您的角色无权管理用户");
 	return 0;
@@ -194,10 +192,10 @@ static int check_grant(const actor *who, role r, err *e)
 	if (r == ROLE_NONE)
 		return err_field(e, ERR_INVALID, "invalid_field", "role",
 				 "角色无效");
-	if (who->u && (r > who->u->role ||
-		       (r == ROLE_ADMIN && who->u->role != ROLE_ADMIN)))
+	if (who->u && !perm_may_grant(who->u->role, r))
 		return err_field(e, ERR_FORBIDDEN, "forbidden", "role",
-				 "不能授予高于自己的角色");
+				 "您的角色不能授予%s角色",
+				 account_role_label(r));
 	return 0;
 }
 
@@ -273,14 +271,16 @@ int account_get(store *s, const actor *who, int64_t id, user *out, err *e)
 	return rc;
 }
 
-/* A manager may act on a user of a higher rank than its own only if it is
- * an admin; otherwise a county officer could reset a province officer
- * whose region happened to be ... (never in scope, but keep it explicit). */
+/* A manager acts only on users whose role it may grant: a reset or an
+ * unlock hands over the account, so managing a role is granting it.  An
+ * admin whose region lies in a county is thus out of that county
+ * officer's reach, and nobody manages its own account here. */
 static int check_target_rank(const actor *who, const user *t, err *e)
 {
-	if (who->u && t->role > who->u->role)
+	if (who->u && !perm_may_grant(who->u->role, t->role))
 		return err_set(e, ERR_FORBIDDEN, "forbidden",
-			       "不能管理角色高于自己的用户");
+			       "您的角色不能管理%s账号",
+			       account_role_label(t->role));
 	return 0;
 }
 

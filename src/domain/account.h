@@ -1,8 +1,11 @@
 /* account — users, roles, passwords, sessions (SPEC §1, §10).
  *
  * What must stay true:
- *   - a user acts only inside its scope region, and grants only roles at
- *     or below its own rank (only admin grants admin);
+ *   - a user acts only inside its scope region, and grants only the roles
+ *     domain/perm.c's grant table lists for its own (never its own role:
+ *     strictly below; auditor only by admin; the administrators only by
+ *     security_admin or the command line); it manages only users whose
+ *     role it may grant;
  *   - a role fixes the level of its scope region (supervisor: township …);
  *   - passwords are stored only as argon2id hashes; session tokens only as
  *     SHA-256 hashes, so a copy of the database logs nobody in;
@@ -18,7 +21,11 @@
 #include "store/store.h"
 #include "util/err.h"
 
-/* Ordered by rank: a higher value may grant every lower one. */
+/* The roles of SPEC §1, and the administrator split in three (等保2.0
+ * level 3, 三权分立): admin runs the system (users, regions, settings),
+ * security_admin grants the administrators' accounts, audit_admin reads
+ * the whole audit log.  Who may grant whom is domain/perm.c's grant
+ * table, not this order. */
 typedef enum role {
 	ROLE_NONE = 0,
 	ROLE_AUDITOR,
@@ -28,6 +35,9 @@ typedef enum role {
 	ROLE_CITY,
 	ROLE_PROVINCE,
 	ROLE_ADMIN,
+	ROLE_SECURITY_ADMIN,
+	ROLE_AUDIT_ADMIN,
+	ROLE_COUNT
 } role;
 
 enum {
@@ -70,8 +80,6 @@ const char *account_role_name(role r);
 const char *account_role_label(role r);
 /* The region level a role's scope must have, or 0 for any level. */
 int account_role_level(role r);
-/* May `r` manage users at all? */
-int account_role_manages_users(role r);
 
 /* Checks the password rule: at least 8 characters and 3 of upper, lower,
  * digit, symbol; at most 128 bytes.  Errors: ERR_INVALID "weak_password". */

@@ -9,6 +9,7 @@
 #include "domain/child_codes.h"
 #include "domain/classify.h"
 #include "domain/idcard.h"
+#include "domain/perm.h"
 #include "domain/quality.h"
 #include "domain/stats.h"
 #include "store/child_store.h"
@@ -18,36 +19,6 @@
 #include "util/jsonx.h"
 #include "util/mem.h"
 #include "util/text.h"
-
-/* ---- roles ---- */
-
-int childrec_can_read(role r)
-{
-	return r == ROLE_PROVINCE || r == ROLE_CITY || r == ROLE_COUNTY ||
-	       r == ROLE_SUPERVISOR || r == ROLE_DIRECTOR;
-}
-
-int childrec_can_write(role r)
-{
-	return r == ROLE_COUNTY || r == ROLE_SUPERVISOR || r == ROLE_DIRECTOR;
-}
-
-int childrec_can_see_identity(role r)
-{
-	return childrec_can_write(r);
-}
-
-int childrec_can_confirm(role r)
-{
-	return r == ROLE_COUNTY || r == ROLE_SUPERVISOR;
-}
-
-static int need(int ok, err *e)
-{
-	return ok ? 0
-		  : err_set(e, ERR_FORBIDDEN, "forbidden",
-			    "您的角色无权进行此操作");
-}
 
 /* ---- masking ---- */
 
@@ -164,7 +135,7 @@ static char *render_text(store *s, const actor *who, const child_row *row,
 			 const child *c, const char *today, size_t *len)
 {
 	child shown = *c;
-	if (!who->u || !childrec_can_see_identity(who->u->role))
+	if (!perm_allows(who, PERM_IDENTITY_READ))
 		mask_child(&shown);
 	char *fields = child_to_text(&shown);
 	jsonw w = JSONW_INIT;
@@ -407,7 +378,7 @@ static int check(const actor *who, json_t *body, const child_cells *cells,
 	memset(c, 0, sizeof *c);
 	date_of(who->now, today);
 	int rc;
-	if ((rc = need(!who->u || childrec_can_write(who->u->role), e)) ||
+	if ((rc = perm_need(who, PERM_CHILD_WRITE, e)) ||
 	    (rc = body ? child_parse(body, c, e)
 		       : child_parse_cells(cells, c, e)) ||
 	    (rc = child_validate(c, today, e)))
@@ -589,7 +560,7 @@ int childrec_get_text(store *s, const actor *who, int64_t id, char **text,
 	child c;
 	date_of(who->now, today);
 	int rc;
-	if ((rc = need(!who->u || childrec_can_read(who->u->role), e)) ||
+	if ((rc = perm_need(who, PERM_CHILD_READ, e)) ||
 	    (rc = load(s, who, id, &row, &c, e)))
 		return rc;
 	/* SPEC §10: every read of a full record is audited, in a
@@ -631,7 +602,7 @@ int childrec_update(store *s, const actor *who, int64_t id, json_t *patch,
 	region g;
 	date_of(who->now, today);
 	int rc;
-	if ((rc = need(!who->u || childrec_can_write(who->u->role), e)) ||
+	if ((rc = perm_need(who, PERM_CHILD_WRITE, e)) ||
 	    (rc = load(s, who, id, &row, &old, e)))
 		return rc;
 	json_t *before = child_to_json(&old), *merged = NULL, *after = NULL,
@@ -699,14 +670,14 @@ int childrec_history(store *s, const actor *who, int64_t id, json_t **out,
 	child c;
 	store_res *r;
 	int rc;
-	if ((rc = need(!who->u || childrec_can_read(who->u->role), e)) ||
+	if ((rc = perm_need(who, PERM_CHILD_READ, e)) ||
 	    (rc = load(s, who, id, &row, &c, e)))
 		return rc;
 	if ((rc = child_store_history(s, id, &r, e))) {
 		child_row_clear(&row);
 		return rc;
 	}
-	int mask = who->u && !childrec_can_see_identity(who->u->role);
+	int mask = !perm_allows(who, PERM_IDENTITY_READ);
 	json_t *items = json_array();
 	/* A record never changed has no history rows yet: its first version
 	 * is the record itself. */
@@ -841,7 +812,7 @@ static int list_rows(store *s, const actor *who, const childrec_query *q,
 	child_filter f;
 	int rc;
 	memset(&f, 0, sizeof f);
-	if ((rc = need(!who->u || childrec_can_read(who->u->role), e)))
+	if ((rc = perm_need(who, PERM_CHILD_READ, e)))
 		return rc;
 	const char *scope = actor_scope(who);
 	region g;
@@ -954,7 +925,7 @@ int childrec_list_text(store *s, const actor *who, const childrec_query *q,
 	int rc = list_rows(s, who, q, today, &rows, &n, &total, e);
 	if (rc)
 		return rc;
-	int see = !who->u || childrec_can_see_identity(who->u->role);
+	int see = perm_allows(who, PERM_IDENTITY_READ);
 	jsonw w = JSONW_INIT;
 	jsonw_object(&w, NULL);
 	jsonw_array(&w, "items");
@@ -1024,7 +995,7 @@ int childrec_confirm(store *s, const actor *who, int64_t id, json_t **out,
 	child c;
 	date_of(who->now, today);
 	int rc;
-	if ((rc = need(!who->u || childrec_can_confirm(who->u->role), e)) ||
+	if ((rc = perm_need(who, PERM_CHILD_CONFIRM, e)) ||
 	    (rc = load(s, who, id, &row, &c, e)))
 		return rc;
 	classify_result cr;
@@ -1078,7 +1049,7 @@ int childrec_exit(store *s, const actor *who, int64_t id, const char *reason,
 	child c;
 	date_of(who->now, today);
 	int rc;
-	if ((rc = need(!who->u || childrec_can_write(who->u->role), e)))
+	if ((rc = perm_need(who, PERM_CHILD_WRITE, e)))
 		return rc;
 	if (code_value(exit_reasons, reason) < 0)
 		return err_field(e, ERR_INVALID, "invalid_field", "reason",
@@ -1150,7 +1121,7 @@ int childrec_exit_proposals(store *s, const actor *who, json_t **out,
 	int rc;
 	memset(&f, 0, sizeof f);
 	date_of(who->now, today);
-	if ((rc = need(!who->u || childrec_can_write(who->u->role), e)))
+	if ((rc = perm_need(who, PERM_CHILD_WRITE, e)))
 		return rc;
 	/* Candidates: 16 or older, since left_behind lapses at 16 and every
 	 * other category at 18. */
@@ -1211,7 +1182,7 @@ int childrec_visit_add(store *s, const actor *who, int64_t id, json_t *body,
 	date_of(who->now, today);
 	const char *date, *visitor, *met, *risk, *follow;
 	int rc;
-	if ((rc = need(!who->u || childrec_can_write(who->u->role), e)) ||
+	if ((rc = perm_need(who, PERM_CHILD_WRITE, e)) ||
 	    (rc = jsonx_only(body, fields, e)) ||
 	    (rc = jsonx_str(body, "visit_date", 1, 10, &date, e)) ||
 	    (rc = jsonx_str(body, "visitor", 1, 20, &visitor, e)) ||
@@ -1305,7 +1276,7 @@ int childrec_visits(store *s, const actor *who, int64_t id, json_t **out,
 	child c;
 	store_res *r;
 	int rc;
-	if ((rc = need(!who->u || childrec_can_read(who->u->role), e)) ||
+	if ((rc = perm_need(who, PERM_CHILD_READ, e)) ||
 	    (rc = load(s, who, id, &row, &c, e)))
 		return rc;
 	child_row_clear(&row);
@@ -1370,7 +1341,7 @@ int childrec_transfer(store *s, const actor *who, int64_t id,
 	child c;
 	region to;
 	int rc;
-	if ((rc = need(!who->u || childrec_can_write(who->u->role), e)))
+	if ((rc = perm_need(who, PERM_CHILD_WRITE, e)))
 		return rc;
 	if (reason && !text_valid_name(reason, 0, 150))
 		return err_field(e, ERR_INVALID, "invalid_field", "reason",
@@ -1427,7 +1398,7 @@ int childrec_transfer_decide(store *s, const actor *who, int64_t tid,
 {
 	store_res *r;
 	int rc;
-	if ((rc = need(!who->u || childrec_can_write(who->u->role), e)))
+	if ((rc = perm_need(who, PERM_CHILD_WRITE, e)))
 		return rc;
 	if (note && !text_valid_name(note, 0, 150))
 		return err_field(e, ERR_INVALID, "invalid_field", "note",
@@ -1515,7 +1486,7 @@ int childrec_transfers(store *s, const actor *who, const char *state,
 	char lo[REGION_CODE_MAX], hi[REGION_CODE_MAX + 1];
 	store_res *r;
 	int rc;
-	if ((rc = need(!who->u || childrec_can_read(who->u->role), e)))
+	if ((rc = perm_need(who, PERM_CHILD_READ, e)))
 		return rc;
 	if (state && strcmp(state, "pending") && strcmp(state, "accepted") &&
 	    strcmp(state, "rejected") && strcmp(state, "cancelled"))

@@ -22,13 +22,6 @@
 #include "store/child_store.h"
 #include "store/store.h"
 
-/* May this role see children's data at all, write it, see full ID and
- * phone numbers, confirm categories? */
-int childrec_can_read(role r);
-int childrec_can_write(role r);
-int childrec_can_see_identity(role r);
-int childrec_can_confirm(role r);
-
 /* Creates a record from the SPEC §12 JSON.  *out: the stored record.
  * Errors: ERR_INVALID (field named), ERR_NOTFOUND (region outside scope),
  * ERR_CONFLICT "duplicate_id_number" (in scope, with the record's id) or

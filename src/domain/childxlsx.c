@@ -14,6 +14,7 @@
 #include "domain/child_codes.h"
 #include "domain/classify.h"
 #include "domain/idcard.h"
+#include "domain/perm.h"
 #include "io/csvfile.h"
 #include "io/xlsxin.h"
 #include "io/xlsxout.h"
@@ -932,7 +933,7 @@ int childxlsx_import(store *s, const actor *who, const char *path,
 {
 	memset(out, 0, sizeof *out);
 	out->errors = json_array();
-	if (who->u && !childrec_can_write(who->u->role))
+	if (!perm_allows(who, PERM_CHILD_WRITE))
 		return err_set(e, ERR_FORBIDDEN, "forbidden",
 			       "您的角色无权导入儿童档案");
 	import_ctx c = { .s = s, .who = who, .res = out };

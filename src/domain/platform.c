@@ -7,6 +7,7 @@
 #include "domain/audit.h"
 #include "domain/child.h"
 #include "domain/child_codes.h"
+#include "domain/perm.h"
 #include "domain/region.h"
 #include "io/xlsxout.h"
 #include "store/platform_store.h"
@@ -81,15 +82,12 @@ static const char *const rule_labels[] = { "管理制度", "活动计划",
 
 static int can_read(const actor *who)
 {
-	role r = who->u ? who->u->role : ROLE_COUNTY;
-	return r == ROLE_PROVINCE || r == ROLE_CITY || r == ROLE_COUNTY ||
-	       r == ROLE_SUPERVISOR || r == ROLE_DIRECTOR;
+	return perm_allows(who, PERM_PLATFORM_READ);
 }
 
 static int can_write(const actor *who)
 {
-	role r = who->u ? who->u->role : ROLE_COUNTY;
-	return r == ROLE_COUNTY || r == ROLE_SUPERVISOR || r == ROLE_DIRECTOR;
+	return perm_allows(who, PERM_PLATFORM_WRITE);
 }
 
 static int forbidden(err *e)
@@ -1209,8 +1207,8 @@ int platform_set_label_words(store *s, const actor *who, json_t *body,
 			     json_t **out, err *e)
 {
 	static const char *const fields[] = { "words", NULL };
-	int rc = jsonx_only(body, fields, e);
-	if (rc)
+	int rc = perm_need(who, PERM_LABEL_WORDS_WRITE, e);
+	if (rc || (rc = jsonx_only(body, fields, e)))
 		return rc;
 	json_t *w = json_object_get(body, "words");
 	if (!json_is_array(w) || json_array_size(w) > 100)

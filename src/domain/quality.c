@@ -8,6 +8,7 @@
 #include "domain/child_codes.h"
 #include "domain/classify.h"
 #include "domain/idcard.h"
+#include "domain/perm.h"
 #include "store/child_store.h"
 #include "domain/stats.h"
 #include "store/quality_store.h"
@@ -107,11 +108,10 @@ typedef struct qctx {
 static int setup_as(store *s, const actor *who, const char *code_in,
 		    const char *quarter, const char *bad, qctx *q, err *e)
 {
-	role r = who->u ? who->u->role : ROLE_PROVINCE;
-	if (r == ROLE_ADMIN)
-		return err_set(e, ERR_FORBIDDEN, "forbidden",
-			       "系统管理员账号不查看儿童数据");
-	int rc = region_resolve(s, who->u ? actor_scope(who) : NULL,
+	int rc = perm_need(who, PERM_QUALITY_READ, e);
+	if (rc)
+		return rc;
+	rc = region_resolve(s, who->u ? actor_scope(who) : NULL,
 				code_in ? code_in : (who->u ? actor_scope(who) : "22"),
 				&q->g, e);
 	if (rc)
@@ -228,8 +228,9 @@ int quality_report(store *s, const actor *who, const char *code_in,
 			return err_field(e, ERR_INVALID, "invalid_query", "rule",
 					 "规则代码应为 Q01 至 Q11");
 	}
-	/* Auditors see statistics, never identities (SPEC §1). */
-	int names = !who->u || who->u->role != ROLE_AUDITOR;
+	/* Auditors see statistics, never identities (SPEC §1): names
+	 * are for those who read the records themselves. */
+	int names = perm_allows(who, PERM_CHILD_READ);
 	store_res *sum;
 	int64_t c[12];
 	if ((rc = current_sums(s, who, &q, q.g.level, &sum, e)) ||
@@ -306,8 +307,7 @@ int quality_verify(store *s, const actor *who, int64_t child_id,
 	static const char *const fields[] = { "quarter", "outcome", NULL };
 	const char *quarter, *outcome;
 	int rc;
-	role r = who->u ? who->u->role : ROLE_COUNTY;
-	if (r != ROLE_COUNTY && r != ROLE_SUPERVISOR && r != ROLE_DIRECTOR)
+	if (!perm_allows(who, PERM_QUALITY_VERIFY))
 		return err_set(e, ERR_FORBIDDEN, "forbidden",
 			       "核实由儿童主任、儿童督导员或县级民政部门进行");
 	if ((rc = jsonx_only(body, fields, e)) ||
@@ -579,7 +579,6 @@ int quality_signoff(store *s, const actor *who, const char *quarter,
 	qctx q;
 	if ((rc = setup(s, who, code, quarter, &q, e)))
 		return rc;
-	role r = who->u ? who->u->role : ROLE_COUNTY;
 	int lvl = q.g.level;
 	const char *next = NULL;
 	store_res *cur, *kids_so;
@@ -589,8 +588,10 @@ int quality_signoff(store *s, const actor *who, const char *quarter,
 	snprintf(state, sizeof state, "%s", state_of(cur, q.g.code));
 	store_res_free(cur);
 	if (!strcmp(action, "submit")) {
-		if (!((lvl == REGION_VILLAGE && (r == ROLE_DIRECTOR || r == ROLE_SUPERVISOR || r == ROLE_COUNTY)) ||
-		      (lvl == REGION_TOWNSHIP && (r == ROLE_SUPERVISOR || r == ROLE_COUNTY))))
+		if (!((lvl == REGION_VILLAGE &&
+		       perm_allows(who, PERM_QUARTER_SIGNOFF)) ||
+		      (lvl == REGION_TOWNSHIP &&
+		       perm_allows(who, PERM_QUARTER_SUBMIT_TOWNSHIP))))
 			return err_set(e, ERR_FORBIDDEN, "forbidden",
 				       "村（社区）由儿童主任报送，乡镇（街道）由儿童督导员审核后报送");
 		if (!strcmp(state, "submitted") || !strcmp(state, "approved"))
@@ -632,7 +633,7 @@ int quality_signoff(store *s, const actor *who, const char *quarter,
 		}
 		next = "submitted";
 	} else if (!strcmp(action, "approve") || !strcmp(action, "return")) {
-		if (r != ROLE_COUNTY)
+		if (!perm_allows(who, PERM_QUARTER_APPROVE))
 			return err_set(e, ERR_FORBIDDEN, "forbidden",
 				       "由县级民政部门审核");
 		if (!strcmp(action, "approve")) {
@@ -726,7 +727,8 @@ int quality_set_due(store *s, const actor *who, const char *quarter,
 	const char *due;
 	char start[11], end[11];
 	int rc;
-	if ((rc = jsonx_only(body, fields, e)) ||
+	if ((rc = perm_need(who, PERM_QUARTER_SET_DUE, e)) ||
+	    (rc = jsonx_only(body, fields, e)) ||
 	    (rc = jsonx_str(body, "due_on", 1, 10, &due, e)))
 		return rc;
 	if (quality_quarter(quarter, start, end) != 0)

@@ -8,6 +8,7 @@
 
 #include "domain/account.h"
 #include "domain/audit.h"
+#include "domain/perm.h"
 #include "io/csvfile.h"
 #include "store/region_store.h"
 #include "util/mem.h"
@@ -196,7 +197,10 @@ int region_create(store *s, const actor *who, const char *parent_in,
 {
 	region parent;
 	const char *scope = who->u ? who->u->region : NULL;
-	int rc = region_resolve(s, scope, parent_in, &parent, e);
+	int rc = perm_need(who, PERM_REGION_WRITE, e);
+	if (rc)
+		return rc;
+	rc = region_resolve(s, scope, parent_in, &parent, e);
 	if (rc) {
 		if (e && e->code == ERR_INVALID)
 			snprintf(e->field, sizeof e->field, "parent_code");

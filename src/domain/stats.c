@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "domain/classify.h"
+#include "domain/perm.h"
 #include "domain/platform.h"
 #include "domain/quality.h"
 #include "domain/staff.h"
@@ -299,11 +300,11 @@ static json_t *dash_campaigns(store *s, const actor *who, const region *g)
 static int children_part(store *s, const actor *who, const char *in,
 			 region *g, json_t **out, err *e)
 {
-	if (who->u && who->u->role == ROLE_ADMIN)
-		return err_set(e, ERR_FORBIDDEN, "forbidden",
-			       "系统管理员账号不查看儿童数据");
-	int rc = region_resolve(s, who->u ? actor_scope(who) : NULL,
-				in ? in : (who->u ? actor_scope(who) : "22"), g, e);
+	int rc = perm_need(who, PERM_STATS_READ, e);
+	if (rc)
+		return rc;
+	rc = region_resolve(s, who->u ? actor_scope(who) : NULL,
+			    in ? in : (who->u ? actor_scope(who) : "22"), g, e);
 	if (rc)
 		return rc;
 	char today[11], lo[REGION_CODE_MAX], hi[REGION_CODE_MAX + 1];

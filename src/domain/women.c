@@ -9,6 +9,7 @@
 #include "domain/child_codes.h"
 #include "domain/childrec.h"
 #include "domain/idcard.h"
+#include "domain/perm.h"
 #include "io/xlsxout.h"
 #include "store/women_store.h"
 #include "util/date.h"
@@ -36,18 +37,18 @@ static const code_entry screening[] = {
 
 static int can_read(const actor *who)
 {
-	return !who->u || childrec_can_read(who->u->role);
+	return perm_allows(who, PERM_WOMEN_READ);
 }
 
 /* Counts reveal no identity: the auditor may read them too. */
 static int can_count(const actor *who)
 {
-	return can_read(who) || who->u->role == ROLE_AUDITOR;
+	return perm_allows(who, PERM_STATS_READ);
 }
 
 static int can_write(const actor *who)
 {
-	return !who->u || childrec_can_write(who->u->role);
+	return perm_allows(who, PERM_WOMEN_WRITE);
 }
 
 static int forbidden(err *e)
@@ -57,7 +58,7 @@ static int forbidden(err *e)
 
 static json_t *woman_json(const actor *who, const store_res *r, int i)
 {
-	int see = !who->u || childrec_can_see_identity(who->u->role);
+	int see = perm_allows(who, PERM_IDENTITY_READ);
 	char idm[19], ph[24];
 	const char *idn = store_res_text(r, i, 3), *phone = store_res_text(r, i, 5);
 	snprintf(idm, sizeof idm, "%s", idn);

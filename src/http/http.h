@@ -13,6 +13,7 @@
 
 #include "app.h"
 #include "domain/account.h"
+#include "domain/perm.h"
 #include "store/store.h"
 #include "util/err.h"
 
@@ -47,24 +48,22 @@ typedef struct req {
 
 typedef int (*http_handler)(req *r, err *e);
 
-/* Route flags. */
+/* Route flags.  Whether a route needs a session at all is its action's
+ * business (PERM_PUBLIC), like every other permission. */
 enum {
-	R_PUBLIC = 1 << 0,	/* no session needed (login, health) */
 	R_PW_CHANGE = 1 << 1,	/* allowed while a password change is due */
 	R_BODY = 1 << 2,	/* takes a JSON object body */
 	R_UPLOAD = 1 << 3,	/* takes a file body up to HTTP_MAX_UPLOAD */
 	R_OPTBODY = 1 << 4,	/* takes a JSON object body, or none */
 };
 
-#define ROLE_BIT(r) (1u << (r))
-#define ROLES_ALL 0u
-
 typedef struct route {
 	const char *method;
 	const char *pattern;	/* "/api/v1/users/{id}" */
 	http_handler fn;
 	unsigned flags;
-	unsigned roles;		/* ROLE_BIT()s allowed; ROLES_ALL: any user */
+	perm_action action;	/* what the caller does: domain/perm.c says
+				 * which roles may */
 } route;
 
 /* A query parameter, or NULL.  Owned by the server for the request. */
@@ -98,6 +97,10 @@ actor req_actor(const req *r);
 /* Runs the server until SIGINT/SIGTERM.  Errors: ERR_INTERNAL when the
  * address cannot be bound. */
 int http_serve(app *a, const char *where, err *e);
+
+/* Every route table of the API, for tests that check them all: *n
+ * receives their number.  The tables are constant. */
+const route *const *http_route_tables(size_t *n);
 
 /* Matches method and path against every route table.  *found is the
  * route or NULL; *path_known tells whether some route has this path with

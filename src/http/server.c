@@ -253,11 +253,12 @@ static int json_content_type(struct MHD_Connection *c)
 	       (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
 }
 
-/* Authentication, CSRF, the password-change gate and the role table, in
- * that order: each check only runs once the one before it has passed. */
+/* Authentication, CSRF, the password-change gate and the permission
+ * table, in that order: each check only runs once the one before it has
+ * passed. */
 static int check_access(req *r, const route *rt, session *se, err *e)
 {
-	if (rt->flags & R_PUBLIC)
+	if (rt->action == PERM_PUBLIC)
 		return 0;
 	int rc = account_session(r->db, &r->app->acfg, r->token, r->now, se,
 				 e);
@@ -274,7 +275,7 @@ static int check_access(req *r, const route *rt, session *se, err *e)
 	if (se->u.must_change && !(rt->flags & R_PW_CHANGE))
 		return err_set(e, ERR_FORBIDDEN, "password_change_required",
 			       "首次登录须先修改密码");
-	if (rt->roles && !(rt->roles & ROLE_BIT(se->u.role)))
+	if (!perm_role_may(se->u.role, rt->action))
 		return err_set(e, ERR_FORBIDDEN, "forbidden",
 			       "您的角色无权进行此操作");
 	return 0;

@@ -497,6 +497,34 @@ def admin(server, db):
     return c
 
 
+def console_user(guanai, db, base, role, region, username=None):
+    """A user made at the console (`guanai user add`), logged in, its
+    one-time password changed: how the security and audit administrators
+    come to exist (nobody grants them through the API but security_admin)."""
+    name = username or f"cli{role[:5]}{uuid.uuid4().hex[:8]}"
+    r = guanai.run("user", "add", "--db", db.url, "--username", name,
+                   "--role", role, "--region", region, timeout=120)
+    assert r.returncode == 0, f"user add --role {role}: {r.stderr}"
+    c = Client(base)
+    body = c.login_ok(name, last_line(r.stdout))
+    assert body["user"]["role"] == role
+    assert_status(c.change_password(strong_password()), 200)
+    c.user_id = c.user["id"]
+    return c
+
+
+@pytest.fixture(scope="session")
+def audit_admin(guanai, db, server):
+    """The audit administrator: reads the whole audit log (admin does not)."""
+    return console_user(guanai, db, server.url, "audit_admin", "22")
+
+
+@pytest.fixture(scope="session")
+def security_admin(guanai, db, server):
+    """The security administrator: grants the administrators' accounts."""
+    return console_user(guanai, db, server.url, "security_admin", "22")
+
+
 @pytest.fixture
 def uniq(request):
     """Unique usernames for this test: a short tag of the test's name."""

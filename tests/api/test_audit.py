@@ -45,7 +45,7 @@ def find(items, action, *needles):
     return hits
 
 
-def test_events_are_logged(accounts, admin):
+def test_events_are_logged(accounts, admin, audit_admin):
     c = accounts.ready("county", COUNTY)
     d, otp = accounts.create("director", VILLAGE, creator=c)
     name = d["username"]
@@ -70,7 +70,7 @@ def test_events_are_logged(accounts, admin):
     assert_status(r, 201)
     region_code = r.json()["code"]
 
-    items, total = entries(admin)
+    items, total = entries(audit_admin)
     assert total >= len(items) > 0
 
     assert any(by(e, c) for e in find(items, "user_create", name)), "creator not recorded"
@@ -93,9 +93,9 @@ def test_events_are_logged(accounts, admin):
         assert secret not in everything, "a password was written to the audit log"
 
 
-def test_entries_newest_first_with_all_fields(admin, accounts):
+def test_entries_newest_first_with_all_fields(audit_admin, accounts):
     accounts.ready("county", COUNTY)
-    r = admin.get("/audit", params={"page_size": 200})
+    r = audit_admin.get("/audit", params={"page_size": 200})
     assert_status(r, 200)
     items = r.json()["items"]
     assert len(items) >= 3
@@ -105,19 +105,19 @@ def test_entries_newest_first_with_all_fields(admin, accounts):
     seqs = [e["seq"] for e in items]
     assert seqs == sorted(seqs, reverse=True) and len(set(seqs)) == len(seqs)
     # the next page continues below
-    r2 = admin.get("/audit", params={"page_size": 2, "page": 2})
+    r2 = audit_admin.get("/audit", params={"page_size": 2, "page": 2})
     assert_status(r2, 200)
     assert [e["seq"] for e in r2.json()["items"]] == seqs[2:4]
 
 
-def test_action_filter(admin, accounts):
+def test_action_filter(audit_admin, accounts):
     c = accounts.ready("county", COUNTY)
     assert_status(c.delete("/session"), 204)
-    items, total = entries(admin, action="logout")
+    items, total = entries(audit_admin, action="logout")
     assert items and total == len(items)
     assert {e["action"] for e in items} == {"logout"}
     find(items, "logout", c.username)
-    all_items, all_total = entries(admin)
+    all_items, all_total = entries(audit_admin)
     assert all_total > total
 
 

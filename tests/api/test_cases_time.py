@@ -52,7 +52,7 @@ def limits(c):
 # limits as configuration
 
 
-def test_case_limits_are_configuration(default_limits, staff, village_pool, admin):
+def test_case_limits_are_configuration(default_limits, staff, village_pool, admin, audit_admin):
     v, _ = village_pool.take(YS_TOWN_5)
     d = staff.user("director", v)
     sup = staff.user("supervisor", YS_TOWN_5)
@@ -117,7 +117,7 @@ def test_case_limits_are_configuration(default_limits, staff, village_pool, admi
     assert get_case(sup, ku["id"])["due_at"] == ku["due_at"]
 
     # Every change is audited.
-    r = admin.get("/audit", params={"action": "case_limits_set", "page_size": 10})
+    r = audit_admin.get("/audit", params={"action": "case_limits_set", "page_size": 10})
     assert_status(r, 200)
     actors = [e["actor"] for e in r.json()["items"]]
     assert province.user["username"] in actors and "admin" in actors

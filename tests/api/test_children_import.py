@@ -173,10 +173,10 @@ def batch(staff, village_pool, template):
     return Batch(staff, village_pool, template)
 
 
-def test_import_counts_and_report(batch, admin):
+def test_import_counts_and_report(batch, admin, audit_admin):
     d = batch.d
     assert total(d) == 1
-    before_audit = len(audit_entries(admin, "child_import"))
+    before_audit = len(audit_entries(audit_admin, "child_import"))
     r = upload(d, batch.xlsx)
     body = imported(r)
     assert body["rows"] == 5, body
@@ -219,7 +219,7 @@ def test_import_counts_and_report(batch, admin):
     # nothing in the village the row named outside the scope
     assert listing(batch.county, q=batch.outside["name"])["total"] == 0
     assert listing(batch.county, q=batch.bad["name"])["total"] == 0
-    assert len(audit_entries(admin, "child_import")) == before_audit + 1
+    assert len(audit_entries(audit_admin, "child_import")) == before_audit + 1
 
     # the same file again: nothing new
     again = imported(upload(d, batch.xlsx))
@@ -343,11 +343,11 @@ def garbage_files(template_bytes):
 
 @pytest.mark.parametrize("kind", ["random", "pdf", "fake_zip", "other_zip",
                                   "truncated_xlsx", "json"])
-def test_garbage_file_is_refused_and_writes_nothing(staff, village_pool, template, admin, kind):
+def test_garbage_file_is_refused_and_writes_nothing(staff, village_pool, template, admin, kind, audit_admin):
     V, _ = village_pool.take(NA_TOWN)
     d = staff.user("director", V)
     create(d, child_body(V))
-    before = len(audit_entries(admin, "child_import"))
+    before = len(audit_entries(audit_admin, "child_import"))
     data = garbage_files(template.content)[kind]
     r = upload(d, data)
     assert r.status_code == 400, f"{kind}: {r.status_code} {r.text[:300]}"
@@ -355,7 +355,7 @@ def test_garbage_file_is_refused_and_writes_nothing(staff, village_pool, templat
     assert CJK.search(err["message"]), err
     assert "/tmp" not in err["message"], "the error shows a server path"
     assert total(d) == 1
-    assert len(audit_entries(admin, "child_import")) == before
+    assert len(audit_entries(audit_admin, "child_import")) == before
 
 
 @pytest.mark.parametrize("town,rows,tail,code,line", [
@@ -364,7 +364,7 @@ def test_garbage_file_is_refused_and_writes_nothing(staff, village_pool, templat
      "file_unreadable", "12002"),
 ], ids=["stray quote", "not utf-8"])
 def test_a_file_broken_at_its_end_writes_nothing(staff, village_pool, template, admin,
-                                                 town, rows, tail, code, line):
+                                                 town, rows, tail, code, line, audit_admin):
     """Rows are written while the file is still being read, in batches
     of at least 10,000 rows and two seconds: a file that breaks on its
     last line must leave nothing imported, not the batches before the
@@ -374,7 +374,7 @@ def test_a_file_broken_at_its_end_writes_nothing(staff, village_pool, template, 
     whole-file read checks the rest and names the line)."""
     V, _ = village_pool.take(town)
     d = staff.user("director", V)
-    before = len(audit_entries(admin, "child_import"))
+    before = len(audit_entries(audit_admin, "child_import"))
     bodies = [child_body(V, birth=birth_for_age(2 + i % 14, days_after_birthday=1 + i % 360))
               for i in range(rows)]
     data = csv_bytes(template.content, [row_of(b) for b in bodies])
@@ -384,7 +384,7 @@ def test_a_file_broken_at_its_end_writes_nothing(staff, village_pool, template, 
     if line:
         assert line in r.json()["error"]["message"]
     assert total(d) == 0
-    assert len(audit_entries(admin, "child_import")) == before
+    assert len(audit_entries(audit_admin, "child_import")) == before
 
 
 def test_wrong_header_is_bad_template(staff, village_pool, template):
@@ -528,11 +528,10 @@ def test_export_is_masked_for_city_and_province(staff, roll, role, region):
     assert "138****0001" in [str(r[pi]) for r in rows]
 
 
-def test_export_invalid_query_and_roles(staff, roll):
+def test_export_invalid_query_and_roles(staff, roll, admin):
     assert_error(roll.d.get("/children/export", params={"category": "x"}), 400, "invalid_query")
     assert_error(roll.d.get("/children/export", params={"age_min": "x"}), 400, "invalid_query")
-    for role, region in (("admin", "22"), ("auditor", "22")):
-        u = staff.user(role, region)
+    for u in (admin, staff.user("auditor", "22")):
         assert_error(u.get("/children/export"), 403, "forbidden")
 
 

@@ -459,13 +459,13 @@ def about(entries, kid_id):
             if re.search(rf"(?<!\d){kid_id}(?!\d)", str(e.get("target")))]
 
 
-def test_reads_and_changes_are_audited(w, admin):
+def test_reads_and_changes_are_audited(w, admin, audit_admin):
     k = create(w.dA, child_body(w.A))
-    assert about(audit_of(admin, "child_create"), k["id"]), "create not audited"
-    before = len(about(audit_of(admin, "child_read"), k["id"]))
+    assert about(audit_of(audit_admin, "child_create"), k["id"]), "create not audited"
+    before = len(about(audit_of(audit_admin, "child_read"), k["id"]))
     get_child(w.dA, k["id"])
     get_child(w.county, k["id"])
-    reads = about(audit_of(admin, "child_read"), k["id"])
+    reads = about(audit_of(audit_admin, "child_read"), k["id"])
     assert len(reads) == before + 2, reads
     actors = {e["actor"] for e in reads}
     assert {w.dA.username, w.county.username} <= actors
@@ -473,21 +473,21 @@ def test_reads_and_changes_are_audited(w, admin):
         assert e["region_code"] == w.A
         assert e["ip"] == "127.0.0.1"
     assert_status(w.dA.patch(f"/children/{k['id']}", json={"school": "审计小学"}), 200)
-    upd = about(audit_of(admin, "child_update"), k["id"])
+    upd = about(audit_of(audit_admin, "child_update"), k["id"])
     assert upd and upd[0]["actor"] == w.dA.username
     # the county officer sees the entries of its county, the other county does not
     assert about(audit_of(w.county, "child_read"), k["id"])
     assert not about(audit_of(w.county_ng, "child_read"), k["id"])
     # a refused read from outside is not a read of the record
-    n = len(about(audit_of(admin, "child_read"), k["id"]))
+    n = len(about(audit_of(audit_admin, "child_read"), k["id"]))
     w.dB.get(f"/children/{k['id']}")
-    assert len(about(audit_of(admin, "child_read"), k["id"])) == n
+    assert len(about(audit_of(audit_admin, "child_read"), k["id"])) == n
 
 
-def test_export_is_audited(w, admin):
-    before = len(audit_of(admin, "child_export"))
+def test_export_is_audited(w, admin, audit_admin):
+    before = len(audit_of(audit_admin, "child_export"))
     assert_status(w.dA.get("/children/export"), 200)
-    after = audit_of(admin, "child_export")
+    after = audit_of(audit_admin, "child_export")
     assert len(after) == before + 1
     assert after[0]["actor"] == w.dA.username
 

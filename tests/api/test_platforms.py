@@ -258,7 +258,7 @@ def test_names_that_break_the_rule_are_refused(officer, pool):
     assert c["name"] == cw
 
 
-def test_labelling_words(officer, pool, admin, users):
+def test_labelling_words(officer, pool, admin, users, audit_admin):
     words = label_words(officer)
     assert set(NOTICE_WORDS) <= set(words)
     v, w, v2 = pool.villages(3)
@@ -309,7 +309,7 @@ def test_labelling_words(officer, pool, admin, users):
         # a name without the word is untouched by it
         other = create(officer, home_body(w["code"]))
         assert word not in other["name"] and five_of(other)[1]["ok"] is True
-        assert any(e["action"] == "label_words_set" for e in audit_entries(admin,
+        assert any(e["action"] == "label_words_set" for e in audit_entries(audit_admin,
                                                                            "label_words_set"))
     finally:
         r = admin.put("/settings/label-words", json={"words": words})

@@ -25,7 +25,7 @@ MALFORMED_QUARTERS = [f"{Y}Q5", f"{Y}Q0", f"{Y[2:]}Q4", f"{Y}q4", f"{Y}-Q4",
 FUTURE_QUARTERS = [NQ, shift_quarter(CQ, 5), "2999Q1"]
 
 
-def state_of(v, kid_id, admin, sup):
+def state_of(v, kid_id, audit_admin, sup):
     """Everything a verification or sign-off could have written."""
     return {
         "report": report(v.d, region=v.code),
@@ -33,32 +33,32 @@ def state_of(v, kid_id, admin, sup):
         "progress": progress(v.d, CQ),
         "progress_pq": progress(v.d, PQ),  # with the quarter's due date
         "progress_town": item_of(progress(sup, CQ, v.town), v.code),
-        "verify_audit": [e for e in audit_entries(admin, "child_verify")
+        "verify_audit": [e for e in audit_entries(audit_admin, "child_verify")
                          if e["target"] == f"child:{kid_id}"],
-        "signoff_audit": [e for e in audit_entries(admin, "quarter_signoff")
+        "signoff_audit": [e for e in audit_entries(audit_admin, "quarter_signoff")
                           if e["region_code"] in (v.code, v.town, v.county)],
-        "due_audit": len(audit_entries(admin, "quarter_due_set")),
+        "due_audit": len(audit_entries(audit_admin, "quarter_due_set")),
     }
 
 
 class Place:
     """A fresh village with one record, and what it looks like now."""
 
-    def __init__(self, v, kid, sup, admin):
-        self.v, self.kid, self.sup, self.admin = v, kid, sup, admin
+    def __init__(self, v, kid, sup, audit_admin):
+        self.v, self.kid, self.sup, self.audit_admin = v, kid, sup, audit_admin
         self.before = self.state()
 
     def state(self):
-        return state_of(self.v, self.kid["id"], self.admin, self.sup)
+        return state_of(self.v, self.kid["id"], self.audit_admin, self.sup)
 
     def unchanged(self):
         assert self.state() == self.before, "a refused request wrote something"
 
 
 @pytest.fixture
-def place(vil, officers, admin):
+def place(vil, officers, audit_admin):
     kid = create(vil.d, child_body(vil.code, guardian=guardian()))
-    return Place(vil, kid, officers("supervisor", vil.town), admin)
+    return Place(vil, kid, officers("supervisor", vil.town), audit_admin)
 
 
 @pytest.fixture(scope="module")

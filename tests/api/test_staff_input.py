@@ -13,9 +13,10 @@ from workforce_util import (  # noqa: F401  (fixtures)
 
 
 class World:
-    def __init__(self, pool, c, admin):
+    def __init__(self, pool, c, admin, audit_admin):
         self.c = c
         self.admin = admin
+        self.audit_admin = audit_admin
         t = pool.take_township(min_villages=4)
         self.town = t["code"]
         self.villages = [v["code"] for v in t["villages"]]
@@ -45,7 +46,7 @@ class World:
                       for a in t["attendance"]]
         certs = sorted((x["id"], x["status"]) for x in certificates_of(c, NA_COUNTY))
         campaigns = sorted(x["id"] for x in c.get("/campaigns").json()["items"])
-        r = self.admin.get("/audit", params={"page_size": 1})
+        r = self.audit_admin.get("/audit", params={"page_size": 1})
         assert_status(r, 200)
         return {"staff": staff, "history": len(det["history"]), "trainings": trainings,
                 "attendance": attendance, "certs": certs, "campaigns": campaigns,
@@ -53,8 +54,8 @@ class World:
 
 
 @pytest.fixture(scope="module")
-def w(pool, na_county, admin):
-    return World(pool, na_county, admin)
+def w(pool, na_county, admin, audit_admin):
+    return World(pool, na_county, admin, audit_admin)
 
 
 def refused(w, r, status, code, field=None):

@@ -46,9 +46,8 @@ def test_padded_region_code_stored_natural(accounts):
 
 
 @pytest.mark.parametrize("role,region", [
-    ("county", COUNTY), ("supervisor", TOWNSHIP), ("supervisor", TOWNSHIP_2),
-    ("director", VILLAGE), ("director", VILLAGE_T2), ("auditor", COUNTY),
-    ("auditor", TOWNSHIP),
+    ("supervisor", TOWNSHIP), ("supervisor", TOWNSHIP_2),
+    ("director", VILLAGE), ("director", VILLAGE_T2),
 ])
 def test_county_creates_inside_its_county(accounts, role, region):
     c = accounts.ready("county", COUNTY)
@@ -60,8 +59,8 @@ def test_county_creates_inside_its_county(accounts, role, region):
 
 
 @pytest.mark.parametrize("role,region", [
-    ("county", COUNTY_B), ("supervisor", TOWNSHIP_B), ("director", VILLAGE_B),
-    ("auditor", COUNTY_B), ("supervisor", "220102999"), ("director", "220102001999"),
+    ("supervisor", TOWNSHIP_B), ("director", VILLAGE_B),
+    ("supervisor", "220102999"), ("director", "220102001999"),
 ])
 def test_county_cannot_create_outside_its_county(accounts, role, region):
     c = accounts.ready("county", COUNTY)
@@ -73,6 +72,10 @@ def test_county_cannot_create_outside_its_county(accounts, role, region):
 
 @pytest.mark.parametrize("role,region", [
     ("city", CITY), ("province", "22"), ("admin", COUNTY), ("admin", "22"),
+    # strictly below: not its own role; the auditor only from admin; the
+    # administrators only from security_admin
+    ("county", COUNTY), ("county", COUNTY_B), ("auditor", COUNTY),
+    ("auditor", TOWNSHIP), ("security_admin", COUNTY), ("audit_admin", COUNTY),
 ])
 def test_county_cannot_grant_higher_roles(accounts, role, region):
     c = accounts.ready("county", COUNTY)
@@ -88,7 +91,8 @@ def test_county_cannot_grant_higher_roles(accounts, role, region):
 ])
 def test_role_region_level_mismatch(accounts, role, region):
     c = accounts.ready("county", COUNTY)
-    for creator in (c, accounts.admin):
+    # the county officer grants supervisors and directors only
+    for creator in ((c, accounts.admin) if role != "county" else (accounts.admin,)):
         name = accounts.uniq()
         r = creator.post("/users", json={"username": name, "role": role,
                                          "region_code": region})
@@ -111,10 +115,12 @@ def test_admin_level_mismatch(accounts, role, region):
 def test_supervisor_manages_its_township(accounts):
     s = accounts.ready("supervisor", TOWNSHIP)
     accounts.create("director", VILLAGE, creator=s)
-    accounts.create("supervisor", TOWNSHIP, creator=s)
     for role, region, status, code in [
         ("director", VILLAGE_T2, 404, "region_not_found"),
-        ("supervisor", TOWNSHIP_2, 404, "region_not_found"),
+        # strictly below its own role: no second supervisor, no auditor
+        ("supervisor", TOWNSHIP, 403, "forbidden"),
+        ("supervisor", TOWNSHIP_2, 403, "forbidden"),
+        ("auditor", TOWNSHIP, 403, "forbidden"),
         ("county", COUNTY, 403, "forbidden"),
         ("admin", TOWNSHIP, 403, "forbidden"),
     ]:
@@ -127,16 +133,24 @@ def test_supervisor_manages_its_township(accounts):
     assert all(u["region_code"].startswith(TOWNSHIP) for u in items)
 
 
-def test_province_and_admin_grants(accounts):
+def test_province_and_admin_grants(accounts, security_admin):
     p = accounts.ready("province", "22")
     accounts.create("city", CITY, creator=p)
-    accounts.create("province", "22", creator=p)
-    name = accounts.uniq()
-    assert_error(p.post("/users", json={"username": name, "role": "admin",
-                                        "region_code": "22"}), 403, "forbidden")
-    assert not accounts.exists(name)
-    # only admin grants admin
-    user, _ = accounts.create("admin", "22")
+    for role in ("province", "admin", "auditor", "audit_admin"):
+        name = accounts.uniq()
+        assert_error(p.post("/users", json={"username": name, "role": role,
+                                            "region_code": "22"}), 403, "forbidden")
+        assert not accounts.exists(name)
+    # admin grants the roles below it, the auditor included, but no
+    # administrator: those come from security_admin (or the console)
+    user, _ = accounts.create("auditor", "22")
+    assert user["role"] == "auditor"
+    for role in ("admin", "security_admin", "audit_admin"):
+        name = accounts.uniq()
+        assert_error(accounts.admin.post("/users", json={
+            "username": name, "role": role, "region_code": "22"}), 403, "forbidden")
+        assert not accounts.exists(name)
+    user, _ = accounts.create("admin", "22", creator=security_admin)
     assert user["role"] == "admin"
     city = accounts.ready("city", CITY)
     accounts.create("county", COUNTY, creator=city)
@@ -365,18 +379,22 @@ def test_no_self_promotion(accounts):
                  {"role": "admin"}, {"role": "admin", "region_code": "22"}):
         r = c.patch(f"/users/{me}", json=body)
         assert_error(r, 403, "forbidden")
-    assert_error(c.patch(f"/users/{me}", json={"region_code": COUNTY_B}), 404,
-                 "region_not_found")
+    # nobody manages its own account here (its role is not one it grants)
+    assert_error(c.patch(f"/users/{me}", json={"region_code": COUNTY_B}), 403,
+                 "forbidden")
+    assert_error(c.patch(f"/users/{me}", json={"display_name": "自己"}), 403,
+                 "forbidden")
     now = accounts.admin.get(f"/users/{me}").json()
     assert (now["role"], now["region_code"]) == ("county", COUNTY)
     # and the session still has only the county's reach
     assert_error(c.get("/regions", params={"parent": "22"}), 404, "region_not_found")
 
 
-def test_manager_cannot_take_over_a_higher_rank_in_scope(accounts, admin):
+def test_manager_cannot_take_over_a_higher_rank_in_scope(accounts, admin,
+                                                        security_admin):
     """An admin whose region lies in a county must not be resettable by that
     county's officer: that would grant admin through the back door."""
-    boss = accounts.ready("admin", COUNTY)
+    boss = accounts.ready("admin", COUNTY, creator=security_admin)
     c = accounts.ready("county", COUNTY)
     assert_error(c.post(f"/users/{boss.user_id}/password-reset"), 403, "forbidden")
     assert_error(c.patch(f"/users/{boss.user_id}", json={"disabled": True}), 403,
@@ -385,6 +403,10 @@ def test_manager_cannot_take_over_a_higher_rank_in_scope(accounts, admin):
                  "forbidden")
     assert_status(Client(c.base).login(boss.username, boss.password), 200)
     assert admin.get(f"/users/{boss.user_id}").json()["disabled"] is False
+    # nor by another admin: an administrator's account is security_admin's
+    assert_error(admin.post(f"/users/{boss.user_id}/password-reset"), 403, "forbidden")
+    assert_error(admin.patch(f"/users/{boss.user_id}", json={"disabled": True}), 403,
+                 "forbidden")
 
 
 def test_cli_user_add(guanai, db, accounts, admin):

@@ -108,15 +108,15 @@ def test_patch_every_field(w):
     assert back["status"] == "active" and back["version"] == 4
 
 
-def test_patch_that_changes_nothing_writes_nothing(w, admin):
+def test_patch_that_changes_nothing_writes_nothing(w, audit_admin):
     wm = register(w.dA, woman_body(w.A))
-    before = len(audits_of(admin, "woman_update", wm["id"]))
+    before = len(audits_of(audit_admin, "woman_update", wm["id"]))
     got = w.dA.patch(f"/women/{wm['id']}", json={"employment": wm["employment"],
                                                   "phone": wm["phone"]}).json()
     assert got["version"] == 1
     got = w.dA.patch(f"/women/{wm['id']}", json={}).json()
     assert got["version"] == 1
-    assert len(audits_of(admin, "woman_update", wm["id"])) == before
+    assert len(audits_of(audit_admin, "woman_update", wm["id"])) == before
 
 
 def test_if_match(w):
@@ -432,15 +432,15 @@ def test_export_for_the_city_is_masked(w):
 # audit
 
 
-def test_changes_are_audited(w, admin):
+def test_changes_are_audited(w, audit_admin):
     wm = register(w.dA, woman_body(w.A))
     wid = wm["id"]
     w.dA.patch(f"/women/{wid}", json={"skills": "电商", "employment": "other"})
     add_service(w.dA, wid, {"kind": "rights", "served_on": days_ago(1),
                             "detail": "婚姻家庭纠纷调解"})
-    created = audits_of(admin, "woman_create", wid)
-    updated = audits_of(admin, "woman_update", wid)
-    served = audits_of(admin, "woman_service", wid)
+    created = audits_of(audit_admin, "woman_create", wid)
+    updated = audits_of(audit_admin, "woman_update", wid)
+    served = audits_of(audit_admin, "woman_service", wid)
     assert len(created) == len(updated) == len(served) == 1
     for a in created + updated + served:
         assert a["actor"] == w.dA.username and a["region_code"] == w.A
@@ -454,27 +454,27 @@ def test_changes_are_audited(w, admin):
     assert audits_of(w.county, "woman_update", wid) == updated
 
 
-def test_export_is_audited(w, admin):
-    before = len([a for a in _exports(admin) if a["actor"] == w.sup.username])
+def test_export_is_audited(w, audit_admin):
+    before = len([a for a in _exports(audit_admin) if a["actor"] == w.sup.username])
     assert_status(w.sup.get("/women/export"), 200)
-    mine = [a for a in _exports(admin) if a["actor"] == w.sup.username]
+    mine = [a for a in _exports(audit_admin) if a["actor"] == w.sup.username]
     assert len(mine) == before + 1
     assert mine[0]["region_code"] == TOWN and mine[0]["detail"]["region"] == TOWN
 
 
-def _exports(admin):
+def _exports(audit_admin):
     from women_util import audit_entries
-    return audit_entries(admin, "woman_export")
+    return audit_entries(audit_admin, "woman_export")
 
 
-def test_refusals_are_not_audited(w, admin):
+def test_refusals_are_not_audited(w, audit_admin):
     wm = register(w.dA, woman_body(w.A))
     r = w.dA.post(f"/women/{wm['id']}/services",
                   json={"kind": "rights", "served_on": days_ago(1)})
     assert_error(r, 400, "missing_field", "detail")
-    assert audits_of(admin, "woman_service", wm["id"]) == []
+    assert audits_of(audit_admin, "woman_service", wm["id"]) == []
     assert_error(w.dB.patch(f"/women/{wm['id']}", json={"skills": "x"}), 404, "not_found")
-    assert audits_of(admin, "woman_update", wm["id"]) == []
+    assert audits_of(audit_admin, "woman_update", wm["id"]) == []
 
 
 def test_absent_woman(w):

@@ -25,17 +25,17 @@ def w(staff, village_pool):
     return World(staff, village_pool)
 
 
-def audit_count(admin):
-    return sum(len(audit_entries(admin, a)) for a in
+def audit_count(audit_admin):
+    return sum(len(audit_entries(audit_admin, a)) for a in
                ("woman_create", "woman_update", "woman_service"))
 
 
 @pytest.fixture
-def unchanged(w, admin):
+def unchanged(w, audit_admin):
     """Asserts, after the test, that the village and the log are as before."""
-    before = snapshot(w.d, w.A), audit_count(admin)
+    before = snapshot(w.d, w.A), audit_count(audit_admin)
     yield
-    assert (snapshot(w.d, w.A), audit_count(admin)) == before
+    assert (snapshot(w.d, w.A), audit_count(audit_admin)) == before
 
 
 def _body(w, **kw):

@@ -86,7 +86,7 @@ def test_every_endpoint_answers_like_an_absent_record(w, who, wm, owner):
     assert get_woman(o, k["id"]) == k
 
 
-def test_nothing_is_written_or_audited(w, admin):
+def test_nothing_is_written_or_audited(w, admin, audit_admin):
     before = {key: snapshot(getattr(w, d), getattr(w, v)) for key, d, v in
               (("A", "dA", "A"), ("B", "dB", "B"))}
     for method, path, body in probes():
@@ -95,7 +95,7 @@ def test_nothing_is_written_or_audited(w, admin):
         assert w.dA.request(method, path.format(id=w.wB["id"]), **kw).status_code == 404
     assert snapshot(w.dA, w.A) == before["A"] and snapshot(w.dB, w.B) == before["B"]
     for action in ("woman_update", "woman_service"):
-        assert len(audits_of(admin, action, w.wA["id"])) == (action == "woman_service")
+        assert len(audits_of(audit_admin, action, w.wA["id"])) == (action == "woman_service")
 
 
 VISIBLE = {"dA": ["wA"], "dB": ["wB"], "sup": ["wA", "wB"], "sup2": ["wC"],

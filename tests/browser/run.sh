@@ -54,6 +54,14 @@ last_line() { grep -v '^[[:space:]]*$' "$1" | tail -n 1 | tr -d '\r[:space:]'; }
 }
 OTP="$(last_line "$TMP/init.out")"
 [ -n "$OTP" ] || fail "guanai init printed no one-time password"
+# the audit administrator comes from the console (admin does not read the log)
+AUDIT_ADMIN=shenjiguan
+"$BIN" user add --db "$TMP/t.db" --username "$AUDIT_ADMIN" --role audit_admin --region 22 \
+	--name 审计管理员 >"$TMP/audit.out" 2>"$TMP/audit.err" || {
+	cat "$TMP/audit.err" >&2
+	fail "guanai user add --role audit_admin failed"
+}
+AUDIT_OTP="$(last_line "$TMP/audit.out")"
 
 "$BIN" init --db "$TMP/demo.db" --demo >"$TMP/demo.out" 2>"$TMP/demo.err" || {
 	cat "$TMP/demo.err" >&2
@@ -99,7 +107,7 @@ rm -rf "$ROOT/tests/browser/artifacts"
 mkdir -p "$ROOT/tests/browser/artifacts"
 
 rc=0
-GUANAI_URL="$URL" GUANAI_ADMIN_OTP="$OTP" \
+GUANAI_URL="$URL" GUANAI_ADMIN_OTP="$OTP" GUANAI_AUDIT_ADMIN="$AUDIT_ADMIN" GUANAI_AUDIT_OTP="$AUDIT_OTP" \
 	GUANAI_DEMO_URL="$DEMO_URL" GUANAI_OTHER_USER="$OTHER_USER" GUANAI_OTHER_OTP="$OTHER_OTP" \
 	node --test --test-concurrency=1 --test-reporter=spec "${TESTS[@]}" || rc=$?
 if [ "$rc" -ne 0 ]; then

@@ -2,6 +2,8 @@
 // Run through tests/browser/run.sh, which starts the server and sets
 //   GUANAI_URL        e.g. http://127.0.0.1:41234/
 //   GUANAI_ADMIN_OTP  the admin's one-time password printed by `guanai init`
+//   GUANAI_AUDIT_ADMIN, GUANAI_AUDIT_OTP  the audit administrator made by
+//                     `guanai user add --role audit_admin` and its password
 // The browser and the helpers come from lib.mjs.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -9,13 +11,18 @@ import { launchPhone, stepper, unexpectedErrors, shot, hash, waitHash, input, di
 
 const URL = process.env.GUANAI_URL
 const OTP = process.env.GUANAI_ADMIN_OTP
+const AUDIT_ADMIN = process.env.GUANAI_AUDIT_ADMIN
+const AUDIT_OTP = process.env.GUANAI_AUDIT_OTP
+const AUDIT_PW = 'Shenji#Guan2024'
 
 const ADMIN_PW = 'Guanai-Admin-2024'
 const COUNTY_PW = 'Erdao#County9'
 const NEW_USER = 'erdao_county'
 const NEW_NAME = '二道区民政局王芳'
 
-const MODULES = ['首页/统计', '儿童档案', '工作队伍', '服务阵地', '救助保护', '季度核实', '留守妇女', '用户管理', '审计日志', '行政区划']
+// the administrator's menu: every module, but not the audit log (三权分立:
+// the audit administrator reads it)
+const MODULES = ['首页/统计', '儿童档案', '工作队伍', '服务阵地', '救助保护', '季度核实', '留守妇女', '用户管理', '行政区划']
 
 test('guanai UI shell in a 360-px phone and a desktop browser', { timeout: 240_000 }, async (t) => {
   assert.ok(URL, 'GUANAI_URL is set (use tests/browser/run.sh)')
@@ -112,6 +119,7 @@ test('guanai UI shell in a 360-px phone and a desktop browser', { timeout: 240_0
       await drawer.waitFor()
       const text = await drawer.innerText()
       for (const m of MODULES) assert.ok(text.includes(m), `drawer has ${m}`)
+      assert.ok(!text.includes('审计日志'), 'the administrator does not read the audit log')
       assert.match(text, /系统管理员/)
       await shot(page, '04-drawer-360')
       await drawer.locator('.el-menu-item', { hasText: '救助保护' }).click()
@@ -140,7 +148,8 @@ test('guanai UI shell in a 360-px phone and a desktop browser', { timeout: 240_0
       await input(page, 'user-display-name').fill(NEW_NAME)
       await dlg.locator('[data-test="user-role"]').click()
       const opts = await optionTexts()
-      assert.deepEqual(opts, ['系统管理员', '省级民政干部', '市级民政干部', '县级民政干部', '儿童督导员', '儿童主任', '审计员'])
+      // below its own role, the auditor included; the administrators come from security_admin
+      assert.deepEqual(opts, ['省级民政干部', '市级民政干部', '县级民政干部', '儿童督导员', '儿童主任', '审计员'])
       await visibleOptions().filter({ hasText: '县级民政干部' }).click()
       await pickRegion('user-region', ['吉林省', '长春市', '二道区'])
       // a leaf closes the dropdown
@@ -193,7 +202,8 @@ test('guanai UI shell in a 360-px phone and a desktop browser', { timeout: 240_0
       await dlg.waitFor()
       await dlg.locator('[data-test="user-role"]').click()
       const opts = await optionTexts()
-      assert.deepEqual(opts, ['县级民政干部', '儿童督导员', '儿童主任', '审计员'])
+      // strictly below its own role; the auditor only from admin
+      assert.deepEqual(opts, ['儿童督导员', '儿童主任'])
       await page.keyboard.press('Escape')
       await dlg.locator('.el-dialog__footer button', { hasText: '取消' }).click()
       await dlg.waitFor({ state: 'hidden' })
@@ -284,7 +294,19 @@ test('guanai UI shell in a 360-px phone and a desktop browser', { timeout: 240_0
       await page.locator('[data-test="user-table"] .el-table__body-wrapper tr', { hasText: '二道区民政局李明' }).waitFor()
     })
 
-    await step('audit log lists the logins and the user creation, and filters by action', async () => {
+    await step('audit log: not for the administrator; the audit administrator reads it', async () => {
+      assert.equal(await page.locator('.el-aside .el-menu-item', { hasText: '审计日志' }).count(), 0)
+      await page.goto(URL + '#/audit')
+      await waitHash(page, '#/')
+      await logout(page, { close: false, hash: '#/login' })
+      await fillLogin(page, AUDIT_ADMIN, AUDIT_OTP)
+      await waitHash(page, '#/password')
+      await changePassword(AUDIT_OTP, AUDIT_PW)
+      await waitHash(page, '#/')
+      await page.locator('.el-aside').waitFor()
+      assert.equal((await page.locator('[data-test="header-role"]').innerText()).trim(), '审计管理员')
+      // it manages nobody
+      assert.equal(await page.locator('.el-aside .el-menu-item', { hasText: '用户管理' }).count(), 0)
       await page.locator('.el-aside .el-menu-item', { hasText: '审计日志' }).click()
       await waitHash(page, '#/audit')
       const table = page.locator('[data-test="audit-table"] .el-table__body-wrapper')
@@ -304,6 +326,10 @@ test('guanai UI shell in a 360-px phone and a desktop browser', { timeout: 240_0
       })
       assert.match(await table.innerText(), new RegExp(NEW_USER))
       await shot(page, '12-audit-desktop')
+      await logout(page, { close: false, hash: '#/login' })
+      await fillLogin(page, 'admin', ADMIN_PW)
+      await waitHash(page, '#/')
+      await page.locator('.el-aside').waitFor()
     })
 
     await step('行政区划: browse the province and add a non-statistical region', async () => {

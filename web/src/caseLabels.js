@@ -1,11 +1,5 @@
 // Codes of the protection cases (docs/API.md "Protection cases", SPEC §6).
 
-// anyone with an account but admin may report
-export const CASE_REPORT_ROLES = ['province', 'city', 'county', 'supervisor', 'director', 'auditor']
-export const CASE_READ_ROLES = ['province', 'city', 'county', 'supervisor', 'director']
-// take the steps; also the roles with the to-do badge in the header
-export const CASE_HANDLE_ROLES = ['province', 'city', 'county', 'supervisor']
-
 export const REPORTER_TYPES = {
   director: '儿童主任',
   school: '学校',

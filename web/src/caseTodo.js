@@ -2,8 +2,7 @@
 // the header): GET /api/v1/cases?todo=true&page_size=1 → total.
 import { reactive } from 'vue'
 import { api } from './api.js'
-import { session } from './session.js'
-import { CASE_HANDLE_ROLES } from './caseLabels.js'
+import { session, can } from './session.js'
 
 export const caseTodo = reactive({ count: 0, loaded: false })
 
@@ -11,8 +10,7 @@ let inflight = null
 let last = 0
 // `force` skips the short pause that keeps quick navigation from asking twice
 export function refreshCaseTodo(force = false) {
-  const role = (session.user && session.user.role) || ''
-  if (!CASE_HANDLE_ROLES.includes(role) || (session.user && session.user.must_change_password)) {
+  if (!can('case.handle') || (session.user && session.user.must_change_password)) {
     caseTodo.count = 0
     caseTodo.loaded = false
     return Promise.resolve(0)

@@ -1,10 +1,6 @@
 // Codes of the children's records (docs/API.md "Children", SPEC §4, §11) with
-// their Chinese labels, role rules, and the client-side mirror of the
-// server's checks (the server stays authoritative: its message is always shown).
-
-export const CHILD_READ_ROLES = ['province', 'city', 'county', 'supervisor', 'director']
-export const CHILD_WRITE_ROLES = ['county', 'supervisor', 'director']
-export const CHILD_CONFIRM_ROLES = ['county', 'supervisor']
+// their Chinese labels, and the client-side mirror of the server's checks (the
+// server stays authoritative: its message is always shown).
 
 export const SEX = { male: '男', female: '女' }
 

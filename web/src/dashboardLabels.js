@@ -1,16 +1,15 @@
-// The dashboard (docs/API.md "Dashboard", SPEC §9): who sees it, the standard
-// report tables, and how its figures are written for people.
+// The dashboard (docs/API.md "Dashboard", SPEC §9): the standard report
+// tables, and how its figures are written for people.
 
-// GET /api/v1/dashboard answers these roles; the admin sees no child data.
-export const DASHBOARD_ROLES = ['province', 'city', 'county', 'supervisor', 'director', 'auditor']
-
-// GET /api/v1/reports/{kind}?region=&quarter= (xlsx), in the order of the menu
+// GET /api/v1/reports/{kind}?region=&quarter= (xlsx), in the order of the
+// menu, each with the action it needs: the figure tables are statistics, the
+// rosters name people (docs/API.md)
 export const REPORTS = [
-  { kind: 'children', title: '分乡镇儿童分类统计表' },
-  { kind: 'workforce', title: '工作队伍花名册' },
-  { kind: 'training', title: '培训花名册' },
-  { kind: 'platforms', title: '服务阵地名册' },
-  { kind: 'cases', title: '个案汇总表' },
+  { kind: 'children', title: '分乡镇儿童分类统计表', action: 'stats.read' },
+  { kind: 'workforce', title: '工作队伍花名册', action: 'staff.read' },
+  { kind: 'training', title: '培训花名册', action: 'staff.read' },
+  { kind: 'platforms', title: '服务阵地名册', action: 'platform.read' },
+  { kind: 'cases', title: '个案汇总表', action: 'stats.read' },
 ]
 
 // short names of the categories for cards and chart axes on a phone

@@ -1,9 +1,11 @@
 // Chinese labels for the codes of the API (docs/API.md) and the SPEC.
 
-export const ROLES = ['admin', 'province', 'city', 'county', 'supervisor', 'director', 'auditor']
-
+// What a role is called. What a role may do is not here: the session's
+// `actions` and `grants` say it (session.js).
 export const ROLE_LABELS = {
   admin: '系统管理员',
+  security_admin: '安全管理员',
+  audit_admin: '审计管理员',
   province: '省级民政干部',
   city: '市级民政干部',
   county: '县级民政干部',
@@ -12,7 +14,8 @@ export const ROLE_LABELS = {
   auditor: '审计员',
 }
 
-// The level of the scope region each role requires (admin, auditor: any).
+// The level of the scope region each role requires (the administrators and
+// the auditor: any); a hint for the form, the server checks.
 export const ROLE_LEVEL = {
   province: 'province',
   city: 'city',
@@ -29,16 +32,6 @@ export const LEVEL_LABELS = {
   county: '县（市、区）',
   township: '乡镇（街道）',
   village: '村（社区）',
-}
-
-export const MANAGER_ROLES = ['admin', 'province', 'city', 'county', 'supervisor']
-export const AUDIT_ROLES = ['admin', 'auditor', 'province', 'city', 'county']
-
-// Roles a user of role `role` may grant: at or below its own rank, admin only by admin.
-export function grantableRoles(role) {
-  const i = ROLES.indexOf(role)
-  if (i < 0) return []
-  return ROLES.slice(i)
 }
 
 export const AUDIT_ACTIONS = {

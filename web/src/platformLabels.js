@@ -1,8 +1,5 @@
 // Codes of the service platforms (docs/API.md "Service platforms", SPEC §5).
 
-export const PLATFORM_READ_ROLES = ['province', 'city', 'county', 'supervisor', 'director']
-export const PLATFORM_WRITE_ROLES = ['county', 'supervisor', 'director']
-
 export const KINDS = {
   children_home: '儿童之家',
   activity_center: '儿童活动中心',

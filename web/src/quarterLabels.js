@@ -1,9 +1,6 @@
 // Quarterly verification (docs/API.md "Quarterly verification", SPEC §7).
 import { formatTime } from './labels.js'
 
-export const QUALITY_READ_ROLES = ['province', 'city', 'county', 'supervisor', 'director', 'auditor']
-export const VERIFY_ROLES = ['county', 'supervisor', 'director']
-
 export const SEVERITY = { error: '错误', warning: '警告', info: '提示' }
 export function severityType(s) {
   return { error: 'danger', warning: 'warning', info: 'info' }[s] || 'info'

@@ -1,13 +1,6 @@
 import { createRouter, createWebHashHistory } from 'vue-router'
-import { session, setSession, clearSession } from './session.js'
+import { session, setSession, clearSession, can } from './session.js'
 import { request } from './api.js'
-import { MANAGER_ROLES, AUDIT_ROLES } from './labels.js'
-import { CHILD_READ_ROLES, CHILD_WRITE_ROLES } from './childLabels.js'
-import { STAFF_READ_ROLES, STAFF_WRITE_ROLES, TRAINING_WRITE_ROLES } from './workforceLabels.js'
-import { PLATFORM_READ_ROLES, PLATFORM_WRITE_ROLES } from './platformLabels.js'
-import { CASE_READ_ROLES, CASE_REPORT_ROLES } from './caseLabels.js'
-import { QUALITY_READ_ROLES } from './quarterLabels.js'
-import { WOMEN_READ_ROLES, WOMEN_WRITE_ROLES, WOMEN_STATS_ROLES } from './womenLabels.js'
 
 // Hash history: the server only has to serve index.html at "/"; every view
 // is a separate chunk loaded on first use.
@@ -28,47 +21,47 @@ const routes = [
       { path: '', name: 'dashboard', component: () => import('./views/DashboardView.vue'), meta: { title: '首页' } },
       // admin and auditor reach the list, which explains that child data is not theirs
       { path: 'children', name: 'children', component: () => import('./views/children/ChildrenList.vue'), meta: { title: '儿童档案' } },
-      { path: 'children/new', name: 'child-new', component: ChildForm, meta: { title: '新增儿童', roles: CHILD_WRITE_ROLES } },
-      { path: 'children/transfers', name: 'child-transfers', component: () => import('./views/children/TransfersView.vue'), meta: { title: '儿童迁移', roles: CHILD_READ_ROLES } },
-      { path: 'children/exit-proposals', name: 'child-exit-proposals', component: () => import('./views/children/ExitProposals.vue'), meta: { title: '退出提示', roles: CHILD_WRITE_ROLES } },
-      { path: 'children/:id(\\d+)', name: 'child', component: () => import('./views/children/ChildDetail.vue'), meta: { title: '儿童档案详情', roles: CHILD_READ_ROLES } },
-      { path: 'children/:id(\\d+)/edit', name: 'child-edit', component: ChildForm, meta: { title: '编辑儿童档案', roles: CHILD_WRITE_ROLES } },
+      { path: 'children/new', name: 'child-new', component: ChildForm, meta: { title: '新增儿童', action: 'child.write' } },
+      { path: 'children/transfers', name: 'child-transfers', component: () => import('./views/children/TransfersView.vue'), meta: { title: '儿童迁移', action: 'child.read' } },
+      { path: 'children/exit-proposals', name: 'child-exit-proposals', component: () => import('./views/children/ExitProposals.vue'), meta: { title: '退出提示', action: 'child.write' } },
+      { path: 'children/:id(\\d+)', name: 'child', component: () => import('./views/children/ChildDetail.vue'), meta: { title: '儿童档案详情', action: 'child.read' } },
+      { path: 'children/:id(\\d+)/edit', name: 'child-edit', component: ChildForm, meta: { title: '编辑儿童档案', action: 'child.write' } },
       // 工作队伍: the list explains itself to the roles it is not for
       { path: 'workforce/staff', name: 'staff', component: () => import('./views/workforce/StaffList.vue'), meta: { title: '督导员与儿童主任' } },
-      { path: 'workforce/staff/new', name: 'staff-new', component: StaffForm, meta: { title: '登记人员', roles: STAFF_WRITE_ROLES } },
-      { path: 'workforce/staff/:id(\\d+)', name: 'staff-detail', component: () => import('./views/workforce/StaffDetail.vue'), meta: { title: '人员详情', roles: STAFF_READ_ROLES } },
-      { path: 'workforce/staff/:id(\\d+)/edit', name: 'staff-edit', component: StaffForm, meta: { title: '修改人员信息', roles: STAFF_WRITE_ROLES } },
-      { path: 'workforce/coverage', name: 'coverage', component: () => import('./views/workforce/CoverageView.vue'), meta: { title: '配备覆盖情况', roles: STAFF_READ_ROLES } },
-      { path: 'workforce/training', name: 'training', component: () => import('./views/workforce/TrainingList.vue'), meta: { title: '培训', roles: STAFF_READ_ROLES } },
-      { path: 'workforce/training/new', name: 'training-new', component: () => import('./views/workforce/TrainingForm.vue'), meta: { title: '新增培训', roles: TRAINING_WRITE_ROLES } },
-      { path: 'workforce/training/:id(\\d+)', name: 'training-detail', component: () => import('./views/workforce/TrainingDetail.vue'), meta: { title: '培训详情', roles: STAFF_READ_ROLES } },
-      { path: 'workforce/certificates', name: 'certificates', component: () => import('./views/workforce/CertificateList.vue'), meta: { title: '证书', roles: STAFF_READ_ROLES } },
-      { path: 'workforce/campaigns', name: 'campaigns', component: () => import('./views/workforce/CampaignList.vue'), meta: { title: '工作任务', roles: STAFF_READ_ROLES } },
+      { path: 'workforce/staff/new', name: 'staff-new', component: StaffForm, meta: { title: '登记人员', action: 'staff.register' } },
+      { path: 'workforce/staff/:id(\\d+)', name: 'staff-detail', component: () => import('./views/workforce/StaffDetail.vue'), meta: { title: '人员详情', action: 'staff.read' } },
+      { path: 'workforce/staff/:id(\\d+)/edit', name: 'staff-edit', component: StaffForm, meta: { title: '修改人员信息', action: 'staff.register' } },
+      { path: 'workforce/coverage', name: 'coverage', component: () => import('./views/workforce/CoverageView.vue'), meta: { title: '配备覆盖情况', action: 'stats.read' } },
+      { path: 'workforce/training', name: 'training', component: () => import('./views/workforce/TrainingList.vue'), meta: { title: '培训', action: 'staff.read' } },
+      { path: 'workforce/training/new', name: 'training-new', component: () => import('./views/workforce/TrainingForm.vue'), meta: { title: '新增培训', action: 'training.write' } },
+      { path: 'workforce/training/:id(\\d+)', name: 'training-detail', component: () => import('./views/workforce/TrainingDetail.vue'), meta: { title: '培训详情', action: 'staff.read' } },
+      { path: 'workforce/certificates', name: 'certificates', component: () => import('./views/workforce/CertificateList.vue'), meta: { title: '证书', action: 'staff.read' } },
+      { path: 'workforce/campaigns', name: 'campaigns', component: () => import('./views/workforce/CampaignList.vue'), meta: { title: '工作任务', action: 'stats.read' } },
       // 服务阵地
       { path: 'platforms', name: 'platforms', component: () => import('./views/platforms/PlatformList.vue'), meta: { title: '服务阵地' } },
-      { path: 'platforms/new', name: 'platform-new', component: PlatformForm, meta: { title: '新增服务阵地', roles: PLATFORM_WRITE_ROLES } },
-      { path: 'platforms/:id(\\d+)', name: 'platform-detail', component: () => import('./views/platforms/PlatformDetail.vue'), meta: { title: '服务阵地详情', roles: PLATFORM_READ_ROLES } },
-      { path: 'platforms/:id(\\d+)/edit', name: 'platform-edit', component: PlatformForm, meta: { title: '编辑服务阵地', roles: PLATFORM_WRITE_ROLES } },
-      { path: 'platforms/compliance', name: 'platform-compliance', component: () => import('./views/platforms/ComplianceView.vue'), meta: { title: '“五有”达标', roles: PLATFORM_READ_ROLES } },
-      { path: 'platforms/rule100', name: 'platform-rule100', component: () => import('./views/platforms/Rule100View.vue'), meta: { title: '百名儿童规则', roles: PLATFORM_READ_ROLES } },
-      { path: 'platforms/activities', name: 'platform-activities', component: () => import('./views/platforms/ActivityStatsView.vue'), meta: { title: '活动统计', roles: PLATFORM_READ_ROLES } },
+      { path: 'platforms/new', name: 'platform-new', component: PlatformForm, meta: { title: '新增服务阵地', action: 'platform.write' } },
+      { path: 'platforms/:id(\\d+)', name: 'platform-detail', component: () => import('./views/platforms/PlatformDetail.vue'), meta: { title: '服务阵地详情', action: 'platform.read' } },
+      { path: 'platforms/:id(\\d+)/edit', name: 'platform-edit', component: PlatformForm, meta: { title: '编辑服务阵地', action: 'platform.write' } },
+      { path: 'platforms/compliance', name: 'platform-compliance', component: () => import('./views/platforms/ComplianceView.vue'), meta: { title: '“五有”达标', action: 'platform.read' } },
+      { path: 'platforms/rule100', name: 'platform-rule100', component: () => import('./views/platforms/Rule100View.vue'), meta: { title: '百名儿童规则', action: 'platform.read' } },
+      { path: 'platforms/activities', name: 'platform-activities', component: () => import('./views/platforms/ActivityStatsView.vue'), meta: { title: '活动统计', action: 'platform.read' } },
       // 救助保护
       { path: 'cases', name: 'cases', component: () => import('./views/cases/CaseList.vue'), meta: { title: '救助保护' } },
-      { path: 'cases/report', name: 'case-report', component: () => import('./views/cases/CaseReport.vue'), meta: { title: '强制报告', roles: CASE_REPORT_ROLES } },
-      { path: 'cases/watchlist', name: 'watchlist', component: () => import('./views/cases/WatchlistView.vue'), meta: { title: '监测预防', roles: CASE_READ_ROLES } },
-      { path: 'cases/:id(\\d+)', name: 'case-detail', component: () => import('./views/cases/CaseDetail.vue'), meta: { title: '个案详情', roles: CASE_READ_ROLES } },
+      { path: 'cases/report', name: 'case-report', component: () => import('./views/cases/CaseReport.vue'), meta: { title: '强制报告', action: 'case.report' } },
+      { path: 'cases/watchlist', name: 'watchlist', component: () => import('./views/cases/WatchlistView.vue'), meta: { title: '监测预防', action: 'case.read' } },
+      { path: 'cases/:id(\\d+)', name: 'case-detail', component: () => import('./views/cases/CaseDetail.vue'), meta: { title: '个案详情', action: 'case.read' } },
       // 季度核实
       { path: 'quarterly', name: 'quarterly', component: () => import('./views/quarterly/QualityView.vue'), meta: { title: '季度核实' } },
-      { path: 'quarterly/progress', name: 'quarter-progress', component: () => import('./views/quarterly/ProgressView.vue'), meta: { title: '核实进度', roles: QUALITY_READ_ROLES } },
-      { path: 'quarterly/figures', name: 'quarter-figures', component: () => import('./views/quarterly/FiguresView.vue'), meta: { title: '季度数据', roles: QUALITY_READ_ROLES } },
+      { path: 'quarterly/progress', name: 'quarter-progress', component: () => import('./views/quarterly/ProgressView.vue'), meta: { title: '核实进度', action: 'quality.read' } },
+      { path: 'quarterly/figures', name: 'quarter-figures', component: () => import('./views/quarterly/FiguresView.vue'), meta: { title: '季度数据', action: 'quality.read' } },
       // 留守妇女: the list explains itself to the roles it is not for
       { path: 'women', name: 'women', component: () => import('./views/women/WomenList.vue'), meta: { title: '留守妇女' } },
-      { path: 'women/new', name: 'woman-new', component: WomanForm, meta: { title: '登记留守妇女', roles: WOMEN_WRITE_ROLES } },
-      { path: 'women/stats', name: 'women-stats', component: () => import('./views/women/WomenStats.vue'), meta: { title: '留守妇女服务统计', roles: WOMEN_STATS_ROLES } },
-      { path: 'women/:id(\\d+)', name: 'woman', component: () => import('./views/women/WomanDetail.vue'), meta: { title: '留守妇女详情', roles: WOMEN_READ_ROLES } },
-      { path: 'women/:id(\\d+)/edit', name: 'woman-edit', component: WomanForm, meta: { title: '修改留守妇女信息', roles: WOMEN_WRITE_ROLES } },
-      { path: 'users', name: 'users', component: () => import('./views/UsersView.vue'), meta: { title: '用户管理', roles: MANAGER_ROLES } },
-      { path: 'audit', name: 'audit', component: () => import('./views/AuditView.vue'), meta: { title: '审计日志', roles: AUDIT_ROLES } },
+      { path: 'women/new', name: 'woman-new', component: WomanForm, meta: { title: '登记留守妇女', action: 'women.write' } },
+      { path: 'women/stats', name: 'women-stats', component: () => import('./views/women/WomenStats.vue'), meta: { title: '留守妇女服务统计', action: 'stats.read' } },
+      { path: 'women/:id(\\d+)', name: 'woman', component: () => import('./views/women/WomanDetail.vue'), meta: { title: '留守妇女详情', action: 'women.read' } },
+      { path: 'women/:id(\\d+)/edit', name: 'woman-edit', component: WomanForm, meta: { title: '修改留守妇女信息', action: 'women.write' } },
+      { path: 'users', name: 'users', component: () => import('./views/UsersView.vue'), meta: { title: '用户管理', action: 'user.manage' } },
+      { path: 'audit', name: 'audit', component: () => import('./views/AuditView.vue'), meta: { title: '审计日志', action: 'audit.read' } },
       { path: 'regions', name: 'regions', component: () => import('./views/RegionsView.vue'), meta: { title: '行政区划' } },
     ],
   },
@@ -102,7 +95,8 @@ router.beforeEach(async (to) => {
     return { name: 'login', query: to.fullPath && to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
   }
   if (user.must_change_password && to.name !== 'password') return { name: 'password' }
-  if (to.meta.roles && !to.meta.roles.includes(user.role)) return { path: '/' }
+  // the server's permission table, through the session's actions
+  if (to.meta.action && !can(to.meta.action)) return { path: '/' }
   return true
 })
 

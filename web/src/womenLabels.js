@@ -1,11 +1,5 @@
 // Codes of the rural left-behind women module (docs/API.md "Rural left-behind
-// women", SPEC §8) with their Chinese labels and role rules (the server stays
-// authoritative).
-
-export const WOMEN_READ_ROLES = ['province', 'city', 'county', 'supervisor', 'director']
-export const WOMEN_WRITE_ROLES = ['county', 'supervisor', 'director']
-// the counts reveal no identity: the auditor reads them too
-export const WOMEN_STATS_ROLES = [...WOMEN_READ_ROLES, 'auditor']
+// women", SPEC §8) with their Chinese labels.
 
 export const EMPLOYMENTS = {
   farming: '务农',

@@ -1,11 +1,5 @@
 // Codes of the workforce module (docs/API.md "Workforce", SPEC §3) with their
-// Chinese labels and role rules (the server stays authoritative).
-
-export const STAFF_READ_ROLES = ['province', 'city', 'county', 'supervisor', 'director']
-// register, edit, record leaving (a supervisor: the directors of its township)
-export const STAFF_WRITE_ROLES = ['province', 'city', 'county', 'supervisor']
-// trainings, results, certificates and campaigns
-export const TRAINING_WRITE_ROLES = ['province', 'city', 'county']
+// Chinese labels.
 
 export const POSTS = { supervisor: '儿童督导员', director: '儿童主任' }
 // the region level of each post
