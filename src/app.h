@@ -27,6 +27,11 @@ typedef struct app {
 	/* serve --public-url: the address users reach the UI at, printed in
 	 * the QR code of certificates; NULL: taken from the request's Host. */
 	const char *public_url;
+	/* serve --max-conn-per-ip: connections one client address may hold
+	 * at once (0: no limit); --proxy: the addresses it does not apply
+	 * to (NULL: http/connlimit.h's default, a proxy on this machine). */
+	unsigned max_conn_per_ip;
+	const char *proxies;
 	/* The scheduler: escalation of overdue reports every `tick` s. */
 	int tick;
 	int stopping;

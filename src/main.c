@@ -12,6 +12,8 @@ static const char usage[] =
 	"               [--threads N (default 2 per core)]\n"
 	"               [--public-url https://HOST] (printed on QR codes)\n"
 	"               [--session-idle SEC] [--lockout SEC]\n"
+	"               [--max-conn-per-ip N (default 64, 0: no limit)]\n"
+	"               [--proxy ADDR,… (exempt from it; default 127.0.0.1,::1)]\n"
 	"               [--tick SEC] [--clock-file FILE]  (tests)\n"
 	"  guanai user add --db PATH|URL --username U --role ROLE --region CODE\n"
 	"               [--name 姓名]\n"

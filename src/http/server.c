@@ -11,10 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "http/connlimit.h"
 #include "http/http.h"
 #include "http/static.h"
 #include "util/buf.h"
@@ -461,15 +463,69 @@ static int parse_listen(const char *listen, struct sockaddr_in *sa, err *e)
  * connection, and one could win 37 of 64 while another won 5: those
  * 37 waited for one thread while the others idled, and they made the
  * slowest answers (bench/api.sh: detail p99 from 11 to 24 ms from run
- * to run, with handler times alike). */
+ * to run, with handler times alike).
+ *
+ * libmicrohttpd must never meet its own connection limit on this path.
+ * MHD_add_connection checks a worker's count here, on the accept thread,
+ * but the worker only counts a connection when it takes it in, later; a
+ * burst of connections passes the check, and the worker's second check
+ * then fails with the worker's cleanup mutex still locked (0.9.75, fixed
+ * upstream in 1.0.0 by 67061d5c "process new connection: fixed missing
+ * mutex unlock").  The worker then blocks on that mutex for good, and
+ * MHD_stop_daemon on it, so SIGTERM hung too.  So the limits are kept
+ * here (connlimit: a slot per connection, given back when libmicrohttpd
+ * reports it closed) and libmicrohttpd's limit is set far above them:
+ * each worker may hold twice what the whole server may. */
 typedef struct acceptor {
 	int fd;
 	struct MHD_Daemon *d;
+	connlimit *cl;
+	time_t next_log;	/* refusals are logged at most every 10 s */
 } acceptor;
+
+/* Tells a refused client why, as far as its socket takes it without
+ * waiting, and closes it: the accept thread never blocks on a client. */
+static void refuse(acceptor *ac, int fd, const err *e)
+{
+	/* Bytes left unread make close() reset the connection, and the
+	 * reset can overtake the answer: read what has already come. */
+	char junk[4096];
+	ssize_t got = recv(fd, junk, sizeof junk, MSG_DONTWAIT);
+	(void)got;
+	char body[512], msg[1024];
+	int nb = snprintf(body, sizeof body,
+			  "{\"error\":{\"code\":\"%s\",\"message\":\"%s\"}}",
+			  e->key, e->msg);
+	int n = snprintf(msg, sizeof msg,
+			 "HTTP/1.1 503 Service Unavailable\r\n"
+			 "Content-Type: application/json; charset=utf-8\r\n"
+			 "Content-Length: %d\r\n"
+			 "Cache-Control: no-store\r\n"
+			 "Retry-After: 5\r\n"
+			 "Connection: close\r\n\r\n%s",
+			 nb, body);
+	if (n > 0 && (size_t)n < sizeof msg) {
+		ssize_t sent = send(fd, msg, (size_t)n,
+				    MSG_DONTWAIT | MSG_NOSIGNAL);
+		(void)sent;	/* a full socket buffer: the close says it */
+	}
+	shutdown(fd, SHUT_WR);
+	close(fd);
+	time_t now = time(NULL);
+	if (now >= ac->next_log) {
+		connlimit_stats st;
+		connlimit_stats_of(ac->cl, &st);
+		log_error("refusing connections (%s): %u open, %llu refused "
+			  "for a full server, %llu for one address's share",
+			  e->key, st.open, (unsigned long long)st.refused_busy,
+			  (unsigned long long)st.refused_addr);
+		ac->next_log = now + 10;
+	}
+}
 
 static void *accept_main(void *arg)
 {
-	const acceptor *ac = arg;
+	acceptor *ac = arg;
 	int short_of = 0;
 	for (;;) {
 		struct sockaddr_storage from;
@@ -478,10 +534,17 @@ static void *accept_main(void *arg)
 				SOCK_CLOEXEC | SOCK_NONBLOCK);
 		if (c >= 0) {
 			short_of = 0;
-			/* closes the socket itself if it cannot take it
-			 * (past 1000 connections) */
-			MHD_add_connection(ac->d, c, (struct sockaddr *)&from,
-					   len);
+			err e;
+			const struct sockaddr *sa = (struct sockaddr *)&from;
+			if (connlimit_take(ac->cl, sa, &e) != 0) {
+				refuse(ac, c, &e);
+				continue;
+			}
+			/* From here the socket is libmicrohttpd's: it closes
+			 * it itself when it cannot take it, and then never
+			 * reports it closed. */
+			if (MHD_add_connection(ac->d, c, sa, len) != MHD_YES)
+				connlimit_give(ac->cl, sa);
 		} else if (errno == EMFILE || errno == ENFILE ||
 			   errno == ENOBUFS || errno == ENOMEM) {
 			if (!short_of++)
@@ -493,6 +556,57 @@ static void *accept_main(void *arg)
 			return NULL;	/* shut down (EINVAL) */
 		}
 	}
+}
+
+/* libmicrohttpd reports every connection it took in as closed exactly
+ * once, on the worker that served it: its slot is free again. */
+static void on_connection(void *cls, struct MHD_Connection *c,
+			  void **socket_context,
+			  enum MHD_ConnectionNotificationCode toe)
+{
+	connlimit *cl = cls;
+	(void)socket_context;
+	if (toe != MHD_CONNECTION_NOTIFY_CLOSED)
+		return;
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci && ci->client_addr)
+		connlimit_give(cl, ci->client_addr);
+}
+
+/* At most this many connections at once, fewer when the descriptor limit
+ * cannot be raised to hold them. */
+#define HTTP_MAX_CONN 1000u
+
+/* The connection cap the descriptor limit allows: every connection may
+ * hold a second descriptor (a static file being sent), and the rest is
+ * for the database (three per SQLite connection), the workers' epoll and
+ * event descriptors, the listening socket and the log.  Raises the soft
+ * limit as far as needed when the hard one allows: Debian's soft default
+ * of 1024 would otherwise cut the cap in half. */
+static unsigned conn_cap(int threads)
+{
+	rlim_t reserve = 64 + 8 * (rlim_t)threads;
+	rlim_t want = reserve + 2 * (rlim_t)HTTP_MAX_CONN;
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return HTTP_MAX_CONN;
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
+		struct rlimit up = rl;
+		up.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want
+				      ? want
+				      : rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &up) == 0)
+			rl = up;
+	}
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= want)
+		return HTTP_MAX_CONN;
+	unsigned cap = rl.rlim_cur > reserve + 2
+			       ? (unsigned)((rl.rlim_cur - reserve) / 2)
+			       : 1;
+	log_info("at most %u connections (descriptor limit %llu)", cap,
+		 (unsigned long long)rl.rlim_cur);
+	return cap;
 }
 
 /* The listening socket, as libmicrohttpd would open it. */
@@ -516,6 +630,11 @@ int http_serve(app *a, const char *where, err *e)
 	int rc = parse_listen(where, &sa, e);
 	if (rc)
 		return rc;
+	unsigned cap = conn_cap(a->threads);
+	acceptor ac = { .fd = -1 };
+	if ((rc = connlimit_new(cap, a->max_conn_per_ip, a->proxies, &ac.cl,
+				e)))
+		return rc;
 	sigset_t sigs;
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
@@ -524,23 +643,27 @@ int http_serve(app *a, const char *where, err *e)
 	 * main thread waits for them below. */
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	acceptor ac = { .fd = listen_on(&sa) };
-	if (ac.fd < 0)
+	ac.fd = listen_on(&sa);
+	if (ac.fd < 0) {
+		connlimit_free(ac.cl);
 		return err_set(e, ERR_INTERNAL, "listen_failed",
 			       "无法在 %s 上监听（端口被占用？）", where);
+	}
 	ac.d = MHD_start_daemon(
 		MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_NO_LISTEN_SOCKET |
 			MHD_USE_ITC | MHD_USE_ERROR_LOG,
 		0, NULL, NULL, on_request, a, MHD_OPTION_THREAD_POOL_SIZE,
 		(unsigned)a->threads, MHD_OPTION_CONNECTION_TIMEOUT,
-		(unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-		MHD_OPTION_END);
+		(unsigned)30, MHD_OPTION_CONNECTION_LIMIT,
+		2 * cap * (unsigned)a->threads, MHD_OPTION_NOTIFY_CONNECTION,
+		on_connection, ac.cl, MHD_OPTION_NOTIFY_COMPLETED,
+		on_completed, NULL, MHD_OPTION_END);
 	pthread_t at;
 	if (!ac.d || pthread_create(&at, NULL, accept_main, &ac) != 0) {
 		if (ac.d)
 			MHD_stop_daemon(ac.d);
 		close(ac.fd);
+		connlimit_free(ac.cl);
 		return err_set(e, ERR_INTERNAL, "listen_failed",
 			       "无法启动服务（%s）", where);
 	}
@@ -552,5 +675,6 @@ int http_serve(app *a, const char *where, err *e)
 	pthread_join(at, NULL);
 	close(ac.fd);
 	MHD_stop_daemon(ac.d);
+	connlimit_free(ac.cl);
 	return 0;
 }
