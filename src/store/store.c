@@ -105,6 +105,20 @@ int store_insert_id(store *s, const char *sql, const store_param *p, int np,
 	return store_query_int(s, sql, p, np, id, e);
 }
 
+int store_ping(store *s, int timeout_ms, err *e)
+{
+	/* A few rows of a table every database has since its first
+	 * migration: a read of the database's own pages. */
+	static const char sql[] = "SELECT count(*) FROM schema_migrations";
+	if (s->in_tx)
+		return err_set(e, ERR_INTERNAL, "internal",
+			       "数据库检查不能在事务中进行");
+	if (s->ops->ping)
+		return s->ops->ping(s, sql, timeout_ms, e);
+	int64_t n;
+	return store_query_int(s, sql, NULL, 0, &n, e);
+}
+
 int store_bulk(store *s, int on, int *alone, err *e)
 {
 	if (alone)
