@@ -14,6 +14,7 @@ static const char usage[] =
 	"               [--session-idle SEC] [--lockout SEC]\n"
 	"               [--max-conn-per-ip N (default 64, 0: no limit)]\n"
 	"               [--proxy ADDR,… (exempt from it; default 127.0.0.1,::1)]\n"
+	"               [--metrics-token T] (/metrics beyond loopback)\n"
 	"               [--tick SEC] [--clock-file FILE]  (tests)\n"
 	"  guanai user add --db PATH|URL --username U --role ROLE --region CODE\n"
 	"               [--name 姓名]\n"

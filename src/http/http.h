@@ -105,6 +105,9 @@ int http_serve(app *a, const char *where, err *e);
 const route *http_route_match(const char *method, const char *path,
 			      req *r, int *path_known);
 
+/* Every route, in table order: the i-th (from 0), NULL past the last. */
+const route *http_route_nth(size_t i);
+
 /* Status for an ERR_* code. */
 int http_status_of(int code);
 

@@ -3,11 +3,13 @@
  * it calls see one connection and one transaction at a time. */
 #define _GNU_SOURCE	/* accept4 */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,7 @@
 
 #include "http/connlimit.h"
 #include "http/http.h"
+#include "http/metrics.h"
 #include "http/static.h"
 #include "util/buf.h"
 #include "util/jsonx.h"
@@ -44,13 +47,38 @@ int http_status_of(int code)
 	return 500;
 }
 
-/* Per-connection state while the body arrives. */
+/* Per-request state, from the request line (on_uri) to the end. */
 typedef struct conn_state {
 	buf body;
 	int too_big;
 	size_t cap;		/* HTTP_MAX_BODY, or HTTP_MAX_UPLOAD */
 	size_t drained;		/* bytes received in all */
+	int seen;		/* on_request has run once */
+	int bad_path;		/* a control byte in the target */
+	uintptr_t target_end;	/* where the target seemed to end, + 1 */
+	/* for /metrics: where the request is counted (the API route that
+	 * took it, else `slot`), since when, and whether it was */
+	const route *rt;
+	int slot;
+	int recorded;
+	uint64_t t0;
 } conn_state;
+
+/* The server's own state, handed to every libmicrohttpd callback. */
+typedef struct server {
+	app *a;
+	metrics *m;
+	connlimit *cl;
+	int has_token;		/* serve --metrics-token */
+	unsigned char token_hash[crypto_hash_sha256_BYTES];
+} server;
+
+static uint64_t now_us(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000u + (uint64_t)t.tv_nsec / 1000u;
+}
 
 const char *req_query(req *r, const char *name)
 {
@@ -308,6 +336,7 @@ static enum MHD_Result handle_api(app *a, struct MHD_Connection *c,
 
 	int known;
 	const route *rt = http_route_match(method, url, &r, &known);
+	st->rt = rt;
 	if (!rt) {
 		if (known)
 			err_set(&e, ERR_METHOD, "method_not_allowed",
@@ -383,17 +412,126 @@ static size_t body_cap(const char *method, const char *url)
 	return rt && (rt->flags & R_UPLOAD) ? HTTP_MAX_UPLOAD : HTTP_MAX_BODY;
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
-				  const char *url, const char *method,
-				  const char *version, const char *upload,
-				  size_t *upload_size, void **con_cls)
+static int hexval(unsigned char c)
 {
-	app *a = cls;
-	conn_state *st = *con_cls;
-	(void)version;
-	if (!st) {
-		st = xcalloc(1, sizeof *st);
-		*con_cls = st;
+	return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+}
+
+/* A control byte in the request target: sent as is anywhere, or
+ * %-escaped in the path.  libmicrohttpd hands the path over unescaped as a
+ * C string, so "%00" cut it short there: /api/v1/health%00x was answered
+ * as /api/v1/health.  An escaped one in the query is left to req_query,
+ * which sees its values' whole length. */
+static int target_has_control(const char *uri)
+{
+	int in_path = 1;
+	for (const unsigned char *p = (const unsigned char *)uri; *p; p++) {
+		unsigned v = *p;
+		if (v == '?')
+			in_path = 0;
+		if (in_path && v == '%' && isxdigit(p[1]) && isxdigit(p[2]))
+			v = (unsigned)(hexval(p[1]) * 16 + hexval(p[2]));
+		if (v < 0x20 || v == 0x7f)
+			return 1;
+	}
+	return 0;
+}
+
+/* Called with the request line, before anything else of the request:
+ * its state starts here (the clock for /metrics, the raw target). */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	(void)cls;
+	(void)c;
+	conn_state *st = xcalloc(1, sizeof *st);
+	st->t0 = now_us();
+	st->slot = -1;
+	st->bad_path = target_has_control(uri);
+	st->target_end = (uintptr_t)uri + strlen(uri) + 1;
+	return st;
+}
+
+/* A NUL sent as is in the target ends `uri` early, and the path with it.
+ * libmicrohttpd 0.9.75 splits the request line in place: the version
+ * string starts right after the target and the one NUL put between them.
+ * When it starts a little further on in the same buffer, the target held
+ * a NUL of its own.  Anywhere else (another version of the library that
+ * copies the strings), nothing can be told and nothing is refused.
+ * Compared as integers: the pointers may belong to different objects. */
+static int target_cut_short(const conn_state *st, const char *version)
+{
+	uintptr_t v = (uintptr_t)version;
+	return version[0] && v > st->target_end && v - st->target_end < 65536;
+}
+
+/* /metrics answers a Prometheus on this machine — the socket's peer is
+ * loopback, and no proxy says it forwarded the request (a proxy on this
+ * machine connects from loopback too) — or whoever has the token.
+ * X-Forwarded-For never grants anything. */
+static int metrics_allowed(const server *sv, struct MHD_Connection *c)
+{
+	if (sv->has_token) {
+		const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+							    "Authorization");
+		if (h && strncasecmp(h, "Bearer ", 7) == 0) {
+			/* Compared as hashes, in constant time: neither
+			 * the bytes nor the length of the token leak. */
+			unsigned char got[crypto_hash_sha256_BYTES];
+			crypto_hash_sha256(got, (const unsigned char *)h + 7,
+					   strlen(h + 7));
+			if (sodium_memcmp(got, sv->token_hash, sizeof got) == 0)
+				return 1;
+		}
+	}
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (!ci || !ci->client_addr || !connlimit_is_loopback(ci->client_addr))
+		return 0;
+	static const char *const forwarded[] = { "Forwarded",
+						 "X-Forwarded-For",
+						 "X-Real-IP" };
+	for (size_t i = 0; i < sizeof forwarded / sizeof *forwarded; i++)
+		if (MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+						forwarded[i]))
+			return 0;
+	return 1;
+}
+
+static enum MHD_Result send_metrics(server *sv, struct MHD_Connection *c)
+{
+	buf out = BUF_INIT;
+	metrics_render(sv->m, sv->a, sv->cl, &out);
+	size_t n = out.len;
+	struct MHD_Response *resp = MHD_create_response_from_buffer(
+		n, buf_steal(&out), MHD_RESPMEM_MUST_FREE);
+	MHD_add_response_header(resp, "Content-Type",
+				"text/plain; version=0.0.4; charset=utf-8");
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	add_security_headers(resp);
+	enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_OK, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static enum MHD_Result serve(server *sv, struct MHD_Connection *c,
+			     const char *url, const char *method,
+			     const char *version, const char *upload,
+			     size_t *upload_size, conn_state *st)
+{
+	app *a = sv->a;
+	if (!st->seen) {
+		st->seen = 1;
+		st->slot = metrics_slot_other(sv->m,
+					      strncmp(url, "/api/", 5) == 0
+						      ? METRICS_UNMATCHED
+						      : METRICS_STATIC,
+					      method);
+		if (st->bad_path || target_cut_short(st, version)) {
+			err e;
+			err_set(&e, ERR_INVALID, "invalid_path",
+				"请求路径含有无效字符");
+			return send_error(c, &e);
+		}
 		st->cap = body_cap(method, url);
 		const char *cl = MHD_lookup_connection_value(
 			c, MHD_HEADER_KIND, "Content-Length");
@@ -416,9 +554,46 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 	}
 	if (st->too_big)
 		return too_big(c, st->cap);
+	if (strcmp(url, "/metrics") == 0 && strcmp(method, "GET") == 0 &&
+	    metrics_allowed(sv, c)) {
+		st->slot = metrics_slot_other(sv->m, METRICS_SELF, method);
+		return send_metrics(sv, c);
+	}
+	/* Refused, /metrics is answered as any other unknown path: its
+	 * being there is not told either. */
 	if (strncmp(url, "/api/", 5) == 0)
 		return handle_api(a, c, url, method, st);
 	return static_serve(c, a->web_dir, url, method);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
+				  const char *url, const char *method,
+				  const char *version, const char *upload,
+				  size_t *upload_size, void **con_cls)
+{
+	server *sv = cls;
+	if (!*con_cls) {	/* on_uri always runs first: a safeguard */
+		conn_state *fresh = on_uri(NULL, url, c);
+		fresh->target_end = UINTPTR_MAX;	/* not the raw target */
+		*con_cls = fresh;
+	}
+	conn_state *st = *con_cls;
+	enum MHD_Result ret =
+		serve(sv, c, url, method, version, upload, upload_size, st);
+	/* Counted once its answer is queued: before the client can have
+	 * it, so a client that reads /metrics next sees its request in. */
+	if (!st->recorded) {
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+			c, MHD_CONNECTION_INFO_HTTP_STATUS);
+		if (ci) {
+			st->recorded = 1;
+			metrics_observe(sv->m,
+					st->rt ? metrics_slot_route(sv->m, st->rt)
+					       : st->slot,
+					ci->http_status, now_us() - st->t0);
+		}
+	}
+	return ret;
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
@@ -635,6 +810,14 @@ int http_serve(app *a, const char *where, err *e)
 	if ((rc = connlimit_new(cap, a->max_conn_per_ip, a->proxies, &ac.cl,
 				e)))
 		return rc;
+	server sv = { .a = a, .cl = ac.cl };
+	metrics_new(a->threads, &sv.m);
+	if (a->metrics_token) {
+		sv.has_token = 1;
+		crypto_hash_sha256(sv.token_hash,
+				   (const unsigned char *)a->metrics_token,
+				   strlen(a->metrics_token));
+	}
 	sigset_t sigs;
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
@@ -645,6 +828,7 @@ int http_serve(app *a, const char *where, err *e)
 	signal(SIGPIPE, SIG_IGN);
 	ac.fd = listen_on(&sa);
 	if (ac.fd < 0) {
+		metrics_free(sv.m);
 		connlimit_free(ac.cl);
 		return err_set(e, ERR_INTERNAL, "listen_failed",
 			       "无法在 %s 上监听（端口被占用？）", where);
@@ -652,17 +836,19 @@ int http_serve(app *a, const char *where, err *e)
 	ac.d = MHD_start_daemon(
 		MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_NO_LISTEN_SOCKET |
 			MHD_USE_ITC | MHD_USE_ERROR_LOG,
-		0, NULL, NULL, on_request, a, MHD_OPTION_THREAD_POOL_SIZE,
+		0, NULL, NULL, on_request, &sv, MHD_OPTION_THREAD_POOL_SIZE,
 		(unsigned)a->threads, MHD_OPTION_CONNECTION_TIMEOUT,
 		(unsigned)30, MHD_OPTION_CONNECTION_LIMIT,
 		2 * cap * (unsigned)a->threads, MHD_OPTION_NOTIFY_CONNECTION,
-		on_connection, ac.cl, MHD_OPTION_NOTIFY_COMPLETED,
-		on_completed, NULL, MHD_OPTION_END);
+		on_connection, ac.cl, MHD_OPTION_URI_LOG_CALLBACK, on_uri,
+		NULL, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+		MHD_OPTION_END);
 	pthread_t at;
 	if (!ac.d || pthread_create(&at, NULL, accept_main, &ac) != 0) {
 		if (ac.d)
 			MHD_stop_daemon(ac.d);
 		close(ac.fd);
+		metrics_free(sv.m);
 		connlimit_free(ac.cl);
 		return err_set(e, ERR_INTERNAL, "listen_failed",
 			       "无法启动服务（%s）", where);
@@ -675,6 +861,7 @@ int http_serve(app *a, const char *where, err *e)
 	pthread_join(at, NULL);
 	close(ac.fd);
 	MHD_stop_daemon(ac.d);
+	metrics_free(sv.m);
 	connlimit_free(ac.cl);
 	return 0;
 }
