@@ -254,3 +254,47 @@ def test_bad_connection_limit_options_are_refused(guanai, db):
                            capture_output=True, text=True, timeout=30)
         assert r.returncode != 0, args
         assert msg in r.stderr and CJK.search(r.stderr), (args, r.stderr)
+
+
+def test_a_low_descriptor_limit_lowers_the_cap(guanai, db, workdir):
+    """With 600 descriptors at most (hard limit), the cap is what they
+    hold — half of what is left after the reserve (64 + 8 per worker),
+    since a connection may hold a file too — so connections past it are
+    refused at once instead of accept() failing with EMFILE."""
+    import resource
+    _enough_descriptors(400)
+    port = free_port()
+    log = workdir / f"server-nofile-{port}.log"
+
+    def low():
+        resource.setrlimit(resource.RLIMIT_NOFILE, (600, 600))
+
+    with open(log, "wb") as fh:
+        proc = subprocess.Popen(
+            [str(guanai.path), "serve", "--db", db.url, "--listen",
+             f"127.0.0.1:{port}", "--threads", "4"],
+            stdin=subprocess.DEVNULL, stdout=fh, stderr=subprocess.STDOUT,
+            preexec_fn=low, start_new_session=True)
+    try:
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                if _health(port)[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+        cap = (600 - 64 - 8 * 4) // 2
+        assert f"at most {cap} connections (descriptor limit 600)" in log.read_text()
+        socks = _open_idle(port, 300)
+        held, refused = _refused(socks)
+        assert len(held) == cap, (len(held), len(refused))
+        assert all(r.startswith(b"HTTP/1.1 503 ") and b"server_busy" in r
+                   for r in refused), refused[:3]
+        for s in socks:
+            s.close()
+        time.sleep(0.5)
+        assert _health(port)[0] == 200
+        assert "EMFILE" not in log.read_text() and "Too many open" not in log.read_text()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(10) == 0
