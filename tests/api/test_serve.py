@@ -188,6 +188,7 @@ def test_one_address_cannot_starve_another(servers):
     _enough_descriptors(1100)
     srv = servers.start("--proxy", "none")
     port = urlsplit(srv.url).port
+    time.sleep(0.5)     # the start's own health probes have closed
     hog = _open_idle(port, 1000, "127.0.0.1")
     try:
         held, refused = _refused(hog)
@@ -235,6 +236,7 @@ def test_per_address_limit_exempts_the_proxy_and_frees_slots(servers):
     # a configured proxy replaces the default
     srv2 = servers.start("--max-conn-per-ip", "4", "--proxy", "127.0.0.3,::1")
     port2 = urlsplit(srv2.url).port
+    time.sleep(0.5)     # the start's own health probes have closed
     proxy = _open_idle(port2, 10, "127.0.0.3")
     local = _open_idle(port2, 10, "127.0.0.1")
     held_proxy, _ = _refused(proxy)
