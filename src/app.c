@@ -29,24 +29,35 @@ static void *scheduler_main(void *arg)
 	pthread_mutex_lock(&a->mu);
 	while (!a->stopping) {
 		pthread_mutex_unlock(&a->mu);
+		struct timespec t0, t1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		store *s = store_pool_get(a->pool);
 		err e;
-		int moved = 0;
+		int moved = 0, failed = 0;
 		err_clear(&e);
-		if (case_escalate_due(s, app_now(a), &moved, &e) != 0)
+		if (case_escalate_due(s, app_now(a), &moved, &e) != 0) {
 			log_error("escalation: %s", e.msg);
-		else if (moved)
+			failed = 1;
+		} else if (moved) {
 			log_info("escalation: %d report(s) moved up a level",
 				 moved);
+		}
 		/* Keep the dashboard's village figures current (a new day
 		 * makes every village stale: ages and quarters move on). */
 		int fresh = 0;
 		err_clear(&e);
-		if (stats_refresh(s, "1", ":", app_now(a), &fresh, &e) != 0)
+		if (stats_refresh(s, "1", ":", app_now(a), &fresh, &e) != 0) {
 			log_error("statistics: %s", e.msg);
-		else if (fresh > 64)
+			failed = 1;
+		} else if (fresh > 64) {
 			log_info("statistics: %d village(s) recomputed", fresh);
+		}
 		store_pool_put(a->pool, s);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		int64_t us = (int64_t)(t1.tv_sec - t0.tv_sec) * 1000000 +
+			     (t1.tv_nsec - t0.tv_nsec) / 1000;
+		hist_observe(&a->sched_time, us > 0 ? (uint64_t)us : 0);
+		atomic_fetch_add(failed ? &a->sched_failed : &a->sched_ok, 1);
 		pthread_mutex_lock(&a->mu);
 		struct timespec until;
 		clock_gettime(CLOCK_REALTIME, &until);

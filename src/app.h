@@ -9,6 +9,7 @@
 
 #include "domain/account.h"
 #include "store/store.h"
+#include "util/hist.h"
 
 #define GUANAI_VERSION "0.1.0"
 
@@ -27,6 +28,14 @@ typedef struct app {
 	/* serve --public-url: the address users reach the UI at, printed in
 	 * the QR code of certificates; NULL: taken from the request's Host. */
 	const char *public_url;
+	/* serve --max-conn-per-ip: connections one client address may hold
+	 * at once (0: no limit); --proxy: the addresses it does not apply
+	 * to (NULL: http/connlimit.h's default, a proxy on this machine). */
+	unsigned max_conn_per_ip;
+	const char *proxies;
+	/* serve --metrics-token: a caller with `Authorization: Bearer` it
+	 * may read /metrics from anywhere; NULL: from loopback only. */
+	const char *metrics_token;
 	/* The scheduler: escalation of overdue reports every `tick` s. */
 	int tick;
 	int stopping;
@@ -34,6 +43,10 @@ typedef struct app {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	int scheduler_running;
+	/* The scheduler's ticks, for /metrics: how many ended well and how
+	 * many with an error, and how long each took. */
+	_Atomic uint64_t sched_ok, sched_failed;
+	hist sched_time;
 } app;
 
 /* The current time as the application sees it (unix seconds). */

@@ -229,6 +229,39 @@ int cli_serve(const cli_args *a)
 		app_close(&ap);
 		return 2;
 	}
+	/* 64 connections per address: a dozen browsers behind one NAT (six
+	 * each at most), while one client holding idle sockets leaves the
+	 * other 936 of the 1000 to everyone else. */
+	const char *per_ip = cli_opt(a, "max-conn-per-ip");
+	ap.max_conn_per_ip = 64;
+	if (per_ip) {
+		if (!text_is_digits(per_ip) || strlen(per_ip) > 5 ||
+		    atoi(per_ip) > 10000) {
+			fputs("guanai: --max-conn-per-ip 应为0至10000的整数"
+			      "（0 表示不限）\n",
+			      stderr);
+			app_close(&ap);
+			return 2;
+		}
+		ap.max_conn_per_ip = (unsigned)atoi(per_ip);
+	}
+	ap.proxies = cli_opt(a, "proxy");
+	/* A bearer token: printable, no spaces, long enough not to guess. */
+	ap.metrics_token = cli_opt(a, "metrics-token");
+	if (ap.metrics_token) {
+		size_t len = strlen(ap.metrics_token);
+		int ok = len >= 16 && len <= 256;
+		for (size_t i = 0; ok && i < len; i++)
+			ok = ap.metrics_token[i] > ' ' &&
+			     ap.metrics_token[i] < 0x7f;
+		if (!ok) {
+			fputs("guanai: --metrics-token 应为16至256个可见 ASCII "
+			      "字符（不含空格）\n",
+			      stderr);
+			app_close(&ap);
+			return 2;
+		}
+	}
 	int rc = app_scheduler_start(&ap, &e);
 	if (rc == 0)
 		rc = http_serve(&ap, listen ? listen : "127.0.0.1:8080", &e);

@@ -1,13 +1,15 @@
 #include "api/api.h"
+#include "domain/health.h"
 
+/* Public: says whether the service and its database answer, and nothing
+ * else (no version, no engine) — /metrics tells those to whoever may see
+ * it. */
 static int health_get(req *r, err *e)
 {
-	(void)e;
-	return req_reply(r, 200,
-			 json_pack("{s:s, s:s, s:s}", "status", "ok", "db",
-				   store_kind_of(r->db) == STORE_PG ? "postgresql"
-								    : "sqlite",
-				   "version", GUANAI_VERSION));
+	int rc = health_check(r->db, e);
+	if (rc)
+		return rc;
+	return req_reply(r, 200, json_pack("{s:s}", "status", "ok"));
 }
 
 const route api_health_routes[] = {

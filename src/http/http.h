@@ -108,6 +108,9 @@ const route *const *http_route_tables(size_t *n);
 const route *http_route_match(const char *method, const char *path,
 			      req *r, int *path_known);
 
+/* Every route, in table order: the i-th (from 0), NULL past the last. */
+const route *http_route_nth(size_t i);
+
 /* Status for an ERR_* code. */
 int http_status_of(int code);
 

@@ -66,3 +66,14 @@ const route *http_route_match(const char *method, const char *path,
 	}
 	return NULL;
 }
+
+const route *http_route_nth(size_t i)
+{
+	for (size_t t = 0; t < sizeof route_tables / sizeof *route_tables;
+	     t++) {
+		for (const route *rt = route_tables[t]; rt->method; rt++)
+			if (i-- == 0)
+				return rt;
+	}
+	return NULL;
+}

@@ -3,19 +3,24 @@
  * it calls see one connection and one transaction at a time. */
 #define _GNU_SOURCE	/* accept4 */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "http/connlimit.h"
 #include "http/http.h"
+#include "http/metrics.h"
 #include "http/static.h"
 #include "util/buf.h"
 #include "util/jsonx.h"
@@ -42,13 +47,38 @@ int http_status_of(int code)
 	return 500;
 }
 
-/* Per-connection state while the body arrives. */
+/* Per-request state, from the request line (on_uri) to the end. */
 typedef struct conn_state {
 	buf body;
 	int too_big;
 	size_t cap;		/* HTTP_MAX_BODY, or HTTP_MAX_UPLOAD */
 	size_t drained;		/* bytes received in all */
+	int seen;		/* on_request has run once */
+	int bad_path;		/* a control byte in the target */
+	uintptr_t target_end;	/* where the target seemed to end, + 1 */
+	/* for /metrics: where the request is counted (the API route that
+	 * took it, else `slot`), since when, and whether it was */
+	const route *rt;
+	int slot;
+	int recorded;
+	uint64_t t0;
 } conn_state;
+
+/* The server's own state, handed to every libmicrohttpd callback. */
+typedef struct server {
+	app *a;
+	metrics *m;
+	connlimit *cl;
+	int has_token;		/* serve --metrics-token */
+	unsigned char token_hash[crypto_hash_sha256_BYTES];
+} server;
+
+static uint64_t now_us(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000u + (uint64_t)t.tv_nsec / 1000u;
+}
 
 const char *req_query(req *r, const char *name)
 {
@@ -307,6 +337,7 @@ static enum MHD_Result handle_api(app *a, struct MHD_Connection *c,
 
 	int known;
 	const route *rt = http_route_match(method, url, &r, &known);
+	st->rt = rt;
 	if (!rt) {
 		if (known)
 			err_set(&e, ERR_METHOD, "method_not_allowed",
@@ -382,17 +413,126 @@ static size_t body_cap(const char *method, const char *url)
 	return rt && (rt->flags & R_UPLOAD) ? HTTP_MAX_UPLOAD : HTTP_MAX_BODY;
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
-				  const char *url, const char *method,
-				  const char *version, const char *upload,
-				  size_t *upload_size, void **con_cls)
+static int hexval(unsigned char c)
 {
-	app *a = cls;
-	conn_state *st = *con_cls;
-	(void)version;
-	if (!st) {
-		st = xcalloc(1, sizeof *st);
-		*con_cls = st;
+	return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+}
+
+/* A control byte in the request target: sent as is anywhere, or
+ * %-escaped in the path.  libmicrohttpd hands the path over unescaped as a
+ * C string, so "%00" cut it short there: /api/v1/health%00x was answered
+ * as /api/v1/health.  An escaped one in the query is left to req_query,
+ * which sees its values' whole length. */
+static int target_has_control(const char *uri)
+{
+	int in_path = 1;
+	for (const unsigned char *p = (const unsigned char *)uri; *p; p++) {
+		unsigned v = *p;
+		if (v == '?')
+			in_path = 0;
+		if (in_path && v == '%' && isxdigit(p[1]) && isxdigit(p[2]))
+			v = (unsigned)(hexval(p[1]) * 16 + hexval(p[2]));
+		if (v < 0x20 || v == 0x7f)
+			return 1;
+	}
+	return 0;
+}
+
+/* Called with the request line, before anything else of the request:
+ * its state starts here (the clock for /metrics, the raw target). */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	(void)cls;
+	(void)c;
+	conn_state *st = xcalloc(1, sizeof *st);
+	st->t0 = now_us();
+	st->slot = -1;
+	st->bad_path = target_has_control(uri);
+	st->target_end = (uintptr_t)uri + strlen(uri) + 1;
+	return st;
+}
+
+/* A NUL sent as is in the target ends `uri` early, and the path with it.
+ * libmicrohttpd 0.9.75 splits the request line in place: the version
+ * string starts right after the target and the one NUL put between them.
+ * When it starts a little further on in the same buffer, the target held
+ * a NUL of its own.  Anywhere else (another version of the library that
+ * copies the strings), nothing can be told and nothing is refused.
+ * Compared as integers: the pointers may belong to different objects. */
+static int target_cut_short(const conn_state *st, const char *version)
+{
+	uintptr_t v = (uintptr_t)version;
+	return version[0] && v > st->target_end && v - st->target_end < 65536;
+}
+
+/* /metrics answers a Prometheus on this machine — the socket's peer is
+ * loopback, and no proxy says it forwarded the request (a proxy on this
+ * machine connects from loopback too) — or whoever has the token.
+ * X-Forwarded-For never grants anything. */
+static int metrics_allowed(const server *sv, struct MHD_Connection *c)
+{
+	if (sv->has_token) {
+		const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+							    "Authorization");
+		if (h && strncasecmp(h, "Bearer ", 7) == 0) {
+			/* Compared as hashes, in constant time: neither
+			 * the bytes nor the length of the token leak. */
+			unsigned char got[crypto_hash_sha256_BYTES];
+			crypto_hash_sha256(got, (const unsigned char *)h + 7,
+					   strlen(h + 7));
+			if (sodium_memcmp(got, sv->token_hash, sizeof got) == 0)
+				return 1;
+		}
+	}
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (!ci || !ci->client_addr || !connlimit_is_loopback(ci->client_addr))
+		return 0;
+	static const char *const forwarded[] = { "Forwarded",
+						 "X-Forwarded-For",
+						 "X-Real-IP" };
+	for (size_t i = 0; i < sizeof forwarded / sizeof *forwarded; i++)
+		if (MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+						forwarded[i]))
+			return 0;
+	return 1;
+}
+
+static enum MHD_Result send_metrics(server *sv, struct MHD_Connection *c)
+{
+	buf out = BUF_INIT;
+	metrics_render(sv->m, sv->a, sv->cl, &out);
+	size_t n = out.len;
+	struct MHD_Response *resp = MHD_create_response_from_buffer(
+		n, buf_steal(&out), MHD_RESPMEM_MUST_FREE);
+	MHD_add_response_header(resp, "Content-Type",
+				"text/plain; version=0.0.4; charset=utf-8");
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	add_security_headers(resp);
+	enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_OK, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static enum MHD_Result serve(server *sv, struct MHD_Connection *c,
+			     const char *url, const char *method,
+			     const char *version, const char *upload,
+			     size_t *upload_size, conn_state *st)
+{
+	app *a = sv->a;
+	if (!st->seen) {
+		st->seen = 1;
+		st->slot = metrics_slot_other(sv->m,
+					      strncmp(url, "/api/", 5) == 0
+						      ? METRICS_UNMATCHED
+						      : METRICS_STATIC,
+					      method);
+		if (st->bad_path || target_cut_short(st, version)) {
+			err e;
+			err_set(&e, ERR_INVALID, "invalid_path",
+				"请求路径含有无效字符");
+			return send_error(c, &e);
+		}
 		st->cap = body_cap(method, url);
 		const char *cl = MHD_lookup_connection_value(
 			c, MHD_HEADER_KIND, "Content-Length");
@@ -415,9 +555,46 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 	}
 	if (st->too_big)
 		return too_big(c, st->cap);
+	if (strcmp(url, "/metrics") == 0 && strcmp(method, "GET") == 0 &&
+	    metrics_allowed(sv, c)) {
+		st->slot = metrics_slot_other(sv->m, METRICS_SELF, method);
+		return send_metrics(sv, c);
+	}
+	/* Refused, /metrics is answered as any other unknown path: its
+	 * being there is not told either. */
 	if (strncmp(url, "/api/", 5) == 0)
 		return handle_api(a, c, url, method, st);
 	return static_serve(c, a->web_dir, url, method);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
+				  const char *url, const char *method,
+				  const char *version, const char *upload,
+				  size_t *upload_size, void **con_cls)
+{
+	server *sv = cls;
+	if (!*con_cls) {	/* on_uri always runs first: a safeguard */
+		conn_state *fresh = on_uri(NULL, url, c);
+		fresh->target_end = UINTPTR_MAX;	/* not the raw target */
+		*con_cls = fresh;
+	}
+	conn_state *st = *con_cls;
+	enum MHD_Result ret =
+		serve(sv, c, url, method, version, upload, upload_size, st);
+	/* Counted once its answer is queued: before the client can have
+	 * it, so a client that reads /metrics next sees its request in. */
+	if (!st->recorded) {
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+			c, MHD_CONNECTION_INFO_HTTP_STATUS);
+		if (ci) {
+			st->recorded = 1;
+			metrics_observe(sv->m,
+					st->rt ? metrics_slot_route(sv->m, st->rt)
+					       : st->slot,
+					ci->http_status, now_us() - st->t0);
+		}
+	}
+	return ret;
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
@@ -462,15 +639,69 @@ static int parse_listen(const char *listen, struct sockaddr_in *sa, err *e)
  * connection, and one could win 37 of 64 while another won 5: those
  * 37 waited for one thread while the others idled, and they made the
  * slowest answers (bench/api.sh: detail p99 from 11 to 24 ms from run
- * to run, with handler times alike). */
+ * to run, with handler times alike).
+ *
+ * libmicrohttpd must never meet its own connection limit on this path.
+ * MHD_add_connection checks a worker's count here, on the accept thread,
+ * but the worker only counts a connection when it takes it in, later; a
+ * burst of connections passes the check, and the worker's second check
+ * then fails with the worker's cleanup mutex still locked (0.9.75, fixed
+ * upstream in 1.0.0 by 67061d5c "process new connection: fixed missing
+ * mutex unlock").  The worker then blocks on that mutex for good, and
+ * MHD_stop_daemon on it, so SIGTERM hung too.  So the limits are kept
+ * here (connlimit: a slot per connection, given back when libmicrohttpd
+ * reports it closed) and libmicrohttpd's limit is set far above them:
+ * each worker may hold twice what the whole server may. */
 typedef struct acceptor {
 	int fd;
 	struct MHD_Daemon *d;
+	connlimit *cl;
+	time_t next_log;	/* refusals are logged at most every 10 s */
 } acceptor;
+
+/* Tells a refused client why, as far as its socket takes it without
+ * waiting, and closes it: the accept thread never blocks on a client. */
+static void refuse(acceptor *ac, int fd, const err *e)
+{
+	/* Bytes left unread make close() reset the connection, and the
+	 * reset can overtake the answer: read what has already come. */
+	char junk[4096];
+	ssize_t got = recv(fd, junk, sizeof junk, MSG_DONTWAIT);
+	(void)got;
+	char body[512], msg[1024];
+	int nb = snprintf(body, sizeof body,
+			  "{\"error\":{\"code\":\"%s\",\"message\":\"%s\"}}",
+			  e->key, e->msg);
+	int n = snprintf(msg, sizeof msg,
+			 "HTTP/1.1 503 Service Unavailable\r\n"
+			 "Content-Type: application/json; charset=utf-8\r\n"
+			 "Content-Length: %d\r\n"
+			 "Cache-Control: no-store\r\n"
+			 "Retry-After: 5\r\n"
+			 "Connection: close\r\n\r\n%s",
+			 nb, body);
+	if (n > 0 && (size_t)n < sizeof msg) {
+		ssize_t sent = send(fd, msg, (size_t)n,
+				    MSG_DONTWAIT | MSG_NOSIGNAL);
+		(void)sent;	/* a full socket buffer: the close says it */
+	}
+	shutdown(fd, SHUT_WR);
+	close(fd);
+	time_t now = time(NULL);
+	if (now >= ac->next_log) {
+		connlimit_stats st;
+		connlimit_stats_of(ac->cl, &st);
+		log_error("refusing connections (%s): %u open, %llu refused "
+			  "for a full server, %llu for one address's share",
+			  e->key, st.open, (unsigned long long)st.refused_busy,
+			  (unsigned long long)st.refused_addr);
+		ac->next_log = now + 10;
+	}
+}
 
 static void *accept_main(void *arg)
 {
-	const acceptor *ac = arg;
+	acceptor *ac = arg;
 	int short_of = 0;
 	for (;;) {
 		struct sockaddr_storage from;
@@ -479,10 +710,17 @@ static void *accept_main(void *arg)
 				SOCK_CLOEXEC | SOCK_NONBLOCK);
 		if (c >= 0) {
 			short_of = 0;
-			/* closes the socket itself if it cannot take it
-			 * (past 1000 connections) */
-			MHD_add_connection(ac->d, c, (struct sockaddr *)&from,
-					   len);
+			err e;
+			const struct sockaddr *sa = (struct sockaddr *)&from;
+			if (connlimit_take(ac->cl, sa, &e) != 0) {
+				refuse(ac, c, &e);
+				continue;
+			}
+			/* From here the socket is libmicrohttpd's: it closes
+			 * it itself when it cannot take it, and then never
+			 * reports it closed. */
+			if (MHD_add_connection(ac->d, c, sa, len) != MHD_YES)
+				connlimit_give(ac->cl, sa);
 		} else if (errno == EMFILE || errno == ENFILE ||
 			   errno == ENOBUFS || errno == ENOMEM) {
 			if (!short_of++)
@@ -494,6 +732,57 @@ static void *accept_main(void *arg)
 			return NULL;	/* shut down (EINVAL) */
 		}
 	}
+}
+
+/* libmicrohttpd reports every connection it took in as closed exactly
+ * once, on the worker that served it: its slot is free again. */
+static void on_connection(void *cls, struct MHD_Connection *c,
+			  void **socket_context,
+			  enum MHD_ConnectionNotificationCode toe)
+{
+	connlimit *cl = cls;
+	(void)socket_context;
+	if (toe != MHD_CONNECTION_NOTIFY_CLOSED)
+		return;
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci && ci->client_addr)
+		connlimit_give(cl, ci->client_addr);
+}
+
+/* At most this many connections at once, fewer when the descriptor limit
+ * cannot be raised to hold them. */
+#define HTTP_MAX_CONN 1000u
+
+/* The connection cap the descriptor limit allows: every connection may
+ * hold a second descriptor (a static file being sent), and the rest is
+ * for the database (three per SQLite connection), the workers' epoll and
+ * event descriptors, the listening socket and the log.  Raises the soft
+ * limit as far as needed when the hard one allows: Debian's soft default
+ * of 1024 would otherwise cut the cap in half. */
+static unsigned conn_cap(int threads)
+{
+	rlim_t reserve = 64 + 8 * (rlim_t)threads;
+	rlim_t want = reserve + 2 * (rlim_t)HTTP_MAX_CONN;
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return HTTP_MAX_CONN;
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
+		struct rlimit up = rl;
+		up.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want
+				      ? want
+				      : rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &up) == 0)
+			rl = up;
+	}
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= want)
+		return HTTP_MAX_CONN;
+	unsigned cap = rl.rlim_cur > reserve + 2
+			       ? (unsigned)((rl.rlim_cur - reserve) / 2)
+			       : 1;
+	log_info("at most %u connections (descriptor limit %llu)", cap,
+		 (unsigned long long)rl.rlim_cur);
+	return cap;
 }
 
 /* The listening socket, as libmicrohttpd would open it. */
@@ -517,6 +806,19 @@ int http_serve(app *a, const char *where, err *e)
 	int rc = parse_listen(where, &sa, e);
 	if (rc)
 		return rc;
+	unsigned cap = conn_cap(a->threads);
+	acceptor ac = { .fd = -1 };
+	if ((rc = connlimit_new(cap, a->max_conn_per_ip, a->proxies, &ac.cl,
+				e)))
+		return rc;
+	server sv = { .a = a, .cl = ac.cl };
+	metrics_new(a->threads, &sv.m);
+	if (a->metrics_token) {
+		sv.has_token = 1;
+		crypto_hash_sha256(sv.token_hash,
+				   (const unsigned char *)a->metrics_token,
+				   strlen(a->metrics_token));
+	}
 	sigset_t sigs;
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
@@ -525,23 +827,30 @@ int http_serve(app *a, const char *where, err *e)
 	 * main thread waits for them below. */
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	acceptor ac = { .fd = listen_on(&sa) };
-	if (ac.fd < 0)
+	ac.fd = listen_on(&sa);
+	if (ac.fd < 0) {
+		metrics_free(sv.m);
+		connlimit_free(ac.cl);
 		return err_set(e, ERR_INTERNAL, "listen_failed",
 			       "无法在 %s 上监听（端口被占用？）", where);
+	}
 	ac.d = MHD_start_daemon(
 		MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_NO_LISTEN_SOCKET |
 			MHD_USE_ITC | MHD_USE_ERROR_LOG,
-		0, NULL, NULL, on_request, a, MHD_OPTION_THREAD_POOL_SIZE,
+		0, NULL, NULL, on_request, &sv, MHD_OPTION_THREAD_POOL_SIZE,
 		(unsigned)a->threads, MHD_OPTION_CONNECTION_TIMEOUT,
-		(unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+		(unsigned)30, MHD_OPTION_CONNECTION_LIMIT,
+		2 * cap * (unsigned)a->threads, MHD_OPTION_NOTIFY_CONNECTION,
+		on_connection, ac.cl, MHD_OPTION_URI_LOG_CALLBACK, on_uri,
+		NULL, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
 		MHD_OPTION_END);
 	pthread_t at;
 	if (!ac.d || pthread_create(&at, NULL, accept_main, &ac) != 0) {
 		if (ac.d)
 			MHD_stop_daemon(ac.d);
 		close(ac.fd);
+		metrics_free(sv.m);
+		connlimit_free(ac.cl);
 		return err_set(e, ERR_INTERNAL, "listen_failed",
 			       "无法启动服务（%s）", where);
 	}
@@ -553,5 +862,7 @@ int http_serve(app *a, const char *where, err *e)
 	pthread_join(at, NULL);
 	close(ac.fd);
 	MHD_stop_daemon(ac.d);
+	metrics_free(sv.m);
+	connlimit_free(ac.cl);
 	return 0;
 }

@@ -52,9 +52,43 @@ static int has_ext(const char *url)
 	return strchr(slash ? slash : url, '.') != NULL;
 }
 
-static int open_regular(const char *path, struct stat *sb)
+/* Opens `rel` ("/a/b.js": below `dir`, no "..") as a regular file
+ * without following a symbolic link anywhere below `dir`: a link in the
+ * web root (web/dist/x -> /elsewhere) must not reach out of it.  Each
+ * directory is opened from the one before with O_NOFOLLOW, so nothing
+ * can be swapped in between a check and the open.  `dir` itself may be a
+ * link. */
+static int open_below(const char *dir, const char *rel, struct stat *sb)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	const char *p = rel;
+	while (dfd >= 0) {
+		while (*p == '/')
+			p++;
+		const char *slash = strchr(p, '/');
+		if (!slash)
+			break;
+		char name[256];
+		size_t n = (size_t)(slash - p);
+		int next = -1;
+		if (n < sizeof name) {
+			memcpy(name, p, n);
+			name[n] = '\0';
+			next = openat(dfd, name,
+				      O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+					      O_CLOEXEC);
+		}
+		close(dfd);
+		dfd = next;
+		p = slash + 1;
+	}
+	if (dfd < 0)
+		return -1;
+	/* O_NONBLOCK: a FIFO must not hold the worker in open(). */
+	int fd = *p ? openat(dfd, p,
+			     O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+		    : -1;
+	close(dfd);
 	if (fd < 0)
 		return -1;
 	if (fstat(fd, sb) != 0 || !S_ISREG(sb->st_mode)) {
@@ -73,8 +107,8 @@ enum MHD_Result static_serve(struct MHD_Connection *c, const char *dir,
 		return plain(c, 400, "路径无效\n");
 	char path[4096];
 	int spa = strcmp(url, "/") == 0 || !has_ext(url);
-	if (snprintf(path, sizeof path, "%s%s", dir,
-		     spa ? "/index.html" : url) >= (int)sizeof path)
+	if (snprintf(path, sizeof path, "%s", spa ? "/index.html" : url) >=
+	    (int)sizeof path)
 		return plain(c, 414, "路径过长\n");
 	struct stat sb;
 	int fd = -1, gz = 0;
@@ -85,11 +119,11 @@ enum MHD_Result static_serve(struct MHD_Connection *c, const char *dir,
 	if (ae && strstr(ae, "gzip")) {
 		char gzpath[sizeof path + 3];
 		snprintf(gzpath, sizeof gzpath, "%s.gz", path);
-		fd = open_regular(gzpath, &sb);
+		fd = open_below(dir, gzpath, &sb);
 		gz = fd >= 0;
 	}
 	if (fd < 0)
-		fd = open_regular(path, &sb);
+		fd = open_below(dir, path, &sb);
 	if (fd < 0)
 		return spa ? plain(c, 503,
 				   "界面尚未构建：请运行 make（web/dist 缺失）\n")

@@ -1,8 +1,11 @@
 #include "store/store.h"
 
+#include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "store/store_backend.h"
 #include "util/mem.h"
@@ -103,6 +106,38 @@ int store_insert_id(store *s, const char *sql, const store_param *p, int np,
 	if (s->ops->insert_id)
 		return s->ops->insert_id(s, sql, p, np, id, e);
 	return store_query_int(s, sql, p, np, id, e);
+}
+
+int store_ping(store *s, int timeout_ms, err *e)
+{
+	/* A few rows of a table every database has since its first
+	 * migration: a read of the database's own pages. */
+	static const char sql[] = "SELECT count(*) FROM schema_migrations";
+	if (s->in_tx)
+		return err_set(e, ERR_INTERNAL, "internal",
+			       "数据库检查不能在事务中进行");
+	if (s->ops->ping)
+		return s->ops->ping(s, sql, timeout_ms, e);
+	int64_t n;
+	return store_query_int(s, sql, NULL, 0, &n, e);
+}
+
+int store_wal_bytes(const char *url, int64_t *bytes, err *e)
+{
+	*bytes = 0;
+	if (store_url_is_pg(url))
+		return err_set(e, ERR_INVALID, "no_wal",
+			       "PostgreSQL 的预写日志由数据库服务器管理");
+	char path[4096];
+	struct stat sb;
+	if (snprintf(path, sizeof path, "%s-wal", url) >= (int)sizeof path)
+		return err_set(e, ERR_INVALID, "no_wal", "数据库路径过长");
+	if (stat(path, &sb) == 0)
+		*bytes = (int64_t)sb.st_size;
+	else if (errno != ENOENT)
+		return err_set(e, ERR_STORE, "store_error",
+			       "无法读取预写日志大小: %s", strerror(errno));
+	return 0;
 }
 
 int store_bulk(store *s, int on, int *alone, err *e)
@@ -223,6 +258,7 @@ struct store_pool {
 	pthread_cond_t bcv;
 	batch_job *queue, **tail;
 	int leading;
+	uint64_t waits;		/* gets that found no connection free */
 };
 
 int store_pool_new(const char *url, int size, store_pool **out, err *e)
@@ -268,11 +304,22 @@ void store_pool_free(store_pool *p)
 store *store_pool_get(store_pool *p)
 {
 	pthread_mutex_lock(&p->mu);
+	if (p->nfree == 0)
+		p->waits++;
 	while (p->nfree == 0)
 		pthread_cond_wait(&p->cv, &p->mu);
 	store *s = p->free_list[--p->nfree];
 	pthread_mutex_unlock(&p->mu);
 	return s;
+}
+
+void store_pool_stats_of(store_pool *p, store_pool_stats *out)
+{
+	pthread_mutex_lock(&p->mu);
+	out->size = p->size;
+	out->in_use = p->size - p->nfree;
+	out->waits = p->waits;
+	pthread_mutex_unlock(&p->mu);
 }
 
 void store_pool_put(store_pool *p, store *s)

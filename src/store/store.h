@@ -150,6 +150,27 @@ void store_pool_free(store_pool *pool);
 store *store_pool_get(store_pool *pool);	/* blocks until one is free */
 void store_pool_put(store_pool *pool, store *s);
 
+/* How the pool is used, for /metrics: its size, connections lent out
+ * now, and how many borrowers had to wait for one since it opened. */
+typedef struct store_pool_stats {
+	int size, in_use;
+	uint64_t waits;
+} store_pool_stats;
+void store_pool_stats_of(store_pool *pool, store_pool_stats *out);
+
+/* Whether the database answers: a cheap read of a real table (not just
+ * the engine: SQLite answers SELECT 1 without its file), outside any
+ * transaction.  On PostgreSQL the read, and the reconnect a broken
+ * connection needs first, wait at most `timeout_ms`; a connection that
+ * ran out of time is dropped and made anew on its next use.  Errors:
+ * ERR_UNAVAILABLE "db_timeout" past the time, ERR_STORE otherwise. */
+int store_ping(store *s, int timeout_ms, err *e);
+
+/* The size in bytes of a SQLite database's write-ahead log (the -wal
+ * file beside it; 0 when there is none).  ERR_INVALID for PostgreSQL,
+ * whose log is the server's own. */
+int store_wal_bytes(const char *url, int64_t *bytes, err *e);
+
 /* Runs work(s, arg, e) in a transaction and commits it.  A connection of
  * a pool may share that transaction with the work other threads bring
  * meanwhile (one commit for all: "group commit"), run on whichever

@@ -27,6 +27,9 @@ typedef struct store_ops {
 	int (*insert_id)(store *s, const char *sql, const store_param *p,
 			 int np, int64_t *id, err *e);
 	int (*bulk)(store *s, int on, int *alone, err *e);
+	/* Optional (NULL: store.c runs `sql` as a query and waits): runs
+	 * `sql`, a query of one row, within `timeout_ms`, for store_ping. */
+	int (*ping)(store *s, const char *sql, int timeout_ms, err *e);
 } store_ops;
 
 /* Every backend's connection struct starts with this header. */

@@ -14,11 +14,14 @@
  * are "busy" like SQLITE_BUSY. */
 #include "store/store_pg.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <libpq-fe.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "store/store_backend.h"
 #include "util/mem.h"
@@ -631,6 +634,96 @@ static int pg_exec_script(store *st, const char *sql, err *e)
 	return rc;
 }
 
+/* ---- ping ---- */
+
+static int64_t pg_now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Waits until the connection's socket is ready for `events` or the
+ * deadline passes: 1 ready, 0 out of time, -1 no socket. */
+static int pg_wait(pg_store *s, short events, int64_t deadline)
+{
+	int fd = PQsocket(s->conn);
+	if (fd < 0)
+		return -1;
+	for (;;) {
+		int64_t left = deadline - pg_now_ms();
+		if (left <= 0)
+			return 0;
+		struct pollfd p = { .fd = fd, .events = events };
+		int rc = poll(&p, 1, (int)left);
+		if (rc > 0)
+			return 1;
+		if (rc == 0)
+			return 0;
+		if (errno != EINTR)
+			return -1;
+	}
+}
+
+static int pg_timeout(pg_store *s, err *e)
+{
+	/* The query or connect may still be under way: the next use of
+	 * the connection starts a new one (pg_ready). */
+	s->doomed = 1;
+	return err_set(e, ERR_UNAVAILABLE, "db_timeout",
+		       "数据库无响应（超时）");
+}
+
+/* store_ping with a deadline: pg_ready, but with the reconnect and the
+ * query driven by libpq's non-blocking calls, so that a server that
+ * stopped answering (rather than refusing) cannot hold the caller. */
+static int pg_ping(store *st, const char *sql, int timeout_ms, err *e)
+{
+	pg_store *s = (pg_store *)st;
+	int64_t deadline = pg_now_ms() + timeout_ms;
+	if (PQstatus(s->conn) == CONNECTION_OK && PQconsumeInput(s->conn))
+		(void)PQisBusy(s->conn);
+	if (PQstatus(s->conn) != CONNECTION_OK || s->doomed) {
+		s->doomed = 0;
+		if (!PQresetStart(s->conn))
+			return pg_conn_fail(s->conn, "store_error", e);
+		PostgresPollingStatusType ps = PGRES_POLLING_WRITING;
+		while (ps != PGRES_POLLING_OK) {
+			if (ps == PGRES_POLLING_FAILED)
+				return pg_conn_fail(s->conn, "store_error", e);
+			int ready = pg_wait(s,
+					    ps == PGRES_POLLING_READING ? POLLIN
+									: POLLOUT,
+					    deadline);
+			if (ready <= 0)
+				return pg_timeout(s, e);
+			ps = PQresetPoll(s->conn);
+		}
+		int rc = pg_session_init(s, e);
+		if (rc)
+			return rc;
+	}
+	if (!PQsendQuery(s->conn, sql))
+		return pg_conn_fail(s->conn, "store_error", e);
+	for (;;) {
+		if (!PQconsumeInput(s->conn))
+			return pg_conn_fail(s->conn, "store_error", e);
+		if (!PQisBusy(s->conn))
+			break;
+		int ready = pg_wait(s, POLLIN, deadline);
+		if (ready <= 0)
+			return pg_timeout(s, e);
+	}
+	int rc = 0;
+	PGresult *res;
+	while ((res = PQgetResult(s->conn))) {
+		if (!rc && PQresultStatus(res) != PGRES_TUPLES_OK)
+			rc = pg_fail(s, res, e);
+		PQclear(res);
+	}
+	return rc;
+}
+
 const store_ops store__pg_ops = {
 	.kind = STORE_PG,
 	.open = pg_open,
@@ -641,4 +734,5 @@ const store_ops store__pg_ops = {
 	.rollback = pg_rollback,
 	.exec = pg_exec,
 	.query = pg_query,
+	.ping = pg_ping,
 };

@@ -410,9 +410,10 @@ class Servers:
         self.started = []
         self._n = itertools.count(1)
 
-    def start(self, *extra, port=None):
+    def start(self, *extra, port=None, host="127.0.0.1", db_url=None):
         """A server on `port` (by default a free one, tried up to three
-        times), answering /health."""
+        times) of `host` (0.0.0.0: every address), on the session's
+        database or `db_url`, answering /health."""
         last = None
         fixed = port
         for _attempt in range(3):
@@ -420,8 +421,8 @@ class Servers:
             log = self.workdir / f"server-{next(self._n)}-{port}.log"
             fh = open(log, "wb")
             proc = subprocess.Popen(
-                [str(self.guanai.path), "serve", "--db", self.db.url,
-                 "--listen", f"127.0.0.1:{port}", *extra],
+                [str(self.guanai.path), "serve", "--db", db_url or self.db.url,
+                 "--listen", f"{host}:{port}", *extra],
                 stdin=subprocess.DEVNULL, stdout=fh, stderr=subprocess.STDOUT,
                 start_new_session=True)
             fh.close()

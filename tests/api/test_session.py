@@ -8,13 +8,11 @@ from conftest import (COUNTY, TOWNSHIP, Client, assert_error, assert_status,
                       check_user, strong_password)
 
 
-def test_health_needs_no_login(server, backend):
+def test_health_needs_no_login(server):
     r = Client(server.url).get("/health")
     assert_status(r, 200)
-    body = r.json()
-    assert body["status"] == "ok"
-    assert body["db"] == {"sqlite": "sqlite", "pg": "postgresql"}[backend]
-    assert isinstance(body["version"], str) and body["version"]
+    # nothing but the verdict: version and engine are /metrics' to tell
+    assert r.json() == {"status": "ok"}
 
 
 def test_login_ok_sets_cookie_flags(accounts):
