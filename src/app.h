@@ -27,6 +27,10 @@ typedef struct app {
 	/* serve --public-url: the address users reach the UI at, printed in
 	 * the QR code of certificates; NULL: taken from the request's Host. */
 	const char *public_url;
+	/* serve --trusted-proxy: the addresses whose X-Forwarded-For and
+	 * X-Forwarded-Proto are believed (comma-separated); NULL: loopback
+	 * only, where a reverse proxy on the same machine connects from. */
+	const char *trusted_proxies;
 	/* The scheduler: escalation of overdue reports every `tick` s. */
 	int tick;
 	int stopping;
