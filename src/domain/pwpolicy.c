@@ -73,6 +73,21 @@ static int is_common(const char *w)
 	return 0;
 }
 
+/* A common word of four letters or more with fewer than four other
+ * letters beside it (Welcome@2024, guanai#2025X, MyAdmin#1): the word is
+ * the first guess, the rest is digits and symbols a guesser tries next. */
+static int mostly_common(const char *letters)
+{
+	size_t n = strlen(letters);
+	for (size_t i = 0; i < sizeof common_words / sizeof *common_words; i++) {
+		size_t w = strlen(common_words[i]);
+		if (w >= 4 && n - w < 4 && n >= w &&
+		    strstr(letters, common_words[i]))
+			return 1;
+	}
+	return 0;
+}
+
 /* A digit or symbol written for the letter it looks like (P@ssw0rd). */
 static int leet(int c)
 {
@@ -126,7 +141,8 @@ int pwpolicy_guessable(const char *pw, const char *username, err *e)
 		core[nc++] = c ? (char)c : '#';
 	}
 	core[nc] = '\0';
-	if (is_common(letters) || is_common(core))
+	if (is_common(letters) || is_common(core) || mostly_common(letters) ||
+	    mostly_common(core))
 		return weak(e, "密码过于常见（常用词或系统名加数字、符号，"
 			       "如 Admin@123、P@ssw0rd），容易被猜到，请换一个");
 	return 0;
