@@ -643,14 +643,28 @@ int account_change_password(store *s, const account_cfg *cfg,
 				e);
 	if (rc || (rc = user_store_by_id(s, se->u.id, &u, pw, sizeof pw, e)))
 		return rc;
+	actor who = { .u = &u, .ip = ip, .now = now };
 	if (crypto_pwhash_str_verify(pw, old_pw, strlen(old_pw)) != 0) {
+		/* Someone holding the session guesses the password: audited
+		 * as the failed login it amounts to. */
 		throttle_result tr;
-		if ((rc = store_begin(s, e)))
+		json_t *d = json_pack("{s:s}", "reason", "wrong_old_password");
+		if ((rc = store_begin(s, e))) {
+			json_decref(d);
 			return rc;
+		}
 		if ((rc = throttle_fail(s, &cfg->thr, "login", u.username, ip,
 					now, &tr, e)) ||
 		    (tr.pair_until &&
-		     (rc = user_store_mark_held(s, u.id, tr.pair_until, e))) ||
+		     (rc = user_store_mark_held(s, u.id, tr.pair_until, e)))) {
+			json_decref(d);
+			store_rollback(s);
+			return rc;
+		}
+		if (tr.pair_until > now)
+			json_object_set_new(d, "held_seconds",
+					    json_integer(tr.pair_until - now));
+		if ((rc = audit_user(s, &who, "login_failed", &u, d, e)) ||
 		    (rc = store_commit(s, e))) {
 			store_rollback(s);
 			return rc;
@@ -661,9 +675,7 @@ int account_change_password(store *s, const account_cfg *cfg,
 	if (strcmp(old_pw, new_pw) == 0)
 		return err_field(e, ERR_INVALID, "password_reused",
 				 "new_password", "新密码不能与原密码相同");
-	if ((rc = cfg->pw ? pwpolicy_check(cfg->pw, new_pw, u.username, old_pw,
-					   e)
-			  : pwpolicy_guessable(new_pw, u.username, e)))
+	if ((rc = pwpolicy_check(cfg->pw, new_pw, u.username, old_pw, e)))
 		return rc;
 	int again = 0;
 	if ((rc = reused(s, u.id, new_pw, &again, e)))
@@ -676,7 +688,6 @@ int account_change_password(store *s, const account_cfg *cfg,
 	if ((rc = password_hash(new_pw, hash, e)))
 		return rc;
 	token_hash(token, th);
-	actor who = { .u = &u, .ip = ip, .now = now };
 	if ((rc = store_begin(s, e)))
 		return rc;
 	if ((rc = user_store_set_password(s, u.id, hash, 0, now, e)) ||

@@ -164,7 +164,8 @@ int account_logout(store *s, const session *se, const char *ip, int64_t now,
 		   err *e);
 
 /* Changes the session user's password and ends the user's other sessions.
- * A wrong old password counts as a failed login of the user from `ip`.
+ * A wrong old password counts as a failed login of the user from `ip`,
+ * and is audited as one (login_failed, reason wrong_old_password).
  * Errors: ERR_FORBIDDEN "wrong_password", ERR_INVALID "weak_password"
  * (pwpolicy_check), ERR_INVALID "password_reused" (one of the last
  * ACCOUNT_PW_HISTORY passwords the user chose, or the current one),

@@ -445,6 +445,10 @@ static void test_last_five_passwords_not_again(void **state)
 	}
 	assert_int_equal(change(&t, &se, pw[0], "Mz8&kRt2wQv", now + 21, &e),
 			 ERR_RATE);
+	assert_int_equal(testdb_count(&t, "SELECT count(*) FROM audit_log WHERE"
+					  " action = 'login_failed' AND detail LIKE"
+					  " '%wrong_old_password%'"),
+			 THROTTLE_PAIR_FREE + 1);
 	testdb_close(&t);
 }
 
