@@ -47,8 +47,11 @@ static void *scheduler_main(void *arg)
 			log_error("statistics: %s", e.msg);
 		else if (fresh > 64)
 			log_info("statistics: %d village(s) recomputed", fresh);
+		/* Spent failure counters go by the wall clock: a server whose
+		 * clock a test has moved days ahead shares the database with
+		 * others and must not delete their live counters. */
 		err_clear(&e);
-		if (throttle_purge(s, app_now(a), &e) != 0)
+		if (throttle_purge(s, (int64_t)time(NULL), &e) != 0)
 			log_error("throttle: %s", e.msg);
 		store_pool_put(a->pool, s);
 		pthread_mutex_lock(&a->mu);
