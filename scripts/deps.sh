@@ -10,6 +10,9 @@ PKGS=(
   libcsv-dev libcmocka-dev libxlsxwriter-dev libzip-dev libexpat1-dev
   libcairo2-dev libpango1.0-dev fonts-noto-cjk poppler-utils
   libqrencode-dev zbar-tools
+  # the password check; cracklib-runtime builds the dictionary it reads
+  # (/var/cache/cracklib), only recommended by libcrack2, so asked for here
+  libpwquality-dev cracklib-runtime
   postgresql postgresql-contrib
   python3-pytest python3-requests python3-openpyxl
   chromium

@@ -6,6 +6,7 @@
 
 #include "domain/case.h"
 #include "domain/stats.h"
+#include "domain/throttle.h"
 #include "util/log.h"
 
 int64_t app_now(const app *a)
@@ -52,6 +53,12 @@ static void *scheduler_main(void *arg)
 		} else if (fresh > 64) {
 			log_info("statistics: %d village(s) recomputed", fresh);
 		}
+		/* Spent failure counters go by the wall clock: a server whose
+		 * clock a test has moved days ahead shares the database with
+		 * others and must not delete their live counters. */
+		err_clear(&e);
+		if (throttle_purge(s, (int64_t)time(NULL), &e) != 0)
+			log_error("throttle: %s", e.msg);
 		store_pool_put(a->pool, s);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		int64_t us = (int64_t)(t1.tv_sec - t0.tv_sec) * 1000000 +
@@ -104,6 +111,9 @@ int app_open(app *a, const char *db_url, int threads, err *e)
 	if (rc)
 		return rc;
 	rc = store_migrate(s, e);
+	if (rc == 0 && (rc = account_cfg_init(&a->acfg, e)) == 0 &&
+	    (rc = account_cfg_load(&a->acfg, s, e)) != 0)
+		account_cfg_free(&a->acfg);
 	store_close(s);
 	if (rc)
 		return rc;
@@ -111,13 +121,14 @@ int app_open(app *a, const char *db_url, int threads, err *e)
 	a->threads = threads;
 	const char *off = getenv("GUANAI_CLOCK_OFFSET");
 	a->clock_offset = off ? strtoll(off, NULL, 10) : 0;
-	if ((rc = account_cfg_init(&a->acfg, e)))
-		return rc;
-	return store_pool_new(db_url, threads, &a->pool, e);
+	if ((rc = store_pool_new(db_url, threads, &a->pool, e)))
+		account_cfg_free(&a->acfg);
+	return rc;
 }
 
 void app_close(app *a)
 {
 	store_pool_free(a->pool);
 	a->pool = NULL;
+	account_cfg_free(&a->acfg);
 }

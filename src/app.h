@@ -29,13 +29,16 @@ typedef struct app {
 	 * the QR code of certificates; NULL: taken from the request's Host. */
 	const char *public_url;
 	/* serve --max-conn-per-ip: connections one client address may hold
-	 * at once (0: no limit); --proxy: the addresses it does not apply
-	 * to (NULL: http/connlimit.h's default, a proxy on this machine). */
+	 * at once (0: no limit).  It does not apply to the trusted proxies
+	 * below, whose one address stands for all their users. */
 	unsigned max_conn_per_ip;
-	const char *proxies;
 	/* serve --metrics-token: a caller with `Authorization: Bearer` it
 	 * may read /metrics from anywhere; NULL: from loopback only. */
 	const char *metrics_token;
+	/* serve --trusted-proxy: the addresses whose X-Forwarded-For and
+	 * X-Forwarded-Proto are believed (comma-separated); NULL: loopback
+	 * only, where a reverse proxy on the same machine connects from. */
+	const char *trusted_proxies;
 	/* The scheduler: escalation of overdue reports every `tick` s. */
 	int tick;
 	int stopping;

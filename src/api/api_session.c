@@ -6,12 +6,14 @@
 
 static void set_cookie(req *r, const char *token, int64_t max_age)
 {
-	/* No Secure flag: the server speaks plain HTTP behind whatever
-	 * terminates TLS; SameSite=Strict and HttpOnly hold either way. */
+	/* Secure whenever the client reached us over https (the public
+	 * address is https, or a trusted proxy says so): then the browser
+	 * never sends the cookie in clear.  Over plain http it would never
+	 * send it back at all. */
 	snprintf(r->set_cookie, sizeof r->set_cookie,
 		 "guanai_session=%s; Path=/; HttpOnly; SameSite=Strict; "
-		 "Max-Age=%lld",
-		 token, (long long)max_age);
+		 "Max-Age=%lld%s",
+		 token, (long long)max_age, r->https ? "; Secure" : "");
 }
 
 /* The user, the CSRF token, and what the user may do: the UI shows and
@@ -39,8 +41,9 @@ static int session_create(req *r, err *e)
 	if ((rc = account_login(r->db, &r->app->acfg, u, p, r->ip, r->now, &se,
 				e)))
 		return rc;
-	/* The cookie lives a day at most; the idle timeout ends it sooner. */
-	set_cookie(r, se.token, 24 * 3600);
+	/* The cookie lives as long as the session may; the idle timeout
+	 * ends it sooner. */
+	set_cookie(r, se.token, r->app->acfg.session_max);
 	return session_reply(r, &se, 200);
 }
 
@@ -72,8 +75,8 @@ static int password_put(req *r, err *e)
 	    (rc = jsonx_str(r->json, "new_password", 1, 128, &n, e)))
 		return rc;
 	user u;
-	if ((rc = account_change_password(r->db, r->se, r->token, o, n, r->ip,
-					  r->now, &u, e)))
+	if ((rc = account_change_password(r->db, &r->app->acfg, r->se, r->token,
+					  o, n, r->ip, r->now, &u, e)))
 		return rc;
 	return req_reply(r, 200,
 			 json_pack("{s:o}", "user",

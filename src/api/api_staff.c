@@ -206,11 +206,13 @@ static int cert_pdf_h(req *r, err *e)
 	return rc ? rc : req_reply_file(r, bytes, len, "application/pdf", name);
 }
 
-/* Public: a printed number can be checked without an account. */
+/* Public: a printed number and its check code can be checked without an
+ * account. */
 static int cert_verify_h(req *r, err *e)
 {
 	json_t *out = NULL;
-	int rc = cert_verify(r->db, r->params[0], &out, e);
+	int rc = cert_verify(r->db, &r->app->acfg.thr, r->params[0],
+			     req_query(r, "code"), r->ip, r->now, &out, e);
 	return done(r, 200, rc, out);
 }
 

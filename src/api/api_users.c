@@ -90,7 +90,8 @@ static int user_reset(req *r, err *e)
 	actor who = req_actor(r);
 	int rc;
 	if ((rc = req_id(r, 0, &id, e)) ||
-	    (rc = account_reset_password(r->db, &who, id, otp, e)))
+	    (rc = account_reset_password(r->db, &r->app->acfg, &who, id, otp,
+					 e)))
 		return rc;
 	return req_reply(r, 200, json_pack("{s:s}", "one_time_password", otp));
 }
@@ -102,7 +103,8 @@ static int user_unlock(req *r, err *e)
 	actor who = req_actor(r);
 	int rc;
 	if ((rc = req_id(r, 0, &id, e)) ||
-	    (rc = account_unlock(r->db, &who, id, &u, e)))
+	    (rc = account_unlock(r->db, &r->app->acfg, &who, id, &u,
+				 e)))
 		return rc;
 	return req_reply(r, 200, api_user_json(r->db, &u, r->now));
 }

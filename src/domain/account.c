@@ -8,6 +8,8 @@
 
 #include "domain/audit.h"
 #include "domain/perm.h"
+#include "domain/pwpolicy.h"
+#include "domain/throttle.h"
 #include "store/user_store.h"
 #include "util/mem.h"
 #include "util/text.h"
@@ -64,28 +66,7 @@ int account_role_level(role r)
 
 int account_password_check(const char *pw, err *e)
 {
-	size_t n = strlen(pw);
-	if (n > 128 || !text_is_utf8(pw, n))
-		return err_field(e, ERR_INVALID, "weak_password", "new_password",
-				 "密码最长128个字符");
-	int up = 0, lo = 0, dg = 0, sym = 0;
-	for (const unsigned char *p = (const unsigned char *)pw; *p; p++) {
-		if (*p >= 'A' && *p <= 'Z')
-			up = 1;
-		else if (*p >= 'a' && *p <= 'z')
-			lo = 1;
-		else if (*p >= '0' && *p <= '9')
-			dg = 1;
-		else if (*p < 0x20 || *p == 0x7F)
-			return err_field(e, ERR_INVALID, "weak_password",
-					 "new_password", "密码不能含控制字符");
-		else
-			sym = 1;
-	}
-	if (text_utf8_len(pw) < 8 || up + lo + dg + sym < 3)
-		return err_field(e, ERR_INVALID, "weak_password", "new_password",
-				 "密码至少8位，且包含大写字母、小写字母、数字、符号中的至少三类");
-	return 0;
+	return pwpolicy_shape(pw, e);
 }
 
 void account_otp(char out[ACCOUNT_OTP_LEN + 1])
@@ -126,10 +107,24 @@ int account_cfg_init(account_cfg *cfg, err *e)
 	char pw[ACCOUNT_OTP_LEN + 1];
 	_Static_assert(sizeof cfg->dummy_hash >= crypto_pwhash_STRBYTES,
 		       "dummy hash buffer");
+	memset(cfg, 0, sizeof *cfg);
 	cfg->session_idle = 30 * 60;
-	cfg->lockout = 15 * 60;
+	cfg->session_max = ACCOUNT_SESSION_MAX;
+	throttle_cfg_init(&cfg->thr);
 	account_otp(pw);
-	return password_hash(pw, cfg->dummy_hash, e);
+	int rc = password_hash(pw, cfg->dummy_hash, e);
+	return rc ? rc : pwpolicy_new(&cfg->pw, e);
+}
+
+void account_cfg_free(account_cfg *cfg)
+{
+	pwpolicy_free(cfg->pw);
+	cfg->pw = NULL;
+}
+
+int account_cfg_load(account_cfg *cfg, store *s, err *e)
+{
+	return throttle_cfg_load_key(&cfg->thr, s, e);
 }
 
 /* ---- audit helpers ---- */
@@ -362,7 +357,8 @@ int account_update(store *s, const actor *who, int64_t id,
 	return 0;
 }
 
-int account_reset_password(store *s, const actor *who, int64_t id,
+int account_reset_password(store *s, const account_cfg *cfg,
+			   const actor *who, int64_t id,
 			   char otp[ACCOUNT_OTP_LEN + 1], err *e)
 {
 	user u;
@@ -375,6 +371,7 @@ int account_reset_password(store *s, const actor *who, int64_t id,
 		return rc;
 	if ((rc = user_store_set_password(s, u.id, hash, 1, who->now, e)) ||
 	    (rc = session_store_delete_user(s, u.id, NULL, e)) ||
+	    (rc = throttle_forget(s, &cfg->thr, "login", u.username, e)) ||
 	    (rc = audit_user(s, who, "user_password_reset", &u, json_object(),
 			     e)) ||
 	    (rc = store_commit(s, e))) {
@@ -394,6 +391,8 @@ int account_set_password(store *s, const actor *who, int64_t id,
 	    (rc = password_hash(pw, hash, e)) || (rc = store_begin(s, e)))
 		return rc;
 	if ((rc = user_store_set_password(s, u.id, hash, 0, who->now, e)) ||
+	    (rc = user_store_pw_history_add(s, u.id, hash, who->now,
+					    ACCOUNT_PW_HISTORY, e)) ||
 	    (rc = audit_user(s, who, "user_password_reset", &u,
 			     json_pack("{s:b}", "known_password", 1), e)) ||
 	    (rc = store_commit(s, e))) {
@@ -403,8 +402,8 @@ int account_set_password(store *s, const actor *who, int64_t id,
 	return 0;
 }
 
-int account_unlock(store *s, const actor *who, int64_t id, user *out,
-		   err *e)
+int account_unlock(store *s, const account_cfg *cfg, const actor *who,
+		   int64_t id, user *out, err *e)
 {
 	user u;
 	int rc = account_get(s, who, id, &u, e);
@@ -412,6 +411,7 @@ int account_unlock(store *s, const actor *who, int64_t id, user *out,
 	    (rc = store_begin(s, e)))
 		return rc;
 	if ((rc = user_store_clear_fails(s, u.id, e)) ||
+	    (rc = throttle_forget(s, &cfg->thr, "login", u.username, e)) ||
 	    (rc = audit_user(s, who, "user_unlock", &u, json_object(), e)) ||
 	    (rc = store_commit(s, e))) {
 		store_rollback(s);
@@ -474,81 +474,93 @@ static void token_hash(const char *token, char out[65])
 	sodium_bin2hex(out, 65, h, sizeof h);
 }
 
+/* A wrong password, an unknown or a disabled user: counted, audited and
+ * answered alike. */
+static int login_failed(store *s, const account_cfg *cfg, const user *u,
+			const char *username, const char *reason,
+			const char *ip, int64_t now, err *e)
+{
+	actor who = { .u = u, .ip = ip, .now = now };
+	throttle_result tr;
+	json_t *d;
+	if (u) {
+		/* audit_user names the account itself: not what was typed */
+		d = json_pack("{s:s}", "reason", reason);
+	} else {
+		/* What was typed may be anything, a password included: only
+		 * its keyed hash, which tells repeated tries of one name
+		 * apart and nothing else. */
+		char h[THROTTLE_HASH_HEX];
+		throttle_hash(&cfg->thr, "audit", username, h);
+		d = json_pack("{s:s, s:s}", "reason", reason, "username_hash",
+			      h);
+	}
+	int rc = store_begin(s, e);
+	if (rc) {
+		json_decref(d);
+		return rc;
+	}
+	rc = throttle_fail(s, &cfg->thr, "login", username, ip, now, &tr, e);
+	int64_t mark = tr.pair_until;
+	if (tr.slow && now + cfg->thr.window > mark)
+		mark = now + cfg->thr.window;
+	if (!rc && u && mark)
+		rc = user_store_mark_held(s, u->id, mark, e);
+	int64_t hold = tr.pair_until > tr.addr_until ? tr.pair_until
+						      : tr.addr_until;
+	if (hold > now)
+		json_object_set_new(d, "held_seconds", json_integer(hold - now));
+	if (!rc)
+		rc = audit_user(s, &who, "login_failed", u, d, e);
+	else
+		json_decref(d);
+	if (!rc)
+		rc = store_commit(s, e);
+	if (rc) {
+		store_rollback(s);
+		return rc;
+	}
+	return err_set(e, ERR_UNAUTH, "invalid_credentials", "用户名或密码错误");
+}
+
 int account_login(store *s, const account_cfg *cfg, const char *username,
 		  const char *password, const char *ip, int64_t now,
 		  session *out, err *e)
 {
-	const char *dummy = cfg->dummy_hash;
+	/* Before anything else, so that a held address learns nothing and
+	 * costs no hashing. */
+	int rc = throttle_check(s, &cfg->thr, "login", username, ip, now, e);
+	if (rc)
+		return rc;
 	user u;
 	char pw[crypto_pwhash_STRBYTES];
 	int found = user_store_by_name(s, username, &u, pw, sizeof pw, NULL) ==
 		    0;
-	size_t plen = strlen(password);
-	actor who = { .u = found ? &u : NULL, .ip = ip, .now = now };
-	if (found && u.locked_until > now && !u.disabled) {
-		int rc = store_begin(s, e);
-		if (rc == 0 &&
-		    (rc = audit_user(s, &who, "login_failed", &u,
-				     json_pack("{s:s}", "reason", "locked"),
-				     e)) == 0)
-			rc = store_commit(s, e);
-		if (rc) {
-			store_rollback(s);
-			return rc;
-		}
-		return err_set(e, ERR_LOCKED, "account_locked",
-			       "账号已锁定，请%lld分钟后再试",
-			       (long long)((u.locked_until - now + 59) / 60));
-	}
-	int ok = crypto_pwhash_str_verify(found ? pw : dummy, password, plen) ==
-		 0;
-	if (!found || !ok || u.disabled) {
-		int locked = 0, rc = store_begin(s, e);
-		if (rc)
-			return rc;
-		if (found && !u.disabled)
-			rc = user_store_fail(s, u.id, ACCOUNT_MAX_FAILS,
-					     now + cfg->lockout, &locked, e);
-		json_t *d = json_pack("{s:s, s:s}", "username", username,
-				      "reason",
-				      !found ? "unknown_user"
-				      : u.disabled ? "disabled"
-						   : "wrong_password");
-		if (!rc)
-			rc = audit_user(s, &who, "login_failed",
-					found ? &u : NULL, d, e);
-		else
-			json_decref(d);
-		if (!rc)
-			rc = store_commit(s, e);
-		if (rc) {
-			store_rollback(s);
-			return rc;
-		}
-		if (locked)
-			return err_set(e, ERR_LOCKED, "account_locked",
-				       "密码错误次数过多，账号已锁定%lld分钟",
-				       (long long)((cfg->lockout + 59) / 60));
-		return err_set(e, ERR_UNAUTH, "invalid_credentials",
-			       "用户名或密码错误");
-	}
+	/* An unknown name costs a real verification too: the time of the
+	 * answer does not tell names apart. */
+	int ok = crypto_pwhash_str_verify(found ? pw : cfg->dummy_hash,
+					  password, strlen(password)) == 0;
+	if (!found || !ok || u.disabled)
+		return login_failed(s, cfg, found ? &u : NULL, username,
+				    !found      ? "unknown_user"
+				    : u.disabled ? "disabled"
+						 : "wrong_password",
+				    ip, now, e);
+	actor who = { .u = &u, .ip = ip, .now = now };
 	memset(out, 0, sizeof *out);
 	random_token(out->token);
 	random_token(out->csrf);
 	char th[65];
 	token_hash(out->token, th);
-	int rc = store_begin(s, e);
-	if (rc)
+	if ((rc = store_begin(s, e)))
 		return rc;
-	if ((rc = user_store_clear_fails(s, u.id, e)) ||
+	if ((rc = throttle_pass(s, &cfg->thr, "login", username, ip, e)) ||
 	    (rc = session_store_insert(s, th, u.id, out->csrf, now, ip, e)) ||
 	    (rc = audit_user(s, &who, "login", &u, json_object(), e)) ||
 	    (rc = store_commit(s, e))) {
 		store_rollback(s);
 		return rc;
 	}
-	u.failed = 0;
-	u.locked_until = 0;
 	out->u = u;
 	return 0;
 }
@@ -557,16 +569,19 @@ int account_session(store *s, const account_cfg *cfg, const char *token,
 		    int64_t now, session *out, err *e)
 {
 	char th[65];
-	int64_t last = 0;
+	int64_t created = 0, last = 0;
 	if (!token || strlen(token) >= ACCOUNT_TOKEN_MAX)
 		goto unauth;
 	token_hash(token, th);
-	int rc = session_store_get(s, th, out, &last, e);
+	int rc = session_store_get(s, th, out, &created, &last, e);
 	if (rc == ERR_NOTFOUND)
 		goto unauth;
 	if (rc)
 		return rc;
-	if (out->u.disabled || now - last > cfg->session_idle) {
+	/* Used or not, a session ends session_max after its login: a
+	 * stolen cookie is not good forever for being used. */
+	if (out->u.disabled || now - last > cfg->session_idle ||
+	    now - created >= cfg->session_max) {
 		session_store_delete(s, th, NULL);
 		goto unauth;
 	}
@@ -599,31 +614,87 @@ int account_logout(store *s, const session *se, const char *ip, int64_t now,
 	return 0;
 }
 
-int account_change_password(store *s, const session *se, const char *token,
+/* Is `pw` one of the user's recent passwords?  Each hash has its own
+ * salt: every one is verified. */
+static int reused(store *s, int64_t id, const char *pw, int *yes, err *e)
+{
+	store_res *r;
+	int rc = user_store_pw_history(s, id, ACCOUNT_PW_HISTORY, &r, e);
+	if (rc)
+		return rc;
+	*yes = 0;
+	for (int i = 0; i < store_res_rows(r) && !*yes; i++)
+		*yes = crypto_pwhash_str_verify(store_res_text(r, i, 0), pw,
+						strlen(pw)) == 0;
+	store_res_free(r);
+	return 0;
+}
+
+int account_change_password(store *s, const account_cfg *cfg,
+			    const session *se, const char *token,
 			    const char *old_pw, const char *new_pw,
 			    const char *ip, int64_t now, user *out, err *e)
 {
 	user u;
 	char pw[crypto_pwhash_STRBYTES], hash[crypto_pwhash_STRBYTES], th[65];
-	int rc = user_store_by_id(s, se->u.id, &u, pw, sizeof pw, e);
-	if (rc)
+	/* Guessing the old password through a session is guessing a
+	 * login: the same counters. */
+	int rc = throttle_check(s, &cfg->thr, "login", se->u.username, ip, now,
+				e);
+	if (rc || (rc = user_store_by_id(s, se->u.id, &u, pw, sizeof pw, e)))
 		return rc;
-	if (crypto_pwhash_str_verify(pw, old_pw, strlen(old_pw)) != 0)
+	actor who = { .u = &u, .ip = ip, .now = now };
+	if (crypto_pwhash_str_verify(pw, old_pw, strlen(old_pw)) != 0) {
+		/* Someone holding the session guesses the password: audited
+		 * as the failed login it amounts to. */
+		throttle_result tr;
+		json_t *d = json_pack("{s:s}", "reason", "wrong_old_password");
+		if ((rc = store_begin(s, e))) {
+			json_decref(d);
+			return rc;
+		}
+		if ((rc = throttle_fail(s, &cfg->thr, "login", u.username, ip,
+					now, &tr, e)) ||
+		    (tr.pair_until &&
+		     (rc = user_store_mark_held(s, u.id, tr.pair_until, e)))) {
+			json_decref(d);
+			store_rollback(s);
+			return rc;
+		}
+		if (tr.pair_until > now)
+			json_object_set_new(d, "held_seconds",
+					    json_integer(tr.pair_until - now));
+		if ((rc = audit_user(s, &who, "login_failed", &u, d, e)) ||
+		    (rc = store_commit(s, e))) {
+			store_rollback(s);
+			return rc;
+		}
 		return err_field(e, ERR_FORBIDDEN, "wrong_password",
 				 "old_password", "原密码不正确");
-	if ((rc = account_password_check(new_pw, e)))
-		return rc;
+	}
 	if (strcmp(old_pw, new_pw) == 0)
-		return err_field(e, ERR_INVALID, "weak_password", "new_password",
-				 "新密码不能与原密码相同");
+		return err_field(e, ERR_INVALID, "password_reused",
+				 "new_password", "新密码不能与原密码相同");
+	if ((rc = pwpolicy_check(cfg->pw, new_pw, u.username, old_pw, e)))
+		return rc;
+	int again = 0;
+	if ((rc = reused(s, u.id, new_pw, &again, e)))
+		return rc;
+	if (again)
+		return err_field(e, ERR_INVALID, "password_reused",
+				 "new_password",
+				 "新密码不能与最近%d次使用过的密码相同",
+				 ACCOUNT_PW_HISTORY);
 	if ((rc = password_hash(new_pw, hash, e)))
 		return rc;
 	token_hash(token, th);
-	actor who = { .u = &u, .ip = ip, .now = now };
 	if ((rc = store_begin(s, e)))
 		return rc;
 	if ((rc = user_store_set_password(s, u.id, hash, 0, now, e)) ||
+	    (rc = user_store_pw_history_add(s, u.id, hash, now,
+					    ACCOUNT_PW_HISTORY, e)) ||
 	    (rc = session_store_delete_user(s, u.id, th, e)) ||
+	    (rc = throttle_pass(s, &cfg->thr, "login", u.username, ip, e)) ||
 	    (rc = audit_user(s, &who, "password_change", &u, json_object(),
 			     e)) ||
 	    (rc = store_commit(s, e))) {
@@ -631,6 +702,8 @@ int account_change_password(store *s, const session *se, const char *token,
 		return rc;
 	}
 	u.must_change = 0;
+	u.failed = 0;
+	u.locked_until = 0;
 	*out = u;
 	return 0;
 }

@@ -1,5 +1,7 @@
 #include "domain/staff.h"
 
+#include <ctype.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -348,9 +350,10 @@ int staff_get(store *s, const actor *who, int64_t id, json_t **out, err *e)
 				  "passed", (int)store_res_int(t, i, 6)));
 	for (int i = 0; i < store_res_rows(c); i++)
 		json_array_append_new(
-			ca, json_pack("{s:I, s:s, s:s, s:s}", "id",
+			ca, json_pack("{s:I, s:s, s:s, s:s, s:s}", "id",
 				      (json_int_t)store_res_int(c, i, 0),
 				      "number", store_res_text(c, i, 1),
+				      "check_code", store_res_text(c, i, 13),
 				      "issued_on", store_res_text(c, i, 6),
 				      "status", store_res_text(c, i, 7)));
 	json_object_set_new(o, "history", ha);
@@ -1045,6 +1048,19 @@ static int next_number(store *s, const char *county, const char *date,
 	return rc;
 }
 
+/* The check code: CERT_CODE_LEN of 32 characters that cannot be misread
+ * (no 0/O, 1/I), 30 bits: with the check throttled per address, out of
+ * reach of walking the numbers.  Migration 17 draws the same way in SQL
+ * for certificates issued before it. */
+static const char cert_code_chars[] = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+
+static void cert_code(char out[CERT_CODE_LEN + 1])
+{
+	for (int i = 0; i < CERT_CODE_LEN; i++)
+		out[i] = cert_code_chars[randombytes_uniform(32)];
+	out[CERT_CODE_LEN] = '\0';
+}
+
 /* Issues inside the caller's transaction; *id is the new certificate. */
 static int issue(store *s, const actor *who, const staff_row *st,
 		 int64_t training, const char *issued_on, int64_t *id, err *e)
@@ -1060,11 +1076,13 @@ static int issue(store *s, const actor *who, const staff_row *st,
 	if (valid)
 		return err_set(e, ERR_CONFLICT, "certificate_exists",
 			       "该人员已持有有效的培训合格证");
-	char number[40], county[REGION_CODE_MAX], target[32];
+	char number[40], code[CERT_CODE_LEN + 1], county[REGION_CODE_MAX],
+		target[32];
 	snprintf(county, sizeof county, "%.6s", st->region);
+	cert_code(code);
 	if ((rc = next_number(s, county, issued_on, st->post, number, e)) ||
-	    (rc = staff_store_cert_add(s, number, st->id, st->post, county,
-				       training, issued_on, who->now,
+	    (rc = staff_store_cert_add(s, number, code, st->id, st->post,
+				       county, training, issued_on, who->now,
 				       actor_name(who), id, e)))
 		return rc;
 	snprintf(target, sizeof target, "certificate:%lld", (long long)*id);
@@ -1157,10 +1175,11 @@ fail:
 static json_t *cert_json(const store_res *r, int i)
 {
 	const char *kind = store_res_text(r, i, 3);
-	return json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:I, s:s, s:s,"
-			 " s:o, s:s, s:s, s:s}",
+	return json_pack("{s:I, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:I, s:s,"
+			 " s:s, s:o, s:s, s:s, s:s}",
 			 "id", (json_int_t)store_res_int(r, i, 0), "number",
-			 store_res_text(r, i, 1), "staff_id",
+			 store_res_text(r, i, 1), "check_code",
+			 store_res_text(r, i, 13), "staff_id",
 			 (json_int_t)store_res_int(r, i, 2), "kind", kind,
 			 "title",
 			 strcmp(kind, "director") ? "儿童督导员培训合格证"
@@ -1306,17 +1325,56 @@ static void mask_name(const char *in, char *out, size_t n)
 		snprintf(out + used, n - used, "*");
 }
 
-int cert_verify(store *s, const char *number, json_t **out, err *e)
+/* A code as printed, or as typed: case, spaces and hyphens do not
+ * count.  0 when it cannot be one. */
+static int normal_code(const char *in, char out[CERT_CODE_LEN + 1])
 {
-	store_res *r;
+	size_t n = 0;
+	for (const char *p = in ? in : ""; *p; p++) {
+		if (*p == ' ' || *p == '-')
+			continue;
+		if (n == CERT_CODE_LEN)
+			return 0;
+		out[n++] = (char)toupper((unsigned char)*p);
+	}
+	out[n] = '\0';
+	return n == CERT_CODE_LEN;
+}
+
+int cert_verify(store *s, const throttle_cfg *thr, const char *number,
+		const char *code, const char *ip, int64_t now, json_t **out,
+		err *e)
+{
+	store_res *r = NULL;
+	char want[CERT_CODE_LEN + 1] = "";
 	if (!number || strlen(number) > 32 || !text_valid_name(number, 6, 32))
-		return err_set(e, ERR_NOTFOUND, "not_found", "证书编号不存在");
-	int rc = staff_store_cert_by_number(s, number, &r, e);
+		number = "";
+	/* Held back, an address learns nothing, not even that a number is
+	 * malformed. */
+	int rc = throttle_check(s, thr, "cert", number, ip, now, e);
 	if (rc)
 		return rc;
-	if (store_res_rows(r) == 0) {
+	int good = normal_code(code, want);
+	if (*number && (rc = staff_store_cert_by_number(s, number, &r, e)))
+		return rc;
+	/* One answer for an unknown number and for a wrong or missing code:
+	 * the number alone tells nothing, so numbers that follow each other
+	 * cannot be walked. */
+	if (!r || store_res_rows(r) == 0 || !good ||
+	    strlen(store_res_text(r, 0, 13)) != CERT_CODE_LEN ||
+	    sodium_memcmp(store_res_text(r, 0, 13), want, CERT_CODE_LEN) != 0) {
 		store_res_free(r);
-		return err_set(e, ERR_NOTFOUND, "not_found", "证书编号不存在");
+		throttle_result tr;
+		if ((rc = store_begin(s, e)))
+			return rc;
+		if ((rc = throttle_fail(s, thr, "cert", number, ip, now, &tr,
+					e)) ||
+		    (rc = store_commit(s, e))) {
+			store_rollback(s);
+			return rc;
+		}
+		return err_set(e, ERR_NOTFOUND, "not_found",
+			       "证书编号或校验码不正确");
 	}
 	char holder[96];
 	mask_name(store_res_text(r, 0, 10), holder, sizeof holder);
@@ -1348,7 +1406,7 @@ int cert_pdf(store *s, const actor *who, int64_t id, int card,
 	const char *kind = store_res_text(r, 0, 3);
 	const char *title = strcmp(kind, "director") ? "儿童督导员培训合格证"
 						     : "儿童主任培训合格证";
-	char l1[300], l2[200], l3[200], l4[120];
+	char l1[300], l2[200], l3[200], l4[120], l5[80];
 	snprintf(l1, sizeof l1, "%s　同志：", store_res_text(r, 0, 10));
 	snprintf(l2, sizeof l2,
 		 "参加%s民政局组织的%s初任培训，经考核合格，特发此证。",
@@ -1357,6 +1415,7 @@ int cert_pdf(store *s, const actor *who, int64_t id, int card,
 	snprintf(l3, sizeof l3, "证书编号：%s", store_res_text(r, 0, 1));
 	snprintf(l4, sizeof l4, "发证日期：%s%s", store_res_text(r, 0, 6),
 		 strcmp(store_res_text(r, 0, 7), "valid") ? "（已撤销）" : "");
+	snprintf(l5, sizeof l5, "校验码：%s", store_res_text(r, 0, 13));
 	pdfdoc *d;
 	if ((rc = pdfdoc_new(NULL, card ? PDFDOC_CARD : PDFDOC_A4, &d, e))) {
 		store_res_free(r);
@@ -1372,26 +1431,29 @@ int cert_pdf(store *s, const actor *who, int64_t id, int card,
 	pdfdoc_text(d, l2, card ? 8 : 14, PDFDOC_LEFT | PDFDOC_SERIF);
 	pdfdoc_space(d, card ? 2 : 20);
 	pdfdoc_text(d, l3, card ? 8 : 12, PDFDOC_RIGHT);
+	pdfdoc_text(d, l5, card ? 8 : 12, PDFDOC_RIGHT);
 	pdfdoc_text(d, l4, card ? 8 : 12, PDFDOC_RIGHT);
-	/* The QR code: the public check page of this number (the number
-	 * itself is letters, digits and hyphens: nothing to escape). */
+	/* The QR code: the public check page of this number and code (both
+	 * are letters, digits and hyphens: nothing to escape). */
 	char url[512];
 	size_t bl = base ? strlen(base) : 0;
 	while (bl && base[bl - 1] == '/')
 		bl--;
 	if (bl)
-		snprintf(url, sizeof url, "%.*s/#/verify?number=%s", (int)bl,
-			 base, store_res_text(r, 0, 1));
+		snprintf(url, sizeof url, "%.*s/#/verify?number=%s&code=%s",
+			 (int)bl, base, store_res_text(r, 0, 1),
+			 store_res_text(r, 0, 13));
 	else
-		snprintf(url, sizeof url, "%s", store_res_text(r, 0, 1));
+		snprintf(url, sizeof url, "%s %s", store_res_text(r, 0, 1),
+			 store_res_text(r, 0, 13));
 	if (card) {
 		pdfdoc_qr(d, url, 13, PDFDOC_CORNER);
-		pdfdoc_text(d, "扫码或凭编号核验真伪", 6, PDFDOC_LEFT);
+		pdfdoc_text(d, "扫码或凭编号和校验码核验真伪", 6, PDFDOC_LEFT);
 	} else {
 		pdfdoc_space(d, 8);
 		pdfdoc_qr(d, url, 30, PDFDOC_CENTER);
-		pdfdoc_text(d, "扫描二维码或凭证书编号在系统中核验真伪", 10,
-			    PDFDOC_CENTER);
+		pdfdoc_text(d, "扫描二维码，或凭证书编号和校验码在系统中核验真伪",
+			    10, PDFDOC_CENTER);
 	}
 	rc = pdfdoc_finish(d, bytes, len, e);
 	if (rc == 0)

@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "domain/account.h"
+#include "domain/throttle.h"
 #include "store/store.h"
 
 /* Register (appoint) a person to a post.  Body: post, region_code, name,
@@ -63,18 +64,29 @@ int training_list(store *s, const actor *who, const char *region,
 int training_attend(store *s, const actor *who, int64_t id, json_t *body,
 		    json_t **out, err *e);
 
-/* Certificates. */
+/* Certificates.  Each has a number (sequential, so guessable) and a
+ * check code of CERT_CODE_LEN characters drawn at random when it is
+ * issued: printed on it, shown where its issuer lists it, asked by the
+ * public check. */
+enum { CERT_CODE_LEN = 6 };
 int cert_issue(store *s, const actor *who, int64_t staff_id,
 	       int64_t training_id, json_t **out, err *e);
 int cert_revoke(store *s, const actor *who, int64_t id, const char *reason,
 		json_t **out, err *e);
 int cert_list(store *s, const actor *who, const char *region, json_t **out,
 	      err *e);
-/* Public check of a printed number: never more than validity, kind, the
- * holder's masked name, issuing county and date. */
-int cert_verify(store *s, const char *number, json_t **out, err *e);
-/* The certificate as a PDF (A4 or card) with a QR code of the public check
- * at `base` (e.g. "https://host"; "" for none: the QR holds the number). */
+/* Public check of a printed number and its check code (any case, spaces
+ * and hyphens ignored): never more than validity, kind, the holder's
+ * masked name, issuing county and date.  A wrong or missing code is
+ * answered exactly like an unknown number, and counts as a failure of
+ * `ip` (throttle.h, kind "cert").  Errors: ERR_NOTFOUND "not_found",
+ * ERR_RATE "too_many_attempts", ERR_STORE. */
+int cert_verify(store *s, const throttle_cfg *thr, const char *number,
+		const char *code, const char *ip, int64_t now, json_t **out,
+		err *e);
+/* The certificate as a PDF (A4 or card) with its check code and a QR code
+ * of the public check at `base` (e.g. "https://host"; "" for none: the QR
+ * holds the number and the code). */
 int cert_pdf(store *s, const actor *who, int64_t id, int card,
 	     const char *base, char **bytes,
 	     size_t *len, char filename[128], err *e);

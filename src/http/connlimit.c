@@ -93,7 +93,7 @@ static int parse_exempt(connlimit *cl, const char *list, err *e)
 		if (!ok)
 			return err_field(
 			    e, ERR_INVALID, "invalid_proxy", "proxy",
-			    "--proxy 应为逗号分隔的 IP 地址（至多%d个）或 none",
+			    "--trusted-proxy 应为逗号分隔的 IP 地址（至多%d个）或 none",
 			    CONNLIMIT_MAX_EXEMPT);
 		cl->nexempt++;
 		if (!end)

@@ -28,7 +28,9 @@ typedef struct req {
 	const char *body;	/* NUL-terminated, body_len bytes */
 	size_t body_len;
 	json_t *json;		/* the parsed body, for routes that take one */
-	char ip[64];
+	char ip[64];		/* the client: behind a trusted proxy, the
+				 * address it forwarded (http/proxy.h) */
+	int https;		/* the client reached us over HTTPS */
 	int64_t now;
 	session *se;		/* the caller, NULL on public routes */
 	const char *token;	/* the session cookie as sent */

@@ -21,6 +21,7 @@
 #include "http/connlimit.h"
 #include "http/http.h"
 #include "http/metrics.h"
+#include "http/proxy.h"
 #include "http/static.h"
 #include "util/buf.h"
 #include "util/jsonx.h"
@@ -37,6 +38,7 @@ static const struct {
 	{ ERR_NOTFOUND, 404 },	{ ERR_METHOD, 405 },	{ ERR_CONFLICT, 409 },
 	{ ERR_TOOBIG, 413 },	{ ERR_MEDIA, 415 },	{ ERR_LOCKED, 423 },
 	{ ERR_STORE, 500 },	{ ERR_INTERNAL, 500 },	{ ERR_UNAVAILABLE, 503 },
+	{ ERR_RATE, 429 },
 };
 
 int http_status_of(int code)
@@ -156,7 +158,8 @@ int req_reply_file(req *r, char *bytes, size_t len, const char *type,
 	return 0;
 }
 
-static void add_security_headers(struct MHD_Response *resp);
+static void add_security_headers(struct MHD_Response *resp,
+				 const char *hsts);
 
 /* filename*=UTF-8''… with every byte outside the unreserved set
  * percent-encoded, so Chinese file names survive every browser. */
@@ -192,7 +195,7 @@ static enum MHD_Result send_file(struct MHD_Connection *c, req *r)
 		MHD_add_response_header(resp, "Content-Disposition", cd);
 	}
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
-	add_security_headers(resp);
+	add_security_headers(resp, http_hsts(r->app));
 	enum MHD_Result ret = MHD_queue_response(c, (unsigned)r->status, resp);
 	MHD_destroy_response(resp);
 	return ret;
@@ -205,15 +208,26 @@ actor req_actor(const req *r)
 			.now = r->now };
 }
 
-static void add_security_headers(struct MHD_Response *resp)
+static void add_security_headers(struct MHD_Response *resp,
+				 const char *hsts)
 {
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+	if (hsts)
+		MHD_add_response_header(resp, "Strict-Transport-Security",
+					hsts);
 }
 
+/* Headers some answers add beside the usual ones. */
+typedef struct extra_headers {
+	const char *cookie;	/* Set-Cookie */
+	const char *hsts;	/* Strict-Transport-Security */
+	long retry_after;	/* Retry-After in seconds, 0 for none */
+} extra_headers;
+
 static enum MHD_Result send_json(struct MHD_Connection *c, int status,
-				 json_t *body, const char *cookie)
+				 json_t *body, const extra_headers *x)
 {
 	char *text = body ? jsonx_dump(body) : NULL;
 	size_t n = text ? strlen(text) : 0;
@@ -224,9 +238,14 @@ static enum MHD_Result send_json(struct MHD_Connection *c, int status,
 		MHD_add_response_header(resp, "Content-Type",
 					"application/json; charset=utf-8");
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
-	add_security_headers(resp);
-	if (cookie && *cookie)
-		MHD_add_response_header(resp, "Set-Cookie", cookie);
+	add_security_headers(resp, x->hsts);
+	if (x->cookie && *x->cookie)
+		MHD_add_response_header(resp, "Set-Cookie", x->cookie);
+	if (x->retry_after > 0) {
+		char wait[24];
+		snprintf(wait, sizeof wait, "%ld", x->retry_after);
+		MHD_add_response_header(resp, "Retry-After", wait);
+	}
 	enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, resp);
 	MHD_destroy_response(resp);
 	return ret;
@@ -242,10 +261,12 @@ static json_t *error_json(const err *e)
 	return json_pack("{s:o}", "error", inner);
 }
 
-static enum MHD_Result send_error(struct MHD_Connection *c, const err *e)
+static enum MHD_Result send_error(struct MHD_Connection *c, const err *e,
+				  const char *hsts)
 {
 	json_t *body = error_json(e);
-	enum MHD_Result ret = send_json(c, http_status_of(e->code), body, NULL);
+	extra_headers x = { .hsts = hsts, .retry_after = e->retry_after };
+	enum MHD_Result ret = send_json(c, http_status_of(e->code), body, &x);
 	json_decref(body);
 	return ret;
 }
@@ -334,6 +355,8 @@ static enum MHD_Result handle_api(app *a, struct MHD_Connection *c,
 	r.token = MHD_lookup_connection_value(c, MHD_COOKIE_KIND,
 					      SESSION_COOKIE);
 	client_ip(c, r.ip, sizeof r.ip);
+	http_proxy_apply(&r);
+	const char *hsts = http_hsts(a);
 
 	int known;
 	const route *rt = http_route_match(method, url, &r, &known);
@@ -344,12 +367,12 @@ static enum MHD_Result handle_api(app *a, struct MHD_Connection *c,
 				"不支持的请求方法");
 		else
 			err_set(&e, ERR_NOTFOUND, "not_found", "接口不存在");
-		return send_error(c, &e);
+		return send_error(c, &e, hsts);
 	}
 	if (st->body.len && !(rt->flags & R_UPLOAD) && !json_content_type(c)) {
 		err_set(&e, ERR_MEDIA, "unsupported_media_type",
 			"请求内容类型应为 application/json");
-		return send_error(c, &e);
+		return send_error(c, &e, hsts);
 	}
 
 	session se;
@@ -378,11 +401,12 @@ static enum MHD_Result handle_api(app *a, struct MHD_Connection *c,
 				err_set(&e, e.code, "internal",
 					"服务器内部错误，请稍后再试或联系管理员");
 		}
-		ret = send_error(c, &e);
+		ret = send_error(c, &e, hsts);
 	} else if (r.raw) {
 		ret = send_file(c, &r);
 	} else {
-		ret = send_json(c, r.status, r.out, r.set_cookie);
+		extra_headers x = { .cookie = r.set_cookie, .hsts = hsts };
+		ret = send_json(c, r.status, r.out, &x);
 	}
 	free(r.raw);
 	json_decref(r.out);
@@ -400,7 +424,7 @@ static enum MHD_Result too_big(struct MHD_Connection *c, size_t cap)
 	err e;
 	err_set(&e, ERR_TOOBIG, "payload_too_large", "请求内容过大（最多%zuMB）",
 		cap >> 20);
-	return send_error(c, &e);
+	return send_error(c, &e, NULL);
 }
 
 /* The body cap of a request: larger for the routes that take files. */
@@ -508,7 +532,7 @@ static enum MHD_Result send_metrics(server *sv, struct MHD_Connection *c)
 	MHD_add_response_header(resp, "Content-Type",
 				"text/plain; version=0.0.4; charset=utf-8");
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
-	add_security_headers(resp);
+	add_security_headers(resp, http_hsts(sv->a));
 	enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_OK, resp);
 	MHD_destroy_response(resp);
 	return ret;
@@ -531,7 +555,7 @@ static enum MHD_Result serve(server *sv, struct MHD_Connection *c,
 			err e;
 			err_set(&e, ERR_INVALID, "invalid_path",
 				"请求路径含有无效字符");
-			return send_error(c, &e);
+			return send_error(c, &e, http_hsts(a));
 		}
 		st->cap = body_cap(method, url);
 		const char *cl = MHD_lookup_connection_value(
@@ -808,7 +832,7 @@ int http_serve(app *a, const char *where, err *e)
 		return rc;
 	unsigned cap = conn_cap(a->threads);
 	acceptor ac = { .fd = -1 };
-	if ((rc = connlimit_new(cap, a->max_conn_per_ip, a->proxies, &ac.cl,
+	if ((rc = connlimit_new(cap, a->max_conn_per_ip, a->trusted_proxies, &ac.cl,
 				e)))
 		return rc;
 	server sv = { .a = a, .cl = ac.cl };

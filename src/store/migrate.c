@@ -35,6 +35,14 @@ typedef struct migration {
 	" coalesce(active_id, '') = '' AND id_number IN"                     \
 	" (NEW.id_number, OLD.id_number) AND id <> NEW.id)"
 
+/* Migration 17: one random character of a certificate's check code, of
+ * the 32 that cannot be misread (no 0/O, 1/I). */
+#define CODE_CHAR_SQLITE                                                     \
+	" substr('23456789ABCDEFGHJKLMNPQRSTUVWXYZ', (random() & 31) + 1, 1)"
+#define CODE_CHAR_PG                                                         \
+	" substr('23456789ABCDEFGHJKLMNPQRSTUVWXYZ',"                         \
+	" 1 + floor(random() * 32)::int, 1)"
+
 static const migration migrations[] = {
 	{ 1,
 	  "CREATE TABLE regions ("
@@ -610,6 +618,53 @@ static const migration migrations[] = {
 	  "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log"
 	  " BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;",
 	  NULL },
+	{ 17,
+	  /* Issue #17.  throttle: failed logins (and wrong old passwords,
+	   * failed certificate checks) per address, per account and per
+	   * account-and-address, keyed by a keyed hash so that a typed name
+	   * that is no account is never stored; in the database because
+	   * several servers may share it.  password_history: the hashes of
+	   * the last passwords a user chose, so that none is chosen again.
+	   * server_keys: the key of those hashes, one for every server.
+	   * certificates.check_code: printed on the certificate, asked by
+	   * the public check beside the number, so that numbers that follow
+	   * each other cannot be walked. */
+	  "CREATE TABLE throttle ("
+	  " tkey TEXT PRIMARY KEY,"
+	  " acct TEXT NOT NULL DEFAULT '',"
+	  " fails INTEGER NOT NULL,"
+	  " last_fail BIGINT NOT NULL,"
+	  " hold_until BIGINT NOT NULL DEFAULT 0,"
+	  " expires_at BIGINT NOT NULL);"
+	  "CREATE INDEX throttle_acct ON throttle(acct);"
+	  "CREATE INDEX throttle_expires ON throttle(expires_at);"
+	  "CREATE TABLE password_history ("
+	  " id @ID@,"
+	  " user_id BIGINT NOT NULL REFERENCES users(id),"
+	  " pw_hash TEXT NOT NULL,"
+	  " created_at BIGINT NOT NULL);"
+	  "CREATE INDEX password_history_user ON password_history(user_id, id);"
+	  "CREATE TABLE server_keys ("
+	  " name TEXT PRIMARY KEY,"
+	  " value TEXT NOT NULL);"
+	  "ALTER TABLE certificates ADD COLUMN check_code TEXT NOT NULL"
+	  " DEFAULT '';",
+	  /* Codes for the certificates issued before: six of the 32
+	   * characters a new code is made of (staff.c), each drawn apart. */
+	  "UPDATE certificates SET check_code = "
+	  CODE_CHAR_SQLITE " ||"
+	  CODE_CHAR_SQLITE " ||"
+	  CODE_CHAR_SQLITE " ||"
+	  CODE_CHAR_SQLITE " ||"
+	  CODE_CHAR_SQLITE " ||"
+	  CODE_CHAR_SQLITE ";",
+	  "UPDATE certificates SET check_code = "
+	  CODE_CHAR_PG " ||"
+	  CODE_CHAR_PG " ||"
+	  CODE_CHAR_PG " ||"
+	  CODE_CHAR_PG " ||"
+	  CODE_CHAR_PG " ||"
+	  CODE_CHAR_PG ";" },
 };
 
 static const char *token_value(store_kind k, const char *tok, size_t n)

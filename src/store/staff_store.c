@@ -376,24 +376,26 @@ int staff_store_passed_initial(store *s, int64_t staff, int64_t training,
 #define CERT_COLS                                                           \
 	"c.id, c.number, c.staff_id, c.kind, c.county_code, c.training_id,"  \
 	" c.issued_on, c.status, c.revoked_on, c.revoke_reason, s.name,"     \
-	" s.region_code, r.name"
+	" s.region_code, r.name, c.check_code"
 #define CERT_FROM                                                           \
 	" FROM certificates c JOIN staff s ON s.id = c.staff_id"             \
 	" LEFT JOIN regions r ON r.code = c.county_code"
 
-int staff_store_cert_add(store *s, const char *number, int64_t staff,
+int staff_store_cert_add(store *s, const char *number,
+			 const char *check_code, int64_t staff,
 			 const char *kind, const char *county,
 			 int64_t training, const char *issued_on, int64_t at,
 			 const char *by, int64_t *id, err *e)
 {
-	store_param p[] = { SP_S(number),   SP_I(staff),     SP_S(kind),
-			    SP_S(county),   SP_I(training),  SP_S(issued_on),
-			    SP_I(at),	    SP_S(by),	     SP_I(staff) };
+	store_param p[] = { SP_S(number),   SP_S(check_code), SP_I(staff),
+			    SP_S(kind),	    SP_S(county),     SP_I(training),
+			    SP_S(issued_on), SP_I(at),	      SP_S(by),
+			    SP_I(staff) };
 	int rc = store_query_int(s,
-				 "INSERT INTO certificates (number, staff_id, kind,"
-				 " county_code, training_id, issued_on,"
-				 " created_at, created_by, valid_staff) VALUES (?,"
-				 " ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+				 "INSERT INTO certificates (number, check_code,"
+				 " staff_id, kind, county_code, training_id,"
+				 " issued_on, created_at, created_by, valid_staff)"
+				 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
 				 p, SP_COUNT(p), id, e);
 	if (rc == ERR_CONFLICT)
 		return err_set(e, ERR_CONFLICT, "certificate_exists",

@@ -87,8 +87,9 @@ int staff_store_passed_initial(store *s, int64_t staff, int64_t training,
 
 /* Certificates.  Columns: id, number, staff_id, kind, county_code,
  * training_id, issued_on, status, revoked_on, revoke_reason, staff name,
- * staff region, county name. */
-int staff_store_cert_add(store *s, const char *number, int64_t staff,
+ * staff region, county name, check code. */
+int staff_store_cert_add(store *s, const char *number,
+			 const char *check_code, int64_t staff,
 			 const char *kind, const char *county,
 			 int64_t training, const char *issued_on, int64_t at,
 			 const char *by, int64_t *id, err *e);

@@ -117,25 +117,13 @@ int user_store_set_password(store *s, int64_t id, const char *pw_hash,
 			  p, SP_COUNT(p), NULL, e);
 }
 
-int user_store_fail(store *s, int64_t id, int max, int64_t lock_until,
-		    int *locked, err *e)
+int user_store_mark_held(store *s, int64_t id, int64_t until, err *e)
 {
-	store_param p[] = { SP_I(id) };
-	int64_t fails;
-	int rc = store_query_int(s,
-				 "UPDATE users SET failed_count = failed_count + 1"
-				 " WHERE id = ? RETURNING failed_count",
-				 p, 1, &fails, e);
-	if (rc)
-		return rc;
-	*locked = fails >= max;
-	if (!*locked)
-		return 0;
-	store_param q[] = { SP_I(lock_until), SP_I(id) };
+	store_param p[] = { SP_I(until), SP_I(id), SP_I(until) };
 	return store_exec(s,
-			  "UPDATE users SET failed_count = 0, locked_until = ?"
-			  " WHERE id = ?",
-			  q, 2, NULL, e);
+			  "UPDATE users SET locked_until = ?"
+			  " WHERE id = ? AND locked_until < ?",
+			  p, 3, NULL, e);
 }
 
 int user_store_clear_fails(store *s, int64_t id, err *e)
@@ -145,6 +133,34 @@ int user_store_clear_fails(store *s, int64_t id, err *e)
 			  "UPDATE users SET failed_count = 0, locked_until = 0"
 			  " WHERE id = ? AND (failed_count <> 0 OR locked_until <> 0)",
 			  p, 1, NULL, e);
+}
+
+int user_store_pw_history(store *s, int64_t id, int limit, store_res **out,
+			  err *e)
+{
+	store_param p[] = { SP_I(id), SP_I(limit) };
+	return store_query(s,
+			   "SELECT pw_hash FROM password_history WHERE user_id = ?"
+			   " ORDER BY id DESC LIMIT ?",
+			   p, 2, out, e);
+}
+
+int user_store_pw_history_add(store *s, int64_t id, const char *pw_hash,
+			      int64_t now, int keep, err *e)
+{
+	store_param p[] = { SP_I(id), SP_S(pw_hash), SP_I(now) };
+	int rc = store_exec(s,
+			    "INSERT INTO password_history (user_id, pw_hash,"
+			    " created_at) VALUES (?, ?, ?)",
+			    p, 3, NULL, e);
+	if (rc)
+		return rc;
+	store_param q[] = { SP_I(id), SP_I(id), SP_I(keep) };
+	return store_exec(s,
+			  "DELETE FROM password_history WHERE user_id = ? AND id"
+			  " NOT IN (SELECT id FROM password_history WHERE user_id = ?"
+			  " ORDER BY id DESC LIMIT ?)",
+			  q, 3, NULL, e);
 }
 
 int user_store_list(store *s, const char *lo, const char *hi, const char *q,
@@ -201,12 +217,12 @@ int session_store_insert(store *s, const char *token_hash, int64_t user_id,
 }
 
 int session_store_get(store *s, const char *token_hash, session *out,
-		      int64_t *last_seen, err *e)
+		      int64_t *created, int64_t *last_seen, err *e)
 {
 	store_param p[] = { SP_S(token_hash) };
 	store_res *r;
 	int rc = store_query(s,
-			     "SELECT s.csrf, s.last_seen, " USER_COLS
+			     "SELECT s.csrf, s.last_seen, s.created_at, " USER_COLS
 			     " FROM sessions s JOIN users u ON u.id = s.user_id"
 			     " WHERE s.token_hash = ?",
 			     p, 1, &r, e);
@@ -219,7 +235,8 @@ int session_store_get(store *s, const char *token_hash, session *out,
 	memset(out, 0, sizeof *out);
 	snprintf(out->csrf, sizeof out->csrf, "%s", store_res_text(r, 0, 0));
 	*last_seen = store_res_int(r, 0, 1);
-	user_from_row(r, 0, 2, &out->u, NULL, 0);
+	*created = store_res_int(r, 0, 2);
+	user_from_row(r, 0, 3, &out->u, NULL, 0);
 	store_res_free(r);
 	return 0;
 }

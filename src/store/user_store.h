@@ -16,11 +16,17 @@ int user_store_insert(store *s, user *u, const char *pw_hash, err *e);
 int user_store_update(store *s, const user *u, int64_t now, err *e);
 int user_store_set_password(store *s, int64_t id, const char *pw_hash,
 			    int must_change, int64_t now, err *e);
-/* One more failure; locks until `lock_until` once it reaches `max`.
- * *locked tells whether this failure locked the account. */
-int user_store_fail(store *s, int64_t id, int max, int64_t lock_until,
-		    int *locked, err *e);
+/* Shows the user as held back (User.locked) until `until`, unless it
+ * already is for longer. */
+int user_store_mark_held(store *s, int64_t id, int64_t until, err *e);
 int user_store_clear_fails(store *s, int64_t id, err *e);
+/* The hashes of the `limit` passwords the user chose last, newest first.
+ * Column: pw_hash. */
+int user_store_pw_history(store *s, int64_t id, int limit, store_res **out,
+			  err *e);
+/* Adds a chosen password's hash and keeps only the `keep` newest. */
+int user_store_pw_history_add(store *s, int64_t id, const char *pw_hash,
+			      int64_t now, int keep, err *e);
 /* Users with region in [lo, hi) under the filters, ordered by username. */
 int user_store_list(store *s, const char *lo, const char *hi, const char *q,
 		    int64_t offset, int limit, user **out, int *n,
@@ -29,10 +35,10 @@ int user_store_list(store *s, const char *lo, const char *hi, const char *q,
 int session_store_insert(store *s, const char *token_hash, int64_t user_id,
 			 const char *csrf, int64_t now, const char *ip,
 			 err *e);
-/* The session and its user; ERR_NOTFOUND if none.  *last_seen receives the
- * last activity time. */
+/* The session and its user; ERR_NOTFOUND if none.  *created and
+ * *last_seen receive its start and its last activity time. */
 int session_store_get(store *s, const char *token_hash, session *out,
-		      int64_t *last_seen, err *e);
+		      int64_t *created, int64_t *last_seen, err *e);
 int session_store_touch(store *s, const char *token_hash, int64_t now,
 			err *e);
 int session_store_delete(store *s, const char *token_hash, err *e);

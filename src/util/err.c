@@ -12,6 +12,7 @@ err_fill(err *e, int code, const char *key, const char *field, const char *fmt,
 	snprintf(e->key, sizeof e->key, "%s", key);
 	snprintf(e->field, sizeof e->field, "%s", field ? field : "");
 	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+	e->retry_after = 0;
 }
 
 int err_set(err *e, int code, const char *key, const char *fmt, ...)

@@ -21,6 +21,7 @@ enum {
 	ERR_STORE = -10,	/* database failure: 500 */
 	ERR_INTERNAL = -11,	/* anything else that is our fault: 500 */
 	ERR_UNAVAILABLE = -12,	/* temporarily unavailable (busy): 503 */
+	ERR_RATE = -13,		/* too many attempts, try later: 429 */
 };
 
 typedef struct err {
@@ -28,11 +29,13 @@ typedef struct err {
 	char key[48];		/* stable API code, e.g. "invalid_region" */
 	char field[64];		/* the offending input field, or "" */
 	char msg[320];		/* Chinese message, UTF-8 */
+	long retry_after;	/* seconds to wait (Retry-After), or 0 */
 } err;
 
 /* Fills `e` (when not NULL) and returns `code`, so callers can write
  * `return err_set(e, ERR_INVALID, "bad_x", "……");`.  The message is a
- * printf format.  Truncates silently at the buffer sizes. */
+ * printf format.  Truncates silently at the buffer sizes.  retry_after
+ * goes back to 0: whoever sets it does so after this. */
 int err_set(err *e, int code, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 

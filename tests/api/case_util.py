@@ -381,8 +381,10 @@ class ClockServer:
     """`guanai serve --tick T --clock-file F` on the session's database.
     The offset (seconds added to the wall clock) is written to F atomically;
     the server reads it on every clock reading, so moving it moves a running
-    server's clock.  Sessions on it never expire (`--session-idle` large),
-    so a client logged in before a jump stays logged in."""
+    server's clock.  Sessions on it do not expire for being idle
+    (`--session-idle` large), but like every session they end 12 hours of
+    its clock after their login (issue #17): after a jump past that, log in
+    again (`shifted_client`)."""
 
     def __init__(self, servers, workdir, tick=1, offset=0):
         self.servers = servers

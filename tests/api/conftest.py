@@ -3,7 +3,11 @@
 The suite drives a real `guanai` binary over loopback, exactly as a client
 would: `guanai init` once per session, one main server per session, and a few
 extra servers on the same database for settings that need short timers
-(`--session-idle 2`, `--lockout 2`).
+(`--session-idle 2`, `--lockout 2`).  Every test logs in from 127.0.0.1, and
+many fail on purpose: the servers get a failed-login budget per address
+(`--login-budget`) the suite cannot exhaust, unless a test asks for the
+production default; tests of throttling name their own addresses through
+X-Forwarded-For, which a server believes from loopback.
 
 Environment:
   GUANAI_BIN           the binary (default build/guanai, relative to the repo)
@@ -61,9 +65,33 @@ _log_dirs = []
 # helpers usable from the test modules
 
 
+_PW_CHARS = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
 def strong_password():
-    """A fresh password that meets the policy (4 classes, > 8 chars)."""
-    return "Pw-" + uuid.uuid4().hex[:10] + "Z9"
+    """A fresh password that meets the policy (4 classes, > 8 chars, and
+    libpwquality's checks: no two neighbours next to each other in the
+    alphabet, which cracklib takes for "too systematic" — random hex did
+    that once in a thousand)."""
+    import secrets
+    out = []
+    while len(out) < 10:
+        c = secrets.choice(_PW_CHARS)
+        if out and abs(ord(c) - ord(out[-1])) <= 1:
+            continue
+        out.append(c)
+    return "Pw-" + "".join(out) + "Z9"
+
+
+_addresses = itertools.count(1)
+
+
+def fresh_address():
+    """An address no other test of this session uses (198.18.0.0/15, the
+    range set aside for tests), for Client(address=…)."""
+    n = next(_addresses)
+    assert n < 64000
+    return f"198.18.{n // 250}.{n % 250 + 1}"
 
 
 def assert_error(r, status, code, field=None):
@@ -142,10 +170,13 @@ _NO_BODY = object()
 
 
 class Client:
-    """One browser: a session cookie and its CSRF token."""
+    """One browser: a session cookie and its CSRF token.  `address`: the
+    client's address as a reverse proxy on loopback would forward it
+    (X-Forwarded-For), for tests of per-address limits."""
 
-    def __init__(self, base):
+    def __init__(self, base, address=None):
         self.base = base
+        self.address = address
         self.http = requests.Session()
         self.http.cookies.set_policy(_NoCookies())
         self.cookie = None
@@ -161,6 +192,8 @@ class Client:
     def request(self, method, path, json=_NO_BODY, data=None, headers=None,
                 params=None, csrf=True, cookie=True, timeout=30):
         h = {}
+        if self.address:
+            h["X-Forwarded-For"] = self.address
         if cookie and self.cookie is not None:
             h["Cookie"] = f"{COOKIE}={self.cookie}"
         if method in STATE_CHANGING and csrf and self.csrf is not None:
@@ -400,6 +433,11 @@ class Server:
             return ""
 
 
+# Failed logins (and certificate checks) one address may make per window
+# on the suite's servers: far more than the whole suite makes.
+TEST_LOGIN_BUDGET = 1000000
+
+
 class Servers:
     """Starts `guanai serve` processes and ends exactly those at teardown."""
 
@@ -410,10 +448,14 @@ class Servers:
         self.started = []
         self._n = itertools.count(1)
 
-    def start(self, *extra, port=None, host="127.0.0.1", db_url=None):
+    def start(self, *extra, port=None, host="127.0.0.1", db_url=None,
+              budget=TEST_LOGIN_BUDGET):
         """A server on `port` (by default a free one, tried up to three
         times) of `host` (0.0.0.0: every address), on the session's
-        database or `db_url`, answering /health."""
+        database or `db_url`, answering /health.  `budget`: its
+        --login-budget; None leaves the production default."""
+        if budget is not None:
+            extra = ("--login-budget", str(budget), *extra)
         last = None
         fixed = port
         for _attempt in range(3):
@@ -483,7 +525,8 @@ def lockout_server(servers):
     return servers.start("--lockout", "2")
 
 
-ADMIN_PASSWORD = "Adm1n-" + uuid.uuid4().hex[:8] + "!"
+# Not "Adm1n-…": the user name in look-alike digits is refused (issue #17).
+ADMIN_PASSWORD = strong_password()
 
 
 @pytest.fixture(scope="session")

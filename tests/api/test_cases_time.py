@@ -159,10 +159,10 @@ def test_overdue_steps_as_the_clock_moves(default_limits, staff, village_pool,
     clock = ClockServer(servers, workdir, tick=999999999)
     srv = clock.start()
     try:
-        k = shifted_client(srv, sup)
-
         def check(offset, want, referrals=None):
             clock.set(offset)
+            # a session ends 12 h after its login, on this clock too
+            k = shifted_client(srv, sup)
             listed = {i["id"]: i for i in all_cases(k, overdue="true")}
             got = set(listed) & mine
             label = f"at +{offset / HOUR:g} h"
@@ -183,6 +183,7 @@ def test_overdue_steps_as_the_clock_moves(default_limits, staff, village_pool,
         check(3 * HOUR, {RU, AU})  # urgent: 2 h to accept, 2 h to handle
         check(23 * HOUR, {RU, AU})
         check(25 * HOUR, {RU, AU, R, R2})  # 24 h to accept
+        k = shifted_client(srv, sup)
         assert {i["id"] for i in all_cases(k, overdue="true", state="reported")} & mine == {
             R, RU, R2}
         # Taking the step ends the lateness; the next deadline runs from it.
@@ -387,9 +388,11 @@ def test_a_server_that_takes_reports_and_escalates_exits_cleanly(
     v, _ = village_pool.take(YS_TOWN_4)
     clock = ClockServer(servers, workdir, tick=1)
     srv = clock.start()
-    d = shifted_client(srv, staff.user("director", v))
+    director = staff.user("director", v)
+    d = shifted_client(srv, director)
     made = [report(d, report_body(v))["id"] for _ in range(5)]
     clock.set(25 * HOUR)
+    d = shifted_client(srv, director)  # the first session ended at +12 h
     wait_until(lambda: all(escalations(d, c) == 1 for c in made), what="escalation")
     (code,) = clock.stop(srv)
     log = srv.log_tail(100000)

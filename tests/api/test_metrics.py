@@ -183,7 +183,7 @@ def test_gauges(servers, backend):
 
 
 def test_connection_gauges_follow_the_limits(servers):
-    srv = servers.start("--proxy", "none", "--max-conn-per-ip", "3")
+    srv = servers.start("--trusted-proxy", "none", "--max-conn-per-ip", "3")
     port = urlsplit(srv.url).port
     time.sleep(0.5)     # the start's own health probes have closed
     socks = []

@@ -186,7 +186,7 @@ def test_one_address_cannot_starve_another(servers):
     and 63 of 64 health probes from elsewhere failed.  One address now
     holds at most --max-conn-per-ip (64 by default)."""
     _enough_descriptors(1100)
-    srv = servers.start("--proxy", "none")
+    srv = servers.start("--trusted-proxy", "none")
     port = urlsplit(srv.url).port
     time.sleep(0.5)     # the start's own health probes have closed
     hog = _open_idle(port, 1000, "127.0.0.1")
@@ -234,7 +234,7 @@ def test_per_address_limit_exempts_the_proxy_and_frees_slots(servers):
         s.close()
 
     # a configured proxy replaces the default
-    srv2 = servers.start("--max-conn-per-ip", "4", "--proxy", "127.0.0.3,::1")
+    srv2 = servers.start("--max-conn-per-ip", "4", "--trusted-proxy", "127.0.0.3,::1")
     port2 = urlsplit(srv2.url).port
     time.sleep(0.5)     # the start's own health probes have closed
     proxy = _open_idle(port2, 10, "127.0.0.3")
@@ -249,8 +249,8 @@ def test_per_address_limit_exempts_the_proxy_and_frees_slots(servers):
 def test_bad_connection_limit_options_are_refused(guanai, db):
     for args, msg in ((["--max-conn-per-ip", "-1"], "--max-conn-per-ip"),
                       (["--max-conn-per-ip", "many"], "--max-conn-per-ip"),
-                      (["--proxy", "10.0.0.300"], "--proxy"),
-                      (["--proxy", "10.0.0.1,,10.0.0.2"], "--proxy")):
+                      (["--trusted-proxy", "10.0.0.300"], "--trusted-proxy"),
+                      (["--trusted-proxy", "10.0.0.1,,10.0.0.2"], "--trusted-proxy")):
         r = subprocess.run([str(guanai.path), "serve", "--db", db.url,
                             "--listen", f"127.0.0.1:{free_port()}", *args],
                            capture_output=True, text=True, timeout=30)

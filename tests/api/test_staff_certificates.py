@@ -1,21 +1,24 @@
 """Certificates (SPEC §3.2, docs/API.md `/certificates`): passing an initial
 training issues 《儿童主任培训合格证》 / 《儿童督导员培训合格证》 with a unique
-number; the PDF; public verification by number that reveals nothing more;
+number and a check code; the PDF; public verification by number and code
+that reveals nothing more, and cannot walk the numbers (issue #17);
 revocation that keeps the record and is audited."""
 
+import re
 import uuid
 
 import pytest
 
-from conftest import assert_error, assert_status
+from conftest import assert_error, assert_status, fresh_address
 from workforce_util import (  # noqa: F401  (fixtures)
     CERT_NUMBER, CERT_TITLES, NA_COUNTY, VERIFY_KEYS, attend, audit_entries,
     certificates_of, days_ago, director_body, error_of, get_staff,
     na_county, new_training, past_year, pdf_text, pool, register,
     supervisor_body, training_body, users, verify)
 
-CERT_KEYS = {"id", "number", "staff_id", "kind", "title", "county_name",
-             "issued_on", "status"}
+CERT_KEYS = {"id", "number", "check_code", "staff_id", "kind", "title",
+             "county_name", "issued_on", "status"}
+CHECK_CODE = re.compile(r"^[23456789ABCDEFGHJKLMNPQRSTUVWXYZ]{6}$")
 
 
 def cert_of(c, staff_id, region):
@@ -66,8 +69,10 @@ def test_passing_the_initial_training_issues_the_right_certificate(crew, issued,
         assert m.group(2) == c["issued_on"][:4], "the year"
         assert m.group(3) == {"director": "Z", "supervisor": "D"}[post]
         detail = get_staff(na_county, person["id"])
-        assert [(x["id"], x["number"], x["status"]) for x in detail["certificates"]] == [
-            (c["id"], c["number"], "valid")]
+        assert CHECK_CODE.match(c["check_code"]), c
+        assert [(x["id"], x["number"], x["check_code"], x["status"])
+                for x in detail["certificates"]] == [
+            (c["id"], c["number"], c["check_code"], "valid")]
         assert detail["certificates"][0]["issued_on"] == c["issued_on"]
     assert issued["dir"]["number"] != issued["sup"]["number"]
 
@@ -134,6 +139,7 @@ def test_pdf(crew, issued, na_county, tmp_path, layout):
         assert c["title"] in flat, f"title missing: {text!r}"
         assert person["name"] in flat, f"holder's name missing: {text!r}"
         assert c["number"] in flat, f"number missing: {text!r}"
+        assert "校验码：" + c["check_code"] in flat, f"check code missing: {text!r}"
 
 
 def qr_codes(data, tmpdir):
@@ -159,9 +165,9 @@ def test_pdf_qr_code_leads_to_the_public_check(issued, na_county, server, tmp_pa
     r = na_county.get(f"/certificates/{c['id']}/pdf", params=params)
     assert_status(r, 200)
     codes = qr_codes(r.content, tmp_path)
-    assert codes == [f"{server.url}/#/verify?number={c['number']}"], codes
-    # the page it opens asks the public endpoint for that number
-    r = verify(c["number"], server.url)
+    assert codes == [f"{server.url}/#/verify?number={c['number']}&code={c['check_code']}"], codes
+    # the page it opens asks the public endpoint for that number and code
+    r = verify(c["number"], server.url, c["check_code"])
     assert_status(r, 200)
     assert r.json()["valid"] is True
 
@@ -187,7 +193,7 @@ def test_pdf_readable_by_the_holders_township_and_village(crew, issued, users):
 def test_verify_without_login(crew, issued, server):
     person = crew["dirs"][0]
     c = issued["dir"]
-    r = verify(c["number"], server.url)
+    r = verify(c["number"], server.url, c["check_code"])
     assert_status(r, 200)
     body = r.json()
     assert set(body) == VERIFY_KEYS, f"verify answers more than documented: {sorted(body)}"
@@ -204,20 +210,70 @@ def test_verify_without_login(crew, issued, server):
         assert secret not in text, f"verify reveals {secret!r}: {text}"
     assert "Set-Cookie" not in r.headers
     # the supervisor's kind
-    s = verify(issued["sup"]["number"], server.url).json()
+    s = verify(issued["sup"]["number"], server.url, issued["sup"]["check_code"]).json()
     assert s["title"] == "儿童督导员培训合格证" and s["valid"] is True
 
 
 @pytest.mark.parametrize("number", ["JL220122-2018-Z-9999", "JL999999-2018-Z-0001",
                                     "nothing", "jl220122-2018-z-0001"])
 def test_verify_unknown_number(server, number):
-    assert_error(verify(number, server.url), 404, "not_found")
+    assert_error(verify(number, server.url, "ABCDEF"), 404, "not_found")
+
+
+def test_verify_needs_the_check_code(issued, server):
+    """Issue #17 item 4: 30 numbers in a row gave 30 holders.  Without the
+    code printed on the certificate a number tells nothing: a wrong or
+    missing code answers exactly like a number that does not exist."""
+    c = issued["dir"]
+    # walking the numbers without the code finds no one
+    prefix, _seq = c["number"].rsplit("-", 1)
+    found = []
+    for n in range(1, 31):
+        r = verify(f"{prefix}-{n:04d}", server.url, None)
+        assert r.status_code in (404, 429), r.text
+        if r.status_code == 200:
+            found.append(r.json())
+    assert found == [], f"{len(found)} holders found by walking the numbers"
+    code = c["check_code"]
+    unknown = verify("JL220122-2018-Z-9999", server.url, code)
+    assert_error(unknown, 404, "not_found")
+    other = next(x for x in "ABCDEFGHJK" if x != code[0]) + code[1:]
+    for bad in (None, "", other, code[:5], code + "A", "' OR 1=1", "\u0000" + code):
+        # each from an address of its own: this is about the answer, not
+        # about the wait that repeated failures bring
+        r = verify(c["number"], server.url, bad, address=fresh_address())
+        assert_error(r, 404, "not_found")
+        assert r.json() == unknown.json(), (bad, r.text)
+        assert "county_name" not in r.text and "holder" not in r.text
+    # as typed from the paper: any case, spaces and hyphens
+    typed = f"{code[:3].lower()} -{code[3:]}"
+    assert_status(verify(c["number"], server.url, typed), 200)
+
+
+def test_verify_is_throttled_per_address(issued, servers):
+    """Guessing codes from one address: past its budget (the production
+    default, 30 failures) the address waits (429 with Retry-After), even
+    with the right code; another address does not."""
+    srv = servers.start(budget=None)
+    c = issued["sup"]
+    guesser = fresh_address()
+    statuses = [verify(c["number"], srv.url, f"{n:06d}".translate(str.maketrans("01", "AB")),
+                       address=guesser).status_code for n in range(34)]
+    assert 429 in statuses and statuses[0] == 404, statuses
+    assert set(statuses) == {404, 429}, statuses
+    r = verify(c["number"], srv.url, c["check_code"], address=guesser)
+    assert_error(r, 429, "too_many_attempts")
+    assert int(r.headers["Retry-After"]) > 0
+    ok = verify(c["number"], srv.url, c["check_code"], address=fresh_address())
+    assert_status(ok, 200)
+    assert ok.json()["valid"] is True
 
 
 def test_verify_ignores_a_session(crew, issued, server, na_county):
     # with or without a cookie the answer is the same public one
-    r1 = na_county.get(f"/certificates/verify/{issued['dir']['number']}")
-    r2 = verify(issued["dir"]["number"], server.url)
+    r1 = na_county.get(f"/certificates/verify/{issued['dir']['number']}",
+                       params={"code": issued["dir"]["check_code"]})
+    r2 = verify(issued["dir"]["number"], server.url, issued["dir"]["check_code"])
     assert_status(r1, 200)
     assert r1.json() == r2.json()
 
@@ -246,7 +302,7 @@ def test_revoke_keeps_the_record_and_is_audited(crew, na_county, server, users):
     det = get_staff(na_county, d["id"])["certificates"]
     assert [(x["id"], x["status"]) for x in det] == [(c["id"], "revoked")]
     # verification: known, not valid
-    v = verify(c["number"], server.url)
+    v = verify(c["number"], server.url, c["check_code"])
     assert_status(v, 200)
     assert v.json()["valid"] is False
     assert v.json()["number"] == c["number"]
@@ -266,8 +322,9 @@ def test_revoke_keeps_the_record_and_is_audited(crew, na_county, server, users):
     assert_status(r, 201)
     new = r.json()
     assert new["number"] != c["number"] and new["status"] == "valid"
-    assert verify(new["number"], server.url).json()["valid"] is True
-    assert verify(c["number"], server.url).json()["valid"] is False
+    assert new["check_code"] != c["check_code"] or new["number"] != c["number"]
+    assert verify(new["number"], server.url, new["check_code"]).json()["valid"] is True
+    assert verify(c["number"], server.url, c["check_code"]).json()["valid"] is False
     assert [x["status"] for x in get_staff(na_county, d["id"])["certificates"]] == [
         "revoked", "valid"]
     assert_error(na_county.post("/certificates", json={"staff_id": d["id"],

@@ -439,11 +439,15 @@ def certificates_of(c, region=None):
     return r.json()["items"]
 
 
-def verify(number, base):
-    """GET /certificates/verify/{number} with no cookie at all."""
+def verify(number, base, code=None, address=None):
+    """GET /certificates/verify/{number}?code= with no cookie at all
+    (`address`: forwarded as the client's, X-Forwarded-For)."""
     import requests
     from conftest import API
-    return requests.get(f"{base}{API}/certificates/verify/{number}", timeout=30)
+    params = {"code": code} if code is not None else None
+    headers = {"X-Forwarded-For": address} if address else None
+    return requests.get(f"{base}{API}/certificates/verify/{number}", params=params,
+                        headers=headers, timeout=30)
 
 
 def audit_entries(c, action=None, pages=10):

@@ -99,7 +99,8 @@ test('工作队伍, 服务阵地, 救助保护 and 季度核实 (县级 desktop,
     await step('anyone: the public page verifies the number without a login', async () => {
       const pub = await newPage(browser, PHONE, pageErrors)
       try {
-        await pub.goto(URL + '#/verify?number=' + encodeURIComponent(cert.number))
+        // the address the certificate's QR code holds: number and check code
+        await pub.goto(URL + '#/verify?number=' + encodeURIComponent(cert.number) + '&code=' + cert.check_code)
         const res = pub.locator('[data-test="verify-result"]')
         await res.waitFor()
         assert.match(new globalThis.URL(pub.url()).hash, /^#\/verify/, 'no redirect to the login page')
@@ -117,6 +118,13 @@ test('工作队伍, 服务阵地, 救助保护 and 季度核实 (县级 desktop,
         await pub.locator('[data-test="verify-submit"]').click()
         await pub.locator('[data-test="verify-not-found"]').waitFor()
         assert.match(await pub.locator('[data-test="verify-not-found"]').innerText(), /未查到/)
+        // the right number with a wrong code: the same answer (issue #17)
+        await input(pub, 'verify-number').fill(cert.number)
+        await input(pub, 'verify-code').fill(cert.check_code === 'AAAAAA' ? 'BBBBBB' : 'AAAAAA')
+        await pub.locator('[data-test="verify-submit"]').click()
+        await pub.locator('[data-test="verify-not-found"]').waitFor()
+        assert.match(await pub.locator('[data-test="verify-not-found"]').innerText(), /未查到/)
+        assert.equal(await pub.locator('[data-test="verify-result"]').count(), 0)
       } finally {
         await pub.context().close()
       }

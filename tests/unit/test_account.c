@@ -1,5 +1,5 @@
-/* Accounts: the password rule, one-time passwords, the scope and rank
- * rules of user management, lockout and session expiry. */
+/* Accounts: the password rules, one-time passwords, the scope and rank
+ * rules of user management, throttled logins and session expiry. */
 #include "testutil.h"
 
 #include <sodium.h>
@@ -14,6 +14,13 @@ static int setup(void **state)
 	err e;
 	if (sodium_init() < 0 || account_cfg_init(&cfg, &e) != 0)
 		return -1;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	account_cfg_free(&cfg);
 	return 0;
 }
 
@@ -163,38 +170,201 @@ static void test_create_rules(void **state)
 	testdb_close(&t);
 }
 
-static void test_login_lockout_and_idle(void **state)
+/* The account "zhuren" with a known password, in a fresh database. */
+static void zhuren(testdb *t, user *u)
+{
+	actor sys = { .now = 1000 };
+	err e;
+	testdb_open(t, 1);
+	mkuser(t, &sys, "zhuren", "director", "220122100207", u);
+	assert_int_equal(account_set_password(t->s, &sys, u->id, "Kq7#zRw9vTp",
+					      &e),
+			 0);
+}
+
+static int try_login(testdb *t, const char *name, const char *pw,
+		     const char *ip, int64_t now, err *e)
+{
+	session se;
+	err_clear(e);
+	return account_login(t->s, &cfg, name, pw, ip, now, &se, e);
+}
+
+/* Issue #17 item 4: five wrong passwords used to lock the account for
+ * everyone.  Now they hold back the address that typed them, and the
+ * real user elsewhere logs in. */
+static void test_failures_hold_the_address_not_the_account(void **state)
 {
 	(void)state;
 	testdb t;
-	testdb_open(&t, 1);
-	actor sys = { .now = 1000 };
 	user u;
 	err e;
-	mkuser(&t, &sys, "zhuren", "director", "220122100207", &u);
-	assert_int_equal(account_set_password(t.s, &sys, u.id, "Guanai@2018",
-					      &e),
-			 0);
-	session se;
+	zhuren(&t, &u);
+	cfg.thr.window = 900;
+	cfg.thr.address_budget = 30;
+	cfg.thr.account_budget = 20;
 	int64_t now = 2000;
-	cfg.session_idle = 1800;
-	cfg.lockout = 900;
-	for (int i = 0; i < ACCOUNT_MAX_FAILS - 1; i++)
-		assert_int_equal(account_login(t.s, &cfg, "zhuren", "wrong",
-					       "1.2.3.4", now, &se, &e),
+	for (int i = 0; i < THROTTLE_PAIR_FREE + 1; i++)
+		assert_int_equal(try_login(&t, "zhuren", "Wrong-pass-1",
+					   "198.51.100.7", now, &e),
 				 ERR_UNAUTH);
-	assert_int_equal(account_login(t.s, &cfg, "zhuren", "wrong", "1.2.3.4",
-				       now, &se, &e),
-			 ERR_LOCKED);
-	/* Locked: even the right password is refused. */
-	assert_int_equal(account_login(t.s, &cfg, "zhuren", "Guanai@2018",
-				       "1.2.3.4", now + 10, &se, &e),
-			 ERR_LOCKED);
-	/* After the lockout it works, and the session expires when idle. */
-	assert_int_equal(account_login(t.s, &cfg, "zhuren", "Guanai@2018",
-				       "1.2.3.4", now + 901, &se, &e),
+	/* the attacker's address waits, even with the right password */
+	assert_int_equal(try_login(&t, "zhuren", "Kq7#zRw9vTp", "198.51.100.7",
+				   now + 1, &e),
+			 ERR_RATE);
+	assert_string_equal(e.key, "too_many_attempts");
+	assert_int_equal(e.retry_after, THROTTLE_STEP - 1);
+	/* the real user does not */
+	assert_int_equal(try_login(&t, "zhuren", "Kq7#zRw9vTp", "203.0.113.9",
+				   now + 2, &e),
 			 0);
-	session got;
+	/* the wait doubles with each further failure */
+	assert_int_equal(try_login(&t, "zhuren", "Wrong-pass-1", "198.51.100.7",
+				   now + THROTTLE_STEP, &e),
+			 ERR_UNAUTH);
+	assert_int_equal(try_login(&t, "zhuren", "Kq7#zRw9vTp", "198.51.100.7",
+				   now + THROTTLE_STEP + 1, &e),
+			 ERR_RATE);
+	assert_int_equal(e.retry_after, 2 * THROTTLE_STEP - 1);
+	/* and ends */
+	assert_int_equal(try_login(&t, "zhuren", "Kq7#zRw9vTp", "198.51.100.7",
+				   now + 3 * THROTTLE_STEP + 1, &e),
+			 0);
+	/* nobody could lock it: the user row was never locked for login */
+	assert_int_equal(testdb_count(&t, "SELECT count(*) FROM throttle"
+					  " WHERE length(tkey) <> 32"),
+			 0);
+	testdb_close(&t);
+}
+
+/* Unknown names: the same answers, counted the same, never stored. */
+static void test_unknown_names_answer_alike(void **state)
+{
+	(void)state;
+	testdb t;
+	user u;
+	err known, unknown;
+	zhuren(&t, &u);
+	cfg.thr.window = 900;
+	int64_t now = 5000;
+	for (int i = 0; i < THROTTLE_PAIR_FREE + 2; i++) {
+		int a = try_login(&t, "zhuren", "Wrong-pass-1", "192.0.2.1",
+				  now + i, &known);
+		int b = try_login(&t, "zhuren-Secret#Pw1", "Wrong-pass-1",
+				  "192.0.2.2", now + i, &unknown);
+		assert_int_equal(a, b);
+		assert_string_equal(known.key, unknown.key);
+		assert_string_equal(known.msg, unknown.msg);
+		assert_int_equal(known.retry_after, unknown.retry_after);
+	}
+	assert_string_equal(known.key, "too_many_attempts");
+	/* the typed name is nowhere, not in the audit log, not in the
+	 * counters: only its keyed hash */
+	assert_int_equal(testdb_count(&t, "SELECT count(*) FROM audit_log WHERE"
+					  " detail LIKE '%Secret%' OR actor LIKE"
+					  " '%Secret%' OR target LIKE '%Secret%'"),
+			 0);
+	assert_int_equal(testdb_count(&t, "SELECT count(*) FROM audit_log WHERE"
+					  " action = 'login_failed' AND detail"
+					  " LIKE '%username_hash%'"),
+			 THROTTLE_PAIR_FREE + 1);
+	/* a known account's entry names the account */
+	assert_int_equal(testdb_count(&t, "SELECT count(*) FROM audit_log WHERE"
+					  " action = 'login_failed' AND detail"
+					  " LIKE '%\"username\":\"zhuren\"%'"),
+			 THROTTLE_PAIR_FREE + 1);
+	testdb_close(&t);
+}
+
+/* Past its budget an address waits for every name, known or not. */
+static void test_address_budget(void **state)
+{
+	(void)state;
+	testdb t;
+	user u;
+	err e;
+	char name[32];
+	zhuren(&t, &u);
+	cfg.thr.window = 600;
+	cfg.thr.address_budget = 6;
+	int64_t now = 9000;
+	for (int i = 0; i < 6; i++) {
+		snprintf(name, sizeof name, "nobody%d", i);
+		assert_int_equal(try_login(&t, name, "Wrong-pass-1",
+					   "2001:db8:1:2::10", now, &e),
+				 ERR_UNAUTH);
+	}
+	/* another address of the same IPv6 /64 is the same subscriber */
+	assert_int_equal(try_login(&t, "zhuren", "Kq7#zRw9vTp",
+				   "2001:db8:1:2::99", now + 1, &e),
+			 ERR_RATE);
+	assert_int_equal(e.retry_after, 599);
+	assert_int_equal(try_login(&t, "zhuren", "Kq7#zRw9vTp",
+				   "2001:db8:1:3::10", now + 1, &e),
+			 0);
+	assert_int_equal(try_login(&t, "zhuren", "Kq7#zRw9vTp",
+				   "2001:db8:1:2::99", now + 600, &e),
+			 0);
+	cfg.thr.address_budget = 30;
+	testdb_close(&t);
+}
+
+/* Many addresses on one name: each that fails waits from its first
+ * failure on; one that has not failed still gets in. */
+static void test_account_under_attack_slows_not_locks(void **state)
+{
+	(void)state;
+	testdb t;
+	user u, got;
+	err e;
+	char ip[32];
+	zhuren(&t, &u);
+	cfg.thr.window = 900;
+	cfg.thr.account_budget = 5;
+	int64_t now = 20000;
+	for (int i = 0; i < 5; i++) {
+		snprintf(ip, sizeof ip, "10.0.0.%d", i + 1);
+		assert_int_equal(try_login(&t, "zhuren", "Wrong-pass-1", ip, now,
+					   &e),
+				 ERR_UNAUTH);
+	}
+	/* a new attacker address: one try, then a wait */
+	assert_int_equal(try_login(&t, "zhuren", "Wrong-pass-1", "10.0.0.9",
+				   now + 1, &e),
+			 ERR_UNAUTH);
+	assert_int_equal(try_login(&t, "zhuren", "Kq7#zRw9vTp", "10.0.0.9",
+				   now + 2, &e),
+			 ERR_RATE);
+	/* the user, from an address that has not failed */
+	assert_int_equal(try_login(&t, "zhuren", "Kq7#zRw9vTp", "172.16.5.5",
+				   now + 3, &e),
+			 0);
+	/* shown to managers as held, and an unlock forgets it all */
+	assert_int_equal(account_by_username(t.s, "zhuren", &got, &e), 0);
+	assert_true(got.locked_until > now);
+	actor sys = { .now = now + 4 };
+	assert_int_equal(account_unlock(t.s, &cfg, &sys, u.id, &got, &e), 0);
+	assert_int_equal(try_login(&t, "zhuren", "Kq7#zRw9vTp", "10.0.0.9",
+				   now + 5, &e),
+			 0);
+	cfg.thr.account_budget = 20;
+	testdb_close(&t);
+}
+
+static void test_session_idle_and_max(void **state)
+{
+	(void)state;
+	testdb t;
+	user u;
+	err e;
+	session se, got;
+	zhuren(&t, &u);
+	cfg.session_idle = 1800;
+	cfg.session_max = 4 * 3600;
+	int64_t now = 2000;
+	assert_int_equal(account_login(t.s, &cfg, "zhuren", "Kq7#zRw9vTp",
+				       "1.2.3.4", now, &se, &e),
+			 0);
 	assert_int_equal(account_session(t.s, &cfg, se.token, now + 1000, &got,
 					 &e),
 			 0);
@@ -204,19 +374,81 @@ static void test_login_lockout_and_idle(void **state)
 					 now + 1000 + 1801, &got, &e),
 			 ERR_UNAUTH);
 	assert_string_equal(e.key, "unauthenticated");
-	/* Unknown users fail the same way as wrong passwords. */
-	err e2;
-	assert_int_equal(account_login(t.s, &cfg, "nobody", "x", "", now, &se,
-				       &e2),
+	/* Used every 28 minutes (issue #17 item 6), it still ends. */
+	assert_int_equal(account_login(t.s, &cfg, "zhuren", "Kq7#zRw9vTp",
+				       "1.2.3.4", now, &se, &e),
+			 0);
+	int64_t at = now;
+	while (at + 28 * 60 < now + cfg.session_max) {
+		at += 28 * 60;
+		assert_int_equal(account_session(t.s, &cfg, se.token, at, &got,
+						 &e),
+				 0);
+	}
+	assert_int_equal(account_session(t.s, &cfg, se.token,
+					 now + cfg.session_max, &got, &e),
 			 ERR_UNAUTH);
-	assert_string_equal(e2.key, "invalid_credentials");
-	assert_int_equal(testdb_count(&t, "SELECT count(*) FROM audit_log"
-					  " WHERE action = 'login_failed'"),
-			 7);
+	/* and stays ended */
+	assert_int_equal(account_session(t.s, &cfg, se.token, at, &got, &e),
+			 ERR_UNAUTH);
+	cfg.session_max = ACCOUNT_SESSION_MAX;
 	/* Tokens are stored only hashed. */
 	assert_int_equal(testdb_count(&t, "SELECT count(*) FROM sessions"
 					  " WHERE length(token_hash) = 64"),
 			 testdb_count(&t, "SELECT count(*) FROM sessions"));
+	testdb_close(&t);
+}
+
+static int change(testdb *t, session *se, const char *old, const char *pw,
+		  int64_t now, err *e)
+{
+	user out;
+	err_clear(e);
+	return account_change_password(t->s, &cfg, se, se->token, old, pw,
+				       "1.2.3.4", now, &out, e);
+}
+
+static void test_last_five_passwords_not_again(void **state)
+{
+	(void)state;
+	testdb t;
+	user u;
+	err e;
+	session se;
+	zhuren(&t, &u);
+	static const char *const pw[] = { "Kq7#zRw9vTp", "Hn4$vbXe2Lm",
+					  "Wt9!cKs3pQz", "Jd6&mYr8Fvn",
+					  "Bx2*tGh7uPw", "Rc5%nLq4zAs" };
+	int64_t now = 3000;
+	assert_int_equal(account_login(t.s, &cfg, "zhuren", pw[0], "1.2.3.4",
+				       now, &se, &e),
+			 0);
+	for (int i = 1; i < 6; i++)
+		assert_int_equal(change(&t, &se, pw[i - 1], pw[i], now + i, &e),
+				 0);
+	/* the current one and the four before it */
+	for (int i = 1; i < 6; i++) {
+		assert_int_equal(change(&t, &se, pw[5], pw[i], now + 10, &e),
+				 ERR_INVALID);
+		assert_string_equal(e.key, "password_reused");
+	}
+	/* the sixth back may come again */
+	assert_int_equal(change(&t, &se, pw[5], pw[0], now + 11, &e), 0);
+	assert_int_equal(testdb_count(&t, "SELECT count(*) FROM password_history"),
+			 5);
+	/* a wrong old password counts as a failed login of this address */
+	for (int i = 0; i < THROTTLE_PAIR_FREE + 1; i++) {
+		assert_int_equal(change(&t, &se, "Wrong-pass-1", "Mz8&kRt2wQv",
+					now + 20, &e),
+				 ERR_FORBIDDEN);
+		assert_string_equal(e.key, "wrong_password");
+	}
+	assert_int_equal(change(&t, &se, pw[0], "Mz8&kRt2wQv", now + 21, &e),
+			 ERR_RATE);
+	assert_int_equal(testdb_count(&t, "SELECT count(*) FROM audit_log WHERE"
+					  " action = 'login_failed' AND detail LIKE"
+					  " '%wrong_old_password%'"),
+			 THROTTLE_PAIR_FREE + 1);
 	testdb_close(&t);
 }
 
@@ -227,7 +459,12 @@ int main(void)
 		cmocka_unit_test(test_otp),
 		cmocka_unit_test(test_roles),
 		cmocka_unit_test(test_create_rules),
-		cmocka_unit_test(test_login_lockout_and_idle),
+		cmocka_unit_test(test_failures_hold_the_address_not_the_account),
+		cmocka_unit_test(test_unknown_names_answer_alike),
+		cmocka_unit_test(test_address_budget),
+		cmocka_unit_test(test_account_under_attack_slows_not_locks),
+		cmocka_unit_test(test_session_idle_and_max),
+		cmocka_unit_test(test_last_five_passwords_not_again),
 	};
-	return cmocka_run_group_tests_name("account", tests, setup, NULL);
+	return cmocka_run_group_tests_name("account", tests, setup, teardown);
 }

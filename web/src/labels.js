@@ -68,13 +68,15 @@ export const ERROR_TEXTS = {
   username_taken: '用户名已被使用',
   payload_too_large: '提交的内容过大',
   unsupported_media_type: '请求格式不受支持',
-  account_locked: '账号已锁定，请15分钟后再试',
+  too_many_attempts: '尝试次数过多，请稍后再试',
+  password_reused: '新密码不能与最近5次使用过的密码相同',
   account_disabled: '账号已停用，请联系管理员',
   network: '网络连接失败，请检查网络后重试',
   server: '服务器出错，请稍后再试',
 }
 
-export const PASSWORD_RULE = '至少8位，包含大写字母、小写字母、数字、符号中的至少三类'
+export const PASSWORD_RULE =
+  '至少8位，包含大写字母、小写字母、数字、符号中的至少三类；不能包含用户名，不能是常见词加数字（如 Admin@123），不能与最近5次使用过的密码相同'
 
 // Client-side mirror of the server's rule (the server is authoritative).
 export function passwordProblem(pw) {
@@ -95,7 +97,8 @@ export function levelOfCode(code) {
 
 export function userStatus(u) {
   if (u.disabled) return { text: '已停用', type: 'info' }
-  if (u.locked) return { text: '已锁定', type: 'danger' }
+  // failed logins hold some address back (the account itself is never locked)
+  if (u.locked) return { text: '登录受限', type: 'danger' }
   if (u.must_change_password) return { text: '待修改密码', type: 'warning' }
   return { text: '正常', type: 'success' }
 }
