@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "domain/audit.h"
 #include "domain/case.h"
 #include "domain/stats.h"
 #include "util/log.h"
@@ -46,6 +47,9 @@ static void *scheduler_main(void *arg)
 			log_error("statistics: %s", e.msg);
 		else if (fresh > 64)
 			log_info("statistics: %d village(s) recomputed", fresh);
+		err_clear(&e);
+		if (audit_tally_flush(a->tally, s, app_now(a), NULL, &e) != 0)
+			log_error("audit tally: %s", e.msg);
 		store_pool_put(a->pool, s);
 		pthread_mutex_lock(&a->mu);
 		struct timespec until;
@@ -93,6 +97,9 @@ int app_open(app *a, const char *db_url, int threads, err *e)
 	if (rc)
 		return rc;
 	rc = store_migrate(s, e);
+	if (rc == 0)
+		rc = audit_key_bind(s, a->audit_key_path, AUDIT_KEY_USE,
+				    &a->akey, NULL, e);
 	store_close(s);
 	if (rc)
 		return rc;
@@ -100,13 +107,31 @@ int app_open(app *a, const char *db_url, int threads, err *e)
 	a->threads = threads;
 	const char *off = getenv("GUANAI_CLOCK_OFFSET");
 	a->clock_offset = off ? strtoll(off, NULL, 10) : 0;
-	if ((rc = account_cfg_init(&a->acfg, e)))
+	if ((rc = account_cfg_init(&a->acfg, e)) ||
+	    (rc = store_pool_new(db_url, threads, &a->pool, e))) {
+		audit_key_free(a->akey);
+		a->akey = NULL;
 		return rc;
-	return store_pool_new(db_url, threads, &a->pool, e);
+	}
+	store_pool_set_audit_key(a->pool, a->akey);
+	a->tally = audit_tally_new();
+	return 0;
 }
 
 void app_close(app *a)
 {
+	if (a->tally && a->pool) {
+		store *s = store_pool_get(a->pool);
+		err e;
+		err_clear(&e);
+		if (audit_tally_flush(a->tally, s, app_now(a), NULL, &e) != 0)
+			log_error("audit tally: %s", e.msg);
+		store_pool_put(a->pool, s);
+	}
+	audit_tally_free(a->tally);
+	a->tally = NULL;
 	store_pool_free(a->pool);
 	a->pool = NULL;
+	audit_key_free(a->akey);
+	a->akey = NULL;
 }

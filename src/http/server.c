@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "api/api.h"
 #include "http/http.h"
 #include "http/static.h"
 #include "util/buf.h"
@@ -333,6 +334,8 @@ static enum MHD_Result handle_api(app *a, struct MHD_Connection *c,
 	if (!rc)
 		rc = rt->fn(&r, &e);
 	store_pool_put(a->pool, r.db);
+	if (rc && r.se)	/* counted for the audit log (audit_tally.h) */
+		api_note_denial(&r, rt, &e);
 
 	enum MHD_Result ret;
 	if (rc) {
