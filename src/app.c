@@ -27,12 +27,21 @@ int64_t app_now(const app *a)
 static void *scheduler_main(void *arg)
 {
 	app *a = arg;
+	int first = 1;
 	pthread_mutex_lock(&a->mu);
 	while (!a->stopping) {
 		pthread_mutex_unlock(&a->mu);
 		store *s = store_pool_get(a->pool);
 		err e;
 		int moved = 0;
+		/* What the tally counted during the tick just ended (at the
+		 * first pass, as the server starts, nothing yet): one write
+		 * per tick, whatever else this pass has to do. */
+		err_clear(&e);
+		if (!first &&
+		    audit_tally_flush(a->tally, s, app_now(a), NULL, &e) != 0)
+			log_error("audit tally: %s", e.msg);
+		first = 0;
 		err_clear(&e);
 		if (case_escalate_due(s, app_now(a), &moved, &e) != 0)
 			log_error("escalation: %s", e.msg);
@@ -47,9 +56,6 @@ static void *scheduler_main(void *arg)
 			log_error("statistics: %s", e.msg);
 		else if (fresh > 64)
 			log_info("statistics: %d village(s) recomputed", fresh);
-		err_clear(&e);
-		if (audit_tally_flush(a->tally, s, app_now(a), NULL, &e) != 0)
-			log_error("audit tally: %s", e.msg);
 		store_pool_put(a->pool, s);
 		pthread_mutex_lock(&a->mu);
 		struct timespec until;
