@@ -199,18 +199,19 @@ static int sq_stage(const char *from, const char *path, int force,
 	if (access(from, R_OK) != 0)
 		return err_set(e, ERR_NOTFOUND, "backup_missing",
 			       "备份文件 %s 不存在或不可读", from);
-	if (access(path, F_OK) == 0) {
-		if (sq_in_use(path))
-			return err_set(e, ERR_CONFLICT, "db_in_use",
-				       "数据库 %s 正被其他程序（如 guanai serve）"
-				       "打开，不能覆盖：请先停止服务",
-				       path);
-		if (!force)
-			return err_set(e, ERR_CONFLICT, "db_exists",
-				       "数据库 %s 已存在：确要用备份覆盖它，"
-				       "请加 --force",
-				       path);
-	}
+	/* Refused before the probe: sq_in_use takes the file out of WAL
+	 * (its content unchanged, its bytes not), and a refusal changes
+	 * nothing. */
+	if (access(path, F_OK) == 0 && !force)
+		return err_set(e, ERR_CONFLICT, "db_exists",
+			       "数据库 %s 已存在：确要用备份覆盖它，请先停止使用"
+			       "它的服务，再加 --force",
+			       path);
+	if (access(path, F_OK) == 0 && sq_in_use(path))
+		return err_set(e, ERR_CONFLICT, "db_in_use",
+			       "数据库 %s 正被其他程序（如 guanai serve）打开，"
+			       "不能覆盖：请先停止服务",
+			       path);
 	int rc = make_temp(path, ".restore-", staged, n, e);
 	if (rc)
 		return rc;
