@@ -363,7 +363,7 @@ static int report_check(const audit_check *c, const audit_anchor *an,
 			int legacy)
 {
 	if (c->broken) {
-		if (c->bad_seq > 0)
+		if (c->at_entry)
 			printf("审计日志被篡改: 第一条不符的记录 seq %lld: %s\n",
 			       (long long)c->bad_seq, c->why);
 		else
@@ -484,8 +484,7 @@ static int check_copy(const cli_args *a, const char *staged, const char *db,
 	    (rc = bind_for_check(a, db, &d, legacy, e)) == 0 &&
 	    (rc = audit_verify(d.s, NULL, c, e)) == 0 && c->broken)
 		rc = err_set(e, ERR_STORE, "backup_tampered",
-			     "备份的审计日志未通过校验（第 %lld 条: %s）",
-			     (long long)c->bad_seq, c->why);
+			     "备份的审计日志未通过校验：%s", c->why);
 	close_db(&d);
 	return rc;
 }

@@ -30,13 +30,14 @@ int api_if_match(req *r, int *version, err *e)
 }
 
 static void tally(req *r, const char *action, const char *reason,
-		  const char *where, const char *target, int status)
+		  const char *filed, const char *where, const char *target,
+		  int status)
 {
 	if (!r->se || !r->app->tally)
 		return;
 	audit_tally_event ev = { .action = action,
 				 .actor = r->se->u.username,
-				 .region = r->se->u.region,
+				 .region = filed,
 				 .ip = r->ip,
 				 .reason = reason,
 				 .route = where,
@@ -53,16 +54,22 @@ void api_note_denial(req *r, const route *rt, const err *e)
 								  : 0;
 	if (!status)
 		return;
-	char where[96];
+	char where[96], filed[REGION_CODE_MAX];
 	snprintf(where, sizeof where, "%s %s", rt->method, rt->pattern);
+	/* Filed under a region holding both the caller and the record:
+	 * whoever may read the entry may know of both. */
+	if (status == 404)
+		region_common(r->se->u.region, e->scope_region, filed);
+	else
+		snprintf(filed, sizeof filed, "%s", r->se->u.region);
 	tally(r, "access_denied", status == 404 ? "out_of_scope" : e->key,
-	      where, r->path, status);
+	      filed, where, r->path, status);
 }
 
 void api_tally(req *r, const char *action, const char *where,
 	       const char *target)
 {
-	tally(r, action, "", where, target, 0);
+	tally(r, action, "", r->se ? r->se->u.region : "", where, target, 0);
 }
 
 json_t *api_time_json(int64_t t)

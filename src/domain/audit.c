@@ -570,6 +570,7 @@ static int anchor_check(store *s, const audit_key *k, const audit_anchor *an,
 	int rc = an->seq == 0 ? 0 : audit_store_hash_of(s, an->seq, hash, e);
 	if (rc == ERR_NOTFOUND) {
 		c->bad_seq = an->seq;
+		c->at_entry = 1;
 		snprintf(c->why, sizeof c->why,
 			 "锚定的第 %lld 条记录已不存在：日志被截断（或被换成了"
 			 "较早的副本）",
@@ -580,6 +581,7 @@ static int anchor_check(store *s, const audit_key *k, const audit_anchor *an,
 		return rc;
 	if (an->seq && strcmp(hash, an->hash) != 0) {
 		c->bad_seq = an->seq;
+		c->at_entry = 1;
 		snprintf(c->why, sizeof c->why,
 			 "锚定的第 %lld 条记录与锚点不符：日志链从此处或更早被重建",
 			 (long long)an->seq);
@@ -635,6 +637,7 @@ static int walk(store *s, const audit_key *k, audit_check *c, char *prev,
 			if (problem) {
 				c->broken = 1;
 				c->bad_seq = a.seq > expect ? expect : a.seq;
+				c->at_entry = 1;
 				snprintf(c->why, sizeof c->why, "%s", problem);
 				store_res_free(r);
 				return 0;
@@ -684,6 +687,7 @@ static int head_check(store *s, const audit_key *k, int64_t last,
 	if (problem) {
 		c->broken = 1;
 		c->bad_seq = last + 1;
+		c->at_entry = 1;
 		snprintf(c->why, sizeof c->why, "%s", problem);
 	}
 	return 0;

@@ -149,8 +149,9 @@ typedef struct audit_check {
 	int64_t checked;	/* entries read */
 	int broken;		/* 1 when anything does not hold */
 	int64_t bad_seq;	/* the first entry that does not hold (or the
-				 * seq after the last for a cut tail); 0 when
-				 * the problem is not an entry's */
+				 * seq after the last for a cut tail) */
+	int at_entry;		/* bad_seq names it; 0 when the problem is no
+				 * entry's (a trigger, the key's record) */
 	int keyed;		/* entries from key_start on checked with
 				 * the key */
 	int64_t key_start;

@@ -129,6 +129,9 @@ def test_a_scope_miss_is_recorded_and_answers_like_an_absent_record(
     assert [(e["target"], e["detail"]["reason"], e["detail"]["status"]) for e in mine] == [
         (f"/api/v1/children/{kid['id']}", "out_of_scope", 404)]
     assert mine[0]["detail"]["route"] == "GET /api/v1/children/{id}"
+    # filed under the township holding both villages: whoever reads it
+    # may know of the caller and of the record (not the caller's village)
+    assert mine[0]["region_code"] == NA_TOWN
 
 
 def test_csrf_failures_and_role_refusals_are_recorded(servers, staff, admin,
