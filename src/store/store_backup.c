@@ -76,13 +76,13 @@ static void unlink_db_files(const char *path)
 static int publish_new(const char *tmp, const char *out, err *e)
 {
 	if (sync_path(tmp, 0) != 0 || link(tmp, out) != 0) {
-		int exists = errno == EEXIST;
+		int why = errno;
 		unlink(tmp);
-		return exists ? err_set(e, ERR_CONFLICT, "file_exists",
-					"文件 %s 已存在，不会覆盖", out)
-			      : err_set(e, ERR_INTERNAL, "file_write",
-					"无法写入 %s: %s", out,
-					strerror(errno));
+		return why == EEXIST ? err_set(e, ERR_CONFLICT, "file_exists",
+					       "文件 %s 已存在，不会覆盖", out)
+				     : err_set(e, ERR_INTERNAL, "file_write",
+					       "无法写入 %s: %s", out,
+					       strerror(why));
 	}
 	unlink(tmp);
 	sync_dir_of(out);
