@@ -7,15 +7,17 @@ import re
 import sqlite3
 import stat
 import subprocess
+import time
 import uuid
 from pathlib import Path
 
 import pytest
+import requests
 
 from children_util import NA_TOWN, child_body, create, get_child
 from conftest import (COUNTY, COUNTY_B, TOWNSHIP, VILLAGE, VILLAGE_B, Client,
-                      assert_error, assert_status, audit_key_of, psql,
-                      strong_password)
+                      assert_error, assert_status, audit_key_of, free_port,
+                      psql, strong_password)
 
 ENTRY_KEYS = {"seq", "at", "actor", "action", "target", "region_code", "ip", "detail"}
 
@@ -705,16 +707,35 @@ def test_init_writes_a_private_key(db, guanai, server):
     assert re.search(r"^start 1$", text, re.M)
 
 
-def test_database_files_are_private(db, server, admin):
-    """The database, its WAL and its shared memory: 0600, whatever the
-    umask (the suite runs under 022)."""
+def test_database_files_are_private(db, guanai, tmp_path):
+    """The database, its WAL and its shared memory, and the key: 0600
+    under the usual umask 022, with a server running on them."""
     if db.kind != "sqlite":
         pytest.skip("PostgreSQL keeps its own files")
-    assert_status(admin.get("/users"), 200)
-    for tail in ("", "-wal", "-shm", ".audit-key"):
-        p = Path(db.url + tail)
-        assert p.exists(), p
-        assert stat.S_IMODE(p.stat().st_mode) == 0o600, (p, oct(p.stat().st_mode))
+    url = str(tmp_path / "private.db")
+    umask = lambda: os.umask(0o022)  # noqa: E731
+    r = subprocess.run([str(guanai.path), "init", "--db", url], capture_output=True,
+                       text=True, timeout=300, preexec_fn=umask)
+    assert r.returncode == 0, r.stderr
+    port = free_port()
+    srv = subprocess.Popen([str(guanai.path), "serve", "--db", url, "--listen",
+                            f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, preexec_fn=umask)
+    try:
+        for _ in range(300):
+            try:
+                if requests.get(f"http://127.0.0.1:{port}/api/v1/health",
+                                timeout=2).status_code == 200:
+                    break
+            except requests.RequestException:
+                time.sleep(0.1)
+        modes = {tail: oct(stat.S_IMODE(os.stat(url + tail).st_mode))
+                 if os.path.exists(url + tail) else None
+                 for tail in ("", "-wal", "-shm", ".audit-key")}
+    finally:
+        srv.terminate()
+        srv.wait(30)
+    assert modes == dict.fromkeys(("", "-wal", "-shm", ".audit-key"), "0o600"), modes
 
 
 def test_server_refuses_to_start_without_its_key(guanai, db, pristine, tmp_path):
