@@ -15,9 +15,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from children_util import (NA_TOWN, audit_entries, child_body, create,
-                           error_body)
+from children_util import audit_entries, child_body, create, error_body
 from conftest import API, COOKIE, Client, assert_error, assert_status
+from test_audit import SY_TOWN_B
 
 # domain/audit_tally.h: AUDIT_TALLY_FINE + COARSE + OVER + 1
 TALLY_FINE = 256
@@ -73,7 +73,7 @@ def audit_total(admin):
 
 def test_a_flood_of_denials_is_one_entry(servers, staff, admin, village_pool):
     srv = servers.start("--tick", "3600")
-    v, _ = village_pool.take(NA_TOWN)
+    v, _ = village_pool.take(SY_TOWN_B)
     d = staff.user("director", v)
     before = audit_total(admin)
     statuses = flood(srv, d, ["/audit"] * 10000)
@@ -96,7 +96,7 @@ def test_a_varied_flood_stays_bounded(servers, staff, admin, village_pool):
     """Every request on another path: past the first keys, the rest count
     under coarser ones; nothing is lost from the total."""
     srv = servers.start("--tick", "3600")
-    v, _ = village_pool.take(NA_TOWN)
+    v, _ = village_pool.take(SY_TOWN_B)
     d = staff.user("director", v)
     n = 2000
     statuses = flood(srv, d, [f"/users/{i}" for i in range(1, n + 1)])
@@ -113,8 +113,8 @@ def test_a_varied_flood_stays_bounded(servers, staff, admin, village_pool):
 def test_a_scope_miss_is_recorded_and_answers_like_an_absent_record(
         servers, staff, admin, village_pool):
     srv = servers.start("--tick", "3600")
-    va, _ = village_pool.take(NA_TOWN)
-    vb, _ = village_pool.take(NA_TOWN)
+    va, _ = village_pool.take(SY_TOWN_B)
+    vb, _ = village_pool.take(SY_TOWN_B)
     da = staff.user("director", va)
     db_ = through(srv, staff.user("director", vb))
     kid = create(da, child_body(va))
@@ -131,13 +131,13 @@ def test_a_scope_miss_is_recorded_and_answers_like_an_absent_record(
     assert mine[0]["detail"]["route"] == "GET /api/v1/children/{id}"
     # filed under the township holding both villages: whoever reads it
     # may know of the caller and of the record (not the caller's village)
-    assert mine[0]["region_code"] == NA_TOWN
+    assert mine[0]["region_code"] == SY_TOWN_B
 
 
 def test_csrf_failures_and_role_refusals_are_recorded(servers, staff, admin,
                                                        village_pool):
     srv = servers.start("--tick", "3600")
-    v, _ = village_pool.take(NA_TOWN)
+    v, _ = village_pool.take(SY_TOWN_B)
     d = through(srv, staff.user("director", v))
     for _ in range(3):
         assert_error(d.post("/children", json=child_body(v), csrf=False), 403,
@@ -153,7 +153,7 @@ def test_csrf_failures_and_role_refusals_are_recorded(servers, staff, admin,
 def test_searches_and_reads_of_history_and_visits_are_recorded(
         servers, staff, admin, village_pool):
     srv = servers.start("--tick", "3600")
-    v, _ = village_pool.take(NA_TOWN)
+    v, _ = village_pool.take(SY_TOWN_B)
     d = through(srv, staff.user("director", v))
     kid = create(d, child_body(v))
     for q in ("张", "李", kid["name"]):
@@ -175,7 +175,7 @@ def test_searches_and_reads_of_history_and_visits_are_recorded(
 def test_counts_are_written_each_tick(servers, staff, admin, village_pool):
     """Without stopping the server: the scheduler writes them."""
     srv = servers.start("--tick", "1")
-    v, _ = village_pool.take(NA_TOWN)
+    v, _ = village_pool.take(SY_TOWN_B)
     d = through(srv, staff.user("director", v))
     assert_error(d.get("/audit"), 403, "forbidden")
     deadline = time.time() + 20

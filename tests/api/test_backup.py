@@ -15,10 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from children_util import NA_TOWN, child_body
+import itertools
+
+from children_util import birth_for_age, child_body
 from conftest import (VILLAGE, assert_status, audit_key_of, pg_url_for, psql,
                       strong_password)
-from test_audit import Attacker, attack_edit
+from test_audit import SY_TOWN_A, Attacker, attack_edit
 
 
 class WriteLoad:
@@ -45,8 +47,13 @@ class WriteLoad:
             self.users.append((name, time.monotonic()))
 
     def _children(self):
-        while not self.stopping.is_set():
-            body = child_body(self.village)
+        # Birth dates spread out: an ID number's order code gives 500 per
+        # county and birth date, and the load may make more than that.
+        for i in itertools.count():
+            if self.stopping.is_set():
+                return
+            body = child_body(self.village, birth=birth_for_age(
+                2 + i % 14, days_after_birthday=1 + i % 360))
             r = self.director.post("/children", json=body)
             if r.status_code != 201:
                 self.errors.append(r.text)
@@ -109,7 +116,7 @@ def digest(path):
 
 def test_backup_under_write_load_restores_every_acknowledged_write(
         guanai, db, server, admin, staff, village_pool, tmp_path):
-    v, _ = village_pool.take(NA_TOWN)
+    v, _ = village_pool.take(SY_TOWN_A)
     director = staff.user("director", v)
     out = tmp_path / "guanai.backup"
     with WriteLoad(admin, director, v) as load:
