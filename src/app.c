@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "domain/audit.h"
 #include "domain/case.h"
 #include "domain/stats.h"
 #include "domain/throttle.h"
@@ -27,6 +28,7 @@ int64_t app_now(const app *a)
 static void *scheduler_main(void *arg)
 {
 	app *a = arg;
+	int first = 1;
 	pthread_mutex_lock(&a->mu);
 	while (!a->stopping) {
 		pthread_mutex_unlock(&a->mu);
@@ -35,6 +37,16 @@ static void *scheduler_main(void *arg)
 		store *s = store_pool_get(a->pool);
 		err e;
 		int moved = 0, failed = 0;
+		/* What the tally counted during the tick just ended (at the
+		 * first pass, as the server starts, nothing yet): one write
+		 * per tick, whatever else this pass has to do. */
+		err_clear(&e);
+		if (!first &&
+		    audit_tally_flush(a->tally, s, app_now(a), NULL, &e) != 0) {
+			log_error("audit tally: %s", e.msg);
+			failed = 1;
+		}
+		first = 0;
 		err_clear(&e);
 		if (case_escalate_due(s, app_now(a), &moved, &e) != 0) {
 			log_error("escalation: %s", e.msg);
@@ -111,24 +123,48 @@ int app_open(app *a, const char *db_url, int threads, err *e)
 	if (rc)
 		return rc;
 	rc = store_migrate(s, e);
+	if (rc == 0)
+		rc = audit_key_bind(s, a->audit_key_path, AUDIT_KEY_USE,
+				    &a->akey, NULL, e);
 	if (rc == 0 && (rc = account_cfg_init(&a->acfg, e)) == 0 &&
 	    (rc = account_cfg_load(&a->acfg, s, e)) != 0)
 		account_cfg_free(&a->acfg);
 	store_close(s);
-	if (rc)
+	if (rc) {
+		audit_key_free(a->akey);
+		a->akey = NULL;
 		return rc;
+	}
 	a->db_url = db_url;
 	a->threads = threads;
 	const char *off = getenv("GUANAI_CLOCK_OFFSET");
 	a->clock_offset = off ? strtoll(off, NULL, 10) : 0;
-	if ((rc = store_pool_new(db_url, threads, &a->pool, e)))
+	if ((rc = store_pool_new(db_url, threads, &a->pool, e))) {
 		account_cfg_free(&a->acfg);
-	return rc;
+		audit_key_free(a->akey);
+		a->akey = NULL;
+		return rc;
+	}
+	store_pool_set_audit_key(a->pool, a->akey);
+	a->tally = audit_tally_new();
+	return 0;
 }
 
 void app_close(app *a)
 {
+	if (a->tally && a->pool) {
+		store *s = store_pool_get(a->pool);
+		err e;
+		err_clear(&e);
+		if (audit_tally_flush(a->tally, s, app_now(a), NULL, &e) != 0)
+			log_error("audit tally: %s", e.msg);
+		store_pool_put(a->pool, s);
+	}
+	audit_tally_free(a->tally);
+	a->tally = NULL;
 	store_pool_free(a->pool);
 	a->pool = NULL;
 	account_cfg_free(&a->acfg);
+	audit_key_free(a->akey);
+	a->akey = NULL;
 }

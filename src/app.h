@@ -8,6 +8,8 @@
 #include <stdint.h>
 
 #include "domain/account.h"
+#include "domain/audit.h"
+#include "domain/audit_tally.h"
 #include "store/store.h"
 #include "util/hist.h"
 
@@ -16,6 +18,13 @@
 typedef struct app {
 	const char *db_url;
 	const char *web_dir;	/* built UI (web/dist) */
+	/* The audit key file (audit_key_bind); NULL when none can be named
+	 * (PostgreSQL without --audit-key). */
+	const char *audit_key_path;
+	audit_key *akey;	/* attached to every connection of the pool */
+	/* Denied requests, searches and reads of history and visits,
+	 * counted and written to the audit log each tick (audit_tally.h). */
+	audit_tally *tally;
 	store_pool *pool;
 	account_cfg acfg;
 	int threads;
@@ -56,8 +65,12 @@ typedef struct app {
 int64_t app_now(const app *a);
 
 /* Opens the store pool and prepares the account settings.  Migrates the
- * schema first.  Errors: ERR_STORE, ERR_INTERNAL. */
+ * schema first, then binds the audit key at a->audit_key_path
+ * (audit_key_bind, AUDIT_KEY_USE): a database whose audit log is keyed
+ * is not served without its key.  Errors: ERR_STORE, ERR_INTERNAL, those
+ * of audit_key_bind. */
 int app_open(app *a, const char *db_url, int threads, err *e);
+/* Writes what the tally holds, then closes the pool and frees the key. */
 void app_close(app *a);
 
 /* Starts and stops the background scheduler (escalation of reports not

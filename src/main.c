@@ -22,16 +22,22 @@ static const char usage[] =
 	"  guanai user add --db PATH|URL --username U --role ROLE --region CODE\n"
 	"               [--name 姓名]\n"
 	"  guanai regions import --db PATH|URL --dir DIR [--province 22|all]\n"
-	"  guanai audit verify --db PATH|URL\n"
+	"  guanai audit verify --db PATH|URL [--anchor FILE]\n"
+	"  guanai audit head --db PATH|URL   (a signed head, to keep elsewhere)\n"
+	"  guanai backup --db PATH|URL --out FILE\n"
+	"  guanai restore --from FILE --db PATH|URL [--force]\n"
 	"  guanai import children --db PATH|URL --as USER FILE.xlsx|FILE.csv\n"
 	"  guanai demo --db PATH|URL --children N [--region CODE] [--seed S]\n"
 	"              [--csv FILE]   (write an import file instead)\n"
+	"every command but backup takes [--audit-key FILE] (default: the\n"
+	"  environment's GUANAI_AUDIT_KEY, else PATH.audit-key beside a file)\n"
 	"roles: admin province city county supervisor director auditor\n";
 
 /* Flags that take no value. */
 static int is_flag(const char *name)
 {
-	return strcmp(name, "--demo") == 0 || strcmp(name, "--help") == 0;
+	return strcmp(name, "--demo") == 0 || strcmp(name, "--help") == 0 ||
+	       strcmp(name, "--force") == 0;
 }
 
 static int parse(int argc, char **argv, int first, cli_args *a)
@@ -76,6 +82,9 @@ int main(int argc, char **argv)
 		{ "user", "add", cli_user_add },
 		{ "regions", "import", cli_regions_import },
 		{ "audit", "verify", cli_audit_verify },
+		{ "audit", "head", cli_audit_head },
+		{ "backup", NULL, cli_backup },
+		{ "restore", NULL, cli_restore },
 		{ "demo", NULL, cli_demo },
 		{ "import", "children", cli_import_children },
 	};
@@ -85,7 +94,7 @@ int main(int argc, char **argv)
 		int first = 2;
 		if (cmds[i].sub) {
 			if (argc < 3 || strcmp(argv[2], cmds[i].sub) != 0)
-				break;
+				continue;
 			first = 3;
 		}
 		cli_args a;

@@ -37,4 +37,16 @@ json_t *api_grants_json(role r);
 /* "2018-07-09T08:00:00Z" */
 json_t *api_time_json(int64_t t);
 
+/* Counts a denied request in the audit log's tally (domain/audit_tally.h):
+ * a 403 (role, CSRF, password change due, a domain's refusal) or the 404
+ * of a record outside the caller's scope (err.out_of_scope), by a caller
+ * with a session.  Other errors are not counted.  The answer is not
+ * changed: a scope miss still answers exactly as an absent record. */
+void api_note_denial(req *r, const route *rt, const err *e);
+
+/* Counts a read of the caller's (a list search, a child's history or
+ * visits) in the tally under `action`, about `target` ("" for none). */
+void api_tally(req *r, const char *action, const char *where,
+	       const char *target);
+
 #endif

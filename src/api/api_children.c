@@ -45,7 +45,18 @@ static int children_list(req *r, err *e)
 	size_t len;
 	if ((rc = childrec_list_text(r->db, &who, &q, &text, &len, e)))
 		return rc;
+	api_tally(r, "child_search", "GET /api/v1/children", "");
 	return req_reply_text(r, 200, text, len);
+}
+
+/* A read of one child's history or visits, counted in the audit log's
+ * tally under `action` (one entry per child, caller and tick). */
+static void tally_child(req *r, const char *action, const char *where,
+			int64_t id)
+{
+	char target[32];
+	snprintf(target, sizeof target, "child:%lld", (long long)id);
+	api_tally(r, action, where, target);
 }
 
 static int children_create(req *r, err *e)
@@ -105,6 +116,9 @@ static int child_history(req *r, err *e)
 	int rc = req_id(r, 0, &id, e);
 	if (!rc)
 		rc = childrec_history(r->db, &who, id, &out, e);
+	if (!rc)
+		tally_child(r, "child_history_read",
+			    "GET /api/v1/children/{id}/history", id);
 	return reply(r, 200, rc, out);
 }
 
@@ -164,6 +178,9 @@ static int visits_get(req *r, err *e)
 	int rc = req_id(r, 0, &id, e);
 	if (!rc)
 		rc = childrec_visits(r->db, &who, id, &out, e);
+	if (!rc)
+		tally_child(r, "visit_read", "GET /api/v1/children/{id}/visits",
+			    id);
 	return reply(r, 200, rc, out);
 }
 

@@ -29,6 +29,49 @@ int api_if_match(req *r, int *version, err *e)
 	return 0;
 }
 
+static void tally(req *r, const char *action, const char *reason,
+		  const char *filed, const char *where, const char *target,
+		  int status)
+{
+	if (!r->se || !r->app->tally)
+		return;
+	audit_tally_event ev = { .action = action,
+				 .actor = r->se->u.username,
+				 .region = filed,
+				 .ip = r->ip,
+				 .reason = reason,
+				 .route = where,
+				 .target = target,
+				 .status = status,
+				 .at = r->now };
+	audit_tally_add(r->app->tally, &ev);
+}
+
+void api_note_denial(req *r, const route *rt, const err *e)
+{
+	int status = e->code == ERR_FORBIDDEN ? 403
+		     : e->code == ERR_NOTFOUND && e->out_of_scope ? 404
+								  : 0;
+	if (!status)
+		return;
+	char where[96], filed[REGION_CODE_MAX];
+	snprintf(where, sizeof where, "%s %s", rt->method, rt->pattern);
+	/* Filed under a region holding both the caller and the record:
+	 * whoever may read the entry may know of both. */
+	if (status == 404)
+		region_common(r->se->u.region, e->scope_region, filed);
+	else
+		snprintf(filed, sizeof filed, "%s", r->se->u.region);
+	tally(r, "access_denied", status == 404 ? "out_of_scope" : e->key,
+	      filed, where, r->path, status);
+}
+
+void api_tally(req *r, const char *action, const char *where,
+	       const char *target)
+{
+	tally(r, action, "", r->se ? r->se->u.region : "", where, target, 0);
+}
+
 json_t *api_time_json(int64_t t)
 {
 	return jsonx_time(t);

@@ -259,8 +259,10 @@ int account_get(store *s, const actor *who, int64_t id, user *out, err *e)
 	if (rc)
 		return rc;
 	rc = user_store_by_id(s, id, out, NULL, 0, e);
-	if (rc == ERR_NOTFOUND ||
-	    (rc == 0 && who->u && !region_in_scope(who->u->region, out->region)))
+	if (rc == 0 && who->u && !region_in_scope(who->u->region, out->region))
+		return err_out_of_scope(e, out->region,
+					"用户不存在或不在您的管辖范围内");
+	if (rc == ERR_NOTFOUND)
 		return err_set(e, ERR_NOTFOUND, "not_found",
 			       "用户不存在或不在您的管辖范围内");
 	return rc;

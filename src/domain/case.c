@@ -422,9 +422,10 @@ static int load(store *s, const actor *who, int64_t id, case_row *c, err *e)
 {
 	int rc = case_store_get(s, id, c, e);
 	if (rc == 0 && who->u && !region_in_scope(actor_scope(who), c->region)) {
+		char where[sizeof c->region];
+		snprintf(where, sizeof where, "%s", c->region);
 		case_row_clear(c);
-		rc = err_set(e, ERR_NOTFOUND, "not_found",
-			     "案件不存在或不在您的管辖范围内");
+		rc = err_out_of_scope(e, where, "案件不存在或不在您的管辖范围内");
 	}
 	return rc;
 }

@@ -203,9 +203,11 @@ static int load(store *s, const actor *who, int64_t id, child_row *row,
 	if (rc)
 		return rc;
 	if (who->u && !region_in_scope(who->u->region, row->region)) {
+		char where[sizeof row->region];
+		snprintf(where, sizeof where, "%s", row->region);
 		child_row_clear(row);
-		return err_set(e, ERR_NOTFOUND, "not_found",
-			       "儿童档案不存在或不在您的管辖范围内");
+		return err_out_of_scope(e, where,
+					"儿童档案不存在或不在您的管辖范围内");
 	}
 	if ((rc = row_child(row, c, e)))
 		child_row_clear(row);

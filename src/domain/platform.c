@@ -445,9 +445,11 @@ static int load(store *s, const actor *who, int64_t id, platform_row *p,
 {
 	int rc = platform_store_get(s, id, p, e);
 	if (rc == 0 && who->u && !region_in_scope(actor_scope(who), p->region)) {
+		char where[sizeof p->region];
+		snprintf(where, sizeof where, "%s", p->region);
 		platform_row_clear(p);
-		rc = err_set(e, ERR_NOTFOUND, "not_found",
-			     "服务阵地不存在或不在您的管辖范围内");
+		rc = err_out_of_scope(e, where,
+				      "服务阵地不存在或不在您的管辖范围内");
 	}
 	return rc;
 }

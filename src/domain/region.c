@@ -83,6 +83,21 @@ int region_in_scope(const char *scope, const char *code)
 	return strncmp(scope, code, n) == 0;
 }
 
+void region_common(const char *a, const char *b, char out[REGION_CODE_MAX])
+{
+	static const size_t lens[] = { 12, 9, 6, 4, 2 };
+	out[0] = '\0';
+	for (size_t i = 0; i < sizeof lens / sizeof *lens; i++) {
+		size_t n = lens[i];
+		if (strlen(a) >= n && strlen(b) >= n && n < REGION_CODE_MAX &&
+		    strncmp(a, b, n) == 0) {
+			memcpy(out, a, n);
+			out[n] = '\0';
+			return;
+		}
+	}
+}
+
 void region_scope_range(const char *scope, char lo[REGION_CODE_MAX],
 			char hi[REGION_CODE_MAX + 1])
 {

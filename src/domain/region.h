@@ -66,6 +66,12 @@ int region_resolve(store *s, const char *scope, const char *in, region *out,
 /* True when `code` lies inside the subtree of `scope` (or equals it). */
 int region_in_scope(const char *scope, const char *code);
 
+/* The nearest region holding both `a` and `b` (natural-length codes):
+ * their longest common prefix of a level's length, "" when they share
+ * none (another province) — what someone whose scope holds both may be
+ * told about the two. */
+void region_common(const char *a, const char *b, char out[REGION_CODE_MAX]);
+
 /* The SQL range [lo, hi) of codes inside `scope`: lo = scope, hi =
  * scope followed by ':' (the byte after '9'). */
 void region_scope_range(const char *scope, char lo[REGION_CODE_MAX],

@@ -160,8 +160,8 @@ static int load_staff(store *s, const actor *who, int64_t id, staff_row *r,
 {
 	int rc = staff_store_get(s, id, r, e);
 	if (rc == 0 && who->u && !region_in_scope(actor_scope(who), r->region))
-		rc = err_set(e, ERR_NOTFOUND, "not_found",
-			     "人员不存在或不在您的管辖范围内");
+		rc = err_out_of_scope(e, r->region,
+				      "人员不存在或不在您的管辖范围内");
 	return rc;
 }
 

@@ -118,11 +118,16 @@ static int load(store *s, const actor *who, int64_t id, store_res **r, err *e)
 	int rc = women_store_get(s, id, r, e);
 	if (rc)
 		return rc;
-	if (store_res_rows(*r) == 0 ||
-	    (who->u && !region_in_scope(actor_scope(who), store_res_text(*r, 0, 1)))) {
+	if (store_res_rows(*r) == 0) {
 		store_res_free(*r);
 		return err_set(e, ERR_NOTFOUND, "not_found",
 			       "记录不存在或不在您的管辖范围内");
+	}
+	if (who->u && !region_in_scope(actor_scope(who), store_res_text(*r, 0, 1))) {
+		rc = err_out_of_scope(e, store_res_text(*r, 0, 1),
+				      "记录不存在或不在您的管辖范围内");
+		store_res_free(*r);
+		return rc;
 	}
 	return 0;
 }

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "http/connlimit.h"
+#include "api/api.h"
 #include "http/http.h"
 #include "http/metrics.h"
 #include "http/proxy.h"
@@ -388,6 +389,8 @@ static enum MHD_Result handle_api(app *a, struct MHD_Connection *c,
 	if (!rc)
 		rc = rt->fn(&r, &e);
 	store_pool_put(a->pool, r.db);
+	if (rc && r.se)	/* counted for the audit log (audit_tally.h) */
+		api_note_denial(&r, rt, &e);
 
 	enum MHD_Result ret;
 	if (rc) {

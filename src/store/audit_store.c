@@ -1,9 +1,17 @@
 #include "store/audit_store.h"
 
 #include <stdio.h>
+#include <string.h>
 
-int audit_store_next(store *s, int64_t *seq, char prev[AUDIT_HASH_HEX],
-		     err *e)
+static void head_from(const store_res *r, audit_store_head_row *h)
+{
+	h->seq = store_res_int(r, 0, 0);
+	snprintf(h->hash, sizeof h->hash, "%s", store_res_text(r, 0, 1));
+	snprintf(h->key_id, sizeof h->key_id, "%s", store_res_text(r, 0, 2));
+	snprintf(h->mac, sizeof h->mac, "%s", store_res_text(r, 0, 3));
+}
+
+int audit_store_next(store *s, audit_store_head_row *h, err *e)
 {
 	/* Read, not bumped with UPDATE … RETURNING: RETURNING costs SQLite
 	 * a temporary table per statement, and every read of a record
@@ -13,10 +21,10 @@ int audit_store_next(store *s, int64_t *seq, char prev[AUDIT_HASH_HEX],
 	store_res *r;
 	int rc = store_query(s,
 			     store_kind_of(s) == STORE_PG
-				     ? "SELECT seq, hash FROM audit_head"
-				       " WHERE id = 1 FOR UPDATE"
-				     : "SELECT seq, hash FROM audit_head"
-				       " WHERE id = 1",
+				     ? "SELECT seq, hash, key_id, mac"
+				       " FROM audit_head WHERE id = 1 FOR UPDATE"
+				     : "SELECT seq, hash, key_id, mac"
+				       " FROM audit_head WHERE id = 1",
 			     NULL, 0, &r, e);
 	if (rc)
 		return rc;
@@ -24,8 +32,7 @@ int audit_store_next(store *s, int64_t *seq, char prev[AUDIT_HASH_HEX],
 		store_res_free(r);
 		return err_set(e, ERR_STORE, "store_error", "审计日志头缺失");
 	}
-	*seq = store_res_int(r, 0, 0) + 1;
-	snprintf(prev, AUDIT_HASH_HEX, "%s", store_res_text(r, 0, 1));
+	head_from(r, h);
 	store_res_free(r);
 	return 0;
 }
@@ -45,30 +52,57 @@ int audit_store_insert(store *s, const audit_entry *a, const char *prev,
 			  p, SP_COUNT(p), NULL, e);
 }
 
-int audit_store_set_head(store *s, int64_t seq, const char *hash, err *e)
+int audit_store_set_head(store *s, int64_t seq, const char *hash,
+			 const char *mac, err *e)
 {
-	store_param p[] = { SP_I(seq), SP_S(hash) };
+	store_param p[] = { SP_I(seq), SP_S(hash), SP_S(mac) };
 	return store_exec(s,
-			  "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1",
+			  "UPDATE audit_head SET seq = ?, hash = ?, mac = ?"
+			  " WHERE id = 1",
+			  p, 3, NULL, e);
+}
+
+int audit_store_set_key(store *s, const char *key_id, const char *mac,
+			err *e)
+{
+	store_param p[] = { SP_S(key_id), SP_S(mac) };
+	return store_exec(s,
+			  "UPDATE audit_head SET key_id = ?, mac = ? WHERE id = 1",
 			  p, 2, NULL, e);
 }
 
-int audit_store_head(store *s, int64_t *seq, char hash[AUDIT_HASH_HEX],
-		     err *e)
+int audit_store_head(store *s, audit_store_head_row *h, err *e)
 {
 	store_res *r;
-	int rc = store_query(s, "SELECT seq, hash FROM audit_head WHERE id = 1",
+	int rc = store_query(s,
+			     "SELECT seq, hash, key_id, mac FROM audit_head"
+			     " WHERE id = 1",
 			     NULL, 0, &r, e);
+	if (rc)
+		return rc;
+	memset(h, 0, sizeof *h);
+	if (store_res_rows(r) != 1)
+		h->seq = -1;
+	else
+		head_from(r, h);
+	store_res_free(r);
+	return 0;
+}
+
+int audit_store_hash_of(store *s, int64_t seq, char hash[AUDIT_HASH_HEX],
+			err *e)
+{
+	store_param p[] = { SP_I(seq) };
+	store_res *r;
+	int rc = store_query(s, "SELECT hash FROM audit_log WHERE seq = ?", p,
+			     1, &r, e);
 	if (rc)
 		return rc;
 	if (store_res_rows(r) != 1) {
 		store_res_free(r);
-		*seq = -1;
-		hash[0] = '\0';
-		return 0;
+		return err_set(e, ERR_NOTFOUND, "not_found", "记录不存在");
 	}
-	*seq = store_res_int(r, 0, 0);
-	snprintf(hash, AUDIT_HASH_HEX, "%s", store_res_text(r, 0, 1));
+	snprintf(hash, AUDIT_HASH_HEX, "%s", store_res_text(r, 0, 0));
 	store_res_free(r);
 	return 0;
 }

@@ -5,21 +5,35 @@
 #include "domain/audit.h"
 #include "store/store.h"
 
-/* The next seq and the previous entry's hash, from the head row (locked
- * on PostgreSQL).  Must run inside a write transaction, which then sets
- * the head with audit_store_set_head. */
-int audit_store_next(store *s, int64_t *seq, char prev[AUDIT_HASH_HEX],
-		     err *e);
+/* The head row as appends and verification read it. */
+typedef struct audit_store_head_row {
+	int64_t seq;			/* the last entry's seq, 0 for none */
+	char hash[AUDIT_HASH_HEX];	/* its hash */
+	char key_id[AUDIT_KEY_ID_HEX];	/* "" when the chain is not keyed */
+	char mac[AUDIT_HASH_HEX];	/* the head's MAC, "" when not keyed */
+} audit_store_head_row;
+
+/* The head row (locked on PostgreSQL until the transaction ends).  Must
+ * run inside a write transaction, which then sets the head with
+ * audit_store_set_head.  Errors: ERR_STORE (also when the row is gone). */
+int audit_store_next(store *s, audit_store_head_row *h, err *e);
 int audit_store_insert(store *s, const audit_entry *a, const char *prev,
 		       const char *hash, err *e);
-int audit_store_set_head(store *s, int64_t seq, const char *hash, err *e);
-/* The head row: last seq and hash. */
-int audit_store_head(store *s, int64_t *seq, char hash[AUDIT_HASH_HEX],
-		     err *e);
+int audit_store_set_head(store *s, int64_t seq, const char *hash,
+			 const char *mac, err *e);
+/* Records the key the chain is keyed with from now on, and the head's
+ * MAC under it.  Inside a write transaction. */
+int audit_store_set_key(store *s, const char *key_id, const char *mac,
+			err *e);
+/* The head row, read without a lock.  h->seq = -1 when the row is gone. */
+int audit_store_head(store *s, audit_store_head_row *h, err *e);
 /* Entries with seq > after, in seq order, at most `limit`.  Columns: seq,
  * at, actor, action, target, region_code, ip, detail, prev_hash, hash. */
 int audit_store_page(store *s, int64_t after, int limit, store_res **out,
 		     err *e);
+/* The hash of entry `seq`: 0, or ERR_NOTFOUND when there is none. */
+int audit_store_hash_of(store *s, int64_t seq, char hash[AUDIT_HASH_HEX],
+			err *e);
 /* Entries whose region lies in [lo, hi), optionally one action (NULL: all),
  * newest first.  Columns: seq, at, actor, action, target, region_code, ip,
  * detail. */

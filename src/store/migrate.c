@@ -618,6 +618,18 @@ static const migration migrations[] = {
 	  "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log"
 	  " BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;",
 	  NULL },
+	{ 14,
+	  /* The audit key (domain/audit.h).  key_id is the public key of
+	   * the key file the chain is keyed with ('' for a database whose
+	   * chain is not keyed yet); mac authenticates the head with that
+	   * key, so a tail cut off with the head set back is caught without
+	   * an anchor.  On PostgreSQL TRUNCATE passes the row triggers by:
+	   * it is refused as well. */
+	  "ALTER TABLE audit_head ADD COLUMN key_id TEXT NOT NULL DEFAULT '';"
+	  "ALTER TABLE audit_head ADD COLUMN mac TEXT NOT NULL DEFAULT '';",
+	  NULL,
+	  "CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log"
+	  " FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();" },
 	{ 17,
 	  /* Issue #17.  throttle: failed logins (and wrong old passwords,
 	   * failed certificate checks) per address, per account and per
@@ -667,6 +679,32 @@ static const migration migrations[] = {
 	  CODE_CHAR_PG ";" },
 };
 
+/* The triggers the migrations leave on audit_log, as each engine keeps
+ * them: SQLite the statement's text (as in migration 13), PostgreSQL the
+ * trigger's type bits (ROW 1, BEFORE 2, DELETE 8, UPDATE 16, TRUNCATE
+ * 32) and its function's body (migration 1).  None on audit_head. */
+static const struct {
+	const char *name, *sql;
+} sqlite_guards[] = {
+	{ "audit_log_no_delete",
+	  "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log"
+	  " BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END" },
+	{ "audit_log_no_update",
+	  "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log"
+	  " BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END" },
+};
+
+static const struct {
+	const char *name;
+	int64_t type;
+} pg_guards[] = {
+	{ "audit_log_no_delete", 1 | 2 | 8 },
+	{ "audit_log_no_truncate", 2 | 32 },
+	{ "audit_log_no_update", 1 | 2 | 16 },
+};
+
+#define PG_GUARD_BODY " BEGIN RAISE EXCEPTION 'audit_log is append-only'; END "
+
 static const char *token_value(store_kind k, const char *tok, size_t n)
 {
 	if (n == 4 && memcmp(tok, "@ID@", 4) == 0)
@@ -696,6 +734,81 @@ static char *migrate_render(store_kind k, const char *sql)
 		buf_putc(&b, *p++);
 	}
 	return buf_steal(&b);
+}
+
+int store_migrate_check_guards(store *s, int *ok, char *why, size_t whysz,
+			       err *e)
+{
+	int pg = store_kind_of(s) == STORE_PG;
+	store_param body[] = { SP_S(PG_GUARD_BODY) };
+	store_res *r;
+	int rc = store_query(
+		s,
+		pg ? "SELECT t.tgname, t.tgtype, t.tgenabled = 'O'"
+		     " AND t.tgattr::text = '' AND t.tgqual IS NULL"
+		     " AND c.relname = 'audit_log' AND l.lanname = 'plpgsql'"
+		     " AND p.proname = 'audit_log_append_only' AND p.prosrc = ?"
+		     " FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+		     " JOIN pg_proc p ON p.oid = t.tgfoid"
+		     " JOIN pg_language l ON l.oid = p.prolang"
+		     " WHERE c.relname IN ('audit_log', 'audit_head')"
+		     " AND c.relnamespace = current_schema()::regnamespace"
+		     " AND NOT t.tgisinternal ORDER BY t.tgname COLLATE \"C\""
+		   : "SELECT name, lower(tbl_name), sql FROM sqlite_master"
+		     " WHERE type = 'trigger'"
+		     " AND lower(tbl_name) IN ('audit_log', 'audit_head')"
+		     " ORDER BY name",
+		body, pg ? 1 : 0, &r, e);
+	if (rc)
+		return rc;
+	size_t want = pg ? sizeof pg_guards / sizeof *pg_guards
+			 : sizeof sqlite_guards / sizeof *sqlite_guards;
+	size_t i = 0;
+	int rows = store_res_rows(r), k = 0, bad = 0;
+	/* Both lists are in name order: walk them side by side. */
+	while (!bad && (i < want || k < rows)) {
+		const char *exp = i >= want ? NULL
+				  : pg	    ? pg_guards[i].name
+					    : sqlite_guards[i].name;
+		const char *got = k < rows ? store_res_text(r, k, 0) : NULL;
+		int c = !exp ? 1 : !got ? -1 : strcmp(exp, got);
+		bad = 1;
+		if (c < 0) {
+			snprintf(why, whysz, "审计日志的保护触发器 %s 缺失",
+				 exp);
+		} else if (c > 0) {
+			snprintf(why, whysz, "审计日志表上多出触发器 %s", got);
+		} else if (pg ? store_res_int(r, k, 1) != pg_guards[i].type ||
+					store_res_int(r, k, 2) != 1
+			      : strcmp(store_res_text(r, k, 1), "audit_log") ||
+					strcmp(store_res_text(r, k, 2),
+					       sqlite_guards[i].sql)) {
+			snprintf(why, whysz,
+				 "审计日志的保护触发器 %s 被改动或停用", exp);
+		} else {
+			bad = 0;
+			i++;
+			k++;
+		}
+	}
+	store_res_free(r);
+	/* A rule rewrites statements before any trigger sees them. */
+	int64_t rules = 0;
+	if (!bad && pg &&
+	    (rc = store_query_int(s,
+				  "SELECT count(*) FROM pg_rules WHERE"
+				  " schemaname = current_schema() AND"
+				  " tablename IN ('audit_log', 'audit_head')",
+				  NULL, 0, &rules, e)))
+		return rc;
+	if (rules) {
+		snprintf(why, whysz, "审计日志表上多出改写规则 (RULE)");
+		bad = 1;
+	}
+	*ok = !bad;
+	if (!bad && whysz)
+		why[0] = '\0';
+	return 0;
 }
 
 int store_migrate(store *s, err *e)

@@ -48,6 +48,24 @@ int store_begin(store *s, err *e)
 	return rc;
 }
 
+int store_begin_read(store *s, err *e)
+{
+	int rc = s->ops->begin_read(s, e);
+	if (rc == 0)
+		s->in_tx = 1;
+	return rc;
+}
+
+void store_set_audit_key(store *s, const struct audit_key *k)
+{
+	s->audit_key = k;
+}
+
+const struct audit_key *store_audit_key(const store *s)
+{
+	return s->audit_key;
+}
+
 int store_commit(store *s, err *e)
 {
 	int rc = s->ops->commit(s, e);
@@ -320,6 +338,12 @@ void store_pool_stats_of(store_pool *p, store_pool_stats *out)
 	out->in_use = p->size - p->nfree;
 	out->waits = p->waits;
 	pthread_mutex_unlock(&p->mu);
+}
+
+void store_pool_set_audit_key(store_pool *p, const struct audit_key *k)
+{
+	for (int i = 0; i < p->size; i++)
+		store_set_audit_key(p->all[i], k);
 }
 
 void store_pool_put(store_pool *p, store *s)

@@ -38,6 +38,7 @@
 typedef struct store store;
 typedef struct store_res store_res;
 typedef struct store_pool store_pool;
+struct audit_key;
 
 typedef enum { STORE_SQLITE = 1, STORE_PG = 2 } store_kind;
 
@@ -81,11 +82,32 @@ int store_url_is_pg(const char *url);
  * Runs in one transaction per migration.  Errors: ERR_STORE. */
 int store_migrate(store *s, err *e);
 
+/* Compares the triggers on audit_log and audit_head with those the
+ * migrations made (on SQLite their SQL text; on PostgreSQL their
+ * events, timing, function body and enabled state): *ok = 1 when they
+ * are exactly those, else 0 and the first difference, in Chinese, in
+ * `why`.  A dropped, disabled or altered trigger, or one added, is a
+ * difference.  Errors: ERR_STORE. */
+int store_migrate_check_guards(store *s, int *ok, char *why, size_t whysz,
+			       err *e);
+
+/* The audit key (domain/audit.h) a connection's audit entries are keyed
+ * with: set once by whoever opened the connection, read by the audit log.
+ * The store keeps the pointer only; the caller keeps the key alive until
+ * the connection is closed. */
+void store_set_audit_key(store *s, const struct audit_key *k);
+const struct audit_key *store_audit_key(const store *s);
+
 /* Transactions.  store_begin takes the write lock at once (BEGIN IMMEDIATE
  * on SQLite), so a transaction that starts never fails later for lock
  * upgrade.  store_rollback never fails and is a no-op outside a
  * transaction. */
 int store_begin(store *s, err *e);
+/* A read-only transaction: every query in it sees one snapshot of the
+ * database, and it holds up no writer (SQLite: a deferred BEGIN, outside
+ * the writers' gate; PostgreSQL: REPEATABLE READ, READ ONLY).  Ended by
+ * store_commit or store_rollback.  Errors: ERR_STORE. */
+int store_begin_read(store *s, err *e);
 int store_commit(store *s, err *e);
 void store_rollback(store *s);
 
@@ -149,6 +171,8 @@ int store_pool_new(const char *url, int size, store_pool **out, err *e);
 void store_pool_free(store_pool *pool);
 store *store_pool_get(store_pool *pool);	/* blocks until one is free */
 void store_pool_put(store_pool *pool, store *s);
+/* store_set_audit_key on every connection of the pool. */
+void store_pool_set_audit_key(store_pool *pool, const struct audit_key *k);
 
 /* How the pool is used, for /metrics: its size, connections lent out
  * now, and how many borrowers had to wait for one since it opened. */

@@ -14,6 +14,7 @@ typedef struct store_ops {
 	/* Runs a script of several statements without parameters. */
 	int (*exec_script)(store *s, const char *sql, err *e);
 	int (*begin)(store *s, err *e);
+	int (*begin_read)(store *s, err *e);
 	int (*commit)(store *s, err *e);
 	void (*rollback)(store *s);
 	int (*exec)(store *s, const char *sql, const store_param *p, int np,
@@ -37,6 +38,7 @@ struct store {
 	const store_ops *ops;
 	int in_tx;
 	store_pool *pool;	/* the pool it belongs to, or NULL */
+	const struct audit_key *audit_key;	/* store_set_audit_key */
 };
 
 /* A materialised result: rows*cols cells in row order, each NULL (SQL

@@ -568,6 +568,19 @@ static int pg_begin(store *st, err *e)
 	return pg_simple(s, "BEGIN ISOLATION LEVEL READ COMMITTED", e);
 }
 
+static int pg_begin_read(store *st, err *e)
+{
+	pg_store *s = (pg_store *)st;
+	int rc = pg_ready(s, e);
+	if (rc)
+		return rc;
+	if (PQtransactionStatus(s->conn) != PQTRANS_IDLE)
+		return err_set(e, ERR_STORE, "store_error",
+			       "数据库错误: 事务已在进行中");
+	return pg_simple(s, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+			 e);
+}
+
 static int pg_commit(store *st, err *e)
 {
 	pg_store *s = (pg_store *)st;
@@ -730,6 +743,7 @@ const store_ops store__pg_ops = {
 	.close = pg_close,
 	.exec_script = pg_exec_script,
 	.begin = pg_begin,
+	.begin_read = pg_begin_read,
 	.commit = pg_commit,
 	.rollback = pg_rollback,
 	.exec = pg_exec,

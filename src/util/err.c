@@ -9,6 +9,8 @@ err_fill(err *e, int code, const char *key, const char *field, const char *fmt,
 	 va_list ap)
 {
 	e->code = code;
+	e->out_of_scope = 0;
+	e->scope_region[0] = '\0';
 	snprintf(e->key, sizeof e->key, "%s", key);
 	snprintf(e->field, sizeof e->field, "%s", field ? field : "");
 	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
@@ -36,6 +38,20 @@ int err_field(err *e, int code, const char *key, const char *field,
 		va_end(ap);
 	}
 	return code;
+}
+
+int err_out_of_scope(err *e, const char *region, const char *fmt, ...)
+{
+	if (e) {
+		va_list ap;
+		va_start(ap, fmt);
+		err_fill(e, ERR_NOTFOUND, "not_found", NULL, fmt, ap);
+		va_end(ap);
+		e->out_of_scope = 1;
+		snprintf(e->scope_region, sizeof e->scope_region, "%s",
+			 region ? region : "");
+	}
+	return ERR_NOTFOUND;
 }
 
 void err_clear(err *e)

@@ -30,6 +30,13 @@ typedef struct err {
 	char field[64];		/* the offending input field, or "" */
 	char msg[320];		/* Chinese message, UTF-8 */
 	long retry_after;	/* seconds to wait (Retry-After), or 0 */
+	/* Set with ERR_NOTFOUND when the record exists outside the caller's
+	 * scope (err_out_of_scope), with the record's region.  Never shown
+	 * to the caller, whose answer is that of an absent record: the
+	 * server only counts it in the audit log's tally of denied requests,
+	 * under a region that holds both the caller and the record. */
+	int out_of_scope;
+	char scope_region[16];
 } err;
 
 /* Fills `e` (when not NULL) and returns `code`, so callers can write
@@ -42,6 +49,12 @@ int err_set(err *e, int code, const char *key, const char *fmt, ...)
 /* As err_set, naming the input field that was wrong. */
 int err_field(err *e, int code, const char *key, const char *field,
 	      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* ERR_NOTFOUND "not_found" with the message, as for an absent record,
+ * marked out_of_scope: for a record of region `region` that exists
+ * outside the caller's scope. */
+int err_out_of_scope(err *e, const char *region, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* Clears `e` to the "no error" state. */
 void err_clear(err *e);

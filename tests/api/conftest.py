@@ -274,6 +274,19 @@ def _json_dumps(v):
     return json.dumps(v, ensure_ascii=False).encode("utf-8")
 
 
+def audit_key_of(url):
+    """The audit key file `guanai` uses for the database at `url`."""
+    return os.environ.get("GUANAI_AUDIT_KEY") or f"{url}.audit-key"
+
+
+def copy_audit_key(src_url, dst_path):
+    """The key of a SQLite file beside its copy (mode 0600 kept)."""
+    import shutil
+    src = Path(f"{src_url}.audit-key")
+    if src.exists() and not os.environ.get("GUANAI_AUDIT_KEY"):
+        shutil.copy2(src, f"{dst_path}.audit-key")
+
+
 def pg_url_for(base_url, dbname):
     u = urlsplit(base_url)
     return urlunsplit((u.scheme, u.netloc, "/" + dbname, u.query, u.fragment))
@@ -330,7 +343,9 @@ class Database:
         self._copies = []
 
     def copy(self, label):
-        """A consistent copy of the database, to be tampered with."""
+        """A consistent copy of the database, to be tampered with.  A
+        SQLite copy gets a copy of the audit key beside it (PostgreSQL
+        copies share the session's key, GUANAI_AUDIT_KEY)."""
         if self.kind == "sqlite":
             import sqlite3
             dst = self.tmpdir / f"copy-{label}-{uuid.uuid4().hex[:6]}.db"
@@ -341,6 +356,7 @@ class Database:
             finally:
                 out.close()
                 src.close()
+            copy_audit_key(self.url, dst)
             return str(dst)
         name = f"{self._dbname()}_{label}_{uuid.uuid4().hex[:6]}"
         # CREATE DATABASE … TEMPLATE needs a template nobody is connected to;
@@ -364,6 +380,7 @@ class Database:
             import shutil
             dst = self.tmpdir / f"copy-{label}-{uuid.uuid4().hex[:6]}.db"
             shutil.copyfile(url, dst)
+            copy_audit_key(url, dst)
             return str(dst)
         src = urlsplit(url).path.lstrip("/")
         name = f"{self._dbname()}_{label}_{uuid.uuid4().hex[:6]}"
@@ -408,6 +425,10 @@ def db(guanai, backend, workdir):
         name = "guanai_t_" + uuid.uuid4().hex[:10]
         psql(base, f'CREATE DATABASE "{name}"')
         d = Database("pg", pg_url_for(base, name), workdir, pg_base=base)
+        # No file sits beside a PostgreSQL database: every guanai the
+        # suite runs (and its copies of the database) finds the audit key
+        # here.
+        os.environ["GUANAI_AUDIT_KEY"] = str(workdir / "pg.audit-key")
     t0 = time.time()
     r = guanai.run("init", "--db", d.url)
     (workdir / "init.log").write_text(

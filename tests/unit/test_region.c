@@ -63,6 +63,29 @@ static void test_scope(void **state)
 	assert_true(strcmp("220121999999", lo) < 0);
 }
 
+static void test_common(void **state)
+{
+	(void)state;
+	char out[REGION_CODE_MAX];
+	region_common("220122100207", "220122100208", out);
+	assert_string_equal(out, "220122100");
+	region_common("220122100207", "220122101001", out);
+	assert_string_equal(out, "220122");
+	region_common("220122100207", "220102", out);
+	assert_string_equal(out, "2201");
+	region_common("220122", "220122100207", out);
+	assert_string_equal(out, "220122");
+	region_common("2201", "2202", out);
+	assert_string_equal(out, "22");
+	region_common("22", "21", out);
+	assert_string_equal(out, "");
+	/* Codes that share digits past a level but not at one. */
+	region_common("220122100", "220122109", out);
+	assert_string_equal(out, "220122");
+	region_common("", "22", out);
+	assert_string_equal(out, "");
+}
+
 static void test_import_and_resolve(void **state)
 {
 	(void)state;
@@ -207,6 +230,7 @@ int main(void)
 		cmocka_unit_test(test_level_of),
 		cmocka_unit_test(test_normalize),
 		cmocka_unit_test(test_scope),
+		cmocka_unit_test(test_common),
 		cmocka_unit_test(test_import_and_resolve),
 		cmocka_unit_test(test_import_bad_file_changes_nothing),
 		cmocka_unit_test(test_custom_region),
