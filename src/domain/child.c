@@ -170,12 +170,14 @@ static int copy_str(const src *in, const char *key, int required,
 		return rc;
 	}
 	if (s) {
-		if (strlen(s) >= outsz || !text_valid_name(s, 0, maxc) ||
-		    (required && !text_valid_name(s, 1, maxc)))
+		char why[96];
+		const char *bad = text_fault(s, required ? 1 : 0, maxc, 0, why,
+					     sizeof why);
+		if (bad || strlen(s) >= outsz)
 			return err_field(e, ERR_INVALID, "invalid_field",
+					 field ? field : key, "字段 %s %s",
 					 field ? field : key,
-					 "字段 %s 含有非法字符或过长",
-					 field ? field : key);
+					 bad ? bad : "过长");
 		memcpy(out, s, strlen(s) + 1);	/* fits: checked above */
 	}
 	return 0;
@@ -190,9 +192,11 @@ static int copy_text(const src *in, const char *key, size_t maxc,
 	if (rc)
 		return rc;
 	if (s) {
-		if (strlen(s) >= outsz || !text_valid_text(s, 0, maxc))
+		char why[96];
+		const char *bad = text_fault(s, 0, maxc, 1, why, sizeof why);
+		if (bad || strlen(s) >= outsz)
 			return err_field(e, ERR_INVALID, "invalid_field", key,
-					 "字段 %s 含有非法字符或过长", key);
+					 "字段 %s %s", key, bad ? bad : "过长");
 		memcpy(out, s, strlen(s) + 1);	/* fits: checked above */
 	}
 	return 0;
