@@ -179,6 +179,29 @@ static int check_user(store *s, const actor *who, int64_t uid,
 	return 0;
 }
 
+/* One person holds one post at a time (issue #17): the ID number in post
+ * on another record is refused.  Inside the caller's scope the answer
+ * names that record; outside it says only that the person is in post
+ * elsewhere, like a child registered elsewhere. */
+static int in_post_elsewhere(store *s, const actor *who, const char *idn,
+			     int64_t self, err *e)
+{
+	int64_t other;
+	char where[REGION_CODE_MAX];
+	int rc = staff_store_in_post(s, idn, self, &other, where, e);
+	if (rc || other == 0)
+		return rc;
+	if (!who->u || region_in_scope(actor_scope(who), where))
+		return err_field(e, ERR_CONFLICT, "duplicate_id_number",
+				 "id_number",
+				 "该身份证号的人员已在岗（人员 #%lld）：同一人不能"
+				 "同时担任两个岗位，请先办理原岗位的离任",
+				 (long long)other);
+	return err_field(e, ERR_CONFLICT, "registered_elsewhere", "id_number",
+			 "该身份证号的人员已在其他地区在岗：请与原登记地联系，"
+			 "办理离任后再登记");
+}
+
 int staff_create(store *s, const actor *who, json_t *body, json_t **out,
 		 err *e)
 {
@@ -284,9 +307,13 @@ int staff_create(store *s, const actor *who, json_t *body, json_t **out,
 	if ((rc = store_begin(s, e)))
 		return rc;
 	char target[32];
-	/* Someone in post is the first conflict; a start before the
-	 * predecessor left is the second. */
-	if ((rc = staff_store_insert(s, &r, e)) == 0 &&
+	/* Someone in post is the first conflict; the person in post
+	 * elsewhere the second (so that a post already held answers the
+	 * same whoever is proposed for it); a start before the predecessor
+	 * left the third. */
+	if ((rc = staff_store_insert(s, &r, e)) == 0)
+		rc = in_post_elsewhere(s, who, id, r.id, e);
+	if (rc == 0 &&
 	    (rc = staff_store_last_left(s, post, g.code, last_left, e)) == 0 &&
 	    *last_left && strcmp(appointed, last_left) < 0)
 		rc = err_field(e, ERR_CONFLICT, "post_overlap", "appointed_on",
@@ -304,6 +331,16 @@ int staff_create(store *s, const actor *who, json_t *body, json_t **out,
 	}
 	if (rc || (rc = store_commit(s, e))) {
 		store_rollback(s);
+		/* The insert's conflict is either unique key: the post, or
+		 * the ID number of someone registered at the same moment. */
+		int held = 1;
+		if (rc == ERR_CONFLICT && e && !strcmp(e->key, "post_taken") &&
+		    staff_store_post_held(s, post, g.code, &held, NULL) == 0 &&
+		    !held) {
+			int again = in_post_elsewhere(s, who, id, 0, e);
+			if (again)
+				rc = again;
+		}
 		return rc;
 	}
 	return staff_get(s, who, r.id, out, e);

@@ -610,6 +610,19 @@ static const migration migrations[] = {
 	  "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log"
 	  " BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;",
 	  NULL },
+	{ 16,
+	  /* One person in post once (issue #17): active_id is the ID number
+	   * while the record is in post, NULL after, and unique, as
+	   * children's active_id and staff's active_post.  A unique partial
+	   * index on id_number would refuse databases that already hold a
+	   * person in two posts; here the first of them keeps the key, and
+	   * staff_create still finds the others through id_number. */
+	  "ALTER TABLE staff ADD COLUMN active_id TEXT;"
+	  "UPDATE staff SET active_id = id_number WHERE status = 'active'"
+	  " AND id = (SELECT min(o.id) FROM staff o WHERE"
+	  " o.id_number = staff.id_number AND o.status = 'active');"
+	  "CREATE UNIQUE INDEX staff_active_id ON staff(active_id);",
+	  NULL, NULL },
 };
 
 static const char *token_value(store_kind k, const char *tok, size_t n)

@@ -1,0 +1,134 @@
+"""One person holds one post (issue #17, 9): `POST /staff` with the ID
+number of someone already in post anywhere answers 409 — naming the record
+inside the caller's scope (`duplicate_id_number`), saying only "elsewhere"
+outside it (`registered_elsewhere`, like a child registered elsewhere) —
+and writes nothing; concurrent registrations of one person let exactly
+one through; leaving frees the number."""
+
+import threading
+
+import pytest
+
+from conftest import Client, assert_error, assert_status
+from workforce_util import (  # noqa: F401  (fixtures)
+    DH_COUNTY, NA_COUNTY, all_staff, dh_county, director_body, get_staff,
+    id_number, leave, na_county, pool, register, staff_list, supervisor_body,
+    days_ago, users)
+
+N = 12
+
+
+def person(county=NA_COUNTY):
+    """A fresh ID number (a woman born 1986-11-02, as director_body's)."""
+    return id_number(county, "1986-11-02", "female")
+
+
+def test_the_same_person_in_a_second_village(na_county, pool):
+    a, b = pool.take_village(), pool.take_village()
+    idn = person()
+    first = register(na_county, director_body(a["code"], id_number=idn))
+    r = na_county.post("/staff", json=director_body(b["code"], id_number=idn))
+    err = assert_error(r, 409, "duplicate_id_number", field="id_number")
+    assert f"#{first['id']}" in err["message"], err
+    assert staff_list(na_county, region=b["code"])["total"] == 0
+    # a township post too
+    t = pool.take_post()
+    r = na_county.post("/staff", json=supervisor_body(t["code"], id_number=idn,
+                                                     sex="female"))
+    assert_error(r, 409, "duplicate_id_number", field="id_number")
+    assert staff_list(na_county, region=t["code"], post="supervisor")["total"] == 0
+
+
+def test_outside_the_scope_nothing_is_said(na_county, dh_county, pool):
+    a = pool.take_village()
+    other = pool.take_village(DH_COUNTY)
+    idn = person()
+    first = register(na_county, director_body(a["code"], id_number=idn))
+    r = dh_county.post("/staff", json=director_body(other["code"], id_number=idn))
+    err = assert_error(r, 409, "registered_elsewhere", field="id_number")
+    for secret in (a["code"], a["name"], a["township_name"], str(first["id"]),
+                   first["name"], "农安"):
+        assert secret not in r.text, (secret, err)
+    assert staff_list(dh_county, region=other["code"])["total"] == 0
+
+
+def test_leaving_frees_the_number(na_county, pool):
+    a, b = pool.take_village(), pool.take_village()
+    idn = person()
+    first = register(na_county, director_body(a["code"], id_number=idn))
+    leave(na_county, first["id"], days_ago(0), reason="调往其他村任职")
+    second = register(na_county, director_body(b["code"], id_number=idn,
+                                               appointed_on=days_ago(0)))
+    assert second["status"] == "active" and second["id"] != first["id"]
+    assert get_staff(na_county, first["id"])["status"] == "left"
+    # and the first village's post is free for someone else
+    register(na_county, director_body(a["code"], appointed_on=days_ago(0)))
+
+
+def test_a_taken_post_answers_post_taken_whoever_is_proposed(na_county, pool):
+    a, b = pool.take_village(), pool.take_village()
+    idn = person()
+    register(na_county, director_body(a["code"], id_number=idn))
+    register(na_county, director_body(b["code"]))
+    r = na_county.post("/staff", json=director_body(b["code"], id_number=idn))
+    assert_error(r, 409, "post_taken")
+
+
+def clone(c):
+    k = Client(c.base)
+    k.cookie, k.csrf, k.user, k.username = c.cookie, c.csrf, c.user, c.username
+    return k
+
+
+def together(calls):
+    out = [None] * len(calls)
+    start = threading.Barrier(len(calls))
+
+    def run(i, c, body):
+        k = clone(c)
+        start.wait()
+        out[i] = k.post("/staff", json=body)
+
+    ts = [threading.Thread(target=run, args=(i, *call)) for i, call in enumerate(calls)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join(120)
+    assert all(r is not None for r in out), "a request did not finish"
+    return out
+
+
+@pytest.mark.parametrize("round_", range(6))
+def test_concurrent_registrations_of_one_person(na_county, pool, round_):
+    idn = person()
+    villages = [pool.take_village()["code"] for _ in range(N)]
+    rs = together([(na_county, director_body(v, id_number=idn)) for v in villages])
+    ok = [r for r in rs if r.status_code == 201]
+    assert len(ok) == 1, [(r.status_code, r.text[:120]) for r in rs]
+    for r in rs:
+        if r.status_code != 201:
+            assert_error(r, 409, "duplicate_id_number", field="id_number")
+    held = [s for v in villages for s in all_staff(na_county, region=v)]
+    assert [s["id"] for s in held] == [ok[0].json()["id"]]
+
+
+def test_concurrent_registrations_across_counties(na_county, dh_county, pool):
+    idn = person()
+    calls = []
+    for i in range(N):
+        if i % 2:
+            calls.append((dh_county, director_body(pool.take_village(DH_COUNTY)["code"],
+                                                    id_number=idn)))
+        else:
+            calls.append((na_county, director_body(pool.take_village()["code"],
+                                                    id_number=idn)))
+    rs = together(calls)
+    ok = [i for i, r in enumerate(rs) if r.status_code == 201]
+    assert len(ok) == 1, [(r.status_code, r.text[:120]) for r in rs]
+    winner_na = ok[0] % 2 == 0
+    for i, r in enumerate(rs):
+        if i == ok[0]:
+            continue
+        same_side = (i % 2 == 0) == winner_na
+        assert_error(r, 409, "duplicate_id_number" if same_side else "registered_elsewhere",
+                     field="id_number")
