@@ -10,6 +10,7 @@
 #include "domain/child_codes.h"
 #include "domain/childrec.h"
 #include "domain/classify.h"
+#include "domain/privacy.h"
 #include "io/pdfdoc.h"
 #include "store/case_store.h"
 #include "store/child_store.h"
@@ -195,7 +196,12 @@ static json_t *case_json(store *s, const actor *who, const case_row *c,
 	region_path_text(s, c->region, path, sizeof path, NULL);
 	json_object_set_new(o, "region_path", json_string(path));
 	json_object_set_new(o, "reporter_name", json_string(c->reporter_name));
-	json_object_set_new(o, "reporter_phone", json_string(c->reporter_phone));
+	/* The reporter is a person on record too (privacy.h). */
+	char phone[32];
+	snprintf(phone, sizeof phone, "%s", c->reporter_phone);
+	if (!privacy_full(who, PRIVACY_RECORD))
+		privacy_mask_phone(c->reporter_phone, phone, sizeof phone);
+	json_object_set_new(o, "reporter_phone", json_string(phone));
 	json_object_set_new(o, "place", json_string(c->place));
 	store_res *ev = NULL, *rf = NULL;
 	json_t *tl = json_array(), *refs = json_array();

@@ -594,7 +594,9 @@ _Static_assert(sizeof(parent_status) == sizeof(int) &&
 static const rfield rfields[] = {
 	RF("name", R_STR, name, NULL),
 	RF("sex", R_CODE, sex, child_sex_codes),
-	RF("birth_date", R_STR, birth_date, NULL),
+	/* Optional here only for what is shown: a record always has one,
+	 * and a masked view (privacy.h) blanks it, to null. */
+	RF("birth_date", R_OPT, birth_date, NULL),
 	RF("id_number", R_OPT, id_number, NULL),
 	RF("ethnicity", R_STR, ethnicity, NULL),
 	RF("region_code", R_STR, region, NULL),

@@ -44,7 +44,10 @@ int childpdf_record(store *s, const actor *who, int64_t id, char **bytes,
 	const pdfdoc_field basic[] = {
 		{ "姓名", str(c, "name"), 0, 0 },
 		{ "性别", label(c, "sex", child_sex_codes), 0, 0 },
-		{ "出生日期", str(c, "birth_date"), 0, 0 },
+		/* null for a masked role: the age stands for it (privacy.h) */
+		{ "出生日期", *str(c, "birth_date") ? str(c, "birth_date")
+						     : "（按权限不显示）",
+		  0, 0 },
 		{ "年龄", age, 0, 0 },
 		{ "民族", str(c, "ethnicity"), 0, 0 },
 		{ "身份证号", idno, 0, 0 },

@@ -11,7 +11,8 @@
  *     audited in the same transaction; nothing is ever deleted;
  *   - categories and flags are derived on every read as of today, and the
  *     stored cat_base/flags columns are refreshed on every write;
- *   - ID and phone numbers are masked for roles that may not see them. */
+ *   - ID and phone numbers are masked for roles that may not see them,
+ *     and their birth dates withheld (privacy.h). */
 #ifndef GUANAI_CHILDREC_H
 #define GUANAI_CHILDREC_H
 
@@ -22,11 +23,10 @@
 #include "store/child_store.h"
 #include "store/store.h"
 
-/* May this role see children's data at all, write it, see full ID and
- * phone numbers, confirm categories? */
+/* May this role see children's data at all, write it, confirm
+ * categories?  (Who sees ID and phone numbers whole: privacy.h.) */
 int childrec_can_read(role r);
 int childrec_can_write(role r);
-int childrec_can_see_identity(role r);
 int childrec_can_confirm(role r);
 
 /* Creates a record from the SPEC §12 JSON.  *out: the stored record.

@@ -14,6 +14,7 @@
 #include "domain/child_codes.h"
 #include "domain/classify.h"
 #include "domain/idcard.h"
+#include "domain/privacy.h"
 #include "io/csvfile.h"
 #include "io/xlsxin.h"
 #include "io/xlsxout.h"
@@ -1150,9 +1151,17 @@ int childxlsx_export(store *s, const actor *who, const childrec_query *q,
 		if (!any && u < sizeof line)
 			snprintf(line + u, sizeof line - u, "全部在册儿童");
 	}
+	/* A masked sheet leaves the birth-date column out: the list gives
+	 * the age instead (privacy.h). */
+	enum { NOUT = sizeof out_cols / sizeof *out_cols, BIRTH_COL = 3 };
+	int see = privacy_full(who, PRIVACY_EXPORT);
+	xlsxout_col shown[NOUT];
+	int ncols = 0;
+	for (int c = 0; c < NOUT; c++)
+		if (see || c != BIRTH_COL)
+			shown[ncols++] = out_cols[c];
 	if ((rc = xlsxout_header_line(x, line, e)) ||
-	    (rc = xlsxout_columns(x, out_cols,
-				  sizeof out_cols / sizeof *out_cols, e)))
+	    (rc = xlsxout_columns(x, shown, ncols, e)))
 		goto fail;
 	long seq = 0;
 	for (int64_t off = 0; off < total; off += 200) {
@@ -1176,7 +1185,7 @@ int childxlsx_export(store *s, const actor *who, const childrec_query *q,
 				 (long long)json_integer_value(
 					 json_object_get(it, "age")));
 			const char *sex = json_string_value(json_object_get(it, "sex"));
-			const char *cells[] = {
+			const char *all[] = {
 				num,
 				json_string_value(json_object_get(it, "name")),
 				sex && !strcmp(sex, "male") ? "男" : "女",
@@ -1194,8 +1203,14 @@ int childxlsx_export(store *s, const actor *who, const childrec_query *q,
 				strcmp(json_string_value(json_object_get(it, "status")),
 				       "active") ? "已退出" : "在册",
 			};
-			if ((rc = xlsxout_row(x, cells,
-					      sizeof cells / sizeof *cells, e))) {
+			_Static_assert(sizeof all / sizeof *all == NOUT,
+				       "a cell per column");
+			const char *cells[NOUT];
+			int n_cells = 0;
+			for (int c = 0; c < NOUT; c++)
+				if (see || c != BIRTH_COL)
+					cells[n_cells++] = all[c];
+			if ((rc = xlsxout_row(x, cells, n_cells, e))) {
 				json_decref(lst);
 				goto fail;
 			}

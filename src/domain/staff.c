@@ -8,6 +8,7 @@
 #include "domain/child.h"
 #include "domain/child_codes.h"
 #include "domain/idcard.h"
+#include "domain/privacy.h"
 #include "domain/region.h"
 #include "io/pdfdoc.h"
 #include "io/xlsxout.h"
@@ -99,12 +100,6 @@ static int forbidden(err *e)
 
 
 
-static int see_identity(const actor *who)
-{
-	return !who->u || who->u->role == ROLE_COUNTY ||
-	       who->u->role == ROLE_SUPERVISOR || who->u->role == ROLE_DIRECTOR;
-}
-
 static int audit(store *s, const actor *who, const char *action,
 		 const char *target, const char *code, json_t *detail, err *e)
 {
@@ -120,12 +115,21 @@ static int audit(store *s, const actor *who, const char *action,
 
 /* ---- staff ---- */
 
-static json_t *staff_json(store *s, const actor *who, const staff_row *r)
+/* A person in post as `who` may see them.  Staff are seen whole by the
+ * roles that work beside them — the county that registers and trains
+ * them, the supervisor, the director — and masked, ID number and phone,
+ * by province and city (privacy.h), who register too but through the
+ * county's data. */
+static json_t *staff_json(store *s, const actor *who, privacy_answer where,
+			  const staff_row *r)
 {
-	char idm[19], path[512] = "";
+	char idm[19], ph[24], path[512] = "";
 	snprintf(idm, sizeof idm, "%s", r->id_number);
-	if (!see_identity(who))
-		idcard_mask(r->id_number, idm);
+	snprintf(ph, sizeof ph, "%s", r->phone);
+	if (!privacy_full(who, where)) {
+		privacy_mask_id(r->id_number, idm);
+		privacy_mask_phone(r->phone, ph, sizeof ph);
+	}
 	region_path_text(s, r->region, path, sizeof path, NULL);
 	const code_entry *src = strcmp(r->post, "director") ? supervisor_sources
 							     : director_sources;
@@ -136,7 +140,7 @@ static json_t *staff_json(store *s, const actor *who, const staff_row *r)
 		code_label(posts, code_value(posts, r->post)), "region_code",
 		r->region, "region_name", r->region_name, "region_path", path,
 		"name", r->name, "id_number", idm, "sex",
-		code_of(child_sex_codes, r->sex), "phone", r->phone, "source",
+		code_of(child_sex_codes, r->sex), "phone", ph, "source",
 		r->source, "source_label",
 		*r->source_other ? r->source_other
 				 : code_label(src, code_value(src, r->source)),
@@ -358,10 +362,21 @@ int staff_get(store *s, const actor *who, int64_t id, json_t **out, err *e)
 	    (rc = staff_store_trainings_of(s, id, &t, e)) ||
 	    (rc = staff_store_certs_of(s, id, &c, e)))
 		goto out;
-	json_t *o = staff_json(s, who, &r);
+	json_t *o = staff_json(s, who, PRIVACY_RECORD, &r);
 	json_t *ha = json_array(), *ta = json_array(), *ca = json_array();
+	int mask = !privacy_full(who, PRIVACY_RECORD);
 	for (int i = 0; i < store_res_rows(h); i++) {
 		json_t *ch = json_loads(store_res_text(h, i, 3), 0, NULL);
+		size_t k;
+		json_t *v;
+		/* A masked role sees that the phone changed, not to what. */
+		json_array_foreach(ch, k, v) {
+			const char *f = json_string_value(json_object_get(v, "field"));
+			if (mask && f && privacy_hidden_field(f)) {
+				json_object_set_new(v, "before", json_string("***"));
+				json_object_set_new(v, "after", json_string("***"));
+			}
+		}
 		json_array_append_new(
 			ha, json_pack("{s:o, s:s, s:s, s:o}", "at",
 				      jsonx_time(store_res_int(h, i, 0)),
@@ -611,7 +626,8 @@ int staff_list(store *s, const actor *who, const staff_query *q,
 		return rc;
 	json_t *items = json_array();
 	for (int i = 0; i < n; i++)
-		json_array_append_new(items, staff_json(s, who, &rows[i]));
+		json_array_append_new(items,
+				      staff_json(s, who, PRIVACY_LIST, &rows[i]));
 	free(rows);
 	*out = json_pack("{s:o, s:I}", "items", items, "total",
 			 (json_int_t)total);
