@@ -29,6 +29,11 @@ int api_if_match(req *r, int *version, err *e)
 	return 0;
 }
 
+int api_export_mark(req *r, exportmark *m, err *e)
+{
+	return exportmark_init(m, req_query(r, "purpose"), e);
+}
+
 json_t *api_time_json(int64_t t)
 {
 	return jsonx_time(t);

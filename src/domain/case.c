@@ -10,6 +10,7 @@
 #include "domain/child_codes.h"
 #include "domain/childrec.h"
 #include "domain/classify.h"
+#include "domain/exportmark.h"
 #include "domain/privacy.h"
 #include "io/pdfdoc.h"
 #include "store/case_store.h"
@@ -1046,15 +1047,15 @@ static void china_time(const char *instant, char *out, size_t n)
 	strftime(out, n, "%Y-%m-%d %H:%M", &tm);
 }
 
-int case_pdf(store *s, const actor *who, int64_t id, char **bytes,
-	     size_t *len, char filename[128], err *e)
+int case_pdf(store *s, const actor *who, int64_t id, const exportmark *mark,
+	     char **bytes, size_t *len, char filename[128], err *e)
 {
 	json_t *c;
 	int rc = case_get(s, who, id, &c, e);
 	if (rc)
 		return rc;
 	pdfdoc *d;
-	if ((rc = pdfdoc_new(NULL, PDFDOC_A4, &d, e))) {
+	if ((rc = exportmark_pdf_new(who, mark, PDFDOC_A4, &d, e))) {
 		json_decref(c);
 		return rc;
 	}

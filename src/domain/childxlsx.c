@@ -13,6 +13,7 @@
 #include "domain/audit.h"
 #include "domain/child_codes.h"
 #include "domain/classify.h"
+#include "domain/exportmark.h"
 #include "domain/idcard.h"
 #include "domain/privacy.h"
 #include "io/csvfile.h"
@@ -96,10 +97,11 @@ static int write_columns(xlsxout *x, const tcol *t, int n, const char *extra,
 	return xlsxout_columns(x, c, n, e);
 }
 
-int childxlsx_template(char **bytes, size_t *len, err *e)
+int childxlsx_template(const actor *who, const exportmark *mark, char **bytes,
+		       size_t *len, err *e)
 {
 	xlsxout *x;
-	int rc = xlsxout_open(NULL, "儿童信息导入模板", &x, e);
+	int rc = exportmark_xlsx_open(who, mark, "儿童信息导入模板", &x, e);
 	if (rc)
 		return rc;
 	const char *sample[NCOLS] = {
@@ -403,7 +405,12 @@ static int report_row(import_ctx *c, char **f, int n, const char *why,
 		      err *e)
 {
 	if (!c->report) {
-		int rc = xlsxout_open(NULL, "导入未成功的行", &c->report, e);
+		/* The rows come back to the one who sent them, marked like
+		 * any export of children's data. */
+		exportmark m;
+		exportmark_init(&m, "导入未成功行报告", NULL);
+		int rc = exportmark_xlsx_open(c->who, &m, "导入未成功的行",
+					      &c->report, e);
 		if (rc || (rc = xlsxout_header_line(
 				   c->report, "儿童信息导入：未导入的行及原因",
 				   e)) ||
@@ -1084,7 +1091,8 @@ static const char *codes_text(unsigned bits, int count,
 }
 
 int childxlsx_export(store *s, const actor *who, const childrec_query *q,
-		     char **bytes, size_t *len, char filename[128], err *e)
+		     const exportmark *mark, char **bytes, size_t *len,
+		     char filename[128], err *e)
 {
 	char today[11];
 	date_of(who->now, today);
@@ -1102,6 +1110,9 @@ int childxlsx_export(store *s, const actor *who, const childrec_query *q,
 		return err_set(e, ERR_TOOBIG, "export_too_big",
 			       "符合条件的记录有%lld条，超过单次导出上限%d条，请缩小范围",
 			       (long long)total, CHILDXLSX_EXPORT_MAX);
+	if ((rc = exportmark_check(s, who, mark,
+				   privacy_full(who, PRIVACY_EXPORT), total, e)))
+		return rc;
 	const char *scope = q->region ? q->region
 				      : (who->u ? who->u->region : "22");
 	region g;
@@ -1109,7 +1120,7 @@ int childxlsx_export(store *s, const actor *who, const childrec_query *q,
 	if (region_resolve(s, NULL, scope, &g, NULL) == 0)
 		region_path_text(s, g.code, path, sizeof path, NULL);
 	xlsxout *x;
-	if ((rc = xlsxout_open(NULL, "儿童档案", &x, e)))
+	if ((rc = exportmark_xlsx_open(who, mark, "儿童档案", &x, e)))
 		return rc;
 	char line[700];
 	static const xlsxout_col out_cols[] = {

@@ -770,8 +770,8 @@ int staff_coverage(store *s, const actor *who, const char *in,
 }
 
 int staff_coverage_xlsx(store *s, const actor *who, const char *in,
-			const char *date_in, char **bytes, size_t *len,
-			char filename[128], err *e)
+			const char *date_in, const exportmark *mark,
+			char **bytes, size_t *len, char filename[128], err *e)
 {
 	json_t *cov;
 	int rc = staff_coverage(s, who, in, date_in, &cov, e);
@@ -790,7 +790,7 @@ int staff_coverage_xlsx(store *s, const actor *who, const char *in,
 		{ "已配儿童主任", 12, XLSXOUT_NUMBER },
 		{ "覆盖率%", 10, XLSXOUT_NUMBER },
 	};
-	if ((rc = xlsxout_open(NULL, "队伍覆盖", &x, e))) {
+	if ((rc = exportmark_xlsx_open(who, mark, "队伍覆盖", &x, e))) {
 		json_decref(cov);
 		return rc;
 	}
@@ -1388,7 +1388,7 @@ int cert_verify(store *s, const char *number, json_t **out, err *e)
 }
 
 int cert_pdf(store *s, const actor *who, int64_t id, int card,
-	     const char *base, char **bytes,
+	     const char *base, const exportmark *mark, char **bytes,
 	     size_t *len, char filename[128], err *e)
 {
 	store_res *r;
@@ -1410,7 +1410,8 @@ int cert_pdf(store *s, const actor *who, int64_t id, int card,
 	snprintf(l4, sizeof l4, "发证日期：%s%s", store_res_text(r, 0, 6),
 		 strcmp(store_res_text(r, 0, 7), "valid") ? "（已撤销）" : "");
 	pdfdoc *d;
-	if ((rc = pdfdoc_new(NULL, card ? PDFDOC_CARD : PDFDOC_A4, &d, e))) {
+	if ((rc = exportmark_pdf_new(who, mark, card ? PDFDOC_CARD : PDFDOC_A4,
+				     &d, e))) {
 		store_res_free(r);
 		return rc;
 	}

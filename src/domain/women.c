@@ -9,6 +9,7 @@
 #include "domain/child_codes.h"
 #include "domain/childrec.h"
 #include "domain/classify.h"
+#include "domain/exportmark.h"
 #include "domain/idcard.h"
 #include "domain/privacy.h"
 #include "io/xlsxout.h"
@@ -451,8 +452,9 @@ int women_stats(store *s, const actor *who, const char *in, json_t **out,
 	return 0;
 }
 
-int women_xlsx(store *s, const actor *who, const char *in, char **bytes,
-	       size_t *len, char filename[128], err *e)
+int women_xlsx(store *s, const actor *who, const char *in,
+	       const exportmark *mark, char **bytes, size_t *len,
+	       char filename[128], err *e)
 {
 	region g;
 	char lo[REGION_CODE_MAX], hi[REGION_CODE_MAX + 1], today[11], path[512] = "",
@@ -481,7 +483,16 @@ int women_xlsx(store *s, const actor *who, const char *in, char **bytes,
 			shown[ncols++] = cols[c];
 	int64_t rows = 0;
 	xlsxout *x;
-	if ((rc = xlsxout_open(NULL, "农村留守妇女", &x, e)))
+	/* The size first: whole identities in many rows need an approved
+	 * request (exportmark.h). */
+	store_res *probe;
+	int64_t registered = 0;
+	if ((rc = women_store_list(s, lo, hi, NULL, 0, 1, &probe, &registered,
+				   e)))
+		return rc;
+	store_res_free(probe);
+	if ((rc = exportmark_check(s, who, mark, see, registered, e)) ||
+	    (rc = exportmark_xlsx_open(who, mark, "农村留守妇女", &x, e)))
 		return rc;
 	snprintf(line, sizeof line, "区划：%.400s　　统计日期：%s", path, today);
 	if ((rc = xlsxout_header_line(x, "农村留守妇女名册", e)) ||
