@@ -8,6 +8,7 @@ import { PLATFORM_READ_ROLES, PLATFORM_WRITE_ROLES } from './platformLabels.js'
 import { CASE_READ_ROLES, CASE_REPORT_ROLES } from './caseLabels.js'
 import { QUALITY_READ_ROLES } from './quarterLabels.js'
 import { WOMEN_READ_ROLES, WOMEN_WRITE_ROLES, WOMEN_STATS_ROLES } from './womenLabels.js'
+import { EXPORT_READ_ROLES } from './exportLabels.js'
 
 // Hash history: the server only has to serve index.html at "/"; every view
 // is a separate chunk loaded on first use.
@@ -67,6 +68,8 @@ const routes = [
       { path: 'women/stats', name: 'women-stats', component: () => import('./views/women/WomenStats.vue'), meta: { title: '留守妇女服务统计', roles: WOMEN_STATS_ROLES } },
       { path: 'women/:id(\\d+)', name: 'woman', component: () => import('./views/women/WomanDetail.vue'), meta: { title: '留守妇女详情', roles: WOMEN_READ_ROLES } },
       { path: 'women/:id(\\d+)/edit', name: 'woman-edit', component: WomanForm, meta: { title: '修改留守妇女信息', roles: WOMEN_WRITE_ROLES } },
+      // large exports with whole identities: asked for, approved one level up
+      { path: 'exports', name: 'exports', component: () => import('./views/ExportsView.vue'), meta: { title: '导出审批', roles: EXPORT_READ_ROLES } },
       { path: 'users', name: 'users', component: () => import('./views/UsersView.vue'), meta: { title: '用户管理', roles: MANAGER_ROLES } },
       { path: 'audit', name: 'audit', component: () => import('./views/AuditView.vue'), meta: { title: '审计日志', roles: AUDIT_ROLES } },
       { path: 'regions', name: 'regions', component: () => import('./views/RegionsView.vue'), meta: { title: '行政区划' } },
