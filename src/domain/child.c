@@ -96,12 +96,14 @@ static const char *cell_get(const src *in, const char *key)
 	return NULL;
 }
 
-/* As jsonx_str. */
+/* As jsonx_str.  The characters of the text are copy_str's and
+ * copy_text's to check (text_fault), from JSON and from cells alike, so
+ * that both name the field by its whole path with the same message. */
 static int src_str(const src *in, const char *key, int required,
 		   size_t max, const char **out, err *e)
 {
 	if (in->obj)
-		return jsonx_str(in->obj, key, required, max, out, e);
+		return jsonx_str_raw(in->obj, key, required, max, out, e);
 	*out = cell_get(in, key);
 	if (!*out) {
 		if (required)
@@ -594,9 +596,7 @@ _Static_assert(sizeof(parent_status) == sizeof(int) &&
 static const rfield rfields[] = {
 	RF("name", R_STR, name, NULL),
 	RF("sex", R_CODE, sex, child_sex_codes),
-	/* Optional here only for what is shown: a record always has one,
-	 * and a masked view (privacy.h) blanks it, to null. */
-	RF("birth_date", R_OPT, birth_date, NULL),
+	RF("birth_date", R_STR, birth_date, NULL),
 	RF("id_number", R_OPT, id_number, NULL),
 	RF("ethnicity", R_STR, ethnicity, NULL),
 	RF("region_code", R_STR, region, NULL),

@@ -121,7 +121,8 @@ static void time_write(jsonw *w, const char *key, int64_t t)
 
 /* The record as a masked role sees it (privacy.h): every ID, phone and
  * disability certificate number masked, and no birth date — the age,
- * derived from the record itself, stands for it. */
+ * derived from the record itself, stands for it (render_text shows it
+ * null). */
 static void mask_child(child *c)
 {
 	char *ids[] = { c->id_number, c->father.id_number,
@@ -155,9 +156,18 @@ static char *render_text(store *s, const actor *who, const child_row *row,
 			 const child *c, const char *today, size_t *len)
 {
 	child shown = *c;
-	if (!privacy_full(who, PRIVACY_RECORD))
+	char *fields;
+	if (privacy_full(who, PRIVACY_RECORD)) {
+		fields = child_to_text(&shown);
+	} else {
+		/* The masked view is read by two roles only: built as a tree,
+		 * its birth date null (privacy.h). */
 		mask_child(&shown);
-	char *fields = child_to_text(&shown);
+		json_t *t = child_to_json(&shown);
+		json_object_set_new(t, "birth_date", json_null());
+		fields = json_dumps(t, JSON_COMPACT);
+		json_decref(t);
+	}
 	jsonw w = JSONW_INIT;
 	jsonw_continue(&w, fields);
 	free(fields);

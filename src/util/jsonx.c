@@ -110,7 +110,7 @@ int jsonx_str(json_t *obj, const char *key, int required, size_t max,
 	return rc;
 }
 
-int jsonx_secret(json_t *obj, const char *key, int required, size_t max,
+int jsonx_str_raw(json_t *obj, const char *key, int required, size_t max,
 		 const char **out, err *e)
 {
 	return str_field(obj, key, required, max, out, e);

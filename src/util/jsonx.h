@@ -30,10 +30,11 @@ int jsonx_only(json_t *obj, const char *const *allowed, err *e);
 int jsonx_str(json_t *obj, const char *key, int required, size_t max,
 	      const char **out, err *e);
 
-/* As jsonx_str for a secret (a password): taken as typed, forbidden
- * characters and all, since a secret is compared and never shown, and
- * one set before the rule must still be accepted. */
-int jsonx_secret(json_t *obj, const char *key, int required, size_t max,
+/* As jsonx_str, the text taken as sent, forbidden characters and all:
+ * for a secret (a password is compared, never shown, and one set before
+ * the rule must still be accepted), and for a caller that checks the text
+ * itself and names the field by its whole path (child.c: "mother.name"). */
+int jsonx_str_raw(json_t *obj, const char *key, int required, size_t max,
 		 const char **out, err *e);
 
 /* A boolean field; absent gives *out = -1 unless required. */
