@@ -122,7 +122,9 @@ static void time_write(jsonw *w, const char *key, int64_t t)
 /* The record as a masked role sees it (privacy.h): every ID, phone and
  * disability certificate number masked, and no birth date — the age,
  * derived from the record itself, stands for it (render_text shows it
- * null). */
+ * null).  A birth date added to the record later (SPEC §13.1: the
+ * parents', the guardian's, the grandparents') must be withheld here
+ * too, and any number that holds an ID number masked. */
 static void mask_child(child *c)
 {
 	char *ids[] = { c->id_number, c->father.id_number,

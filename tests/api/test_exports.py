@@ -16,12 +16,12 @@ import uuid
 import openpyxl
 import pytest
 
-from children_util import (NA_COUNTY, NA_TOWN, NA_TOWN_2, CN, child_body, create,
-                           today_cn)
+from children_util import CN, child_body, create
 from conftest import Client, assert_error, assert_status
 from masking_util import mask
 from workforce_util import (  # noqa: F401  (fixtures)
-    attend, director_body, new_training, past_year, pool, training_body, users)
+    CITY, attend, director_body, new_training, past_year, pool, training_body,
+    users)
 from women_util import woman_body
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -81,23 +81,38 @@ def pdf_marks(data, c, purpose, tmp_path):
 # the watermark on every file
 
 
+class County:
+    """A county of 长春市 of this module's own, and two of its townships."""
+
+    def __init__(self, pool):
+        self.code = pool.take_county(CITY)["code"]
+        towns = [t["code"] for t in pool.townships(self.code)
+                 if len(pool.villages(t["code"])) >= 2]
+        self.town, self.town_2 = towns[0], towns[1]
+
+
 @pytest.fixture(scope="module")
-def marked(staff, village_pool, users, pool):
+def cty(pool):
+    return County(pool)
+
+
+@pytest.fixture(scope="module")
+def marked(staff, village_pool, users, pool, cty):
     """A village with children, a woman, a director in post with a
     certificate, a campaign and a case; the people who export them."""
-    v, _ = village_pool.take(NA_TOWN)
+    v, _ = village_pool.take(cty.town)
     d = staff.user("director", v)
-    county = staff.user("county", NA_COUNTY)
+    county = staff.user("county", cty.code)
     kids = [create(d, child_body(v)) for _ in range(2)]
     assert_status(d.post("/women", json=woman_body(v)), 201)
-    sv = pool.take_village()["code"]
+    sv = pool.take_village(cty.code)["code"]
     person = county.post("/staff", json=director_body(sv)).json()
-    tr = new_training(county, training_body(NA_COUNTY, f"{past_year()}-06-01"))
+    tr = new_training(county, training_body(cty.code, f"{past_year()}-06-01"))
     attend(county, tr["id"], person["id"], passed=True, score=90)
     certs = county.get("/certificates", params={"region": sv}).json()["items"]
     camp = county.post("/campaigns", json={"name": "定岗定人" + uuid.uuid4().hex[:6],
                                            "measure": "staff_registered",
-                                           "region_code": NA_COUNTY,
+                                           "region_code": cty.code,
                                            "due_on": "2018-08-30"})
     assert_status(camp, 201)
     case = d.post("/cases", json={"child_id": kids[0]["id"], "reporter_type": "public",
@@ -192,16 +207,16 @@ def test_the_mark_names_the_user_and_the_name(staff, accounts, marked):
 
 
 class World:
-    def __init__(self, staff, village_pool, admin):
+    def __init__(self, staff, village_pool, admin, cty):
         self.admin = admin
-        self.v, _ = village_pool.take(NA_TOWN)
-        self.small, _ = village_pool.take(NA_TOWN_2)
+        self.v, _ = village_pool.take(cty.town)
+        self.small, _ = village_pool.take(cty.town_2)
         self.d = staff.user("director", self.v)
         self.d_other = staff.user("director", self.v)
         self.d_small = staff.user("director", self.small)
-        self.sup = staff.user("supervisor", NA_TOWN)
-        self.sup2 = staff.user("supervisor", NA_TOWN_2)
-        self.county = staff.user("county", NA_COUNTY)
+        self.sup = staff.user("supervisor", cty.town)
+        self.sup2 = staff.user("supervisor", cty.town_2)
+        self.county = staff.user("county", cty.code)
         self.county_b = staff.user("county", "220183")
         self.city = staff.user("city", "2201")
         self.city_b = staff.user("city", "2202")
@@ -214,13 +229,13 @@ class World:
 
 
 @pytest.fixture(scope="module")
-def w(staff, village_pool, admin):
+def w(staff, village_pool, admin, cty):
     before = admin.get("/settings/export-approval")
     assert_status(before, 200)
     assert before.json() == {"threshold": 1000, "valid_hours": 24}
     r = admin.put("/settings/export-approval", json={"threshold": THRESHOLD})
     assert_status(r, 200)
-    yield World(staff, village_pool, admin)
+    yield World(staff, village_pool, admin, cty)
     assert_status(admin.put("/settings/export-approval", json=before.json()), 200)
 
 

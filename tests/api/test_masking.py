@@ -15,12 +15,13 @@ import datetime as dt
 
 import pytest
 
-from children_util import (NA_COUNTY, NA_TOWN, birth_for_age, create, full_body,
+from children_util import (birth_for_age, create, full_body,
                            child_body, id_number, patch, today_cn, unique_name,
                            xlsx_rows)
 from conftest import assert_error, assert_status
 from masking_util import (assert_not_rebuildable, json_ages, mask, sheet_text)
-from workforce_util import director_body, pdf_text
+from workforce_util import (  # noqa: F401  (fixtures)
+    CITY, director_body, pdf_text, pool, users)
 from women_util import woman_body
 
 MASKED_ROLES = [("province", "22"), ("city", "2201")]
@@ -32,23 +33,27 @@ def whole_years(birth):
 
 
 class World:
-    """One village of 农安镇 with a child (every number filled in, then
-    corrected: a new birth date and ID number), a child being transferred,
-    a woman, a director in post and a case with a reporter's phone."""
+    """A county of its own (长春市), with in one village a child (every
+    number filled in, then corrected: a new birth date and ID number), a
+    child being transferred, a woman, a director in post and a case with a
+    reporter's phone."""
 
-    def __init__(self, staff, village_pool, admin):
-        self.vil, self.vil_name = village_pool.take(NA_TOWN)
-        self.vil2, _ = village_pool.take(NA_TOWN)
+    def __init__(self, staff, village_pool, pool):
+        self.code = pool.take_county(CITY)["code"]
+        town = next(t["code"] for t in pool.townships(self.code)
+                    if len(pool.villages(t["code"])) >= 2)
+        self.vil, self.vil_name = village_pool.take(town)
+        self.vil2, _ = village_pool.take(town)
         self.d = staff.user("director", self.vil)
-        self.county = staff.user("county", NA_COUNTY)
-        self.sup = staff.user("supervisor", NA_TOWN)
+        self.county = staff.user("county", self.code)
+        self.sup = staff.user("supervisor", town)
         body = full_body(self.vil)
         body["disability"]["certificate_no"] = body["id_number"] + "42"
         k = create(self.d, body)
         self.first_id = k["id_number"]
         # the record corrected: another birth date, so another number
         b = birth_for_age(10, days_after_birthday=200)
-        new_id = id_number(NA_COUNTY, b, "female")
+        new_id = id_number(self.code, b, "female")
         k = patch(self.d, k["id"], {"birth_date": b.isoformat(), "id_number": new_id,
                                     "contact_phone": "13712340000",
                                     "disability": {"type": "肢体残疾", "grade": "二级",
@@ -61,7 +66,8 @@ class World:
         self.woman = self.d.post("/women", json=woman_body(self.vil, phone="13698765432")).json()
         assert "id" in self.woman, self.woman
         self.staff_member = self.county.post(
-            "/staff", json=director_body(self.vil, phone="13511112222")).json()
+            "/staff", json=director_body(pool.take_village(self.code)["code"],
+                                         phone="13511112222")).json()
         assert "id" in self.staff_member, self.staff_member
         r = self.d.post("/cases", json={"child_id": k["id"], "reporter_type": "public",
                                         "reporter_name": "热心群众", "reporter_phone": "13344445555",
@@ -83,8 +89,8 @@ class World:
 
 
 @pytest.fixture(scope="module")
-def w(staff, village_pool, admin):
-    return World(staff, village_pool, admin)
+def w(staff, village_pool, pool):
+    return World(staff, village_pool, pool)
 
 
 def no_phones(text, phones):
@@ -207,10 +213,10 @@ def test_staff(w, role):
     sid = w.staff_member["id"]
     body, _ = check_json(w, c.get(f"/staff/{sid}"), [w.staff_member["id_number"]])
     assert body["phone"] == "135****2222"
-    body, _ = check_json(w, c.get("/staff", params={"region": w.vil}),
+    body, _ = check_json(w, c.get("/staff", params={"region": w.staff_member["region_code"]}),
                          [w.staff_member["id_number"]])
     assert [s["phone"] for s in body["items"] if s["id"] == sid] == ["135****2222"]
-    r = c.get("/reports/workforce", params={"region": w.vil})
+    r = c.get("/reports/workforce", params={"region": w.staff_member["region_code"]})
     assert_status(r, 200)
     text = sheet_text(xlsx_rows(r.content))
     assert_not_rebuildable(text, w.truths, as_of=today_cn(),
@@ -268,7 +274,8 @@ def test_the_roles_that_work_with_them_see_everything(w, who):
     assert_status(r, 200)
     wm = c.get(f"/women/{w.woman['id']}").json()
     assert wm["birth_date"] == w.woman["birth_date"] and wm["phone"] == "13698765432"
-    s = c.get(f"/staff/{w.staff_member['id']}").json()
+    # the director in post is in another village of the county
+    s = w.county.get(f"/staff/{w.staff_member['id']}").json()
     assert s["id_number"] == w.staff_member["id_number"] and "*" not in s["phone"]
     h = c.get(f"/children/{w.k['id']}/history").json()["items"]
     ch = {x["field"]: x for e in h for x in e["changes"]}

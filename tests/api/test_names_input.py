@@ -10,7 +10,7 @@ still pass."""
 
 import pytest
 
-from children_util import (NA_TOWN, all_items, child_body, create, full_body,
+from children_util import (NA_TOWN_2, all_items, child_body, create, full_body,
                            total, unique_name)
 from conftest import assert_error, assert_status
 from workforce_util import (  # noqa: F401  (fixtures)
@@ -45,7 +45,7 @@ def refused(r, field, cp):
 
 @pytest.fixture(scope="module")
 def vil(village_pool):
-    return village_pool.take()[0]
+    return village_pool.take(NA_TOWN_2)[0]
 
 
 @pytest.fixture(scope="module")
