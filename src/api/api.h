@@ -4,6 +4,7 @@
 #define GUANAI_API_H
 
 #include "domain/account.h"
+#include "domain/exportmark.h"
 #include "domain/region.h"
 #include "http/http.h"
 
@@ -19,6 +20,7 @@ extern const route api_case_routes[];
 extern const route api_quality_routes[];
 extern const route api_stats_routes[];
 extern const route api_women_routes[];
+extern const route api_export_routes[];
 
 #define XLSX_TYPE \
 	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -36,6 +38,10 @@ json_t *api_actions_json(role r);
 json_t *api_grants_json(role r);
 /* "2018-07-09T08:00:00Z" */
 json_t *api_time_json(int64_t t);
+/* The mark of an export (exportmark.h) from its `purpose` query parameter:
+ * every route that answers a file reads it.  ERR_INVALID "invalid_query"
+ * (field purpose). */
+int api_export_mark(req *r, exportmark *m, err *e);
 
 /* Counts a denied request in the audit log's tally (domain/audit_tally.h):
  * a 403 (role, CSRF, password change due, a domain's refusal) or the 404

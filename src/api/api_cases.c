@@ -69,9 +69,12 @@ static int pdf_h(req *r, err *e)
 	actor who = req_actor(r);
 	char *bytes, name[128];
 	size_t len;
+	exportmark m;
 	int rc = req_id(r, 0, &id, e);
 	if (!rc)
-		rc = case_pdf(r->db, &who, id, &bytes, &len, name, e);
+		rc = api_export_mark(r, &m, e);
+	if (!rc)
+		rc = case_pdf(r->db, &who, id, &m, &bytes, &len, name, e);
 	return rc ? rc : req_reply_file(r, bytes, len, "application/pdf", name);
 }
 

@@ -245,7 +245,10 @@ static int children_export(req *r, err *e)
 	actor who = req_actor(r);
 	char *bytes, name[128];
 	size_t len;
-	int rc = childxlsx_export(r->db, &who, &q, &bytes, &len, name, e);
+	exportmark m;
+	int rc = api_export_mark(r, &m, e);
+	if (!rc)
+		rc = childxlsx_export(r->db, &who, &q, &m, &bytes, &len, name, e);
 	return rc ? rc : req_reply_file(r, bytes, len, XLSX_TYPE, name);
 }
 
@@ -253,7 +256,11 @@ static int import_template(req *r, err *e)
 {
 	char *bytes;
 	size_t len;
-	int rc = childxlsx_template(&bytes, &len, e);
+	actor who = req_actor(r);
+	exportmark m;
+	int rc = api_export_mark(r, &m, e);
+	if (!rc)
+		rc = childxlsx_template(&who, &m, &bytes, &len, e);
 	return rc ? rc
 		  : req_reply_file(r, bytes, len, XLSX_TYPE,
 				   "儿童信息导入模板.xlsx");
@@ -320,9 +327,12 @@ static int child_pdf(req *r, err *e)
 	actor who = req_actor(r);
 	char *bytes, name[128];
 	size_t len;
+	exportmark m;
 	int rc = req_id(r, 0, &id, e);
 	if (!rc)
-		rc = childpdf_record(r->db, &who, id, &bytes, &len, name, e);
+		rc = api_export_mark(r, &m, e);
+	if (!rc)
+		rc = childpdf_record(r->db, &who, id, &m, &bytes, &len, name, e);
 	return rc ? rc : req_reply_file(r, bytes, len, "application/pdf", name);
 }
 

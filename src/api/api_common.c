@@ -72,6 +72,11 @@ void api_tally(req *r, const char *action, const char *where,
 	tally(r, action, "", r->se ? r->se->u.region : "", where, target, 0);
 }
 
+int api_export_mark(req *r, exportmark *m, err *e)
+{
+	return exportmark_init(m, req_query(r, "purpose"), e);
+}
+
 json_t *api_time_json(int64_t t)
 {
 	return jsonx_time(t);

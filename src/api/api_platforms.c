@@ -114,8 +114,11 @@ static int compliance_xlsx_h(req *r, err *e)
 	actor who = req_actor(r);
 	char *bytes, name[128];
 	size_t len;
-	int rc = platform_compliance_xlsx(r->db, &who, req_query(r, "region"),
-					  &bytes, &len, name, e);
+	exportmark m;
+	int rc = api_export_mark(r, &m, e);
+	if (!rc)
+		rc = platform_compliance_xlsx(r->db, &who, req_query(r, "region"),
+					      &m, &bytes, &len, name, e);
 	return rc ? rc : req_reply_file(r, bytes, len, XLSX_TYPE, name);
 }
 

@@ -35,7 +35,7 @@ static int session_create(req *r, err *e)
 	int rc;
 	if ((rc = jsonx_only(r->json, fields, e)) ||
 	    (rc = jsonx_str(r->json, "username", 1, 64, &u, e)) ||
-	    (rc = jsonx_str(r->json, "password", 1, 128, &p, e)))
+	    (rc = jsonx_str_raw(r->json, "password", 1, 128, &p, e)))
 		return rc;
 	session se;
 	if ((rc = account_login(r->db, &r->app->acfg, u, p, r->ip, r->now, &se,
@@ -71,8 +71,8 @@ static int password_put(req *r, err *e)
 	const char *o, *n;
 	int rc;
 	if ((rc = jsonx_only(r->json, fields, e)) ||
-	    (rc = jsonx_str(r->json, "old_password", 1, 128, &o, e)) ||
-	    (rc = jsonx_str(r->json, "new_password", 1, 128, &n, e)))
+	    (rc = jsonx_str_raw(r->json, "old_password", 1, 128, &o, e)) ||
+	    (rc = jsonx_str_raw(r->json, "new_password", 1, 128, &n, e)))
 		return rc;
 	user u;
 	if ((rc = account_change_password(r->db, &r->app->acfg, r->se, r->token,

@@ -87,9 +87,12 @@ static int coverage_xlsx_h(req *r, err *e)
 	actor who = req_actor(r);
 	char *bytes, name[128];
 	size_t len;
-	int rc = staff_coverage_xlsx(r->db, &who, req_query(r, "region"),
-				     req_query(r, "date"), &bytes, &len, name,
-				     e);
+	exportmark m;
+	int rc = api_export_mark(r, &m, e);
+	if (!rc)
+		rc = staff_coverage_xlsx(r->db, &who, req_query(r, "region"),
+					 req_query(r, "date"), &m, &bytes, &len,
+					 name, e);
 	return rc ? rc : req_reply_file(r, bytes, len, XLSX_TYPE, name);
 }
 
@@ -199,10 +202,13 @@ static int cert_pdf_h(req *r, err *e)
 		 strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 			      "0123456789.-:[]") == strlen(host))
 		snprintf(base, sizeof base, "http://%s", host);
+	exportmark m;
 	int rc = req_id(r, 0, &id, e);
 	if (!rc)
+		rc = api_export_mark(r, &m, e);
+	if (!rc)
 		rc = cert_pdf(r->db, &who, id, layout && !strcmp(layout, "card"),
-			      base, &bytes, &len, name, e);
+			      base, &m, &bytes, &len, name, e);
 	return rc ? rc : req_reply_file(r, bytes, len, "application/pdf", name);
 }
 

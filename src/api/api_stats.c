@@ -17,8 +17,11 @@ static int export_h(req *r, err *e)
 	actor who = req_actor(r);
 	char *bytes, name[128];
 	size_t len;
-	int rc = report_dashboard_xlsx(r->db, &who, req_query(r, "region"),
-				       &bytes, &len, name, e);
+	exportmark m;
+	int rc = api_export_mark(r, &m, e);
+	if (!rc)
+		rc = report_dashboard_xlsx(r->db, &who, req_query(r, "region"),
+					   &m, &bytes, &len, name, e);
 	return rc ? rc : req_reply_file(r, bytes, len, XLSX_TYPE, name);
 }
 
@@ -27,8 +30,12 @@ static int report_h(req *r, err *e)
 	actor who = req_actor(r);
 	char *bytes, name[128];
 	size_t len;
-	int rc = report_xlsx(r->db, &who, r->params[0], req_query(r, "region"),
-			     req_query(r, "year"), &bytes, &len, name, e);
+	exportmark m;
+	int rc = api_export_mark(r, &m, e);
+	if (!rc)
+		rc = report_xlsx(r->db, &who, r->params[0],
+				 req_query(r, "region"), req_query(r, "year"),
+				 &m, &bytes, &len, name, e);
 	return rc ? rc : req_reply_file(r, bytes, len, XLSX_TYPE, name);
 }
 
@@ -38,9 +45,13 @@ static int campaign_h(req *r, err *e)
 	char *bytes, name[128];
 	size_t len;
 	int64_t id;
+	exportmark m;
 	int rc = req_id(r, 0, &id, e);
 	if (!rc)
-		rc = report_campaign_xlsx(r->db, &who, id, &bytes, &len, name, e);
+		rc = api_export_mark(r, &m, e);
+	if (!rc)
+		rc = report_campaign_xlsx(r->db, &who, id, &m, &bytes, &len,
+					  name, e);
 	return rc ? rc : req_reply_file(r, bytes, len, XLSX_TYPE, name);
 }
 

@@ -11,6 +11,8 @@
 #include "domain/childrec.h"
 #include "domain/classify.h"
 #include "domain/perm.h"
+#include "domain/exportmark.h"
+#include "domain/privacy.h"
 #include "io/pdfdoc.h"
 #include "store/case_store.h"
 #include "store/child_store.h"
@@ -196,7 +198,12 @@ static json_t *case_json(store *s, const actor *who, const case_row *c,
 	region_path_text(s, c->region, path, sizeof path, NULL);
 	json_object_set_new(o, "region_path", json_string(path));
 	json_object_set_new(o, "reporter_name", json_string(c->reporter_name));
-	json_object_set_new(o, "reporter_phone", json_string(c->reporter_phone));
+	/* The reporter is a person on record too (privacy.h). */
+	char phone[32];
+	snprintf(phone, sizeof phone, "%s", c->reporter_phone);
+	if (!privacy_full(who, PRIVACY_RECORD))
+		privacy_mask_phone(c->reporter_phone, phone, sizeof phone);
+	json_object_set_new(o, "reporter_phone", json_string(phone));
 	json_object_set_new(o, "place", json_string(c->place));
 	store_res *ev = NULL, *rf = NULL;
 	json_t *tl = json_array(), *refs = json_array();
@@ -1044,15 +1051,15 @@ static void china_time(const char *instant, char *out, size_t n)
 	strftime(out, n, "%Y-%m-%d %H:%M", &tm);
 }
 
-int case_pdf(store *s, const actor *who, int64_t id, char **bytes,
-	     size_t *len, char filename[128], err *e)
+int case_pdf(store *s, const actor *who, int64_t id, const exportmark *mark,
+	     char **bytes, size_t *len, char filename[128], err *e)
 {
 	json_t *c;
 	int rc = case_get(s, who, id, &c, e);
 	if (rc)
 		return rc;
 	pdfdoc *d;
-	if ((rc = pdfdoc_new(NULL, PDFDOC_A4, &d, e))) {
+	if ((rc = exportmark_pdf_new(who, mark, PDFDOC_A4, &d, e))) {
 		json_decref(c);
 		return rc;
 	}

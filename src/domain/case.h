@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "domain/account.h"
+#include "domain/exportmark.h"
 #include "store/store.h"
 
 /* Files a report.  Body: region_code (village), child_id?, child_name?,
@@ -34,8 +35,8 @@ int case_list(store *s, const actor *who, const char *state, int overdue,
 int case_step(store *s, const actor *who, int64_t id, const char *step,
 	      json_t *body, json_t **out, err *e);
 /* The whole timeline as PDF. */
-int case_pdf(store *s, const actor *who, int64_t id, char **bytes,
-	     size_t *len, char filename[128], err *e);
+int case_pdf(store *s, const actor *who, int64_t id, const exportmark *mark,
+	     char **bytes, size_t *len, char filename[128], err *e);
 
 /* The watch list (监测预防) of the caller's scope: flagged children,
  * overdue visits (no visit for `days`), left-behind children without a

@@ -96,12 +96,14 @@ static const char *cell_get(const src *in, const char *key)
 	return NULL;
 }
 
-/* As jsonx_str. */
+/* As jsonx_str.  The characters of the text are copy_str's and
+ * copy_text's to check (text_fault), from JSON and from cells alike, so
+ * that both name the field by its whole path with the same message. */
 static int src_str(const src *in, const char *key, int required,
 		   size_t max, const char **out, err *e)
 {
 	if (in->obj)
-		return jsonx_str(in->obj, key, required, max, out, e);
+		return jsonx_str_raw(in->obj, key, required, max, out, e);
 	*out = cell_get(in, key);
 	if (!*out) {
 		if (required)
@@ -170,12 +172,14 @@ static int copy_str(const src *in, const char *key, int required,
 		return rc;
 	}
 	if (s) {
-		if (strlen(s) >= outsz || !text_valid_name(s, 0, maxc) ||
-		    (required && !text_valid_name(s, 1, maxc)))
+		char why[96];
+		const char *bad = text_fault(s, required ? 1 : 0, maxc, 0, why,
+					     sizeof why);
+		if (bad || strlen(s) >= outsz)
 			return err_field(e, ERR_INVALID, "invalid_field",
+					 field ? field : key, "字段 %s %s",
 					 field ? field : key,
-					 "字段 %s 含有非法字符或过长",
-					 field ? field : key);
+					 bad ? bad : "过长");
 		memcpy(out, s, strlen(s) + 1);	/* fits: checked above */
 	}
 	return 0;
@@ -190,9 +194,11 @@ static int copy_text(const src *in, const char *key, size_t maxc,
 	if (rc)
 		return rc;
 	if (s) {
-		if (strlen(s) >= outsz || !text_valid_text(s, 0, maxc))
+		char why[96];
+		const char *bad = text_fault(s, 0, maxc, 1, why, sizeof why);
+		if (bad || strlen(s) >= outsz)
 			return err_field(e, ERR_INVALID, "invalid_field", key,
-					 "字段 %s 含有非法字符或过长", key);
+					 "字段 %s %s", key, bad ? bad : "过长");
 		memcpy(out, s, strlen(s) + 1);	/* fits: checked above */
 	}
 	return 0;

@@ -20,8 +20,9 @@ static const char *label(json_t *o, const char *key, const code_entry *t)
 	return *v ? code_label(t, code_value(t, v)) : "";
 }
 
-int childpdf_record(store *s, const actor *who, int64_t id, char **bytes,
-		    size_t *len, char filename[128], err *e)
+int childpdf_record(store *s, const actor *who, int64_t id,
+		    const exportmark *mark, char **bytes, size_t *len,
+		    char filename[128], err *e)
 {
 	json_t *c, *visits = NULL;
 	int rc = childrec_get(s, who, id, &c, e);
@@ -44,7 +45,10 @@ int childpdf_record(store *s, const actor *who, int64_t id, char **bytes,
 	const pdfdoc_field basic[] = {
 		{ "姓名", str(c, "name"), 0, 0 },
 		{ "性别", label(c, "sex", child_sex_codes), 0, 0 },
-		{ "出生日期", str(c, "birth_date"), 0, 0 },
+		/* null for a masked role: the age stands for it (privacy.h) */
+		{ "出生日期", *str(c, "birth_date") ? str(c, "birth_date")
+						     : "（按权限不显示）",
+		  0, 0 },
 		{ "年龄", age, 0, 0 },
 		{ "民族", str(c, "ethnicity"), 0, 0 },
 		{ "身份证号", idno, 0, 0 },
@@ -85,7 +89,7 @@ int childpdf_record(store *s, const actor *who, int64_t id, char **bytes,
 		{ "残疾情况", json_is_object(di) ? str(di, "type") : "无", 0, 0 },
 	};
 	pdfdoc *d;
-	if ((rc = pdfdoc_new(NULL, PDFDOC_A4, &d, e)))
+	if ((rc = exportmark_pdf_new(who, mark, PDFDOC_A4, &d, e)))
 		goto out;
 	pdfdoc_title(d, "农村留守儿童和困境儿童档案表");
 	pdfdoc_subtitle(d, sub);

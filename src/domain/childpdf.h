@@ -5,12 +5,15 @@
 #include <stddef.h>
 
 #include "domain/childrec.h"
+#include "domain/exportmark.h"
 
 /* The record form as PDF bytes (malloc'd, caller frees), with ID and phone
- * numbers masked as the actor's role requires.  The read is audited like
- * any full read.  *filename receives a suggested file name.
+ * numbers masked as the actor's role requires (privacy.h) and `mark` on
+ * every page.  The read is audited like any full read.  *filename
+ * receives a suggested file name.
  * Errors: as childrec_get, and ERR_INTERNAL "pdf_render". */
-int childpdf_record(store *s, const actor *who, int64_t id, char **bytes,
-		    size_t *len, char filename[128], err *e);
+int childpdf_record(store *s, const actor *who, int64_t id,
+		    const exportmark *mark, char **bytes, size_t *len,
+		    char filename[128], err *e);
 
 #endif

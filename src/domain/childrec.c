@@ -10,6 +10,7 @@
 #include "domain/classify.h"
 #include "domain/idcard.h"
 #include "domain/perm.h"
+#include "domain/privacy.h"
 #include "domain/quality.h"
 #include "domain/stats.h"
 #include "store/child_store.h"
@@ -19,18 +20,6 @@
 #include "util/jsonx.h"
 #include "util/mem.h"
 #include "util/text.h"
-
-/* ---- masking ---- */
-
-static void mask_phone(const char *in, char out[CHILD_PHONE_MAX])
-{
-	size_t n = strlen(in);
-	if (n < 7) {
-		snprintf(out, CHILD_PHONE_MAX, "%s", n ? "****" : "");
-		return;
-	}
-	snprintf(out, CHILD_PHONE_MAX, "%.3s****%s", in, in + n - 4);
-}
 
 /* ---- derived fields ---- */
 
@@ -106,24 +95,34 @@ static void time_write(jsonw *w, const char *key, int64_t t)
 	jsonw_str(w, key, text);
 }
 
-/* Every ID and phone number of the record masked (those recorded). */
+/* The record as a masked role sees it (privacy.h): every ID, phone and
+ * disability certificate number masked, and no birth date — the age,
+ * derived from the record itself, stands for it (render_text shows it
+ * null).  A birth date added to the record later (SPEC §13.1: the
+ * parents', the guardian's, the grandparents') must be withheld here
+ * too, and any number that holds an ID number masked. */
 static void mask_child(child *c)
 {
 	char *ids[] = { c->id_number, c->father.id_number,
-			c->mother.id_number, c->guardian.id_number };
+			c->mother.id_number, c->guardian.id_number,
+			c->disability.certificate_no };
 	char *phones[] = { c->contact_phone, c->father.phone, c->mother.phone,
 			   c->guardian.phone };
-	for (size_t i = 0; i < 4; i++) {
-		char idm[CHILD_ID_MAX], phm[CHILD_PHONE_MAX];
+	for (size_t i = 0; i < sizeof ids / sizeof *ids; i++) {
+		char idm[CHILD_ID_MAX];
 		if (*ids[i]) {
-			idcard_mask(ids[i], idm);
+			privacy_mask_id(ids[i], idm);
 			memcpy(ids[i], idm, strlen(idm) + 1);
 		}
+	}
+	for (size_t i = 0; i < sizeof phones / sizeof *phones; i++) {
+		char phm[CHILD_PHONE_MAX];
 		if (*phones[i]) {
-			mask_phone(phones[i], phm);
+			privacy_mask_phone(phones[i], phm, sizeof phm);
 			memcpy(phones[i], phm, strlen(phm) + 1);
 		}
 	}
+	c->birth_date[0] = '\0';
 }
 
 /* The whole record as the API shows it to `who`, as JSON text (caller
@@ -135,9 +134,18 @@ static char *render_text(store *s, const actor *who, const child_row *row,
 			 const child *c, const char *today, size_t *len)
 {
 	child shown = *c;
-	if (!perm_allows(who, PERM_IDENTITY_READ))
+	char *fields;
+	if (privacy_full(who, PRIVACY_RECORD)) {
+		fields = child_to_text(&shown);
+	} else {
+		/* The masked view is read by two roles only: built as a tree,
+		 * its birth date null (privacy.h). */
 		mask_child(&shown);
-	char *fields = child_to_text(&shown);
+		json_t *t = child_to_json(&shown);
+		json_object_set_new(t, "birth_date", json_null());
+		fields = json_dumps(t, JSON_COMPACT);
+		json_decref(t);
+	}
 	jsonw w = JSONW_INIT;
 	jsonw_continue(&w, fields);
 	free(fields);
@@ -679,7 +687,7 @@ int childrec_history(store *s, const actor *who, int64_t id, json_t **out,
 		child_row_clear(&row);
 		return rc;
 	}
-	int mask = !perm_allows(who, PERM_IDENTITY_READ);
+	int mask = !privacy_full(who, PRIVACY_RECORD);
 	json_t *items = json_array();
 	/* A record never changed has no history rows yet: its first version
 	 * is the record itself. */
@@ -696,14 +704,14 @@ int childrec_history(store *s, const actor *who, int64_t id, json_t **out,
 			ch = json_array();
 		if (mask) {
 			/* Masked roles see that an identity field changed,
-			 * not its values. */
+			 * not its values (the birth date among them: it is
+			 * the hidden part of the ID number). */
 			size_t k;
 			json_t *v;
 			json_array_foreach(ch, k, v) {
 				const char *f = json_string_value(
 					json_object_get(v, "field"));
-				if (f && (strstr(f, "id_number") ||
-					  strstr(f, "phone"))) {
+				if (f && privacy_hidden_field(f)) {
 					json_object_set_new(v, "before",
 							    json_string("***"));
 					json_object_set_new(v, "after",
@@ -875,6 +883,12 @@ static int list_rows(store *s, const actor *who, const childrec_query *q,
 			idlike = (q->q[i] >= '0' && q->q[i] <= '9') ||
 				 ((q->q[i] == 'X' || q->q[i] == 'x') &&
 				  i == 17);
+		/* A number searched for confirms the digits the mask hides,
+		 * one prefix at a time (privacy.h). */
+		if (idlike && !privacy_full(who, PRIVACY_LIST))
+			return err_field(e, ERR_FORBIDDEN, "forbidden", "q",
+					 "您看到的身份证号是部分隐藏的，不能按身份证号"
+					 "查找，请按姓名查找");
 		if (idlike) {
 			idcard_normalize(q->q, idlo);
 			snprintf(idhi, sizeof idhi, "%s:", idlo);
@@ -904,6 +918,11 @@ static int list_rows(store *s, const actor *who, const childrec_query *q,
 					 "sort", "排序字段无效");
 		f.sort = sorts[i].sort;
 	}
+	/* A child's place among many sorted by birth date dates it to
+	 * within days: the part of the ID number the mask hides. */
+	if (f.sort == CHILD_SORT_BIRTH && !privacy_full(who, PRIVACY_LIST))
+		return err_field(e, ERR_FORBIDDEN, "forbidden", "sort",
+				 "出生日期按您的权限不显示，不能按出生日期排序");
 	if (q->order && strcmp(q->order, "asc") && strcmp(q->order, "desc"))
 		return err_field(e, ERR_INVALID, "invalid_query", "order",
 				 "排序方向应为 asc 或 desc");
@@ -927,7 +946,7 @@ int childrec_list_text(store *s, const actor *who, const childrec_query *q,
 	int rc = list_rows(s, who, q, today, &rows, &n, &total, e);
 	if (rc)
 		return rc;
-	int see = perm_allows(who, PERM_IDENTITY_READ);
+	int see = privacy_full(who, PRIVACY_LIST);
 	jsonw w = JSONW_INIT;
 	jsonw_object(&w, NULL);
 	jsonw_array(&w, "items");
@@ -946,14 +965,15 @@ int childrec_list_text(store *s, const actor *who, const childrec_query *q,
 		snprintf(idm, sizeof idm, "%s", r->id_number);
 		snprintf(ph, sizeof ph, "%s", r->contact_phone);
 		if (!see) {
-			idcard_mask(r->id_number, idm);
-			mask_phone(r->contact_phone, ph);
+			privacy_mask_id(r->id_number, idm);
+			privacy_mask_phone(r->contact_phone, ph, sizeof ph);
 		}
 		jsonw_object(&w, NULL);
 		jsonw_int(&w, "id", r->id);
 		jsonw_str(&w, "name", r->name);
 		jsonw_str(&w, "sex", code_of(child_sex_codes, r->sex));
-		jsonw_str(&w, "birth_date", r->birth_date);
+		/* Beside a masked number, the age alone (privacy.h). */
+		jsonw_str_or_null(&w, "birth_date", see ? r->birth_date : "");
 		jsonw_int(&w, "age", age);
 		jsonw_str_or_null(&w, "id_number", idm);
 		jsonw_str(&w, "region_code", r->region);
@@ -1306,7 +1326,8 @@ int childrec_visits(store *s, const actor *who, int64_t id, json_t **out,
 
 /* ---- transfers ---- */
 
-static json_t *transfer_json(store *s, const store_res *r, int i)
+static json_t *transfer_json(store *s, const actor *who, const store_res *r,
+			     int i)
 {
 	/* Village names are public: both sides see where a child goes to
 	 * and comes from, though neither can browse the other's villages. */
@@ -1332,6 +1353,9 @@ static json_t *transfer_json(store *s, const store_res *r, int i)
 				 (int)store_res_int(r, i, 13)));
 	json_object_set_new(t, "from_region_path", json_string(from));
 	json_object_set_new(t, "to_region_path", json_string(to));
+	/* The birth date is the hidden part of a masked ID (privacy.h). */
+	if (!privacy_full(who, PRIVACY_LIST))
+		json_object_set_new(t, "child_birth_date", json_null());
 	return t;
 }
 
@@ -1389,7 +1413,7 @@ int childrec_transfer(store *s, const actor *who, int64_t id,
 	store_res *r;
 	if ((rc = child_store_transfer_get(s, tid, &r, e)))
 		return rc;
-	*out = transfer_json(s, r, 0);
+	*out = transfer_json(s, who, r, 0);
 	store_res_free(r);
 	return 0;
 }
@@ -1477,7 +1501,7 @@ int childrec_transfer_decide(store *s, const actor *who, int64_t tid,
 		return rc;
 	if ((rc = child_store_transfer_get(s, tid, &r, e)))
 		return rc;
-	*out = transfer_json(s, r, 0);
+	*out = transfer_json(s, who, r, 0);
 	store_res_free(r);
 	return 0;
 }
@@ -1499,7 +1523,7 @@ int childrec_transfers(store *s, const actor *who, const char *state,
 		return rc;
 	json_t *items = json_array();
 	for (int i = 0; i < store_res_rows(r); i++) {
-		json_t *t = transfer_json(s, r, i);
+		json_t *t = transfer_json(s, who, r, i);
 		json_object_set_new(
 			t, "direction",
 			json_string(region_in_scope(actor_scope(who),

@@ -11,7 +11,8 @@
  *     audited in the same transaction; nothing is ever deleted;
  *   - categories and flags are derived on every read as of today, and the
  *     stored cat_base/flags columns are refreshed on every write;
- *   - ID and phone numbers are masked for roles that may not see them. */
+ *   - ID and phone numbers are masked for roles that may not see them,
+ *     and their birth dates withheld (privacy.h). */
 #ifndef GUANAI_CHILDREC_H
 #define GUANAI_CHILDREC_H
 

@@ -13,8 +13,10 @@
 #include "domain/audit.h"
 #include "domain/child_codes.h"
 #include "domain/classify.h"
+#include "domain/exportmark.h"
 #include "domain/idcard.h"
 #include "domain/perm.h"
+#include "domain/privacy.h"
 #include "io/csvfile.h"
 #include "io/xlsxin.h"
 #include "io/xlsxout.h"
@@ -96,10 +98,11 @@ static int write_columns(xlsxout *x, const tcol *t, int n, const char *extra,
 	return xlsxout_columns(x, c, n, e);
 }
 
-int childxlsx_template(char **bytes, size_t *len, err *e)
+int childxlsx_template(const actor *who, const exportmark *mark, char **bytes,
+		       size_t *len, err *e)
 {
 	xlsxout *x;
-	int rc = xlsxout_open(NULL, "儿童信息导入模板", &x, e);
+	int rc = exportmark_xlsx_open(who, mark, "儿童信息导入模板", &x, e);
 	if (rc)
 		return rc;
 	const char *sample[NCOLS] = {
@@ -403,7 +406,12 @@ static int report_row(import_ctx *c, char **f, int n, const char *why,
 		      err *e)
 {
 	if (!c->report) {
-		int rc = xlsxout_open(NULL, "导入未成功的行", &c->report, e);
+		/* The rows come back to the one who sent them, marked like
+		 * any export of children's data. */
+		exportmark m;
+		exportmark_init(&m, "导入未成功行报告", NULL);
+		int rc = exportmark_xlsx_open(c->who, &m, "导入未成功的行",
+					      &c->report, e);
 		if (rc || (rc = xlsxout_header_line(
 				   c->report, "儿童信息导入：未导入的行及原因",
 				   e)) ||
@@ -1084,7 +1092,8 @@ static const char *codes_text(unsigned bits, int count,
 }
 
 int childxlsx_export(store *s, const actor *who, const childrec_query *q,
-		     char **bytes, size_t *len, char filename[128], err *e)
+		     const exportmark *mark, char **bytes, size_t *len,
+		     char filename[128], err *e)
 {
 	char today[11];
 	date_of(who->now, today);
@@ -1102,6 +1111,9 @@ int childxlsx_export(store *s, const actor *who, const childrec_query *q,
 		return err_set(e, ERR_TOOBIG, "export_too_big",
 			       "符合条件的记录有%lld条，超过单次导出上限%d条，请缩小范围",
 			       (long long)total, CHILDXLSX_EXPORT_MAX);
+	if ((rc = exportmark_check(s, who, mark,
+				   privacy_full(who, PRIVACY_EXPORT), total, e)))
+		return rc;
 	const char *scope = q->region ? q->region
 				      : (who->u ? who->u->region : "22");
 	region g;
@@ -1109,7 +1121,7 @@ int childxlsx_export(store *s, const actor *who, const childrec_query *q,
 	if (region_resolve(s, NULL, scope, &g, NULL) == 0)
 		region_path_text(s, g.code, path, sizeof path, NULL);
 	xlsxout *x;
-	if ((rc = xlsxout_open(NULL, "儿童档案", &x, e)))
+	if ((rc = exportmark_xlsx_open(who, mark, "儿童档案", &x, e)))
 		return rc;
 	char line[700];
 	static const xlsxout_col out_cols[] = {
@@ -1151,9 +1163,17 @@ int childxlsx_export(store *s, const actor *who, const childrec_query *q,
 		if (!any && u < sizeof line)
 			snprintf(line + u, sizeof line - u, "全部在册儿童");
 	}
+	/* A masked sheet leaves the birth-date column out: the list gives
+	 * the age instead (privacy.h). */
+	enum { NOUT = sizeof out_cols / sizeof *out_cols, BIRTH_COL = 3 };
+	int see = privacy_full(who, PRIVACY_EXPORT);
+	xlsxout_col shown[NOUT];
+	int ncols = 0;
+	for (int c = 0; c < NOUT; c++)
+		if (see || c != BIRTH_COL)
+			shown[ncols++] = out_cols[c];
 	if ((rc = xlsxout_header_line(x, line, e)) ||
-	    (rc = xlsxout_columns(x, out_cols,
-				  sizeof out_cols / sizeof *out_cols, e)))
+	    (rc = xlsxout_columns(x, shown, ncols, e)))
 		goto fail;
 	long seq = 0;
 	for (int64_t off = 0; off < total; off += 200) {
@@ -1177,7 +1197,7 @@ int childxlsx_export(store *s, const actor *who, const childrec_query *q,
 				 (long long)json_integer_value(
 					 json_object_get(it, "age")));
 			const char *sex = json_string_value(json_object_get(it, "sex"));
-			const char *cells[] = {
+			const char *all[] = {
 				num,
 				json_string_value(json_object_get(it, "name")),
 				sex && !strcmp(sex, "male") ? "男" : "女",
@@ -1195,8 +1215,14 @@ int childxlsx_export(store *s, const actor *who, const childrec_query *q,
 				strcmp(json_string_value(json_object_get(it, "status")),
 				       "active") ? "已退出" : "在册",
 			};
-			if ((rc = xlsxout_row(x, cells,
-					      sizeof cells / sizeof *cells, e))) {
+			_Static_assert(sizeof all / sizeof *all == NOUT,
+				       "a cell per column");
+			const char *cells[NOUT];
+			int n_cells = 0;
+			for (int c = 0; c < NOUT; c++)
+				if (see || c != BIRTH_COL)
+					cells[n_cells++] = all[c];
+			if ((rc = xlsxout_row(x, cells, n_cells, e))) {
 				json_decref(lst);
 				goto fail;
 			}

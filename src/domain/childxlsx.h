@@ -14,16 +14,23 @@
 #include <stdio.h>
 
 #include "domain/childrec.h"
+#include "domain/exportmark.h"
 
-/* The import template as .xlsx bytes (malloc'd, caller frees). */
-int childxlsx_template(char **bytes, size_t *len, err *e);
+/* The import template as .xlsx bytes (malloc'd, caller frees), with
+ * `mark` on it like every file (exportmark.h). */
+int childxlsx_template(const actor *who, const exportmark *mark, char **bytes,
+		       size_t *len, err *e);
 
 /* The list `q` (all pages, up to CHILDXLSX_EXPORT_MAX rows) as .xlsx, with
- * the region path, filters and date in the header; audited.  *filename
- * receives a suggested Chinese file name. */
+ * the region path, filters and date in the header and `mark` on it;
+ * audited.  Whole identities in more rows than the threshold need the
+ * mark of an approved request (exportmark_check).  *filename receives a
+ * suggested Chinese file name.  Errors: the list's, ERR_TOOBIG
+ * "export_too_big", ERR_FORBIDDEN "export_approval_required". */
 enum { CHILDXLSX_EXPORT_MAX = 200000 };
 int childxlsx_export(store *s, const actor *who, const childrec_query *q,
-		     char **bytes, size_t *len, char filename[128], err *e);
+		     const exportmark *mark, char **bytes, size_t *len,
+		     char filename[128], err *e);
 
 typedef struct childxlsx_result {
 	long rows;		/* data rows read */

@@ -186,6 +186,9 @@ int idcard_sex(const char *id)
 	return (id[16] - '0') % 2 ? 1 : 2;
 }
 
+/* What is hidden is exactly the birth date (positions 7–14): the rule
+ * that keeps it hidden — no birth date beside a masked number — is
+ * privacy.h's, not this function's. */
 void idcard_mask(const char *id, char out[19])
 {
 	size_t n = id ? strlen(id) : 0;

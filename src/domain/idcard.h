@@ -26,7 +26,11 @@ char idcard_check_char(const char *first17);
 int idcard_birth(const char *id, char out[11]);
 int idcard_sex(const char *id);
 
-/* Masks for lists: "220122********1234" (first 6, last 4). */
+/* The masked form: "220122********1234" (first 6, last 4; a shorter
+ * text all stars).  The 8 hidden characters are exactly the birth date
+ * and the check character stays visible, so whoever shows a masked
+ * number must not show the person's birth date beside it — the rule is
+ * privacy.h's (docs/API.md "Masking"); call through privacy_mask_id. */
 void idcard_mask(const char *id, char out[19]);
 
 #endif

@@ -99,6 +99,15 @@ static const struct {
 	[PERM_WOMEN_READ] = { "women.read", PROVINCE | CITY | COUNTY |
 						    SUPERVISOR | DIRECTOR },
 	[PERM_WOMEN_WRITE] = { "women.write", COUNTY | SUPERVISOR | DIRECTOR },
+	/* large exports of whole identities (issue #17): the requester and
+	 * the levels above it read a request; those who see identities whole
+	 * ask; the level above decides (domain/exportreq.c says which) */
+	[PERM_EXPORT_READ] = { "export.read", PROVINCE | CITY | COUNTY |
+						      SUPERVISOR | DIRECTOR },
+	[PERM_EXPORT_REQUEST] = { "export.request",
+				  COUNTY | SUPERVISOR | DIRECTOR },
+	[PERM_EXPORT_APPROVE] = { "export.approve", CITY | COUNTY | SUPERVISOR },
+	[PERM_EXPORT_POLICY_WRITE] = { "export_policy.write", ADMIN | PROVINCE },
 };
 
 const char *perm_name(perm_action a)

@@ -916,8 +916,8 @@ int platform_compliance(store *s, const actor *who, const char *in,
 }
 
 int platform_compliance_xlsx(store *s, const actor *who, const char *in,
-			     char **bytes, size_t *len, char filename[128],
-			     err *e)
+			     const exportmark *mark, char **bytes, size_t *len,
+			     char filename[128], err *e)
 {
 	region g;
 	char lo[REGION_CODE_MAX], hi[REGION_CODE_MAX + 1], today[11];
@@ -934,7 +934,7 @@ int platform_compliance_xlsx(store *s, const actor *who, const char *in,
 	};
 	char path[512] = "", line[700];
 	region_path_text(s, g.code, path, sizeof path, NULL);
-	if ((rc = xlsxout_open(NULL, "服务阵地", &x, e)))
+	if ((rc = exportmark_xlsx_open(who, mark, "服务阵地", &x, e)))
 		return rc;
 	snprintf(line, sizeof line, "区划：%.400s　　统计日期：%s", path, today);
 	if ((rc = xlsxout_header_line(x, "儿童之家、儿童活动中心“五有”达标情况", e)) ||

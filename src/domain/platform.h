@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "domain/account.h"
+#include "domain/exportmark.h"
 #include "store/store.h"
 
 /* The unified name for a platform of `kind` in region `code`. */
@@ -38,8 +39,8 @@ int platform_rule100(store *s, const actor *who, const char *region,
 int platform_compliance(store *s, const actor *who, const char *region,
 			json_t **out, err *e);
 int platform_compliance_xlsx(store *s, const actor *who, const char *region,
-			     char **bytes, size_t *len, char filename[128],
-			     err *e);
+			     const exportmark *mark, char **bytes, size_t *len,
+			     char filename[128], err *e);
 
 int platform_activity_add(store *s, const actor *who, int64_t id,
 			  json_t *body, json_t **out, err *e);

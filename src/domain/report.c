@@ -7,7 +7,10 @@
 #include "domain/classify.h"
 #include "domain/audit.h"
 #include "domain/perm.h"
+#include "domain/case.h"
+#include "domain/exportmark.h"
 #include "domain/platform.h"
+#include "domain/privacy.h"
 #include "domain/region.h"
 #include "domain/staff.h"
 #include "domain/stats.h"
@@ -351,7 +354,8 @@ static int verification_sheet(xlsxout *x, const json_t *d, const char *path,
 }
 
 int report_dashboard_xlsx(store *s, const actor *who, const char *code_in,
-			  char **bytes, size_t *len, char filename[128], err *e)
+			  const exportmark *mark, char **bytes, size_t *len,
+			  char filename[128], err *e)
 {
 	json_t *d;
 	int rc = stats_dashboard(s, who, code_in, &d, e);
@@ -360,7 +364,7 @@ int report_dashboard_xlsx(store *s, const actor *who, const char *code_in,
 	char path[512] = "";
 	region_path_text(s, jstr(d, "region_code"), path, sizeof path, NULL);
 	xlsxout *x;
-	if ((rc = xlsxout_open(NULL, "统计概览", &x, e))) {
+	if ((rc = exportmark_xlsx_open(who, mark, "统计概览", &x, e))) {
 		json_decref(d);
 		return rc;
 	}
@@ -388,8 +392,9 @@ int report_dashboard_xlsx(store *s, const actor *who, const char *code_in,
 
 /* --- one campaign's progress, per child region */
 
-int report_campaign_xlsx(store *s, const actor *who, int64_t id, char **bytes,
-			 size_t *len, char filename[128], err *e)
+int report_campaign_xlsx(store *s, const actor *who, int64_t id,
+			 const exportmark *mark, char **bytes, size_t *len,
+			 char filename[128], err *e)
 {
 	static const xlsxout_col cols[] = {
 		{ "区划代码", 14, XLSXOUT_TEXT },  { "区划名称", 24, XLSXOUT_TEXT },
@@ -407,7 +412,7 @@ int report_campaign_xlsx(store *s, const actor *who, int64_t id, char **bytes,
 	snprintf(period, sizeof period, "%.40s，截止 %s", jstr(p, "measure_label"),
 		 jstr(p, "due_on"));
 	xlsxout *x;
-	if ((rc = xlsxout_open(NULL, "工作任务进度", &x, e))) {
+	if ((rc = exportmark_xlsx_open(who, mark, "工作任务进度", &x, e))) {
 		json_decref(p);
 		return rc;
 	}
@@ -455,8 +460,9 @@ int report_campaign_xlsx(store *s, const actor *who, int64_t id, char **bytes,
 /* --- the standard reports */
 
 static int children_report(store *s, const actor *who, const char *code_in,
-			   xlsxout **xp, char filename[128],
-			   char code[REGION_CODE_MAX], err *e)
+			   const exportmark *mark, xlsxout **xp,
+			   char filename[128], char code[REGION_CODE_MAX],
+			   err *e)
 {
 	json_t *d;
 	int rc = stats_children(s, who, code_in, &d, e);
@@ -470,7 +476,7 @@ static int children_report(store *s, const actor *who, const char *code_in,
 			    : !strcmp(lvl, "province") ? "分市（州）儿童分类统计表"
 			    : !strcmp(lvl, "township") ? "分村（社区）儿童分类统计表"
 						       : "儿童分类统计表";
-	if (!(rc = xlsxout_open(NULL, "儿童分类统计", xp, e)) &&
+	if (!(rc = exportmark_xlsx_open(who, mark, "儿童分类统计", xp, e)) &&
 	    (rc = children_sheet(*xp, d, title, path, e))) {
 		xlsxout_abandon(*xp);
 		*xp = NULL;
@@ -711,8 +717,8 @@ static int cases_report(store *s, const actor *who, const region *g,
 }
 
 int report_xlsx(store *s, const actor *who, const char *kind,
-		const char *code_in, const char *year, char **bytes,
-		size_t *len, char filename[128], err *e)
+		const char *code_in, const char *year, const exportmark *mark,
+		char **bytes, size_t *len, char filename[128], err *e)
 {
 	/* Issue #19: one answer per permission.  The figure tables (counts
 	 * per region, nobody named) are the dashboard's figures, so whoever
@@ -749,7 +755,8 @@ int report_xlsx(store *s, const actor *who, const char *kind,
 	xlsxout *x = NULL;
 	if (which == 0) {
 		char code[REGION_CODE_MAX];
-		if ((rc = children_report(s, who, code_in, &x, filename, code, e)))
+		if ((rc = children_report(s, who, code_in, mark, &x, filename,
+					  code, e)))
 			return rc;
 		return close_audited(s, who, x, "report_export", code, kind,
 				     bytes, len, e);
@@ -760,7 +767,22 @@ int report_xlsx(store *s, const actor *who, const char *kind,
 		return rc;
 	char path[512] = "";
 	region_path_text(s, g.code, path, sizeof path, NULL);
-	if ((rc = xlsxout_open(NULL, kinds[which].title, &x, e)))
+	/* The roster carries staff ID numbers and phones: whole ones in many
+	 * rows need an approved request (exportmark.h). */
+	if (which == 1) {
+		json_t *l;
+		staff_query q = { .region = g.code, .status = "active",
+				  .limit = 1 };
+		if ((rc = staff_list(s, who, &q, &l, e)))
+			return rc;
+		json_int_t n = json_integer_value(json_object_get(l, "total"));
+		json_decref(l);
+		if ((rc = exportmark_check(s, who, mark,
+					   privacy_full(who, PRIVACY_EXPORT),
+					   n, e)))
+			return rc;
+	}
+	if ((rc = exportmark_xlsx_open(who, mark, kinds[which].title, &x, e)))
 		return rc;
 	switch (which) {
 	case 1:

@@ -11,6 +11,7 @@
 #include "domain/child_codes.h"
 #include "domain/idcard.h"
 #include "domain/perm.h"
+#include "domain/privacy.h"
 #include "domain/region.h"
 #include "io/pdfdoc.h"
 #include "io/xlsxout.h"
@@ -103,11 +104,6 @@ static int forbidden(err *e)
 
 
 
-static int see_identity(const actor *who)
-{
-	return perm_allows(who, PERM_IDENTITY_READ);
-}
-
 static int audit(store *s, const actor *who, const char *action,
 		 const char *target, const char *code, json_t *detail, err *e)
 {
@@ -123,12 +119,21 @@ static int audit(store *s, const actor *who, const char *action,
 
 /* ---- staff ---- */
 
-static json_t *staff_json(store *s, const actor *who, const staff_row *r)
+/* A person in post as `who` may see them.  Staff are seen whole by the
+ * roles that work beside them — the county that registers and trains
+ * them, the supervisor, the director — and masked, ID number and phone,
+ * by province and city (privacy.h), who register too but through the
+ * county's data. */
+static json_t *staff_json(store *s, const actor *who, privacy_answer where,
+			  const staff_row *r)
 {
-	char idm[19], path[512] = "";
+	char idm[19], ph[24], path[512] = "";
 	snprintf(idm, sizeof idm, "%s", r->id_number);
-	if (!see_identity(who))
-		idcard_mask(r->id_number, idm);
+	snprintf(ph, sizeof ph, "%s", r->phone);
+	if (!privacy_full(who, where)) {
+		privacy_mask_id(r->id_number, idm);
+		privacy_mask_phone(r->phone, ph, sizeof ph);
+	}
 	region_path_text(s, r->region, path, sizeof path, NULL);
 	const code_entry *src = strcmp(r->post, "director") ? supervisor_sources
 							     : director_sources;
@@ -139,7 +144,7 @@ static json_t *staff_json(store *s, const actor *who, const staff_row *r)
 		code_label(posts, code_value(posts, r->post)), "region_code",
 		r->region, "region_name", r->region_name, "region_path", path,
 		"name", r->name, "id_number", idm, "sex",
-		code_of(child_sex_codes, r->sex), "phone", r->phone, "source",
+		code_of(child_sex_codes, r->sex), "phone", ph, "source",
 		r->source, "source_label",
 		*r->source_other ? r->source_other
 				 : code_label(src, code_value(src, r->source)),
@@ -180,6 +185,29 @@ static int check_user(store *s, const actor *who, int64_t uid,
 		return err_field(e, ERR_INVALID, "invalid_field", "user_id",
 				 "关联账号不存在或不属于该岗位所在区划");
 	return 0;
+}
+
+/* One person holds one post at a time (issue #17): the ID number in post
+ * on another record is refused.  Inside the caller's scope the answer
+ * names that record; outside it says only that the person is in post
+ * elsewhere, like a child registered elsewhere. */
+static int in_post_elsewhere(store *s, const actor *who, const char *idn,
+			     int64_t self, err *e)
+{
+	int64_t other;
+	char where[REGION_CODE_MAX];
+	int rc = staff_store_in_post(s, idn, self, &other, where, e);
+	if (rc || other == 0)
+		return rc;
+	if (!who->u || region_in_scope(actor_scope(who), where))
+		return err_field(e, ERR_CONFLICT, "duplicate_id_number",
+				 "id_number",
+				 "该身份证号的人员已在岗（人员 #%lld）：同一人不能"
+				 "同时担任两个岗位，请先办理原岗位的离任",
+				 (long long)other);
+	return err_field(e, ERR_CONFLICT, "registered_elsewhere", "id_number",
+			 "该身份证号的人员已在其他地区在岗：请与原登记地联系，"
+			 "办理离任后再登记");
 }
 
 int staff_create(store *s, const actor *who, json_t *body, json_t **out,
@@ -287,9 +315,13 @@ int staff_create(store *s, const actor *who, json_t *body, json_t **out,
 	if ((rc = store_begin(s, e)))
 		return rc;
 	char target[32];
-	/* Someone in post is the first conflict; a start before the
-	 * predecessor left is the second. */
-	if ((rc = staff_store_insert(s, &r, e)) == 0 &&
+	/* Someone in post is the first conflict; the person in post
+	 * elsewhere the second (so that a post already held answers the
+	 * same whoever is proposed for it); a start before the predecessor
+	 * left the third. */
+	if ((rc = staff_store_insert(s, &r, e)) == 0)
+		rc = in_post_elsewhere(s, who, id, r.id, e);
+	if (rc == 0 &&
 	    (rc = staff_store_last_left(s, post, g.code, last_left, e)) == 0 &&
 	    *last_left && strcmp(appointed, last_left) < 0)
 		rc = err_field(e, ERR_CONFLICT, "post_overlap", "appointed_on",
@@ -307,6 +339,16 @@ int staff_create(store *s, const actor *who, json_t *body, json_t **out,
 	}
 	if (rc || (rc = store_commit(s, e))) {
 		store_rollback(s);
+		/* The insert's conflict is either unique key: the post, or
+		 * the ID number of someone registered at the same moment. */
+		int held = 1;
+		if (rc == ERR_CONFLICT && e && !strcmp(e->key, "post_taken") &&
+		    staff_store_post_held(s, post, g.code, &held, NULL) == 0 &&
+		    !held) {
+			int again = in_post_elsewhere(s, who, id, 0, e);
+			if (again)
+				rc = again;
+		}
 		return rc;
 	}
 	return staff_get(s, who, r.id, out, e);
@@ -324,10 +366,21 @@ int staff_get(store *s, const actor *who, int64_t id, json_t **out, err *e)
 	    (rc = staff_store_trainings_of(s, id, &t, e)) ||
 	    (rc = staff_store_certs_of(s, id, &c, e)))
 		goto out;
-	json_t *o = staff_json(s, who, &r);
+	json_t *o = staff_json(s, who, PRIVACY_RECORD, &r);
 	json_t *ha = json_array(), *ta = json_array(), *ca = json_array();
+	int mask = !privacy_full(who, PRIVACY_RECORD);
 	for (int i = 0; i < store_res_rows(h); i++) {
 		json_t *ch = json_loads(store_res_text(h, i, 3), 0, NULL);
+		size_t k;
+		json_t *v;
+		/* A masked role sees that the phone changed, not to what. */
+		json_array_foreach(ch, k, v) {
+			const char *f = json_string_value(json_object_get(v, "field"));
+			if (mask && f && privacy_hidden_field(f)) {
+				json_object_set_new(v, "before", json_string("***"));
+				json_object_set_new(v, "after", json_string("***"));
+			}
+		}
 		json_array_append_new(
 			ha, json_pack("{s:o, s:s, s:s, s:o}", "at",
 				      jsonx_time(store_res_int(h, i, 0)),
@@ -578,7 +631,8 @@ int staff_list(store *s, const actor *who, const staff_query *q,
 		return rc;
 	json_t *items = json_array();
 	for (int i = 0; i < n; i++)
-		json_array_append_new(items, staff_json(s, who, &rows[i]));
+		json_array_append_new(items,
+				      staff_json(s, who, PRIVACY_LIST, &rows[i]));
 	free(rows);
 	*out = json_pack("{s:o, s:I}", "items", items, "total",
 			 (json_int_t)total);
@@ -721,8 +775,8 @@ int staff_coverage(store *s, const actor *who, const char *in,
 }
 
 int staff_coverage_xlsx(store *s, const actor *who, const char *in,
-			const char *date_in, char **bytes, size_t *len,
-			char filename[128], err *e)
+			const char *date_in, const exportmark *mark,
+			char **bytes, size_t *len, char filename[128], err *e)
 {
 	json_t *cov;
 	int rc = staff_coverage(s, who, in, date_in, &cov, e);
@@ -741,7 +795,7 @@ int staff_coverage_xlsx(store *s, const actor *who, const char *in,
 		{ "已配儿童主任", 12, XLSXOUT_NUMBER },
 		{ "覆盖率%", 10, XLSXOUT_NUMBER },
 	};
-	if ((rc = xlsxout_open(NULL, "队伍覆盖", &x, e))) {
+	if ((rc = exportmark_xlsx_open(who, mark, "队伍覆盖", &x, e))) {
 		json_decref(cov);
 		return rc;
 	}
@@ -1394,7 +1448,7 @@ int cert_verify(store *s, const throttle_cfg *thr, const char *number,
 }
 
 int cert_pdf(store *s, const actor *who, int64_t id, int card,
-	     const char *base, char **bytes,
+	     const char *base, const exportmark *mark, char **bytes,
 	     size_t *len, char filename[128], err *e)
 {
 	store_res *r;
@@ -1417,7 +1471,8 @@ int cert_pdf(store *s, const actor *who, int64_t id, int card,
 		 strcmp(store_res_text(r, 0, 7), "valid") ? "（已撤销）" : "");
 	snprintf(l5, sizeof l5, "校验码：%s", store_res_text(r, 0, 13));
 	pdfdoc *d;
-	if ((rc = pdfdoc_new(NULL, card ? PDFDOC_CARD : PDFDOC_A4, &d, e))) {
+	if ((rc = exportmark_pdf_new(who, mark, card ? PDFDOC_CARD : PDFDOC_A4,
+				     &d, e))) {
 		store_res_free(r);
 		return rc;
 	}

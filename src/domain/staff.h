@@ -18,6 +18,7 @@
 
 #include "domain/account.h"
 #include "domain/throttle.h"
+#include "domain/exportmark.h"
 #include "store/store.h"
 
 /* Register (appoint) a person to a post.  Body: post, region_code, name,
@@ -49,8 +50,8 @@ int staff_list(store *s, const actor *who, const staff_query *q,
 int staff_coverage(store *s, const actor *who, const char *region,
 		   const char *date, json_t **out, err *e);
 int staff_coverage_xlsx(store *s, const actor *who, const char *region,
-			const char *date, char **bytes, size_t *len,
-			char filename[128], err *e);
+			const char *date, const exportmark *mark, char **bytes,
+			size_t *len, char filename[128], err *e);
 
 /* Training sessions. */
 int training_create(store *s, const actor *who, json_t *body, json_t **out,
@@ -88,7 +89,7 @@ int cert_verify(store *s, const throttle_cfg *thr, const char *number,
  * of the public check at `base` (e.g. "https://host"; "" for none: the QR
  * holds the number and the code). */
 int cert_pdf(store *s, const actor *who, int64_t id, int card,
-	     const char *base, char **bytes,
+	     const char *base, const exportmark *mark, char **bytes,
 	     size_t *len, char filename[128], err *e);
 
 /* Campaigns (工作任务): measure is staff_registered, staff_trained or

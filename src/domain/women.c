@@ -8,8 +8,11 @@
 #include "domain/child.h"
 #include "domain/child_codes.h"
 #include "domain/childrec.h"
+#include "domain/classify.h"
+#include "domain/exportmark.h"
 #include "domain/idcard.h"
 #include "domain/perm.h"
+#include "domain/privacy.h"
 #include "io/xlsxout.h"
 #include "store/women_store.h"
 #include "util/date.h"
@@ -56,30 +59,33 @@ static int forbidden(err *e)
 	return err_set(e, ERR_FORBIDDEN, "forbidden", "您的角色无权进行此操作");
 }
 
-static json_t *woman_json(const actor *who, const store_res *r, int i)
+/* A woman as `who` may see her: a masked role (privacy.h) gets her ID
+ * number and phone masked and no birth date, her age standing for it. */
+static json_t *woman_json(const actor *who, privacy_answer where,
+			  const store_res *r, int i)
 {
-	int see = perm_allows(who, PERM_IDENTITY_READ);
+	int see = privacy_full(who, where);
 	char idm[19], ph[24];
 	const char *idn = store_res_text(r, i, 3), *phone = store_res_text(r, i, 5);
+	const char *birth = store_res_text(r, i, 4);
 	snprintf(idm, sizeof idm, "%s", idn);
 	snprintf(ph, sizeof ph, "%s", phone);
 	if (!see) {
-		idcard_mask(idn, idm);
-		size_t n = strlen(phone);
-		if (n >= 7)
-			snprintf(ph, sizeof ph, "%.3s****%s", phone, phone + n - 4);
+		privacy_mask_id(idn, idm);
+		privacy_mask_phone(phone, ph, sizeof ph);
 	}
 	const char *emp = store_res_text(r, i, 7);
 	char today[11];
 	date_of(who->now, today);
 	return json_pack(
-		"{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s,"
+		"{s:I, s:s, s:s, s:s, s:s, s:o, s:i, s:s, s:s, s:s, s:s, s:s, s:s,"
 		" s:i, s:o}",
 		"id", (json_int_t)store_res_int(r, i, 0), "region_code",
 		store_res_text(r, i, 1), "region_name",
 		store_res_text(r, i, 13) ? store_res_text(r, i, 13) : "", "name",
 		store_res_text(r, i, 2), "id_number", idm, "birth_date",
-		store_res_text(r, i, 4), "phone", ph, "husband_work_place",
+		see ? json_string(birth) : json_null(), "age",
+		classify_age(birth, today), "phone", ph, "husband_work_place",
 		store_res_text(r, i, 6), "employment", emp, "employment_label",
 		code_label(employments, code_value(employments, emp)), "skills",
 		store_res_text(r, i, 8), "status",
@@ -218,7 +224,7 @@ int women_get(store *s, const actor *who, int64_t id, json_t **out, err *e)
 		store_res_free(r);
 		return rc;
 	}
-	json_t *o = woman_json(who, r, 0);
+	json_t *o = woman_json(who, PRIVACY_RECORD, r, 0);
 	json_t *list = json_array();
 	for (int i = 0; i < store_res_rows(sv); i++) {
 		const char *kind = store_res_text(sv, i, 1);
@@ -337,7 +343,7 @@ int women_list(store *s, const actor *who, const char *in,
 		return rc;
 	json_t *items = json_array();
 	for (int i = 0; i < store_res_rows(r); i++)
-		json_array_append_new(items, woman_json(who, r, i));
+		json_array_append_new(items, woman_json(who, PRIVACY_LIST, r, i));
 	store_res_free(r);
 	*out = json_pack("{s:o, s:I}", "items", items, "total", (json_int_t)total);
 	return 0;
@@ -452,8 +458,9 @@ int women_stats(store *s, const actor *who, const char *in, json_t **out,
 	return 0;
 }
 
-int women_xlsx(store *s, const actor *who, const char *in, char **bytes,
-	       size_t *len, char filename[128], err *e)
+int women_xlsx(store *s, const actor *who, const char *in,
+	       const exportmark *mark, char **bytes, size_t *len,
+	       char filename[128], err *e)
 {
 	region g;
 	char lo[REGION_CODE_MAX], hi[REGION_CODE_MAX + 1], today[11], path[512] = "",
@@ -464,21 +471,39 @@ int women_xlsx(store *s, const actor *who, const char *in, char **bytes,
 	date_of(who->now, today);
 	region_scope_range(g.code, lo, hi);
 	region_path_text(s, g.code, path, sizeof path, NULL);
+	/* A masked sheet has no birth-date column: the age stands for it
+	 * (privacy.h). */
+	int see = privacy_full(who, PRIVACY_EXPORT);
 	static const xlsxout_col cols[] = {
 		{ "姓名", 10, XLSXOUT_TEXT },	   { "身份证号", 21, XLSXOUT_TEXT },
-		{ "出生日期", 12, XLSXOUT_DATE },  { "村（社区）", 20, XLSXOUT_TEXT },
+		{ "出生日期", 12, XLSXOUT_DATE },  { "年龄", 6, XLSXOUT_NUMBER },
+		{ "村（社区）", 20, XLSXOUT_TEXT },
 		{ "联系电话", 14, XLSXOUT_TEXT },  { "丈夫务工地", 14, XLSXOUT_TEXT },
 		{ "就业状况", 12, XLSXOUT_TEXT },  { "技能特长", 20, XLSXOUT_TEXT },
 		{ "状态", 8, XLSXOUT_TEXT },
 	};
+	xlsxout_col shown[10];
+	int ncols = 0;
+	for (int c = 0; c < 10; c++)
+		if (see || c != 2)
+			shown[ncols++] = cols[c];
 	int64_t rows = 0;
 	xlsxout *x;
-	if ((rc = xlsxout_open(NULL, "农村留守妇女", &x, e)))
+	/* The size first: whole identities in many rows need an approved
+	 * request (exportmark.h). */
+	store_res *probe;
+	int64_t registered = 0;
+	if ((rc = women_store_list(s, lo, hi, NULL, 0, 1, &probe, &registered,
+				   e)))
+		return rc;
+	store_res_free(probe);
+	if ((rc = exportmark_check(s, who, mark, see, registered, e)) ||
+	    (rc = exportmark_xlsx_open(who, mark, "农村留守妇女", &x, e)))
 		return rc;
 	snprintf(line, sizeof line, "区划：%.400s　　统计日期：%s", path, today);
 	if ((rc = xlsxout_header_line(x, "农村留守妇女名册", e)) ||
 	    (rc = xlsxout_header_line(x, line, e)) ||
-	    (rc = xlsxout_columns(x, cols, 9, e)))
+	    (rc = xlsxout_columns(x, shown, ncols, e)))
 		goto fail;
 	for (int64_t off = 0;; off += 500) {
 		store_res *r;
@@ -487,11 +512,16 @@ int women_xlsx(store *s, const actor *who, const char *in, char **bytes,
 			goto fail;
 		int n = store_res_rows(r);
 		for (int i = 0; i < n && rc == 0; i++) {
-			json_t *w = woman_json(who, r, i);
-			const char *cells[] = {
+			json_t *w = woman_json(who, PRIVACY_EXPORT, r, i);
+			char age[16];
+			snprintf(age, sizeof age, "%lld",
+				 (long long)json_integer_value(
+					 json_object_get(w, "age")));
+			const char *all[] = {
 				json_string_value(json_object_get(w, "name")),
 				json_string_value(json_object_get(w, "id_number")),
 				json_string_value(json_object_get(w, "birth_date")),
+				age,
 				json_string_value(json_object_get(w, "region_name")),
 				json_string_value(json_object_get(w, "phone")),
 				json_string_value(json_object_get(w, "husband_work_place")),
@@ -499,7 +529,12 @@ int women_xlsx(store *s, const actor *who, const char *in, char **bytes,
 				json_string_value(json_object_get(w, "skills")),
 				strcmp(json_string_value(json_object_get(w, "status")), "active")
 					? "已退出" : "在册" };
-			rc = xlsxout_row(x, cells, 9, e);
+			const char *cells[10];
+			int n_cells = 0;
+			for (int c = 0; c < 10; c++)
+				if (see || c != 2)
+					cells[n_cells++] = all[c];
+			rc = xlsxout_row(x, cells, n_cells, e);
 			rows++;
 			json_decref(w);
 		}

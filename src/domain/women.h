@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "domain/account.h"
+#include "domain/exportmark.h"
 #include "store/store.h"
 
 /* Registers a woman (her ID number must say female and adult) in a village
@@ -44,9 +45,12 @@ int women_service_add(store *s, const actor *who, int64_t id, json_t *body,
 int women_stats(store *s, const actor *who, const char *region, json_t **out,
 		err *e);
 /* The registry under `region` as xlsx, masked as for the list, with the
- * region path and date in the header; audited `woman_export`.  `bytes` is
- * the caller's to free. */
-int women_xlsx(store *s, const actor *who, const char *region, char **bytes,
-	       size_t *len, char filename[128], err *e);
+ * region path and date in the header and `mark` on it; audited
+ * `woman_export`.  Whole identities in more rows than the threshold need
+ * the mark of an approved request (ERR_FORBIDDEN
+ * "export_approval_required").  `bytes` is the caller's to free. */
+int women_xlsx(store *s, const actor *who, const char *region,
+	       const exportmark *mark, char **bytes, size_t *len,
+	       char filename[128], err *e);
 
 #endif

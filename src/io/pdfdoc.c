@@ -63,6 +63,7 @@ struct pdfdoc {
 	err e;
 	char *meta_title;
 	char *note;
+	char *mark; /* pdfdoc_watermark's line, NULL for none */
 	int numbers;
 	int ncols; /* columns of the open table, 0 for none */
 	double colw[PDFDOC_MAX_COLS];
@@ -453,6 +454,18 @@ int pdfdoc_frame(pdfdoc *d)
 	return 0;
 }
 
+int pdfdoc_watermark(pdfdoc *d, const char *text)
+{
+	if (d->rc || pdfdoc__text_ok(d, text))
+		return d->rc;
+	free(d->mark);
+	d->mark = text && *text ? pdfdoc__clean(text) : NULL;
+	for (char *p = d->mark; p && *p; p++)
+		if (*p == '\n')
+			*p = ' ';
+	return 0;
+}
+
 int pdfdoc_footer(pdfdoc *d, const char *note, int page_numbers)
 {
 	if (d->rc || pdfdoc__text_ok(d, note))
@@ -731,6 +744,23 @@ static void pdfdoc__footer(pdfdoc *d, cairo_t *cr, int page, int pages)
 {
 	double w = pdfdoc__content_w(d);
 	double y = d->h - d->mb + 6 * MM;
+	if (d->mark) {
+		/* Under the footer on A4; on a card, in the band of its
+		 * bottom margin inside pdfdoc_frame's inner line (2.3 mm
+		 * from the edge), clear of the content and the corner QR. */
+		int card = d->size == PDFDOC_CARD;
+		double pt = card ? 3.2 : 6.5;
+		PangoLayout *l = pdfdoc__layout(d, d->mark, pt, 0,
+						card ? d->w - 5.4 * MM : w,
+						1.2 * pt);
+		cairo_save(cr);
+		cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
+		cairo_move_to(cr, card ? 2.7 * MM : d->ml,
+			      card ? d->h - 2.5 * MM - 1.2 * pt : y + 5 * MM);
+		pango_cairo_show_layout(cr, l);
+		cairo_restore(cr);
+		g_object_unref(l);
+	}
 	if (d->note) {
 		PangoLayout *l = pdfdoc__layout(d, d->note, FOOT_PT, 0, w * 0.4,
 						2 * FOOT_PT);
@@ -800,6 +830,12 @@ int pdfdoc_finish(pdfdoc *d, char **bytes, size_t *len, err *e)
 					       d->meta_title);
 	cairo_pdf_surface_set_metadata(pdf, CAIRO_PDF_METADATA_CREATOR,
 				       "guanai");
+	if (d->mark) {
+		cairo_pdf_surface_set_metadata(pdf, CAIRO_PDF_METADATA_SUBJECT,
+					       d->mark);
+		cairo_pdf_surface_set_metadata(pdf, CAIRO_PDF_METADATA_KEYWORDS,
+					       d->mark);
+	}
 	cairo_t *cr = cairo_create(pdf);
 	pango_cairo_update_context(cr, d->pc);
 	for (int i = 0; i < d->npages; i++) {
@@ -844,6 +880,7 @@ void pdfdoc_free(pdfdoc *d)
 		g_object_unref(d->pc);
 	free(d->meta_title);
 	free(d->note);
+	free(d->mark);
 	free(d->path);
 	free(d);
 }

@@ -105,6 +105,13 @@ int pdfdoc_frame(pdfdoc *d);
  * time before pdfdoc_finish; it applies to all pages. */
 int pdfdoc_footer(pdfdoc *d, const char *note, int page_numbers);
 
+/* Marks the document as coming from someone, at some time, for some
+ * purpose (`text`, one line): a small grey line at the foot of every page
+ * (under the footer on A4, along the bottom edge of a card), and the
+ * subject and keywords of the PDF's properties.  May be called at any
+ * time before pdfdoc_finish; the last call counts. */
+int pdfdoc_watermark(pdfdoc *d, const char *text);
+
 /* A form block: an optional `caption` row across the grid ("一、基本情况",
  * NULL for none) and the `n` fields laid out in `columns` (2: label,
  * value; 4: label, value, label, value).  A row that does not fit goes to

@@ -16,11 +16,14 @@
 struct xlsxout {
 	lxw_workbook *wb;
 	lxw_worksheet *ws;
-	lxw_format *f_title, *f_line, *f_head, *f_date, *f_num;
+	lxw_format *f_title, *f_line, *f_head, *f_date, *f_num, *f_mark;
 	char *path;	/* the destination, NULL for memory */
 	char tmp[4096]; /* what libxlsxwriter writes; renamed at close */
 	char *lines[XLSXOUT_MAX_HEADER_LINES];
 	int nlines;
+	char *mark;	/* xlsxout_watermark's text, NULL for none */
+	int sheets_begun; /* xlsxout_columns calls: the mark comes before */
+	int mark_line;	  /* the mark's index in lines[] on this sheet, or -1 */
 	xlsxout_type types[XLSXOUT_MAX_COLUMNS];
 	int ncols;	/* 0 until xlsxout_columns */
 	lxw_row_t next; /* the sheet row the next xlsxout_row fills */
@@ -209,6 +212,11 @@ int xlsxout_open(const char *path, const char *sheet_title, xlsxout **xp,
 	format_set_num_format(x->f_date, "yyyy-mm-dd");
 	x->f_num = workbook_add_format(x->wb);
 	format_set_num_format(x->f_num, "General");
+	x->f_mark = workbook_add_format(x->wb);
+	format_set_align(x->f_mark, LXW_ALIGN_LEFT);
+	format_set_align(x->f_mark, LXW_ALIGN_VERTICAL_CENTER);
+	format_set_font_color(x->f_mark, 0x595959);
+	format_set_italic(x->f_mark);
 
 	xlsxout__page(x->ws);
 	*xp = x;
@@ -237,6 +245,47 @@ int xlsxout_sheet(xlsxout *x, const char *sheet_title, err *e)
 	return 0;
 }
 
+/* The page header "&L…" for `mark`: '&' doubled (Excel's escape), cut at
+ * a character boundary to Excel's 255 bytes. */
+static void xlsxout__page_header(const char *mark, buf *out)
+{
+	buf_puts(out, "&L");
+	for (const char *p = mark; *p;) {
+		size_t len = 1;
+		while (((unsigned char)p[len] & 0xC0) == 0x80)
+			len++;
+		size_t need = *p == '&' ? 2 : len;
+		if (out->len + need > 255)
+			break;
+		if (*p == '&')
+			buf_putc(out, '&');
+		buf_put(out, p, len);
+		p += len;
+	}
+}
+
+int xlsxout_watermark(xlsxout *x, const char *text, err *e)
+{
+	if (x->mark || x->sheets_begun)
+		return err_set(e, ERR_INTERNAL, "xlsx_write",
+			       "水印须在写入列名之前设置，且只设置一次");
+	if (strlen(text) > XLSXOUT_MAX_CELL)
+		return err_set(e, ERR_TOOBIG, "xlsx_too_big", "水印过长");
+	/* One line: a newline would split it in the page header. */
+	const char *clean = xlsxout__clean(x, text);
+	x->mark = xstrdup(clean);
+	for (char *p = x->mark; *p; p++)
+		if (*p == '\n' || *p == '\t')
+			*p = ' ';
+	lxw_doc_properties props = { .subject = x->mark,
+				     .comments = x->mark };
+	lxw_error rc = workbook_set_properties(x->wb, &props);
+	if (!rc)
+		rc = workbook_set_custom_property_string(x->wb, "watermark",
+							 x->mark);
+	return rc ? xlsxout__lxw(e, rc, "水印") : 0;
+}
+
 int xlsxout_header_line(xlsxout *x, const char *text, err *e)
 {
 	if (x->ncols)
@@ -263,6 +312,20 @@ int xlsxout_columns(xlsxout *x, const xlsxout_col *cols, int n, err *e)
 	if (n > XLSXOUT_MAX_COLUMNS)
 		return err_set(e, ERR_TOOBIG, "xlsx_too_big",
 			       "导出列数过多（最多%d列）", XLSXOUT_MAX_COLUMNS);
+	/* The mark is the last header line of every sheet, right above the
+	 * column names, and the printed header of its pages. */
+	x->mark_line = -1;
+	if (x->mark && x->nlines < XLSXOUT_MAX_HEADER_LINES) {
+		x->mark_line = x->nlines;
+		x->lines[x->nlines++] = xstrdup(x->mark);
+	}
+	if (x->mark) {
+		buf h = BUF_INIT;
+		xlsxout__page_header(x->mark, &h);
+		worksheet_set_header(x->ws, buf_str(&h));
+		buf_free(&h);
+	}
+	x->sheets_begun++;
 	lxw_error rc;
 	lxw_col_t last = (lxw_col_t)(n - 1);
 	for (int i = 0; i < n; i++) {
@@ -273,7 +336,9 @@ int xlsxout_columns(xlsxout *x, const xlsxout_col *cols, int n, err *e)
 		    cols[i].type == XLSXOUT_DATE ? x->f_date : NULL);
 	}
 	for (int i = 0; i < x->nlines; i++) {
-		lxw_format *f = i == 0 ? x->f_title : x->f_line;
+		lxw_format *f = i == x->mark_line ? x->f_mark
+				: i == 0	   ? x->f_title
+						   : x->f_line;
 		lxw_row_t r = (lxw_row_t)i;
 		worksheet_set_row(x->ws, r, i == 0 ? 28 : 18, NULL);
 		/* A one-column table has nothing to merge; Excel refuses a
@@ -399,6 +464,7 @@ static void xlsxout__free(xlsxout *x)
 	for (int i = 0; i < x->nlines; i++)
 		free(x->lines[i]);
 	buf_free(&x->scratch);
+	free(x->mark);
 	free(x->path);
 	free(x);
 }

@@ -59,6 +59,16 @@ typedef struct xlsxout xlsxout;
 int xlsxout_open(const char *path, const char *sheet_title, xlsxout **x,
 		 err *e);
 
+/* Marks the workbook as coming from someone, at some time, for some
+ * purpose (`text`, UTF-8, one line): on every sheet it is the last line
+ * above the column row, in view and printed; the header of every printed
+ * page; and the workbook's properties (subject, comments and a custom
+ * property "watermark"), so that a file found elsewhere still says where
+ * it came from.  Only before the first xlsxout_columns; once.
+ * Errors: ERR_TOOBIG "xlsx_too_big" past XLSXOUT_MAX_CELL, ERR_INTERNAL
+ * "xlsx_write" when called late or twice. */
+int xlsxout_watermark(xlsxout *x, const char *text, err *e);
+
 /* Adds a line above the table; the first one is the title.  Only before
  * xlsxout_columns.  Errors: ERR_TOOBIG "xlsx_too_big" past
  * XLSXOUT_MAX_HEADER_LINES or XLSXOUT_MAX_CELL, ERR_INTERNAL "xlsx_write"

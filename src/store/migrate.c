@@ -630,6 +630,48 @@ static const migration migrations[] = {
 	  NULL,
 	  "CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log"
 	  " FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();" },
+	{ 16,
+	  /* One person in post once (issue #17): active_id is the ID number
+	   * while the record is in post, NULL after, and unique, as
+	   * children's active_id and staff's active_post.  A unique partial
+	   * index on id_number would refuse databases that already hold a
+	   * person in two posts; here the first of them keeps the key, and
+	   * staff_create still finds the others through id_number. */
+	  "ALTER TABLE staff ADD COLUMN active_id TEXT;"
+	  "UPDATE staff SET active_id = id_number WHERE status = 'active'"
+	  " AND id = (SELECT min(o.id) FROM staff o WHERE"
+	  " o.id_number = staff.id_number AND o.status = 'active');"
+	  "CREATE UNIQUE INDEX staff_active_id ON staff(active_id);"
+	  /* Exports that need an approval first (exportreq.c): who asked
+	   * for which file (kind and the list's filters) and why; the
+	   * region the file covers and the asker's scope, which decide who
+	   * may approve and who sees the request; and its course:
+	   * pending → approved | rejected, approved → downloaded (once,
+	   * before expires_at).  Each move is compare-and-set on state. */
+	  "CREATE TABLE export_requests ("
+	  " id @ID@,"
+	  " kind TEXT NOT NULL,"
+	  " filters TEXT NOT NULL,"
+	  " purpose TEXT NOT NULL,"
+	  " region_code @CODE@ NOT NULL REFERENCES regions(code),"
+	  " scope_code @CODE@ NOT NULL,"
+	  " row_count BIGINT NOT NULL,"
+	  " requester_id BIGINT NOT NULL REFERENCES users(id),"
+	  " requester TEXT NOT NULL,"
+	  " requester_role TEXT NOT NULL,"
+	  " state TEXT NOT NULL DEFAULT 'pending',"
+	  " requested_at BIGINT NOT NULL,"
+	  " decided_by TEXT,"
+	  " decided_at BIGINT,"
+	  " reason TEXT NOT NULL DEFAULT '',"
+	  " expires_at BIGINT,"
+	  " downloaded_at BIGINT);"
+	  "CREATE INDEX export_requests_scope ON export_requests(scope_code, id);"
+	  "CREATE INDEX export_requests_requester ON"
+	  " export_requests(requester_id, id);"
+	  "INSERT INTO settings (key, value) VALUES ('export_approval',"
+	  " '{\"threshold\":1000,\"valid_hours\":24}');",
+	  NULL, NULL },
 	{ 17,
 	  /* Issue #17.  throttle: failed logins (and wrong old passwords,
 	   * failed certificate checks) per address, per account and per

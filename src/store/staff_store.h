@@ -28,8 +28,17 @@ typedef struct staff_row {
 	char region_name[128], username[33];
 } staff_row;
 
-/* ERR_CONFLICT "post_taken" when the post has someone active. */
+/* ERR_CONFLICT "post_taken" when the post has someone active, or when
+ * the ID number is in post already (the unique active_id: the caller
+ * tells the two apart with staff_store_post_held). */
 int staff_store_insert(store *s, staff_row *r, err *e);
+/* The record in post (status active) holding `id_number`, other than
+ * `except`: *id (0 when none) and its region. */
+int staff_store_in_post(store *s, const char *id_number, int64_t except,
+			int64_t *id, char where[REGION_CODE_MAX], err *e);
+/* Whether someone is in post `post` ("director"/"supervisor") at `code`. */
+int staff_store_post_held(store *s, const char *post, const char *code,
+			  int *held, err *e);
 int staff_store_update(store *s, staff_row *r, err *e);
 int staff_store_get(store *s, int64_t id, staff_row *out, err *e);
 /* The latest leaving date of anyone who held post `post` at `code`

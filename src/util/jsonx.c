@@ -38,8 +38,9 @@ int jsonx_only(json_t *obj, const char *const *allowed, err *e)
 	return 0;
 }
 
-int jsonx_str(json_t *obj, const char *key, int required, size_t max,
-	      const char **out, err *e)
+/* jsonx_str without the check for forbidden characters. */
+static int str_field(json_t *obj, const char *key, int required, size_t max,
+		     const char **out, err *e)
 {
 	json_t *v = json_object_get(obj, key);
 	*out = NULL;
@@ -89,4 +90,28 @@ json_t *jsonx_time(int64_t t)
 	char buf[21];
 	date_instant(t, buf);
 	return json_string(buf);
+}
+
+int jsonx_str(json_t *obj, const char *key, int required, size_t max,
+	      const char **out, err *e)
+{
+	int rc = str_field(obj, key, required, max, out, e);
+	/* Every string of a body passes here first, so a bidi override or a
+	 * zero-width character is refused with the field named whatever the
+	 * endpoint; the validators refuse them again (text_valid_name), for
+	 * the paths that do not read JSON. */
+	unsigned long bad = rc || !*out ? 0 : text_forbidden(*out, 1);
+	if (bad) {
+		*out = NULL;
+		return err_field(e, ERR_INVALID, "invalid_field", key,
+				 "字段 %s 含有%s（U+%04lX），请删除后重新输入",
+				 key, text_forbidden_label(bad), bad);
+	}
+	return rc;
+}
+
+int jsonx_str_raw(json_t *obj, const char *key, int required, size_t max,
+		 const char **out, err *e)
+{
+	return str_field(obj, key, required, max, out, e);
 }

@@ -22,10 +22,20 @@ int jsonx_only(json_t *obj, const char *const *allowed, err *e);
 
 /* A string field of at most `max` code points.  Absent (or null when
  * `nullable`) gives *out = NULL, or ERR_INVALID "missing_field" when
- * `required`.  A present field of another type: "invalid_field".  The
- * string is owned by `obj`. */
+ * `required`.  A present field of another type, or one holding a
+ * character no text may hold (text_forbidden: control characters but
+ * line feed, carriage return and tab, bidi controls, zero-width and other
+ * format characters): "invalid_field" with a Chinese message naming the
+ * field and the character.  The string is owned by `obj`. */
 int jsonx_str(json_t *obj, const char *key, int required, size_t max,
 	      const char **out, err *e);
+
+/* As jsonx_str, the text taken as sent, forbidden characters and all:
+ * for a secret (a password is compared, never shown, and one set before
+ * the rule must still be accepted), and for a caller that checks the text
+ * itself and names the field by its whole path (child.c: "mother.name"). */
+int jsonx_str_raw(json_t *obj, const char *key, int required, size_t max,
+		 const char **out, err *e);
 
 /* A boolean field; absent gives *out = -1 unless required. */
 int jsonx_bool(json_t *obj, const char *key, int required, int *out, err *e);

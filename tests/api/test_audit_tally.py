@@ -61,27 +61,27 @@ def stop(servers, srv):
     assert srv.proc.returncode == 0, srv.log_tail()
 
 
-def entries_of(admin, action, actor):
-    return [e for e in audit_entries(admin, action) if e["actor"] == actor]
+def entries_of(audit_admin, action, actor):
+    return [e for e in audit_entries(audit_admin, action) if e["actor"] == actor]
 
 
-def audit_total(admin):
-    r = admin.get("/audit", params={"page_size": 1})
+def audit_total(audit_admin):
+    r = audit_admin.get("/audit", params={"page_size": 1})
     assert_status(r, 200)
     return r.json()["total"]
 
 
-def test_a_flood_of_denials_is_one_entry(servers, staff, admin, village_pool):
+def test_a_flood_of_denials_is_one_entry(servers, staff, audit_admin, village_pool):
     srv = servers.start("--tick", "3600")
     v, _ = village_pool.take(SY_TOWN_B)
     d = staff.user("director", v)
-    before = audit_total(admin)
+    before = audit_total(audit_admin)
     statuses = flood(srv, d, ["/audit"] * 10000)
     assert statuses == [403] * 10000
     stop(servers, srv)
-    added = audit_total(admin) - before
+    added = audit_total(audit_admin) - before
     assert added == 1, f"10,000 denied requests added {added} entries"
-    [e] = entries_of(admin, "access_denied", d.username)
+    [e] = entries_of(audit_admin, "access_denied", d.username)
     assert e["detail"]["count"] == 10000
     assert e["detail"]["reason"] == "forbidden"
     assert e["detail"]["status"] == 403
@@ -92,7 +92,7 @@ def test_a_flood_of_denials_is_one_entry(servers, staff, admin, village_pool):
     assert e["region_code"] == v
 
 
-def test_a_varied_flood_stays_bounded(servers, staff, admin, village_pool):
+def test_a_varied_flood_stays_bounded(servers, staff, audit_admin, village_pool):
     """Every request on another path: past the first keys, the rest count
     under coarser ones; nothing is lost from the total."""
     srv = servers.start("--tick", "3600")
@@ -102,7 +102,7 @@ def test_a_varied_flood_stays_bounded(servers, staff, admin, village_pool):
     statuses = flood(srv, d, [f"/users/{i}" for i in range(1, n + 1)])
     assert statuses == [403] * n
     stop(servers, srv)
-    mine = entries_of(admin, "access_denied", d.username)
+    mine = entries_of(audit_admin, "access_denied", d.username)
     assert TALLY_FINE < len(mine) <= TALLY_MAX, len(mine)
     assert sum(e["detail"]["count"] for e in mine) == n
     coarse = [e for e in mine if e["target"] == "*"]
@@ -111,7 +111,7 @@ def test_a_varied_flood_stays_bounded(servers, staff, admin, village_pool):
 
 
 def test_a_scope_miss_is_recorded_and_answers_like_an_absent_record(
-        servers, staff, admin, village_pool):
+        servers, staff, audit_admin, village_pool):
     srv = servers.start("--tick", "3600")
     va, _ = village_pool.take(SY_TOWN_B)
     vb, _ = village_pool.take(SY_TOWN_B)
@@ -125,7 +125,7 @@ def test_a_scope_miss_is_recorded_and_answers_like_an_absent_record(
     assert miss.content == none.content
     assert error_body(miss) == error_body(none)
     stop(servers, srv)
-    mine = entries_of(admin, "access_denied", db_.username)
+    mine = entries_of(audit_admin, "access_denied", db_.username)
     assert [(e["target"], e["detail"]["reason"], e["detail"]["status"]) for e in mine] == [
         (f"/api/v1/children/{kid['id']}", "out_of_scope", 404)]
     assert mine[0]["detail"]["route"] == "GET /api/v1/children/{id}"
@@ -134,7 +134,7 @@ def test_a_scope_miss_is_recorded_and_answers_like_an_absent_record(
     assert mine[0]["region_code"] == SY_TOWN_B
 
 
-def test_csrf_failures_and_role_refusals_are_recorded(servers, staff, admin,
+def test_csrf_failures_and_role_refusals_are_recorded(servers, staff, audit_admin,
                                                        village_pool):
     srv = servers.start("--tick", "3600")
     v, _ = village_pool.take(SY_TOWN_B)
@@ -145,13 +145,13 @@ def test_csrf_failures_and_role_refusals_are_recorded(servers, staff, admin,
     assert_error(d.get("/users"), 403, "forbidden")
     stop(servers, srv)
     got = {(e["detail"]["reason"], e["detail"]["route"]): e["detail"]["count"]
-           for e in entries_of(admin, "access_denied", d.username)}
+           for e in entries_of(audit_admin, "access_denied", d.username)}
     assert got == {("csrf_failed", "POST /api/v1/children"): 3,
                    ("forbidden", "GET /api/v1/users"): 1}
 
 
 def test_searches_and_reads_of_history_and_visits_are_recorded(
-        servers, staff, admin, village_pool):
+        servers, staff, audit_admin, village_pool):
     srv = servers.start("--tick", "3600")
     v, _ = village_pool.take(SY_TOWN_B)
     d = through(srv, staff.user("director", v))
@@ -162,17 +162,17 @@ def test_searches_and_reads_of_history_and_visits_are_recorded(
         assert_status(d.get(f"/children/{kid['id']}/history"), 200)
     assert_status(d.get(f"/children/{kid['id']}/visits"), 200)
     stop(servers, srv)
-    [search] = entries_of(admin, "child_search", d.username)
+    [search] = entries_of(audit_admin, "child_search", d.username)
     assert search["detail"]["count"] == 3
     assert search["detail"]["route"] == "GET /api/v1/children"
     assert kid["name"] not in str(search), "a searched name in the audit log"
-    [hist] = entries_of(admin, "child_history_read", d.username)
+    [hist] = entries_of(audit_admin, "child_history_read", d.username)
     assert hist["target"] == f"child:{kid['id']}" and hist["detail"]["count"] == 2
-    [vis] = entries_of(admin, "visit_read", d.username)
+    [vis] = entries_of(audit_admin, "visit_read", d.username)
     assert vis["target"] == f"child:{kid['id']}" and vis["detail"]["count"] == 1
 
 
-def test_counts_are_written_each_tick(servers, staff, admin, village_pool):
+def test_counts_are_written_each_tick(servers, staff, audit_admin, village_pool):
     """Without stopping the server: the scheduler writes them."""
     srv = servers.start("--tick", "1")
     v, _ = village_pool.take(SY_TOWN_B)
@@ -180,14 +180,14 @@ def test_counts_are_written_each_tick(servers, staff, admin, village_pool):
     assert_error(d.get("/audit"), 403, "forbidden")
     deadline = time.time() + 20
     while time.time() < deadline:
-        if entries_of(admin, "access_denied", d.username):
+        if entries_of(audit_admin, "access_denied", d.username):
             break
         time.sleep(0.3)
-    [e] = entries_of(admin, "access_denied", d.username)
+    [e] = entries_of(audit_admin, "access_denied", d.username)
     assert e["detail"]["count"] == 1
     assert_error(d.get("/audit"), 403, "forbidden")
     stop(servers, srv)
-    counts = [e["detail"]["count"] for e in entries_of(admin, "access_denied", d.username)]
+    counts = [e["detail"]["count"] for e in entries_of(audit_admin, "access_denied", d.username)]
     assert sum(counts) == 2 and len(counts) == 2
 
 

@@ -321,8 +321,10 @@ def sheets(data):
 
 def table(rows):
     """(header lines, column names, data rows) of a sheet with the three
-    header lines every export starts with."""
-    return [r[0] for r in rows[:3]], rows[3], rows[4:]
+    header lines every export starts with, and the watermark line every
+    sheet carries above its column row (issue #17, test_exports.py)."""
+    assert str(rows[3][0]).startswith("导出人："), rows[3]
+    return [r[0] for r in rows[:3]], rows[4], rows[5:]
 
 
 def download(c, path, **params):

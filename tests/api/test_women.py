@@ -348,8 +348,12 @@ def test_province_and_city_see_masked_numbers(w):
                  if x["id"] == wm["id"]]
         assert items and items[0]["id_number"] == got["id_number"]
         assert items[0]["phone"] == "138****1234"
-        # The unmasked rest is all there.
-        assert got["name"] == wm["name"] and got["birth_date"] == wm["birth_date"]
+        # The unmasked rest is all there; the birth date is the hidden part
+        # of the number, so the age stands for it (issue #17: this used to
+        # assert the birth date beside the masked number).
+        assert got["name"] == wm["name"] and got["birth_date"] is None
+        assert items[0]["birth_date"] is None
+        assert got["age"] == wm["age"] and isinstance(got["age"], int)
     for c in (w.county, w.sup, w.dA):
         got = get_woman(c, wm["id"])
         assert got["id_number"] == wm["id_number"] and got["phone"] == "13804321234"

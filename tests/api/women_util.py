@@ -38,7 +38,7 @@ EMPLOYMENTS = {
     "other": "其他",
 }
 WOMAN_KEYS = {
-    "id", "region_code", "region_name", "name", "id_number", "birth_date",
+    "id", "region_code", "region_name", "name", "id_number", "birth_date", "age",
     "phone", "husband_work_place", "employment", "employment_label", "skills",
     "status", "version", "created_at",
 }

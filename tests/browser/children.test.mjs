@@ -306,7 +306,7 @@ test('儿童档案 on a 360-px phone (儿童主任) and a desktop (县级)', { t
       await shot(page, '26b-child-form-360-full', true)
     })
 
-    await step('county officer at a desktop: the export is an xlsx file', async () => {
+    await step('county officer at a desktop: an export asks its purpose and is an xlsx file', async () => {
       await logout(page, { close: false })
       await page.setViewportSize({ width: 1280, height: 800 })
       await fillLogin(page, 'nongan', DEMO_PW)
@@ -318,16 +318,92 @@ test('儿童档案 on a 360-px phone (儿童主任) and a desktop (县级)', { t
       await rows.first().waitFor()
       assert.ok(await page.locator('[data-test="child-filter-region"]').isVisible(), 'a county officer filters by region')
       await shot(page, '26-children-desktop')
+      // one village: under the threshold, straight to the file
+      await page.goto(URL + `#/children?region=${VILLAGE_CODE}`)
+      await rows.first().waitFor()
+      await page.locator('[data-test="child-export"]').click()
+      const box = page.locator('.export-purpose')
+      await box.waitFor()
+      assert.equal(await box.locator('input').inputValue(), '日常工作', 'the purpose starts as 日常工作')
+      await box.locator('input').fill('入户核查')
+      await shot(page, '26c-export-purpose')
       const dl = page.waitForEvent('download')
       const exported = page.waitForResponse((r) => /\/api\/v1\/children\/export/.test(r.url()))
-      await page.locator('[data-test="child-export"]').click()
+      await box.locator('.el-button--primary').click()
       const res = await exported
       assert.equal(res.status(), 200)
+      assert.match(decodeURIComponent(res.url()), /purpose=入户核查/)
+      assert.match(decodeURIComponent(res.url()), new RegExp(`region=${VILLAGE_CODE}`))
       const download = await dl
       assert.match(download.suggestedFilename(), /\.xlsx$/)
       const bytes = readFileSync(await download.path())
       assert.ok(bytes.length > 1000, `export has ${bytes.length} bytes`)
       assert.equal(bytes.subarray(0, 2).toString('latin1'), 'PK')
+    })
+
+    let askedId = 0
+    await step('county officer: the whole county (3000 whole ID numbers) is asked for, 已提交审批', async () => {
+      await page.locator('.el-aside .el-menu-item', { hasText: '儿童列表' }).click()
+      await waitHash(page, /^#\/children$/)
+      await page.locator('[data-test="child-table"] .el-table__body-wrapper tr').first().waitFor()
+      await page.locator('[data-test="child-export"]').click()
+      const box = page.locator('.export-purpose')
+      await box.waitFor()
+      await box.locator('input').fill('季度数据比对')
+      const refused = page.waitForResponse((r) => /\/api\/v1\/children\/export/.test(r.url()))
+      await box.locator('.el-button--primary').click()
+      assert.equal((await refused).status(), 403)
+      const confirm = page.locator('.el-message-box', { hasText: '导出须经审批' })
+      await confirm.waitFor()
+      await shot(page, '26d-export-needs-approval')
+      const asked = page.waitForResponse((r) => /\/api\/v1\/exports$/.test(r.url()) && r.request().method() === 'POST')
+      await confirm.locator('.el-button--primary').click()
+      const res = await asked
+      assert.equal(res.status(), 202)
+      const x = await res.json()
+      assert.equal(x.state, 'pending')
+      assert.equal(x.purpose, '季度数据比对')
+      assert.ok(x.rows > 1000, `rows ${x.rows}`)
+      askedId = x.id
+      await page.locator('.el-message--success', { hasText: '已提交审批' }).waitFor()
+      await page.locator('.el-aside .el-menu-item', { hasText: '导出审批' }).click()
+      await waitHash(page, /^#\/exports$/)
+      const mine = page.locator('[data-test="exports-mine"] [data-test="export-item"]', { hasText: `第${askedId}号` })
+      await mine.waitFor()
+      assert.match(await mine.innerText(), /待审批/)
+      await shot(page, '26e-exports-mine')
+    })
+
+    await step('the city approves; the county officer downloads the file once', async () => {
+      await logout(page, { close: false })
+      await fillLogin(page, 'changchun', DEMO_PW)
+      await waitHash(page, /^#\/$/)
+      await page.goto(URL + '#/exports')
+      const item = page.locator('[data-test="exports-to-decide"] [data-test="export-item"]', { hasText: `第${askedId}号` })
+      await item.waitFor()
+      assert.match(await item.innerText(), /季度数据比对/)
+      await shot(page, '26f-exports-to-decide')
+      await item.locator('[data-test="export-approve"]').click()
+      const ok = page.waitForResponse((r) => new RegExp(`/api/v1/exports/${askedId}/approve`).test(r.url()))
+      await page.locator('.el-message-box .el-button--primary').click()
+      assert.equal((await ok).status(), 200)
+      await page.locator('[data-test="exports-to-decide"] [data-test="export-item"]', { hasText: '已批准' }).first().waitFor()
+      await logout(page, { close: false })
+      await fillLogin(page, 'nongan', DEMO_PW)
+      await waitHash(page, /^#\/$/)
+      await page.goto(URL + '#/exports')
+      const mine = page.locator('[data-test="exports-mine"] [data-test="export-item"]', { hasText: `第${askedId}号` })
+      await mine.locator('[data-test="export-download"]').waitFor()
+      const dl = page.waitForEvent('download')
+      await mine.locator('[data-test="export-download"]').click()
+      const download = await dl
+      const bytes = readFileSync(await download.path())
+      assert.equal(bytes.subarray(0, 2).toString('latin1'), 'PK')
+      await page.locator('[data-test="exports-mine"] [data-test="export-item"]', { hasText: '已下载' }).first().waitFor()
+      assert.equal(await mine.locator('[data-test="export-download"]').count(), 0, 'once only')
+      await page.locator('.el-aside .el-menu-item', { hasText: '儿童列表' }).click()
+      await waitHash(page, /^#\/children$/)
+      await page.locator('[data-test="child-table"] .el-table__body-wrapper tr').first().waitFor()
     })
 
     await step('county officer finds the new child by name and confirms its categories', async () => {
@@ -362,9 +438,10 @@ test('儿童档案 on a 360-px phone (儿童主任) and a desktop (县级)', { t
     })
 
     await step('no script errors in the page', async () => {
-      // answers the UI expects: 401 for the session check before login, 404 for
-      // the other county's child, 409 for the child registered elsewhere
-      const real = unexpectedErrors(pageErrors, [401, 404, 409])
+      // answers the UI expects: 401 for the session check before login, 403 for
+      // the county's export that needs approval, 404 for the other county's
+      // child, 409 for the child registered elsewhere
+      const real = unexpectedErrors(pageErrors, [401, 403, 404, 409])
       assert.deepEqual(real, [])
     })
   } finally {

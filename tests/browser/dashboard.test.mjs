@@ -158,7 +158,12 @@ test('the dashboard: figures of the scope, drill-down, breadcrumb, phone, export
       const exported = page.waitForResponse((r) => /\/api\/v1\/dashboard\/export/.test(r.url()))
       const dl = page.waitForEvent('download', { timeout: 20_000 }).catch((e) => e)
       await page.locator('[data-test="dash-export"]').click()
+      // every file is asked for with its purpose (the watermark)
+      const box = page.locator('.export-purpose')
+      await box.waitFor()
+      await box.locator('.el-button--primary').click()
       const res = await exported
+      assert.match(decodeURIComponent(res.url()), /purpose=日常工作/)
       assert.match(res.url(), new RegExp(`region=${COUNTY}`))
       assert.equal(res.status(), 200)
       const download = await dl
@@ -178,7 +183,12 @@ test('the dashboard: figures of the scope, drill-down, breadcrumb, phone, export
       const exported = page.waitForResponse((r) => /\/api\/v1\/reports\/children/.test(r.url()))
       const dl = page.waitForEvent('download', { timeout: 20_000 }).catch((e) => e)
       await menu.locator('[data-test="report-children"]').click()
+      const box = page.locator('.export-purpose')
+      await box.waitFor()
+      await box.locator('input').fill('上报市局')
+      await box.locator('.el-button--primary').click()
       const res = await exported
+      assert.match(decodeURIComponent(res.url()), /purpose=上报市局/)
       assert.match(res.url(), new RegExp(`region=${COUNTY}`))
       assert.match(res.url(), /year=\d{4}/)
       assert.equal(res.status(), 200)

@@ -79,6 +79,10 @@ test('the UI shows and hides by the session’s actions', { timeout: 240_000 }, 
       const exported = page.waitForResponse((r) => /\/api\/v1\/reports\/children/.test(r.url()))
       const dl = page.waitForEvent('download', { timeout: 20_000 }).catch((e) => e)
       await menu.locator('[data-test="report-children"]').click()
+      // every file is asked for with its purpose (the watermark)
+      const box = page.locator('.export-purpose')
+      await box.waitFor()
+      await box.locator('.el-button--primary').click()
       assert.equal((await exported).status(), 200)
       const download = await dl
       assert.ok(!(download instanceof Error), String(download))

@@ -269,6 +269,48 @@ static void test_certificate_and_card(void **state)
 	free(t);
 }
 
+/* The watermark is on every page — A4 under the footer, a card in its
+ * bottom band — and in the document's subject; the last call counts, a
+ * newline in it is made a space. */
+static void test_watermark(void **state)
+{
+	(void)state;
+	char path[128];
+	err e;
+	pdfdoc *d;
+	snprintf(path, sizeof path, "%s/marked.pdf", dir);
+	assert_int_equal(pdfdoc_new(path, PDFDOC_A4, &d, &e), 0);
+	assert_int_equal(pdfdoc_watermark(d, "先前的水印"), 0);
+	assert_int_equal(pdfdoc_watermark(d, "导出人：zhuren\n用途：入户核查"), 0);
+	record_form(d);
+	assert_true(pdfdoc_pages(d) >= 2);
+	int pages = pdfdoc_pages(d);
+	assert_int_equal(pdfdoc_finish(d, NULL, NULL, &e), 0);
+	char card[128];
+	snprintf(card, sizeof card, "%s/marked-card.pdf", dir);
+	assert_int_equal(pdfdoc_new(card, PDFDOC_CARD, &d, &e), 0);
+	assert_int_equal(pdfdoc_frame(d), 0);
+	assert_int_equal(pdfdoc_title(d, "儿童主任培训合格证"), 0);
+	assert_int_equal(pdfdoc_watermark(d, "导出人：zhuren 用途：颁证"), 0);
+	assert_int_equal(pdfdoc_finish(d, NULL, NULL, &e), 0);
+	if (!have_pdftotext())
+		skip();
+	for (int p = 1; p <= pages; p++) {
+		char *t = pdf_text(path, p, p);
+		assert_has(t, "导出人：zhuren 用途：入户核查");
+		assert_null(strstr(t, "先前的水印"));
+		free(t);
+	}
+	char *t = pdf_text(card, 0, 0);
+	assert_has(t, "导出人：zhuren 用途：颁证");
+	free(t);
+	char cmd[300];
+	snprintf(cmd, sizeof cmd,
+		 "pdfinfo '%s' | grep -q '^Subject: *导出人：zhuren 用途：入户核查'",
+		 path);
+	assert_int_equal(system(cmd), 0);
+}
+
 /* Text that pango would choke on is cleaned, not refused. */
 static void test_hostile_text(void **state)
 {
@@ -374,6 +416,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_record),
 	    cmocka_unit_test(test_certificate_and_card),
+	    cmocka_unit_test(test_watermark),
 	    cmocka_unit_test(test_hostile_text),
 	    cmocka_unit_test(test_errors),
 	};

@@ -89,7 +89,7 @@ static const struct {
 } matrix[] = {
 	{ ROLE_ADMIN, "session region.read region.write settings.read "
 		      "label_words.write case_limits.write quarter.set_due "
-		      "user.manage" },
+		      "user.manage export_policy.write" },
 	{ ROLE_SECURITY_ADMIN, "session region.read settings.read user.manage" },
 	{ ROLE_AUDIT_ADMIN, "session region.read settings.read audit.read "
 			    "audit.read_all" },
@@ -98,30 +98,34 @@ static const struct {
 	  "user.manage audit.read stats.read child.read child.export "
 	  "staff.read staff.register staff.register_supervisor training.write "
 	  "platform.read case.report case.read case.handle quality.read "
-	  "women.read" },
+	  "women.read export.read export_policy.write" },
 	{ ROLE_CITY,
 	  "session region.read settings.read user.manage audit.read "
 	  "stats.read child.read child.export staff.read staff.register "
 	  "staff.register_supervisor training.write platform.read case.report "
-	  "case.read case.handle quality.read women.read" },
+	  "case.read case.handle quality.read women.read export.read "
+	  "export.approve" },
 	{ ROLE_COUNTY,
 	  "session region.read settings.read user.manage audit.read "
 	  "stats.read identity.read child.read child.write child.confirm "
 	  "child.export staff.read staff.register staff.register_supervisor "
 	  "training.write platform.read platform.write case.report case.read "
 	  "case.handle quality.read quality.verify quarter.signoff "
-	  "quarter.submit_township quarter.approve women.read women.write" },
+	  "quarter.submit_township quarter.approve women.read women.write "
+	  "export.read export.request export.approve" },
 	{ ROLE_SUPERVISOR,
 	  "session region.read settings.read user.manage stats.read "
 	  "identity.read child.read child.write child.confirm child.export "
 	  "staff.read staff.register platform.read platform.write case.report "
 	  "case.read case.handle quality.read quality.verify quarter.signoff "
-	  "quarter.submit_township women.read women.write" },
+	  "quarter.submit_township women.read women.write export.read "
+	  "export.request export.approve" },
 	{ ROLE_DIRECTOR,
 	  "session region.read settings.read stats.read identity.read "
 	  "child.read child.write child.export staff.read platform.read "
 	  "platform.write case.report case.read quality.read quality.verify "
-	  "quarter.signoff women.read women.write" },
+	  "quarter.signoff women.read women.write export.read "
+	  "export.request" },
 	{ ROLE_AUDITOR, "session region.read settings.read audit.read "
 			"stats.read quality.read" },
 	{ ROLE_NONE, "" },

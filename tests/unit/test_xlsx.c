@@ -375,6 +375,57 @@ static void test_writer_errors(void **state)
 			 ERR_INTERNAL);
 }
 
+/* The watermark: the last header line of every sheet, in its own grey
+ * format; the page header of every sheet with '&' doubled; the workbook's
+ * subject and comments.  Once, and before the first column row. */
+static void test_watermark(void **state)
+{
+	(void)state;
+	if (access("/usr/bin/python3", X_OK) != 0)
+		skip();
+	char path[128], cmd[2048];
+	path_of(path, sizeof path, "mark.xlsx");
+	const char *mark = "导出人：zhuren（张三）　用途：核对 & 上报";
+	xlsxout *x;
+	err e;
+	assert_int_equal(xlsxout_open(path, "一", &x, &e), 0);
+	assert_int_equal(xlsxout_watermark(x, mark, &e), 0);
+	assert_int_equal(xlsxout_watermark(x, mark, &e), ERR_INTERNAL);
+	assert_int_equal(xlsxout_header_line(x, "标题", &e), 0);
+	assert_int_equal(xlsxout_columns(x, COLS, 2, &e), 0);
+	assert_int_equal(xlsxout_sheet(x, "二", &e), 0);
+	assert_int_equal(xlsxout_columns(x, COLS, 2, &e), 0);
+	const char *cells[] = { "甲", "乙" };
+	assert_int_equal(xlsxout_row(x, cells, 2, &e), 0);
+	assert_int_equal(xlsxout_close(x, &e), 0);
+	snprintf(cmd, sizeof cmd,
+		 "/usr/bin/python3 -c '"
+		 "import openpyxl, sys\n"
+		 "m = sys.argv[2]\n"
+		 "wb = openpyxl.load_workbook(sys.argv[1])\n"
+		 "assert wb.properties.subject == m, wb.properties.subject\n"
+		 "assert wb.properties.description == m\n"
+		 "a, b = wb.worksheets\n"
+		 "assert a[\"A1\"].value == \"标题\" and a[\"A2\"].value == m\n"
+		 "assert a[\"A3\"].value == \"姓名\", a[\"A3\"].value\n"
+		 "assert a[\"A2\"].font.i and not a[\"A1\"].font.i\n"
+		 "assert b[\"A1\"].value == m and b[\"A2\"].value == \"姓名\"\n"
+		 "assert b[\"A3\"].value == \"甲\"\n"
+		 "for ws in (a, b):\n"
+		 /* Excel's escape of '&' in a header: "&&" (openpyxl keeps
+		  * it as written) */
+		 "    t = ws.oddHeader.left.text\n"
+		 "    assert t == m.replace(\"&\", \"&&\"), t\n"
+		 "' '%s' '%s'",
+		 path, mark);
+	assert_int_equal(system(cmd), 0);
+	/* too late: the first sheet's column row is written */
+	assert_int_equal(xlsxout_open(NULL, "t", &x, &e), 0);
+	assert_int_equal(xlsxout_columns(x, COLS, 1, &e), 0);
+	assert_int_equal(xlsxout_watermark(x, mark, &e), ERR_INTERNAL);
+	xlsxout_abandon(x);
+}
+
 /* ---- reading what other programs write ---- */
 
 static void test_read_shapes(void **state)
@@ -834,6 +885,7 @@ int main(void)
 	    cmocka_unit_test(test_roundtrip_mem),
 	    cmocka_unit_test(test_openpyxl),
 	    cmocka_unit_test(test_writer_errors),
+	    cmocka_unit_test(test_watermark),
 	    cmocka_unit_test(test_read_shapes),
 	    cmocka_unit_test(test_serial_to_date),
 	    cmocka_unit_test(test_not_xlsx),

@@ -147,8 +147,8 @@ export function saveBlob(blob, filename) {
 
 // GET a file (export, template, PDF) with the session and save it; errors
 // show the server's message like every other request.
-export async function downloadFile(path, params, fallbackName) {
-  const { blob, filename } = await request('GET', path, { params, blob: true })
+export async function downloadFile(path, params, fallbackName, opts = {}) {
+  const { blob, filename } = await request('GET', path, { params, blob: true, quiet: !!opts.quiet })
   saveBlob(blob, filename || fallbackName)
   return filename || fallbackName
 }

@@ -60,6 +60,8 @@ const routes = [
       { path: 'women/stats', name: 'women-stats', component: () => import('./views/women/WomenStats.vue'), meta: { title: '留守妇女服务统计', action: 'stats.read' } },
       { path: 'women/:id(\\d+)', name: 'woman', component: () => import('./views/women/WomanDetail.vue'), meta: { title: '留守妇女详情', action: 'women.read' } },
       { path: 'women/:id(\\d+)/edit', name: 'woman-edit', component: WomanForm, meta: { title: '修改留守妇女信息', action: 'women.write' } },
+      // large exports with whole identities: asked for, approved one level up
+      { path: 'exports', name: 'exports', component: () => import('./views/ExportsView.vue'), meta: { title: '导出审批', action: 'export.read' } },
       { path: 'users', name: 'users', component: () => import('./views/UsersView.vue'), meta: { title: '用户管理', action: 'user.manage' } },
       { path: 'audit', name: 'audit', component: () => import('./views/AuditView.vue'), meta: { title: '审计日志', action: 'audit.read' } },
       { path: 'regions', name: 'regions', component: () => import('./views/RegionsView.vue'), meta: { title: '行政区划' } },

@@ -5,7 +5,8 @@
 // `opts.onData` sees every answer, `opts.parse` reads filters from the address
 // (useQueryFilters). Answers to an older request than the last are dropped.
 import { ref, toValue } from 'vue'
-import { api, downloadFile } from './api.js'
+import { api } from './api.js'
+import { downloadMarked } from './useExport.js'
 import { useQueryFilters } from './useQueryFilters.js'
 
 export function useListPage(routeName, path, defaults, opts = {}) {
@@ -34,13 +35,13 @@ export function useListPage(routeName, path, defaults, opts = {}) {
   }
   const filters = useQueryFilters(routeName, defaults, load, { parse })
 
-  // a download (an export of the list) with `exporting` true meanwhile
-  async function exportFile(url, params, filename) {
+  // a download (an export of the list), its purpose asked first (useExport.js),
+  // with `exporting` true meanwhile; `approval` ({ kind, filters }) lets a
+  // large export be asked for instead
+  async function exportFile(url, params, filename, approval) {
     exporting.value = true
     try {
-      await downloadFile(url, params, filename)
-    } catch {
-      /* message already shown */
+      return await downloadMarked(url, params, filename, approval)
     } finally {
       exporting.value = false
     }
