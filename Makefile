@@ -104,7 +104,7 @@ unit: $(UNIT)
 	@for t in $(UNIT); do $$t || exit 1; done
 
 fmt:
-	clang-format -i $(SRC) $(wildcard src/*/*.h src/*.h tests/unit/*.c)
+	clang-format -i $(SRC) $(shell find src -name '*.h') $(wildcard tests/unit/*.c)
 
 clean:
 	rm -rf build web/dist

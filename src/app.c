@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "domain/audit.h"
-#include "domain/case.h"
-#include "domain/stats.h"
-#include "domain/throttle.h"
+#include "domain/core/audit.h"
+#include "domain/cases/case.h"
+#include "domain/figures/stats.h"
+#include "domain/core/throttle.h"
 #include "util/log.h"
 
 int64_t app_now(const app *a)

@@ -7,9 +7,9 @@
 #include <pthread.h>
 #include <stdint.h>
 
-#include "domain/account.h"
-#include "domain/audit.h"
-#include "domain/audit_tally.h"
+#include "domain/core/account.h"
+#include "domain/core/audit.h"
+#include "domain/core/audit_tally.h"
 #include "store/store.h"
 #include "util/hist.h"
 

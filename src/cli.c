@@ -10,11 +10,11 @@
 #include <unistd.h>
 
 #include "app.h"
-#include "domain/account.h"
-#include "domain/audit.h"
-#include "domain/childxlsx.h"
+#include "domain/core/account.h"
+#include "domain/core/audit.h"
+#include "domain/children/childxlsx.h"
 #include "domain/demo.h"
-#include "domain/region.h"
+#include "domain/core/region.h"
 #include "http/http.h"
 #include "http/proxy.h"
 #include "store/store_backup.h"

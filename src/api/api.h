@@ -3,9 +3,9 @@
 #ifndef GUANAI_API_H
 #define GUANAI_API_H
 
-#include "domain/account.h"
-#include "domain/exportmark.h"
-#include "domain/region.h"
+#include "domain/core/account.h"
+#include "domain/core/exportmark.h"
+#include "domain/core/region.h"
 #include "http/http.h"
 
 extern const route api_health_routes[];
@@ -31,7 +31,7 @@ json_t *api_region_json(const region *g);
 /* The version in an `If-Match` header ("3" or "\"3\""): 0 when the header
  * is absent.  ERR_INVALID `invalid_header` when it is not a version. */
 int api_if_match(req *r, int *version, err *e);
-/* The names of the actions role `r` may take (domain/perm.c), PERM_PUBLIC
+/* The names of the actions role `r` may take (domain/core/perm.c), PERM_PUBLIC
  * left out, in the table's order; and the names of the roles it may
  * grant, highest first. */
 json_t *api_actions_json(role r);
@@ -43,7 +43,7 @@ json_t *api_time_json(int64_t t);
  * (field purpose). */
 int api_export_mark(req *r, exportmark *m, err *e);
 
-/* Counts a denied request in the audit log's tally (domain/audit_tally.h):
+/* Counts a denied request in the audit log's tally (domain/core/audit_tally.h):
  * a 403 (role, CSRF, password change due, a domain's refusal) or the 404
  * of a record outside the caller's scope (err.out_of_scope), by a caller
  * with a session.  Other errors are not counted.  The answer is not

@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "api/api.h"
-#include "domain/case.h"
+#include "domain/cases/case.h"
 
 static int done(req *r, int status, int rc, json_t *out)
 {

@@ -6,9 +6,9 @@
 #include <unistd.h>
 
 #include "api/api.h"
-#include "domain/childpdf.h"
-#include "domain/childrec.h"
-#include "domain/childxlsx.h"
+#include "domain/children/childpdf.h"
+#include "domain/children/childrec.h"
+#include "domain/children/childxlsx.h"
 #include "util/jsonx.h"
 #include "util/text.h"
 

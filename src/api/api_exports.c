@@ -1,8 +1,8 @@
 /* /api/v1/exports: exports that need an approval first (exportreq.h), and
  * the setting of when they do. */
 #include "api/api.h"
-#include "domain/exportreq.h"
-#include "domain/perm.h"
+#include "domain/exports/exportreq.h"
+#include "domain/core/perm.h"
 #include "util/jsonx.h"
 
 static int done(req *r, int status, int rc, json_t *out)

@@ -1,5 +1,5 @@
 #include "api/api.h"
-#include "domain/health.h"
+#include "domain/core/health.h"
 
 /* Public: says whether the service and its database answer, and nothing
  * else (no version, no engine) — /metrics tells those to whoever may see

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "api/api.h"
-#include "domain/platform.h"
+#include "domain/platforms/platform.h"
 #include "util/text.h"
 
 static int done(req *r, int status, int rc, json_t *out)

@@ -1,6 +1,6 @@
 /* /api/v1/quality and /api/v1/quarters: quarterly verification. */
 #include "api/api.h"
-#include "domain/quality.h"
+#include "domain/quarterly/quality.h"
 
 static int done(req *r, int rc, json_t *out)
 {

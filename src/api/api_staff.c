@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "api/api.h"
-#include "domain/staff.h"
+#include "domain/workforce/staff.h"
 #include "util/jsonx.h"
 
 static int done(req *r, int status, int rc, json_t *out)

@@ -1,7 +1,7 @@
 /* /api/v1/dashboard: the statistics of a region, with drill-down. */
 #include "api/api.h"
-#include "domain/report.h"
-#include "domain/stats.h"
+#include "domain/figures/report.h"
+#include "domain/figures/stats.h"
 
 
 static int dashboard_h(req *r, err *e)

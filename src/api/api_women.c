@@ -1,6 +1,6 @@
 /* /api/v1/women: rural left-behind women and their services. */
 #include "api/api.h"
-#include "domain/women.h"
+#include "domain/women/women.h"
 
 static int done(req *r, int status, int rc, json_t *out)
 {

@@ -11,7 +11,7 @@
 
 #include <stdint.h>
 
-#include "domain/actor.h"
+#include "domain/core/actor.h"
 #include "store/store.h"
 
 /* Adds `n` children spread over the villages under `region_code`, with

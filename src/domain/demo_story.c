@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "domain/case.h"
-#include "domain/quality.h"
-#include "domain/region.h"
+#include "domain/cases/case.h"
+#include "domain/quarterly/quality.h"
+#include "domain/core/region.h"
 #include "store/child_store.h"
 #include "store/quality_store.h"
 #include "util/date.h"

@@ -12,8 +12,8 @@
 #include <stdint.h>
 
 #include "app.h"
-#include "domain/account.h"
-#include "domain/perm.h"
+#include "domain/core/account.h"
+#include "domain/core/perm.h"
 #include "store/store.h"
 #include "util/err.h"
 
@@ -64,7 +64,7 @@ typedef struct route {
 	const char *pattern;	/* "/api/v1/users/{id}" */
 	http_handler fn;
 	unsigned flags;
-	perm_action action;	/* what the caller does: domain/perm.c says
+	perm_action action;	/* what the caller does: domain/core/perm.c says
 				 * which roles may */
 } route;
 

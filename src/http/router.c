@@ -1,5 +1,5 @@
 /* The router: every API module contributes one table of routes; each route
- * names its action (domain/perm.c says who may take it) and whether it
+ * names its action (domain/core/perm.c says who may take it) and whether it
  * takes a body, so nothing about permissions hides inside handlers. */
 #include <stdio.h>
 #include <string.h>

@@ -2,7 +2,7 @@
 #ifndef GUANAI_AUDIT_STORE_H
 #define GUANAI_AUDIT_STORE_H
 
-#include "domain/audit.h"
+#include "domain/core/audit.h"
 #include "store/store.h"
 
 /* The head row as appends and verification read it. */

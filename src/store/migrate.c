@@ -619,7 +619,7 @@ static const migration migrations[] = {
 	  " BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;",
 	  NULL },
 	{ 14,
-	  /* The audit key (domain/audit.h).  key_id is the public key of
+	  /* The audit key (domain/core/audit.h).  key_id is the public key of
 	   * the key file the chain is keyed with ('' for a database whose
 	   * chain is not keyed yet); mac authenticates the head with that
 	   * key, so a tail cut off with the head set back is caught without

@@ -2,7 +2,7 @@
 #ifndef GUANAI_REGION_STORE_H
 #define GUANAI_REGION_STORE_H
 
-#include "domain/region.h"
+#include "domain/core/region.h"
 #include "store/store.h"
 
 /* Errors: ERR_NOTFOUND, ERR_STORE. */

@@ -4,7 +4,7 @@
 #ifndef GUANAI_STAFF_STORE_H
 #define GUANAI_STAFF_STORE_H
 
-#include "domain/region.h"
+#include "domain/core/region.h"
 #include "store/store.h"
 
 typedef struct staff_row {

@@ -91,7 +91,7 @@ int store_migrate(store *s, err *e);
 int store_migrate_check_guards(store *s, int *ok, char *why, size_t whysz,
 			       err *e);
 
-/* The audit key (domain/audit.h) a connection's audit entries are keyed
+/* The audit key (domain/core/audit.h) a connection's audit entries are keyed
  * with: set once by whoever opened the connection, read by the audit log.
  * The store keeps the pointer only; the caller keeps the key alive until
  * the connection is closed. */

@@ -2,7 +2,7 @@
 #ifndef GUANAI_USER_STORE_H
 #define GUANAI_USER_STORE_H
 
-#include "domain/account.h"
+#include "domain/core/account.h"
 #include "store/store.h"
 
 /* A user and its password hash (pw may be NULL).  ERR_NOTFOUND if none. */

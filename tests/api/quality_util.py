@@ -282,7 +282,7 @@ def villages(admin, township):
 #
 # The server stores these in the `qflags` column on every create and edit
 # (bit n-1 for rule Qn: Q01's guardian part, Q02, Q03, Q04, Q07, Q10; see
-# the schema comment of migration 6 and src/domain/quality.h) and the
+# the schema comment of migration 6 and src/domain/quarterly/quality.h) and the
 # report reads that column.  This is the same derivation written from the
 # documented rules; test_quality.py checks it against what the server
 # stored for records it wrote itself before relying on it for legacy rows.

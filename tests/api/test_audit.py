@@ -399,7 +399,7 @@ def test_verify_rejects_missing_database(guanai, workdir):
 
 
 def sha_link(prev, e):
-    """guanai's SHA-256 link (domain/audit.c): length-prefixed fields."""
+    """guanai's SHA-256 link (domain/core/audit.c): length-prefixed fields."""
     h = hashlib.sha256()
     for f in (prev, str(e["seq"]), str(e["at"]), e["actor"], e["action"],
               e["target"], e["region_code"], e["ip"], e["detail"]):

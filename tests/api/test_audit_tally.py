@@ -1,5 +1,5 @@
 """Denied requests, list searches and reads of history and visits leave a
-trace in the audit log, counted (domain/audit_tally.h): a flood of them
+trace in the audit log, counted (domain/core/audit_tally.h): a flood of them
 adds a bounded number of entries, written each scheduler tick and when the
 server stops.
 
@@ -19,7 +19,7 @@ from children_util import audit_entries, child_body, create, error_body
 from conftest import API, COOKIE, Client, assert_error, assert_status
 from test_audit import SY_TOWN_B
 
-# domain/audit_tally.h: AUDIT_TALLY_FINE + COARSE + OVER + 1
+# domain/core/audit_tally.h: AUDIT_TALLY_FINE + COARSE + OVER + 1
 TALLY_FINE = 256
 TALLY_MAX = 256 + 64 + 32 + 1
 

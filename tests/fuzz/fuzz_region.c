@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "domain/region.h"
+#include "domain/core/region.h"
 #include "util/mem.h"
 #include "util/text.h"
 

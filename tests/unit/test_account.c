@@ -4,7 +4,7 @@
 
 #include <sodium.h>
 
-#include "domain/account.h"
+#include "domain/core/account.h"
 
 static account_cfg cfg;
 

@@ -8,8 +8,8 @@
 
 #include <sys/stat.h>
 
-#include "domain/audit.h"
-#include "domain/audit_tally.h"
+#include "domain/core/audit.h"
+#include "domain/core/audit_tally.h"
 #include "store/audit_store.h"
 
 static void append_n(testdb *t, int n)

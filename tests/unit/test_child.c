@@ -14,8 +14,8 @@
 
 #include <cmocka.h>
 
-#include "domain/child.h"
-#include "domain/child_codes.h"
+#include "domain/children/child.h"
+#include "domain/children/child_codes.h"
 
 /* ---- a generator of records, independent of the code under test ---- */
 

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "domain/classify.h"
+#include "domain/children/classify.h"
 #include "util/date.h"
 #include "util/text.h"
 

@@ -1,4 +1,4 @@
-/* The permission table (domain/perm.c): every route of every API table
+/* The permission table (domain/core/perm.c): every route of every API table
  * names a known action; each role's actions match the matrix written
  * below, so that a change to the table is a visible change here; the
  * grant rules (strictly below, auditor only by admin, the administrators
@@ -6,7 +6,7 @@
 #include "testutil.h"
 
 #include "api/api.h"
-#include "domain/perm.h"
+#include "domain/core/perm.h"
 #include "http/http.h"
 
 static const role all_roles[] = {

@@ -5,7 +5,7 @@
 
 #include <pthread.h>
 
-#include "domain/pwpolicy.h"
+#include "domain/core/pwpolicy.h"
 
 static pwpolicy *pol;
 

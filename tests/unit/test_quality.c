@@ -7,10 +7,10 @@
 
 #include <jansson.h>
 
-#include "domain/child.h"
-#include "domain/childrec.h"
-#include "domain/idcard.h"
-#include "domain/quality.h"
+#include "domain/children/child.h"
+#include "domain/children/childrec.h"
+#include "domain/children/idcard.h"
+#include "domain/quarterly/quality.h"
 
 /* 2026-11-15 12:00 in China (2026Q4), and 2027-01-20 (2027Q1). */
 #define NOW_Q4 1794715200

@@ -1,8 +1,8 @@
 /* Region codes, the scope test, the import and custom regions. */
 #include "testutil.h"
 
-#include "domain/account.h"
-#include "domain/region.h"
+#include "domain/core/account.h"
+#include "domain/core/region.h"
 
 static void test_level_of(void **state)
 {

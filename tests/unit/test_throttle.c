@@ -4,7 +4,7 @@
 
 #include <sodium.h>
 
-#include "domain/throttle.h"
+#include "domain/core/throttle.h"
 #include "http/proxy.h"
 #include "store/throttle_store.h"
 

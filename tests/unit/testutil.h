@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "domain/region.h"
+#include "domain/core/region.h"
 #include "store/store.h"
 
 #define FIXTURE_REGIONS "tests/unit/fixtures/regions"

@@ -1,0 +1,752 @@
+#include "domain/quarterly/quality.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/core/audit.h"
+#include "domain/children/child_codes.h"
+#include "domain/children/classify.h"
+#include "domain/children/idcard.h"
+#include "domain/core/perm.h"
+#include "store/child_store.h"
+#include "domain/figures/stats.h"
+#include "store/quality_store.h"
+#include "store/stats_store.h"
+#include "util/date.h"
+#include "util/jsonx.h"
+#include "util/text.h"
+
+static const struct {
+	const char *code, *severity, *message;
+} rules[] = {
+	{ "Q01", "error", "留守儿童未完整填写受委托监护人姓名、关系和电话" },
+	{ "Q02", "error", "失辍学儿童未填写情况说明" },
+	{ "Q03", "error", "身份证号校验位错误" },
+	{ "Q04", "error", "身份证号与出生日期或性别不一致" },
+	{ "Q05", "warning", "年龄已超过所确认类别的年龄上限" },
+	{ "Q06", "warning", "已确认的类别与系统认定的类别不一致" },
+	{ "Q07", "warning", "父亲或母亲的姓名或状况未填写" },
+	{ "Q08", "warning", "本季度未走访" },
+	{ "Q09", "error", "同一身份证号有两条在册记录" },
+	{ "Q10", "warning", "电话号码格式错误" },
+	{ "Q11", "info", "本季度尚未核实" },
+};
+
+static int bad_phone(const char *p)
+{
+	return *p && !child_phone_valid(p);
+}
+
+unsigned quality_static(const child *c)
+{
+	unsigned q = 0;
+	if (!c->guardian.present || !*c->guardian.name ||
+	    !*c->guardian.relationship || !*c->guardian.phone)
+		q |= QF_Q01;
+	if ((c->education == EDU_OUT_OF_SCHOOL ||
+	     c->education == EDU_DROPPED_OUT) &&
+	    !text_valid_text(c->dropout_explanation, 2, 150))
+		q |= QF_Q02;
+	if (*c->id_number) {
+		int digits = strlen(c->id_number) == 18;
+		for (int i = 0; i < 17 && digits; i++)
+			digits = c->id_number[i] >= '0' && c->id_number[i] <= '9';
+		char first[18], birth[11];
+		snprintf(first, sizeof first, "%.17s", c->id_number);
+		if (!digits || idcard_check_char(first) != c->id_number[17])
+			q |= QF_Q03;
+		if (idcard_birth(c->id_number, birth) != 0 ||
+		    strcmp(birth, c->birth_date) ||
+		    idcard_sex(c->id_number) != c->sex)
+			q |= QF_Q04;
+	}
+	if (!*c->father.name || !c->father.status || !*c->mother.name ||
+	    !c->mother.status)
+		q |= QF_Q07;
+	if (bad_phone(c->contact_phone) || bad_phone(c->father.phone) ||
+	    bad_phone(c->mother.phone) || bad_phone(c->guardian.phone))
+		q |= QF_Q10;
+	return q;
+}
+
+int quality_quarter(const char *code, char start[11], char end[11])
+{
+	static const char *const ends[] = { "03-31", "06-30", "09-30", "12-31" };
+	if (!code || strlen(code) != 6 || code[4] != 'Q' || code[5] < '1' ||
+	    code[5] > '4')
+		return -1;
+	for (int i = 0; i < 4; i++)
+		if (code[i] < '0' || code[i] > '9')
+			return -1;
+	int q = code[5] - '1';
+	snprintf(start, 11, "%.4s-%02d-01", code, q * 3 + 1);
+	snprintf(end, 11, "%.4s-%s", code, ends[q]);
+	return 0;
+}
+
+void quality_quarter_of(const char *date, char out[8])
+{
+	int m = atoi(date + 5);
+	char q = (char)('1' + ((m >= 1 && m <= 12 ? m : 1) - 1) / 3);
+	snprintf(out, 8, "%.4sQ%c", date, q);
+}
+
+
+
+/* Everything a report of `quarter` in `g` needs. */
+typedef struct qctx {
+	region g;
+	char quarter[8], start[11], end[11], asof[11], t16[11], t18[11];
+	char lo[REGION_CODE_MAX], hi[REGION_CODE_MAX + 1];
+	quality_args a;
+} qctx;
+
+/* `bad` is the error code of a malformed or future quarter: the quarter
+ * of a query or path is "invalid_query", one read from a body
+ * "invalid_field" (docs/API.md's error table). */
+static int setup_as(store *s, const actor *who, const char *code_in,
+		    const char *quarter, const char *bad, qctx *q, err *e)
+{
+	int rc = perm_need(who, PERM_QUALITY_READ, e);
+	if (rc)
+		return rc;
+	rc = region_resolve(s, who->u ? actor_scope(who) : NULL,
+				code_in ? code_in : (who->u ? actor_scope(who) : "22"),
+				&q->g, e);
+	if (rc)
+		return rc;
+	char today[11];
+	date_of(who->now, today);
+	if (quarter)
+		snprintf(q->quarter, sizeof q->quarter, "%.6s", quarter);
+	else
+		quality_quarter_of(today, q->quarter);
+	if (!quarter ? 0 : strlen(quarter) != 6 ||
+			   quality_quarter(q->quarter, q->start, q->end) != 0)
+		return err_field(e, ERR_INVALID, bad, "quarter",
+				 "季度应为如 2018Q3 的格式");
+	quality_quarter(q->quarter, q->start, q->end);
+	if (strcmp(q->start, today) > 0)
+		return err_field(e, ERR_INVALID, bad, "quarter",
+				 "季度尚未开始");
+	/* Ages are taken at the quarter's end, or today within it. */
+	snprintf(q->asof, sizeof q->asof, "%s",
+		 strcmp(q->end, today) < 0 ? q->end : today);
+	date_years_before(q->asof, 16, q->t16);
+	date_years_before(q->asof, 18, q->t18);
+	region_scope_range(q->g.code, q->lo, q->hi);
+	q->a = (quality_args){ q->lo, q->hi, q->t16, q->t18,
+			       q->start, q->end, q->quarter,
+			       strcmp(q->end, today) >= 0 };
+	return 0;
+}
+
+static int setup(store *s, const actor *who, const char *code_in,
+		 const char *quarter, qctx *q, err *e)
+{
+	return setup_as(s, who, code_in, quarter, "invalid_query", q, e);
+}
+
+static json_t *failing_json(const store_res *r, int rule)
+{
+	json_t *a = json_array();
+	for (int i = 0; i < store_res_rows(r); i++)
+		json_array_append_new(
+			a, json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:s}",
+				     "rule", rules[rule - 1].code, "child_id",
+				     (json_int_t)store_res_int(r, i, 0), "name",
+				     store_res_text(r, i, 1), "region_code",
+				     store_res_text(r, i, 2), "region_name",
+				     store_res_text(r, i, 3) ? store_res_text(r, i, 3) : "",
+				     "message", rules[rule - 1].message,
+				     "severity", rules[rule - 1].severity));
+	return a;
+}
+
+/* The counts of a region range: active, then Q01..Q11.  For the current
+ * quarter they come from the dashboard's per-village figures (the same
+ * numbers, kept current by stats_refresh: a province in milliseconds);
+ * for a past one from the records.  `sum`, when not NULL, holds the
+ * per-village figures of the whole report already summed per child
+ * region; `code` is then the child region to take. */
+static int counts_of(store *s, const qctx *q, const char *lo, const char *hi,
+		     const store_res *sum, const char *code, int64_t c[12],
+		     err *e)
+{
+	memset(c, 0, 12 * sizeof *c);
+	if (sum) {
+		for (int i = 0; i < store_res_rows(sum); i++)
+			if (!strcmp(store_res_text(sum, i, 0), code)) {
+				c[0] = store_res_int(sum, i, 1);
+				for (int r = 0; r < 11; r++)
+					c[1 + r] = store_res_int(sum, i, 14 + r);
+			}
+		return 0;
+	}
+	quality_args a = q->a;
+	a.lo = lo;
+	a.hi = hi;
+	store_res *r;
+	int rc = quality_store_counts(s, &a, &r, e);
+	if (rc)
+		return rc;
+	for (int i = 0; i < 12; i++)
+		c[i] = store_res_int(r, 0, i);
+	store_res_free(r);
+	return 0;
+}
+
+/* The current quarter's per-village figures of the report's range summed
+ * per region of `level` (NULL for a past quarter). */
+static int current_sums(store *s, const actor *who, const qctx *q, int level,
+			store_res **out, err *e)
+{
+	*out = NULL;
+	if (!q->a.current)
+		return 0;
+	int rc = stats_refresh(s, q->lo, q->hi, who->now, NULL, e);
+	return rc ? rc
+		  : stats_store_sum(s, q->lo, q->hi, (int)region_code_len(level),
+				    out, e);
+}
+
+int quality_report(store *s, const actor *who, const char *code_in,
+		   const char *quarter, const char *rule, int64_t offset,
+		   int limit, json_t **out, err *e)
+{
+	qctx q;
+	int rc = setup(s, who, code_in, quarter, &q, e);
+	if (rc)
+		return rc;
+	int only = 0;
+	if (rule) {
+		for (int i = 0; i < 11 && !only; i++)
+			if (!strcmp(rule, rules[i].code))
+				only = i + 1;
+		if (!only)
+			return err_field(e, ERR_INVALID, "invalid_query", "rule",
+					 "规则代码应为 Q01 至 Q11");
+	}
+	/* Auditors see statistics, never identities (SPEC §1): names
+	 * are for those who read the records themselves. */
+	int names = perm_allows(who, PERM_CHILD_READ);
+	store_res *sum;
+	int64_t c[12];
+	if ((rc = current_sums(s, who, &q, q.g.level, &sum, e)) ||
+	    (rc = counts_of(s, &q, q.lo, q.hi, sum, q.g.code, c, e))) {
+		store_res_free(sum);
+		return rc;
+	}
+	store_res_free(sum);
+	json_t *counts = json_object(), *rl = json_array(), *items = json_array();
+	for (int i = 0; i < 11; i++) {
+		int64_t n = c[1 + i];
+		json_object_set_new(counts, rules[i].code, json_integer(n));
+		json_array_append_new(
+			rl, json_pack("{s:s, s:s, s:s, s:I}", "code",
+				      rules[i].code, "severity",
+				      rules[i].severity, "message",
+				      rules[i].message, "count", (json_int_t)n));
+		if (!names || (only && only != i + 1) || n == 0)
+			continue;
+		store_res *f;
+		if ((rc = quality_store_failing(s, &q.a, i + 1, only ? offset : 0,
+						only ? limit : 20, &f, e)))
+			break;
+		json_t *fa = failing_json(f, i + 1);
+		json_array_extend(items, fa);
+		json_decref(fa);
+		store_res_free(f);
+	}
+	int64_t active = c[0];
+	if (rc) {
+		json_decref(counts);
+		json_decref(rl);
+		json_decref(items);
+		return rc;
+	}
+	*out = json_pack("{s:s, s:s, s:s, s:s, s:I, s:o, s:o, s:o}", "region_code",
+			 q.g.code, "region_name", q.g.name, "quarter", q.quarter,
+			 "as_of", q.asof, "active", (json_int_t)active, "counts",
+			 counts, "rules", rl, "items", items);
+	return 0;
+}
+
+/* Is the county holding `code` approved for the quarter (frozen)? */
+static int frozen(store *s, const char *code, const char *quarter, int *yes,
+		  err *e)
+{
+	char county[REGION_CODE_MAX];
+	snprintf(county, sizeof county, "%.6s", code);
+	store_res *r;
+	int rc = quality_store_signoff(s, county, quarter, &r, e);
+	if (rc)
+		return rc;
+	*yes = store_res_rows(r) && !strcmp(store_res_text(r, 0, 1), "approved");
+	store_res_free(r);
+	return 0;
+}
+
+static int audit(store *s, const actor *who, const char *action,
+		 const char *target, const char *code, json_t *detail, err *e)
+{
+	char *d = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(detail);
+	audit_entry a = { .at = who->now, .actor = actor_name(who),
+			  .action = action, .target = target,
+			  .region_code = code, .ip = who->ip, .detail = d };
+	int rc = audit_append(s, &a, e);
+	free(d);
+	return rc;
+}
+
+int quality_verify(store *s, const actor *who, int64_t child_id,
+		   json_t *body, json_t **out, err *e)
+{
+	static const char *const fields[] = { "quarter", "outcome", NULL };
+	const char *quarter, *outcome;
+	int rc;
+	if (!perm_allows(who, PERM_QUALITY_VERIFY))
+		return err_set(e, ERR_FORBIDDEN, "forbidden",
+			       "核实由儿童主任、儿童督导员或县级民政部门进行");
+	if ((rc = jsonx_only(body, fields, e)) ||
+	    (rc = jsonx_str(body, "quarter", 0, 6, &quarter, e)) ||
+	    (rc = jsonx_str(body, "outcome", 1, 12, &outcome, e)))
+		return rc;
+	if (strcmp(outcome, "unchanged") && strcmp(outcome, "updated"))
+		return err_field(e, ERR_INVALID, "invalid_field", "outcome",
+				 "核实结果应为 unchanged（无变化）或 updated（已更新）");
+	child_row row;
+	if ((rc = child_store_get(s, child_id, &row, e)))
+		return rc;
+	char code[REGION_CODE_MAX], status[12];
+	snprintf(code, sizeof code, "%s", row.region);
+	snprintf(status, sizeof status, "%s", row.status);
+	child_row_clear(&row);
+	if (who->u && !region_in_scope(actor_scope(who), code))
+		return err_set(e, ERR_NOTFOUND, "not_found",
+			       "儿童档案不存在或不在您的管辖范围内");
+	if (strcmp(status, "active"))
+		return err_set(e, ERR_CONFLICT, "record_exited", "该档案已退出");
+	/* An optional text field given as "" is the same as absent
+	 * (docs/API.md): the current quarter. */
+	qctx q;
+	if ((rc = setup_as(s, who, code, quarter && *quarter ? quarter : NULL,
+			   "invalid_field", &q, e)))
+		return rc;
+	int fz;
+	if ((rc = frozen(s, code, q.quarter, &fz, e)))
+		return rc;
+	if (fz)
+		return err_set(e, ERR_CONFLICT, "quarter_frozen",
+			       "%s 季度数据已由县级审核通过并冻结", q.quarter);
+	char target[32];
+	snprintf(target, sizeof target, "child:%lld", (long long)child_id);
+	if ((rc = store_begin(s, e)))
+		return rc;
+	if ((rc = quality_store_verify(s, child_id, q.quarter, outcome,
+				       actor_name(who), who->now, e)) ||
+	    (rc = audit(s, who, "child_verify", target, code,
+			json_pack("{s:s, s:s}", "quarter", q.quarter, "outcome",
+				  outcome),
+			e)) ||
+	    (rc = store_commit(s, e))) {
+		store_rollback(s);
+		return rc;
+	}
+	*out = json_pack("{s:I, s:s, s:s, s:s}", "child_id", (json_int_t)child_id,
+			 "quarter", q.quarter, "outcome", outcome, "verified_by",
+			 actor_name(who));
+	return 0;
+}
+
+static int signoff_row(const store_res *r, const char *code)
+{
+	for (int i = 0; i < store_res_rows(r); i++)
+		if (!strcmp(store_res_text(r, i, 0), code))
+			return i;
+	return -1;
+}
+
+static const char *state_of(const store_res *r, const char *code)
+{
+	int i = signoff_row(r, code);
+	return i < 0 ? "open" : store_res_text(r, i, 1);
+}
+
+void quality_due_on(store *s, const char *quarter, char due[11])
+{
+	char start[11], end[11];
+	quality_quarter(quarter, start, end);
+	if (quality_store_due(s, quarter, due, NULL) != 0 || !*due)
+		date_minus_days(end, -15, due);
+}
+
+static void due_of(store *s, const qctx *q, char due[11])
+{
+	quality_due_on(s, q->quarter, due);
+}
+
+/* A city or the province signs nothing off itself: its state is the
+ * roll-up of its counties — "approved" once every one approved, else
+ * "open".  `so` holds the sign-offs of a range covering `g`. */
+static int rollup_state(store *s, const region *g, const store_res *so,
+			const char **state, err *e)
+{
+	region *kids = NULL;
+	int nk = 0, all = 1, rc;
+	if ((rc = region_children(s, g->code, &kids, &nk, e)))
+		return rc;
+	for (int i = 0; i < nk && all && rc == 0; i++) {
+		const char *st;
+		if (kids[i].level < REGION_COUNTY)
+			rc = rollup_state(s, &kids[i], so, &st, e);
+		else
+			st = state_of(so, kids[i].code);
+		all = rc == 0 && !strcmp(st, "approved");
+	}
+	free(kids);
+	*state = nk && all ? "approved" : "open";
+	return rc;
+}
+
+/* The sign-off of `g` as progress shows it: state, and who set it, when,
+ * with what comment (a return's comment goes back with the data). */
+static int signoff_json(store *s, const region *g, const store_res *so,
+			json_t *o, err *e)
+{
+	const char *st = "open";
+	int i = -1, rc = 0;
+	if (g->level < REGION_COUNTY)
+		rc = rollup_state(s, g, so, &st, e);
+	else if ((i = signoff_row(so, g->code)) >= 0)
+		st = store_res_text(so, i, 1);
+	if (rc)
+		return rc;
+	const char *comment = i >= 0 ? store_res_text(so, i, 4) : NULL;
+	json_object_set_new(o, "signoff", json_string(st));
+	json_object_set_new(o, "signoff_by",
+			    i >= 0 ? json_string(store_res_text(so, i, 2))
+				   : json_null());
+	json_object_set_new(o, "signoff_at",
+			    i >= 0 ? jsonx_time(store_res_int(so, i, 3))
+				   : json_null());
+	json_object_set_new(o, "signoff_comment",
+			    comment && *comment ? json_string(comment)
+						: json_null());
+	return 0;
+}
+
+int quality_progress(store *s, const actor *who, const char *code_in,
+		     const char *quarter, json_t **out, err *e)
+{
+	qctx q;
+	int rc = setup(s, who, code_in, quarter, &q, e);
+	if (rc)
+		return rc;
+	char due[11], today[11];
+	due_of(s, &q, due);
+	date_of(who->now, today);
+	region *kids = NULL;
+	int nk = 0;
+	if ((rc = region_children(s, q.g.code, &kids, &nk, e)))
+		return rc;
+	store_res *so;
+	if ((rc = quality_store_signoffs(s, q.lo, q.hi, q.quarter, &so, e))) {
+		free(kids);
+		return rc;
+	}
+	json_t *items = json_array();
+	store_res *sum = NULL;
+	rc = current_sums(s, who, &q, nk ? kids[0].level : q.g.level, &sum, e);
+	for (int k = 0; k < (nk ? nk : 1) && rc == 0; k++) {
+		const region *g = nk ? &kids[k] : &q.g;
+		char lo[REGION_CODE_MAX], hi[REGION_CODE_MAX + 1];
+		region_scope_range(g->code, lo, hi);
+		int64_t c[12];
+		if ((rc = counts_of(s, &q, lo, hi, sum, g->code, c, e)))
+			break;
+		int64_t active = c[0];
+		int64_t unverified = c[11];
+		int64_t failures = 0;
+		for (int i = 1; i <= 10; i++)
+			failures += c[i];
+		json_t *it = json_pack(
+			"{s:s, s:s, s:s, s:I, s:I, s:f, s:I}", "code", g->code,
+			"name", g->name, "level", region_level_name(g->level),
+			"active", (json_int_t)active, "verified",
+			(json_int_t)(active - unverified), "pct",
+			active ? 100.0 * (double)(active - unverified) /
+					 (double)active
+			       : 100.0,
+			"open_failures", (json_int_t)failures);
+		if ((rc = signoff_json(s, g, so, it, e))) {
+			json_decref(it);
+			break;
+		}
+		const char *st = json_string_value(json_object_get(it, "signoff"));
+		int done = !strcmp(st, "submitted") || !strcmp(st, "approved");
+		json_object_set_new(it, "late",
+				    json_boolean(strcmp(today, due) > 0 && !done &&
+						 g->level >= REGION_COUNTY));
+		json_array_append_new(items, it);
+	}
+	free(kids);
+	store_res_free(sum);
+	json_t *o = NULL;
+	if (rc == 0) {
+		o = json_pack("{s:s, s:s, s:s, s:s, s:o}", "region_code",
+			      q.g.code, "quarter", q.quarter, "due_on", due,
+			      "region_name", q.g.name, "items", items);
+		items = NULL;
+		rc = signoff_json(s, &q.g, so, o, e);
+	}
+	store_res_free(so);
+	json_decref(items);
+	if (rc) {
+		json_decref(o);
+		return rc;
+	}
+	*out = o;
+	return 0;
+}
+
+static json_t *figures_json(store *s, const qctx *q, err *e)
+{
+	store_res *f, *c;
+	if (quality_store_figures(s, &q->a, &f, e))
+		return NULL;
+	if (quality_store_counts(s, &q->a, &c, e)) {
+		store_res_free(f);
+		return NULL;
+	}
+	json_t *cats = json_object(), *flags = json_object(), *qc = json_object();
+	for (int i = 0; i < CAT_COUNT; i++)
+		json_object_set_new(cats, classify_category_code(1u << i),
+				    json_integer(store_res_int(f, 0, 1 + i)));
+	for (int i = 0; i < FLAG_COUNT; i++)
+		json_object_set_new(flags, classify_flag_code(1u << i),
+				    json_integer(store_res_int(f, 0, 7 + i)));
+	for (int i = 0; i < 11; i++)
+		json_object_set_new(qc, rules[i].code,
+				    json_integer(store_res_int(c, 0, 1 + i)));
+	json_t *o = json_pack("{s:I, s:I, s:o, s:o, s:o}", "active",
+			      (json_int_t)store_res_int(f, 0, 0), "verified",
+			      (json_int_t)store_res_int(f, 0, 13), "categories",
+			      cats, "flags", flags, "quality", qc);
+	store_res_free(f);
+	store_res_free(c);
+	return o;
+}
+
+int quality_figures(store *s, const actor *who, const char *code_in,
+		    const char *quarter, json_t **out, err *e)
+{
+	qctx q;
+	int rc = setup(s, who, code_in, quarter, &q, e);
+	if (rc)
+		return rc;
+	char *snap = NULL;
+	if (q.g.level == REGION_COUNTY &&
+	    (rc = quality_store_snapshot(s, q.g.code, q.quarter, &snap, e)))
+		return rc;
+	json_t *fig = snap ? json_loads(snap, 0, NULL) : figures_json(s, &q, e);
+	free(snap);
+	if (!fig)
+		return e && e->code ? e->code : ERR_STORE;
+	*out = json_pack("{s:s, s:s, s:s, s:b, s:o}", "region_code", q.g.code,
+			 "region_name", q.g.name, "quarter", q.quarter, "frozen",
+			 snap != NULL, "figures", fig);
+	return 0;
+}
+
+int quality_signoff(store *s, const actor *who, const char *quarter,
+		    json_t *body, json_t **out, err *e)
+{
+	static const char *const fields[] = { "region_code", "action",
+					      "comment", NULL };
+	const char *code, *action, *comment;
+	int rc;
+	if ((rc = jsonx_only(body, fields, e)) ||
+	    (rc = jsonx_str(body, "region_code", 1, 64, &code, e)) ||
+	    (rc = jsonx_str(body, "action", 1, 10, &action, e)) ||
+	    (rc = jsonx_str(body, "comment", 0, 200, &comment, e)))
+		return rc;
+	if (comment && !text_valid_name(comment, 0, 200))
+		return err_field(e, ERR_INVALID, "invalid_field", "comment",
+				 "意见过长或含有非法字符");
+	qctx q;
+	if ((rc = setup(s, who, code, quarter, &q, e)))
+		return rc;
+	int lvl = q.g.level;
+	const char *next = NULL;
+	store_res *cur, *kids_so;
+	if ((rc = quality_store_signoff(s, q.g.code, q.quarter, &cur, e)))
+		return rc;
+	char state[16];
+	snprintf(state, sizeof state, "%s", state_of(cur, q.g.code));
+	store_res_free(cur);
+	if (!strcmp(action, "submit")) {
+		if (!((lvl == REGION_VILLAGE &&
+		       perm_allows(who, PERM_QUARTER_SIGNOFF)) ||
+		      (lvl == REGION_TOWNSHIP &&
+		       perm_allows(who, PERM_QUARTER_SUBMIT_TOWNSHIP))))
+			return err_set(e, ERR_FORBIDDEN, "forbidden",
+				       "村（社区）由儿童主任报送，乡镇（街道）由儿童督导员审核后报送");
+		if (!strcmp(state, "submitted") || !strcmp(state, "approved"))
+			return err_set(e, ERR_CONFLICT, "already_submitted",
+				       "该区划本季度数据已报送");
+		if (lvl == REGION_TOWNSHIP) {
+			/* Every village with records must have submitted. */
+			region *v;
+			int nv;
+			if ((rc = region_children(s, q.g.code, &v, &nv, e)))
+				return rc;
+			if ((rc = quality_store_signoffs(s, q.lo, q.hi, q.quarter,
+							 &kids_so, e))) {
+				free(v);
+				return rc;
+			}
+			int missing = 0;
+			for (int i = 0; i < nv; i++) {
+				child_filter f;
+				memset(&f, 0, sizeof f);
+				region_scope_range(v[i].code, f.lo, f.hi);
+				f.limit = 1;
+				child_row *rows;
+				int n;
+				int64_t total = 0;
+				if (child_store_list(s, &f, &rows, &n, &total, NULL) == 0) {
+					for (int k = 0; k < n; k++)
+						child_row_clear(&rows[k]);
+					free(rows);
+				}
+				if (total > 0 && strcmp(state_of(kids_so, v[i].code), "submitted"))
+					missing++;
+			}
+			store_res_free(kids_so);
+			free(v);
+			if (missing)
+				return err_set(e, ERR_CONFLICT, "villages_pending",
+					       "还有%d个村（社区）未报送本季度数据", missing);
+		}
+		next = "submitted";
+	} else if (!strcmp(action, "approve") || !strcmp(action, "return")) {
+		if (!perm_allows(who, PERM_QUARTER_APPROVE))
+			return err_set(e, ERR_FORBIDDEN, "forbidden",
+				       "由县级民政部门审核");
+		if (!strcmp(action, "approve")) {
+			if (lvl != REGION_COUNTY)
+				return err_field(e, ERR_INVALID, "invalid_field",
+						 "region_code", "审核通过针对县（市、区）");
+			if (!strcmp(state, "approved"))
+				return err_set(e, ERR_CONFLICT, "already_approved",
+					       "本季度已审核通过");
+			region *t;
+			int nt;
+			if ((rc = region_children(s, q.g.code, &t, &nt, e)))
+				return rc;
+			if ((rc = quality_store_signoffs(s, q.lo, q.hi, q.quarter,
+							 &kids_so, e))) {
+				free(t);
+				return rc;
+			}
+			int missing = 0;
+			for (int i = 0; i < nt; i++)
+				missing += strcmp(state_of(kids_so, t[i].code),
+						  "submitted") != 0;
+			store_res_free(kids_so);
+			free(t);
+			if (missing)
+				return err_set(e, ERR_CONFLICT, "townships_pending",
+					       "还有%d个乡镇（街道）未报送", missing);
+			next = "approved";
+		} else {
+			if (lvl != REGION_TOWNSHIP || strcmp(state, "submitted"))
+				return err_set(e, ERR_CONFLICT, "nothing_to_return",
+					       "只能退回已报送的乡镇（街道）数据");
+			if (!comment || !text_valid_name(comment, 2, 200))
+				return err_field(e, ERR_INVALID, "missing_field",
+						 "comment", "退回时请填写意见");
+			int fz;
+			if ((rc = frozen(s, q.g.code, q.quarter, &fz, e)))
+				return rc;
+			if (fz)
+				return err_set(e, ERR_CONFLICT, "quarter_frozen",
+					       "本季度已审核通过并冻结");
+			next = "returned";
+		}
+	} else {
+		return err_field(e, ERR_INVALID, "invalid_field", "action",
+				 "操作应为 submit、approve 或 return");
+	}
+	if ((rc = store_begin(s, e)))
+		return rc;
+	char target[40];
+	snprintf(target, sizeof target, "quarter:%s", q.quarter);
+	rc = quality_store_set_signoff(s, q.g.code, q.quarter, next,
+				       actor_name(who), who->now,
+				       comment ? comment : "", e);
+	if (rc == 0 && !strcmp(next, "returned")) {
+		/* The comment goes back to the villages too. */
+		region *v;
+		int nv;
+		if ((rc = region_children(s, q.g.code, &v, &nv, e)) == 0) {
+			for (int i = 0; i < nv && rc == 0; i++)
+				rc = quality_store_set_signoff(
+					s, v[i].code, q.quarter, "returned",
+					actor_name(who), who->now, comment, e);
+			free(v);
+		}
+	}
+	if (rc == 0 && !strcmp(next, "approved")) {
+		json_t *fig = figures_json(s, &q, e);
+		char *text = fig ? json_dumps(fig, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+		rc = text ? quality_store_save_snapshot(s, q.g.code, q.quarter,
+							who->now, text, e)
+			  : ERR_STORE;
+		free(text);
+		json_decref(fig);
+	}
+	if (rc == 0)
+		rc = audit(s, who, "quarter_signoff", target, q.g.code,
+			   json_pack("{s:s, s:s}", "action", action, "state", next),
+			   e);
+	if (rc || (rc = store_commit(s, e))) {
+		store_rollback(s);
+		return rc;
+	}
+	return quality_progress(s, who, q.g.code, q.quarter, out, e);
+}
+
+int quality_set_due(store *s, const actor *who, const char *quarter,
+		    json_t *body, json_t **out, err *e)
+{
+	static const char *const fields[] = { "due_on", NULL };
+	const char *due;
+	char start[11], end[11];
+	int rc;
+	if ((rc = perm_need(who, PERM_QUARTER_SET_DUE, e)) ||
+	    (rc = jsonx_only(body, fields, e)) ||
+	    (rc = jsonx_str(body, "due_on", 1, 10, &due, e)))
+		return rc;
+	if (quality_quarter(quarter, start, end) != 0)
+		return err_set(e, ERR_NOTFOUND, "not_found", "季度代码无效");
+	if (!child_date_valid(due) || strcmp(due, end) < 0)
+		return err_field(e, ERR_INVALID, "invalid_field", "due_on",
+				 "截止日期应为季度结束之后的有效日期");
+	if ((rc = store_begin(s, e)))
+		return rc;
+	if ((rc = quality_store_set_due(s, quarter, start, end, due, e)) ||
+	    (rc = audit(s, who, "quarter_due_set", "quarter", actor_scope(who),
+			json_pack("{s:s, s:s}", "quarter", quarter, "due_on", due),
+			e)) ||
+	    (rc = store_commit(s, e))) {
+		store_rollback(s);
+		return rc;
+	}
+	*out = json_pack("{s:s, s:s, s:s, s:s}", "quarter", quarter, "starts_on",
+			 start, "ends_on", end, "due_on", due);
+	return 0;
+}

@@ -1,0 +1,69 @@
+/* quality — quarterly verification (SPEC §7, rules Q01–Q11 of §11).
+ *
+ * The rules are code in this one module: the static part of each rule a
+ * record fails by its own facts is computed here on every write
+ * (quality_static), the rest (age, visits, verification, duplicates)
+ * against the quarter when a report is asked for.  Sign-off runs village →
+ * township → county; a county's approval freezes that quarter's figures
+ * in a snapshot, which later edits do not change. */
+#ifndef GUANAI_QUALITY_H
+#define GUANAI_QUALITY_H
+
+#include <jansson.h>
+
+#include "domain/core/account.h"
+#include "domain/children/child.h"
+#include "store/store.h"
+
+/* Bits of the rules decided by a record's facts alone. */
+enum {
+	QF_Q01 = 1,	/* guardian name, relationship or phone missing */
+	QF_Q02 = 2,	/* 失辍学 without explanation */
+	QF_Q03 = 4,	/* ID check digit wrong */
+	QF_Q04 = 8,	/* ID disagrees with birth date or sex */
+	QF_Q07 = 64,	/* a parent without name or status */
+	QF_Q10 = 512,	/* a phone number malformed */
+};
+
+unsigned quality_static(const child *c);
+
+/* Parses "2018Q3": start and end dates; -1 for a bad code. */
+int quality_quarter(const char *code, char start[11], char end[11]);
+/* The quarter containing `date`, e.g. "2026Q4". */
+void quality_quarter_of(const char *date, char out[8]);
+/* The quarter's sign-off due date: the configured one, else 15 days after
+ * the quarter ends. */
+void quality_due_on(store *s, const char *quarter, char due[11]);
+
+/* GET /quality: counts of every rule and failing records (a rule's list
+ * when `rule` is given, else the first `limit` of each). */
+int quality_report(store *s, const actor *who, const char *code_in,
+		   const char *quarter, const char *rule, int64_t offset,
+		   int limit, json_t **out, err *e);
+
+/* Marks a record verified for a quarter: outcome unchanged or updated. */
+int quality_verify(store *s, const actor *who, int64_t child_id,
+		   json_t *body, json_t **out, err *e);
+
+/* Per child region: records, verified %, open failures (Q01–Q10),
+ * sign-off state with who set it, when and a return's comment, due date
+ * and lateness.  A city's or the province's state is the roll-up of its
+ * counties (approved once all are). */
+int quality_progress(store *s, const actor *who, const char *code_in,
+		     const char *quarter, json_t **out, err *e);
+
+/* Sign-off: action submit (village by its director, township by its
+ * supervisor), approve or return (county officer, on a township). */
+int quality_signoff(store *s, const actor *who, const char *quarter,
+		    json_t *body, json_t **out, err *e);
+
+/* The quarter's figures of a county: from its snapshot once approved
+ * (frozen: true), else live. */
+int quality_figures(store *s, const actor *who, const char *code_in,
+		    const char *quarter, json_t **out, err *e);
+
+/* Due date of a quarter (province/admin may set it). */
+int quality_set_due(store *s, const actor *who, const char *quarter,
+		    json_t *body, json_t **out, err *e);
+
+#endif
