@@ -13,7 +13,7 @@
 #include "domain/core/account.h"
 #include "domain/core/audit.h"
 #include "domain/children/childxlsx.h"
-#include "domain/demo.h"
+#include "demo/demo.h"
 #include "domain/core/region.h"
 #include "http/http.h"
 #include "http/proxy.h"

@@ -2,7 +2,7 @@
  * shows the dashboard's trend, the protection chain's timeliness and who
  * is late: protection cases at every stage of the chain, and the quarterly
  * verification of the last quarters (see demo.h). */
-#include "domain/demo.h"
+#include "demo/demo.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-#include "domain/demo.h"
+#include "demo/demo.h"
 
 #include <jansson.h>
 #include <stdio.h>
