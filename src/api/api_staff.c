@@ -3,7 +3,10 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "domain/workforce/campaign.h"
+#include "domain/workforce/cert.h"
 #include "domain/workforce/staff.h"
+#include "domain/workforce/training.h"
 #include "util/jsonx.h"
 
 static int done(req *r, int status, int rc, json_t *out)
@@ -161,8 +164,8 @@ static int cert_post_h(req *r, err *e)
 		return err_field(e, ERR_INVALID, "invalid_field",
 				 json_is_integer(s) ? "training_id" : "staff_id",
 				 "人员编号和培训编号应为整数");
-	rc = cert_issue(r->db, &who, json_integer_value(s),
-			json_integer_value(t), &out, e);
+	rc = training_certify(r->db, &who, json_integer_value(s),
+			      json_integer_value(t), &out, e);
 	return done(r, 201, rc, out);
 }
 

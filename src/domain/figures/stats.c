@@ -7,6 +7,7 @@
 #include "domain/core/perm.h"
 #include "domain/platforms/platform.h"
 #include "domain/quarterly/quality.h"
+#include "domain/workforce/campaign.h"
 #include "domain/workforce/staff.h"
 #include "domain/women/women.h"
 #include "store/quality_store.h"

@@ -1,15 +1,13 @@
 /* staff — the grassroots child-welfare workforce (SPEC §3): real-name
  * registration of 儿童督导员 (one per township) and 儿童主任 (one per
- * village), their posts over time, coverage, yearly training, numbered
- * certificates and deadline campaigns.
+ * village), their posts over time, and coverage.  Training (training.h),
+ * certificates (cert.h) and deadline campaigns (campaign.h) beside it.
  *
  * What must stay true:
  *   - one person in post per township or village at a time (the store's
  *     active_post uniqueness); a post changing hands keeps both records;
  *   - every change is kept in staff_history and audited in the same
  *     transaction;
- *   - a certificate is issued only to someone who passed an initial
- *     training, has a unique number, and is revoked, never deleted;
  *   - scope as everywhere: a record outside it reads as absent. */
 #ifndef GUANAI_STAFF_H
 #define GUANAI_STAFF_H
@@ -17,8 +15,8 @@
 #include <jansson.h>
 
 #include "domain/core/account.h"
-#include "domain/core/throttle.h"
 #include "domain/core/exportmark.h"
+#include "store/staff_store.h"
 #include "store/store.h"
 
 /* Register (appoint) a person to a post.  Body: post, region_code, name,
@@ -53,55 +51,12 @@ int staff_coverage_xlsx(store *s, const actor *who, const char *region,
 			const char *date, const exportmark *mark, char **bytes,
 			size_t *len, char filename[128], err *e);
 
-/* Training sessions. */
-int training_create(store *s, const actor *who, json_t *body, json_t **out,
-		    err *e);
-int training_get(store *s, const actor *who, int64_t id, json_t **out,
-		 err *e);
-int training_list(store *s, const actor *who, const char *region,
-		  const char *year, json_t **out, err *e);
-/* Records an attendee's result: {staff_id, result: attended|assessed,
- * score?, passed}.  Passing an initial training issues the certificate. */
-int training_attend(store *s, const actor *who, int64_t id, json_t *body,
-		    json_t **out, err *e);
+/* ---- for the other modules of workforce/ ---- */
 
-/* Certificates.  Each has a number (sequential, so guessable) and a
- * check code of CERT_CODE_LEN characters drawn at random when it is
- * issued: printed on it, shown where its issuer lists it, asked by the
- * public check. */
-enum { CERT_CODE_LEN = 6 };
-int cert_issue(store *s, const actor *who, int64_t staff_id,
-	       int64_t training_id, json_t **out, err *e);
-int cert_revoke(store *s, const actor *who, int64_t id, const char *reason,
-		json_t **out, err *e);
-int cert_list(store *s, const actor *who, const char *region, json_t **out,
-	      err *e);
-/* Public check of a printed number and its check code (any case, spaces
- * and hyphens ignored): never more than validity, kind, the holder's
- * masked name, issuing county and date.  A wrong or missing code is
- * answered exactly like an unknown number, and counts as a failure of
- * `ip` (throttle.h, kind "cert").  Errors: ERR_NOTFOUND "not_found",
- * ERR_RATE "too_many_attempts", ERR_STORE. */
-int cert_verify(store *s, const throttle_cfg *thr, const char *number,
-		const char *code, const char *ip, int64_t now, json_t **out,
+/* The person in post `id`, if inside the actor's scope.  Errors:
+ * ERR_NOTFOUND (absent, or outside the scope: err.out_of_scope),
+ * ERR_STORE. */
+int staff__load(store *s, const actor *who, int64_t id, staff_row *r,
 		err *e);
-/* The certificate as a PDF (A4 or card) with its check code and a QR code
- * of the public check at `base` (e.g. "https://host"; "" for none: the QR
- * holds the number and the code). */
-int cert_pdf(store *s, const actor *who, int64_t id, int card,
-	     const char *base, const exportmark *mark, char **bytes,
-	     size_t *len, char filename[128], err *e);
-
-/* Campaigns (工作任务): measure is staff_registered, staff_trained or
- * certificate_issued. */
-int campaign_create(store *s, const actor *who, json_t *body, json_t **out,
-		    err *e);
-int campaign_list(store *s, const actor *who, json_t **out, err *e);
-/* As campaign_list, seen from `at` (a region inside the caller's scope,
- * already checked; NULL: the caller's scope): the dashboard of a region. */
-int campaign_list_at(store *s, const actor *who, const char *at,
-		     json_t **out, err *e);
-int campaign_progress(store *s, const actor *who, int64_t id, json_t **out,
-		      err *e);
 
 #endif

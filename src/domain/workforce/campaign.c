@@ -1,0 +1,275 @@
+#include "domain/workforce/campaign.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/core/audit.h"
+#include "domain/children/child.h"
+#include "domain/children/child_codes.h"
+#include "domain/core/perm.h"
+#include "domain/core/region.h"
+#include "domain/workforce/staff.h"
+#include "store/staff_store.h"
+#include "util/date.h"
+#include "util/jsonx.h"
+#include "util/text.h"
+
+static const code_entry measures[] = {
+	{ 1, "staff_registered", "定岗定人并实名登记" },
+	{ 2, "staff_trained", "完成年度培训" },
+	{ 3, "certificate_issued", "取得培训合格证" },
+	{ 0, NULL, NULL },
+};
+
+/* Coverage and campaign progress are counts per region, naming nobody:
+ * whoever reads statistics reads them (the auditor too), as on the
+ * dashboard. */
+static int can_count(const actor *who)
+{
+	return perm_allows(who, PERM_STATS_READ);
+}
+
+static int can_train(const actor *who)
+{
+	return perm_allows(who, PERM_TRAINING_WRITE);
+}
+
+static int forbidden(err *e)
+{
+	return err_set(e, ERR_FORBIDDEN, "forbidden", "您的角色无权进行此操作");
+}
+
+
+static int audit(store *s, const actor *who, const char *action,
+		 const char *target, const char *code, json_t *detail, err *e)
+{
+	char *d = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(detail);
+	audit_entry a = { .at = who->now, .actor = actor_name(who),
+			  .action = action, .target = target,
+			  .region_code = code, .ip = who->ip, .detail = d };
+	int rc = audit_append(s, &a, e);
+	free(d);
+	return rc;
+}
+
+
+int campaign_create(store *s, const actor *who, json_t *body, json_t **out,
+		    err *e)
+{
+	static const char *const fields[] = { "name", "measure", "region_code",
+					      "due_on", NULL };
+	const char *name, *measure, *code, *due;
+	int rc;
+	if (!can_train(who))
+		return forbidden(e);
+	if ((rc = jsonx_only(body, fields, e)) ||
+	    (rc = jsonx_str(body, "name", 1, 60, &name, e)) ||
+	    (rc = jsonx_str(body, "measure", 1, 30, &measure, e)) ||
+	    (rc = jsonx_str(body, "region_code", 0, 64, &code, e)) ||
+	    (rc = jsonx_str(body, "due_on", 1, 10, &due, e)))
+		return rc;
+	if (!text_valid_name(name, 2, 60))
+		return err_field(e, ERR_INVALID, "invalid_field", "name",
+				 "任务名称应为2至60个字符");
+	if (code_value(measures, measure) < 0)
+		return err_field(e, ERR_INVALID, "invalid_field", "measure",
+				 "考核指标应为 staff_registered、staff_trained 或 "
+				 "certificate_issued");
+	if (!child_date_valid(due))
+		return err_field(e, ERR_INVALID, "invalid_field", "due_on",
+				 "截止日期格式应为 YYYY-MM-DD");
+	region g;
+	if ((rc = region_resolve(s, who->u ? actor_scope(who) : NULL,
+				 code ? code : actor_scope(who), &g, e)))
+		return rc;
+	int64_t id;
+	if ((rc = store_begin(s, e)))
+		return rc;
+	char target[32];
+	if ((rc = staff_store_campaign_add(s, name, measure, g.code, due,
+					   who->now, actor_name(who), &id, e)) ||
+	    (snprintf(target, sizeof target, "campaign:%lld", (long long)id),
+	     rc = audit(s, who, "campaign_create", target, g.code,
+			json_pack("{s:s, s:s, s:s}", "name", name, "measure",
+				  measure, "due_on", due),
+			e)) ||
+	    (rc = store_commit(s, e))) {
+		store_rollback(s);
+		return rc;
+	}
+	return campaign_progress(s, who, id, out, e);
+}
+
+static int progress_at(store *s, const actor *who, int64_t id, const char *at,
+		       json_t **out, err *e);
+
+int campaign_list(store *s, const actor *who, json_t **out, err *e)
+{
+	return campaign_list_at(s, who, NULL, out, e);
+}
+
+int campaign_list_at(store *s, const actor *who, const char *at,
+		     json_t **out, err *e)
+{
+	char lo[REGION_CODE_MAX], hi[REGION_CODE_MAX + 1];
+	store_res *r;
+	int rc;
+	if (!can_count(who))
+		return forbidden(e);
+	region_scope_range(at ? at : who->u ? actor_scope(who) : "", lo, hi);
+	if ((rc = staff_store_campaigns(s, lo, hi, &r, e)))
+		return rc;
+	json_t *items = json_array();
+	for (int i = 0; i < store_res_rows(r); i++) {
+		json_t *p;
+		if (progress_at(s, who, store_res_int(r, i, 0), at, &p,
+				NULL) == 0)
+			json_array_append_new(items, p);
+	}
+	store_res_free(r);
+	*out = json_pack("{s:o}", "items", items);
+	return 0;
+}
+
+int campaign_progress(store *s, const actor *who, int64_t id, json_t **out,
+		      err *e)
+{
+	return progress_at(s, who, id, NULL, out, e);
+}
+
+/* The progress seen from `at` (NULL: the caller's scope). */
+static int progress_at(store *s, const actor *who, int64_t id, const char *at,
+		       json_t **out, err *e)
+{
+	store_res *c;
+	char today[11];
+	date_of(who->now, today);
+	int rc;
+	if (!can_count(who))
+		return forbidden(e);
+	if ((rc = staff_store_campaign_get(s, id, &c, e)))
+		return rc;
+	if (store_res_rows(c) == 0) {
+		store_res_free(c);
+		return err_set(e, ERR_NOTFOUND, "not_found", "工作任务不存在");
+	}
+	const char *ccode = store_res_text(c, 0, 3);
+	/* The part of the campaign the caller sees: its own scope when the
+	 * campaign was set above it, else the campaign's region. */
+	const char *seen = at ? at : actor_scope(who);
+	const char *view = (!who->u && !at) || region_in_scope(seen, ccode)
+				   ? ccode
+				   : (region_in_scope(ccode, seen) ? seen : NULL);
+	if (!view) {
+		store_res_free(c);
+		return err_set(e, ERR_NOTFOUND, "not_found", "工作任务不存在");
+	}
+	region g;
+	if ((rc = region_resolve(s, NULL, view, &g, e))) {
+		store_res_free(c);
+		return rc;
+	}
+	const char *measure = store_res_text(c, 0, 2);
+	const char *due = store_res_text(c, 0, 4);
+	int late_possible = strcmp(today, due) > 0;
+	region *kids = NULL;
+	int nk = 0;
+	region_children(s, g.code, &kids, &nk, NULL);
+	json_t *items = json_array();
+	long tot_t = 0, tot_d = 0;
+	if (strcmp(measure, "staff_registered") == 0) {
+		json_t *cov;
+		if ((rc = staff_coverage(s, &(actor){ .u = NULL, .now = who->now },
+					 g.code, NULL, &cov, e)) == 0) {
+			size_t i;
+			json_t *it, *tot = json_object_get(cov, "total");
+			tot_t = json_integer_value(json_object_get(tot, "townships")) +
+				json_integer_value(json_object_get(tot, "villages"));
+			tot_d = json_integer_value(json_object_get(tot, "townships_covered")) +
+				json_integer_value(json_object_get(tot, "villages_covered"));
+			json_array_foreach(json_object_get(cov, "items"), i, it) {
+				long t = json_integer_value(json_object_get(it, "townships")) +
+					 json_integer_value(json_object_get(it, "villages"));
+				long d = json_integer_value(json_object_get(it, "townships_covered")) +
+					 json_integer_value(json_object_get(it, "villages_covered"));
+				json_array_append_new(
+					items,
+					json_pack("{s:O, s:O, s:i, s:i, s:f, s:b}",
+						  "code", json_object_get(it, "code"),
+						  "name", json_object_get(it, "name"),
+						  "target", (int)t, "done", (int)d,
+						  "pct", t ? 100.0 * d / t : 100.0,
+						  "late", late_possible && d < t));
+			}
+			json_decref(cov);
+		}
+	} else {
+		char lo[REGION_CODE_MAX], hi[REGION_CODE_MAX + 1], from[11];
+		region_scope_range(g.code, lo, hi);
+		snprintf(from, sizeof from, "%.4s-01-01", due);
+		int child_level = g.level < REGION_VILLAGE ? g.level + 1 : g.level;
+		store_res *p;
+		if ((rc = staff_store_progress(
+			     s, lo, hi, (int)region_code_len(child_level), from,
+			     due, strcmp(measure, "certificate_issued") == 0,
+			     &p, e)) == 0) {
+			/* Every group counts in the total, the region's own
+			 * post included (as a row "本级" of its own). */
+			for (int i = 0; i < store_res_rows(p); i++) {
+				tot_t += store_res_int(p, i, 1);
+				tot_d += store_res_int(p, i, 2);
+				if (nk && !strcmp(store_res_text(p, i, 0), g.code)) {
+					char own[160];
+					long t = store_res_int(p, i, 1),
+					     d = store_res_int(p, i, 2);
+					snprintf(own, sizeof own, "%s（本级）", g.name);
+					json_array_append_new(
+						items,
+						json_pack("{s:s, s:s, s:i, s:i, s:f, s:b}",
+							  "code", g.code, "name", own,
+							  "target", (int)t, "done", (int)d,
+							  "pct", t ? 100.0 * d / t : 100.0,
+							  "late", late_possible && d < t));
+				}
+			}
+			for (int k = 0; k < (nk ? nk : 1); k++) {
+				const char *code = nk ? kids[k].code : g.code;
+				long t = 0, d = 0;
+				for (int i = 0; i < store_res_rows(p); i++)
+					if (!strcmp(store_res_text(p, i, 0), code)) {
+						t = store_res_int(p, i, 1);
+						d = store_res_int(p, i, 2);
+					}
+				json_array_append_new(
+					items,
+					json_pack("{s:s, s:s, s:i, s:i, s:f, s:b}",
+						  "code", code, "name",
+						  nk ? kids[k].name : g.name,
+						  "target", (int)t, "done",
+						  (int)d, "pct",
+						  t ? 100.0 * d / t : 100.0,
+						  "late", late_possible && d < t));
+			}
+			store_res_free(p);
+		}
+	}
+	free(kids);
+	if (rc == 0)
+		*out = json_pack(
+			"{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:i,"
+			" s:f, s:b, s:o}",
+			"id", (json_int_t)id, "name", store_res_text(c, 0, 1),
+			"measure", measure, "measure_label",
+			code_label(measures, code_value(measures, measure)),
+			"region_code", ccode, "view_region", g.code,
+			"view_name", g.name, "due_on", due, "target",
+			(int)tot_t, "done", (int)tot_d, "pct",
+			tot_t ? 100.0 * tot_d / tot_t : 100.0, "late",
+			late_possible && tot_d < tot_t, "items", items);
+	else
+		json_decref(items);
+	store_res_free(c);
+	return rc;
+}

@@ -1,0 +1,375 @@
+#include "domain/workforce/cert.h"
+
+#include <ctype.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/core/audit.h"
+#include "domain/core/perm.h"
+#include "domain/core/region.h"
+#include "io/pdfdoc.h"
+#include "store/staff_store.h"
+#include "util/date.h"
+#include "util/text.h"
+
+static int can_read(const actor *who)
+{
+	return perm_allows(who, PERM_STAFF_READ);
+}
+
+static int can_train(const actor *who)
+{
+	return perm_allows(who, PERM_TRAINING_WRITE);
+}
+
+static int forbidden(err *e)
+{
+	return err_set(e, ERR_FORBIDDEN, "forbidden", "您的角色无权进行此操作");
+}
+
+
+static int audit(store *s, const actor *who, const char *action,
+		 const char *target, const char *code, json_t *detail, err *e)
+{
+	char *d = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(detail);
+	audit_entry a = { .at = who->now, .actor = actor_name(who),
+			  .action = action, .target = target,
+			  .region_code = code, .ip = who->ip, .detail = d };
+	int rc = audit_append(s, &a, e);
+	free(d);
+	return rc;
+}
+
+
+
+/* The certificate number: 吉 + issuing county + year + kind + sequence,
+ * e.g. "JL220122-2018-Z-0001" (Z 儿童主任, D 儿童督导员). */
+static int next_number(store *s, const char *county, const char *date,
+		       const char *post, char out[40], err *e)
+{
+	char prefix[32];
+	snprintf(prefix, sizeof prefix, "JL%.6s-%.4s-%s-", county, date,
+		 strcmp(post, "director") ? "D" : "Z");
+	int64_t n = 0;
+	int rc = staff_store_cert_count(s, prefix, &n, e);
+	if (rc == 0)
+		snprintf(out, 40, "%.20s%04d", prefix, (int)(n % 100000));
+	return rc;
+}
+
+/* The check code: CERT_CODE_LEN of 32 characters that cannot be misread
+ * (no 0/O, 1/I), 30 bits: with the check throttled per address, out of
+ * reach of walking the numbers.  Migration 17 draws the same way in SQL
+ * for certificates issued before it. */
+static const char cert_code_chars[] = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+
+static void cert_code(char out[CERT_CODE_LEN + 1])
+{
+	for (int i = 0; i < CERT_CODE_LEN; i++)
+		out[i] = cert_code_chars[randombytes_uniform(32)];
+	out[CERT_CODE_LEN] = '\0';
+}
+
+/* Issues inside the caller's transaction; *id is the new certificate. */
+int cert__grant(store *s, const actor *who, const staff_row *st,
+		 int64_t training, const char *issued_on, int64_t *id, err *e)
+{
+	store_res *have;
+	int rc = staff_store_certs_of(s, st->id, &have, e);
+	if (rc)
+		return rc;
+	int valid = 0;
+	for (int i = 0; i < store_res_rows(have); i++)
+		valid |= strcmp(store_res_text(have, i, 7), "valid") == 0;
+	store_res_free(have);
+	if (valid)
+		return err_set(e, ERR_CONFLICT, "certificate_exists",
+			       "该人员已持有有效的培训合格证");
+	char number[40], code[CERT_CODE_LEN + 1], county[REGION_CODE_MAX],
+		target[32];
+	snprintf(county, sizeof county, "%.6s", st->region);
+	cert_code(code);
+	if ((rc = next_number(s, county, issued_on, st->post, number, e)) ||
+	    (rc = staff_store_cert_add(s, number, code, st->id, st->post,
+				       county, training, issued_on, who->now,
+				       actor_name(who), id, e)))
+		return rc;
+	snprintf(target, sizeof target, "certificate:%lld", (long long)*id);
+	return audit(s, who, "certificate_issue", target, st->region,
+		     json_pack("{s:s, s:I}", "number", number, "staff",
+			       (json_int_t)st->id),
+		     e);
+}
+
+static json_t *cert_json(const store_res *r, int i)
+{
+	const char *kind = store_res_text(r, i, 3);
+	return json_pack("{s:I, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:I, s:s,"
+			 " s:s, s:o, s:s, s:s, s:s}",
+			 "id", (json_int_t)store_res_int(r, i, 0), "number",
+			 store_res_text(r, i, 1), "check_code",
+			 store_res_text(r, i, 13), "staff_id",
+			 (json_int_t)store_res_int(r, i, 2), "kind", kind,
+			 "title",
+			 strcmp(kind, "director") ? "儿童督导员培训合格证"
+						  : "儿童主任培训合格证",
+			 "county_code", store_res_text(r, i, 4), "county_name",
+			 store_res_text(r, i, 12) ? store_res_text(r, i, 12) : "",
+			 "training_id", (json_int_t)store_res_int(r, i, 5),
+			 "issued_on", store_res_text(r, i, 6), "status",
+			 store_res_text(r, i, 7), "revoked_on",
+			 store_res_isnull(r, i, 8)
+				 ? json_null()
+				 : json_string(store_res_text(r, i, 8)),
+			 "revoke_reason", store_res_text(r, i, 9), "holder",
+			 store_res_text(r, i, 10), "region_code",
+			 store_res_text(r, i, 11));
+}
+
+static int load_cert(store *s, const actor *who, int64_t id, store_res **r,
+		     err *e)
+{
+	int rc = staff_store_cert_get(s, id, r, e);
+	if (rc)
+		return rc;
+	if (store_res_rows(*r) == 0 ||
+	    (who->u && !region_in_scope(actor_scope(who), store_res_text(*r, 0, 11)))) {
+		store_res_free(*r);
+		return err_set(e, ERR_NOTFOUND, "not_found",
+			       "证书不存在或不在您的管辖范围内");
+	}
+	return 0;
+}
+
+/* The certificate `id` as JSON, whatever the caller's scope: for the
+ * one just issued in the caller's own transaction. */
+int cert__get(store *s, int64_t id, json_t **out, err *e)
+{
+	store_res *r;
+	int rc = staff_store_cert_get(s, id, &r, e);
+	if (rc)
+		return rc;
+	*out = cert_json(r, 0);
+	store_res_free(r);
+	return 0;
+}
+
+int cert_revoke(store *s, const actor *who, int64_t id, const char *reason,
+		json_t **out, err *e)
+{
+	store_res *r;
+	char today[11];
+	date_of(who->now, today);
+	int rc;
+	if (!can_train(who))
+		return forbidden(e);
+	if (!reason || !text_valid_name(reason, 2, 100))
+		return err_field(e, ERR_INVALID, "missing_field", "reason",
+				 "请填写撤销原因（2至100个字符）");
+	if ((rc = load_cert(s, who, id, &r, e)))
+		return rc;
+	char code[REGION_CODE_MAX], target[32];
+	snprintf(code, sizeof code, "%s", store_res_text(r, 0, 11));
+	store_res_free(r);
+	snprintf(target, sizeof target, "certificate:%lld", (long long)id);
+	if ((rc = store_begin(s, e)))
+		return rc;
+	if ((rc = staff_store_cert_revoke(s, id, today, reason, e)) ||
+	    (rc = audit(s, who, "certificate_revoke", target, code,
+			json_pack("{s:s}", "reason", reason), e)) ||
+	    (rc = store_commit(s, e))) {
+		store_rollback(s);
+		return rc;
+	}
+	if ((rc = staff_store_cert_get(s, id, &r, e)))
+		return rc;
+	*out = cert_json(r, 0);
+	store_res_free(r);
+	return 0;
+}
+
+int cert_list(store *s, const actor *who, const char *in, json_t **out,
+	      err *e)
+{
+	region g;
+	char lo[REGION_CODE_MAX], hi[REGION_CODE_MAX + 1];
+	store_res *r;
+	int rc;
+	if (!can_read(who))
+		return forbidden(e);
+	if ((rc = region_resolve(s, who->u ? actor_scope(who) : NULL,
+				 in ? in : (who->u ? actor_scope(who) : "22"), &g,
+				 e)))
+		return rc;
+	region_scope_range(g.code, lo, hi);
+	if ((rc = staff_store_certs(s, lo, hi, &r, e)))
+		return rc;
+	json_t *items = json_array();
+	for (int i = 0; i < store_res_rows(r); i++)
+		json_array_append_new(items, cert_json(r, i));
+	store_res_free(r);
+	*out = json_pack("{s:o}", "items", items);
+	return 0;
+}
+
+/* 张*明: the first and last characters, the rest starred. */
+static void mask_name(const char *in, char *out, size_t n)
+{
+	const char *p = in;
+	size_t chars = text_utf8_len(in), used = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < chars && *p; i++) {
+		size_t len = 1;
+		while (((unsigned char)p[len] & 0xC0) == 0x80)
+			len++;
+		int keep = i == 0 || (i == chars - 1 && chars > 2);
+		used += (size_t)snprintf(out + used, used < n ? n - used : 0,
+					 "%.*s", keep ? (int)len : 1,
+					 keep ? p : "*");
+		p += len;
+	}
+	if (chars == 2 && used + 1 < n)
+		snprintf(out + used, n - used, "*");
+}
+
+/* A code as printed, or as typed: case, spaces and hyphens do not
+ * count.  0 when it cannot be one. */
+static int normal_code(const char *in, char out[CERT_CODE_LEN + 1])
+{
+	size_t n = 0;
+	for (const char *p = in ? in : ""; *p; p++) {
+		if (*p == ' ' || *p == '-')
+			continue;
+		if (n == CERT_CODE_LEN)
+			return 0;
+		out[n++] = (char)toupper((unsigned char)*p);
+	}
+	out[n] = '\0';
+	return n == CERT_CODE_LEN;
+}
+
+int cert_verify(store *s, const throttle_cfg *thr, const char *number,
+		const char *code, const char *ip, int64_t now, json_t **out,
+		err *e)
+{
+	store_res *r = NULL;
+	char want[CERT_CODE_LEN + 1] = "";
+	if (!number || strlen(number) > 32 || !text_valid_name(number, 6, 32))
+		number = "";
+	/* Held back, an address learns nothing, not even that a number is
+	 * malformed. */
+	int rc = throttle_check(s, thr, "cert", number, ip, now, e);
+	if (rc)
+		return rc;
+	int good = normal_code(code, want);
+	if (*number && (rc = staff_store_cert_by_number(s, number, &r, e)))
+		return rc;
+	/* One answer for an unknown number and for a wrong or missing code:
+	 * the number alone tells nothing, so numbers that follow each other
+	 * cannot be walked. */
+	if (!r || store_res_rows(r) == 0 || !good ||
+	    strlen(store_res_text(r, 0, 13)) != CERT_CODE_LEN ||
+	    sodium_memcmp(store_res_text(r, 0, 13), want, CERT_CODE_LEN) != 0) {
+		store_res_free(r);
+		throttle_result tr;
+		if ((rc = store_begin(s, e)))
+			return rc;
+		if ((rc = throttle_fail(s, thr, "cert", number, ip, now, &tr,
+					e)) ||
+		    (rc = store_commit(s, e))) {
+			store_rollback(s);
+			return rc;
+		}
+		return err_set(e, ERR_NOTFOUND, "not_found",
+			       "证书编号或校验码不正确");
+	}
+	char holder[96];
+	mask_name(store_res_text(r, 0, 10), holder, sizeof holder);
+	const char *kind = store_res_text(r, 0, 3);
+	int valid = strcmp(store_res_text(r, 0, 7), "valid") == 0;
+	*out = json_pack("{s:s, s:b, s:s, s:s, s:s, s:s, s:s, s:s}", "number",
+			 store_res_text(r, 0, 1), "valid", valid, "title",
+			 strcmp(kind, "director") ? "儿童督导员培训合格证"
+						  : "儿童主任培训合格证",
+			 "holder", holder, "county_name",
+			 store_res_text(r, 0, 12) ? store_res_text(r, 0, 12) : "",
+			 "issued_on", store_res_text(r, 0, 6), "status",
+			 valid ? "valid" : "revoked", "status_label",
+			 valid ? "有效" : "已撤销");
+	store_res_free(r);
+	return 0;
+}
+
+int cert_pdf(store *s, const actor *who, int64_t id, int card,
+	     const char *base, const exportmark *mark, char **bytes,
+	     size_t *len, char filename[128], err *e)
+{
+	store_res *r;
+	int rc;
+	if (!can_read(who))
+		return forbidden(e);
+	if ((rc = load_cert(s, who, id, &r, e)))
+		return rc;
+	const char *kind = store_res_text(r, 0, 3);
+	const char *title = strcmp(kind, "director") ? "儿童督导员培训合格证"
+						     : "儿童主任培训合格证";
+	char l1[300], l2[200], l3[200], l4[120], l5[80];
+	snprintf(l1, sizeof l1, "%s　同志：", store_res_text(r, 0, 10));
+	snprintf(l2, sizeof l2,
+		 "参加%s民政局组织的%s初任培训，经考核合格，特发此证。",
+		 store_res_text(r, 0, 12) ? store_res_text(r, 0, 12) : "",
+		 strcmp(kind, "director") ? "儿童督导员" : "儿童主任");
+	snprintf(l3, sizeof l3, "证书编号：%s", store_res_text(r, 0, 1));
+	snprintf(l4, sizeof l4, "发证日期：%s%s", store_res_text(r, 0, 6),
+		 strcmp(store_res_text(r, 0, 7), "valid") ? "（已撤销）" : "");
+	snprintf(l5, sizeof l5, "校验码：%s", store_res_text(r, 0, 13));
+	pdfdoc *d;
+	if ((rc = exportmark_pdf_new(who, mark, card ? PDFDOC_CARD : PDFDOC_A4,
+				     &d, e))) {
+		store_res_free(r);
+		return rc;
+	}
+	pdfdoc_frame(d);
+	pdfdoc_space(d, card ? 2 : 30);
+	char big[128];
+	snprintf(big, sizeof big, "《%s》", title);
+	pdfdoc_title(d, big);
+	pdfdoc_space(d, card ? 2 : 20);
+	pdfdoc_text(d, l1, card ? 9 : 16, PDFDOC_LEFT | PDFDOC_SERIF);
+	pdfdoc_text(d, l2, card ? 8 : 14, PDFDOC_LEFT | PDFDOC_SERIF);
+	pdfdoc_space(d, card ? 2 : 20);
+	pdfdoc_text(d, l3, card ? 8 : 12, PDFDOC_RIGHT);
+	pdfdoc_text(d, l5, card ? 8 : 12, PDFDOC_RIGHT);
+	pdfdoc_text(d, l4, card ? 8 : 12, PDFDOC_RIGHT);
+	/* The QR code: the public check page of this number and code (both
+	 * are letters, digits and hyphens: nothing to escape). */
+	char url[512];
+	size_t bl = base ? strlen(base) : 0;
+	while (bl && base[bl - 1] == '/')
+		bl--;
+	if (bl)
+		snprintf(url, sizeof url, "%.*s/#/verify?number=%s&code=%s",
+			 (int)bl, base, store_res_text(r, 0, 1),
+			 store_res_text(r, 0, 13));
+	else
+		snprintf(url, sizeof url, "%s %s", store_res_text(r, 0, 1),
+			 store_res_text(r, 0, 13));
+	if (card) {
+		pdfdoc_qr(d, url, 13, PDFDOC_CORNER);
+		pdfdoc_text(d, "扫码或凭编号和校验码核验真伪", 6, PDFDOC_LEFT);
+	} else {
+		pdfdoc_space(d, 8);
+		pdfdoc_qr(d, url, 30, PDFDOC_CENTER);
+		pdfdoc_text(d, "扫描二维码，或凭证书编号和校验码在系统中核验真伪",
+			    10, PDFDOC_CENTER);
+	}
+	rc = pdfdoc_finish(d, bytes, len, e);
+	if (rc == 0)
+		snprintf(filename, 128, "%s_%.40s.pdf", title,
+			 store_res_text(r, 0, 1));
+	store_res_free(r);
+	return rc;
+}
