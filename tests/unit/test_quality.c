@@ -9,6 +9,8 @@
 
 #include "domain/children/child.h"
 #include "domain/children/childrec.h"
+#include "domain/children/childrec_exit.h"
+#include "domain/children/childrec_visit.h"
 #include "domain/children/idcard.h"
 #include "domain/quarterly/quality.h"
 

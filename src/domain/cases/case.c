@@ -8,7 +8,7 @@
 #include "domain/core/audit.h"
 #include "domain/children/child.h"
 #include "domain/children/child_codes.h"
-#include "domain/children/childrec.h"
+#include "domain/children/childrec_list.h"
 #include "domain/children/classify.h"
 #include "domain/core/perm.h"
 #include "domain/core/exportmark.h"

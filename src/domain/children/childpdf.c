@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "domain/children/child_codes.h"
+#include "domain/children/childrec_visit.h"
 #include "domain/children/classify.h"
 #include "io/pdfdoc.h"
 #include "util/date.h"

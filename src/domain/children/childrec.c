@@ -23,23 +23,8 @@
 
 /* ---- derived fields ---- */
 
-static json_t *bits_json(unsigned bits, int count,
-			 const char *(*code)(unsigned))
-{
-	json_t *a = json_array();
-	for (int i = 0; i < count; i++)
-		if (bits & (1u << i))
-			json_array_append_new(a, json_string(code(1u << i)));
-	return a;
-}
-
-static json_t *str_or_null(const char *s)
-{
-	return s && *s ? json_string(s) : json_null();
-}
-
-static void bits_write(jsonw *w, const char *key, unsigned bits, int count,
-		       const char *(*code)(unsigned))
+void childrec__bits_write(jsonw *w, const char *key, unsigned bits, int count,
+			  const char *(*code)(unsigned))
 {
 	jsonw_array(w, key);
 	for (int i = 0; i < count; i++)
@@ -54,9 +39,10 @@ static void derived_write(jsonw *w, const child *c, const child_row *row,
 	classify_result cr;
 	classify_child(c, today, &cr);
 	jsonw_int(w, "age", classify_age(c->birth_date, today));
-	bits_write(w, "categories", cr.categories, CAT_COUNT,
-		   classify_category_code);
-	bits_write(w, "flags", cr.flags, FLAG_COUNT, classify_flag_code);
+	childrec__bits_write(w, "categories", cr.categories, CAT_COUNT,
+			     classify_category_code);
+	childrec__bits_write(w, "flags", cr.flags, FLAG_COUNT,
+			     classify_flag_code);
 	jsonw_array(w, "classification");
 	for (int i = 0; i < cr.n; i++) {
 		unsigned cb = classify_category_bit(cr.reasons[i].code);
@@ -72,8 +58,9 @@ static void derived_write(jsonw *w, const child *c, const child_row *row,
 	}
 	jsonw_end(w);
 	if (row->confirmed >= 0) {
-		bits_write(w, "confirmed_categories", (unsigned)row->confirmed,
-			   CAT_COUNT, classify_category_code);
+		childrec__bits_write(w, "confirmed_categories",
+				     (unsigned)row->confirmed, CAT_COUNT,
+				     classify_category_code);
 		jsonw_str(w, "confirmed_by", row->confirmed_by);
 	} else {
 		jsonw_null(w, "confirmed_categories");
@@ -175,8 +162,8 @@ static char *render_text(store *s, const actor *who, const child_row *row,
 	return jsonw_steal(&w, len);
 }
 
-static json_t *render(store *s, const actor *who, const child_row *row,
-		      const child *c, const char *today)
+json_t *childrec__render(store *s, const actor *who, const child_row *row,
+			 const child *c, const char *today)
 {
 	size_t len;
 	char *text = render_text(s, who, row, c, today, &len);
@@ -191,7 +178,7 @@ static json_t *render(store *s, const actor *who, const child_row *row,
  * formats that older data may break (child_parse_stored): validation
  * belongs to writes, and a record failing Q03 or Q10 must still open so
  * that it can be fixed.  Any other failure here is corruption. */
-static int row_child(const child_row *row, child *c, err *e)
+int childrec__row_child(const child_row *row, child *c, err *e)
 {
 	json_error_t je;
 	json_t *d = json_loads(row->data, 0, &je);
@@ -204,8 +191,8 @@ static int row_child(const child_row *row, child *c, err *e)
 	return rc;
 }
 
-static int load(store *s, const actor *who, int64_t id, child_row *row,
-		child *c, err *e)
+int childrec__load(store *s, const actor *who, int64_t id, child_row *row,
+		   child *c, err *e)
 {
 	int rc = child_store_get(s, id, row, e);
 	if (rc)
@@ -217,7 +204,7 @@ static int load(store *s, const actor *who, int64_t id, child_row *row,
 		return err_out_of_scope(e, where,
 					"儿童档案不存在或不在您的管辖范围内");
 	}
-	if ((rc = row_child(row, c, e)))
+	if ((rc = childrec__row_child(row, c, e)))
 		child_row_clear(row);
 	return rc;
 }
@@ -256,8 +243,8 @@ static json_t *changed_fields(json_t *changes)
 	return json_pack("{s:o}", "fields", names);
 }
 
-static int write_audit(store *s, const actor *who, const char *action,
-		       const child_row *row, json_t *detail, err *e)
+int childrec__write_audit(store *s, const actor *who, const char *action,
+			  const child_row *row, json_t *detail, err *e)
 {
 	char target[32];
 	snprintf(target, sizeof target, "child:%lld", (long long)row->id);
@@ -279,9 +266,9 @@ static int write_audit(store *s, const actor *who, const char *action,
  * record's first version is written to the history only when it is first
  * changed, from `before` (the first version's data): a record that never
  * changes costs one row, not two, which is what a large import needs. */
-static int write_history(store *s, const actor *who, const child_row *row,
-			 const char *action, json_t *changes,
-			 const char *before, err *e)
+int childrec__write_history(store *s, const actor *who, const child_row *row,
+			    const char *action, json_t *changes,
+			    const char *before, err *e)
 {
 	int rc = 0;
 	if (row->version == 2)
@@ -531,8 +518,8 @@ int childrec_create(store *s, const actor *who, json_t *body, json_t **out,
 	 * the log and must never see identities (SPEC §1). */
 	if ((rc = check_duplicate(s, who, c.id_number, 0, e)) ||
 	    (rc = childrec_insert_prepared(s, who, &row, e)) ||
-	    (rc = write_audit(s, who, "child_create", &row, json_object(),
-			      e)) ||
+	    (rc = childrec__write_audit(s, who, "child_create", &row,
+					json_object(), e)) ||
 	    (rc = store_commit(s, e)))
 		store_rollback(s);
 	/* Lost a race for the same ID number to a record created after our
@@ -544,7 +531,7 @@ int childrec_create(store *s, const actor *who, json_t *body, json_t **out,
 			rc = again;
 	}
 	if (rc == 0)
-		*out = render(s, who, &row, &c, today);
+		*out = childrec__render(s, who, &row, &c, today);
 done:
 	child_row_clear(&row);
 	return rc;
@@ -558,8 +545,8 @@ typedef struct read_audit {
 static int audit_read(store *s, void *arg, err *e)
 {
 	const read_audit *ra = arg;
-	return write_audit(s, ra->who, "child_read", ra->row, json_object(),
-			   e);
+	return childrec__write_audit(s, ra->who, "child_read", ra->row,
+				     json_object(), e);
 }
 
 int childrec_get_text(store *s, const actor *who, int64_t id, char **text,
@@ -571,7 +558,7 @@ int childrec_get_text(store *s, const actor *who, int64_t id, char **text,
 	date_of(who->now, today);
 	int rc;
 	if ((rc = perm_need(who, PERM_CHILD_READ, e)) ||
-	    (rc = load(s, who, id, &row, &c, e)))
+	    (rc = childrec__load(s, who, id, &row, &c, e)))
 		return rc;
 	/* SPEC §10: every read of a full record is audited, in a
 	 * transaction shared with other reads' entries arriving meanwhile:
@@ -585,7 +572,7 @@ int childrec_get_text(store *s, const actor *who, int64_t id, char **text,
 
 /* An answer written as text (rc its writer's result), read back as JSON
  * for the callers that work on a tree (exports, PDFs, the watch list). */
-static int text_json(int rc, char *text, size_t len, json_t **out, err *e)
+int childrec__text_json(int rc, char *text, size_t len, json_t **out, err *e)
 {
 	if (rc)
 		return rc;
@@ -600,7 +587,7 @@ int childrec_get(store *s, const actor *who, int64_t id, json_t **out,
 	char *text = NULL;
 	size_t len = 0;
 	int rc = childrec_get_text(s, who, id, &text, &len, e);
-	return text_json(rc, text, len, out, e);
+	return childrec__text_json(rc, text, len, out, e);
 }
 
 int childrec_update(store *s, const actor *who, int64_t id, json_t *patch,
@@ -613,7 +600,7 @@ int childrec_update(store *s, const actor *who, int64_t id, json_t *patch,
 	date_of(who->now, today);
 	int rc;
 	if ((rc = perm_need(who, PERM_CHILD_WRITE, e)) ||
-	    (rc = load(s, who, id, &row, &old, e)))
+	    (rc = childrec__load(s, who, id, &row, &old, e)))
 		return rc;
 	json_t *before = child_to_json(&old), *merged = NULL, *after = NULL,
 	       *changes = NULL;
@@ -644,7 +631,7 @@ int childrec_update(store *s, const actor *who, int64_t id, json_t *patch,
 	after = child_to_json(&c);
 	changes = child_diff(before, after);
 	if (json_array_size(changes) == 0) {
-		*out = render(s, who, &row, &old, today);
+		*out = childrec__render(s, who, &row, &old, today);
 		goto done;
 	}
 	char *before_text = json_dumps(before, JSON_COMPACT);
@@ -655,15 +642,15 @@ int childrec_update(store *s, const actor *who, int64_t id, json_t *patch,
 		goto done;
 	if ((rc = check_duplicate(s, who, c.id_number, row.id, e)) ||
 	    (rc = child_store_update(s, &row, e)) ||
-	    (rc = write_history(s, who, &row, "update", changes, before_text,
-				e)) ||
-	    (rc = write_audit(s, who, "child_update", &row,
-			      changed_fields(changes), e)) ||
+	    (rc = childrec__write_history(s, who, &row, "update", changes,
+					  before_text, e)) ||
+	    (rc = childrec__write_audit(s, who, "child_update", &row,
+					changed_fields(changes), e)) ||
 	    (rc = store_commit(s, e)))
 		store_rollback(s);
 	free(before_text);
 	if (rc == 0)
-		*out = render(s, who, &row, &c, today);
+		*out = childrec__render(s, who, &row, &c, today);
 done:
 	json_decref(before);
 	json_decref(merged);
@@ -681,7 +668,7 @@ int childrec_history(store *s, const actor *who, int64_t id, json_t **out,
 	store_res *r;
 	int rc;
 	if ((rc = perm_need(who, PERM_CHILD_READ, e)) ||
-	    (rc = load(s, who, id, &row, &c, e)))
+	    (rc = childrec__load(s, who, id, &row, &c, e)))
 		return rc;
 	if ((rc = child_store_history(s, id, &r, e))) {
 		child_row_clear(&row);
@@ -732,811 +719,6 @@ int childrec_history(store *s, const actor *who, int64_t id, json_t **out,
 	return 0;
 }
 
-/* ---- lists ---- */
-
-static int parse_int_param(const char *v, const char *field, int lo, int hi,
-			   int *out, err *e)
-{
-	if (!v)
-		return 0;
-	if (!text_is_digits(v) || strlen(v) > 5 || atoi(v) < lo ||
-	    atoi(v) > hi)
-		return err_field(e, ERR_INVALID, "invalid_query", field,
-				 "参数 %s 应为%d至%d的整数", field, lo, hi);
-	*out = atoi(v);
-	return 0;
-}
-
-/* The total of a list of active records of a county or above filtered by
- * region alone, or by one category or one flag: the dashboard's
- * per-village figures hold it
- * (exact and current, see stats_refresh), which saves counting a county's
- * tens of thousands of index entries for every page.  0: count instead. */
-/* The last few kept totals this thread read, with the connection and
- * its change mark at the time: a county's list pages through one total
- * (a sum over its few hundred villages, a third of the request) that
- * stays right until something is written. */
-typedef struct total_memo {
-	store_mark mark;
-	int col;
-	char lo[REGION_CODE_MAX], today[11];
-	int64_t total;
-} total_memo;
-
-static _Thread_local total_memo memos[4];
-static _Thread_local unsigned memo_next;
-
-static int64_t kept_total(store *s, const actor *who, const child_filter *f,
-			  const char *scope)
-{
-	if (strcmp(f->status, "active") ||
-	    (f->cat_bit && f->flag_bit) ||
-	    f->birth_after || f->birth_max || f->visit_before ||
-	    f->name_like || f->id_lo || f->no_guardian)
-		return 0;
-	int col = 0; /* active */
-	for (int b = 0; b < CAT_COUNT; b++)
-		if (f->cat_bit == 1u << b)
-			col = 1 + b;
-	for (int b = 0; b < FLAG_COUNT; b++)
-		if (f->flag_bit == 1u << b)
-			col = 7 + b;
-	char today[11];
-	date_of(who->now, today);
-	store_mark mark, after;
-	int marked = store_change_mark(s, &mark) == 0;
-	/* Below a county counting the index is cheaper than the two
-	 * queries of the kept figures, unless they can be reused. */
-	if (strlen(scope) > 6 && !marked)
-		return 0;
-	for (int i = 0; marked && i < 4; i++) {
-		const total_memo *m = &memos[i];
-		if (!memcmp(&m->mark, &mark, sizeof mark) && m->col == col &&
-		    !strcmp(m->lo, f->lo) && !strcmp(m->today, today))
-			return m->total;
-	}
-	int64_t total = 0, stale = 0;
-	if (stats_store_total(s, f->lo, f->hi, col, today, &total, &stale,
-			      NULL) != 0)
-		return 0;
-	if (stale && (stats_refresh(s, f->lo, f->hi, who->now, NULL, NULL) != 0 ||
-		      stats_store_total(s, f->lo, f->hi, col, today, &total,
-					&stale, NULL) != 0 ||
-		      stale))
-		return 0;
-	if (marked && store_change_mark(s, &after) == 0 &&
-	    !memcmp(&mark, &after, sizeof mark)) {
-		total_memo *m = &memos[memo_next++ % 4];
-		*m = (total_memo){ .mark = mark, .col = col, .total = total };
-		snprintf(m->lo, sizeof m->lo, "%s", f->lo);
-		snprintf(m->today, sizeof m->today, "%s", today);
-	}
-	return total;
-}
-
-/* The page of rows a list query asks for, and the total. */
-static int list_rows(store *s, const actor *who, const childrec_query *q,
-		     const char *today, child_row **rows, int *nrows,
-		     int64_t *total, err *e)
-{
-	child_filter f;
-	int rc;
-	memset(&f, 0, sizeof f);
-	if ((rc = perm_need(who, PERM_CHILD_READ, e)))
-		return rc;
-	const char *scope = actor_scope(who);
-	region g;
-	if (q->region) {
-		if ((rc = region_resolve(s, who->u ? scope : NULL, q->region, &g,
-					 e)))
-			return rc;
-		scope = g.code;
-	}
-	region_scope_range(scope, f.lo, f.hi);
-	f.status = "active";
-	if (q->status) {
-		if (strcmp(q->status, "active") && strcmp(q->status, "exited"))
-			return err_field(e, ERR_INVALID, "invalid_query",
-					 "status", "状态应为 active 或 exited");
-		f.status = q->status;
-	}
-	if (q->category) {
-		f.cat_bit = classify_category_bit(q->category);
-		if (!f.cat_bit)
-			return err_field(e, ERR_INVALID, "invalid_query",
-					 "category", "分类代码无效");
-		date_years_before(today, classify_age_limit(f.cat_bit),
-				  f.cat_threshold);
-	}
-	if (q->flag && !(f.flag_bit = classify_flag_bit(q->flag)))
-		return err_field(e, ERR_INVALID, "invalid_query", "flag",
-				 "重点对象标记代码无效");
-	int amin = -1, amax = -1, days = -1;
-	char bmin[11], bmax[11], vb[11];
-	if ((rc = parse_int_param(q->age_min, "age_min", 0, 30, &amin, e)) ||
-	    (rc = parse_int_param(q->age_max, "age_max", 0, 30, &amax, e)) ||
-	    (rc = parse_int_param(q->not_visited_days, "not_visited_days", 1,
-				  3650, &days, e)))
-		return rc;
-	/* age >= amin  ⟺  born on or before the amin threshold;
-	 * age <= amax  ⟺  born after the amax + 1 threshold. */
-	if (amin >= 0) {
-		date_years_before(today, amin, bmin);
-		f.birth_max = bmin;
-	}
-	if (amax >= 0) {
-		date_years_before(today, amax + 1, bmax);
-		f.birth_after = bmax;
-	}
-	if (days > 0) {
-		date_minus_days(today, days, vb);
-		f.visit_before = vb;
-	}
-	char like[200], idlo[19], idhi[20];
-	if (q->q && *q->q) {
-		size_t n = strlen(q->q);
-		if (n > 60 || !text_valid_name(q->q, 1, 20))
-			return err_field(e, ERR_INVALID, "invalid_query", "q",
-					 "搜索词应为1至20个字符");
-		int idlike = n >= 4 && n <= 18;
-		for (size_t i = 0; i < n && idlike; i++)
-			idlike = (q->q[i] >= '0' && q->q[i] <= '9') ||
-				 ((q->q[i] == 'X' || q->q[i] == 'x') &&
-				  i == 17);
-		/* A number searched for confirms the digits the mask hides,
-		 * one prefix at a time (privacy.h). */
-		if (idlike && !privacy_full(who, PRIVACY_LIST))
-			return err_field(e, ERR_FORBIDDEN, "forbidden", "q",
-					 "您看到的身份证号是部分隐藏的，不能按身份证号"
-					 "查找，请按姓名查找");
-		if (idlike) {
-			idcard_normalize(q->q, idlo);
-			snprintf(idhi, sizeof idhi, "%s:", idlo);
-			f.id_lo = idlo;
-			f.id_hi = idhi;
-		} else {
-			text_like_pattern(q->q, like, sizeof like);
-			f.name_like = like;
-		}
-	}
-	static const struct {
-		const char *name;
-		enum child_sort sort;
-	} sorts[] = { { "id", CHILD_SORT_ID },
-		      { "name", CHILD_SORT_NAME },
-		      { "birth_date", CHILD_SORT_BIRTH },
-		      { "last_visit", CHILD_SORT_VISIT },
-		      { "region", CHILD_SORT_REGION } };
-	f.sort = CHILD_SORT_REGION;
-	if (q->sort) {
-		size_t i;
-		for (i = 0; i < sizeof sorts / sizeof *sorts; i++)
-			if (strcmp(sorts[i].name, q->sort) == 0)
-				break;
-		if (i == sizeof sorts / sizeof *sorts)
-			return err_field(e, ERR_INVALID, "invalid_query",
-					 "sort", "排序字段无效");
-		f.sort = sorts[i].sort;
-	}
-	/* A child's place among many sorted by birth date dates it to
-	 * within days: the part of the ID number the mask hides. */
-	if (f.sort == CHILD_SORT_BIRTH && !privacy_full(who, PRIVACY_LIST))
-		return err_field(e, ERR_FORBIDDEN, "forbidden", "sort",
-				 "出生日期按您的权限不显示，不能按出生日期排序");
-	if (q->order && strcmp(q->order, "asc") && strcmp(q->order, "desc"))
-		return err_field(e, ERR_INVALID, "invalid_query", "order",
-				 "排序方向应为 asc 或 desc");
-	f.desc = q->order && strcmp(q->order, "desc") == 0;
-	f.offset = q->offset;
-	f.limit = q->limit;
-	f.no_guardian = q->no_guardian;
-	f.known_total = kept_total(s, who, &f, scope);
-	f.columns_only = 1;
-	return child_store_list(s, &f, rows, nrows, total, e);
-}
-
-int childrec_list_text(store *s, const actor *who, const childrec_query *q,
-		       char **text, size_t *len, err *e)
-{
-	char today[11];
-	child_row *rows;
-	int n;
-	int64_t total;
-	date_of(who->now, today);
-	int rc = list_rows(s, who, q, today, &rows, &n, &total, e);
-	if (rc)
-		return rc;
-	int see = privacy_full(who, PRIVACY_LIST);
-	jsonw w = JSONW_INIT;
-	jsonw_object(&w, NULL);
-	jsonw_array(&w, "items");
-	for (int i = 0; i < n; i++) {
-		/* Lists are built from the row's columns alone: no record's
-		 * JSON is parsed.  Categories are the stored age-free bits
-		 * whose age limit the child is still under (classify.h). */
-		child_row *r = &rows[i];
-		int age = classify_age(r->birth_date, today);
-		unsigned cats = 0;
-		for (int b = 0; b < CAT_COUNT; b++)
-			if ((r->cat_base & (1u << b)) && age >= 0 &&
-			    age < classify_age_limit(1u << b))
-				cats |= 1u << b;
-		char idm[19], ph[CHILD_PHONE_MAX];
-		snprintf(idm, sizeof idm, "%s", r->id_number);
-		snprintf(ph, sizeof ph, "%s", r->contact_phone);
-		if (!see) {
-			privacy_mask_id(r->id_number, idm);
-			privacy_mask_phone(r->contact_phone, ph, sizeof ph);
-		}
-		jsonw_object(&w, NULL);
-		jsonw_int(&w, "id", r->id);
-		jsonw_str(&w, "name", r->name);
-		jsonw_str(&w, "sex", code_of(child_sex_codes, r->sex));
-		/* Beside a masked number, the age alone (privacy.h). */
-		jsonw_str_or_null(&w, "birth_date", see ? r->birth_date : "");
-		jsonw_int(&w, "age", age);
-		jsonw_str_or_null(&w, "id_number", idm);
-		jsonw_str(&w, "region_code", r->region);
-		jsonw_str(&w, "region_name", r->region_name);
-		bits_write(&w, "categories", cats, CAT_COUNT,
-			   classify_category_code);
-		bits_write(&w, "flags", r->flags, FLAG_COUNT,
-			   classify_flag_code);
-		jsonw_str_or_null(&w, "last_visit_date", r->last_visit);
-		jsonw_str_or_null(&w, "guardian_name", r->guardian_name);
-		jsonw_str_or_null(&w, "contact_phone", ph);
-		jsonw_str(&w, "status", r->status);
-		jsonw_end(&w);
-		child_row_clear(r);
-	}
-	free(rows);
-	jsonw_end(&w);
-	jsonw_int(&w, "total", total);
-	jsonw_str(&w, "as_of", today);
-	jsonw_end(&w);
-	*text = jsonw_steal(&w, len);
-	return 0;
-}
-
-int childrec_list(store *s, const actor *who, const childrec_query *q,
-		  json_t **out, err *e)
-{
-	char *text = NULL;
-	size_t len = 0;
-	int rc = childrec_list_text(s, who, q, &text, &len, e);
-	return text_json(rc, text, len, out, e);
-}
-
-/* ---- confirmation and exits ---- */
-
-int childrec_confirm(store *s, const actor *who, int64_t id, json_t **out,
-		     err *e)
-{
-	char today[11];
-	child_row row;
-	child c;
-	date_of(who->now, today);
-	int rc;
-	if ((rc = perm_need(who, PERM_CHILD_CONFIRM, e)) ||
-	    (rc = load(s, who, id, &row, &c, e)))
-		return rc;
-	classify_result cr;
-	classify_child(&c, today, &cr);
-	json_t *before = bits_json(row.confirmed >= 0 ? (unsigned)row.confirmed
-						      : 0,
-				   CAT_COUNT, classify_category_code);
-	json_t *after = bits_json(cr.categories, CAT_COUNT,
-				  classify_category_code);
-	json_t *changes = json_pack("[{s:s, s:o, s:o}]", "field",
-				    "confirmed_categories", "before", before,
-				    "after", after);
-	row.confirmed = cr.categories;
-	snprintf(row.confirmed_by, sizeof row.confirmed_by, "%s",
-		 actor_name(who));
-	row.confirmed_at = who->now;
-	row.updated_at = who->now;
-	snprintf(row.updated_by, sizeof row.updated_by, "%s", actor_name(who));
-	if ((rc = store_begin(s, e)) == 0) {
-		if ((rc = child_store_update(s, &row, e)) ||
-		    (rc = write_history(s, who, &row, "confirm", changes,
-					row.data, e)) ||
-		    (rc = write_audit(s, who, "child_confirm", &row,
-				      json_pack("{s:O}", "categories",
-						json_array_get(changes, 0)),
-				      e)) ||
-		    (rc = store_commit(s, e)))
-			store_rollback(s);
-	}
-	json_decref(changes);
-	if (rc == 0)
-		*out = render(s, who, &row, &c, today);
-	child_row_clear(&row);
-	return rc;
-}
-
-static const code_entry exit_reasons[] = {
-	{ 1, "aged_out", "年龄超出" },
-	{ 2, "parents_returned", "父母返乡" },
-	{ 3, "moved_away", "迁出" },
-	{ 4, "died", "死亡" },
-	{ 5, "other", "其他" },
-	{ 0, NULL, NULL },
-};
-
-int childrec_exit(store *s, const actor *who, int64_t id, const char *reason,
-		  const char *date, const char *note, json_t **out, err *e)
-{
-	char today[11];
-	child_row row;
-	child c;
-	date_of(who->now, today);
-	int rc;
-	if ((rc = perm_need(who, PERM_CHILD_WRITE, e)))
-		return rc;
-	if (code_value(exit_reasons, reason) < 0)
-		return err_field(e, ERR_INVALID, "invalid_field", "reason",
-				 "退出原因应为 aged_out、parents_returned、"
-				 "moved_away、died 或 other");
-	if (!child_date_valid(date) || strcmp(date, today) > 0)
-		return err_field(e, ERR_INVALID, "invalid_field", "date",
-				 "退出日期应为不晚于今天的有效日期");
-	if (note && !text_valid_text(note, 0, 150))
-		return err_field(e, ERR_INVALID, "invalid_field", "note",
-				 "说明过长或含有非法字符");
-	if (strcmp(reason, "other") == 0 && (!note || !text_valid_text(note, 2, 150)))
-		return err_field(e, ERR_INVALID, "missing_field", "note",
-				 "退出原因为“其他”时须填写说明");
-	if ((rc = load(s, who, id, &row, &c, e)))
-		return rc;
-	if (strcmp(row.status, "active") != 0) {
-		child_row_clear(&row);
-		return err_set(e, ERR_CONFLICT, "record_exited",
-			       "该档案已退出");
-	}
-	int64_t pending;
-	if ((rc = child_store_transfer_pending(s, id, &pending, e)) ||
-	    (pending &&
-	     (rc = err_set(e, ERR_CONFLICT, "transfer_pending",
-			   "该儿童有待接收的迁移，请先处理迁移")))) {
-		child_row_clear(&row);
-		return rc;
-	}
-	if (strcmp(date, row.birth_date) < 0) {
-		child_row_clear(&row);
-		return err_field(e, ERR_INVALID, "invalid_field", "date",
-				 "退出日期不能早于出生日期");
-	}
-	snprintf(row.status, sizeof row.status, "exited");
-	snprintf(row.exit_reason, sizeof row.exit_reason, "%s", reason);
-	snprintf(row.exit_date, sizeof row.exit_date, "%s", date);
-	snprintf(row.exit_note, sizeof row.exit_note, "%s", note ? note : "");
-	row.updated_at = who->now;
-	snprintf(row.updated_by, sizeof row.updated_by, "%s", actor_name(who));
-	json_t *changes = json_pack(
-		"[{s:s, s:s, s:s}, {s:s, s:n, s:s}]", "field", "status",
-		"before", "active", "after", "exited", "field", "exit_reason",
-		"before", "after", code_label(exit_reasons,
-					      code_value(exit_reasons, reason)));
-	if ((rc = store_begin(s, e)) == 0) {
-		if ((rc = child_store_update(s, &row, e)) ||
-		    (rc = write_history(s, who, &row, "exit", changes,
-					row.data, e)) ||
-		    (rc = write_audit(s, who, "child_exit", &row,
-				      json_pack("{s:s, s:s}", "reason", reason,
-						"date", date),
-				      e)) ||
-		    (rc = store_commit(s, e)))
-			store_rollback(s);
-	}
-	json_decref(changes);
-	if (rc == 0)
-		*out = render(s, who, &row, &c, today);
-	child_row_clear(&row);
-	return rc;
-}
-
-int childrec_exit_proposals(store *s, const actor *who, json_t **out,
-			    err *e)
-{
-	char today[11], adult[11];
-	child_filter f;
-	int rc;
-	memset(&f, 0, sizeof f);
-	date_of(who->now, today);
-	if ((rc = perm_need(who, PERM_CHILD_WRITE, e)))
-		return rc;
-	/* Candidates: 16 or older, since left_behind lapses at 16 and every
-	 * other category at 18. */
-	date_years_before(today, 16, adult);
-	region_scope_range(actor_scope(who), f.lo, f.hi);
-	f.status = "active";
-	f.birth_max = adult;
-	f.sort = CHILD_SORT_BIRTH;
-	f.limit = 200;
-	child_row *rows;
-	int n;
-	int64_t total;
-	if ((rc = child_store_list(s, &f, &rows, &n, &total, e)))
-		return rc;
-	json_t *items = json_array();
-	for (int i = 0; i < n; i++) {
-		child c;
-		err ignore;
-		if (row_child(&rows[i], &c, &ignore) == 0) {
-			classify_result cr;
-			classify_child(&c, today, &cr);
-			int age = classify_age(c.birth_date, today);
-			if (age >= 18 || cr.categories == 0)
-				json_array_append_new(
-					items,
-					json_pack("{s:I, s:s, s:s, s:i, s:s,"
-						  " s:s, s:s}",
-						  "id", (json_int_t)rows[i].id,
-						  "name", c.name, "birth_date",
-						  c.birth_date, "age", age,
-						  "region_code", rows[i].region,
-						  "region_name",
-						  rows[i].region_name, "reason",
-						  age >= 18
-							  ? "已满18周岁"
-							  : "已满16周岁，不再符合任何类别"));
-		}
-		child_row_clear(&rows[i]);
-	}
-	free(rows);
-	*out = json_pack("{s:o}", "items", items);
-	return 0;
-}
-
-/* ---- visits ---- */
-
-int childrec_visit_add(store *s, const actor *who, int64_t id, json_t *body,
-		       json_t **out, err *e)
-{
-	static const char *const fields[] = { "visit_date", "visitor", "met",
-					      "findings",   "risk_level",
-					      "follow_up",  NULL };
-	static const char *const areas[] = { "living", "guardianship",
-					     "mental_health", "education",
-					     NULL };
-	static const char *const risks[] = { "low", "medium", "high" };
-	char today[11];
-	date_of(who->now, today);
-	const char *date, *visitor, *met, *risk, *follow;
-	int rc;
-	if ((rc = perm_need(who, PERM_CHILD_WRITE, e)) ||
-	    (rc = jsonx_only(body, fields, e)) ||
-	    (rc = jsonx_str(body, "visit_date", 1, 10, &date, e)) ||
-	    (rc = jsonx_str(body, "visitor", 1, 20, &visitor, e)) ||
-	    (rc = jsonx_str(body, "met", 1, 40, &met, e)) ||
-	    (rc = jsonx_str(body, "risk_level", 1, 10, &risk, e)) ||
-	    (rc = jsonx_str(body, "follow_up", 0, 200, &follow, e)))
-		return rc;
-	if (!child_date_valid(date) || strcmp(date, today) > 0)
-		return err_field(e, ERR_INVALID, "invalid_field", "visit_date",
-				 "走访日期应为不晚于今天的有效日期");
-	if (!text_valid_name(visitor, 1, 20))
-		return err_field(e, ERR_INVALID, "invalid_field", "visitor",
-				 "走访人应为1至20个字符");
-	if (!text_valid_name(met, 1, 40))
-		return err_field(e, ERR_INVALID, "invalid_field", "met",
-				 "见到的人应为1至40个字符");
-	if (follow && !text_valid_text(follow, 0, 200))
-		return err_field(e, ERR_INVALID, "invalid_field", "follow_up",
-				 "跟进措施过长或含有非法字符");
-	int ok = 0;
-	for (size_t i = 0; i < 3; i++)
-		ok |= strcmp(risk, risks[i]) == 0;
-	if (!ok)
-		return err_field(e, ERR_INVALID, "invalid_field", "risk_level",
-				 "风险等级应为 low、medium 或 high");
-	json_t *fd = json_object_get(body, "findings");
-	if (!json_is_object(fd))
-		return err_field(e, ERR_INVALID, "missing_field", "findings",
-				 "请填写走访发现（基本生活、家庭监护、心理健康、学习教育）");
-	if ((rc = jsonx_only(fd, areas, e)))
-		return rc;
-	for (const char *const *a = areas; *a; a++) {
-		const char *v;
-		char field[40];
-		snprintf(field, sizeof field, "findings.%s", *a);
-		if ((rc = jsonx_str(fd, *a, 0, 200, &v, e))) {
-			if (e)
-				snprintf(e->field, sizeof e->field, "%s", field);
-			return rc;
-		}
-		if (v && !text_valid_text(v, 0, 200))
-			return err_field(e, ERR_INVALID, "invalid_field", field,
-					 "走访发现含有非法字符");
-	}
-	child_row row;
-	child c;
-	if ((rc = load(s, who, id, &row, &c, e)))
-		return rc;
-	if (strcmp(row.status, "active") != 0) {
-		child_row_clear(&row);
-		return err_set(e, ERR_CONFLICT, "record_exited",
-			       "该档案已退出");
-	}
-	if (strcmp(date, row.birth_date) < 0) {
-		child_row_clear(&row);
-		return err_field(e, ERR_INVALID, "invalid_field", "visit_date",
-				 "走访日期不能早于出生日期");
-	}
-	char *fdt = json_dumps(fd, JSON_COMPACT | JSON_SORT_KEYS);
-	int64_t vid = 0;
-	if ((rc = store_begin(s, e)) == 0) {
-		if ((rc = child_store_visit_add(s, id, row.region, date, visitor,
-						met, fdt, risk,
-						follow ? follow : "",
-						actor_name(who), who->now, &vid,
-						e)) ||
-		    (rc = write_audit(s, who, "visit_create", &row,
-				      json_pack("{s:s, s:s}", "visit_date",
-						date, "risk_level", risk),
-				      e)) ||
-		    (rc = store_commit(s, e)))
-			store_rollback(s);
-	}
-	free(fdt);
-	child_row_clear(&row);
-	if (rc == 0)
-		*out = json_pack("{s:I, s:I, s:s, s:s, s:s, s:O, s:s, s:s, s:s}",
-				 "id", (json_int_t)vid, "child_id",
-				 (json_int_t)id, "visit_date", date, "visitor",
-				 visitor, "met", met, "findings", fd,
-				 "risk_level", risk, "follow_up",
-				 follow ? follow : "", "created_by",
-				 actor_name(who));
-	return rc;
-}
-
-int childrec_visits(store *s, const actor *who, int64_t id, json_t **out,
-		    err *e)
-{
-	child_row row;
-	child c;
-	store_res *r;
-	int rc;
-	if ((rc = perm_need(who, PERM_CHILD_READ, e)) ||
-	    (rc = load(s, who, id, &row, &c, e)))
-		return rc;
-	child_row_clear(&row);
-	if ((rc = child_store_visits(s, id, &r, e)))
-		return rc;
-	json_t *items = json_array();
-	for (int i = 0; i < store_res_rows(r); i++) {
-		json_t *fd = json_loads(store_res_text(r, i, 4), 0, NULL);
-		json_array_append_new(
-			items,
-			json_pack("{s:I, s:s, s:s, s:s, s:o, s:s, s:s, s:s}",
-				  "id", (json_int_t)store_res_int(r, i, 0),
-				  "visit_date", store_res_text(r, i, 1),
-				  "visitor", store_res_text(r, i, 2), "met",
-				  store_res_text(r, i, 3), "findings",
-				  fd ? fd : json_object(), "risk_level",
-				  store_res_text(r, i, 5), "follow_up",
-				  store_res_text(r, i, 6), "created_by",
-				  store_res_text(r, i, 7)));
-	}
-	store_res_free(r);
-	*out = json_pack("{s:o}", "items", items);
-	return 0;
-}
-
-/* ---- transfers ---- */
-
-static json_t *transfer_json(store *s, const actor *who, const store_res *r,
-			     int i)
-{
-	/* Village names are public: both sides see where a child goes to
-	 * and comes from, though neither can browse the other's villages. */
-	char from[512] = "", to[512] = "";
-	region_path_text(s, store_res_text(r, i, 2), from, sizeof from, NULL);
-	region_path_text(s, store_res_text(r, i, 3), to, sizeof to, NULL);
-	json_t *t = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o,"
-			 " s:s, s:s, s:s, s:s}",
-			 "id", (json_int_t)store_res_int(r, i, 0), "child_id",
-			 (json_int_t)store_res_int(r, i, 1), "from_region",
-			 store_res_text(r, i, 2), "to_region",
-			 store_res_text(r, i, 3), "state",
-			 store_res_text(r, i, 4), "reason",
-			 store_res_text(r, i, 5), "requested_by",
-			 store_res_text(r, i, 6), "requested_at",
-			 jsonx_time(store_res_int(r, i, 7)), "decided_by",
-			 str_or_null(store_res_text(r, i, 8)), "decided_at",
-			 jsonx_time(store_res_int(r, i, 9)),
-			 "note", store_res_text(r, i, 10), "child_name",
-			 store_res_text(r, i, 11), "child_birth_date",
-			 store_res_text(r, i, 12), "child_sex",
-			 code_of(child_sex_codes,
-				 (int)store_res_int(r, i, 13)));
-	json_object_set_new(t, "from_region_path", json_string(from));
-	json_object_set_new(t, "to_region_path", json_string(to));
-	/* The birth date is the hidden part of a masked ID (privacy.h). */
-	if (!privacy_full(who, PRIVACY_LIST))
-		json_object_set_new(t, "child_birth_date", json_null());
-	return t;
-}
-
-int childrec_transfer(store *s, const actor *who, int64_t id,
-		      const char *to_region, const char *reason, json_t **out,
-		      err *e)
-{
-	child_row row;
-	child c;
-	region to;
-	int rc;
-	if ((rc = perm_need(who, PERM_CHILD_WRITE, e)))
-		return rc;
-	if (reason && !text_valid_name(reason, 0, 150))
-		return err_field(e, ERR_INVALID, "invalid_field", "reason",
-				 "迁移原因过长或含有非法字符");
-	/* The receiving village may lie outside the sender's scope: that is
-	 * the point of a transfer.  Only its existence and level are
-	 * checked; nothing about it is returned beyond its code. */
-	if ((rc = region_resolve(s, NULL, to_region, &to, e))) {
-		if (e)
-			snprintf(e->field, sizeof e->field, "to_region");
-		return rc;
-	}
-	if (to.level != REGION_VILLAGE)
-		return err_field(e, ERR_INVALID, "invalid_field", "to_region",
-				 "迁入地应为村（社区）");
-	if ((rc = load(s, who, id, &row, &c, e)))
-		return rc;
-	int64_t pending = 0, tid = 0;
-	if (strcmp(row.status, "active") != 0)
-		rc = err_set(e, ERR_CONFLICT, "record_exited", "该档案已退出");
-	else if (strcmp(row.region, to.code) == 0)
-		rc = err_field(e, ERR_INVALID, "invalid_field", "to_region",
-			       "迁入地与现居住地相同");
-	else if ((rc = child_store_transfer_pending(s, id, &pending, e)) == 0 &&
-		 pending)
-		rc = err_set(e, ERR_CONFLICT, "transfer_pending",
-			     "该儿童已有待接收的迁移");
-	if (rc == 0 && (rc = store_begin(s, e)) == 0) {
-		if ((rc = child_store_transfer_add(s, id, row.region, to.code,
-						   reason ? reason : "",
-						   actor_name(who), who->now,
-						   &tid, e)) ||
-		    (rc = write_audit(s, who, "transfer_create", &row,
-				      json_pack("{s:s, s:s}", "from",
-						row.region, "to", to.code),
-				      e)) ||
-		    (rc = store_commit(s, e)))
-			store_rollback(s);
-	}
-	child_row_clear(&row);
-	if (rc)
-		return rc;
-	store_res *r;
-	if ((rc = child_store_transfer_get(s, tid, &r, e)))
-		return rc;
-	*out = transfer_json(s, who, r, 0);
-	store_res_free(r);
-	return 0;
-}
-
-int childrec_transfer_decide(store *s, const actor *who, int64_t tid,
-			     int accept, const char *note, json_t **out,
-			     err *e)
-{
-	store_res *r;
-	int rc;
-	if ((rc = perm_need(who, PERM_CHILD_WRITE, e)))
-		return rc;
-	if (note && !text_valid_name(note, 0, 150))
-		return err_field(e, ERR_INVALID, "invalid_field", "note",
-				 "说明过长或含有非法字符");
-	if ((rc = child_store_transfer_get(s, tid, &r, e)))
-		return rc;
-	if (store_res_rows(r) == 0 ||
-	    (who->u && !region_in_scope(actor_scope(who), store_res_text(r, 0, 3)) &&
-	     !region_in_scope(actor_scope(who), store_res_text(r, 0, 2)))) {
-		store_res_free(r);
-		return err_set(e, ERR_NOTFOUND, "not_found", "迁移记录不存在");
-	}
-	char to[REGION_CODE_MAX];
-	snprintf(to, sizeof to, "%s", store_res_text(r, 0, 3));
-	int64_t child_id = store_res_int(r, 0, 1);
-	int receiving = !who->u || region_in_scope(actor_scope(who), to);
-	store_res_free(r);
-	/* The receiving side accepts or rejects; the sending side may
-	 * only withdraw (reject its own request). */
-	if (accept && !receiving)
-		return err_set(e, ERR_FORBIDDEN, "forbidden",
-			       "只有迁入地可以接收迁移");
-	child_row row;
-	memset(&row, 0, sizeof row);
-	if ((rc = child_store_get(s, child_id, &row, e)))
-		return rc;
-	if ((rc = store_begin(s, e)) == 0) {
-		const char *state = accept ? "accepted"
-				    : receiving ? "rejected"
-						: "cancelled";
-		json_t *changes = json_pack("[{s:s, s:s, s:s}]", "field",
-					    "region_code", "before", row.region,
-					    "after", to);
-		if ((rc = child_store_transfer_decide(s, tid, state,
-						      actor_name(who),
-						      who->now,
-						      note ? note : "", e)) == 0 &&
-		    accept) {
-			char *old_data = xstrdup(row.data);
-			snprintf(row.region, sizeof row.region, "%s", to);
-			/* The record's data carries its region too. */
-			json_t *d = json_loads(row.data, 0, NULL);
-			if (d) {
-				json_object_set_new(d, "region_code",
-						    json_string(to));
-				free(row.data);
-				row.data = json_dumps(d, JSON_COMPACT |
-								 JSON_SORT_KEYS);
-				json_decref(d);
-			}
-			row.updated_at = who->now;
-			snprintf(row.updated_by, sizeof row.updated_by, "%s",
-				 actor_name(who));
-			if ((rc = child_store_update(s, &row, e)) == 0)
-				rc = write_history(s, who, &row, "transfer",
-						   changes, old_data, e);
-			free(old_data);
-		}
-		json_decref(changes);
-		if (rc == 0)
-			rc = write_audit(s, who,
-					 accept ? "transfer_accept"
-						: "transfer_reject",
-					 &row,
-					 json_pack("{s:I, s:s}", "transfer",
-						   (json_int_t)tid, "state",
-						   state),
-					 e);
-		if (rc || (rc = store_commit(s, e)))
-			store_rollback(s);
-	}
-	child_row_clear(&row);
-	if (rc)
-		return rc;
-	if ((rc = child_store_transfer_get(s, tid, &r, e)))
-		return rc;
-	*out = transfer_json(s, who, r, 0);
-	store_res_free(r);
-	return 0;
-}
-
-int childrec_transfers(store *s, const actor *who, const char *state,
-		       json_t **out, err *e)
-{
-	char lo[REGION_CODE_MAX], hi[REGION_CODE_MAX + 1];
-	store_res *r;
-	int rc;
-	if ((rc = perm_need(who, PERM_CHILD_READ, e)))
-		return rc;
-	if (state && strcmp(state, "pending") && strcmp(state, "accepted") &&
-	    strcmp(state, "rejected") && strcmp(state, "cancelled"))
-		return err_field(e, ERR_INVALID, "invalid_query", "state",
-				 "状态无效");
-	region_scope_range(actor_scope(who), lo, hi);
-	if ((rc = child_store_transfers(s, lo, hi, state, &r, e)))
-		return rc;
-	json_t *items = json_array();
-	for (int i = 0; i < store_res_rows(r); i++) {
-		json_t *t = transfer_json(s, who, r, i);
-		json_object_set_new(
-			t, "direction",
-			json_string(region_in_scope(actor_scope(who),
-						    store_res_text(r, i, 3))
-					    ? "incoming"
-					    : "outgoing"));
-		json_array_append_new(items, t);
-	}
-	store_res_free(r);
-	*out = json_pack("{s:o}", "items", items);
-	return 0;
-}
-
 int childrec_case_link(store *s, const actor *who, int64_t child_id,
 		       int64_t case_id, int opened, err *e)
 {
@@ -1545,7 +727,7 @@ int childrec_case_link(store *s, const actor *who, int64_t child_id,
 	int rc = child_store_get(s, child_id, &row, e);
 	if (rc)
 		return rc;
-	if ((rc = row_child(&row, &c, e))) {
+	if ((rc = childrec__row_child(&row, &c, e))) {
 		child_row_clear(&row);
 		return rc;
 	}
@@ -1571,9 +753,9 @@ int childrec_case_link(store *s, const actor *who, int64_t child_id,
 				  "after",
 				  (row.cat_base & CAT_DIFFICULT_GUARDIANSHIP) != 0));
 	if ((rc = child_store_update(s, &row, e)) == 0)
-		rc = write_history(s, who, &row,
-				   opened ? "case_open" : "case_close", changes,
-				   row.data, e);
+		rc = childrec__write_history(
+		    s, who, &row, opened ? "case_open" : "case_close", changes,
+		    row.data, e);
 	json_decref(changes);
 	child_row_clear(&row);
 	return rc;

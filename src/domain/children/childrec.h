@@ -1,6 +1,8 @@
 /* childrec — the workflows on children's records (SPEC §4.4–4.5): create,
- * read (audited), update with history, lists and search, confirmation of
- * categories, exits, visits and transfers between villages.
+ * read (audited), update with history; beside it lists and search
+ * (childrec_list.h), confirmation of categories and exits
+ * (childrec_exit.h), visits (childrec_visit.h) and transfers between
+ * villages (childrec_transfer.h).
  *
  * What must stay true:
  *   - every read and write is limited to the actor's scope, and a record
@@ -47,56 +49,6 @@ int childrec_update(store *s, const actor *who, int64_t id, json_t *patch,
  * changes:[{field, before, after}]}]. */
 int childrec_history(store *s, const actor *who, int64_t id, json_t **out,
 		     err *e);
-
-/* Query of a list; strings are raw query parameters (NULL when absent),
- * validated here. */
-typedef struct childrec_query {
-	const char *region, *category, *flag, *q, *status;
-	const char *age_min, *age_max, *not_visited_days;
-	const char *sort, *order;
-	int no_guardian;	/* only those without an entrusted guardian */
-	int64_t offset;
-	int limit;
-} childrec_query;
-
-/* {"items":[…], "total":N, "as_of":"YYYY-MM-DD"} */
-int childrec_list(store *s, const actor *who, const childrec_query *q,
-		  json_t **out, err *e);
-/* The same answer as JSON text (caller frees): what the API sends,
- * written without building a tree. */
-int childrec_list_text(store *s, const actor *who, const childrec_query *q,
-		       char **text, size_t *len, err *e);
-
-/* Confirms the derived categories as they stand now (SPEC §4.4). */
-int childrec_confirm(store *s, const actor *who, int64_t id, json_t **out,
-		     err *e);
-
-/* Exit (退出): reason aged_out, parents_returned, moved_away, died or
- * other; date YYYY-MM-DD not in the future; note required for other. */
-int childrec_exit(store *s, const actor *who, int64_t id, const char *reason,
-		  const char *date, const char *note, json_t **out, err *e);
-
-/* Active records in scope whose categories have all lapsed by age, or who
- * are 18 or older: the aged-out exits the system proposes. */
-int childrec_exit_proposals(store *s, const actor *who, json_t **out,
-			    err *e);
-
-/* Visits (家庭走访). */
-int childrec_visit_add(store *s, const actor *who, int64_t id, json_t *body,
-		       json_t **out, err *e);
-int childrec_visits(store *s, const actor *who, int64_t id, json_t **out,
-		    err *e);
-
-/* Transfers: the holding side hands a child over to a village; the
- * receiving side (whose scope holds that village) accepts or rejects. */
-int childrec_transfer(store *s, const actor *who, int64_t id,
-		      const char *to_region, const char *reason, json_t **out,
-		      err *e);
-int childrec_transfer_decide(store *s, const actor *who, int64_t tid,
-			     int accept, const char *note, json_t **out,
-			     err *e);
-int childrec_transfers(store *s, const actor *who, const char *state,
-		       json_t **out, err *e);
 
 /* A protection case of abuse, abandonment or neglect opened (1) or closed
  * (0) about the child: keeps the count of open cases, refreshes the
@@ -164,5 +116,36 @@ int childrec_insert_prepared(store *s, const actor *who, child_row *row,
  * statement (child_store_insert_batch): the rows' ids are not read back. */
 int childrec_insert_batch(store *s, const actor *who, child_row *const *rows,
 			  int n, err *e);
+
+/* ---- for the other modules of children/ ---- */
+
+/* The record `id` and its parsed data, if inside the actor's scope.
+ * row->data is the caller's to clear with child_row_clear (only on
+ * success).  Errors: ERR_NOTFOUND (absent or outside the scope:
+ * err.out_of_scope), ERR_STORE (corrupt data). */
+int childrec__load(store *s, const actor *who, int64_t id, child_row *row,
+		   child *c, err *e);
+/* The stored JSON of a row as a record (lenient: child_parse_stored). */
+int childrec__row_child(const child_row *row, child *c, err *e);
+/* The record as the API shows it to `who`, derived fields as of `today`. */
+json_t *childrec__render(store *s, const actor *who, const child_row *row,
+			 const child *c, const char *today);
+/* Writes version row->version (already stored) to the history with its
+ * changes, inside the caller's transaction; `before` is the first
+ * version's data, written when the record is first changed. */
+int childrec__write_history(store *s, const actor *who, const child_row *row,
+			    const char *action, json_t *changes,
+			    const char *before, err *e);
+/* Appends the audit entry of `action` on the record; takes `detail`. */
+int childrec__write_audit(store *s, const actor *who, const char *action,
+			  const child_row *row, json_t *detail, err *e);
+/* The codes of the bits set in `bits`, as an array named `key`. */
+struct jsonw;
+void childrec__bits_write(struct jsonw *w, const char *key, unsigned bits,
+			  int count, const char *(*code)(unsigned));
+/* An answer written as text (rc its writer's result), read back as JSON
+ * into *out; takes `text`. */
+int childrec__text_json(int rc, char *text, size_t len, json_t **out,
+			err *e);
 
 #endif

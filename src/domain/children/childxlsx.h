@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "domain/children/childrec.h"
+#include "domain/children/childrec_list.h"
 #include "domain/core/exportmark.h"
 
 /* The import template as .xlsx bytes (malloc'd, caller frees), with

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "domain/core/audit.h"
-#include "domain/children/childrec.h"
+#include "domain/children/childrec_list.h"
 #include "domain/children/childxlsx.h"
 #include "domain/core/exportmark.h"
 #include "domain/children/idcard.h"

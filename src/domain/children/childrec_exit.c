@@ -1,0 +1,205 @@
+#include "domain/children/childrec_exit.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/children/child_codes.h"
+#include "domain/children/classify.h"
+#include "domain/core/perm.h"
+#include "store/child_store.h"
+#include "util/date.h"
+#include "util/text.h"
+
+/* ---- confirmation and exits ---- */
+
+static json_t *bits_json(unsigned bits, int count,
+			 const char *(*code)(unsigned))
+{
+	json_t *a = json_array();
+	for (int i = 0; i < count; i++)
+		if (bits & (1u << i))
+			json_array_append_new(a, json_string(code(1u << i)));
+	return a;
+}
+
+int childrec_confirm(store *s, const actor *who, int64_t id, json_t **out,
+		     err *e)
+{
+	char today[11];
+	child_row row;
+	child c;
+	date_of(who->now, today);
+	int rc;
+	if ((rc = perm_need(who, PERM_CHILD_CONFIRM, e)) ||
+	    (rc = childrec__load(s, who, id, &row, &c, e)))
+		return rc;
+	classify_result cr;
+	classify_child(&c, today, &cr);
+	json_t *before = bits_json(row.confirmed >= 0 ? (unsigned)row.confirmed
+						      : 0,
+				   CAT_COUNT, classify_category_code);
+	json_t *after = bits_json(cr.categories, CAT_COUNT,
+				  classify_category_code);
+	json_t *changes = json_pack("[{s:s, s:o, s:o}]", "field",
+				    "confirmed_categories", "before", before,
+				    "after", after);
+	row.confirmed = cr.categories;
+	snprintf(row.confirmed_by, sizeof row.confirmed_by, "%s",
+		 actor_name(who));
+	row.confirmed_at = who->now;
+	row.updated_at = who->now;
+	snprintf(row.updated_by, sizeof row.updated_by, "%s", actor_name(who));
+	if ((rc = store_begin(s, e)) == 0) {
+		if ((rc = child_store_update(s, &row, e)) ||
+		    (rc = childrec__write_history(s, who, &row, "confirm",
+						  changes, row.data, e)) ||
+		    (rc = childrec__write_audit(
+			 s, who, "child_confirm", &row,
+			 json_pack("{s:O}", "categories",
+				   json_array_get(changes, 0)),
+			 e)) ||
+		    (rc = store_commit(s, e)))
+			store_rollback(s);
+	}
+	json_decref(changes);
+	if (rc == 0)
+		*out = childrec__render(s, who, &row, &c, today);
+	child_row_clear(&row);
+	return rc;
+}
+
+static const code_entry exit_reasons[] = {
+	{ 1, "aged_out", "年龄超出" },
+	{ 2, "parents_returned", "父母返乡" },
+	{ 3, "moved_away", "迁出" },
+	{ 4, "died", "死亡" },
+	{ 5, "other", "其他" },
+	{ 0, NULL, NULL },
+};
+
+int childrec_exit(store *s, const actor *who, int64_t id, const char *reason,
+		  const char *date, const char *note, json_t **out, err *e)
+{
+	char today[11];
+	child_row row;
+	child c;
+	date_of(who->now, today);
+	int rc;
+	if ((rc = perm_need(who, PERM_CHILD_WRITE, e)))
+		return rc;
+	if (code_value(exit_reasons, reason) < 0)
+		return err_field(e, ERR_INVALID, "invalid_field", "reason",
+				 "退出原因应为 aged_out、parents_returned、"
+				 "moved_away、died 或 other");
+	if (!child_date_valid(date) || strcmp(date, today) > 0)
+		return err_field(e, ERR_INVALID, "invalid_field", "date",
+				 "退出日期应为不晚于今天的有效日期");
+	if (note && !text_valid_text(note, 0, 150))
+		return err_field(e, ERR_INVALID, "invalid_field", "note",
+				 "说明过长或含有非法字符");
+	if (strcmp(reason, "other") == 0 && (!note || !text_valid_text(note, 2, 150)))
+		return err_field(e, ERR_INVALID, "missing_field", "note",
+				 "退出原因为“其他”时须填写说明");
+	if ((rc = childrec__load(s, who, id, &row, &c, e)))
+		return rc;
+	if (strcmp(row.status, "active") != 0) {
+		child_row_clear(&row);
+		return err_set(e, ERR_CONFLICT, "record_exited",
+			       "该档案已退出");
+	}
+	int64_t pending;
+	if ((rc = child_store_transfer_pending(s, id, &pending, e)) ||
+	    (pending &&
+	     (rc = err_set(e, ERR_CONFLICT, "transfer_pending",
+			   "该儿童有待接收的迁移，请先处理迁移")))) {
+		child_row_clear(&row);
+		return rc;
+	}
+	if (strcmp(date, row.birth_date) < 0) {
+		child_row_clear(&row);
+		return err_field(e, ERR_INVALID, "invalid_field", "date",
+				 "退出日期不能早于出生日期");
+	}
+	snprintf(row.status, sizeof row.status, "exited");
+	snprintf(row.exit_reason, sizeof row.exit_reason, "%s", reason);
+	snprintf(row.exit_date, sizeof row.exit_date, "%s", date);
+	snprintf(row.exit_note, sizeof row.exit_note, "%s", note ? note : "");
+	row.updated_at = who->now;
+	snprintf(row.updated_by, sizeof row.updated_by, "%s", actor_name(who));
+	json_t *changes = json_pack(
+		"[{s:s, s:s, s:s}, {s:s, s:n, s:s}]", "field", "status",
+		"before", "active", "after", "exited", "field", "exit_reason",
+		"before", "after", code_label(exit_reasons,
+					      code_value(exit_reasons, reason)));
+	if ((rc = store_begin(s, e)) == 0) {
+		if ((rc = child_store_update(s, &row, e)) ||
+		    (rc = childrec__write_history(s, who, &row, "exit", changes,
+						  row.data, e)) ||
+		    (rc =
+			 childrec__write_audit(s, who, "child_exit", &row,
+					       json_pack("{s:s, s:s}", "reason",
+							 reason, "date", date),
+					       e)) ||
+		    (rc = store_commit(s, e)))
+			store_rollback(s);
+	}
+	json_decref(changes);
+	if (rc == 0)
+		*out = childrec__render(s, who, &row, &c, today);
+	child_row_clear(&row);
+	return rc;
+}
+
+int childrec_exit_proposals(store *s, const actor *who, json_t **out,
+			    err *e)
+{
+	char today[11], adult[11];
+	child_filter f;
+	int rc;
+	memset(&f, 0, sizeof f);
+	date_of(who->now, today);
+	if ((rc = perm_need(who, PERM_CHILD_WRITE, e)))
+		return rc;
+	/* Candidates: 16 or older, since left_behind lapses at 16 and every
+	 * other category at 18. */
+	date_years_before(today, 16, adult);
+	region_scope_range(actor_scope(who), f.lo, f.hi);
+	f.status = "active";
+	f.birth_max = adult;
+	f.sort = CHILD_SORT_BIRTH;
+	f.limit = 200;
+	child_row *rows;
+	int n;
+	int64_t total;
+	if ((rc = child_store_list(s, &f, &rows, &n, &total, e)))
+		return rc;
+	json_t *items = json_array();
+	for (int i = 0; i < n; i++) {
+		child c;
+		err ignore;
+		if (childrec__row_child(&rows[i], &c, &ignore) == 0) {
+			classify_result cr;
+			classify_child(&c, today, &cr);
+			int age = classify_age(c.birth_date, today);
+			if (age >= 18 || cr.categories == 0)
+				json_array_append_new(
+					items,
+					json_pack("{s:I, s:s, s:s, s:i, s:s,"
+						  " s:s, s:s}",
+						  "id", (json_int_t)rows[i].id,
+						  "name", c.name, "birth_date",
+						  c.birth_date, "age", age,
+						  "region_code", rows[i].region,
+						  "region_name",
+						  rows[i].region_name, "reason",
+						  age >= 18
+							  ? "已满18周岁"
+							  : "已满16周岁，不再符合任何类别"));
+		}
+		child_row_clear(&rows[i]);
+	}
+	free(rows);
+	*out = json_pack("{s:o}", "items", items);
+	return 0;
+}

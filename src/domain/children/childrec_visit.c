@@ -1,0 +1,147 @@
+#include "domain/children/childrec_visit.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/core/perm.h"
+#include "store/child_store.h"
+#include "util/date.h"
+#include "util/jsonx.h"
+#include "util/text.h"
+
+/* ---- visits ---- */
+
+int childrec_visit_add(store *s, const actor *who, int64_t id, json_t *body,
+		       json_t **out, err *e)
+{
+	static const char *const fields[] = { "visit_date", "visitor", "met",
+					      "findings",   "risk_level",
+					      "follow_up",  NULL };
+	static const char *const areas[] = { "living", "guardianship",
+					     "mental_health", "education",
+					     NULL };
+	static const char *const risks[] = { "low", "medium", "high" };
+	char today[11];
+	date_of(who->now, today);
+	const char *date, *visitor, *met, *risk, *follow;
+	int rc;
+	if ((rc = perm_need(who, PERM_CHILD_WRITE, e)) ||
+	    (rc = jsonx_only(body, fields, e)) ||
+	    (rc = jsonx_str(body, "visit_date", 1, 10, &date, e)) ||
+	    (rc = jsonx_str(body, "visitor", 1, 20, &visitor, e)) ||
+	    (rc = jsonx_str(body, "met", 1, 40, &met, e)) ||
+	    (rc = jsonx_str(body, "risk_level", 1, 10, &risk, e)) ||
+	    (rc = jsonx_str(body, "follow_up", 0, 200, &follow, e)))
+		return rc;
+	if (!child_date_valid(date) || strcmp(date, today) > 0)
+		return err_field(e, ERR_INVALID, "invalid_field", "visit_date",
+				 "走访日期应为不晚于今天的有效日期");
+	if (!text_valid_name(visitor, 1, 20))
+		return err_field(e, ERR_INVALID, "invalid_field", "visitor",
+				 "走访人应为1至20个字符");
+	if (!text_valid_name(met, 1, 40))
+		return err_field(e, ERR_INVALID, "invalid_field", "met",
+				 "见到的人应为1至40个字符");
+	if (follow && !text_valid_text(follow, 0, 200))
+		return err_field(e, ERR_INVALID, "invalid_field", "follow_up",
+				 "跟进措施过长或含有非法字符");
+	int ok = 0;
+	for (size_t i = 0; i < 3; i++)
+		ok |= strcmp(risk, risks[i]) == 0;
+	if (!ok)
+		return err_field(e, ERR_INVALID, "invalid_field", "risk_level",
+				 "风险等级应为 low、medium 或 high");
+	json_t *fd = json_object_get(body, "findings");
+	if (!json_is_object(fd))
+		return err_field(e, ERR_INVALID, "missing_field", "findings",
+				 "请填写走访发现（基本生活、家庭监护、心理健康、学习教育）");
+	if ((rc = jsonx_only(fd, areas, e)))
+		return rc;
+	for (const char *const *a = areas; *a; a++) {
+		const char *v;
+		char field[40];
+		snprintf(field, sizeof field, "findings.%s", *a);
+		if ((rc = jsonx_str(fd, *a, 0, 200, &v, e))) {
+			if (e)
+				snprintf(e->field, sizeof e->field, "%s", field);
+			return rc;
+		}
+		if (v && !text_valid_text(v, 0, 200))
+			return err_field(e, ERR_INVALID, "invalid_field", field,
+					 "走访发现含有非法字符");
+	}
+	child_row row;
+	child c;
+	if ((rc = childrec__load(s, who, id, &row, &c, e)))
+		return rc;
+	if (strcmp(row.status, "active") != 0) {
+		child_row_clear(&row);
+		return err_set(e, ERR_CONFLICT, "record_exited",
+			       "该档案已退出");
+	}
+	if (strcmp(date, row.birth_date) < 0) {
+		child_row_clear(&row);
+		return err_field(e, ERR_INVALID, "invalid_field", "visit_date",
+				 "走访日期不能早于出生日期");
+	}
+	char *fdt = json_dumps(fd, JSON_COMPACT | JSON_SORT_KEYS);
+	int64_t vid = 0;
+	if ((rc = store_begin(s, e)) == 0) {
+		if ((rc = child_store_visit_add(
+			 s, id, row.region, date, visitor, met, fdt, risk,
+			 follow ? follow : "", actor_name(who), who->now, &vid,
+			 e)) ||
+		    (rc = childrec__write_audit(s, who, "visit_create", &row,
+						json_pack("{s:s, s:s}",
+							  "visit_date", date,
+							  "risk_level", risk),
+						e)) ||
+		    (rc = store_commit(s, e)))
+			store_rollback(s);
+	}
+	free(fdt);
+	child_row_clear(&row);
+	if (rc == 0)
+		*out = json_pack("{s:I, s:I, s:s, s:s, s:s, s:O, s:s, s:s, s:s}",
+				 "id", (json_int_t)vid, "child_id",
+				 (json_int_t)id, "visit_date", date, "visitor",
+				 visitor, "met", met, "findings", fd,
+				 "risk_level", risk, "follow_up",
+				 follow ? follow : "", "created_by",
+				 actor_name(who));
+	return rc;
+}
+
+int childrec_visits(store *s, const actor *who, int64_t id, json_t **out,
+		    err *e)
+{
+	child_row row;
+	child c;
+	store_res *r;
+	int rc;
+	if ((rc = perm_need(who, PERM_CHILD_READ, e)) ||
+	    (rc = childrec__load(s, who, id, &row, &c, e)))
+		return rc;
+	child_row_clear(&row);
+	if ((rc = child_store_visits(s, id, &r, e)))
+		return rc;
+	json_t *items = json_array();
+	for (int i = 0; i < store_res_rows(r); i++) {
+		json_t *fd = json_loads(store_res_text(r, i, 4), 0, NULL);
+		json_array_append_new(
+			items,
+			json_pack("{s:I, s:s, s:s, s:s, s:o, s:s, s:s, s:s}",
+				  "id", (json_int_t)store_res_int(r, i, 0),
+				  "visit_date", store_res_text(r, i, 1),
+				  "visitor", store_res_text(r, i, 2), "met",
+				  store_res_text(r, i, 3), "findings",
+				  fd ? fd : json_object(), "risk_level",
+				  store_res_text(r, i, 5), "follow_up",
+				  store_res_text(r, i, 6), "created_by",
+				  store_res_text(r, i, 7)));
+	}
+	store_res_free(r);
+	*out = json_pack("{s:o}", "items", items);
+	return 0;
+}
