@@ -5,7 +5,7 @@
 #include <time.h>
 
 #include "domain/core/audit.h"
-#include "domain/cases/case.h"
+#include "domain/cases/case_escalate.h"
 #include "domain/figures/stats.h"
 #include "domain/core/throttle.h"
 #include "util/log.h"

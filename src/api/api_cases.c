@@ -3,6 +3,9 @@
 
 #include "api/api.h"
 #include "domain/cases/case.h"
+#include "domain/cases/case_limits.h"
+#include "domain/cases/case_pdf.h"
+#include "domain/cases/case_watch.h"
 
 static int done(req *r, int status, int rc, json_t *out)
 {
@@ -97,7 +100,7 @@ static int limits_put_h(req *r, err *e)
 {
 	actor who = req_actor(r);
 	json_t *out = NULL;
-	int rc = case_set_limits(r->db, &who, r->json, &out, e);
+	int rc = case_limits_set(r->db, &who, r->json, &out, e);
 	return done(r, 200, rc, out);
 }
 

@@ -17,7 +17,7 @@
 #include <jansson.h>
 
 #include "domain/core/account.h"
-#include "domain/core/exportmark.h"
+#include "store/case_store.h"
 #include "store/store.h"
 
 /* Files a report.  Body: region_code (village), child_id?, child_name?,
@@ -34,24 +34,19 @@ int case_list(store *s, const actor *who, const char *state, int overdue,
  * "referral", "referral_answer", "intervention", "close". */
 int case_step(store *s, const actor *who, int64_t id, const char *step,
 	      json_t *body, json_t **out, err *e);
-/* The whole timeline as PDF. */
-int case_pdf(store *s, const actor *who, int64_t id, const exportmark *mark,
-	     char **bytes, size_t *len, char filename[128], err *e);
+/* ---- for the other modules of cases/ ---- */
 
-/* The watch list (监测预防) of the caller's scope: flagged children,
- * overdue visits (no visit for `days`), left-behind children without a
- * guardian on record, and those whose last visit found high risk. */
-int case_watchlist(store *s, const actor *who, const char *days,
-		   json_t **out, err *e);
-
-/* Escalates every report past its acceptance deadline at `now`; returns
- * how many moved.  Run by the server's scheduler. */
-int case_escalate_due(store *s, int64_t now, int *moved, err *e);
-
-/* The configured time limits: {"accept_hours", "urgent_hours",
- * "assess_days", "plan_days", "referral_days"}. */
-int case_limits(store *s, json_t **out, err *e);
-int case_set_limits(store *s, const actor *who, json_t *body, json_t **out,
-		    err *e);
+/* The case `id`, if inside the actor's scope.  Errors: ERR_NOTFOUND
+ * (absent, or outside the scope: err.out_of_scope), ERR_STORE. */
+int case__load(store *s, const actor *who, int64_t id, case_row *c, err *e);
+/* Records a step of case `c` as an event and an audit entry, inside the
+ * caller's transaction.  case__record_new takes `detail`. */
+int case__record(store *s, const actor *who, const case_row *c,
+		 const char *step, json_t *detail, err *e);
+int case__record_new(store *s, const actor *who, const case_row *c,
+		     const char *step, json_t *detail, err *e);
+/* A situation that opens a protection case on the child's record
+ * (childrec_case_link): abuse, or no or improper guardianship. */
+int case__abuse_like(const char *situation);
 
 #endif

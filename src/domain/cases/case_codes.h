@@ -1,0 +1,16 @@
+/* case_codes — the code tables of a protection case: API code ↔ Chinese
+ * label, shared by the chain, its rendering and its PDF. */
+#ifndef GUANAI_CASE_CODES_H
+#define GUANAI_CASE_CODES_H
+
+#include "domain/children/child_codes.h"
+
+extern const code_entry case_reporter_codes[];
+extern const code_entry case_situation_codes[];
+extern const code_entry case_emergency_codes[];
+extern const code_entry case_referral_codes[];
+extern const code_entry case_intervention_codes[];
+extern const code_entry case_state_codes[];
+extern const code_entry case_step_codes[];	/* the steps, and escalate */
+
+#endif
