@@ -15,449 +15,11 @@
 #include "domain/workforce/campaign.h"
 #include "domain/workforce/staff.h"
 #include "domain/workforce/training.h"
+#include "domain/figures/sheet.h"
 #include "domain/figures/stats.h"
 #include "io/xlsxout.h"
 #include "store/stats_store.h"
 #include "util/date.h"
-
-/* Every sheet starts the same way: the title, then the region's path with
- * the period, then the day it was made. */
-static int sheet_head(xlsxout *x, const char *title, const char *path,
-		      const char *period, const char *today,
-		      const xlsxout_col *cols, int n, err *e)
-{
-	char line[900];
-	snprintf(line, sizeof line, "区划：%.600s　　统计时段：%.100s", path,
-		 period);
-	char made[64];
-	snprintf(made, sizeof made, "制表日期：%s", today);
-	int rc = xlsxout_header_line(x, title, e);
-	if (!rc)
-		rc = xlsxout_header_line(x, line, e);
-	if (!rc)
-		rc = xlsxout_header_line(x, made, e);
-	return rc ? rc : xlsxout_columns(x, cols, n, e);
-}
-
-/* Cells are written from text; numbers go through these buffers. */
-typedef struct cellbuf {
-	char b[32][40];
-	int n;
-} cellbuf;
-
-static const char *num(cellbuf *c, json_int_t v)
-{
-	char *p = c->b[c->n++ % 32];
-	snprintf(p, 40, "%lld", (long long)v);
-	return p;
-}
-
-static const char *dec(cellbuf *c, double v)
-{
-	char *p = c->b[c->n++ % 32];
-	snprintf(p, 40, "%.1f", v);
-	return p;
-}
-
-/* A JSON number (integer or real) as a cell; null as empty. */
-static const char *jnum(cellbuf *c, const json_t *v)
-{
-	if (json_is_integer(v))
-		return num(c, json_integer_value(v));
-	if (json_is_real(v))
-		return dec(c, json_real_value(v));
-	return "";
-}
-
-static const char *jstr(const json_t *o, const char *key)
-{
-	const char *v = json_string_value(json_object_get(o, key));
-	return v ? v : "";
-}
-
-static json_int_t jint(const json_t *o, const char *key)
-{
-	return json_integer_value(json_object_get(o, key));
-}
-
-static void file_name(char out[128], const char *what, const char *name,
-		      const char *today)
-{
-	snprintf(out, 128, "%s_%.40s_%s.xlsx", what, name, today);
-}
-
-/* Finishes the workbook and audits the export (SPEC §10); no file when the
- * audit entry cannot be written. */
-static int close_audited(store *s, const actor *who, xlsxout *x,
-			 const char *action, const char *code,
-			 const char *what, char **bytes, size_t *len, err *e)
-{
-	int rc = xlsxout_close_mem(x, bytes, len, e);
-	if (rc)
-		return rc;
-	char detail[160];
-	snprintf(detail, sizeof detail, "{\"region\":\"%s\",\"report\":\"%s\"}",
-		 code, what);
-	if ((rc = audit_export(s, who, action, code, detail, e))) {
-		free(*bytes);
-		*bytes = NULL;
-	}
-	return rc;
-}
-
-/* --- the children by category, per child region (from the dashboard) */
-
-static int children_sheet(xlsxout *x, const json_t *d, const char *title,
-			  const char *path, err *e)
-{
-	xlsxout_col cols[2 + 1 + CAT_COUNT + FLAG_COUNT] = {
-		{ "区划代码", 14, XLSXOUT_TEXT },
-		{ "区划名称", 18, XLSXOUT_TEXT },
-		{ "在册儿童", 10, XLSXOUT_NUMBER },
-	};
-	int n = 3;
-	for (int b = 0; b < CAT_COUNT; b++)
-		cols[n++] = (xlsxout_col){ classify_category_label(1u << b), 12,
-					   XLSXOUT_NUMBER };
-	for (int b = 0; b < FLAG_COUNT; b++)
-		cols[n++] = (xlsxout_col){ classify_flag_label(1u << b), 12,
-					   XLSXOUT_NUMBER };
-	char period[40];
-	snprintf(period, sizeof period, "截至 %s", jstr(d, "as_of"));
-	int rc = sheet_head(x, title, path, period, jstr(d, "as_of"), cols, n, e);
-	size_t i;
-	json_t *row;
-	json_array_foreach(json_object_get(d, "drilldown"), i, row)
-	{
-		if (rc)
-			break;
-		cellbuf c = { .n = 0 };
-		const char *cells[2 + 1 + CAT_COUNT + FLAG_COUNT] = {
-			jstr(row, "code"), jstr(row, "name"),
-			num(&c, jint(row, "active"))
-		};
-		int k = 3;
-		for (int b = 0; b < CAT_COUNT; b++)
-			cells[k++] = num(&c, jint(json_object_get(row, "categories"),
-						  classify_category_code(1u << b)));
-		for (int b = 0; b < FLAG_COUNT; b++)
-			cells[k++] = num(&c, jint(json_object_get(row, "flags"),
-						  classify_flag_code(1u << b)));
-		rc = xlsxout_row(x, cells, k, e);
-	}
-	if (rc)
-		return rc;
-	/* the total, the dashboard's own figures */
-	const json_t *ch = json_object_get(d, "children");
-	cellbuf c = { .n = 0 };
-	const char *cells[2 + 1 + CAT_COUNT + FLAG_COUNT] = {
-		jstr(d, "region_code"), "合计", num(&c, jint(ch, "active"))
-	};
-	int k = 3;
-	for (int b = 0; b < CAT_COUNT; b++)
-		cells[k++] = num(&c, jint(json_object_get(ch, "categories"),
-					  classify_category_code(1u << b)));
-	for (int b = 0; b < FLAG_COUNT; b++)
-		cells[k++] = num(&c, jint(json_object_get(ch, "flags"),
-					  classify_flag_code(1u << b)));
-	return xlsxout_row(x, cells, k, e);
-}
-
-/* --- the dashboard as a workbook: one sheet per section */
-
-static int figure(xlsxout *x, const char *section, const char *what,
-		  const char *value, err *e)
-{
-	const char *cells[] = { section, what, value };
-	return xlsxout_row(x, cells, 3, e);
-}
-
-static int overview_sheet(xlsxout *x, const json_t *d, const char *path,
-			  err *e)
-{
-	static const xlsxout_col cols[] = {
-		{ "类别", 12, XLSXOUT_TEXT },
-		{ "指标", 36, XLSXOUT_TEXT },
-		{ "数值", 14, XLSXOUT_NUMBER },
-	};
-	char period[40];
-	snprintf(period, sizeof period, "截至 %s", jstr(d, "as_of"));
-	int rc = sheet_head(x, "统计概览", path, period, jstr(d, "as_of"), cols,
-			    3, e);
-	cellbuf c = { .n = 0 };
-	const json_t *ch = json_object_get(d, "children");
-	if (!rc)
-		rc = figure(x, "儿童", "在册儿童", num(&c, jint(ch, "active")), e);
-	for (int b = 0; b < CAT_COUNT && !rc; b++)
-		rc = figure(x, "儿童", classify_category_label(1u << b),
-			    num(&c, jint(json_object_get(ch, "categories"),
-					 classify_category_code(1u << b))),
-			    e);
-	for (int b = 0; b < FLAG_COUNT && !rc; b++)
-		rc = figure(x, "重点关注", classify_flag_label(1u << b),
-			    num(&c, jint(json_object_get(ch, "flags"),
-					 classify_flag_code(1u << b))),
-			    e);
-	const json_t *cov = json_object_get(json_object_get(d, "workforce"), "coverage");
-	const json_t *tr = json_object_get(json_object_get(d, "workforce"), "training");
-	const struct {
-		const char *section, *label;
-		const json_t *o;
-		const char *key;
-	} rows[] = {
-		{ "工作队伍", "乡镇（街道）数", cov, "townships" },
-		{ "工作队伍", "已配备儿童督导员的乡镇（街道）", cov, "townships_covered" },
-		{ "工作队伍", "儿童督导员配备率（%）", cov, "township_pct" },
-		{ "工作队伍", "村（社区）数", cov, "villages" },
-		{ "工作队伍", "已配备儿童主任的村（社区）", cov, "villages_covered" },
-		{ "工作队伍", "儿童主任配备率（%）", cov, "village_pct" },
-		{ "工作队伍", "在岗人员", tr, "staff" },
-		{ "工作队伍", "本年度已培训", tr, "trained_this_year" },
-		{ "工作队伍", "培训覆盖率（%）", tr, "trained_pct" },
-		{ "工作队伍", "持有效培训合格证", tr, "certified" },
-		{ "工作队伍", "持证率（%）", tr, "certified_pct" },
-		{ "服务阵地", "服务阵地总数", json_object_get(d, "platforms"), "total" },
-		{ "服务阵地", "“五有”达标", json_object_get(d, "platforms"), "compliant" },
-		{ "服务阵地", "“五有”达标率（%）", json_object_get(d, "platforms"), "compliant_pct" },
-		{ "服务阵地", "儿童满100人而无儿童之家的村", json_object_get(d, "platforms"),
-		  "villages_missing_home" },
-		{ "服务阵地", "未被儿童之家覆盖的村", json_object_get(d, "platforms"),
-		  "villages_uncovered" },
-		{ "救助保护", "在办个案", json_object_get(d, "cases"), "open" },
-		{ "救助保护", "其中逾期", json_object_get(d, "cases"), "overdue" },
-		{ "救助保护", "受理时长中位数（小时）",
-		  json_object_get(json_object_get(d, "cases"), "time_to_accept"), "median_hours" },
-		{ "救助保护", "受理时长90分位（小时）",
-		  json_object_get(json_object_get(d, "cases"), "time_to_accept"), "p90_hours" },
-		{ "救助保护", "办结时长中位数（小时）",
-		  json_object_get(json_object_get(d, "cases"), "time_to_close"), "median_hours" },
-		{ "救助保护", "办结时长90分位（小时）",
-		  json_object_get(json_object_get(d, "cases"), "time_to_close"), "p90_hours" },
-		{ "数据质量", "数据质量评分", json_object_get(d, "quality"), "score" },
-		{ "数据质量", "本季度核实率（%）", json_object_get(d, "quality"), "verified_pct" },
-		{ "留守妇女", "登记在册", json_object_get(d, "women"), "registered" },
-	};
-	for (size_t i = 0; i < sizeof rows / sizeof *rows && !rc; i++)
-		rc = figure(x, rows[i].section, rows[i].label,
-			    jnum(&c, json_object_get(rows[i].o, rows[i].key)), e);
-	size_t i;
-	json_t *v;
-	const char *key;
-	json_object_foreach((json_t *)json_object_get(json_object_get(d, "quality"), "counts"),
-			    key, v)
-	{
-		if (rc)
-			break;
-		char what[40];
-		snprintf(what, sizeof what, "规则 %s 未通过的记录", key);
-		rc = figure(x, "数据质量", what, jnum(&c, v), e);
-	}
-	json_array_foreach(json_object_get(json_object_get(d, "women"), "services"), i, v)
-	{
-		if (rc)
-			break;
-		char what[80];
-		snprintf(what, sizeof what, "%s（服务人次）", jstr(v, "label"));
-		rc = figure(x, "留守妇女", what, jnum(&c, json_object_get(v, "services")), e);
-	}
-	return rc;
-}
-
-static int trend_sheet(xlsxout *x, const json_t *d, const char *path, err *e)
-{
-	xlsxout_col cols[2 + CAT_COUNT] = {
-		{ "季度", 10, XLSXOUT_TEXT },
-		{ "在册儿童", 10, XLSXOUT_NUMBER },
-	};
-	int n = 2;
-	for (int b = 0; b < CAT_COUNT; b++)
-		cols[n++] = (xlsxout_col){ classify_category_label(1u << b), 12,
-					   XLSXOUT_NUMBER };
-	int rc = sheet_head(x, "季度趋势（已冻结的季度数据）", path, "各季度",
-			    jstr(d, "as_of"), cols, n, e);
-	size_t i;
-	json_t *q;
-	json_array_foreach(json_object_get(d, "trend"), i, q)
-	{
-		if (rc)
-			break;
-		cellbuf c = { .n = 0 };
-		const char *cells[2 + CAT_COUNT] = { jstr(q, "quarter"),
-						     num(&c, jint(q, "active")) };
-		int k = 2;
-		for (int b = 0; b < CAT_COUNT; b++)
-			cells[k++] = num(&c, jint(json_object_get(q, "categories"),
-						  classify_category_code(1u << b)));
-		rc = xlsxout_row(x, cells, k, e);
-	}
-	return rc;
-}
-
-static int campaigns_sheet(xlsxout *x, const json_t *d, const char *path,
-			   err *e)
-{
-	static const xlsxout_col cols[] = {
-		{ "工作任务", 36, XLSXOUT_TEXT }, { "考核指标", 18, XLSXOUT_TEXT },
-		{ "截止日期", 12, XLSXOUT_DATE }, { "应完成", 10, XLSXOUT_NUMBER },
-		{ "已完成", 10, XLSXOUT_NUMBER }, { "完成率（%）", 10, XLSXOUT_NUMBER },
-		{ "是否逾期", 10, XLSXOUT_TEXT },
-	};
-	int rc = sheet_head(x, "工作任务进度", path, "全部任务", jstr(d, "as_of"),
-			    cols, 7, e);
-	size_t i;
-	json_t *t;
-	json_array_foreach(json_object_get(d, "campaigns"), i, t)
-	{
-		if (rc)
-			break;
-		cellbuf c = { .n = 0 };
-		const char *cells[] = {
-			jstr(t, "name"), jstr(t, "measure_label"), jstr(t, "due_on"),
-			jnum(&c, json_object_get(t, "target")),
-			jnum(&c, json_object_get(t, "done")),
-			jnum(&c, json_object_get(t, "pct")),
-			json_is_true(json_object_get(t, "late")) ? "逾期" : "否"
-		};
-		rc = xlsxout_row(x, cells, 7, e);
-	}
-	return rc;
-}
-
-static int verification_sheet(xlsxout *x, const json_t *d, const char *path,
-			      err *e)
-{
-	static const xlsxout_col cols[] = {
-		{ "区划代码", 14, XLSXOUT_TEXT }, { "区划名称", 20, XLSXOUT_TEXT },
-		{ "层级", 8, XLSXOUT_TEXT },	  { "签报状态", 10, XLSXOUT_TEXT },
-	};
-	const json_t *v = json_object_get(d, "verification");
-	char period[80];
-	snprintf(period, sizeof period, "%s季度核实（截止 %s）",
-		 jstr(v, "quarter"), jstr(v, "due_on"));
-	int rc = sheet_head(x, "季度核实逾期未报", path, period,
-			    jstr(d, "as_of"), cols, 4, e);
-	size_t i;
-	json_t *t;
-	json_array_foreach(json_object_get(v, "late"), i, t)
-	{
-		if (rc)
-			break;
-		const char *lv = jstr(t, "level");
-		const char *cells[] = {
-			jstr(t, "code"), jstr(t, "name"),
-			!strcmp(lv, "county")	  ? "县级"
-			: !strcmp(lv, "township") ? "乡级"
-						  : "村级",
-			jstr(t, "state_label")
-		};
-		rc = xlsxout_row(x, cells, 4, e);
-	}
-	return rc;
-}
-
-int report_dashboard_xlsx(store *s, const actor *who, const char *code_in,
-			  const exportmark *mark, char **bytes, size_t *len,
-			  char filename[128], err *e)
-{
-	json_t *d;
-	int rc = stats_dashboard(s, who, code_in, &d, e);
-	if (rc)
-		return rc;
-	char path[512] = "";
-	region_path_text(s, jstr(d, "region_code"), path, sizeof path, NULL);
-	xlsxout *x;
-	if ((rc = exportmark_xlsx_open(who, mark, "统计概览", &x, e))) {
-		json_decref(d);
-		return rc;
-	}
-	if (!(rc = overview_sheet(x, d, path, e)) &&
-	    !(rc = xlsxout_sheet(x, "分区域儿童", e)) &&
-	    !(rc = children_sheet(x, d, "儿童分类统计（按下级区划）", path, e)) &&
-	    !(rc = xlsxout_sheet(x, "季度趋势", e)) &&
-	    !(rc = trend_sheet(x, d, path, e)) &&
-	    !(rc = xlsxout_sheet(x, "工作任务", e)) &&
-	    !(rc = campaigns_sheet(x, d, path, e)) &&
-	    !(rc = xlsxout_sheet(x, "季度核实", e)) &&
-	    !(rc = verification_sheet(x, d, path, e))) {
-		file_name(filename, "统计概览", jstr(d, "region_name"),
-			  jstr(d, "as_of"));
-		char code[REGION_CODE_MAX];
-		snprintf(code, sizeof code, "%s", jstr(d, "region_code"));
-		json_decref(d);
-		return close_audited(s, who, x, "dashboard_export", code,
-				     "dashboard", bytes, len, e);
-	}
-	xlsxout_abandon(x);
-	json_decref(d);
-	return rc;
-}
-
-/* --- one campaign's progress, per child region */
-
-int report_campaign_xlsx(store *s, const actor *who, int64_t id,
-			 const exportmark *mark, char **bytes, size_t *len,
-			 char filename[128], err *e)
-{
-	static const xlsxout_col cols[] = {
-		{ "区划代码", 14, XLSXOUT_TEXT },  { "区划名称", 24, XLSXOUT_TEXT },
-		{ "应完成", 10, XLSXOUT_NUMBER },  { "已完成", 10, XLSXOUT_NUMBER },
-		{ "完成率（%）", 12, XLSXOUT_NUMBER }, { "是否逾期", 10, XLSXOUT_TEXT },
-	};
-	json_t *p;
-	int rc = campaign_progress(s, who, id, &p, e);
-	if (rc)
-		return rc;
-	char today[11], path[512] = "", title[200], period[80];
-	date_of(who->now, today);
-	region_path_text(s, jstr(p, "view_region"), path, sizeof path, NULL);
-	snprintf(title, sizeof title, "工作任务进度：%.160s", jstr(p, "name"));
-	snprintf(period, sizeof period, "%.40s，截止 %s", jstr(p, "measure_label"),
-		 jstr(p, "due_on"));
-	xlsxout *x;
-	if ((rc = exportmark_xlsx_open(who, mark, "工作任务进度", &x, e))) {
-		json_decref(p);
-		return rc;
-	}
-	rc = sheet_head(x, title, path, period, today, cols, 6, e);
-	size_t i;
-	json_t *it;
-	json_array_foreach(json_object_get(p, "items"), i, it)
-	{
-		if (rc)
-			break;
-		cellbuf c = { .n = 0 };
-		const char *cells[] = {
-			jstr(it, "code"), jstr(it, "name"),
-			jnum(&c, json_object_get(it, "target")),
-			jnum(&c, json_object_get(it, "done")),
-			jnum(&c, json_object_get(it, "pct")),
-			json_is_true(json_object_get(it, "late")) ? "逾期" : "否"
-		};
-		rc = xlsxout_row(x, cells, 6, e);
-	}
-	if (!rc) {
-		cellbuf c = { .n = 0 };
-		const char *cells[] = {
-			jstr(p, "view_region"), "合计",
-			jnum(&c, json_object_get(p, "target")),
-			jnum(&c, json_object_get(p, "done")),
-			jnum(&c, json_object_get(p, "pct")),
-			json_is_true(json_object_get(p, "late")) ? "逾期" : "否"
-		};
-		rc = xlsxout_row(x, cells, 6, e);
-	}
-	if (rc) {
-		xlsxout_abandon(x);
-		json_decref(p);
-		return rc;
-	}
-	file_name(filename, "工作任务进度", jstr(p, "name"), today);
-	char code[REGION_CODE_MAX];
-	snprintf(code, sizeof code, "%s", jstr(p, "view_region"));
-	json_decref(p);
-	return close_audited(s, who, x, "campaign_export", code, "campaign",
-			     bytes, len, e);
-}
 
 /* --- the standard reports */
 
@@ -471,21 +33,24 @@ static int children_report(store *s, const actor *who, const char *code_in,
 	if (rc)
 		return rc;
 	char path[512] = "";
-	region_path_text(s, jstr(d, "region_code"), path, sizeof path, NULL);
-	const char *lvl = jstr(d, "level");
+	region_path_text(s, sheet_str(d, "region_code"), path, sizeof path,
+			 NULL);
+	const char *lvl = sheet_str(d, "level");
 	const char *title = !strcmp(lvl, "county")	? "分乡镇儿童分类统计表"
 			    : !strcmp(lvl, "city")	? "分县（市、区）儿童分类统计表"
 			    : !strcmp(lvl, "province") ? "分市（州）儿童分类统计表"
 			    : !strcmp(lvl, "township") ? "分村（社区）儿童分类统计表"
 						       : "儿童分类统计表";
 	if (!(rc = exportmark_xlsx_open(who, mark, "儿童分类统计", xp, e)) &&
-	    (rc = children_sheet(*xp, d, title, path, e))) {
+	    (rc = sheet_children(*xp, d, title, path, e))) {
 		xlsxout_abandon(*xp);
 		*xp = NULL;
 	}
 	if (!rc) {
-		file_name(filename, title, jstr(d, "region_name"), jstr(d, "as_of"));
-		snprintf(code, REGION_CODE_MAX, "%s", jstr(d, "region_code"));
+		sheet_file_name(filename, title, sheet_str(d, "region_name"),
+				sheet_str(d, "as_of"));
+		snprintf(code, REGION_CODE_MAX, "%s",
+			 sheet_str(d, "region_code"));
 	}
 	json_decref(d);
 	return rc;
@@ -504,8 +69,8 @@ static int workforce_report(store *s, const actor *who, const region *g,
 	};
 	char period[40];
 	snprintf(period, sizeof period, "截至 %s 在岗人员", today);
-	int rc = sheet_head(x, "儿童督导员、儿童主任花名册", path, period, today,
-			    cols, 9, e);
+	int rc = sheet_head(x, "儿童督导员、儿童主任花名册", path, period,
+			    today, cols, 9, e);
 	for (int64_t off = 0; !rc; off += 200) {
 		json_t *l;
 		staff_query q = { .region = g->code, .status = "active",
@@ -519,13 +84,18 @@ static int workforce_report(store *s, const actor *who, const region *g,
 			if (rc)
 				break;
 			const char *cells[] = {
-				jstr(p, "post_label"), jstr(p, "region_path"),
-				jstr(p, "name"),
-				!strcmp(jstr(p, "sex"), "female") ? "女" : "男",
-				jstr(p, "id_number"), jstr(p, "phone"),
-				jstr(p, "source_label"),
-				!strcmp(jstr(p, "employment"), "full_time") ? "专职" : "兼职",
-				jstr(p, "appointed_on")
+				sheet_str(p, "post_label"),
+				sheet_str(p, "region_path"),
+				sheet_str(p, "name"),
+				!strcmp(sheet_str(p, "sex"), "female") ? "女"
+								       : "男",
+				sheet_str(p, "id_number"),
+				sheet_str(p, "phone"),
+				sheet_str(p, "source_label"),
+				!strcmp(sheet_str(p, "employment"), "full_time")
+					? "专职"
+					: "兼职",
+				sheet_str(p, "appointed_on")
 			};
 			rc = xlsxout_row(x, cells, 9, e);
 		}
@@ -560,7 +130,8 @@ static int training_report(store *s, const actor *who, const region *g,
 	json_array_foreach(json_object_get(l, "items"), i, t)
 	{
 		json_t *full;
-		if (rc || (rc = training_get(s, who, jint(t, "id"), &full, e)))
+		if (rc ||
+		    (rc = training_get(s, who, sheet_int(t, "id"), &full, e)))
 			break;
 		size_t j;
 		json_t *a;
@@ -569,23 +140,31 @@ static int training_report(store *s, const actor *who, const region *g,
 			if (rc)
 				break;
 			/* only the attendees inside the report's region */
-			if (!region_in_scope(g->code, jstr(a, "region_code")))
+			if (!region_in_scope(g->code,
+					     sheet_str(a, "region_code")))
 				continue;
-			cellbuf c = { .n = 0 };
+			sheet_cells c = { .n = 0 };
 			const char *cells[] = {
-				jstr(full, "held_on"), jstr(full, "title"),
-				jstr(full, "organiser"),
-				jnum(&c, json_object_get(full, "hours")),
-				jstr(full, "mode_label"),
-				json_is_true(json_object_get(full, "initial")) ? "是" : "否",
-				jstr(a, "name"),
-				!strcmp(jstr(a, "post"), "supervisor") ? "儿童督导员"
-								       : "儿童主任",
-				jstr(a, "region_code"),
-				!strcmp(jstr(a, "result"), "assessed") ? "参加考核"
-								       : "参加培训",
-				jnum(&c, json_object_get(a, "score")),
-				json_is_true(json_object_get(a, "passed")) ? "合格" : "不合格"
+				sheet_str(full, "held_on"),
+				sheet_str(full, "title"),
+				sheet_str(full, "organiser"),
+				sheet_jnum(&c, json_object_get(full, "hours")),
+				sheet_str(full, "mode_label"),
+				json_is_true(json_object_get(full, "initial"))
+					? "是"
+					: "否",
+				sheet_str(a, "name"),
+				!strcmp(sheet_str(a, "post"), "supervisor")
+					? "儿童督导员"
+					: "儿童主任",
+				sheet_str(a, "region_code"),
+				!strcmp(sheet_str(a, "result"), "assessed")
+					? "参加考核"
+					: "参加培训",
+				sheet_jnum(&c, json_object_get(a, "score")),
+				json_is_true(json_object_get(a, "passed"))
+					? "合格"
+					: "不合格"
 			};
 			rc = xlsxout_row(x, cells, 12, e);
 		}
@@ -608,8 +187,8 @@ static int platform_report(store *s, const actor *who, const region *g,
 	};
 	char period[40];
 	snprintf(period, sizeof period, "截至 %s", today);
-	int rc = sheet_head(x, "儿童之家（儿童活动中心）名册", path, period, today,
-			    cols, 10, e);
+	int rc = sheet_head(x, "儿童之家（儿童活动中心）名册", path, period,
+			    today, cols, 10, e);
 	for (int64_t off = 0; !rc; off += 200) {
 		json_t *l;
 		if ((rc = platform_list(s, who, g->code, NULL, NULL, NULL, off,
@@ -633,15 +212,21 @@ static int platform_report(store *s, const actor *who, const region *g,
 					break;
 				used += (size_t)w;
 			}
-			int active = !strcmp(jstr(p, "status"), "active");
-			const char *cells[] = {
-				jstr(p, "name"), jstr(p, "kind_label"),
-				jstr(p, "region_path"), jstr(p, "host_label"),
-				jstr(p, "address"), jstr(p, "manager_name"),
-				jstr(p, "opened_on"), active ? "运行" : "已关闭",
-				!active ? "" : json_is_true(json_object_get(p, "compliant")) ? "达标" : "未达标",
-				active ? failing : ""
-			};
+			int active = !strcmp(sheet_str(p, "status"), "active");
+			const char *cells[] = { sheet_str(p, "name"),
+						sheet_str(p, "kind_label"),
+						sheet_str(p, "region_path"),
+						sheet_str(p, "host_label"),
+						sheet_str(p, "address"),
+						sheet_str(p, "manager_name"),
+						sheet_str(p, "opened_on"),
+						active ? "运行" : "已关闭",
+						!active ? ""
+						: json_is_true(json_object_get(
+							  p, "compliant"))
+							? "达标"
+							: "未达标",
+						active ? failing : "" };
 			rc = xlsxout_row(x, cells, 10, e);
 		}
 		size_t got = json_array_size(json_object_get(l, "items"));
@@ -691,11 +276,14 @@ static int cases_report(store *s, const actor *who, const region *g,
 					v[j] = store_res_int(r, i, 1 + j);
 		for (int j = 0; j < 5; j++)
 			tot[j] += v[j];
-		cellbuf c = { .n = 0 };
-		const char *cells[] = { u->code,	    u->name,
-					num(&c, v[0]), num(&c, v[1]),
-					num(&c, v[2]), num(&c, v[3]),
-					num(&c, v[4]) };
+		sheet_cells c = { .n = 0 };
+		const char *cells[] = { u->code,
+					u->name,
+					sheet_num(&c, v[0]),
+					sheet_num(&c, v[1]),
+					sheet_num(&c, v[2]),
+					sheet_num(&c, v[3]),
+					sheet_num(&c, v[4]) };
 		rc = xlsxout_row(x, cells, 7, e);
 	}
 	/* cases recorded at the region itself (a township's own) count too */
@@ -711,10 +299,14 @@ static int cases_report(store *s, const actor *who, const region *g,
 	store_res_free(r);
 	if (rc)
 		return rc;
-	cellbuf c = { .n = 0 };
-	const char *cells[] = { g->code,	  "合计",	  num(&c, tot[0]),
-				num(&c, tot[1]), num(&c, tot[2]), num(&c, tot[3]),
-				num(&c, tot[4]) };
+	sheet_cells c = { .n = 0 };
+	const char *cells[] = { g->code,
+				"合计",
+				sheet_num(&c, tot[0]),
+				sheet_num(&c, tot[1]),
+				sheet_num(&c, tot[2]),
+				sheet_num(&c, tot[3]),
+				sheet_num(&c, tot[4]) };
 	return xlsxout_row(x, cells, 7, e);
 }
 
@@ -760,8 +352,8 @@ int report_xlsx(store *s, const actor *who, const char *kind,
 		if ((rc = children_report(s, who, code_in, mark, &x, filename,
 					  code, e)))
 			return rc;
-		return close_audited(s, who, x, "report_export", code, kind,
-				     bytes, len, e);
+		return sheet_close(s, who, x, "report_export", code, kind,
+				   bytes, len, e);
 	}
 	region g;
 	if ((rc = region_resolve(s, who->u ? actor_scope(who) : NULL,
@@ -804,7 +396,7 @@ int report_xlsx(store *s, const actor *who, const char *kind,
 		xlsxout_abandon(x);
 		return rc;
 	}
-	file_name(filename, kinds[which].title, g.name, today);
-	return close_audited(s, who, x, "report_export", g.code, kind, bytes,
-			     len, e);
+	sheet_file_name(filename, kinds[which].title, g.name, today);
+	return sheet_close(s, who, x, "report_export", g.code, kind, bytes, len,
+			   e);
 }
