@@ -12,7 +12,7 @@
 #include "app.h"
 #include "domain/core/account.h"
 #include "domain/core/audit.h"
-#include "domain/children/childxlsx.h"
+#include "domain/children/childxlsx_import.h"
 #include "demo/demo.h"
 #include "domain/core/region.h"
 #include "http/http.h"
@@ -644,7 +644,7 @@ int cli_import_children(const cli_args *a)
 	int rc = childxlsx_import(s, &who, a->pos[0], &res, &e);
 	close_db(&d);
 	if (rc) {
-		childxlsx_result_free(&res);
+		childxlsx_import_free(&res);
 		return fail(&e);
 	}
 	printf("读取 %ld 行：导入 %ld，跳过 %ld（已登记或重复），失败 %ld\n",
@@ -661,6 +661,6 @@ int cli_import_children(const cli_args *a)
 		if (f)
 			fclose(f);
 	}
-	childxlsx_result_free(&res);
+	childxlsx_import_free(&res);
 	return 0;
 }

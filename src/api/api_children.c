@@ -13,6 +13,8 @@
 #include "domain/children/childrec_transfer.h"
 #include "domain/children/childrec_visit.h"
 #include "domain/children/childxlsx.h"
+#include "domain/children/childxlsx_export.h"
+#include "domain/children/childxlsx_import.h"
 #include "util/jsonx.h"
 #include "util/text.h"
 
@@ -299,7 +301,7 @@ static int children_import(req *r, err *e)
 	int rc = childxlsx_import(r->db, &who, path, &res, e);
 	unlink(path);
 	if (rc) {
-		childxlsx_result_free(&res);
+		childxlsx_import_free(&res);
 		return rc;
 	}
 	json_t *out = json_pack("{s:I, s:I, s:I, s:I, s:O}", "rows",
@@ -321,7 +323,7 @@ static int children_import(req *r, err *e)
 			free(b64);
 		}
 	}
-	childxlsx_result_free(&res);
+	childxlsx_import_free(&res);
 	return req_reply(r, 200, out);
 }
 

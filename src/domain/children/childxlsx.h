@@ -1,60 +1,52 @@
-/* childxlsx — children's records in and out of Excel (SPEC §9):
- * the published import template, the import of .xlsx and .csv files row
- * by row, and the export of any list.
- *
- * Import rules: each row is validated exactly as a record entered by hand;
- * good rows are stored, bad rows come back with the reason; a file that
- * cannot be read changes nothing; a row whose child is already registered
- * (same ID number, or for a child without hukou the same name, birth date
- * and village) is skipped, so importing a file twice adds nothing. */
+/* childxlsx — children's records in and out of Excel (SPEC §9): the
+ * published import template and its columns, as .xlsx or as CSV rows;
+ * the import of .xlsx and .csv files row by row (childxlsx_import.h) and
+ * the export of any list (childxlsx_export.h) read and write them. */
 #ifndef GUANAI_CHILDXLSX_H
 #define GUANAI_CHILDXLSX_H
 
 #include <stddef.h>
 #include <stdio.h>
 
-#include "domain/children/childrec_list.h"
+#include "domain/children/child.h"
+#include "domain/children/child_codes.h"
 #include "domain/core/exportmark.h"
+#include "io/xlsxout.h"
 
 /* The import template as .xlsx bytes (malloc'd, caller frees), with
  * `mark` on it like every file (exportmark.h). */
 int childxlsx_template(const actor *who, const exportmark *mark, char **bytes,
 		       size_t *len, err *e);
 
-/* The list `q` (all pages, up to CHILDXLSX_EXPORT_MAX rows) as .xlsx, with
- * the region path, filters and date in the header and `mark` on it;
- * audited.  Whole identities in more rows than the threshold need the
- * mark of an approved request (exportmark_check).  *filename receives a
- * suggested Chinese file name.  Errors: the list's, ERR_TOOBIG
- * "export_too_big", ERR_FORBIDDEN "export_approval_required". */
-enum { CHILDXLSX_EXPORT_MAX = 200000 };
-int childxlsx_export(store *s, const actor *who, const childrec_query *q,
-		     const exportmark *mark, char **bytes, size_t *len,
-		     char filename[128], err *e);
-
-typedef struct childxlsx_result {
-	long rows;		/* data rows read */
-	long imported, skipped, failed;
-	char *report;		/* .xlsx of the failed and skipped rows with a
-				 * reason column, malloc'd; NULL when none */
-	size_t report_len;
-	json_t *errors;		/* [{row, reason}] for the first 200 */
-	int alone;		/* nobody else had the database open: the
-				 * file was written in one transaction
-				 * (store_bulk) */
-} childxlsx_result;
-
-/* Imports the file at `path` (.xlsx or .csv by content) for `who`.
- * Errors (of the whole file; then nothing was stored): ERR_INVALID
- * "file_unreadable", "xlsx_malformed", "csv_malformed", "bad_template"
- * (the header row is not the template's), ERR_TOOBIG. */
-int childxlsx_import(store *s, const actor *who, const char *path,
-		     childxlsx_result *out, err *e);
-void childxlsx_result_free(childxlsx_result *r);
-
 /* Writes the template's column row, or one child as a template row, as
  * CSV (RFC 4180 quoting) to `f`: what an import reads back. */
 void childxlsx_csv_header(FILE *f);
 void childxlsx_csv_row(FILE *f, const child *c);
+
+/* ---- for the other modules of children/: the template's columns ---- */
+
+typedef enum childxlsx_kind {
+	CHILDXLSX_TEXT,
+	CHILDXLSX_DATE,
+	CHILDXLSX_CODE,		/* a code table: the Chinese label or the API code */
+	CHILDXLSX_YESNO,	/* 是/否 */
+	CHILDXLSX_HUKOU,	/* 有户籍/无户籍 */
+} childxlsx_kind;
+
+typedef struct childxlsx_col {
+	const char *title;	/* header cell; * marks a required column */
+	const char *path;	/* JSON path: "name", "father.status" */
+	childxlsx_kind kind;
+	const code_entry *codes;
+	double width;
+} childxlsx_col;
+
+/* One column per importable field, in the template's order. */
+enum { CHILDXLSX_NCOLS = 38 };
+extern const childxlsx_col childxlsx__cols[CHILDXLSX_NCOLS];
+
+/* Writes the column row of t[0..n), and a column `extra` (NULL: none). */
+int childxlsx__write_columns(xlsxout *x, const childxlsx_col *t, int n,
+			     const char *extra, err *e);
 
 #endif

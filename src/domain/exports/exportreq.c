@@ -6,7 +6,7 @@
 
 #include "domain/core/audit.h"
 #include "domain/children/childrec_list.h"
-#include "domain/children/childxlsx.h"
+#include "domain/children/childxlsx_export.h"
 #include "domain/core/exportmark.h"
 #include "domain/children/idcard.h"
 #include "domain/core/perm.h"

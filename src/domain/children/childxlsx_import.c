@@ -1,0 +1,920 @@
+#include "domain/children/childxlsx_import.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <iconv.h>
+#include <unistd.h>
+
+#include "domain/core/audit.h"
+#include "domain/children/child_codes.h"
+#include "domain/children/childrec.h"
+#include "domain/children/childxlsx.h"
+#include "domain/children/classify.h"
+#include "domain/core/exportmark.h"
+#include "domain/children/idcard.h"
+#include "domain/core/perm.h"
+#include "domain/core/privacy.h"
+#include "io/csvfile.h"
+#include "io/xlsxin.h"
+#include "io/xlsxout.h"
+#include "util/date.h"
+#include "util/buf.h"
+#include "util/mem.h"
+#include "util/queue.h"
+#include "util/strset.h"
+#include "util/text.h"
+
+/* The template's columns (childxlsx.h). */
+static const childxlsx_col *const cols = childxlsx__cols;
+enum { NCOLS = CHILDXLSX_NCOLS };
+
+/* ---- import ---- */
+
+/* Accepts 2012-05-01, 2012/5/1, 20120501, 2012.5.1 and Excel serials. */
+static int cell_date(const char *in, char out[11])
+{
+	int y, m, d;
+	char tail;
+	if (text_is_digits(in) && strlen(in) == 8 &&
+	    sscanf(in, "%4d%2d%2d", &y, &m, &d) == 3)
+		;
+	else if (text_is_digits(in) && strlen(in) <= 6)
+		return xlsxin_serial_to_date(atof(in), out) == 0 ? 0 : -1;
+	else if (!(sscanf(in, "%d-%d-%d%c", &y, &m, &d, &tail) == 3 ||
+		   sscanf(in, "%d/%d/%d%c", &y, &m, &d, &tail) == 3 ||
+		   sscanf(in, "%d.%d.%d%c", &y, &m, &d, &tail) == 3))
+		return -1;
+	if (y < 1900 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31)
+		return -1;
+	snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+	return 0;
+}
+
+static int cell_code(const code_entry *t, const char *in, const char **code)
+{
+	for (const code_entry *c = t; c->code; c++)
+		if (strcmp(c->label, in) == 0 || strcmp(c->code, in) == 0) {
+			*code = c->code;
+			return 0;
+		}
+	/* Common spellings that differ from the labels. */
+	static const struct {
+		const char *alias, *code;
+	} aliases[] = {
+		{ "外出务工（省内）", "migrant_in_province" },
+		{ "外出务工（省外）", "migrant_out_province" },
+		{ "服刑", "imprisoned" },
+		{ "无人监护", "none" },
+	};
+	for (size_t i = 0; i < sizeof aliases / sizeof *aliases; i++)
+		if (strcmp(aliases[i].alias, in) == 0 &&
+		    code_value(t, aliases[i].code) >= 0) {
+			*code = aliases[i].code;
+			return 0;
+		}
+	return -1;
+}
+
+/* Trims ASCII and full-width spaces in place. */
+static char *trim(char *s)
+{
+	while (*s == ' ' || *s == '\t' || strncmp(s, "\xE3\x80\x80", 3) == 0)
+		s += *s == ' ' || *s == '\t' ? 1 : 3;
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		s[--n] = '\0';
+	while (n >= 3 && memcmp(s + n - 3, "\xE3\x80\x80", 3) == 0) {
+		n -= 3;
+		s[n] = '\0';
+	}
+	return s;
+}
+
+/* One row of the sheet as the record's cells: val[i] is column i's value
+ * as the API has it (a code, "true"/"false", a date YYYY-MM-DD in date[i])
+ * or NULL when empty; or an error naming the column.  Text that is not
+ * UTF-8 is refused, as jansson refused it when rows went through JSON,
+ * unless `utf8` says the whole row was checked already (row_encoding). */
+static int row_cells(char **f, int n, int utf8, const char *val[NCOLS],
+		     char date[NCOLS][11], err *e)
+{
+	for (int i = 0; i < NCOLS; i++) {
+		val[i] = NULL;
+		char *v = i < n ? trim(f[i]) : "";
+		if (!*v)
+			continue;
+		const childxlsx_col *c = &cols[i];
+		const char *code, *j = NULL;
+		switch (c->kind) {
+		case CHILDXLSX_TEXT:
+			if (utf8 || text_is_utf8(v, strlen(v)))
+				j = v;
+			break;
+		case CHILDXLSX_DATE:
+			if (cell_date(v, date[i]) == 0)
+				j = date[i];
+			break;
+		case CHILDXLSX_CODE:
+			if (cell_code(c->codes, v, &code) == 0)
+				j = code;
+			break;
+		case CHILDXLSX_YESNO:
+			if (!strcmp(v, "是") || !strcmp(v, "true"))
+				j = "true";
+			else if (!strcmp(v, "否") || !strcmp(v, "false"))
+				j = "false";
+			break;
+		case CHILDXLSX_HUKOU:
+			if (!strcmp(v, "有户籍") || !strcmp(v, "registered"))
+				j = "registered";
+			else if (!strcmp(v, "无户籍") || !strcmp(v, "none"))
+				j = "none";
+			break;
+		}
+		if (!j)
+			return err_set(e, ERR_INVALID, "invalid_field",
+				       "“%s”列的值无效: %.60s", c->title, v);
+		val[i] = j;
+	}
+	return 0;
+}
+
+/* A field name of the API as the column title the user sees. */
+static const char *title_of(const char *field)
+{
+	for (int i = 0; i < NCOLS; i++)
+		if (strcmp(cols[i].path, field) == 0)
+			return cols[i].title;
+	return field;
+}
+
+#define SAVE_AS "请保存为 UTF-8 或 GB18030（GBK）编码的 CSV，或使用 Excel 模板"
+#define ENCODING_UNKNOWN "文件编码无法识别：" SAVE_AS
+
+/* The rows of a sheet or a CSV file (UTF-8), one call of `fn` each. */
+static int read_file(int xlsx, const char *path, xlsxin_row_fn fn, void *ctx,
+		     err *e)
+{
+	return xlsx ? xlsxin_read(path, fn, ctx, e)
+		    : csvfile_read(path, fn, ctx, e);
+}
+
+typedef struct checker checker;
+
+typedef struct import_ctx {
+	store *s;
+	checker *readable;	/* the whole file's read: waited for at commits */
+	const actor *who;
+	childxlsx_result *res;
+	int header_seen;
+	xlsxout *report;
+	err *file_err;
+	/* Rows earlier in the file, for "the same child as an earlier row":
+	 * an ID number counts the rows that passed the checks with it
+	 * (row_item.earlier, counted by the reader) less those whose
+	 * village or hukou region then failed here (`failed`); a child
+	 * without one, its name|birth|village, is in `seen` once a row
+	 * passed both. */
+	strset failed;
+	strset seen;
+	childrec_regions *villages;
+	const char *paths[NCOLS];	/* cols[i].path: the cells' paths */
+	/* the batch in progress; the whole file when the import has the
+	 * database alone (store_bulk), which is when `readable` is NULL */
+	int in_tx;
+	long batch;
+	long batch_first_row;
+	struct timespec batch_start;
+	/* rows checked and counted, written CHILD_STORE_BATCH at a time
+	 * and at the end of their group: their data is their row_item's */
+	int npend;
+	child_row pend[CHILD_STORE_BATCH];
+} import_ctx;
+
+/* Writes the pending rows (inside the batch's transaction). */
+static int flush_rows(import_ctx *c, err *e)
+{
+	child_row *rows[CHILD_STORE_BATCH];
+	for (int i = 0; i < c->npend; i++)
+		rows[i] = &c->pend[i];
+	int rc = childrec_insert_batch(c->s, c->who, rows, c->npend, e);
+	c->npend = 0;
+	return rc;
+}
+
+/* ---- the whole file's read ----
+ *
+ * A file that cannot be read to its end (a broken quote on line 500,000,
+ * a damaged sheet) is refused with nothing written, instead of leaving the
+ * rows before the break imported.  A thread of its own reads it once,
+ * rows unlooked-at, while the rows are checked and written; the first
+ * commit waits for its verdict (so the first batch may hold the write
+ * lock that much longer: some 3 s for a million rows). */
+struct checker {
+	const char *path;
+	int xlsx;
+	pthread_t t;
+	int joined;
+	atomic_int stop;	/* the import failed: no verdict needed */
+	int rc;
+	err e;
+};
+
+/* A CSV row's encoding: the file's was chosen on its head
+ * (head_is_utf8), and every row must keep to it, or the whole file is
+ * refused. */
+static int row_encoding(char **fields, int n, long row, err *e)
+{
+	for (int i = 0; i < n; i++)
+		if (!text_is_utf8(fields[i], strlen(fields[i])))
+			return err_set(e, ERR_INVALID, "file_unreadable",
+				       "第%ld行的文字编码与文件开头不一致（整个文件应为同一编码）：" SAVE_AS,
+				       row);
+	return 0;
+}
+
+/* A row of the whole-file read: only its encoding is looked at. */
+static int skip_row(void *vk, char **fields, int n, long row, err *e)
+{
+	checker *k = vk;
+	if (atomic_load(&k->stop))
+		return err_set(e, ERR_INTERNAL, "internal", "导入已中止");
+	return k->xlsx ? 0 : row_encoding(fields, n, row, e);
+}
+
+static void *checker_main(void *vk)
+{
+	checker *k = vk;
+	err_clear(&k->e);
+	k->rc = read_file(k->xlsx, k->path, skip_row, k, &k->e);
+	return NULL;
+}
+
+static void checker_start(checker *k, int xlsx, const char *path)
+{
+	k->path = path;
+	k->xlsx = xlsx;
+	k->joined = 0;
+	atomic_init(&k->stop, 0);
+	if (pthread_create(&k->t, NULL, checker_main, k) != 0) {
+		checker_main(k);
+		k->joined = 1;
+	}
+}
+
+/* The verdict, once the read has ended: 0, or its error in `e`.  No
+ * checker (NULL): the import is one transaction, and the reader's own
+ * read is the verdict. */
+static int checker_wait(checker *k, err *e)
+{
+	if (!k)
+		return 0;
+	if (!k->joined) {
+		pthread_join(k->t, NULL);
+		k->joined = 1;
+	}
+	if (k->rc && e)
+		*e = k->e;
+	return k->rc;
+}
+
+/* A batch (one transaction) holds at least BATCH_MIN rows and then ends
+ * when it has been open BATCH_SECONDS, or at BATCH_MAX rows.  Every commit
+ * rewrites each index page the batch touched, and a big file's ID-number
+ * indexes take inserts all over: at a million rows, batches of 10,000
+ * wrote the same pages a hundred times over (a quarter of the import's
+ * time).  The time bound keeps the write lock short enough for the
+ * server's other writers, which wait up to 5 s (store_sqlite.c).  With
+ * the database to itself (store_bulk's `alone`: no server has it open)
+ * the import is one transaction: no one waits, and a failure anywhere
+ * leaves nothing written. */
+enum { BATCH_MIN = 10000, BATCH_MAX = 200000 };
+#define BATCH_SECONDS 2.0
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) +
+	       (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static int report_row(import_ctx *c, char **f, int n, const char *why,
+		      err *e)
+{
+	if (!c->report) {
+		/* The rows come back to the one who sent them, marked like
+		 * any export of children's data. */
+		exportmark m;
+		exportmark_init(&m, "导入未成功行报告", NULL);
+		int rc = exportmark_xlsx_open(c->who, &m, "导入未成功的行",
+					      &c->report, e);
+		if (rc ||
+		    (rc = xlsxout_header_line(
+			     c->report, "儿童信息导入：未导入的行及原因", e)) ||
+		    (rc = childxlsx__write_columns(c->report, cols, NCOLS,
+						   "未导入原因", e)))
+			return rc;
+	}
+	const char *cells[NCOLS + 1];
+	for (int i = 0; i < NCOLS; i++)
+		cells[i] = i < n ? f[i] : "";
+	cells[NCOLS] = why;
+	return xlsxout_row(c->report, cells, NCOLS + 1, e);
+}
+
+static int note_error(import_ctx *c, long row, char **f, int n,
+		      const char *why, int skipped, err *e)
+{
+	if (skipped)
+		c->res->skipped++;
+	else
+		c->res->failed++;
+	if (json_array_size(c->res->errors) < 200)
+		json_array_append_new(c->res->errors,
+				      json_pack("{s:I, s:s, s:b}", "row",
+						(json_int_t)row, "reason", why,
+						"skipped", skipped));
+	return report_row(c, f, n, why, e);
+}
+
+/* ---- reading and writing on two threads ----
+ *
+ * A reader thread reads the file and checks each row as far as no store
+ * is needed (the template, the cells, childrec_check_cells: most of a
+ * row's CPU time); the calling thread takes the checked rows in file
+ * order and does the rest on its store connection (regions, duplicates,
+ * inserts, batches, the report).  Everything the user sees — the counts,
+ * the errors and their order, the report, what is stored — is made by
+ * the calling thread from the rows in file order, so the outcome is the
+ * same as reading and writing on one thread. */
+
+/* A row read and checked: the checks' outcome, the record when they
+ * passed, and the row's cells as the checks left them (trimmed), which
+ * a failed row's report shows.  One allocation. */
+typedef struct row_item {
+	long row;
+	int n;			/* cells kept: at most NCOLS */
+	char **f;
+	int rc;
+	err re;
+	/* for a row with an ID number: the rows before it in the file that
+	 * passed the checks with the same number */
+	unsigned earlier;
+	/* for a row with an ID number, looked up with its group's */
+	int looked;
+	int64_t other;		/* the active record with it (0: none) … */
+	int outside;		/* … outside the actor's scope */
+	child ch;
+	child_row cr;		/* its data is the item's */
+} row_item;
+
+/* Rows travel in groups, so the threads meet once per group, not once
+ * per row. */
+enum { GROUP_ROWS = CHILD_FIND_MANY, QUEUE_GROUPS = 8 };
+
+typedef struct row_group {
+	struct row_group *next;	/* on the reader's `done` list */
+	int n;
+	row_item *it[GROUP_ROWS];
+} row_group;
+
+typedef struct reader {
+	const char *path;
+	int xlsx;
+	const actor *who;
+	const char *const *paths;
+	int encoding;		/* check every row's encoding (no checker) */
+	strset ids;		/* ID numbers of rows that passed the checks */
+	queue *q;
+	row_group *g;		/* the group being filled */
+	/* Groups the writing side is done with, freed here: a block is
+	 * freed cheapest by the thread that allocated it (glibc's arenas),
+	 * and the writer is the import's busier thread. */
+	pthread_mutex_t done_mu;
+	row_group *done;
+	int header_seen;
+	int rc;			/* the read's outcome */
+	err e;
+} reader;
+
+static void item_free(row_item *it)
+{
+	child_row_clear(&it->cr);
+	free(it);
+}
+
+static void group_free(row_group *g)
+{
+	for (int i = 0; g && i < g->n; i++)
+		item_free(g->it[i]);
+	free(g);
+}
+
+/* The writing side gives a group back (writer thread). */
+static void group_done(reader *r, row_group *g)
+{
+	pthread_mutex_lock(&r->done_mu);
+	g->next = r->done;
+	r->done = g;
+	pthread_mutex_unlock(&r->done_mu);
+}
+
+/* Frees the groups given back. */
+static void free_done(reader *r)
+{
+	pthread_mutex_lock(&r->done_mu);
+	row_group *g = r->done;
+	r->done = NULL;
+	pthread_mutex_unlock(&r->done_mu);
+	while (g) {
+		row_group *next = g->next;
+		group_free(g);
+		g = next;
+	}
+}
+
+/* Hands the group being filled to the writing side: -1 when that side
+ * has stopped.  Frees what that side gave back meanwhile. */
+static int reader_flush(reader *r)
+{
+	free_done(r);
+	row_group *g = r->g;
+	r->g = NULL;
+	if (!g || !g->n || queue_put(r->q, g) == 0)
+		return 0;
+	group_free(g);
+	return -1;
+}
+
+/* An item with room for the row's cells as they are now (the checks
+ * only shorten them, trimming); item_cells copies them in. */
+static row_item *item_new(long row, char **f, int n)
+{
+	if (n > NCOLS)
+		n = NCOLS;
+	size_t text = 0;
+	for (int i = 0; i < n; i++)
+		text += strlen(f[i]) + 1;
+	row_item *it = xmalloc(sizeof *it + (size_t)n * sizeof(char *) + text);
+	it->row = row;
+	it->n = n;
+	it->f = (char **)(it + 1);
+	return it;
+}
+
+static void item_cells(row_item *it, char **f)
+{
+	char *p = (char *)(it->f + it->n);
+	for (int i = 0; i < it->n; i++) {
+		size_t l = strlen(f[i]) + 1;
+		it->f[i] = memcpy(p, f[i], l);
+		p += l;
+	}
+}
+
+/* The reader's row callback (reader thread). */
+static int read_row(void *vr, char **f, int n, long row, err *e)
+{
+	reader *r = vr;
+	int rc = r->encoding ? row_encoding(f, n, row, e) : 0;
+	if (rc)
+		return rc;
+	if (!r->header_seen) {
+		/* Lines above the column row (title, notes) are passed over;
+		 * the column row must be the template's. */
+		if (n < 1 || strcmp(trim(f[0]), cols[0].title) != 0)
+			return row > 5 ? err_set(e, ERR_INVALID, "bad_template",
+						 "未找到模板的表头行（第一列应为“姓名*”），请使用系统提供的导入模板")
+				       : 0;
+		for (int i = 0; i < NCOLS; i++)
+			if (i >= n || strcmp(trim(f[i]), cols[i].title) != 0)
+				return err_set(e, ERR_INVALID, "bad_template",
+					       "第%ld行表头与模板不符：第%d列应为“%s”",
+					       row, i + 1, cols[i].title);
+		r->header_seen = 1;
+		return 0;
+	}
+	int blank = 1;
+	for (int i = 0; i < n && blank; i++)
+		blank = *trim(f[i]) == '\0';
+	if (blank)
+		return 0;
+	row_item *it = item_new(row, f, n);
+	memset(&it->cr, 0, sizeof it->cr);
+	it->looked = it->outside = 0;
+	it->other = 0;
+	err_clear(&it->re);
+	const char *val[NCOLS];
+	char date[NCOLS][11];
+	it->rc = row_cells(f, n, r->encoding, val, date, &it->re);
+	if (it->rc == 0) {
+		child_cells cells = { NCOLS, r->paths, val };
+		it->rc = childrec_check_cells(r->who, &cells, &it->ch, &it->cr,
+					      &it->re);
+	}
+	it->earlier = it->rc == 0 && it->ch.id_number[0]
+			      ? strset_bump(&r->ids, it->ch.id_number)
+			      : 0;
+	item_cells(it, f);
+	if (!r->g) {
+		r->g = xmalloc(sizeof *r->g);
+		r->g->n = 0;
+	}
+	r->g->it[r->g->n++] = it;
+	if (r->g->n == GROUP_ROWS && reader_flush(r) != 0)
+		/* The writing side stopped on an error of its own, which is
+		 * the import's; this one only ends the read. */
+		return err_set(e, ERR_INTERNAL, "internal", "导入已中止");
+	return 0;
+}
+
+static void *reader_main(void *vr)
+{
+	reader *r = vr;
+	err_clear(&r->e);
+	r->rc = read_file(r->xlsx, r->path, read_row, r, &r->e);
+	/* The rows before an error of the read are taken as well, as when
+	 * one thread read and wrote. */
+	reader_flush(r);
+	queue_close(r->q);
+	return NULL;
+}
+
+/* The rest of a row, in file order (calling thread). */
+static int take_row(import_ctx *c, row_item *it, err *e)
+{
+	long row = it->row;
+	char **f = it->f;
+	int n = it->n;
+	c->res->rows++;
+	err re = it->re;
+	child *ch = &it->ch;
+	child_row *cr = &it->cr;
+	char why[400];
+	int rc = it->rc;
+	if (rc == 0) {
+		rc = childrec_prepare_checked(c->s, c->who, c->villages, ch, cr,
+					      &re);
+		if (rc && ch->id_number[0])
+			strset_bump(&c->failed, ch->id_number);
+	}
+	if (rc) {
+		snprintf(why, sizeof why, "%s%s%s", re.field[0] ? title_of(re.field) : "",
+			 re.field[0] ? "：" : "", re.msg);
+		child_row_clear(cr);
+		return rc == ERR_STORE ? err_set(e, rc, re.key, "%s", re.msg)
+				       : note_error(c, row, f, n, why, 0, e);
+	}
+	int in_file;
+	if (ch->id_number[0]) {
+		in_file = it->earlier > strset_count(&c->failed, ch->id_number);
+	} else {
+		char key[256];
+		snprintf(key, sizeof key, "%s|%s|%s", ch->name, ch->birth_date,
+			 ch->region);
+		in_file = !strset_add(&c->seen, key);
+	}
+	if (in_file) {
+		child_row_clear(cr);
+		return note_error(c, row, f, n, "与本文件中前面的行重复", 1, e);
+	}
+	int64_t other = it->other;
+	int outside = it->outside;
+	if (!it->looked &&
+	    (rc = childrec_find_duplicate(c->s, c->who, ch, &other, &outside,
+					  e))) {
+		child_row_clear(cr);
+		return rc;
+	}
+	if (other) {
+		child_row_clear(cr);
+		if (outside)
+			return note_error(
+				c, row, f, n,
+				"该儿童已在其他地区登记，请联系原登记地办理迁移", 0,
+				e);
+		snprintf(why, sizeof why, "已登记（档案 #%lld），未重复导入",
+			 (long long)other);
+		return note_error(c, row, f, n, why, 1, e);
+	}
+	if (!c->in_tx) {
+		if ((rc = store_begin(c->s, e))) {
+			child_row_clear(cr);
+			return rc;
+		}
+		c->in_tx = 1;
+		c->batch = 0;
+		clock_gettime(CLOCK_MONOTONIC, &c->batch_start);
+	}
+	/* The row is written with the next ones of its group. */
+	c->pend[c->npend++] = *cr;
+	if (c->npend == CHILD_STORE_BATCH && (rc = flush_rows(c, e)))
+		return rc;
+	c->res->imported++;
+	/* Commit in batches: one transaction per row would make a large
+	 * import take minutes; a failure still loses at most the batch,
+	 * and the caller reports the whole import as failed.  Alone, the
+	 * import is one batch. */
+	if (c->readable && ++c->batch >= BATCH_MIN &&
+	    (c->batch >= BATCH_MAX ||
+	     seconds_since(&c->batch_start) >= BATCH_SECONDS)) {
+		if ((rc = flush_rows(c, e)) || (rc = checker_wait(c->readable, e)) ||
+		    (rc = store_commit(c->s, e)))
+			return rc;
+		c->in_tx = 0;
+	}
+	return 0;
+}
+
+/* Looks up the ID numbers of a group's checked rows on record, in one
+ * question rather than one a row.  What the rows before them in the group
+ * will write is not seen, and need not be: a row with the same number as
+ * an earlier row of the file that was taken is a duplicate of that row
+ * first (row_item.earlier). */
+static int look_up_group(import_ctx *c, row_group *g, err *e)
+{
+	const char *nums[GROUP_ROWS];
+	row_item *its[GROUP_ROWS];
+	int64_t other[GROUP_ROWS];
+	int outside[GROUP_ROWS], n = 0;
+	for (int i = 0; i < g->n; i++)
+		if (g->it[i]->rc == 0 && g->it[i]->ch.id_number[0]) {
+			its[n] = g->it[i];
+			nums[n++] = g->it[i]->ch.id_number;
+		}
+	int rc = n ? childrec_find_duplicates(c->s, c->who, nums, n, other,
+					      outside, e)
+		   : 0;
+	for (int i = 0; rc == 0 && i < n; i++) {
+		its[i]->looked = 1;
+		its[i]->other = other[i];
+		its[i]->outside = outside[i];
+	}
+	return rc;
+}
+
+/* Reads `path` on a reader thread and takes its rows here, in order. */
+static int import_rows(import_ctx *c, int xlsx, const char *path, err *e)
+{
+	reader r = { .path = path, .xlsx = xlsx, .who = c->who,
+		     .encoding = !c->readable && !xlsx,
+		     .paths = c->paths, .ids = STRSET_INIT,
+		     .q = queue_new(QUEUE_GROUPS) };
+	pthread_mutex_init(&r.done_mu, NULL);
+	pthread_t t;
+	if (pthread_create(&t, NULL, reader_main, &r) != 0) {
+		pthread_mutex_destroy(&r.done_mu);
+		queue_free(r.q);
+		return err_set(e, ERR_INTERNAL, "internal", "无法启动导入线程");
+	}
+	int rc = 0;
+	row_group *g;
+	while (rc == 0 && (g = queue_get(r.q))) {
+		rc = look_up_group(c, g, e);
+		for (int i = 0; rc == 0 && i < g->n; i++)
+			rc = take_row(c, g->it[i], e);
+		/* The pending rows go before their group does. */
+		if (rc == 0 && c->npend)
+			rc = flush_rows(c, e);
+		c->npend = 0;
+		group_done(&r, g);
+	}
+	if (rc) {
+		/* An error here ends the import: stop the reader, free what
+		 * it had read ahead. */
+		queue_abandon(r.q);
+		while ((g = queue_get(r.q)))
+			group_free(g);
+	}
+	pthread_join(t, NULL);
+	free_done(&r);
+	pthread_mutex_destroy(&r.done_mu);
+	queue_free(r.q);
+	strset_free(&r.ids);
+	c->header_seen = r.header_seen;
+	if (rc == 0 && r.rc) {
+		rc = r.rc;
+		if (e)
+			*e = r.e;
+	}
+	return rc;
+}
+
+static int is_xlsx(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char m[4] = { 0 };
+	if (!f)
+		return 0;
+	size_t n = fread(m, 1, 4, f);
+	fclose(f);
+	return n == 4 && m[0] == 'P' && m[1] == 'K' && m[2] == 3 && m[3] == 4;
+}
+
+/* Where the last, possibly incomplete, UTF-8 sequence of s[0..n) starts
+ * (n when s ends between sequences): a chunk is checked up to there and
+ * the rest carried to the next one. */
+static size_t utf8_cut(const unsigned char *s, size_t n)
+{
+	size_t i = n;
+	while (i > 0 && n - i < 4 && (s[i - 1] & 0xC0) == 0x80)
+		i--;
+	return i > 0 && s[i - 1] >= 0xC0 ? i - 1 : n;
+}
+
+/* Is the file's head — its first MiB, or all of a smaller file — valid
+ * UTF-8?  That decides the encoding: a CSV is saved in one encoding
+ * throughout, and the template's column row alone (Chinese titles) is
+ * never valid UTF-8 in GB18030.  The rest of a UTF-8 file is checked by
+ * the whole-file read (skip_row), which refuses the file with nothing
+ * written if a later byte is not UTF-8.  Read in chunks. */
+static int head_is_utf8(FILE *f, int *utf8)
+{
+	enum { CHUNK = 65536, HEAD = 16 * CHUNK };
+	unsigned char b[CHUNK + 8];
+	size_t carry = 0, got, total = 0;
+	*utf8 = 1;
+	while (*utf8 && total < HEAD && (got = fread(b + carry, 1, CHUNK, f)) > 0) {
+		total += got;
+		size_t n = carry + got, cut = utf8_cut(b, n);
+		*utf8 = text_is_utf8((const char *)b, cut);
+		carry = n - cut;
+		memmove(b, b + cut, carry);
+	}
+	if (ferror(f))
+		return -1;
+	/* At the end of the file a sequence left over is incomplete; after
+	 * the head it goes on in what follows. */
+	if (*utf8 && carry && total < HEAD)
+		*utf8 = text_is_utf8((const char *)b, carry);
+	return 0;
+}
+
+/* GB18030 → UTF-8 from `in` to the file `fd`, a chunk at a time. */
+static int convert_gb18030(FILE *in, int fd, err *e)
+{
+	iconv_t cd = iconv_open("UTF-8", "GB18030");
+	if (cd == (iconv_t)-1)
+		return err_set(e, ERR_INTERNAL, "internal", "无法转换文件编码");
+	char ib[65536 + 8], ob[4 * 65536 + 64];
+	size_t carry = 0, got;
+	int rc = 0;
+	while (rc == 0 && (got = fread(ib + carry, 1, 65536, in)) > 0) {
+		char *ip = ib, *op = ob;
+		size_t il = carry + got, ol = sizeof ob;
+		/* EINVAL: an incomplete character at the end, carried over */
+		if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1 && errno != EINVAL)
+			rc = err_set(e, ERR_INVALID, "file_unreadable",
+				     ENCODING_UNKNOWN);
+		for (size_t off = 0, n = (size_t)(op - ob); rc == 0 && off < n;) {
+			ssize_t w = write(fd, ob + off, n - off);
+			if (w <= 0)
+				rc = err_set(e, ERR_INTERNAL, "internal",
+					     "无法写入临时文件");
+			else
+				off += (size_t)w;
+		}
+		memmove(ib, ip, il);
+		carry = il;
+	}
+	iconv_close(cd);
+	if (rc == 0 && (ferror(in) || carry))
+		rc = err_set(e, ERR_INVALID, "file_unreadable",
+			     ENCODING_UNKNOWN);
+	return rc;
+}
+
+/* A CSV in UTF-8 is read as it is; one in GB18030 (what Excel on Chinese
+ * Windows saves) is converted into a private temporary file, whose path is written
+ * to `tmp` ("" when the file was UTF-8 already).  Both stream: a file of
+ * any size costs little memory (uploads are capped by the server).
+ * Errors: ERR_INVALID "file_unreadable" (neither encoding),
+ * ERR_INTERNAL (temporary file). */
+static int csv_to_utf8(const char *path, char tmp[64], err *e)
+{
+	tmp[0] = '\0';
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return err_set(e, ERR_INVALID, "file_unreadable", "无法读取文件");
+	int utf8, rc = 0;
+	if (head_is_utf8(f, &utf8) != 0) {
+		fclose(f);
+		return err_set(e, ERR_INVALID, "file_unreadable", "无法读取文件");
+	}
+	if (utf8) {
+		fclose(f);
+		return 0;
+	}
+	rewind(f);
+	const char *dir = getenv("TMPDIR");
+	snprintf(tmp, 64, "%.40s/guanai-csv-XXXXXX", dir && *dir ? dir : "/tmp");
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		fclose(f);
+		tmp[0] = '\0';
+		return err_set(e, ERR_INTERNAL, "internal", "无法创建临时文件");
+	}
+	rc = convert_gb18030(f, fd, e);
+	fclose(f);
+	if (close(fd) != 0 && rc == 0)
+		rc = err_set(e, ERR_INTERNAL, "internal", "无法写入临时文件");
+	if (rc) {
+		unlink(tmp);
+		tmp[0] = '\0';
+	}
+	return rc;
+}
+
+void childxlsx_import_free(childxlsx_result *r)
+{
+	free(r->report);
+	json_decref(r->errors);
+	memset(r, 0, sizeof *r);
+}
+
+int childxlsx_import(store *s, const actor *who, const char *path,
+		     childxlsx_result *out, err *e)
+{
+	memset(out, 0, sizeof *out);
+	out->errors = json_array();
+	if (!perm_allows(who, PERM_CHILD_WRITE))
+		return err_set(e, ERR_FORBIDDEN, "forbidden",
+			       "您的角色无权导入儿童档案");
+	import_ctx c = { .s = s, .who = who, .res = out };
+	for (int i = 0; i < NCOLS; i++)
+		c.paths[i] = cols[i].path;
+	char tmp[64] = "";
+	int xlsx = is_xlsx(path);
+	int rc = xlsx ? 0 : csv_to_utf8(path, tmp, e);
+	if (rc)
+		return rc;
+	c.villages = xcalloc(1, sizeof *c.villages);
+	rc = store_bulk(s, 1, &out->alone, e);
+	/* In batches, the whole file's read runs beside the import; alone,
+	 * the import is one transaction, ended by the reader's own read. */
+	checker k;
+	if (!out->alone) {
+		checker_start(&k, xlsx, *tmp ? tmp : path);
+		c.readable = &k;
+	}
+	if (rc == 0)
+		rc = import_rows(&c, xlsx, *tmp ? tmp : path, e);
+	/* A file that cannot be read to its end: that is the error, and
+	 * nothing was committed (every commit waits for this).  An import
+	 * that failed already needs no verdict: the read is stopped. */
+	if (rc && c.readable)
+		atomic_store(&k.stop, 1);
+	err ke;
+	int krc = checker_wait(c.readable, &ke);
+	if (rc == 0 && krc) {
+		rc = krc;
+		if (e)
+			*e = ke;
+	}
+	if (*tmp)
+		unlink(tmp);
+	if (rc == 0 && !c.header_seen)
+		rc = err_set(e, ERR_INVALID, "bad_template",
+			     "未找到模板的表头行（第一列应为“姓名*”），请使用系统提供的导入模板");
+	if (c.in_tx) {
+		if (rc == 0)
+			rc = store_commit(s, e);
+		else
+			store_rollback(s);
+	}
+	/* The import's outcome stands whatever this says: the cache only
+	 * shrinks back, and on failure the error is the import's. */
+	store_bulk(s, 0, NULL, NULL);
+	strset_free(&c.seen);
+	strset_free(&c.failed);
+	free(c.villages);
+	if (rc == 0 && c.report)
+		rc = xlsxout_close_mem(c.report, &out->report,
+				       &out->report_len, e);
+	else
+		xlsxout_abandon(c.report);
+	if (rc == 0) {
+		char detail[160];
+		snprintf(detail, sizeof detail,
+			 "{\"rows\":%ld,\"imported\":%ld,\"skipped\":%ld,"
+			 "\"failed\":%ld}",
+			 out->rows, out->imported, out->skipped, out->failed);
+		audit_entry a = { .at = who->now,
+				  .actor = who->u ? who->u->username : "system",
+				  .action = "child_import",
+				  .region_code = who->u ? who->u->region : "",
+				  .ip = who->ip,
+				  .detail = detail };
+		if ((rc = store_begin(s, e)) == 0 &&
+		    ((rc = audit_append(s, &a, e)) ||
+		     (rc = store_commit(s, e))))
+			store_rollback(s);
+	}
+	return rc;
+}
