@@ -348,6 +348,63 @@ static int add_visits(store *s, rng *r, const child_row *row,
 	return 0;
 }
 
+/* The next batch of generated children, up to 2000, written in one
+ * transaction. */
+typedef struct batch_tx {
+	const actor *who;
+	rng *r;
+	idset *ids;
+	const store_res *villages;
+	int nv;
+	const char *today;
+	long n, done;
+} batch_tx;
+
+static int batch_work(store *s, void *arg, err *e)
+{
+	batch_tx *b = arg;
+	const long batch = 2000;
+	int rc = 0;
+	for (long i = 0; i < batch && b->done < b->n && rc == 0;
+	     i++, b->done++) {
+		child c;
+		const char *v = store_res_text(b->villages,
+					       rng_below(b->r, b->nv), 0);
+		make_child(b->r, b->ids, v, b->today, &c);
+		if ((rc = child_validate(&c, b->today, e)))
+			break;
+		classify_result cr;
+		classify_child(&c, b->today, &cr);
+		child_row row;
+		memset(&row, 0, sizeof row);
+		snprintf(row.region, sizeof row.region, "%s", c.region);
+		snprintf(row.status, sizeof row.status, "active");
+		snprintf(row.name, sizeof row.name, "%s", c.name);
+		row.sex = c.sex;
+		snprintf(row.birth_date, sizeof row.birth_date, "%s",
+			 c.birth_date);
+		snprintf(row.id_number, sizeof row.id_number, "%s",
+			 c.id_number);
+		row.cat_base = classify_base(&c);
+		row.qflags = quality_static(&c);
+		row.flags = cr.flags;
+		snprintf(row.guardian_name, sizeof row.guardian_name, "%s",
+			 c.guardian.present ? c.guardian.name : "");
+		snprintf(row.contact_phone, sizeof row.contact_phone, "%s",
+			 c.contact_phone);
+		row.data = child_stored_text(&c);
+		row.created_at = row.updated_at = b->who->now;
+		snprintf(row.created_by, sizeof row.created_by, "demo");
+		snprintf(row.updated_by, sizeof row.updated_by, "demo");
+		rc = child_store_insert(s, &row, e);
+		if (rc == 0)
+			rc = add_visits(s, b->r, &row, b->today, b->who->now,
+					e);
+		child_row_clear(&row);
+	}
+	return rc;
+}
+
 int demo_children(store *s, const actor *who, const char *region_code,
 		  long n, uint64_t seed, void (*progress)(long done, long n),
 		  err *e)
@@ -371,74 +428,21 @@ int demo_children(store *s, const actor *who, const char *region_code,
 	date_of(who->now, today);
 	rng r = { seed };
 	idset ids = { 0 };
-	long done = 0;
-	const long batch = 2000;
-	while (done < n && rc == 0) {
-		if ((rc = store_begin(s, e)))
-			break;
-		for (long i = 0; i < batch && done < n && rc == 0; i++, done++) {
-			child c;
-			const char *v = store_res_text(villages,
-						       rng_below(&r, nv), 0);
-			make_child(&r, &ids, v, today, &c);
-			if ((rc = child_validate(&c, today, e)))
-				break;
-			classify_result cr;
-			classify_child(&c, today, &cr);
-			child_row row;
-			memset(&row, 0, sizeof row);
-			snprintf(row.region, sizeof row.region, "%s", c.region);
-			snprintf(row.status, sizeof row.status, "active");
-			snprintf(row.name, sizeof row.name, "%s", c.name);
-			row.sex = c.sex;
-			snprintf(row.birth_date, sizeof row.birth_date, "%s",
-				 c.birth_date);
-			snprintf(row.id_number, sizeof row.id_number, "%s",
-				 c.id_number);
-			row.cat_base = classify_base(&c);
-			row.qflags = quality_static(&c);
-			row.flags = cr.flags;
-			snprintf(row.guardian_name, sizeof row.guardian_name,
-				 "%s", c.guardian.present ? c.guardian.name : "");
-			snprintf(row.contact_phone, sizeof row.contact_phone,
-				 "%s", c.contact_phone);
-			row.data = child_stored_text(&c);
-			row.created_at = row.updated_at = who->now;
-			snprintf(row.created_by, sizeof row.created_by, "demo");
-			snprintf(row.updated_by, sizeof row.updated_by, "demo");
-			rc = child_store_insert(s, &row, e);
-			if (rc == 0)
-				rc = add_visits(s, &r, &row, today, who->now,
-						e);
-			child_row_clear(&row);
-		}
-		if (rc || (rc = store_commit(s, e))) {
-			store_rollback(s);
-			break;
-		}
-		if (progress)
-			progress(done, n);
+	batch_tx b = { .who = who, .r = &r, .ids = &ids, .villages = villages,
+		       .nv = nv, .today = today, .n = n };
+	while (b.done < n && rc == 0) {
+		if ((rc = store_tx(s, batch_work, &b, e)) == 0 && progress)
+			progress(b.done, n);
 	}
 	store_res_free(villages);
 	free(ids.v);
 	if (rc)
 		return rc;
-	char detail[128];
-	snprintf(detail, sizeof detail,
-		 "{\"children\":%ld,\"region\":\"%s\",\"seed\":%llu}", n,
-		 g.code, (unsigned long long)seed);
-	audit_entry a = { .at = who->now,
-			  .actor = who->u ? who->u->username : "system",
-			  .action = "demo_generate",
-			  .target = "",
-			  .region_code = g.code,
-			  .ip = who->ip,
-			  .detail = detail };
-	if ((rc = store_begin(s, e)))
-		return rc;
-	if ((rc = audit_append(s, &a, e)) || (rc = store_commit(s, e)))
-		store_rollback(s);
-	return rc;
+	return audit_record_alone(s, who, "demo_generate", g.code,
+				  json_pack("{s:I, s:s, s:I}", "children",
+					    (json_int_t)n, "region", g.code,
+					    "seed", (json_int_t)seed),
+				  e);
 }
 
 int demo_children_csv(store *s, const actor *who, const char *region_code,

@@ -257,7 +257,7 @@ void store_res_free(store_res *r)
 /* ---- pool ---- */
 
 typedef struct batch_job {
-	int (*work)(store *s, void *arg, err *e);
+	store_work work;
 	void *arg;
 	err *e;
 	int rc, done;
@@ -357,10 +357,9 @@ void store_pool_put(store_pool *p, store *s)
 	pthread_mutex_unlock(&p->mu);
 }
 
-/* ---- group commit ---- */
+/* ---- transactions around a work ---- */
 
-static int run_alone(store *s, int (*work)(store *s, void *arg, err *e),
-		     void *arg, err *e)
+int store_tx(store *s, store_work work, void *arg, err *e)
 {
 	int rc = store_begin(s, e);
 	if (rc == 0 && (rc = work(s, arg, e)) == 0 &&
@@ -369,6 +368,17 @@ static int run_alone(store *s, int (*work)(store *s, void *arg, err *e),
 	store_rollback(s);
 	return rc;
 }
+
+int store_tx_read(store *s, store_work work, void *arg, err *e)
+{
+	int rc = store_begin_read(s, e);
+	if (rc == 0)
+		rc = work(s, arg, e);
+	store_rollback(s);
+	return rc;
+}
+
+/* ---- group commit ---- */
 
 /* All the jobs in one transaction; if that fails, each in its own. */
 static void run_batch(store *s, batch_job *jobs)
@@ -386,15 +396,14 @@ static void run_batch(store *s, batch_job *jobs)
 	}
 	store_rollback(s);
 	for (batch_job *j = jobs; j; j = j->next)
-		j->rc = run_alone(s, j->work, j->arg, j->e);
+		j->rc = store_tx(s, j->work, j->arg, j->e);
 }
 
-int store_batched(store *s, int (*work)(store *s, void *arg, err *e),
-		  void *arg, err *e)
+int store_batched(store *s, store_work work, void *arg, err *e)
 {
 	store_pool *p = s->pool;
 	if (!p || s->in_tx)
-		return run_alone(s, work, arg, e);
+		return store_tx(s, work, arg, e);
 	batch_job me = { .work = work, .arg = arg, .e = e };
 	pthread_mutex_lock(&p->bmu);
 	*p->tail = &me;

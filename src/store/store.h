@@ -98,10 +98,28 @@ int store_migrate_check_guards(store *s, int *ok, char *why, size_t whysz,
 void store_set_audit_key(store *s, const struct audit_key *k);
 const struct audit_key *store_audit_key(const store *s);
 
-/* Transactions.  store_begin takes the write lock at once (BEGIN IMMEDIATE
- * on SQLite), so a transaction that starts never fails later for lock
- * upgrade.  store_rollback never fails and is a no-op outside a
- * transaction. */
+/* A unit of work on one connection, run inside a transaction by
+ * store_tx, store_tx_read or store_batched: 0 or a negative ERR_* with
+ * the detail in `e`. */
+typedef int (*store_work)(store *s, void *arg, err *e);
+
+/* Runs work(s, arg, e) in a write transaction (store_begin): commits
+ * when the work returns 0, rolls back otherwise, so that either all of
+ * its writes (and their audit entries) land or none does.  This is how
+ * code outside store/ writes.  Returns the work's result, or the error of
+ * store_begin or store_commit. */
+int store_tx(store *s, store_work work, void *arg, err *e);
+
+/* Runs work(s, arg, e) in a read-only transaction (store_begin_read):
+ * everything it reads comes from one snapshot; always rolled back at the
+ * end.  Returns the work's result or store_begin_read's error. */
+int store_tx_read(store *s, store_work work, void *arg, err *e);
+
+/* Transactions by hand, for the store itself and for work that commits
+ * in steps of its own (a bulk import).  store_begin takes the write lock
+ * at once (BEGIN IMMEDIATE on SQLite), so a transaction that starts never
+ * fails later for lock upgrade.  store_rollback never fails and is a
+ * no-op outside a transaction. */
 int store_begin(store *s, err *e);
 /* A read-only transaction: every query in it sees one snapshot of the
  * database, and it holds up no writer (SQLite: a deferred BEGIN, outside
@@ -201,7 +219,6 @@ int store_wal_bytes(const char *url, int64_t *bytes, err *e);
  * connection leads; the work must write through the store it is given.
  * Returns when its transaction is committed, with the work's own result:
  * if any work of a shared transaction fails, each is run again alone. */
-int store_batched(store *s, int (*work)(store *s, void *arg, err *e),
-		  void *arg, err *e);
+int store_batched(store *s, store_work work, void *arg, err *e);
 
 #endif

@@ -121,44 +121,50 @@ static json_t *case_json(store *s, const actor *who, const case_row *c,
 	return o;
 }
 
-static int audit(store *s, const actor *who, const char *action,
-		 const case_row *c, json_t *detail, err *e)
-{
-	char target[32], *d = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
-	snprintf(target, sizeof target, "case:%lld", (long long)c->id);
-	audit_entry a = { .at = who->now, .actor = actor_name(who),
-			  .action = action, .target = target,
-			  .region_code = c->region, .ip = who->ip, .detail = d };
-	int rc = audit_append(s, &a, e);
-	free(d);
-	return rc;
-}
-
-/* Records the step as an event and an audit entry. */
+/* The event of the timeline and the audit entry "case_<step>" say the
+ * same: the step's detail. */
 int case__record(store *s, const actor *who, const case_row *c,
-		  const char *step, json_t *detail, err *e)
+		 const char *step, json_t *detail, err *e)
 {
 	char *d = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
-	int rc = case_store_event(s, c->id, who->now, actor_name(who), step, d, e);
+	int rc = case_store_event(s, c->id, who->now, actor_name(who), step, d,
+				  e);
 	free(d);
-	if (rc == 0) {
-		char action[40];
-		snprintf(action, sizeof action, "case_%s", step);
-		rc = audit(s, who, action, c, detail, e);
+	if (rc) {
+		json_decref(detail);
+		return rc;
 	}
-	return rc;
-}
-
-/* As record, taking ownership of `detail`. */
-int case__record_new(store *s, const actor *who, const case_row *c,
-		      const char *step, json_t *detail, err *e)
-{
-	int rc = case__record(s, who, c, step, detail, e);
-	json_decref(detail);
-	return rc;
+	char action[40], t[AUDIT_TARGET_MAX];
+	snprintf(action, sizeof action, "case_%s", step);
+	return audit_record(s, who, action, audit_target(t, "case", c->id),
+			    c->region, detail, e);
 }
 
 /* ---- report ---- */
+
+typedef struct report_tx {
+	const actor *who;
+	case_row *c;
+} report_tx;
+
+/* The report, its first event, and the protection case on the child's
+ * record when one is named and the situation calls for it. */
+static int report_work(store *s, void *arg, err *e)
+{
+	report_tx *x = arg;
+	case_row *c = x->c;
+	int rc;
+	if ((rc = case_store_insert(s, c, e)) ||
+	    (rc = case__record(s, x->who, c, "report",
+			       json_pack("{s:s, s:s, s:b}", "situation",
+					 c->situation, "reporter_type",
+					 c->reporter_type, "urgent", c->urgent),
+			       e)))
+		return rc;
+	if (c->child_id && case__abuse_like(c->situation))
+		rc = childrec_case_link(s, x->who, c->child_id, c->id, 1, e);
+	return rc;
+}
 
 int case_report(store *s, const actor *who, json_t *body, json_t **out,
 		err *e)
@@ -273,18 +279,8 @@ int case_report(store *s, const actor *who, json_t *body, json_t **out,
 		   3600 * (int64_t)(c.urgent ? l.urgent_hours : l.accept_hours);
 	c.data = xstrdup("{}");
 	snprintf(c.created_by, sizeof c.created_by, "%s", actor_name(who));
-	if ((rc = store_begin(s, e)) == 0) {
-		if ((rc = case_store_insert(s, &c, e)) ||
-		    (rc = case__record_new(s, who, &c, "report",
-				     json_pack("{s:s, s:s, s:b}", "situation",
-					       sit, "reporter_type", rtype,
-					       "urgent", c.urgent),
-				     e)) ||
-		    (c.child_id && case__abuse_like(sit) &&
-		     (rc = childrec_case_link(s, who, c.child_id, c.id, 1, e))) ||
-		    (rc = store_commit(s, e)))
-			store_rollback(s);
-	}
+	report_tx x = { who, &c };
+	rc = store_tx(s, report_work, &x, e);
 	int64_t id = c.id;
 	case_row_clear(&c);
 	return rc ? rc : case_get(s, who, id, out, e);

@@ -39,12 +39,11 @@ int case_step(store *s, const actor *who, int64_t id, const char *step,
 /* The case `id`, if inside the actor's scope.  Errors: ERR_NOTFOUND
  * (absent, or outside the scope: err.out_of_scope), ERR_STORE. */
 int case__load(store *s, const actor *who, int64_t id, case_row *c, err *e);
-/* Records a step of case `c` as an event and an audit entry, inside the
- * caller's transaction.  case__record_new takes `detail`. */
+/* Records a step of case `c` as an event of its timeline and the audit
+ * entry "case_<step>", inside the caller's transaction; takes `detail`
+ * (as audit_record does). */
 int case__record(store *s, const actor *who, const case_row *c,
 		 const char *step, json_t *detail, err *e);
-int case__record_new(store *s, const actor *who, const case_row *c,
-		     const char *step, json_t *detail, err *e);
 /* A situation that opens a protection case on the child's record
  * (childrec_case_link): abuse, or no or improper guardianship. */
 int case__abuse_like(const char *situation);

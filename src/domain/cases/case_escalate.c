@@ -5,7 +5,38 @@
 #include "domain/core/region.h"
 #include "store/case_store.h"
 
-/* ---- escalation ---- */
+/* One report moved up, if it is still where it was when listed: the
+ * compare-and-set on its escalation count `seen` makes a second server,
+ * or a restart, find nothing to do. */
+typedef struct escalate_tx {
+	const actor *sys;
+	const case_time_limits *l;
+	int64_t id;
+	int seen;
+	int did;
+} escalate_tx;
+
+static int escalate_work(store *s, void *arg, err *e)
+{
+	escalate_tx *x = arg;
+	int64_t now = x->sys->now;
+	case_row c;
+	int rc = case_store_get(s, x->id, &c, e);
+	if (rc)
+		return rc;
+	int64_t due = now + 3600 * (int64_t)(c.urgent ? x->l->urgent_hours
+						       : x->l->accept_hours);
+	if ((rc = case_store_escalate(s, x->id, x->seen, due, now, &x->did,
+				      e)) == 0 &&
+	    x->did)
+		rc = case__record(s, x->sys, &c, "escalate",
+				  json_pack("{s:s, s:s}", "from",
+					    region_level_label(c.level), "to",
+					    region_level_label(c.level - 1)),
+				  e);
+	case_row_clear(&c);
+	return rc;
+}
 
 int case_escalate_due(store *s, int64_t now, int *moved, err *e)
 {
@@ -18,29 +49,10 @@ int case_escalate_due(store *s, int64_t now, int *moved, err *e)
 		return rc;
 	actor sys = { .u = NULL, .ip = "", .now = now };
 	for (int i = 0; i < store_res_rows(r) && rc == 0; i++) {
-		int64_t id = store_res_int(r, i, 0);
-		int seen = (int)store_res_int(r, i, 1), did = 0;
-		case_row c;
-		if ((rc = store_begin(s, e)))
-			break;
-		if ((rc = case_store_get(s, id, &c, e)) == 0) {
-			int64_t due = now + 3600 * (int64_t)(c.urgent ? l.urgent_hours
-								      : l.accept_hours);
-			if ((rc = case_store_escalate(s, id, seen, due, now, &did,
-						      e)) == 0 &&
-			    did)
-				rc = case__record_new(s, &sys, &c, "escalate",
-						json_pack("{s:s, s:s}", "from",
-							  region_level_label(c.level),
-							  "to",
-							  region_level_label(c.level - 1)),
-						e);
-			case_row_clear(&c);
-		}
-		if (rc || (rc = store_commit(s, e)))
-			store_rollback(s);
-		else
-			*moved += did;
+		escalate_tx x = { &sys, &l, store_res_int(r, i, 0),
+				  (int)store_res_int(r, i, 1), 0 };
+		if ((rc = store_tx(s, escalate_work, &x, e)) == 0)
+			*moved += x.did;
 	}
 	store_res_free(r);
 	return rc;

@@ -43,6 +43,24 @@ int case_limits(store *s, json_t **out, err *e)
 	return 0;
 }
 
+typedef struct limits_tx {
+	const actor *who;
+	json_t *limits;
+} limits_tx;
+
+/* The setting, and the entry that says what it became. */
+static int limits_work(store *s, void *arg, err *e)
+{
+	limits_tx *x = arg;
+	char *text = json_dumps(x->limits, JSON_COMPACT | JSON_SORT_KEYS);
+	int rc = platform_store_set_setting(s, "case_limits", text, e);
+	free(text);
+	return rc ? rc
+		  : audit_record(s, x->who, "case_limits_set",
+				 "settings:case_limits", actor_scope(x->who),
+				 json_incref(x->limits), e);
+}
+
 int case_limits_set(store *s, const actor *who, json_t *body, json_t **out,
 		    err *e)
 {
@@ -66,18 +84,8 @@ int case_limits_set(store *s, const actor *who, json_t *body, json_t **out,
 		}
 		json_object_set(cur, *f, v);
 	}
-	char *text = json_dumps(cur, JSON_COMPACT | JSON_SORT_KEYS);
+	limits_tx x = { who, cur };
+	rc = store_tx(s, limits_work, &x, e);
 	json_decref(cur);
-	if ((rc = store_begin(s, e)) == 0) {
-		audit_entry a = { .at = who->now, .actor = actor_name(who),
-				  .action = "case_limits_set",
-				  .target = "settings:case_limits",
-				  .region_code = actor_scope(who), .ip = who->ip,
-				  .detail = text };
-		if ((rc = platform_store_set_setting(s, "case_limits", text, e)) ||
-		    (rc = audit_append(s, &a, e)) || (rc = store_commit(s, e)))
-			store_rollback(s);
-	}
-	free(text);
 	return rc ? rc : case_limits(s, out, e);
 }

@@ -243,25 +243,6 @@ static json_t *changed_fields(json_t *changes)
 	return json_pack("{s:o}", "fields", names);
 }
 
-int childrec__write_audit(store *s, const actor *who, const char *action,
-			  const child_row *row, json_t *detail, err *e)
-{
-	char target[32];
-	snprintf(target, sizeof target, "child:%lld", (long long)row->id);
-	char *d = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(detail);
-	audit_entry a = { .at = who->now,
-			  .actor = actor_name(who),
-			  .action = action,
-			  .target = target,
-			  .region_code = row->region,
-			  .ip = who->ip,
-			  .detail = d };
-	int rc = audit_append(s, &a, e);
-	free(d);
-	return rc;
-}
-
 /* Records version row->version (already stored) with its changes.  A
  * record's first version is written to the history only when it is first
  * changed, from `before` (the first version's data): a record that never
@@ -502,6 +483,30 @@ int childrec_insert_batch(store *s, const actor *who, child_row *const *rows,
 	return child_store_insert_batch(s, rows, n, e);
 }
 
+/* A write to one record and its audit entry, in one transaction. */
+typedef struct record_tx {
+	const actor *who;
+	child_row *row;
+	const child *c;
+	json_t *changes;	/* an update's */
+	const char *before;	/* the record as it was, as text */
+} record_tx;
+
+/* The audit entry names the record, not the child: auditors read the log
+ * and must never see identities (SPEC §1). */
+static int create_work(store *s, void *arg, err *e)
+{
+	record_tx *x = arg;
+	char t[AUDIT_TARGET_MAX];
+	int rc;
+	if ((rc = check_duplicate(s, x->who, x->c->id_number, 0, e)) ||
+	    (rc = childrec_insert_prepared(s, x->who, x->row, e)))
+		return rc;
+	return audit_record(s, x->who, "child_create",
+			    audit_target(t, "child", x->row->id),
+			    x->row->region, NULL, e);
+}
+
 int childrec_create(store *s, const actor *who, json_t *body, json_t **out,
 		    err *e)
 {
@@ -512,16 +517,8 @@ int childrec_create(store *s, const actor *who, json_t *body, json_t **out,
 	int rc = childrec_prepare(s, who, body, &c, &row, e);
 	if (rc)
 		goto done;
-	if ((rc = store_begin(s, e)))
-		goto done;
-	/* The audit entry names the record, not the child: auditors read
-	 * the log and must never see identities (SPEC §1). */
-	if ((rc = check_duplicate(s, who, c.id_number, 0, e)) ||
-	    (rc = childrec_insert_prepared(s, who, &row, e)) ||
-	    (rc = childrec__write_audit(s, who, "child_create", &row,
-					json_object(), e)) ||
-	    (rc = store_commit(s, e)))
-		store_rollback(s);
+	record_tx x = { .who = who, .row = &row, .c = &c };
+	rc = store_tx(s, create_work, &x, e);
 	/* Lost a race for the same ID number to a record created after our
 	 * check: look again, so that one outside the scope is reported as
 	 * "registered elsewhere" like any other. */
@@ -545,8 +542,10 @@ typedef struct read_audit {
 static int audit_read(store *s, void *arg, err *e)
 {
 	const read_audit *ra = arg;
-	return childrec__write_audit(s, ra->who, "child_read", ra->row,
-				     json_object(), e);
+	char t[AUDIT_TARGET_MAX];
+	return audit_record(s, ra->who, "child_read",
+			    audit_target(t, "child", ra->row->id),
+			    ra->row->region, NULL, e);
 }
 
 int childrec_get_text(store *s, const actor *who, int64_t id, char **text,
@@ -588,6 +587,22 @@ int childrec_get(store *s, const actor *who, int64_t id, json_t **out,
 	size_t len = 0;
 	int rc = childrec_get_text(s, who, id, &text, &len, e);
 	return childrec__text_json(rc, text, len, out, e);
+}
+
+static int update_work(store *s, void *arg, err *e)
+{
+	record_tx *x = arg;
+	char t[AUDIT_TARGET_MAX];
+	int rc;
+	if ((rc = check_duplicate(s, x->who, x->c->id_number, x->row->id,
+				  e)) ||
+	    (rc = child_store_update(s, x->row, e)) ||
+	    (rc = childrec__write_history(s, x->who, x->row, "update",
+					  x->changes, x->before, e)))
+		return rc;
+	return audit_record(s, x->who, "child_update",
+			    audit_target(t, "child", x->row->id),
+			    x->row->region, changed_fields(x->changes), e);
 }
 
 int childrec_update(store *s, const actor *who, int64_t id, json_t *patch,
@@ -638,16 +653,9 @@ int childrec_update(store *s, const actor *who, int64_t id, json_t *patch,
 	fill_row(&row, &c);
 	row.updated_at = who->now;
 	snprintf(row.updated_by, sizeof row.updated_by, "%s", actor_name(who));
-	if ((rc = store_begin(s, e)))
-		goto done;
-	if ((rc = check_duplicate(s, who, c.id_number, row.id, e)) ||
-	    (rc = child_store_update(s, &row, e)) ||
-	    (rc = childrec__write_history(s, who, &row, "update", changes,
-					  before_text, e)) ||
-	    (rc = childrec__write_audit(s, who, "child_update", &row,
-					changed_fields(changes), e)) ||
-	    (rc = store_commit(s, e)))
-		store_rollback(s);
+	record_tx x = { .who = who, .row = &row, .c = &c, .changes = changes,
+			.before = before_text };
+	rc = store_tx(s, update_work, &x, e);
 	free(before_text);
 	if (rc == 0)
 		*out = childrec__render(s, who, &row, &c, today);

@@ -136,9 +136,6 @@ json_t *childrec__render(store *s, const actor *who, const child_row *row,
 int childrec__write_history(store *s, const actor *who, const child_row *row,
 			    const char *action, json_t *changes,
 			    const char *before, err *e);
-/* Appends the audit entry of `action` on the record; takes `detail`. */
-int childrec__write_audit(store *s, const actor *who, const char *action,
-			  const child_row *row, json_t *detail, err *e);
 /* The codes of the bits set in `bits`, as an array named `key`. */
 struct jsonw;
 void childrec__bits_write(struct jsonw *w, const char *key, unsigned bits,

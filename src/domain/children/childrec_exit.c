@@ -6,6 +6,7 @@
 
 #include "domain/children/child_codes.h"
 #include "domain/children/classify.h"
+#include "domain/core/audit.h"
 #include "domain/core/perm.h"
 #include "store/child_store.h"
 #include "util/date.h"
@@ -21,6 +22,31 @@ static json_t *bits_json(unsigned bits, int count,
 		if (bits & (1u << i))
 			json_array_append_new(a, json_string(code(1u << i)));
 	return a;
+}
+
+/* A new version of the record: its row, its history entry (`step`, with
+ * `changes`) and the audit entry `action` saying `detail`. */
+typedef struct version_tx {
+	const actor *who;
+	child_row *row;
+	const char *step;
+	json_t *changes;
+	const char *action;
+	json_t *detail;
+} version_tx;
+
+static int version_work(store *s, void *arg, err *e)
+{
+	version_tx *x = arg;
+	char t[AUDIT_TARGET_MAX];
+	int rc;
+	if ((rc = child_store_update(s, x->row, e)) ||
+	    (rc = childrec__write_history(s, x->who, x->row, x->step,
+					  x->changes, x->row->data, e)))
+		return rc;
+	return audit_record(s, x->who, x->action,
+			    audit_target(t, "child", x->row->id),
+			    x->row->region, json_incref(x->detail), e);
 }
 
 int childrec_confirm(store *s, const actor *who, int64_t id, json_t **out,
@@ -50,18 +76,11 @@ int childrec_confirm(store *s, const actor *who, int64_t id, json_t **out,
 	row.confirmed_at = who->now;
 	row.updated_at = who->now;
 	snprintf(row.updated_by, sizeof row.updated_by, "%s", actor_name(who));
-	if ((rc = store_begin(s, e)) == 0) {
-		if ((rc = child_store_update(s, &row, e)) ||
-		    (rc = childrec__write_history(s, who, &row, "confirm",
-						  changes, row.data, e)) ||
-		    (rc = childrec__write_audit(
-			 s, who, "child_confirm", &row,
+	version_tx x = { who, &row, "confirm", changes, "child_confirm",
 			 json_pack("{s:O}", "categories",
-				   json_array_get(changes, 0)),
-			 e)) ||
-		    (rc = store_commit(s, e)))
-			store_rollback(s);
-	}
+				   json_array_get(changes, 0)) };
+	rc = store_tx(s, version_work, &x, e);
+	json_decref(x.detail);
 	json_decref(changes);
 	if (rc == 0)
 		*out = childrec__render(s, who, &row, &c, today);
@@ -132,18 +151,11 @@ int childrec_exit(store *s, const actor *who, int64_t id, const char *reason,
 		"before", "active", "after", "exited", "field", "exit_reason",
 		"before", "after", code_label(exit_reasons,
 					      code_value(exit_reasons, reason)));
-	if ((rc = store_begin(s, e)) == 0) {
-		if ((rc = child_store_update(s, &row, e)) ||
-		    (rc = childrec__write_history(s, who, &row, "exit", changes,
-						  row.data, e)) ||
-		    (rc =
-			 childrec__write_audit(s, who, "child_exit", &row,
-					       json_pack("{s:s, s:s}", "reason",
-							 reason, "date", date),
-					       e)) ||
-		    (rc = store_commit(s, e)))
-			store_rollback(s);
-	}
+	version_tx x = { who, &row, "exit", changes, "child_exit",
+			 json_pack("{s:s, s:s}", "reason", reason, "date",
+				   date) };
+	rc = store_tx(s, version_work, &x, e);
+	json_decref(x.detail);
 	json_decref(changes);
 	if (rc == 0)
 		*out = childrec__render(s, who, &row, &c, today);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "domain/children/child_codes.h"
+#include "domain/core/audit.h"
 #include "domain/core/perm.h"
 #include "domain/core/privacy.h"
 #include "store/child_store.h"
@@ -52,6 +53,85 @@ static json_t *transfer_json(store *s, const actor *who, const store_res *r,
 	return t;
 }
 
+/* A transfer asked or decided, and its audit entry, which names the
+ * villages and nothing of the child. */
+typedef struct transfer_tx {
+	const actor *who;
+	child_row *row;
+	const char *to;		/* the receiving village */
+	const char *reason;	/* asking: why */
+	int64_t tid;		/* the transfer (asked: the new one) */
+	int accept;		/* deciding: 1 accepts */
+	const char *state;	/* deciding: accepted, rejected or cancelled */
+	const char *note;
+} transfer_tx;
+
+static int ask_work(store *s, void *arg, err *e)
+{
+	transfer_tx *x = arg;
+	char t[AUDIT_TARGET_MAX];
+	int rc = child_store_transfer_add(s, x->row->id, x->row->region, x->to,
+					  x->reason, actor_name(x->who),
+					  x->who->now, &x->tid, e);
+	return rc ? rc
+		  : audit_record(s, x->who, "transfer_create",
+				 audit_target(t, "child", x->row->id),
+				 x->row->region,
+				 json_pack("{s:s, s:s}", "from",
+					   x->row->region, "to", x->to),
+				 e);
+}
+
+/* The record moves with an accepted transfer: a new version in the
+ * receiving village, its data's region included. */
+static int move_record(store *s, transfer_tx *x, err *e)
+{
+	child_row *row = x->row;
+	json_t *changes = json_pack("[{s:s, s:s, s:s}]", "field",
+				    "region_code", "before", row->region,
+				    "after", x->to);
+	char *old_data = xstrdup(row->data);
+	snprintf(row->region, sizeof row->region, "%s", x->to);
+	json_t *d = json_loads(row->data, 0, NULL);
+	if (d) {
+		json_object_set_new(d, "region_code", json_string(x->to));
+		free(row->data);
+		row->data = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
+		json_decref(d);
+	}
+	row->updated_at = x->who->now;
+	snprintf(row->updated_by, sizeof row->updated_by, "%s",
+		 actor_name(x->who));
+	int rc = child_store_update(s, row, e);
+	if (rc == 0)
+		rc = childrec__write_history(s, x->who, row, "transfer",
+					     changes, old_data, e);
+	free(old_data);
+	json_decref(changes);
+	return rc;
+}
+
+static int decide_work(store *s, void *arg, err *e)
+{
+	transfer_tx *x = arg;
+	char t[AUDIT_TARGET_MAX];
+	int rc = child_store_transfer_decide(s, x->tid, x->state,
+					     actor_name(x->who), x->who->now,
+					     x->note, e);
+	if (rc == 0 && x->accept)
+		rc = move_record(s, x, e);
+	return rc ? rc
+		  : audit_record(s, x->who,
+				 x->accept ? "transfer_accept"
+					   : "transfer_reject",
+				 audit_target(t, "child", x->row->id),
+				 x->row->region,
+				 json_pack("{s:I, s:s}", "transfer",
+					   (json_int_t)x->tid, "state",
+					   x->state),
+				 e);
+}
+
 int childrec_transfer(store *s, const actor *who, int64_t id,
 		      const char *to_region, const char *reason, json_t **out,
 		      err *e)
@@ -88,18 +168,10 @@ int childrec_transfer(store *s, const actor *who, int64_t id,
 		 pending)
 		rc = err_set(e, ERR_CONFLICT, "transfer_pending",
 			     "该儿童已有待接收的迁移");
-	if (rc == 0 && (rc = store_begin(s, e)) == 0) {
-		if ((rc = child_store_transfer_add(
-			 s, id, row.region, to.code, reason ? reason : "",
-			 actor_name(who), who->now, &tid, e)) ||
-		    (rc = childrec__write_audit(s, who, "transfer_create", &row,
-						json_pack("{s:s, s:s}", "from",
-							  row.region, "to",
-							  to.code),
-						e)) ||
-		    (rc = store_commit(s, e)))
-			store_rollback(s);
-	}
+	transfer_tx x = { .who = who, .row = &row, .to = to.code,
+			  .reason = reason ? reason : "" };
+	if (rc == 0 && (rc = store_tx(s, ask_work, &x, e)) == 0)
+		tid = x.tid;
 	child_row_clear(&row);
 	if (rc)
 		return rc;
@@ -144,51 +216,10 @@ int childrec_transfer_decide(store *s, const actor *who, int64_t tid,
 	memset(&row, 0, sizeof row);
 	if ((rc = child_store_get(s, child_id, &row, e)))
 		return rc;
-	if ((rc = store_begin(s, e)) == 0) {
-		const char *state = accept ? "accepted"
-				    : receiving ? "rejected"
-						: "cancelled";
-		json_t *changes = json_pack("[{s:s, s:s, s:s}]", "field",
-					    "region_code", "before", row.region,
-					    "after", to);
-		if ((rc = child_store_transfer_decide(s, tid, state,
-						      actor_name(who),
-						      who->now,
-						      note ? note : "", e)) == 0 &&
-		    accept) {
-			char *old_data = xstrdup(row.data);
-			snprintf(row.region, sizeof row.region, "%s", to);
-			/* The record's data carries its region too. */
-			json_t *d = json_loads(row.data, 0, NULL);
-			if (d) {
-				json_object_set_new(d, "region_code",
-						    json_string(to));
-				free(row.data);
-				row.data = json_dumps(d, JSON_COMPACT |
-								 JSON_SORT_KEYS);
-				json_decref(d);
-			}
-			row.updated_at = who->now;
-			snprintf(row.updated_by, sizeof row.updated_by, "%s",
-				 actor_name(who));
-			if ((rc = child_store_update(s, &row, e)) == 0)
-				rc = childrec__write_history(
-				    s, who, &row, "transfer", changes, old_data,
-				    e);
-			free(old_data);
-		}
-		json_decref(changes);
-		if (rc == 0)
-			rc = childrec__write_audit(
-			    s, who,
-			    accept ? "transfer_accept" : "transfer_reject",
-			    &row,
-			    json_pack("{s:I, s:s}", "transfer", (json_int_t)tid,
-				      "state", state),
-			    e);
-		if (rc || (rc = store_commit(s, e)))
-			store_rollback(s);
-	}
+	transfer_tx x = { .who = who, .row = &row, .to = to, .tid = tid,
+			  .accept = accept, .note = note ? note : "" };
+	x.state = accept ? "accepted" : receiving ? "rejected" : "cancelled";
+	rc = store_tx(s, decide_work, &x, e);
 	child_row_clear(&row);
 	if (rc)
 		return rc;

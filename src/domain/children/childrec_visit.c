@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/core/audit.h"
 #include "domain/core/perm.h"
 #include "store/child_store.h"
 #include "util/date.h"
@@ -11,6 +12,32 @@
 #include "util/text.h"
 
 /* ---- visits ---- */
+
+typedef struct visit_tx {
+	const actor *who;
+	const child_row *row;
+	const char *date, *visitor, *met, *findings, *risk, *follow;
+	int64_t id;	/* the new visit's */
+} visit_tx;
+
+/* The visit and its audit entry, which names the date and the risk and
+ * nothing of what was found. */
+static int visit_work(store *s, void *arg, err *e)
+{
+	visit_tx *x = arg;
+	char t[AUDIT_TARGET_MAX];
+	int rc = child_store_visit_add(s, x->row->id, x->row->region, x->date,
+				       x->visitor, x->met, x->findings,
+				       x->risk, x->follow, actor_name(x->who),
+				       x->who->now, &x->id, e);
+	return rc ? rc
+		  : audit_record(s, x->who, "visit_create",
+				 audit_target(t, "child", x->row->id),
+				 x->row->region,
+				 json_pack("{s:s, s:s}", "visit_date", x->date,
+					   "risk_level", x->risk),
+				 e);
+}
 
 int childrec_visit_add(store *s, const actor *who, int64_t id, json_t *body,
 		       json_t **out, err *e)
@@ -86,20 +113,10 @@ int childrec_visit_add(store *s, const actor *who, int64_t id, json_t *body,
 				 "走访日期不能早于出生日期");
 	}
 	char *fdt = json_dumps(fd, JSON_COMPACT | JSON_SORT_KEYS);
-	int64_t vid = 0;
-	if ((rc = store_begin(s, e)) == 0) {
-		if ((rc = child_store_visit_add(
-			 s, id, row.region, date, visitor, met, fdt, risk,
-			 follow ? follow : "", actor_name(who), who->now, &vid,
-			 e)) ||
-		    (rc = childrec__write_audit(s, who, "visit_create", &row,
-						json_pack("{s:s, s:s}",
-							  "visit_date", date,
-							  "risk_level", risk),
-						e)) ||
-		    (rc = store_commit(s, e)))
-			store_rollback(s);
-	}
+	visit_tx x = { who, &row, date, visitor, met, fdt, risk,
+		       follow ? follow : "", 0 };
+	rc = store_tx(s, visit_work, &x, e);
+	int64_t vid = x.id;
 	free(fdt);
 	child_row_clear(&row);
 	if (rc == 0)

@@ -170,19 +170,11 @@ int childxlsx_export(store *s, const actor *who, const childrec_query *q,
 	if ((rc = xlsxout_close_mem(x, bytes, len, e)))
 		return rc;
 	snprintf(filename, 128, "儿童档案_%.60s_%s.xlsx", g.name, today);
-	char detail[300];
-	snprintf(detail, sizeof detail, "{\"rows\":%ld,\"region\":\"%s\"}", seq,
-		 g.code);
-	audit_entry a = { .at = who->now,
-			  .actor = who->u ? who->u->username : "system",
-			  .action = "child_export",
-			  .region_code = g.code,
-			  .ip = who->ip,
-			  .detail = detail };
-	if ((rc = store_begin(s, e)) == 0 &&
-	    ((rc = audit_append(s, &a, e)) || (rc = store_commit(s, e))))
-		store_rollback(s);
-	if (rc) {
+	if ((rc = audit_record_alone(s, who, "child_export", g.code,
+				     json_pack("{s:I, s:s}", "rows",
+					       (json_int_t)seq, "region",
+					       g.code),
+				     e))) {
 		free(*bytes);
 		*bytes = NULL;
 	}

@@ -899,22 +899,14 @@ int childxlsx_import(store *s, const actor *who, const char *path,
 				       &out->report_len, e);
 	else
 		xlsxout_abandon(c.report);
-	if (rc == 0) {
-		char detail[160];
-		snprintf(detail, sizeof detail,
-			 "{\"rows\":%ld,\"imported\":%ld,\"skipped\":%ld,"
-			 "\"failed\":%ld}",
-			 out->rows, out->imported, out->skipped, out->failed);
-		audit_entry a = { .at = who->now,
-				  .actor = who->u ? who->u->username : "system",
-				  .action = "child_import",
-				  .region_code = who->u ? who->u->region : "",
-				  .ip = who->ip,
-				  .detail = detail };
-		if ((rc = store_begin(s, e)) == 0 &&
-		    ((rc = audit_append(s, &a, e)) ||
-		     (rc = store_commit(s, e))))
-			store_rollback(s);
-	}
+	if (rc == 0)
+		rc = audit_record_alone(
+			s, who, "child_import", actor_scope(who),
+			json_pack("{s:I, s:I, s:I, s:I}", "rows",
+				  (json_int_t)out->rows, "imported",
+				  (json_int_t)out->imported, "skipped",
+				  (json_int_t)out->skipped, "failed",
+				  (json_int_t)out->failed),
+			e);
 	return rc;
 }

@@ -127,33 +127,24 @@ int account_cfg_load(account_cfg *cfg, store *s, err *e)
 	return throttle_cfg_load_key(&cfg->thr, s, e);
 }
 
-/* ---- audit helpers ---- */
+/* ---- writes ---- */
 
-static int audit_user(store *s, const actor *who, const char *action,
-		      const user *target, json_t *detail, err *e)
-{
-	char tgt[32] = "";
-	if (target)
-		snprintf(tgt, sizeof tgt, "user:%lld", (long long)target->id);
-	if (target && !json_object_get(detail, "username"))
-		json_object_set_new(detail, "username",
-				    json_string(target->username));
-	char *d = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(detail);
-	audit_entry a = {
-		.at = who->now,
-		.actor = who->u ? who->u->username : "system",
-		.action = action,
-		.target = tgt,
-		.region_code = target ? target->region
-				      : (who->u ? who->u->region : ""),
-		.ip = who->ip,
-		.detail = d,
-	};
-	int rc = audit_append(s, &a, e);
-	free(d);
-	return rc;
-}
+/* What the transaction of a change to a user needs: each operation's
+ * work below reads the fields it uses.  Every entry names the account
+ * ("user:id", its username in the detail) and lies in its region; a
+ * failed login of a name nobody has names nothing. */
+typedef struct user_tx {
+	const actor *who;
+	const account_cfg *cfg;
+	user *u;		/* the account written */
+	const user *before;	/* account_update: the account as it was */
+	const char *hash;	/* a new password's hash */
+	const char *token_hash;	/* a session's */
+	const char *csrf;
+	const char *typed;	/* the username as typed (a failed login) */
+	const char *reason;	/* a failed login's */
+	throttle_result tr;	/* a failed login's counters */
+} user_tx;
 
 /* ---- managing users ---- */
 
@@ -213,6 +204,22 @@ static int role_region(store *s, const actor *who, role r, const char *in,
 	return 0;
 }
 
+static int create_work(store *s, void *arg, err *e)
+{
+	user_tx *x = arg;
+	char t[AUDIT_TARGET_MAX];
+	int rc = user_store_insert(s, x->u, x->hash, e);
+	return rc ? rc
+		  : audit_record(s, x->who, "user_create",
+				 audit_target(t, "user", x->u->id),
+				 x->u->region,
+				 json_pack("{s:s, s:s, s:s}", "role",
+					   account_role_name(x->u->role),
+					   "region_code", x->u->region,
+					   "username", x->u->username),
+				 e);
+}
+
 int account_create(store *s, const actor *who, const char *username,
 		   const char *role_name, const char *region_in,
 		   const char *display, user *out,
@@ -237,18 +244,9 @@ int account_create(store *s, const actor *who, const char *username,
 	snprintf(u.display_name, sizeof u.display_name, "%s",
 		 display ? display : "");
 	snprintf(u.region, sizeof u.region, "%s", reg.code);
-	if ((rc = store_begin(s, e)))
+	user_tx x = { .who = who, .u = &u, .hash = hash };
+	if ((rc = store_tx(s, create_work, &x, e)))
 		return rc;
-	json_t *d = json_pack("{s:s, s:s}", "role", account_role_name(r),
-			      "region_code", reg.code);
-	if ((rc = user_store_insert(s, &u, hash, e)) ||
-	    (rc = audit_user(s, who, "user_create", &u, d, e)) ||
-	    (rc = store_commit(s, e))) {
-		if (!u.id)
-			json_decref(d);
-		store_rollback(s);
-		return rc;
-	}
 	*out = u;
 	return 0;
 }
@@ -281,6 +279,48 @@ static int check_target_rank(const actor *who, const user *t, err *e)
 	return 0;
 }
 
+/* What an update changed, each field as [before, after]. */
+static json_t *update_detail(const user *before, const user *u)
+{
+	json_t *d = json_pack("{s:s}", "username", u->username);
+	if (strcmp(before->display_name, u->display_name))
+		json_object_set_new(d, "display_name",
+				    json_pack("[s,s]", before->display_name,
+					      u->display_name));
+	if (before->role != u->role)
+		json_object_set_new(d, "role",
+				    json_pack("[s,s]",
+					      account_role_name(before->role),
+					      account_role_name(u->role)));
+	if (strcmp(before->region, u->region))
+		json_object_set_new(d, "region_code",
+				    json_pack("[s,s]", before->region,
+					      u->region));
+	if (before->disabled != u->disabled)
+		json_object_set_new(d, "disabled",
+				    json_pack("[b,b]", before->disabled,
+					      u->disabled));
+	return d;
+}
+
+static int update_work(store *s, void *arg, err *e)
+{
+	user_tx *x = arg;
+	const user *b = x->before, *u = x->u;
+	char t[AUDIT_TARGET_MAX];
+	/* A scope or role change ends the user's sessions: they were
+	 * granted under the old rights. */
+	int ends = b->role != u->role || strcmp(b->region, u->region) ||
+		   u->disabled;
+	int rc = user_store_update(s, u, x->who->now, e);
+	if (rc == 0 && ends)
+		rc = session_store_delete_user(s, u->id, NULL, e);
+	return rc ? rc
+		  : audit_record(s, x->who, "user_update",
+				 audit_target(t, "user", u->id), u->region,
+				 update_detail(b, u), e);
+}
+
 int account_update(store *s, const actor *who, int64_t id,
 		   const account_patch *p, user *out, err *e)
 {
@@ -288,75 +328,54 @@ int account_update(store *s, const actor *who, int64_t id,
 	int rc = account_get(s, who, id, &u, e);
 	if (rc || (rc = check_target_rank(who, &u, e)))
 		return rc;
-	json_t *d = json_object();
 	user before = u;
 	if (p->display_name) {
-		if (*p->display_name && !text_valid_name(p->display_name, 1, 40)) {
-			json_decref(d);
+		if (*p->display_name && !text_valid_name(p->display_name, 1, 40))
 			return err_field(e, ERR_INVALID, "invalid_field",
 					 "display_name", "姓名应为1至40个字符");
-		}
 		snprintf(u.display_name, sizeof u.display_name, "%s",
 			 p->display_name);
 	}
 	if (p->role) {
 		u.role = account_role_parse(p->role);
-		if ((rc = check_grant(who, u.role, e))) {
-			json_decref(d);
+		if ((rc = check_grant(who, u.role, e)))
 			return rc;
-		}
 	}
 	if (p->role || p->region) {
 		region reg;
 		if ((rc = role_region(s, who, u.role,
 				      p->region ? p->region : u.region, &reg,
-				      e))) {
-			json_decref(d);
+				      e)))
 			return rc;
-		}
 		snprintf(u.region, sizeof u.region, "%s", reg.code);
 	}
 	if (p->disabled >= 0) {
-		if (who->u && who->u->id == u.id && p->disabled) {
-			json_decref(d);
+		if (who->u && who->u->id == u.id && p->disabled)
 			return err_field(e, ERR_INVALID, "invalid_field",
 					 "disabled", "不能停用自己的账号");
-		}
 		u.disabled = p->disabled;
 	}
-	if (strcmp(before.display_name, u.display_name))
-		json_object_set_new(d, "display_name",
-				    json_pack("[s,s]", before.display_name,
-					      u.display_name));
-	if (before.role != u.role)
-		json_object_set_new(d, "role",
-				    json_pack("[s,s]",
-					      account_role_name(before.role),
-					      account_role_name(u.role)));
-	if (strcmp(before.region, u.region))
-		json_object_set_new(d, "region_code",
-				    json_pack("[s,s]", before.region, u.region));
-	if (before.disabled != u.disabled)
-		json_object_set_new(d, "disabled",
-				    json_pack("[b,b]", before.disabled,
-					      u.disabled));
-	if ((rc = store_begin(s, e))) {
-		json_decref(d);
+	user_tx x = { .who = who, .u = &u, .before = &before };
+	if ((rc = store_tx(s, update_work, &x, e)))
 		return rc;
-	}
-	/* A scope or role change ends the user's sessions: they were
-	 * granted under the old rights. */
-	int ends = before.role != u.role || strcmp(before.region, u.region) ||
-		   u.disabled;
-	if ((rc = user_store_update(s, &u, who->now, e)) ||
-	    (ends && (rc = session_store_delete_user(s, u.id, NULL, e))) ||
-	    (rc = audit_user(s, who, "user_update", &u, d, e)) ||
-	    (rc = store_commit(s, e))) {
-		store_rollback(s);
-		return rc;
-	}
 	*out = u;
 	return 0;
+}
+
+static int reset_work(store *s, void *arg, err *e)
+{
+	user_tx *x = arg;
+	char t[AUDIT_TARGET_MAX];
+	int rc;
+	if ((rc = user_store_set_password(s, x->u->id, x->hash, 1,
+					  x->who->now, e)) ||
+	    (rc = session_store_delete_user(s, x->u->id, NULL, e)) ||
+	    (rc = throttle_forget(s, &x->cfg->thr, "login", x->u->username,
+				  e)))
+		return rc;
+	return audit_record(s, x->who, "user_password_reset",
+			    audit_target(t, "user", x->u->id), x->u->region,
+			    json_pack("{s:s}", "username", x->u->username), e);
 }
 
 int account_reset_password(store *s, const account_cfg *cfg,
@@ -369,18 +388,27 @@ int account_reset_password(store *s, const account_cfg *cfg,
 	if (rc || (rc = check_target_rank(who, &u, e)))
 		return rc;
 	account_otp(otp);
-	if ((rc = password_hash(otp, hash, e)) || (rc = store_begin(s, e)))
+	if ((rc = password_hash(otp, hash, e)))
 		return rc;
-	if ((rc = user_store_set_password(s, u.id, hash, 1, who->now, e)) ||
-	    (rc = session_store_delete_user(s, u.id, NULL, e)) ||
-	    (rc = throttle_forget(s, &cfg->thr, "login", u.username, e)) ||
-	    (rc = audit_user(s, who, "user_password_reset", &u, json_object(),
-			     e)) ||
-	    (rc = store_commit(s, e))) {
-		store_rollback(s);
+	user_tx x = { .who = who, .cfg = cfg, .u = &u, .hash = hash };
+	return store_tx(s, reset_work, &x, e);
+}
+
+static int set_password_work(store *s, void *arg, err *e)
+{
+	user_tx *x = arg;
+	char t[AUDIT_TARGET_MAX];
+	int rc;
+	if ((rc = user_store_set_password(s, x->u->id, x->hash, 0,
+					  x->who->now, e)) ||
+	    (rc = user_store_pw_history_add(s, x->u->id, x->hash, x->who->now,
+					    ACCOUNT_PW_HISTORY, e)))
 		return rc;
-	}
-	return 0;
+	return audit_record(s, x->who, "user_password_reset",
+			    audit_target(t, "user", x->u->id), x->u->region,
+			    json_pack("{s:b, s:s}", "known_password", 1,
+				      "username", x->u->username),
+			    e);
 }
 
 int account_set_password(store *s, const actor *who, int64_t id,
@@ -390,18 +418,24 @@ int account_set_password(store *s, const actor *who, int64_t id,
 	char hash[crypto_pwhash_STRBYTES];
 	int rc = user_store_by_id(s, id, &u, NULL, 0, e);
 	if (rc || (rc = account_password_check(pw, e)) ||
-	    (rc = password_hash(pw, hash, e)) || (rc = store_begin(s, e)))
+	    (rc = password_hash(pw, hash, e)))
 		return rc;
-	if ((rc = user_store_set_password(s, u.id, hash, 0, who->now, e)) ||
-	    (rc = user_store_pw_history_add(s, u.id, hash, who->now,
-					    ACCOUNT_PW_HISTORY, e)) ||
-	    (rc = audit_user(s, who, "user_password_reset", &u,
-			     json_pack("{s:b}", "known_password", 1), e)) ||
-	    (rc = store_commit(s, e))) {
-		store_rollback(s);
+	user_tx x = { .who = who, .u = &u, .hash = hash };
+	return store_tx(s, set_password_work, &x, e);
+}
+
+static int unlock_work(store *s, void *arg, err *e)
+{
+	user_tx *x = arg;
+	char t[AUDIT_TARGET_MAX];
+	int rc;
+	if ((rc = user_store_clear_fails(s, x->u->id, e)) ||
+	    (rc = throttle_forget(s, &x->cfg->thr, "login", x->u->username,
+				  e)))
 		return rc;
-	}
-	return 0;
+	return audit_record(s, x->who, "user_unlock",
+			    audit_target(t, "user", x->u->id), x->u->region,
+			    json_pack("{s:s}", "username", x->u->username), e);
 }
 
 int account_unlock(store *s, const account_cfg *cfg, const actor *who,
@@ -409,16 +443,11 @@ int account_unlock(store *s, const account_cfg *cfg, const actor *who,
 {
 	user u;
 	int rc = account_get(s, who, id, &u, e);
-	if (rc || (rc = check_target_rank(who, &u, e)) ||
-	    (rc = store_begin(s, e)))
+	if (rc || (rc = check_target_rank(who, &u, e)))
 		return rc;
-	if ((rc = user_store_clear_fails(s, u.id, e)) ||
-	    (rc = throttle_forget(s, &cfg->thr, "login", u.username, e)) ||
-	    (rc = audit_user(s, who, "user_unlock", &u, json_object(), e)) ||
-	    (rc = store_commit(s, e))) {
-		store_rollback(s);
+	user_tx x = { .who = who, .cfg = cfg, .u = &u };
+	if ((rc = store_tx(s, unlock_work, &x, e)))
 		return rc;
-	}
 	u.failed = 0;
 	u.locked_until = 0;
 	*out = u;
@@ -476,53 +505,75 @@ static void token_hash(const char *token, char out[65])
 	sodium_bin2hex(out, 65, h, sizeof h);
 }
 
-/* A wrong password, an unknown or a disabled user: counted, audited and
- * answered alike. */
-static int login_failed(store *s, const account_cfg *cfg, const user *u,
-			const char *username, const char *reason,
-			const char *ip, int64_t now, err *e)
+/* A failed login of x->u, NULL for a name nobody has: counted against
+ * the name as typed and the address, the account shown as held back,
+ * audited. */
+static int fail_work(store *s, void *arg, err *e)
 {
-	actor who = { .u = u, .ip = ip, .now = now };
-	throttle_result tr;
-	json_t *d;
-	if (u) {
-		/* audit_user names the account itself: not what was typed */
-		d = json_pack("{s:s}", "reason", reason);
-	} else {
+	user_tx *x = arg;
+	const throttle_cfg *thr = &x->cfg->thr;
+	int64_t now = x->who->now;
+	int rc = throttle_fail(s, thr, "login", x->typed, x->who->ip, now,
+			       &x->tr, e);
+	if (rc)
+		return rc;
+	int64_t mark = x->tr.pair_until;
+	if (x->tr.slow && now + thr->window > mark)
+		mark = now + thr->window;
+	if (x->u && mark &&
+	    (rc = user_store_mark_held(s, x->u->id, mark, e)))
+		return rc;
+	json_t *d = json_pack("{s:s}", "reason", x->reason);
+	int64_t hold = x->tr.pair_until > x->tr.addr_until ? x->tr.pair_until
+							   : x->tr.addr_until;
+	if (hold > now)
+		json_object_set_new(d, "held_seconds", json_integer(hold - now));
+	if (!x->u) {
 		/* What was typed may be anything, a password included: only
 		 * its keyed hash, which tells repeated tries of one name
 		 * apart and nothing else. */
 		char h[THROTTLE_HASH_HEX];
-		throttle_hash(&cfg->thr, "audit", username, h);
-		d = json_pack("{s:s, s:s}", "reason", reason, "username_hash",
-			      h);
+		throttle_hash(thr, "audit", x->typed, h);
+		json_object_set_new(d, "username_hash", json_string(h));
+		return audit_record(s, x->who, "login_failed", NULL, NULL, d,
+				    e);
 	}
-	int rc = store_begin(s, e);
-	if (rc) {
-		json_decref(d);
+	/* A known account is named itself: not what was typed. */
+	char t[AUDIT_TARGET_MAX];
+	json_object_set_new(d, "username", json_string(x->u->username));
+	return audit_record(s, x->who, "login_failed",
+			    audit_target(t, "user", x->u->id), x->u->region, d,
+			    e);
+}
+
+/* A wrong password, an unknown or a disabled user: counted, audited and
+ * answered alike. */
+static int login_failed(store *s, const account_cfg *cfg, user *u,
+			const char *username, const char *reason,
+			const char *ip, int64_t now, err *e)
+{
+	actor who = { .u = u, .ip = ip, .now = now };
+	user_tx x = { .who = &who, .cfg = cfg, .u = u, .typed = username,
+		      .reason = reason };
+	int rc = store_tx(s, fail_work, &x, e);
+	return rc ? rc
+		  : err_set(e, ERR_UNAUTH, "invalid_credentials",
+			    "用户名或密码错误");
+}
+
+static int login_work(store *s, void *arg, err *e)
+{
+	user_tx *x = arg;
+	char t[AUDIT_TARGET_MAX];
+	int rc;
+	if ((rc = throttle_pass(s, &x->cfg->thr, "login", x->typed,
+				x->who->ip, e)) ||
+	    (rc = session_store_insert(s, x->token_hash, x->u->id, x->csrf,
+				       x->who->now, x->who->ip, e)))
 		return rc;
-	}
-	rc = throttle_fail(s, &cfg->thr, "login", username, ip, now, &tr, e);
-	int64_t mark = tr.pair_until;
-	if (tr.slow && now + cfg->thr.window > mark)
-		mark = now + cfg->thr.window;
-	if (!rc && u && mark)
-		rc = user_store_mark_held(s, u->id, mark, e);
-	int64_t hold = tr.pair_until > tr.addr_until ? tr.pair_until
-						      : tr.addr_until;
-	if (hold > now)
-		json_object_set_new(d, "held_seconds", json_integer(hold - now));
-	if (!rc)
-		rc = audit_user(s, &who, "login_failed", u, d, e);
-	else
-		json_decref(d);
-	if (!rc)
-		rc = store_commit(s, e);
-	if (rc) {
-		store_rollback(s);
-		return rc;
-	}
-	return err_set(e, ERR_UNAUTH, "invalid_credentials", "用户名或密码错误");
+	return audit_record(s, x->who, "login",
+			    audit_target(t, "user", x->u->id), x->u->region,
+			    json_pack("{s:s}", "username", x->u->username), e);
 }
 
 int account_login(store *s, const account_cfg *cfg, const char *username,
@@ -554,15 +605,10 @@ int account_login(store *s, const account_cfg *cfg, const char *username,
 	random_token(out->csrf);
 	char th[65];
 	token_hash(out->token, th);
-	if ((rc = store_begin(s, e)))
+	user_tx x = { .who = &who, .cfg = cfg, .u = &u, .typed = username,
+		      .token_hash = th, .csrf = out->csrf };
+	if ((rc = store_tx(s, login_work, &x, e)))
 		return rc;
-	if ((rc = throttle_pass(s, &cfg->thr, "login", username, ip, e)) ||
-	    (rc = session_store_insert(s, th, u.id, out->csrf, now, ip, e)) ||
-	    (rc = audit_user(s, &who, "login", &u, json_object(), e)) ||
-	    (rc = store_commit(s, e))) {
-		store_rollback(s);
-		return rc;
-	}
 	out->u = u;
 	return 0;
 }
@@ -598,22 +644,29 @@ unauth:
 	return err_set(e, ERR_UNAUTH, "unauthenticated", "未登录或登录已过期");
 }
 
+static int logout_work(store *s, void *arg, err *e)
+{
+	user_tx *x = arg;
+	char t[AUDIT_TARGET_MAX];
+	int rc = session_store_delete(s, x->token_hash, e);
+	return rc ? rc
+		  : audit_record(s, x->who, "logout",
+				 audit_target(t, "user", x->u->id),
+				 x->u->region,
+				 json_pack("{s:s}", "username",
+					   x->u->username),
+				 e);
+}
+
 int account_logout(store *s, const session *se, const char *ip, int64_t now,
 		   err *e)
 {
 	char th[65];
+	user u = se->u;
 	actor who = { .u = &se->u, .ip = ip, .now = now };
 	token_hash(se->token, th);
-	int rc = store_begin(s, e);
-	if (rc)
-		return rc;
-	if ((rc = session_store_delete(s, th, e)) ||
-	    (rc = audit_user(s, &who, "logout", &se->u, json_object(), e)) ||
-	    (rc = store_commit(s, e))) {
-		store_rollback(s);
-		return rc;
-	}
-	return 0;
+	user_tx x = { .who = &who, .u = &u, .token_hash = th };
+	return store_tx(s, logout_work, &x, e);
 }
 
 /* Is `pw` one of the user's recent passwords?  Each hash has its own
@@ -630,6 +683,48 @@ static int reused(store *s, int64_t id, const char *pw, int *yes, err *e)
 						strlen(pw)) == 0;
 	store_res_free(r);
 	return 0;
+}
+
+/* A wrong old password: a failed login of the session's user, which
+ * holds back only this name from this address. */
+static int wrong_old_work(store *s, void *arg, err *e)
+{
+	user_tx *x = arg;
+	int64_t now = x->who->now;
+	char t[AUDIT_TARGET_MAX];
+	int rc = throttle_fail(s, &x->cfg->thr, "login", x->u->username,
+			       x->who->ip, now, &x->tr, e);
+	if (rc || (x->tr.pair_until &&
+		   (rc = user_store_mark_held(s, x->u->id, x->tr.pair_until,
+					      e))))
+		return rc;
+	json_t *d = json_pack("{s:s, s:s}", "reason", "wrong_old_password",
+			      "username", x->u->username);
+	if (x->tr.pair_until > now)
+		json_object_set_new(d, "held_seconds",
+				    json_integer(x->tr.pair_until - now));
+	return audit_record(s, x->who, "login_failed",
+			    audit_target(t, "user", x->u->id), x->u->region, d,
+			    e);
+}
+
+static int change_work(store *s, void *arg, err *e)
+{
+	user_tx *x = arg;
+	const user *u = x->u;
+	int64_t now = x->who->now;
+	char t[AUDIT_TARGET_MAX];
+	int rc;
+	if ((rc = user_store_set_password(s, u->id, x->hash, 0, now, e)) ||
+	    (rc = user_store_pw_history_add(s, u->id, x->hash, now,
+					    ACCOUNT_PW_HISTORY, e)) ||
+	    (rc = session_store_delete_user(s, u->id, x->token_hash, e)) ||
+	    (rc = throttle_pass(s, &x->cfg->thr, "login", u->username,
+				x->who->ip, e)))
+		return rc;
+	return audit_record(s, x->who, "password_change",
+			    audit_target(t, "user", u->id), u->region,
+			    json_pack("{s:s}", "username", u->username), e);
 }
 
 int account_change_password(store *s, const account_cfg *cfg,
@@ -649,28 +744,9 @@ int account_change_password(store *s, const account_cfg *cfg,
 	if (crypto_pwhash_str_verify(pw, old_pw, strlen(old_pw)) != 0) {
 		/* Someone holding the session guesses the password: audited
 		 * as the failed login it amounts to. */
-		throttle_result tr;
-		json_t *d = json_pack("{s:s}", "reason", "wrong_old_password");
-		if ((rc = store_begin(s, e))) {
-			json_decref(d);
+		user_tx x = { .who = &who, .cfg = cfg, .u = &u };
+		if ((rc = store_tx(s, wrong_old_work, &x, e)))
 			return rc;
-		}
-		if ((rc = throttle_fail(s, &cfg->thr, "login", u.username, ip,
-					now, &tr, e)) ||
-		    (tr.pair_until &&
-		     (rc = user_store_mark_held(s, u.id, tr.pair_until, e)))) {
-			json_decref(d);
-			store_rollback(s);
-			return rc;
-		}
-		if (tr.pair_until > now)
-			json_object_set_new(d, "held_seconds",
-					    json_integer(tr.pair_until - now));
-		if ((rc = audit_user(s, &who, "login_failed", &u, d, e)) ||
-		    (rc = store_commit(s, e))) {
-			store_rollback(s);
-			return rc;
-		}
 		return err_field(e, ERR_FORBIDDEN, "wrong_password",
 				 "old_password", "原密码不正确");
 	}
@@ -690,19 +766,10 @@ int account_change_password(store *s, const account_cfg *cfg,
 	if ((rc = password_hash(new_pw, hash, e)))
 		return rc;
 	token_hash(token, th);
-	if ((rc = store_begin(s, e)))
+	user_tx x = { .who = &who, .cfg = cfg, .u = &u, .hash = hash,
+		      .token_hash = th };
+	if ((rc = store_tx(s, change_work, &x, e)))
 		return rc;
-	if ((rc = user_store_set_password(s, u.id, hash, 0, now, e)) ||
-	    (rc = user_store_pw_history_add(s, u.id, hash, now,
-					    ACCOUNT_PW_HISTORY, e)) ||
-	    (rc = session_store_delete_user(s, u.id, th, e)) ||
-	    (rc = throttle_pass(s, &cfg->thr, "login", u.username, ip, e)) ||
-	    (rc = audit_user(s, &who, "password_change", &u, json_object(),
-			     e)) ||
-	    (rc = store_commit(s, e))) {
-		store_rollback(s);
-		return rc;
-	}
 	u.must_change = 0;
 	u.failed = 0;
 	u.locked_until = 0;

@@ -308,33 +308,44 @@ int64_t audit_key_start(const audit_key *k)
 	return k->start;
 }
 
+/* A new key and the record of it (key_start_new). */
+typedef struct key_new {
+	const char *path;
+	audit_key *k;	/* the key file written, once it is */
+} key_new;
+
+static int key_new_write(store *s, void *arg, err *e)
+{
+	key_new *x = arg;
+	audit_store_head_row h;
+	char mac[AUDIT_HASH_HEX];
+	int rc = audit_store_next(s, &h, e);
+	if (rc == 0 && h.key_id[0])
+		rc = err_set(e, ERR_CONFLICT, "audit_key_unbound",
+			     "数据库的审计密钥刚被另一程序启用，请重试");
+	if (rc == 0 &&
+	    (rc = audit_key_create(x->path, h.seq + 1, &x->k, e)) == 0) {
+		head_mac(x->k, h.seq, h.hash, mac);
+		rc = audit_store_set_key(s, x->k->id, mac, e);
+	}
+	return rc;
+}
+
 /* Creates the key of a database whose chain is not keyed yet, keyed from
- * the next seq on, in the transaction that records it. */
+ * the next seq on, in the transaction that records it: a key file whose
+ * record did not commit is removed again. */
 static int key_start_new(store *s, const char *path, audit_key **out,
 			 err *e)
 {
-	audit_store_head_row h;
-	audit_key *k = NULL;
-	char mac[AUDIT_HASH_HEX];
-	int made = 0;
-	int rc = store_begin(s, e);
-	if (rc == 0 && (rc = audit_store_next(s, &h, e)) == 0 && h.key_id[0])
-		rc = err_set(e, ERR_CONFLICT, "audit_key_unbound",
-			     "数据库的审计密钥刚被另一程序启用，请重试");
-	if (rc == 0 && (rc = audit_key_create(path, h.seq + 1, &k, e)) == 0) {
-		made = 1;
-		head_mac(k, h.seq, h.hash, mac);
-		if ((rc = audit_store_set_key(s, k->id, mac, e)) == 0)
-			rc = store_commit(s, e);
-	}
+	key_new x = { path, NULL };
+	int rc = store_tx(s, key_new_write, &x, e);
 	if (rc) {
-		store_rollback(s);
-		if (made)
+		if (x.k)
 			unlink(path);
-		audit_key_free(k);
+		audit_key_free(x.k);
 		return rc;
 	}
-	*out = k;
+	*out = x.k;
 	return 0;
 }
 
@@ -433,6 +444,32 @@ int audit_append(store *s, const audit_entry *in, err *e)
 	if (k)
 		head_mac(k, a.seq, hash, mac);
 	return audit_store_set_head(s, a.seq, hash, mac, e);
+}
+
+int audit_record(store *s, const actor *who, const char *action,
+		 const char *target, const char *region_code, json_t *detail,
+		 err *e)
+{
+	char *d = detail ? json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS)
+			 : NULL;
+	json_decref(detail);
+	audit_entry a = { .at = who->now,
+			  .actor = actor_name(who),
+			  .action = action,
+			  .target = target,
+			  .region_code = region_code,
+			  .ip = who->ip,
+			  .detail = d };
+	int rc = audit_append(s, &a, e);
+	free(d);
+	return rc;
+}
+
+const char *audit_target(char out[AUDIT_TARGET_MAX], const char *kind,
+			 int64_t id)
+{
+	snprintf(out, AUDIT_TARGET_MAX, "%s:%lld", kind, (long long)id);
+	return out;
 }
 
 /* ---- the signed head ---- */
@@ -723,6 +760,18 @@ static int verify_snapshot(store *s, const audit_key *k,
 	return rc;
 }
 
+typedef struct verify_job {
+	const audit_key *k;
+	const audit_anchor *anchor;
+	audit_check *c;
+} verify_job;
+
+static int verify_work(store *s, void *arg, err *e)
+{
+	verify_job *v = arg;
+	return verify_snapshot(s, v->k, v->anchor, v->c, e);
+}
+
 int audit_verify(store *s, const audit_anchor *anchor, audit_check *c,
 		 err *e)
 {
@@ -735,12 +784,8 @@ int audit_verify(store *s, const audit_anchor *anchor, audit_check *c,
 	c->key_start = k ? k->start : 0;
 	/* One snapshot: a server appending meanwhile would otherwise move
 	 * the head past the last entry read, like a cut tail. */
-	int rc = store_begin_read(s, e);
-	if (rc)
-		return rc;
-	rc = verify_snapshot(s, k, anchor, c, e);
-	store_rollback(s);
-	return rc;
+	verify_job v = { k, anchor, c };
+	return store_tx_read(s, verify_work, &v, e);
 }
 
 int audit_list_scope(store *s, const char *scope, int all, const char *action,
@@ -754,19 +799,25 @@ int audit_list_scope(store *s, const char *scope, int all, const char *action,
 				e);
 }
 
-int audit_export(store *s, const actor *who, const char *action,
-		 const char *code, const char *detail, err *e)
+typedef struct alone_entry {
+	const actor *who;
+	const char *action, *region_code;
+	json_t *detail;
+} alone_entry;
+
+static int alone_work(store *s, void *arg, err *e)
 {
-	audit_entry a = { .at = who->now,
-			  .actor = actor_name(who),
-			  .action = action,
-			  .target = "",
-			  .region_code = code,
-			  .ip = who->ip ? who->ip : "",
-			  .detail = detail ? detail : "{}" };
-	int rc = store_begin(s, e);
-	if (rc == 0 && ((rc = audit_append(s, &a, e)) ||
-			(rc = store_commit(s, e))))
-		store_rollback(s);
+	alone_entry *x = arg;
+	json_t *d = x->detail;
+	x->detail = NULL;	/* taken by audit_record, even on failure */
+	return audit_record(s, x->who, x->action, NULL, x->region_code, d, e);
+}
+
+int audit_record_alone(store *s, const actor *who, const char *action,
+		       const char *region_code, json_t *detail, err *e)
+{
+	alone_entry x = { who, action, region_code, detail };
+	int rc = store_tx(s, alone_work, &x, e);
+	json_decref(x.detail);	/* when the transaction never began */
 	return rc;
 }

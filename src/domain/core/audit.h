@@ -44,6 +44,7 @@
 #ifndef GUANAI_AUDIT_H
 #define GUANAI_AUDIT_H
 
+#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -112,11 +113,28 @@ int audit_key_bind(store *s, const char *path, int mode, audit_key **out,
  * connection has not that key. */
 int audit_append(store *s, const audit_entry *a, err *e);
 
-/* SPEC §10: every export is audited.  Appends `action` by `who` about
- * region `code` with `detail` (a JSON object as text, NULL for {}) in a
- * transaction of its own; on failure the caller withholds the file. */
-int audit_export(store *s, const actor *who, const char *action,
-		 const char *code, const char *detail, err *e);
+/* Appends the entry of `action` taken by `who` (its name, address and
+ * time) about `target` ("kind:id", see audit_target; NULL or "" for
+ * none) in region `region_code` (NULL: ""), inside the caller's
+ * transaction, so that the change and its entry commit together.  `detail` is a JSON
+ * object (NULL for {}) and is always taken: freed whatever the outcome.
+ * It names what changed, never identities (auditors read the log).
+ * Errors: those of audit_append. */
+int audit_record(store *s, const actor *who, const char *action,
+		 const char *target, const char *region_code, json_t *detail,
+		 err *e);
+
+/* Writes "kind:id" into out and returns it: an entry's target. */
+enum { AUDIT_TARGET_MAX = 48 };
+const char *audit_target(char out[AUDIT_TARGET_MAX], const char *kind,
+			 int64_t id);
+
+/* As audit_record without a target, in a transaction of its own: for
+ * what is not a write, such as an export (SPEC §10: every export is
+ * audited; on failure the caller withholds the file), or the summary of
+ * an import whose rows committed in batches. */
+int audit_record_alone(store *s, const actor *who, const char *action,
+		       const char *region_code, json_t *detail, err *e);
 
 /* Computes the hex SHA-256 link of an entry given the previous hash: the
  * chain's link before the key (and with no key). */

@@ -119,6 +119,9 @@ void audit_tally_add(audit_tally *t, const audit_tally_event *ev)
 	pthread_mutex_unlock(&t->mu);
 }
 
+/* A slot's entry is written as counted, not by an actor: its name and
+ * address are those of the requests it counts, its time the flush's.
+ * Hence audit_append itself rather than audit_record. */
 static int append_slot(store *s, const slot *x, int64_t now, err *e)
 {
 	json_t *d = json_pack("{s:I, s:I, s:I}", "count", (json_int_t)x->count,
@@ -144,6 +147,21 @@ static int append_slot(store *s, const slot *x, int64_t now, err *e)
 	return rc;
 }
 
+typedef struct flush_job {
+	const slot *taken;
+	int n;
+	int64_t now;
+} flush_job;
+
+static int flush_work(store *s, void *arg, err *e)
+{
+	const flush_job *f = arg;
+	int rc = 0;
+	for (int i = 0; rc == 0 && i < f->n; i++)
+		rc = append_slot(s, &f->taken[i], f->now, e);
+	return rc;
+}
+
 int audit_tally_flush(audit_tally *t, store *s, int64_t now, int *written,
 		      err *e)
 {
@@ -158,14 +176,10 @@ int audit_tally_flush(audit_tally *t, store *s, int64_t now, int *written,
 	pthread_mutex_unlock(&t->mu);
 	if (!n)
 		return 0;
-	int rc = store_begin(s, e);
-	for (int i = 0; rc == 0 && i < n; i++)
-		rc = append_slot(s, &taken[i], now, e);
-	if (rc == 0)
-		rc = store_commit(s, e);
+	flush_job f = { taken, n, now };
+	int rc = store_tx(s, flush_work, &f, e);
 	if (rc) {
 		/* Counted again next time, with what arrived meanwhile. */
-		store_rollback(s);
 		pthread_mutex_lock(&t->mu);
 		for (int i = 0; i < n; i++)
 			put(t, &taken[i]);

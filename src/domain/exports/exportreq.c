@@ -75,19 +75,71 @@ static role approver_of(role r)
 	}
 }
 
-static int audit(store *s, const actor *who, const char *action, int64_t id,
-		 const char *code, json_t *detail, err *e)
+/* A request asked, decided or downloaded, and its audit entry
+ * ("export:id", in the region exported). */
+typedef struct request_tx {
+	const actor *who;
+	int64_t id;
+	const char *region;
+	/* asking */
+	const export_store_new *n;
+	/* deciding */
+	int approve;
+	const char *reason;
+	int64_t valid_until;
+	/* the setting */
+	const exportmark_policy *policy;
+} request_tx;
+
+static int ask_work(store *s, void *arg, err *e)
 {
-	char target[32];
-	snprintf(target, sizeof target, "export:%lld", (long long)id);
-	char *d = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(detail);
-	audit_entry a = { .at = who->now, .actor = actor_name(who),
-			  .action = action, .target = target,
-			  .region_code = code, .ip = who->ip, .detail = d };
-	int rc = audit_append(s, &a, e);
-	free(d);
-	return rc;
+	request_tx *x = arg;
+	char t[AUDIT_TARGET_MAX];
+	int rc = export_store_insert(s, x->n, &x->id, e);
+	return rc ? rc
+		  : audit_record(s, x->who, "export_request",
+				 audit_target(t, "export", x->id), x->region,
+				 json_pack("{s:s, s:I, s:s}", "kind",
+					   x->n->kind, "rows",
+					   (json_int_t)x->n->rows, "purpose",
+					   x->n->purpose),
+				 e);
+}
+
+static int decide_work(store *s, void *arg, err *e)
+{
+	request_tx *x = arg;
+	char t[AUDIT_TARGET_MAX];
+	int64_t changed = 0;
+	int rc = export_store_decide(s, x->id,
+				     x->approve ? "approved" : "rejected",
+				     actor_name(x->who), x->who->now,
+				     x->reason, x->valid_until, &changed, e);
+	if (rc == 0 && !changed)
+		rc = err_set(e, ERR_CONFLICT, "export_decided",
+			     "该导出申请已由他人处理");
+	return rc ? rc
+		  : audit_record(s, x->who,
+				 x->approve ? "export_approve"
+					    : "export_reject",
+				 audit_target(t, "export", x->id), x->region,
+				 json_pack("{s:s}", "reason", x->reason), e);
+}
+
+/* Once: the first download to record itself wins. */
+static int download_work(store *s, void *arg, err *e)
+{
+	request_tx *x = arg;
+	char t[AUDIT_TARGET_MAX];
+	int64_t changed = 0;
+	int rc = export_store_downloaded(s, x->id, x->who->now, &changed, e);
+	if (rc == 0 && !changed)
+		rc = err_set(e, ERR_CONFLICT, "export_downloaded",
+			     "该导出文件已下载过，每次批准只能下载一次");
+	return rc ? rc
+		  : audit_record(s, x->who, "export_download",
+				 audit_target(t, "export", x->id), x->region,
+				 NULL, e);
 }
 
 /* ---- what a request looks like, to whom ---- */
@@ -340,19 +392,10 @@ int exportreq_create(store *s, const actor *who, json_t *body, json_t **out,
 			       .requester = who->u->username,
 			       .requester_role = account_role_name(who->u->role),
 			       .at = who->now };
-	int64_t id = 0;
-	if ((rc = store_begin(s, e)) == 0) {
-		if ((rc = export_store_insert(s, &n, &id, e)) ||
-		    (rc = audit(s, who, "export_request", id, g.code,
-				json_pack("{s:s, s:I, s:s}", "kind",
-					  kinds[k].kind, "rows",
-					  (json_int_t)rows, "purpose", purpose),
-				e)) ||
-		    (rc = store_commit(s, e)))
-			store_rollback(s);
-	}
+	request_tx x = { .who = who, .region = g.code, .n = &n };
+	rc = store_tx(s, ask_work, &x, e);
 	free(ftext);
-	return rc ? rc : exportreq_get(s, who, id, out, e);
+	return rc ? rc : exportreq_get(s, who, x.id, out, e);
 }
 
 /* ---- reading ---- */
@@ -440,26 +483,12 @@ int exportreq_decide(store *s, const actor *who, int64_t id, int approve,
 		return rc;
 	exportmark_policy p;
 	exportmark_policy_get(s, &p);
-	int64_t changed = 0;
-	if ((rc = store_begin(s, e)))
+	request_tx x = { .who = who, .id = id, .region = code,
+			 .approve = approve, .reason = reason ? reason : "" };
+	if (approve)
+		x.valid_until = who->now + 3600 * (int64_t)p.valid_hours;
+	if ((rc = store_tx(s, decide_work, &x, e)))
 		return rc;
-	if ((rc = export_store_decide(
-		     s, id, approve ? "approved" : "rejected", actor_name(who),
-		     who->now, reason ? reason : "",
-		     approve ? who->now + 3600 * (int64_t)p.valid_hours : 0,
-		     &changed, e)) == 0 &&
-	    !changed)
-		rc = err_set(e, ERR_CONFLICT, "export_decided",
-			     "该导出申请已由他人处理");
-	if (rc == 0)
-		rc = audit(s, who, approve ? "export_approve" : "export_reject",
-			   id, code,
-			   json_pack("{s:s}", "reason", reason ? reason : ""),
-			   e);
-	if (rc || (rc = store_commit(s, e))) {
-		store_rollback(s);
-		return rc;
-	}
 	return exportreq_get(s, who, id, out, e);
 }
 
@@ -528,21 +557,8 @@ int exportreq_file(store *s, const actor *who, int64_t id, char **bytes,
 	json_decref(f);
 	if (rc)
 		return rc;
-	/* Once: the first download to record itself wins. */
-	int64_t changed = 0;
-	if ((rc = store_begin(s, e)) == 0) {
-		if ((rc = export_store_downloaded(s, id, who->now, &changed,
-						  e)) == 0 &&
-		    !changed)
-			rc = err_set(e, ERR_CONFLICT, "export_downloaded",
-				     "该导出文件已下载过，每次批准只能下载一次");
-		if (rc == 0)
-			rc = audit(s, who, "export_download", id, code,
-				   json_object(), e);
-		if (rc || (rc = store_commit(s, e)))
-			store_rollback(s);
-	}
-	if (rc) {
+	request_tx x = { .who = who, .id = id, .region = code };
+	if ((rc = store_tx(s, download_work, &x, e))) {
 		free(*bytes);
 		*bytes = NULL;
 	}
@@ -550,6 +566,25 @@ int exportreq_file(store *s, const actor *who, int64_t id, char **bytes,
 }
 
 /* ---- the setting ---- */
+
+/* The setting and its entry say the same. */
+static int settings_work(store *s, void *arg, err *e)
+{
+	request_tx *x = arg;
+	char text[80];
+	snprintf(text, sizeof text, "{\"threshold\":%lld,\"valid_hours\":%d}",
+		 (long long)x->policy->threshold, x->policy->valid_hours);
+	int rc = platform_store_set_setting(s, "export_approval", text, e);
+	return rc ? rc
+		  : audit_record(s, x->who, "export_settings_set",
+				 "settings:export_approval",
+				 actor_scope(x->who),
+				 json_pack("{s:I, s:i}", "threshold",
+					   (json_int_t)x->policy->threshold,
+					   "valid_hours",
+					   x->policy->valid_hours),
+				 e);
+}
 
 int exportreq_settings(store *s, json_t **out, err *e)
 {
@@ -587,19 +622,7 @@ int exportreq_settings_set(store *s, const actor *who, json_t *body,
 		p.threshold = json_integer_value(t);
 	if (h)
 		p.valid_hours = (int)json_integer_value(h);
-	char text[80];
-	snprintf(text, sizeof text, "{\"threshold\":%lld,\"valid_hours\":%d}",
-		 (long long)p.threshold, p.valid_hours);
-	if ((rc = store_begin(s, e)) == 0) {
-		audit_entry a = { .at = who->now, .actor = actor_name(who),
-				  .action = "export_settings_set",
-				  .target = "settings:export_approval",
-				  .region_code = actor_scope(who),
-				  .ip = who->ip, .detail = text };
-		if ((rc = platform_store_set_setting(s, "export_approval", text,
-						     e)) ||
-		    (rc = audit_append(s, &a, e)) || (rc = store_commit(s, e)))
-			store_rollback(s);
-	}
+	request_tx x = { .who = who, .policy = &p };
+	rc = store_tx(s, settings_work, &x, e);
 	return rc ? rc : exportreq_settings(s, out, e);
 }

@@ -75,10 +75,10 @@ int sheet_close(store *s, const actor *who, xlsxout *x, const char *action,
 	int rc = xlsxout_close_mem(x, bytes, len, e);
 	if (rc)
 		return rc;
-	char detail[160];
-	snprintf(detail, sizeof detail, "{\"region\":\"%s\",\"report\":\"%s\"}",
-		 code, what);
-	if ((rc = audit_export(s, who, action, code, detail, e))) {
+	if ((rc = audit_record_alone(s, who, action, code,
+				     json_pack("{s:s, s:s}", "region", code,
+					       "report", what),
+				     e))) {
 		free(*bytes);
 		*bytes = NULL;
 	}

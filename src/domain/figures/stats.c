@@ -52,6 +52,25 @@ static int village_quality(store *s, const char *code, const char *t16,
 	return 0;
 }
 
+/* The figures read, stored in one short write transaction: each
+ * compare-and-set on the version read, so that a village written in
+ * between stays stale rather than wrong. */
+typedef struct save_job {
+	const vfig *f;
+	int n;
+	const char *today, *quarter;
+} save_job;
+
+static int save_work(store *s, void *arg, err *e)
+{
+	const save_job *j = arg;
+	int rc = 0;
+	for (int i = 0; i < j->n && !rc; i++)
+		rc = stats_store_save(s, j->f[i].code, j->f[i].ver, j->today,
+				      j->quarter, j->f[i].v, e);
+	return rc;
+}
+
 int stats_refresh(store *s, const char *lo, const char *hi, int64_t now,
 		  int *refreshed, err *e)
 {
@@ -106,14 +125,8 @@ int stats_refresh(store *s, const char *lo, const char *hi, int64_t now,
 						       f[i].v, e)))
 			goto out;
 	}
-	if ((rc = store_begin(s, e)))
-		goto out;
-	for (int i = 0; i < n && !rc; i++)
-		rc = stats_store_save(s, f[i].code, f[i].ver, today, quarter,
-				      f[i].v, e);
-	if (rc)
-		store_rollback(s);
-	else if ((rc = store_commit(s, e)) == 0 && refreshed)
+	save_job j = { f, n, today, quarter };
+	if ((rc = store_tx(s, save_work, &j, e)) == 0 && refreshed)
 		*refreshed = n;
 out:
 	free(f);

@@ -97,18 +97,53 @@ static int forbidden(err *e)
 
 
 
-static int audit(store *s, const actor *who, const char *action, int64_t id,
-		 const char *code, json_t *detail, err *e)
+/* A write about a platform (or a village's child count, or the
+ * labelling words) and its audit entry. */
+typedef struct platform_tx {
+	const actor *who;
+	platform_row *p;
+	const char *const *villages;	/* the villages served, or NULL */
+	int nv;
+	json_t *patch;			/* an update's */
+	/* an activity */
+	const char *held, *title, *notes;
+	int function, children, parents;
+	/* a child count */
+	const char *village;
+	json_int_t count, year;
+	/* the labelling words */
+	json_t *words;
+} platform_tx;
+
+static int create_work(store *s, void *arg, err *e)
 {
-	char target[40], *d = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(detail);
-	snprintf(target, sizeof target, "platform:%lld", (long long)id);
-	audit_entry a = { .at = who->now, .actor = actor_name(who),
-			  .action = action, .target = target,
-			  .region_code = code, .ip = who->ip, .detail = d };
-	int rc = audit_append(s, &a, e);
-	free(d);
-	return rc;
+	platform_tx *x = arg;
+	char t[AUDIT_TARGET_MAX];
+	int rc;
+	if ((rc = platform_store_insert(s, x->p, e)) ||
+	    (rc = platform_store_set_villages(s, x->p->id, x->villages, x->nv,
+					      e)))
+		return rc;
+	return audit_record(s, x->who, "platform_create",
+			    audit_target(t, "platform", x->p->id), x->p->region,
+			    json_pack("{s:s, s:s}", "kind", x->p->kind, "name",
+				      x->p->name),
+			    e);
+}
+
+static int update_work(store *s, void *arg, err *e)
+{
+	platform_tx *x = arg;
+	char t[AUDIT_TARGET_MAX];
+	int rc;
+	if ((rc = platform_store_update(s, x->p, e)) ||
+	    (x->villages &&
+	     (rc = platform_store_set_villages(s, x->p->id, x->villages, x->nv,
+					       e))))
+		return rc;
+	return audit_record(s, x->who, "platform_update",
+			    audit_target(t, "platform", x->p->id), x->p->region,
+			    json_pack("{s:O}", "patch", x->patch), e);
 }
 
 /* A required integer field in [lo, hi]: absent is missing_field,
@@ -655,17 +690,9 @@ int platform_create(store *s, const actor *who, json_t *body, json_t **out,
 	const char *ptrs[61];
 	for (int i = 0; i < nc; i++)
 		ptrs[i] = codes[i];
-	if ((rc = store_begin(s, e)))
+	platform_tx x = { .who = who, .p = &p, .villages = ptrs, .nv = nc };
+	if ((rc = store_tx(s, create_work, &x, e)))
 		goto out;
-	if ((rc = platform_store_insert(s, &p, e)) ||
-	    (rc = platform_store_set_villages(s, p.id, ptrs, nc, e)) ||
-	    (rc = audit(s, who, "platform_create", p.id, p.region,
-			json_pack("{s:s, s:s}", "kind", kind, "name", p.name),
-			e)) ||
-	    (rc = store_commit(s, e))) {
-		store_rollback(s);
-		goto out;
-	}
 	rc = platform_get(s, who, p.id, out, e);
 out:
 	platform_row_clear(&p);
@@ -756,17 +783,11 @@ int platform_update(store *s, const actor *who, int64_t id, json_t *patch,
 	const char *ptrs[61];
 	for (int i = 0; i < nc; i++)
 		ptrs[i] = codes[i];
-	if ((rc = store_begin(s, e)))
+	platform_tx x = { .who = who, .p = &p,
+			  .villages = new_serves ? ptrs : NULL, .nv = nc,
+			  .patch = patch };
+	if ((rc = store_tx(s, update_work, &x, e)))
 		goto out;
-	if ((rc = platform_store_update(s, &p, e)) ||
-	    (new_serves &&
-	     (rc = platform_store_set_villages(s, p.id, ptrs, nc, e))) ||
-	    (rc = audit(s, who, "platform_update", p.id, p.region,
-			json_pack("{s:O}", "patch", patch), e)) ||
-	    (rc = store_commit(s, e))) {
-		store_rollback(s);
-		goto out;
-	}
 	rc = platform_get(s, who, p.id, out, e);
 out:
 	platform_row_clear(&p);
@@ -975,9 +996,9 @@ int platform_compliance_xlsx(store *s, const actor *who, const char *in,
 	if ((rc = xlsxout_close_mem(x, bytes, len, e)))
 		return rc;
 	/* SPEC §10: every export is audited */
-	char detail[80];
-	snprintf(detail, sizeof detail, "{\"region\":\"%s\"}", g.code);
-	if ((rc = audit_export(s, who, "compliance_export", g.code, detail, e))) {
+	if ((rc = audit_record_alone(s, who, "compliance_export", g.code,
+				     json_pack("{s:s}", "region", g.code),
+				     e))) {
 		free(*bytes);
 		*bytes = NULL;
 	}
@@ -985,6 +1006,23 @@ int platform_compliance_xlsx(store *s, const actor *who, const char *in,
 fail:
 	xlsxout_abandon(x);
 	return rc;
+}
+
+static int activity_work(store *s, void *arg, err *e)
+{
+	platform_tx *x = arg;
+	char t[AUDIT_TARGET_MAX];
+	int64_t aid;
+	int rc = platform_store_activity_add(
+		s, x->p->id, x->held, x->function, x->title, x->children,
+		x->parents, x->notes, x->who->now, actor_name(x->who), &aid, e);
+	return rc ? rc
+		  : audit_record(s, x->who, "activity_create",
+				 audit_target(t, "platform", x->p->id),
+				 x->p->region,
+				 json_pack("{s:s, s:s}", "title", x->title,
+					   "held_on", x->held),
+				 e);
 }
 
 int platform_activity_add(store *s, const actor *who, int64_t id,
@@ -1030,19 +1068,10 @@ int platform_activity_add(store *s, const actor *who, int64_t id,
 	platform_row p;
 	if ((rc = load(s, who, id, &p, e)))
 		return rc;
-	int64_t aid;
-	if ((rc = store_begin(s, e)) == 0) {
-		if ((rc = platform_store_activity_add(
-			     s, id, held, (int)fn, title, (int)ch, (int)pa,
-			     notes ? notes : "",
-			     who->now, actor_name(who), &aid, e)) ||
-		    (rc = audit(s, who, "activity_create", id, p.region,
-				json_pack("{s:s, s:s}", "title", title,
-					  "held_on", held),
-				e)) ||
-		    (rc = store_commit(s, e)))
-			store_rollback(s);
-	}
+	platform_tx x = { .who = who, .p = &p, .held = held, .title = title,
+			  .notes = notes ? notes : "", .function = (int)fn,
+			  .children = (int)ch, .parents = (int)pa };
+	rc = store_tx(s, activity_work, &x, e);
 	platform_row_clear(&p);
 	if (rc)
 		return rc;
@@ -1120,6 +1149,22 @@ int platform_activity_stats(store *s, const actor *who, const char *in,
 	return 0;
 }
 
+/* A village's count belongs to no platform: its entry's target is
+ * "platform:0". */
+static int child_count_work(store *s, void *arg, err *e)
+{
+	platform_tx *x = arg;
+	char t[AUDIT_TARGET_MAX];
+	int rc = platform_store_set_child_count(s, x->village, (int)x->count,
+						(int)x->year, e);
+	return rc ? rc
+		  : audit_record(s, x->who, "child_count_set",
+				 audit_target(t, "platform", 0), x->village,
+				 json_pack("{s:I, s:I}", "count", x->count,
+					   "year", x->year),
+				 e);
+}
+
 int platform_set_child_count(store *s, const actor *who, const char *village,
 			     json_t *body, json_t **out, err *e)
 {
@@ -1142,17 +1187,10 @@ int platform_set_child_count(store *s, const actor *who, const char *village,
 	    (rc = int_field(body, "year", 2000, atoi(today), &y,
 			    "统计年份应为2000年至今年", e)))
 		return rc;
-	if ((rc = store_begin(s, e)))
+	platform_tx x = { .who = who, .village = g.code, .count = c,
+			  .year = y };
+	if ((rc = store_tx(s, child_count_work, &x, e)))
 		return rc;
-	if ((rc = platform_store_set_child_count(s, g.code, (int)c, (int)y,
-						 e)) ||
-	    (rc = audit(s, who, "child_count_set", 0, g.code,
-			json_pack("{s:I, s:I}", "count", c, "year", y),
-			e)) ||
-	    (rc = store_commit(s, e))) {
-		store_rollback(s);
-		return rc;
-	}
 	*out = json_pack("{s:s, s:s, s:I, s:I}", "code", g.code, "name", g.name,
 			 "child_count", c, "child_count_year", y);
 	return 0;
@@ -1205,6 +1243,19 @@ static int rejudge_names(store *s, err *e)
 	}
 }
 
+static int label_words_work(store *s, void *arg, err *e)
+{
+	platform_tx *x = arg;
+	char *text = json_dumps(x->words, JSON_COMPACT);
+	int rc = platform_store_set_setting(s, "label_words", text, e);
+	free(text);
+	if (rc || (rc = rejudge_names(s, e)))
+		return rc;
+	return audit_record(s, x->who, "label_words_set",
+			    "settings:label_words", actor_scope(x->who),
+			    json_pack("{s:O}", "words", x->words), e);
+}
+
 int platform_set_label_words(store *s, const actor *who, json_t *body,
 			     json_t **out, err *e)
 {
@@ -1231,23 +1282,7 @@ int platform_set_label_words(store *s, const actor *who, json_t *body,
 	if (!has_lb || !has_kj)
 		return err_field(e, ERR_INVALID, "invalid_field", "words",
 				 "“留守儿童”“困境儿童”为通知明确禁止的字样，不能删除");
-	char *text = json_dumps(w, JSON_COMPACT);
-	json_t *dj = json_pack("{s:O}", "words", w);
-	char *detail = json_dumps(dj, JSON_COMPACT);
-	json_decref(dj);
-	if ((rc = store_begin(s, e)) == 0) {
-		audit_entry a = { .at = who->now, .actor = actor_name(who),
-				  .action = "label_words_set",
-				  .target = "settings:label_words",
-				  .region_code = actor_scope(who), .ip = who->ip,
-				  .detail = detail };
-		if ((rc = platform_store_set_setting(s, "label_words", text,
-						     e)) ||
-		    (rc = rejudge_names(s, e)) ||
-		    (rc = audit_append(s, &a, e)) || (rc = store_commit(s, e)))
-			store_rollback(s);
-	}
-	free(text);
-	free(detail);
+	platform_tx x = { .who = who, .words = w };
+	rc = store_tx(s, label_words_work, &x, e);
 	return rc ? rc : platform_label_words(s, out, e);
 }

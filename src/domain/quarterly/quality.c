@@ -288,17 +288,33 @@ static int frozen(store *s, const char *code, const char *quarter, int *yes,
 	return 0;
 }
 
-static int audit(store *s, const actor *who, const char *action,
-		 const char *target, const char *code, json_t *detail, err *e)
+/* A verification, a sign-off or a due date, and its audit entry. */
+typedef struct quarter_tx {
+	const actor *who;
+	const qctx *q;
+	int64_t child_id;
+	const char *region;
+	const char *outcome;		/* verifying */
+	const char *action, *next;	/* signing off */
+	const char *comment;
+	const char *quarter, *start, *end, *due;	/* setting a due date */
+} quarter_tx;
+
+static int verify_work(store *s, void *arg, err *e)
 {
-	char *d = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(detail);
-	audit_entry a = { .at = who->now, .actor = actor_name(who),
-			  .action = action, .target = target,
-			  .region_code = code, .ip = who->ip, .detail = d };
-	int rc = audit_append(s, &a, e);
-	free(d);
-	return rc;
+	quarter_tx *x = arg;
+	char t[AUDIT_TARGET_MAX];
+	int rc = quality_store_verify(s, x->child_id, x->q->quarter,
+				      x->outcome, actor_name(x->who),
+				      x->who->now, e);
+	return rc ? rc
+		  : audit_record(s, x->who, "child_verify",
+				 audit_target(t, "child", x->child_id),
+				 x->region,
+				 json_pack("{s:s, s:s}", "quarter",
+					   x->q->quarter, "outcome",
+					   x->outcome),
+				 e);
 }
 
 int quality_verify(store *s, const actor *who, int64_t child_id,
@@ -341,20 +357,10 @@ int quality_verify(store *s, const actor *who, int64_t child_id,
 	if (fz)
 		return err_set(e, ERR_CONFLICT, "quarter_frozen",
 			       "%s 季度数据已由县级审核通过并冻结", q.quarter);
-	char target[32];
-	snprintf(target, sizeof target, "child:%lld", (long long)child_id);
-	if ((rc = store_begin(s, e)))
+	quarter_tx x = { .who = who, .q = &q, .child_id = child_id,
+			 .region = code, .outcome = outcome };
+	if ((rc = store_tx(s, verify_work, &x, e)))
 		return rc;
-	if ((rc = quality_store_verify(s, child_id, q.quarter, outcome,
-				       actor_name(who), who->now, e)) ||
-	    (rc = audit(s, who, "child_verify", target, code,
-			json_pack("{s:s, s:s}", "quarter", q.quarter, "outcome",
-				  outcome),
-			e)) ||
-	    (rc = store_commit(s, e))) {
-		store_rollback(s);
-		return rc;
-	}
 	*out = json_pack("{s:I, s:s, s:s, s:s}", "child_id", (json_int_t)child_id,
 			 "quarter", q.quarter, "outcome", outcome, "verified_by",
 			 actor_name(who));
@@ -561,6 +567,62 @@ int quality_figures(store *s, const actor *who, const char *code_in,
 	return 0;
 }
 
+/* The new state; a return goes back to the villages with its comment,
+ * and an approval freezes the quarter's figures in a snapshot. */
+static int signoff_work(store *s, void *arg, err *e)
+{
+	quarter_tx *x = arg;
+	const qctx *q = x->q;
+	const actor *who = x->who;
+	int rc = quality_store_set_signoff(s, q->g.code, q->quarter, x->next,
+					   actor_name(who), who->now,
+					   x->comment ? x->comment : "", e);
+	if (rc == 0 && !strcmp(x->next, "returned")) {
+		/* The comment goes back to the villages too. */
+		region *v;
+		int nv;
+		if ((rc = region_children(s, q->g.code, &v, &nv, e)) == 0) {
+			for (int i = 0; i < nv && rc == 0; i++)
+				rc = quality_store_set_signoff(
+					s, v[i].code, q->quarter, "returned",
+					actor_name(who), who->now, x->comment,
+					e);
+			free(v);
+		}
+	}
+	if (rc == 0 && !strcmp(x->next, "approved")) {
+		json_t *fig = figures_json(s, q, e);
+		char *text = fig ? json_dumps(fig, JSON_COMPACT | JSON_SORT_KEYS)
+				 : NULL;
+		rc = text ? quality_store_save_snapshot(s, q->g.code, q->quarter,
+							who->now, text, e)
+			  : ERR_STORE;
+		free(text);
+		json_decref(fig);
+	}
+	if (rc)
+		return rc;
+	char target[AUDIT_TARGET_MAX];
+	snprintf(target, sizeof target, "quarter:%s", q->quarter);
+	return audit_record(s, who, "quarter_signoff", target, q->g.code,
+			    json_pack("{s:s, s:s}", "action", x->action,
+				      "state", x->next),
+			    e);
+}
+
+static int due_work(store *s, void *arg, err *e)
+{
+	quarter_tx *x = arg;
+	int rc = quality_store_set_due(s, x->quarter, x->start, x->end, x->due,
+				       e);
+	return rc ? rc
+		  : audit_record(s, x->who, "quarter_due_set", "quarter",
+				 actor_scope(x->who),
+				 json_pack("{s:s, s:s}", "quarter", x->quarter,
+					   "due_on", x->due),
+				 e);
+}
+
 int quality_signoff(store *s, const actor *who, const char *quarter,
 		    json_t *body, json_t **out, err *e)
 {
@@ -681,42 +743,10 @@ int quality_signoff(store *s, const actor *who, const char *quarter,
 		return err_field(e, ERR_INVALID, "invalid_field", "action",
 				 "操作应为 submit、approve 或 return");
 	}
-	if ((rc = store_begin(s, e)))
+	quarter_tx x = { .who = who, .q = &q, .action = action, .next = next,
+			 .comment = comment };
+	if ((rc = store_tx(s, signoff_work, &x, e)))
 		return rc;
-	char target[40];
-	snprintf(target, sizeof target, "quarter:%s", q.quarter);
-	rc = quality_store_set_signoff(s, q.g.code, q.quarter, next,
-				       actor_name(who), who->now,
-				       comment ? comment : "", e);
-	if (rc == 0 && !strcmp(next, "returned")) {
-		/* The comment goes back to the villages too. */
-		region *v;
-		int nv;
-		if ((rc = region_children(s, q.g.code, &v, &nv, e)) == 0) {
-			for (int i = 0; i < nv && rc == 0; i++)
-				rc = quality_store_set_signoff(
-					s, v[i].code, q.quarter, "returned",
-					actor_name(who), who->now, comment, e);
-			free(v);
-		}
-	}
-	if (rc == 0 && !strcmp(next, "approved")) {
-		json_t *fig = figures_json(s, &q, e);
-		char *text = fig ? json_dumps(fig, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-		rc = text ? quality_store_save_snapshot(s, q.g.code, q.quarter,
-							who->now, text, e)
-			  : ERR_STORE;
-		free(text);
-		json_decref(fig);
-	}
-	if (rc == 0)
-		rc = audit(s, who, "quarter_signoff", target, q.g.code,
-			   json_pack("{s:s, s:s}", "action", action, "state", next),
-			   e);
-	if (rc || (rc = store_commit(s, e))) {
-		store_rollback(s);
-		return rc;
-	}
 	return quality_progress(s, who, q.g.code, q.quarter, out, e);
 }
 
@@ -736,16 +766,10 @@ int quality_set_due(store *s, const actor *who, const char *quarter,
 	if (!child_date_valid(due) || strcmp(due, end) < 0)
 		return err_field(e, ERR_INVALID, "invalid_field", "due_on",
 				 "截止日期应为季度结束之后的有效日期");
-	if ((rc = store_begin(s, e)))
+	quarter_tx x = { .who = who, .quarter = quarter, .start = start,
+			 .end = end, .due = due };
+	if ((rc = store_tx(s, due_work, &x, e)))
 		return rc;
-	if ((rc = quality_store_set_due(s, quarter, start, end, due, e)) ||
-	    (rc = audit(s, who, "quarter_due_set", "quarter", actor_scope(who),
-			json_pack("{s:s, s:s}", "quarter", quarter, "due_on", due),
-			e)) ||
-	    (rc = store_commit(s, e))) {
-		store_rollback(s);
-		return rc;
-	}
 	*out = json_pack("{s:s, s:s, s:s, s:s}", "quarter", quarter, "starts_on",
 			 start, "ends_on", end, "due_on", due);
 	return 0;

@@ -93,18 +93,65 @@ static json_t *woman_json(const actor *who, privacy_answer where,
 		"created_at", jsonx_time(store_res_int(r, i, 11)));
 }
 
-/* `detail` names what changed, never the values: the audit log is read
- * by auditors, who see no identities. */
-static int audit(store *s, const actor *who, const char *action, int64_t id,
-		 const char *code, const char *detail, err *e)
+/* A write to a woman's record and its audit entry.  The entry names
+ * what changed, never the values: the audit log is read by auditors, who
+ * see no identities. */
+typedef struct woman_tx {
+	const actor *who;
+	int64_t id;		/* the woman (created: the new one) */
+	const char *region;
+	/* creating */
+	const char *name, *id_number, *birth, *phone, *husband, *employment,
+		*skills;
+	/* updating: the version read, the new values and the fields that
+	 * differ */
+	int version;
+	const char *const *values;
+	json_t *changed;
+	/* a service */
+	const char *kind, *date, *result, *detail, *follow;
+} woman_tx;
+
+static int create_work(store *s, void *arg, err *e)
 {
-	char target[32];
-	snprintf(target, sizeof target, "woman:%lld", (long long)id);
-	audit_entry a = { .at = who->now, .actor = actor_name(who),
-			  .action = action, .target = target,
-			  .region_code = code, .ip = who->ip,
-			  .detail = detail ? detail : "{}" };
-	return audit_append(s, &a, e);
+	woman_tx *x = arg;
+	char t[AUDIT_TARGET_MAX];
+	int rc = women_store_insert(s, x->region, x->name, x->id_number,
+				    x->birth, x->phone, x->husband,
+				    x->employment, x->skills, x->who->now,
+				    actor_name(x->who), &x->id, e);
+	return rc ? rc
+		  : audit_record(s, x->who, "woman_create",
+				 audit_target(t, "woman", x->id), x->region,
+				 NULL, e);
+}
+
+static int update_work(store *s, void *arg, err *e)
+{
+	woman_tx *x = arg;
+	const char *const *v = x->values;
+	char t[AUDIT_TARGET_MAX];
+	int rc = women_store_update(s, x->id, x->version, v[0], v[1], v[2], v[3],
+				    v[4], x->who->now, e);
+	return rc ? rc
+		  : audit_record(s, x->who, "woman_update",
+				 audit_target(t, "woman", x->id), x->region,
+				 json_incref(x->changed), e);
+}
+
+static int service_work(store *s, void *arg, err *e)
+{
+	woman_tx *x = arg;
+	char t[AUDIT_TARGET_MAX];
+	int64_t sid;
+	int rc = women_store_service_add(s, x->id, x->kind, x->date, x->result,
+					 x->detail, x->follow,
+					 actor_name(x->who), x->who->now,
+					 &sid, e);
+	return rc ? rc
+		  : audit_record(s, x->who, "woman_service",
+				 audit_target(t, "woman", x->id), x->region,
+				 json_pack("{s:s}", "kind", x->kind), e);
 }
 
 static int check_texts(const char *husband, const char *skills, err *e)
@@ -197,19 +244,14 @@ int women_create(store *s, const actor *who, json_t *body, json_t **out,
 	if (g.level != REGION_VILLAGE)
 		return err_field(e, ERR_INVALID, "invalid_field", "region_code",
 				 "应为所在村（社区）");
-	int64_t nid = 0;
-	if ((rc = store_begin(s, e)))
+	woman_tx x = { .who = who, .region = g.code, .name = name,
+		       .id_number = id, .birth = birth,
+		       .phone = phone ? phone : "",
+		       .husband = husband ? husband : "", .employment = emp,
+		       .skills = skills ? skills : "" };
+	if ((rc = store_tx(s, create_work, &x, e)))
 		return rc;
-	if ((rc = women_store_insert(s, g.code, name, id, birth,
-				     phone ? phone : "", husband ? husband : "",
-				     emp, skills ? skills : "", who->now,
-				     actor_name(who), &nid, e)) ||
-	    (rc = audit(s, who, "woman_create", nid, g.code, NULL, e)) ||
-	    (rc = store_commit(s, e))) {
-		store_rollback(s);
-		return rc;
-	}
-	return women_get(s, who, nid, out, e);
+	return women_get(s, who, x.id, out, e);
 }
 
 int women_get(store *s, const actor *who, int64_t id, json_t **out, err *e)
@@ -287,31 +329,22 @@ int women_update(store *s, const actor *who, int64_t id, json_t *patch,
 	const char *now[] = { phone, husband, emp, skills, status };
 	static const char *const names[] = { "phone", "husband_work_place",
 					     "employment", "skills", "status" };
-	char changed[160] = "{\"fields\":[";
-	size_t used = strlen(changed);
-	int n = 0;
+	json_t *diff = json_array();
 	for (int k = 0; k < 5; k++) {
 		const char *old = store_res_text(r, 0, 5 + k);
 		if (!now[k])
 			now[k] = old;
-		else if (strcmp(now[k], old)) {
-			snprintf(changed + used, sizeof changed - used, "%s\"%s\"",
-				 n++ ? "," : "", names[k]);
-			used = strlen(changed);
-		}
+		else if (strcmp(now[k], old))
+			json_array_append_new(diff, json_string(names[k]));
 	}
-	snprintf(changed + used, sizeof changed - used, "]}");
-	char code[16];
-	snprintf(code, sizeof code, "%s", store_res_text(r, 0, 1));
+	woman_tx x = { .who = who, .id = id,
+		       .region = store_res_text(r, 0, 1),
+		       .version = (int)store_res_int(r, 0, 10), .values = now,
+		       .changed = json_pack("{s:o}", "fields", diff) };
 	/* Nothing to change: no new version, no audit entry. */
-	if (n > 0 && (rc = store_begin(s, e)) == 0) {
-		if ((rc = women_store_update(s, id, (int)store_res_int(r, 0, 10),
-					     now[0], now[1], now[2], now[3],
-					     now[4], who->now, e)) ||
-		    (rc = audit(s, who, "woman_update", id, code, changed, e)) ||
-		    (rc = store_commit(s, e)))
-			store_rollback(s);
-	}
+	if (json_array_size(diff) > 0)
+		rc = store_tx(s, update_work, &x, e);
+	json_decref(x.changed);
 	store_res_free(r);
 	return rc ? rc : women_get(s, who, id, out, e);
 }
@@ -407,20 +440,12 @@ int women_service_add(store *s, const actor *who, int64_t id, json_t *body,
 	if (exited)
 		return err_set(e, ERR_CONFLICT, "record_exited",
 			       "该妇女已退出登记，不能再记录服务");
-	char detail_json[64];
-	snprintf(detail_json, sizeof detail_json, "{\"kind\":\"%s\"}", kind);
-	int64_t sid;
-	if ((rc = store_begin(s, e)))
+	woman_tx x = { .who = who, .id = id, .region = code, .kind = kind,
+		       .date = date, .result = result ? result : "",
+		       .detail = detail ? detail : "",
+		       .follow = follow ? follow : "" };
+	if ((rc = store_tx(s, service_work, &x, e)))
 		return rc;
-	if ((rc = women_store_service_add(s, id, kind, date, result ? result : "",
-					  detail ? detail : "",
-					  follow ? follow : "", actor_name(who),
-					  who->now, &sid, e)) ||
-	    (rc = audit(s, who, "woman_service", id, code, detail_json, e)) ||
-	    (rc = store_commit(s, e))) {
-		store_rollback(s);
-		return rc;
-	}
 	return women_get(s, who, id, out, e);
 }
 
@@ -548,16 +573,10 @@ int women_xlsx(store *s, const actor *who, const char *in,
 	if ((rc = xlsxout_close_mem(x, bytes, len, e)))
 		return rc;
 	/* SPEC §10: every export is audited, in its region. */
-	char detail[80];
-	snprintf(detail, sizeof detail, "{\"region\":\"%s\",\"rows\":%lld}",
-		 g.code, (long long)rows);
-	audit_entry a = { .at = who->now, .actor = actor_name(who),
-			  .action = "woman_export", .region_code = g.code,
-			  .ip = who->ip, .detail = detail };
-	if ((rc = store_begin(s, e)) == 0 &&
-	    ((rc = audit_append(s, &a, e)) || (rc = store_commit(s, e))))
-		store_rollback(s);
-	if (rc) {
+	if ((rc = audit_record_alone(s, who, "woman_export", g.code,
+				     json_pack("{s:s, s:I}", "region", g.code,
+					       "rows", (json_int_t)rows),
+				     e))) {
 		free(*bytes);
 		*bytes = NULL;
 	}

@@ -41,19 +41,28 @@ static int forbidden(err *e)
 }
 
 
-static int audit(store *s, const actor *who, const char *action,
-		 const char *target, const char *code, json_t *detail, err *e)
-{
-	char *d = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(detail);
-	audit_entry a = { .at = who->now, .actor = actor_name(who),
-			  .action = action, .target = target,
-			  .region_code = code, .ip = who->ip, .detail = d };
-	int rc = audit_append(s, &a, e);
-	free(d);
-	return rc;
-}
 
+typedef struct campaign_tx {
+	const actor *who;
+	const char *name, *measure, *region, *due;
+	int64_t id;	/* the new campaign */
+} campaign_tx;
+
+static int create_work(store *s, void *arg, err *e)
+{
+	campaign_tx *x = arg;
+	char t[AUDIT_TARGET_MAX];
+	int rc = staff_store_campaign_add(s, x->name, x->measure, x->region,
+					  x->due, x->who->now,
+					  actor_name(x->who), &x->id, e);
+	return rc ? rc
+		  : audit_record(s, x->who, "campaign_create",
+				 audit_target(t, "campaign", x->id), x->region,
+				 json_pack("{s:s, s:s, s:s}", "name", x->name,
+					   "measure", x->measure, "due_on",
+					   x->due),
+				 e);
+}
 
 int campaign_create(store *s, const actor *who, json_t *body, json_t **out,
 		    err *e)
@@ -84,22 +93,10 @@ int campaign_create(store *s, const actor *who, json_t *body, json_t **out,
 	if ((rc = region_resolve(s, who->u ? actor_scope(who) : NULL,
 				 code ? code : actor_scope(who), &g, e)))
 		return rc;
-	int64_t id;
-	if ((rc = store_begin(s, e)))
+	campaign_tx x = { who, name, measure, g.code, due, 0 };
+	if ((rc = store_tx(s, create_work, &x, e)))
 		return rc;
-	char target[32];
-	if ((rc = staff_store_campaign_add(s, name, measure, g.code, due,
-					   who->now, actor_name(who), &id, e)) ||
-	    (snprintf(target, sizeof target, "campaign:%lld", (long long)id),
-	     rc = audit(s, who, "campaign_create", target, g.code,
-			json_pack("{s:s, s:s, s:s}", "name", name, "measure",
-				  measure, "due_on", due),
-			e)) ||
-	    (rc = store_commit(s, e))) {
-		store_rollback(s);
-		return rc;
-	}
-	return campaign_progress(s, who, id, out, e);
+	return campaign_progress(s, who, x.id, out, e);
 }
 
 static int progress_at(store *s, const actor *who, int64_t id, const char *at,

@@ -30,19 +30,6 @@ static int forbidden(err *e)
 }
 
 
-static int audit(store *s, const actor *who, const char *action,
-		 const char *target, const char *code, json_t *detail, err *e)
-{
-	char *d = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(detail);
-	audit_entry a = { .at = who->now, .actor = actor_name(who),
-			  .action = action, .target = target,
-			  .region_code = code, .ip = who->ip, .detail = d };
-	int rc = audit_append(s, &a, e);
-	free(d);
-	return rc;
-}
-
 
 
 /* The certificate number: 吉 + issuing county + year + kind + sequence,
@@ -89,7 +76,7 @@ int cert__grant(store *s, const actor *who, const staff_row *st,
 		return err_set(e, ERR_CONFLICT, "certificate_exists",
 			       "该人员已持有有效的培训合格证");
 	char number[40], code[CERT_CODE_LEN + 1], county[REGION_CODE_MAX],
-		target[32];
+		target[AUDIT_TARGET_MAX];
 	snprintf(county, sizeof county, "%.6s", st->region);
 	cert_code(code);
 	if ((rc = next_number(s, county, issued_on, st->post, number, e)) ||
@@ -97,11 +84,12 @@ int cert__grant(store *s, const actor *who, const staff_row *st,
 				       county, training, issued_on, who->now,
 				       actor_name(who), id, e)))
 		return rc;
-	snprintf(target, sizeof target, "certificate:%lld", (long long)*id);
-	return audit(s, who, "certificate_issue", target, st->region,
-		     json_pack("{s:s, s:I}", "number", number, "staff",
-			       (json_int_t)st->id),
-		     e);
+	return audit_record(s, who, "certificate_issue",
+			    audit_target(target, "certificate", *id),
+			    st->region,
+			    json_pack("{s:s, s:I}", "number", number, "staff",
+				      (json_int_t)st->id),
+			    e);
 }
 
 static json_t *cert_json(const store_res *r, int i)
@@ -157,6 +145,40 @@ int cert__get(store *s, int64_t id, json_t **out, err *e)
 	return 0;
 }
 
+typedef struct revoke_tx {
+	const actor *who;
+	int64_t id;
+	const char *today, *reason;
+	char region[REGION_CODE_MAX];	/* the holder's */
+} revoke_tx;
+
+static int revoke_work(store *s, void *arg, err *e)
+{
+	revoke_tx *x = arg;
+	char t[AUDIT_TARGET_MAX];
+	int rc = staff_store_cert_revoke(s, x->id, x->today, x->reason, e);
+	return rc ? rc
+		  : audit_record(s, x->who, "certificate_revoke",
+				 audit_target(t, "certificate", x->id),
+				 x->region,
+				 json_pack("{s:s}", "reason", x->reason), e);
+}
+
+/* A failed check counts against the address (and the number tried). */
+typedef struct check_fail {
+	const throttle_cfg *thr;
+	const char *number, *ip;
+	int64_t now;
+} check_fail;
+
+static int check_fail_work(store *s, void *arg, err *e)
+{
+	check_fail *x = arg;
+	throttle_result tr;
+	return throttle_fail(s, x->thr, "cert", x->number, x->ip, x->now, &tr,
+			     e);
+}
+
 int cert_revoke(store *s, const actor *who, int64_t id, const char *reason,
 		json_t **out, err *e)
 {
@@ -171,19 +193,12 @@ int cert_revoke(store *s, const actor *who, int64_t id, const char *reason,
 				 "请填写撤销原因（2至100个字符）");
 	if ((rc = load_cert(s, who, id, &r, e)))
 		return rc;
-	char code[REGION_CODE_MAX], target[32];
-	snprintf(code, sizeof code, "%s", store_res_text(r, 0, 11));
+	revoke_tx x = { .who = who, .id = id, .today = today,
+			.reason = reason };
+	snprintf(x.region, sizeof x.region, "%s", store_res_text(r, 0, 11));
 	store_res_free(r);
-	snprintf(target, sizeof target, "certificate:%lld", (long long)id);
-	if ((rc = store_begin(s, e)))
+	if ((rc = store_tx(s, revoke_work, &x, e)))
 		return rc;
-	if ((rc = staff_store_cert_revoke(s, id, today, reason, e)) ||
-	    (rc = audit(s, who, "certificate_revoke", target, code,
-			json_pack("{s:s}", "reason", reason), e)) ||
-	    (rc = store_commit(s, e))) {
-		store_rollback(s);
-		return rc;
-	}
 	if ((rc = staff_store_cert_get(s, id, &r, e)))
 		return rc;
 	*out = cert_json(r, 0);
@@ -274,15 +289,9 @@ int cert_verify(store *s, const throttle_cfg *thr, const char *number,
 	    strlen(store_res_text(r, 0, 13)) != CERT_CODE_LEN ||
 	    sodium_memcmp(store_res_text(r, 0, 13), want, CERT_CODE_LEN) != 0) {
 		store_res_free(r);
-		throttle_result tr;
-		if ((rc = store_begin(s, e)))
+		check_fail x = { thr, number, ip, now };
+		if ((rc = store_tx(s, check_fail_work, &x, e)))
 			return rc;
-		if ((rc = throttle_fail(s, thr, "cert", number, ip, now, &tr,
-					e)) ||
-		    (rc = store_commit(s, e))) {
-			store_rollback(s);
-			return rc;
-		}
 		return err_set(e, ERR_NOTFOUND, "not_found",
 			       "证书编号或校验码不正确");
 	}

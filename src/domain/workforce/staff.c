@@ -78,19 +78,6 @@ static int forbidden(err *e)
 }
 
 
-static int audit(store *s, const actor *who, const char *action,
-		 const char *target, const char *code, json_t *detail, err *e)
-{
-	char *d = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(detail);
-	audit_entry a = { .at = who->now, .actor = actor_name(who),
-			  .action = action, .target = target,
-			  .region_code = code, .ip = who->ip, .detail = d };
-	int rc = audit_append(s, &a, e);
-	free(d);
-	return rc;
-}
-
 /* ---- staff ---- */
 
 /* A person in post as `who` may see them.  Staff are seen whole by the
@@ -182,6 +169,45 @@ static int in_post_elsewhere(store *s, const actor *who, const char *idn,
 	return err_field(e, ERR_CONFLICT, "registered_elsewhere", "id_number",
 			 "该身份证号的人员已在其他地区在岗：请与原登记地联系，"
 			 "办理离任后再登记");
+}
+
+/* A write to a person in post, its history and its audit entry. */
+typedef struct staff_tx {
+	const actor *who;
+	staff_row *r;
+	const char *step;	/* the history's: update or leave */
+	json_t *changes;
+} staff_tx;
+
+static int create_work(store *s, void *arg, err *e)
+{
+	staff_tx *x = arg;
+	staff_row *r = x->r;
+	char last_left[11], t[AUDIT_TARGET_MAX];
+	/* Someone in post is the first conflict; the person in post
+	 * elsewhere the second (so that a post already held answers the
+	 * same whoever is proposed for it); a start before the predecessor
+	 * left the third. */
+	int rc = staff_store_insert(s, r, e);
+	if (rc == 0)
+		rc = in_post_elsewhere(s, x->who, r->id_number, r->id, e);
+	if (rc == 0 &&
+	    (rc = staff_store_last_left(s, r->post, r->region, last_left,
+					e)) == 0 &&
+	    *last_left && strcmp(r->appointed_on, last_left) < 0)
+		rc = err_field(e, ERR_CONFLICT, "post_overlap", "appointed_on",
+			       "任职日期早于前任的离任日期（%s）：同一岗位同一时间只能有一人在岗",
+			       last_left);
+	if (rc == 0)
+		rc = staff_store_history_add(s, r->id, x->who->now,
+					     actor_name(x->who), "appoint",
+					     "[]", e);
+	return rc ? rc
+		  : audit_record(s, x->who, "staff_create",
+				 audit_target(t, "staff", r->id), r->region,
+				 json_pack("{s:s, s:s}", "post", r->post,
+					   "name", r->name),
+				 e);
 }
 
 int staff_create(store *s, const actor *who, json_t *body, json_t **out,
@@ -285,34 +311,8 @@ int staff_create(store *s, const actor *who, json_t *body, json_t **out,
 		if ((rc = check_user(s, who, r.user_id, g.code, e)))
 			return rc;
 	}
-	char last_left[11];
-	if ((rc = store_begin(s, e)))
-		return rc;
-	char target[32];
-	/* Someone in post is the first conflict; the person in post
-	 * elsewhere the second (so that a post already held answers the
-	 * same whoever is proposed for it); a start before the predecessor
-	 * left the third. */
-	if ((rc = staff_store_insert(s, &r, e)) == 0)
-		rc = in_post_elsewhere(s, who, id, r.id, e);
-	if (rc == 0 &&
-	    (rc = staff_store_last_left(s, post, g.code, last_left, e)) == 0 &&
-	    *last_left && strcmp(appointed, last_left) < 0)
-		rc = err_field(e, ERR_CONFLICT, "post_overlap", "appointed_on",
-			       "任职日期早于前任的离任日期（%s）：同一岗位同一时间只能有一人在岗",
-			       last_left);
-	if (rc == 0) {
-		snprintf(target, sizeof target, "staff:%lld", (long long)r.id);
-		if ((rc = staff_store_history_add(s, r.id, who->now,
-						  actor_name(who), "appoint",
-						  "[]", e)) == 0)
-			rc = audit(s, who, "staff_create", target, g.code,
-				   json_pack("{s:s, s:s}", "post", post,
-					     "name", name),
-				   e);
-	}
-	if (rc || (rc = store_commit(s, e))) {
-		store_rollback(s);
+	staff_tx x = { .who = who, .r = &r };
+	if ((rc = store_tx(s, create_work, &x, e))) {
 		/* The insert's conflict is either unique key: the post, or
 		 * the ID number of someone registered at the same moment. */
 		int held = 1;
@@ -394,28 +394,32 @@ out:
 	return rc;
 }
 
-static int save(store *s, const actor *who, staff_row *r, const char *action,
+static int save_work(store *s, void *arg, err *e)
+{
+	staff_tx *x = arg;
+	staff_row *r = x->r;
+	char t[AUDIT_TARGET_MAX], *ch = json_dumps(x->changes, JSON_COMPACT);
+	int rc = staff_store_update(s, r, e);
+	if (rc == 0)
+		rc = staff_store_history_add(s, r->id, x->who->now,
+					     actor_name(x->who), x->step, ch, e);
+	free(ch);
+	return rc ? rc
+		  : audit_record(s, x->who,
+				 strcmp(x->step, "leave") ? "staff_update"
+							  : "staff_leave",
+				 audit_target(t, "staff", r->id), r->region,
+				 json_pack("{s:O}", "changes", x->changes), e);
+}
+
+/* Writes `r` as changed by `step` (update or leave); takes `changes`. */
+static int save(store *s, const actor *who, staff_row *r, const char *step,
 		json_t *changes, err *e)
 {
-	char target[32], *ch = json_dumps(changes, JSON_COMPACT);
-	snprintf(target, sizeof target, "staff:%lld", (long long)r->id);
 	r->updated_at = who->now;
 	snprintf(r->updated_by, sizeof r->updated_by, "%s", actor_name(who));
-	int rc = store_begin(s, e);
-	if (rc == 0) {
-		if ((rc = staff_store_update(s, r, e)) ||
-		    (rc = staff_store_history_add(s, r->id, who->now,
-						  actor_name(who), action, ch,
-						  e)) ||
-		    (rc = audit(s, who,
-				strcmp(action, "leave") ? "staff_update"
-							: "staff_leave",
-				target, r->region,
-				json_pack("{s:O}", "changes", changes), e)) ||
-		    (rc = store_commit(s, e)))
-			store_rollback(s);
-	}
-	free(ch);
+	staff_tx x = { who, r, step, changes };
+	int rc = store_tx(s, save_work, &x, e);
 	json_decref(changes);
 	return rc;
 }
@@ -807,16 +811,18 @@ int staff_coverage_xlsx(store *s, const actor *who, const char *in,
 		goto fail;
 	snprintf(filename, 128, "队伍覆盖_%.40s_%s.xlsx",
 		 json_string_value(json_object_get(cov, "region_name")), date);
-	char where[REGION_CODE_MAX], detail[80];
+	char where[REGION_CODE_MAX];
 	snprintf(where, sizeof where, "%s",
 		 json_string_value(json_object_get(cov, "region_code")));
-	snprintf(detail, sizeof detail, "{\"region\":\"%s\",\"date\":\"%s\"}",
-		 where, date);
+	json_t *detail = json_pack("{s:s, s:s}", "region", where, "date", date);
 	json_decref(cov);
-	if ((rc = xlsxout_close_mem(x, bytes, len, e)))
+	if ((rc = xlsxout_close_mem(x, bytes, len, e))) {
+		json_decref(detail);
 		return rc;
+	}
 	/* SPEC §10: every export is audited */
-	if ((rc = audit_export(s, who, "coverage_export", where, detail, e))) {
+	if ((rc = audit_record_alone(s, who, "coverage_export", where, detail,
+				     e))) {
 		free(*bytes);
 		*bytes = NULL;
 	}

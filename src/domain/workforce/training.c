@@ -44,19 +44,6 @@ static int forbidden(err *e)
 }
 
 
-static int audit(store *s, const actor *who, const char *action,
-		 const char *target, const char *code, json_t *detail, err *e)
-{
-	char *d = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(detail);
-	audit_entry a = { .at = who->now, .actor = actor_name(who),
-			  .action = action, .target = target,
-			  .region_code = code, .ip = who->ip, .detail = d };
-	int rc = audit_append(s, &a, e);
-	free(d);
-	return rc;
-}
-
 
 static json_t *training_json(const store_res *r, int i)
 {
@@ -76,6 +63,38 @@ static json_t *training_json(const store_res *r, int i)
 			 (int)store_res_int(r, i, 9), "created_by",
 			 store_res_text(r, i, 10), "attendees",
 			 (json_int_t)store_res_int(r, i, 11));
+}
+
+/* A training or a result of it, and its audit entry. */
+typedef struct training_tx {
+	const actor *who;
+	int64_t id;		/* the training (created: the new one) */
+	/* creating */
+	const char *region, *title, *held, *mode, *organiser, *trainer,
+		*topics;
+	int tenths;		/* hours × 10 */
+	int initial;
+	/* a result */
+	const staff_row *st;
+	const char *result;
+	int score, passed;
+	int64_t cert;		/* a certificate issued */
+} training_tx;
+
+static int create_work(store *s, void *arg, err *e)
+{
+	training_tx *x = arg;
+	char t[AUDIT_TARGET_MAX];
+	int rc = staff_store_training_add(
+		s, x->region, x->title, x->held, x->tenths, x->mode,
+		x->organiser, x->trainer, x->topics, x->initial, x->who->now,
+		actor_name(x->who), &x->id, e);
+	return rc ? rc
+		  : audit_record(s, x->who, "training_create",
+				 audit_target(t, "training", x->id), x->region,
+				 json_pack("{s:s, s:s}", "title", x->title,
+					   "held_on", x->held),
+				 e);
 }
 
 int training_create(store *s, const actor *who, json_t *body, json_t **out,
@@ -152,26 +171,14 @@ int training_create(store *s, const actor *who, json_t *body, json_t **out,
 		return err_field(e, ERR_INVALID, "invalid_field", "region_code",
 				 "培训由县级（或以上）民政部门组织");
 	char *tt = json_dumps(topics, JSON_COMPACT);
-	int64_t id = 0;
-	if ((rc = store_begin(s, e)) == 0) {
-		char target[32];
-		if ((rc = staff_store_training_add(
-			     s, g.code, title, held,
-			     (int)(json_number_value(h) * 10 + 0.5), mode, org,
-			     trainer, tt, initial == 1, who->now, actor_name(who),
-			     &id, e)) == 0) {
-			snprintf(target, sizeof target, "training:%lld",
-				 (long long)id);
-			rc = audit(s, who, "training_create", target, g.code,
-				   json_pack("{s:s, s:s}", "title", title,
-					     "held_on", held),
-				   e);
-		}
-		if (rc || (rc = store_commit(s, e)))
-			store_rollback(s);
-	}
+	training_tx x = { .who = who, .region = g.code, .title = title,
+			  .held = held,
+			  .tenths = (int)(json_number_value(h) * 10 + 0.5),
+			  .mode = mode, .organiser = org, .trainer = trainer,
+			  .topics = tt, .initial = initial == 1 };
+	rc = store_tx(s, create_work, &x, e);
 	free(tt);
-	return rc ? rc : training_get(s, who, id, out, e);
+	return rc ? rc : training_get(s, who, x.id, out, e);
 }
 
 static int load_training(store *s, const actor *who, int64_t id,
@@ -290,6 +297,31 @@ int training_list(store *s, const actor *who, const char *in,
 	return 0;
 }
 
+static int attend_work(store *s, void *arg, err *e)
+{
+	training_tx *x = arg;
+	const staff_row *st = x->st;
+	char t[AUDIT_TARGET_MAX];
+	int rc;
+	if ((rc = staff_store_attend(s, x->id, st->id, x->result, x->score,
+				     x->passed, e)) ||
+	    (rc = audit_record(s, x->who, "training_result",
+			       audit_target(t, "training", x->id), st->region,
+			       json_pack("{s:I, s:s, s:b}", "staff",
+					 (json_int_t)st->id, "result",
+					 x->result, "passed", x->passed),
+			       e)))
+		return rc;
+	/* Passing the initial training issues the certificate (SPEC §3.2). */
+	if (x->passed && x->initial) {
+		int64_t cid;
+		rc = cert__grant(s, x->who, st, x->id, x->held, &cid, e);
+		if (rc == ERR_CONFLICT)
+			rc = 0; /* already certified: nothing to issue */
+	}
+	return rc;
+}
+
 int training_attend(store *s, const actor *who, int64_t id, json_t *body,
 		    json_t **out, err *e)
 {
@@ -341,31 +373,18 @@ int training_attend(store *s, const actor *who, int64_t id, json_t *body,
 	if (strcmp(st.status, "active") || strcmp(st.appointed_on, held) > 0)
 		return err_field(e, ERR_INVALID, "invalid_field", "staff_id",
 				 "该人员在培训日期未在岗");
-	if ((rc = store_begin(s, e)))
+	training_tx x = { .who = who, .id = id, .held = held,
+			  .initial = initial, .st = &st, .result = result,
+			  .score = score, .passed = passed };
+	if ((rc = store_tx(s, attend_work, &x, e)))
 		return rc;
-	char target[32];
-	snprintf(target, sizeof target, "training:%lld", (long long)id);
-	if ((rc = staff_store_attend(s, id, st.id, result, score, passed, e)) ||
-	    (rc = audit(s, who, "training_result", target, st.region,
-			json_pack("{s:I, s:s, s:b}", "staff", (json_int_t)st.id,
-				  "result", result, "passed", passed),
-			e)))
-		goto fail;
-	/* Passing the initial training issues the certificate (SPEC §3.2). */
-	if (passed && initial) {
-		int64_t cid;
-		rc = cert__grant(s, who, &st, id, held, &cid, e);
-		if (rc == ERR_CONFLICT)
-			rc = 0; /* already certified: nothing to issue */
-		if (rc)
-			goto fail;
-	}
-	if ((rc = store_commit(s, e)))
-		goto fail;
 	return training_get(s, who, id, out, e);
-fail:
-	store_rollback(s);
-	return rc;
+}
+
+static int certify_work(store *s, void *arg, err *e)
+{
+	training_tx *x = arg;
+	return cert__grant(s, x->who, x->st, x->id, x->held, &x->cert, e);
 }
 
 int training_certify(store *s, const actor *who, int64_t staff_id,
@@ -387,13 +406,9 @@ int training_certify(store *s, const actor *who, int64_t staff_id,
 	if (!yes)
 		return err_set(e, ERR_INVALID, "not_passed",
 			       "该人员未通过此次初任培训考核，不能发证");
-	int64_t id;
-	if ((rc = store_begin(s, e)))
+	training_tx x = { .who = who, .id = training_id, .held = held,
+			  .st = &st };
+	if ((rc = store_tx(s, certify_work, &x, e)))
 		return rc;
-	if ((rc = cert__grant(s, who, &st, training_id, held, &id, e)) ||
-	    (rc = store_commit(s, e))) {
-		store_rollback(s);
-		return rc;
-	}
-	return cert__get(s, id, out, e);
+	return cert__get(s, x.cert, out, e);
 }
