@@ -22,18 +22,17 @@ static int audit_list(req *r, err *e)
 		return rc;
 	json_t *items = json_array();
 	for (int i = 0; i < store_res_rows(res); i++) {
-		json_t *detail = json_loads(store_res_text(res, i, 7), 0, NULL);
+		audit_entry a;
+		store_res_row(res, i, audit_store_entry_cols, &a);
+		json_t *detail = json_loads(a.detail, 0, NULL);
 		json_array_append_new(
 			items,
 			json_pack("{s:I, s:o, s:s, s:s, s:s, s:s, s:s, s:o}",
-				  "seq", (json_int_t)store_res_int(res, i, 0),
-				  "at", api_time_json(store_res_int(res, i, 1)),
-				  "actor", store_res_text(res, i, 2), "action",
-				  store_res_text(res, i, 3), "target",
-				  store_res_text(res, i, 4), "region_code",
-				  store_res_text(res, i, 5), "ip",
-				  store_res_text(res, i, 6), "detail",
-				  detail ? detail : json_object()));
+				  "seq", (json_int_t)a.seq, "at",
+				  api_time_json(a.at), "actor", a.actor,
+				  "action", a.action, "target", a.target,
+				  "region_code", a.region_code, "ip", a.ip,
+				  "detail", detail ? detail : json_object()));
 	}
 	store_res_free(res);
 	return req_reply(r, 200,

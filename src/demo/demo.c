@@ -368,9 +368,10 @@ static int batch_work(store *s, void *arg, err *e)
 	for (long i = 0; i < batch && b->done < b->n && rc == 0;
 	     i++, b->done++) {
 		child c;
-		const char *v = store_res_text(b->villages,
-					       rng_below(b->r, b->nv), 0);
-		make_child(b->r, b->ids, v, b->today, &c);
+		store_text_row v;
+		store_res_row(b->villages, rng_below(b->r, b->nv),
+			      store_text_cols, &v);
+		make_child(b->r, b->ids, v.text, b->today, &c);
 		if ((rc = child_validate(&c, b->today, e)))
 			break;
 		classify_result cr;
@@ -473,8 +474,9 @@ int demo_children_csv(store *s, const actor *who, const char *region_code,
 	childxlsx_csv_header(f);
 	for (long i = 0; i < n; i++) {
 		child c;
-		make_child(&r, &ids, store_res_text(villages, rng_below(&r, nv), 0),
-			   today, &c);
+		store_text_row v;
+		store_res_row(villages, rng_below(&r, nv), store_text_cols, &v);
+		make_child(&r, &ids, v.text, today, &c);
 		childxlsx_csv_row(f, &c);
 	}
 	store_res_free(villages);

@@ -37,6 +37,32 @@ int audit_store_next(store *s, audit_store_head_row *h, err *e)
 	return 0;
 }
 
+const store_col audit_store_entry_cols[] = {
+	STORE_I64(0, audit_entry, seq),
+	STORE_I64(1, audit_entry, at),
+	STORE_STR(2, audit_entry, actor),
+	STORE_STR(3, audit_entry, action),
+	STORE_STR(4, audit_entry, target),
+	STORE_STR(5, audit_entry, region_code),
+	STORE_STR(6, audit_entry, ip),
+	STORE_STR(7, audit_entry, detail),
+	STORE_COLS_END,
+};
+
+const store_col audit_store_link_cols[] = {
+	STORE_I64(0, audit_link_row, a.seq),
+	STORE_I64(1, audit_link_row, a.at),
+	STORE_STR(2, audit_link_row, a.actor),
+	STORE_STR(3, audit_link_row, a.action),
+	STORE_STR(4, audit_link_row, a.target),
+	STORE_STR(5, audit_link_row, a.region_code),
+	STORE_STR(6, audit_link_row, a.ip),
+	STORE_STR(7, audit_link_row, a.detail),
+	STORE_STR(8, audit_link_row, prev_hash),
+	STORE_STR(9, audit_link_row, hash),
+	STORE_COLS_END,
+};
+
 int audit_store_insert(store *s, const audit_entry *a, const char *prev,
 		       const char *hash, err *e)
 {

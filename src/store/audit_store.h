@@ -2,8 +2,30 @@
 #ifndef GUANAI_AUDIT_STORE_H
 #define GUANAI_AUDIT_STORE_H
 
-#include "domain/core/audit.h"
 #include "store/store.h"
+
+enum { AUDIT_HASH_HEX = 65, AUDIT_KEY_ID_HEX = 65, AUDIT_SIG_HEX = 129 };
+
+/* An entry of the log (domain/core/audit.h says what it means). */
+typedef struct audit_entry {
+	int64_t seq;
+	int64_t at;			/* unix seconds */
+	const char *actor;		/* username, or "system" */
+	const char *action;		/* e.g. "login", "user_create" */
+	const char *target;		/* e.g. "user:12", "" */
+	const char *region_code;	/* region the entry concerns */
+	const char *ip;			/* client address, "" for the CLI */
+	const char *detail;		/* a JSON object as text */
+} audit_entry;
+/* The entry's fields, as audit_store_list gives them. */
+extern const store_col audit_store_entry_cols[];
+
+/* An entry as stored, with the links that chain it. */
+typedef struct audit_link_row {
+	audit_entry a;
+	const char *prev_hash, *hash;
+} audit_link_row;
+extern const store_col audit_store_link_cols[];
 
 /* The head row as appends and verification read it. */
 typedef struct audit_store_head_row {
@@ -27,16 +49,15 @@ int audit_store_set_key(store *s, const char *key_id, const char *mac,
 			err *e);
 /* The head row, read without a lock.  h->seq = -1 when the row is gone. */
 int audit_store_head(store *s, audit_store_head_row *h, err *e);
-/* Entries with seq > after, in seq order, at most `limit`.  Columns: seq,
- * at, actor, action, target, region_code, ip, detail, prev_hash, hash. */
+/* Entries with seq > after, in seq order, at most `limit` (rows of
+ * audit_store_link_cols). */
 int audit_store_page(store *s, int64_t after, int limit, store_res **out,
 		     err *e);
 /* The hash of entry `seq`: 0, or ERR_NOTFOUND when there is none. */
 int audit_store_hash_of(store *s, int64_t seq, char hash[AUDIT_HASH_HEX],
 			err *e);
 /* Entries whose region lies in [lo, hi), optionally one action (NULL: all),
- * newest first.  Columns: seq, at, actor, action, target, region_code, ip,
- * detail. */
+ * newest first (rows of audit_store_entry_cols). */
 int audit_store_list(store *s, const char *lo, const char *hi,
 		     const char *action, int64_t offset, int limit,
 		     store_res **out, int64_t *total, err *e);

@@ -14,41 +14,67 @@
 	" c.data, c.version, c.created_by, c.updated_at, r.name"
 #define CASE_FROM " FROM cases c LEFT JOIN regions r ON r.code = c.region_code"
 
-static void cpy(char *d, size_t n, const char *s)
-{
-	snprintf(d, n, "%s", s ? s : "");
-}
+/* CASE_COLS, in its order; the data (19) is copied apart. */
+static const store_col case_cols[] = {
+	STORE_I64(0, case_row, id),
+	STORE_BUF(1, case_row, region),
+	STORE_I64(2, case_row, child_id),
+	STORE_BUF(3, case_row, child_name),
+	STORE_BUF(4, case_row, reporter_type),
+	STORE_BUF(5, case_row, reporter_name),
+	STORE_BUF(6, case_row, reporter_phone),
+	STORE_BUF(7, case_row, place),
+	STORE_BUF(8, case_row, situation),
+	STORE_BUF(9, case_row, description),
+	STORE_INT(10, case_row, urgent),
+	STORE_BUF(11, case_row, state),
+	STORE_INT(12, case_row, level),
+	STORE_INT(13, case_row, escalations),
+	STORE_I64(14, case_row, reported_at),
+	STORE_I64(15, case_row, due_at),
+	STORE_I64(16, case_row, accepted_at),
+	STORE_I64(17, case_row, closed_at),
+	STORE_BUF(18, case_row, outcome),
+	STORE_INT(20, case_row, version),
+	STORE_BUF(21, case_row, created_by),
+	STORE_I64(22, case_row, updated_at),
+	STORE_BUF(23, case_row, region_name),
+	STORE_COLS_END,
+};
 
 static void row_from(const store_res *r, int i, case_row *o)
 {
 	memset(o, 0, sizeof *o);
-	o->id = store_res_int(r, i, 0);
-	cpy(o->region, sizeof o->region, store_res_text(r, i, 1));
-	o->child_id = store_res_int(r, i, 2);
-	cpy(o->child_name, sizeof o->child_name, store_res_text(r, i, 3));
-	cpy(o->reporter_type, sizeof o->reporter_type, store_res_text(r, i, 4));
-	cpy(o->reporter_name, sizeof o->reporter_name, store_res_text(r, i, 5));
-	cpy(o->reporter_phone, sizeof o->reporter_phone,
-	    store_res_text(r, i, 6));
-	cpy(o->place, sizeof o->place, store_res_text(r, i, 7));
-	cpy(o->situation, sizeof o->situation, store_res_text(r, i, 8));
-	cpy(o->description, sizeof o->description, store_res_text(r, i, 9));
-	o->urgent = (int)store_res_int(r, i, 10);
-	cpy(o->state, sizeof o->state, store_res_text(r, i, 11));
-	o->level = (int)store_res_int(r, i, 12);
-	o->escalations = (int)store_res_int(r, i, 13);
-	o->reported_at = store_res_int(r, i, 14);
-	o->due_at = store_res_int(r, i, 15);
-	o->accepted_at = store_res_int(r, i, 16);
-	o->closed_at = store_res_int(r, i, 17);
-	cpy(o->outcome, sizeof o->outcome, store_res_text(r, i, 18));
+	store_res_row(r, i, case_cols, o);
 	const char *d = store_res_text(r, i, 19);
 	o->data = xstrdup(d ? d : "{}");
-	o->version = (int)store_res_int(r, i, 20);
-	cpy(o->created_by, sizeof o->created_by, store_res_text(r, i, 21));
-	o->updated_at = store_res_int(r, i, 22);
-	cpy(o->region_name, sizeof o->region_name, store_res_text(r, i, 23));
 }
+
+const store_col case_store_event_cols[] = {
+	STORE_I64(0, case_event_row, at),
+	STORE_STR(1, case_event_row, actor),
+	STORE_STR(2, case_event_row, step),
+	STORE_STR(3, case_event_row, detail),
+	STORE_COLS_END,
+};
+
+const store_col case_store_referral_cols[] = {
+	STORE_I64(0, case_referral_row, id),
+	STORE_STR(1, case_referral_row, kind),
+	STORE_STR(2, case_referral_row, institution),
+	STORE_I64(3, case_referral_row, sent_at),
+	STORE_STR(4, case_referral_row, due_on),
+	STORE_I64(5, case_referral_row, answered_at),
+	STORE_ISNULL(5, case_referral_row, open),
+	STORE_STR(6, case_referral_row, answer),
+	STORE_COLS_END,
+};
+
+const store_col case_store_due_cols[] = {
+	STORE_I64(0, case_due_row, id),
+	STORE_INT(1, case_due_row, escalations),
+	STORE_COLS_END,
+};
 
 void case_row_clear(case_row *r)
 {

@@ -44,18 +44,40 @@ int case_store_list(store *s, const char *lo, const char *hi,
 
 int case_store_event(store *s, int64_t id, int64_t at, const char *who,
 		     const char *step, const char *detail, err *e);
-/* Columns: at, actor, step, detail. */
+/* A case's timeline. */
+typedef struct case_event_row {
+	int64_t at;
+	const char *actor, *step;
+	const char *detail;	/* a JSON object */
+} case_event_row;
+extern const store_col case_store_event_cols[];
 int case_store_events(store *s, int64_t id, store_res **out, err *e);
 
 int case_store_referral_add(store *s, int64_t id, const char *kind,
 			    const char *institution, int64_t at,
 			    const char *due_on, int64_t *rid, err *e);
-/* Columns: id, kind, institution, sent_at, due_on, answered_at, answer. */
+/* A case's referrals; `open` while unanswered (answered_at NULL). */
+typedef struct case_referral_row {
+	int64_t id;
+	const char *kind, *institution;
+	int64_t sent_at;
+	const char *due_on;
+	int64_t answered_at;
+	int open;
+	const char *answer;
+} case_referral_row;
+extern const store_col case_store_referral_cols[];
 int case_store_referrals(store *s, int64_t id, store_res **out, err *e);
 int case_store_referral_answer(store *s, int64_t case_id, int64_t rid,
 			       const char *answer, int64_t at, err *e);
 
-/* Reports not accepted by their deadline.  Columns: id, escalations. */
+/* Reports not accepted by their deadline, with their escalation count
+ * as read (case_store_escalate compares and sets it). */
+typedef struct case_due_row {
+	int64_t id;
+	int escalations;
+} case_due_row;
+extern const store_col case_store_due_cols[];
 int case_store_due_reports(store *s, int64_t now, store_res **out, err *e);
 /* Moves a report one level up if nobody did it first: the update holds
  * only while escalations still equals `seen`.  *moved tells. */

@@ -463,6 +463,15 @@ int child_store_history_first(store *s, int64_t child_id, int64_t at,
 			  p, SP_COUNT(p), NULL, e);
 }
 
+const store_col child_store_history_cols[] = {
+	STORE_I64(0, child_history_row, version),
+	STORE_I64(1, child_history_row, at),
+	STORE_STR(2, child_history_row, actor),
+	STORE_STR(3, child_history_row, action),
+	STORE_STR(4, child_history_row, changes),
+	STORE_COLS_END,
+};
+
 int child_store_history(store *s, int64_t child_id, store_res **out, err *e)
 {
 	store_param p[] = { SP_I(child_id) };
@@ -500,6 +509,19 @@ int child_store_visit_add(store *s, int64_t child_id, const char *code,
 			  q, 3, NULL, e);
 }
 
+const store_col child_store_visit_cols[] = {
+	STORE_I64(0, child_visit_row, id),
+	STORE_STR(1, child_visit_row, visit_date),
+	STORE_STR(2, child_visit_row, visitor),
+	STORE_STR(3, child_visit_row, met),
+	STORE_STR(4, child_visit_row, findings),
+	STORE_STR(5, child_visit_row, risk_level),
+	STORE_STR(6, child_visit_row, follow_up),
+	STORE_STR(7, child_visit_row, created_by),
+	STORE_I64(8, child_visit_row, created_at),
+	STORE_COLS_END,
+};
+
 int child_store_visits(store *s, int64_t child_id, store_res **out, err *e)
 {
 	store_param p[] = { SP_I(child_id) };
@@ -515,6 +537,24 @@ int child_store_visits(store *s, int64_t child_id, store_res **out, err *e)
 	"t.id, t.child_id, t.from_region, t.to_region, t.state, t.reason,"  \
 	" t.requested_by, t.requested_at, t.decided_by, t.decided_at,"      \
 	" t.note, c.name, c.birth_date, c.sex"
+
+const store_col child_store_transfer_cols[] = {
+	STORE_I64(0, child_transfer_row, id),
+	STORE_I64(1, child_transfer_row, child_id),
+	STORE_STR(2, child_transfer_row, from_region),
+	STORE_STR(3, child_transfer_row, to_region),
+	STORE_STR(4, child_transfer_row, state),
+	STORE_STR(5, child_transfer_row, reason),
+	STORE_STR(6, child_transfer_row, requested_by),
+	STORE_I64(7, child_transfer_row, requested_at),
+	STORE_STR(8, child_transfer_row, decided_by),
+	STORE_I64(9, child_transfer_row, decided_at),
+	STORE_STR(10, child_transfer_row, note),
+	STORE_STR(11, child_transfer_row, child_name),
+	STORE_STR(12, child_transfer_row, child_birth_date),
+	STORE_INT(13, child_transfer_row, child_sex),
+	STORE_COLS_END,
+};
 
 int child_store_transfer_add(store *s, int64_t child_id, const char *from,
 			     const char *to, const char *reason,

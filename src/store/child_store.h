@@ -126,7 +126,13 @@ int child_store_history_add(store *s, int64_t child_id, int version,
 /* The record's first version (action "create"), unless already there. */
 int child_store_history_first(store *s, int64_t child_id, int64_t at,
 			      const char *who, const char *snapshot, err *e);
-/* Columns: version, at, actor, action, changes. Oldest first. */
+/* The versions of a record after its first, oldest first. */
+typedef struct child_history_row {
+	int64_t version, at;
+	const char *actor, *action;
+	const char *changes;	/* a JSON array */
+} child_history_row;
+extern const store_col child_store_history_cols[];
 int child_store_history(store *s, int64_t child_id, store_res **out, err *e);
 
 int child_store_visit_add(store *s, int64_t child_id, const char *code,
@@ -134,13 +140,29 @@ int child_store_visit_add(store *s, int64_t child_id, const char *code,
 			  const char *met, const char *findings,
 			  const char *risk, const char *follow_up,
 			  const char *by, int64_t at, int64_t *id, err *e);
-/* Columns: id, visit_date, visitor, met, findings, risk_level, follow_up,
- * created_by, created_at.  Newest first. */
+/* A child's visits, newest first. */
+typedef struct child_visit_row {
+	int64_t id;
+	const char *visit_date, *visitor, *met;
+	const char *findings;	/* a JSON object */
+	const char *risk_level, *follow_up, *created_by;
+	int64_t created_at;
+} child_visit_row;
+extern const store_col child_store_visit_cols[];
 int child_store_visits(store *s, int64_t child_id, store_res **out, err *e);
 
-/* Transfers.  Columns of lists: id, child_id, from_region, to_region,
- * state, reason, requested_by, requested_at, decided_by, decided_at, note,
- * child name, child birth_date, child sex. */
+/* Transfers, with the child's name, birth date and sex; decided_by is
+ * NULL until decided. */
+typedef struct child_transfer_row {
+	int64_t id, child_id;
+	const char *from_region, *to_region, *state, *reason, *requested_by;
+	int64_t requested_at;
+	const char *decided_by;
+	int64_t decided_at;
+	const char *note, *child_name, *child_birth_date;
+	int child_sex;
+} child_transfer_row;
+extern const store_col child_store_transfer_cols[];
 int child_store_transfer_add(store *s, int64_t child_id, const char *from,
 			     const char *to, const char *reason,
 			     const char *by, int64_t at, int64_t *id, err *e);

@@ -5,6 +5,29 @@
 	" x.row_count, x.requester_id, x.requester, x.requester_role, x.state,"   \
 	" x.requested_at, x.decided_by, x.decided_at, x.reason,"            \
 	" x.expires_at, x.downloaded_at, r.name"
+
+const store_col export_store_cols[] = {
+	STORE_I64(0, export_row, id),
+	STORE_STR(1, export_row, kind),
+	STORE_STR(2, export_row, filters),
+	STORE_STR(3, export_row, purpose),
+	STORE_STR(4, export_row, region),
+	STORE_STR(5, export_row, scope),
+	STORE_I64(6, export_row, rows),
+	STORE_I64(7, export_row, requester_id),
+	STORE_STR(8, export_row, requester),
+	STORE_STR(9, export_row, requester_role),
+	STORE_STR(10, export_row, state),
+	STORE_I64(11, export_row, requested_at),
+	STORE_STR(12, export_row, decided_by),
+	STORE_ISNULL(12, export_row, undecided),
+	STORE_I64(13, export_row, decided_at),
+	STORE_STR(14, export_row, reason),
+	STORE_I64(15, export_row, expires_at),
+	STORE_I64(16, export_row, downloaded_at),
+	STORE_STR(17, export_row, region_name),
+	STORE_COLS_END,
+};
 #define EXPORT_FROM                                                          \
 	" FROM export_requests x LEFT JOIN regions r ON r.code = x.region_code"
 

@@ -1,13 +1,28 @@
 /* export_store — the SQL of export requests awaiting, or given, approval
- * (exportreq.c).  Rows are returned as store_res with the columns:
- *   0 id, 1 kind, 2 filters, 3 purpose, 4 region_code, 5 scope_code,
- *   6 row_count, 7 requester_id, 8 requester, 9 requester_role, 10 state,
- *   11 requested_at, 12 decided_by, 13 decided_at, 14 reason,
- *   15 expires_at, 16 downloaded_at, 17 region name. */
+ * (exportreq.c).  Requests are read as export_row (store_res_row). */
 #ifndef GUANAI_EXPORT_STORE_H
 #define GUANAI_EXPORT_STORE_H
 
 #include "store/store.h"
+
+/* A request, with its region's name.  decided_by is NULL (undecided) until
+ * it is decided; the instants are 0 while they have not happened. */
+typedef struct export_row {
+	int64_t id;
+	const char *kind;
+	const char *filters;	/* a JSON object */
+	const char *purpose, *region, *scope;
+	int64_t rows, requester_id;
+	const char *requester, *requester_role, *state;
+	int64_t requested_at;
+	const char *decided_by;
+	int undecided;
+	int64_t decided_at;
+	const char *reason;
+	int64_t expires_at, downloaded_at;
+	const char *region_name;
+} export_row;
+extern const store_col export_store_cols[];
 
 typedef struct export_store_new {
 	const char *kind, *filters, *purpose, *region, *scope;

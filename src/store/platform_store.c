@@ -23,37 +23,38 @@
 	" FROM platforms p LEFT JOIN regions r ON r.code = p.region_code"    \
 	" LEFT JOIN staff st ON st.id = p.manager_staff_id"
 
-static void cpy(char *d, size_t n, const char *s)
-{
-	snprintf(d, n, "%s", s ? s : "");
-}
+/* PLATFORM_COLS, in its order; the standard (11) and the verdict (12)
+ * are taken apart. */
+static const store_col platform_cols[] = {
+	STORE_I64(0, platform_row, id),
+	STORE_BUF(1, platform_row, kind),
+	STORE_BUF(2, platform_row, region),
+	STORE_BUF(3, platform_row, name),
+	STORE_INT(4, platform_row, regional),
+	STORE_BUF(5, platform_row, host),
+	STORE_BUF(6, platform_row, host_other),
+	STORE_BUF(7, platform_row, address),
+	STORE_I64(8, platform_row, manager),
+	STORE_BUF(9, platform_row, opened_on),
+	STORE_BUF(10, platform_row, status),
+	STORE_INT(13, platform_row, version),
+	STORE_I64(14, platform_row, created_at),
+	STORE_I64(15, platform_row, updated_at),
+	STORE_BUF(16, platform_row, created_by),
+	STORE_BUF(17, platform_row, updated_by),
+	STORE_BUF(18, platform_row, region_name),
+	STORE_BUF(19, platform_row, manager_name),
+	STORE_BUF(20, platform_row, manager_status),
+	STORE_COLS_END,
+};
 
 static void row_from(const store_res *r, int i, platform_row *o)
 {
 	memset(o, 0, sizeof *o);
-	o->id = store_res_int(r, i, 0);
-	cpy(o->kind, sizeof o->kind, store_res_text(r, i, 1));
-	cpy(o->region, sizeof o->region, store_res_text(r, i, 2));
-	cpy(o->name, sizeof o->name, store_res_text(r, i, 3));
-	o->regional = (int)store_res_int(r, i, 4);
-	cpy(o->host, sizeof o->host, store_res_text(r, i, 5));
-	cpy(o->host_other, sizeof o->host_other, store_res_text(r, i, 6));
-	cpy(o->address, sizeof o->address, store_res_text(r, i, 7));
-	o->manager = store_res_int(r, i, 8);
-	cpy(o->opened_on, sizeof o->opened_on, store_res_text(r, i, 9));
-	cpy(o->status, sizeof o->status, store_res_text(r, i, 10));
+	store_res_row(r, i, platform_cols, o);
 	const char *st = store_res_text(r, i, 11);
 	o->standard = xstrdup(st ? st : "{}");
 	o->failing = (unsigned)store_res_int(r, i, 12);
-	o->version = (int)store_res_int(r, i, 13);
-	o->created_at = store_res_int(r, i, 14);
-	o->updated_at = store_res_int(r, i, 15);
-	cpy(o->created_by, sizeof o->created_by, store_res_text(r, i, 16));
-	cpy(o->updated_by, sizeof o->updated_by, store_res_text(r, i, 17));
-	cpy(o->region_name, sizeof o->region_name, store_res_text(r, i, 18));
-	cpy(o->manager_name, sizeof o->manager_name, store_res_text(r, i, 19));
-	cpy(o->manager_status, sizeof o->manager_status,
-	    store_res_text(r, i, 20));
 }
 
 void platform_row_clear(platform_row *r)
@@ -199,6 +200,12 @@ int platform_store_set_villages(store *s, int64_t id, const char *const *codes,
 	return rc;
 }
 
+const store_col platform_store_village_cols[] = {
+	STORE_STR(0, platform_village_row, code),
+	STORE_STR(1, platform_village_row, name),
+	STORE_COLS_END,
+};
+
 int platform_store_villages(store *s, int64_t id, store_res **out, err *e)
 {
 	store_param p[] = { SP_I(id) };
@@ -220,6 +227,16 @@ int platform_store_villages(store *s, int64_t id, store_res **out, err *e)
 	" (SELECT 1 FROM platform_villages v JOIN platforms p"              \
 	" ON p.id = v.platform_id WHERE v.village_code = r.code"            \
 	" AND p.kind = 'children_home' AND p.status = 'active')"
+
+const store_col platform_store_rule_cols[] = {
+	STORE_STR(0, platform_rule_row, code),
+	STORE_STR(1, platform_rule_row, name),
+	STORE_I64(2, platform_rule_row, child_count),
+	STORE_ISNULL(2, platform_rule_row, uncounted),
+	STORE_I64(3, platform_rule_row, child_count_year),
+	STORE_ISNULL(3, platform_rule_row, year_unknown),
+	STORE_COLS_END,
+};
 
 int platform_store_rule_missing(store *s, const char *lo, const char *hi,
 				int64_t offset, int limit, store_res **out,
@@ -250,6 +267,17 @@ int platform_store_rule_uncovered(store *s, const char *lo, const char *hi,
 				" ORDER BY r.code LIMIT ? OFFSET ?",
 				p, 4, out, e);
 }
+
+const store_col platform_store_compliance_cols[] = {
+	STORE_I64(0, platform_compliance_row, total),
+	STORE_I64(1, platform_compliance_row, compliant),
+	STORE_I64(2, platform_compliance_row, failing[0]),
+	STORE_I64(3, platform_compliance_row, failing[1]),
+	STORE_I64(4, platform_compliance_row, failing[2]),
+	STORE_I64(5, platform_compliance_row, failing[3]),
+	STORE_I64(6, platform_compliance_row, failing[4]),
+	STORE_COLS_END,
+};
 
 int platform_store_compliance(store *s, const char *lo, const char *hi,
 			      store_res **out, err *e)
@@ -287,6 +315,18 @@ int platform_store_activity_add(store *s, int64_t platform,
 			       p, SP_COUNT(p), id, e);
 }
 
+const store_col platform_store_activity_cols[] = {
+	STORE_I64(0, platform_activity_row, id),
+	STORE_STR(1, platform_activity_row, held_on),
+	STORE_INT(2, platform_activity_row, function),
+	STORE_STR(3, platform_activity_row, title),
+	STORE_I64(4, platform_activity_row, children),
+	STORE_I64(5, platform_activity_row, parents),
+	STORE_STR(6, platform_activity_row, notes),
+	STORE_STR(7, platform_activity_row, created_by),
+	STORE_COLS_END,
+};
+
 int platform_store_activities(store *s, int64_t platform, store_res **out,
 			      err *e)
 {
@@ -298,6 +338,16 @@ int platform_store_activities(store *s, int64_t platform, store_res **out,
 			   " LIMIT 500",
 			   p, 1, out, e);
 }
+
+const store_col platform_store_activity_stat_cols[] = {
+	STORE_INT(0, platform_activity_stat_row, function),
+	STORE_STR(1, platform_activity_stat_row, year),
+	STORE_I64(2, platform_activity_stat_row, quarter),
+	STORE_I64(3, platform_activity_stat_row, activities),
+	STORE_I64(4, platform_activity_stat_row, children),
+	STORE_I64(5, platform_activity_stat_row, parents),
+	STORE_COLS_END,
+};
 
 int platform_store_activity_stats(store *s, const char *lo, const char *hi,
 				  const char *from, const char *to,

@@ -43,14 +43,24 @@ int platform_store_set_failing(store *s, int64_t id, unsigned failing,
 /* Replaces the set of villages a platform serves. */
 int platform_store_set_villages(store *s, int64_t id, const char *const *codes,
 				int n, err *e);
-/* Columns: code, name. */
+/* The villages a platform serves. */
+typedef struct platform_village_row {
+	const char *code, *name;
+} platform_village_row;
+extern const store_col platform_store_village_cols[];
 int platform_store_villages(store *s, int64_t id, store_res **out, err *e);
 
 /* Villages of [lo, hi) with at least 100 children and no 儿童之家 of
  * their own; and villages under 100 (or not yet counted) that no
- * 儿童之家 serves.  Columns: code, name, child_count, child_count_year.
- * At most `limit` rows from `offset`, by code; *total receives the
- * full count. */
+ * 儿童之家 serves.  At most `limit` rows from `offset`, by code; *total
+ * receives the full count.  `uncounted` (`year_unknown`): the child
+ * count (its year) is NULL. */
+typedef struct platform_rule_row {
+	const char *code, *name;
+	int64_t child_count, child_count_year;
+	int uncounted, year_unknown;
+} platform_rule_row;
+extern const store_col platform_store_rule_cols[];
 int platform_store_rule_missing(store *s, const char *lo, const char *hi,
 				int64_t offset, int limit, store_res **out,
 				int64_t *total, err *e);
@@ -59,7 +69,12 @@ int platform_store_rule_uncovered(store *s, const char *lo, const char *hi,
 				  int64_t *total, err *e);
 
 /* Active platforms of [lo, hi): total, compliant, and how many fail each
- * of the five items.  Columns: total, compliant, f1, f2, f3, f4, f5. */
+ * of the five items (failing[0] the first). */
+typedef struct platform_compliance_row {
+	int64_t total, compliant;
+	int64_t failing[5];
+} platform_compliance_row;
+extern const store_col platform_store_compliance_cols[];
 int platform_store_compliance(store *s, const char *lo, const char *hi,
 			      store_res **out, err *e);
 
@@ -68,12 +83,24 @@ int platform_store_activity_add(store *s, int64_t platform,
 				const char *title, int children, int parents,
 				const char *notes, int64_t at, const char *by,
 				int64_t *id, err *e);
-/* Columns: id, held_on, function, title, children, parents, notes,
- * created_by. */
+typedef struct platform_activity_row {
+	int64_t id;
+	const char *held_on;
+	int function;
+	const char *title;
+	int64_t children, parents;
+	const char *notes, *created_by;
+} platform_activity_row;
+extern const store_col platform_store_activity_cols[];
 int platform_store_activities(store *s, int64_t platform, store_res **out,
 			      err *e);
-/* Per function and quarter in [lo, hi) for dates [from, to].  Columns:
- * function, year, quarter, activities, children, parents. */
+/* Per function and quarter in [lo, hi) for dates [from, to]. */
+typedef struct platform_activity_stat_row {
+	int function;
+	const char *year;
+	int64_t quarter, activities, children, parents;
+} platform_activity_stat_row;
+extern const store_col platform_store_activity_stat_cols[];
 int platform_store_activity_stats(store *s, const char *lo, const char *hi,
 				  const char *from, const char *to,
 				  store_res **out, err *e);

@@ -53,6 +53,22 @@
 	SUM(Q04) ", " SUM(Q05) ", " SUM(Q06) ", " SUM(Q07) ", " SUM(q08)     \
 	", " SUM(Q09) ", " SUM(Q10) ", 0" IN_RANGE
 
+const store_col quality_store_counts_cols[] = {
+	STORE_I64(0, quality_counts_row, active),
+	STORE_I64(1, quality_counts_row, q[0]),
+	STORE_I64(2, quality_counts_row, q[1]),
+	STORE_I64(3, quality_counts_row, q[2]),
+	STORE_I64(4, quality_counts_row, q[3]),
+	STORE_I64(5, quality_counts_row, q[4]),
+	STORE_I64(6, quality_counts_row, q[5]),
+	STORE_I64(7, quality_counts_row, q[6]),
+	STORE_I64(8, quality_counts_row, q[7]),
+	STORE_I64(9, quality_counts_row, q[8]),
+	STORE_I64(10, quality_counts_row, q[9]),
+	STORE_I64(11, quality_counts_row, q[10]),
+	STORE_COLS_END,
+};
+
 int quality_store_counts(store *s, const quality_args *a, store_res **out,
 			 err *e)
 {
@@ -98,6 +114,15 @@ int quality_store_counts(store *s, const quality_args *a, store_res **out,
 	" AND c.status = 'active' AND " cond                                 \
 	" ORDER BY c.region_code, c.id LIMIT ? OFFSET ?"
 
+const store_col quality_store_failing_cols[] = {
+	STORE_I64(0, quality_failing_row, id),
+	STORE_STR(1, quality_failing_row, name),
+	STORE_STR(2, quality_failing_row, region),
+	STORE_STR(3, quality_failing_row, region_name),
+	STORE_STR(4, quality_failing_row, birth_date),
+	STORE_COLS_END,
+};
+
 int quality_store_failing(store *s, const quality_args *a, int rule,
 			  int64_t offset, int limit, store_res **out, err *e)
 {
@@ -139,6 +164,24 @@ int quality_store_failing(store *s, const quality_args *a, int rule,
 
 #define CAT(bit, t) "sum(CASE WHEN (c.cat_base & " bit ") <> 0 AND c.birth_date > " t " THEN 1 ELSE 0 END)"
 #define FLAG(bit) "sum(CASE WHEN (c.flags & " bit ") <> 0 THEN 1 ELSE 0 END)"
+
+const store_col quality_store_figures_cols[] = {
+	STORE_I64(0, quality_figures_row, active),
+	STORE_I64(1, quality_figures_row, c[0]),
+	STORE_I64(2, quality_figures_row, c[1]),
+	STORE_I64(3, quality_figures_row, c[2]),
+	STORE_I64(4, quality_figures_row, c[3]),
+	STORE_I64(5, quality_figures_row, c[4]),
+	STORE_I64(6, quality_figures_row, c[5]),
+	STORE_I64(7, quality_figures_row, f[0]),
+	STORE_I64(8, quality_figures_row, f[1]),
+	STORE_I64(9, quality_figures_row, f[2]),
+	STORE_I64(10, quality_figures_row, f[3]),
+	STORE_I64(11, quality_figures_row, f[4]),
+	STORE_I64(12, quality_figures_row, f[5]),
+	STORE_I64(13, quality_figures_row, verified),
+	STORE_COLS_END,
+};
 
 int quality_store_figures(store *s, const quality_args *a, store_res **out,
 			  err *e)
@@ -195,6 +238,15 @@ int quality_store_set_due(store *s, const char *quarter, const char *start,
 			  " due_on = excluded.due_on",
 			  p, 4, NULL, e);
 }
+
+const store_col quality_store_signoff_cols[] = {
+	STORE_STR(0, quality_signoff_row, region),
+	STORE_STR(1, quality_signoff_row, state),
+	STORE_STR(2, quality_signoff_row, by),
+	STORE_I64(3, quality_signoff_row, at),
+	STORE_STR(4, quality_signoff_row, comment),
+	STORE_COLS_END,
+};
 
 int quality_store_signoff(store *s, const char *region, const char *quarter,
 			  store_res **out, err *e)

@@ -19,14 +19,27 @@ typedef struct quality_args {
  * the current quarter, Q08 reads last_visit (visits are never dated in
  * the future, so a last visit before the quarter's start means none in
  * it); for a past quarter it looks at the visits themselves. */
+typedef struct quality_counts_row {
+	int64_t active;
+	int64_t q[11];	/* Q01 .. Q11 */
+} quality_counts_row;
+extern const store_col quality_store_counts_cols[];
 int quality_store_counts(store *s, const quality_args *a, store_res **out,
 			 err *e);
-/* Records failing rule `rule` (1..11), at most `limit` from `offset`.
- * Columns: id, name, region_code, region name, birth_date. */
+/* Records failing rule `rule` (1..11), at most `limit` from `offset`. */
+typedef struct quality_failing_row {
+	int64_t id;
+	const char *name, *region, *region_name, *birth_date;
+} quality_failing_row;
+extern const store_col quality_store_failing_cols[];
 int quality_store_failing(store *s, const quality_args *a, int rule,
 			  int64_t offset, int limit, store_res **out, err *e);
-/* Category and flag counts.  Columns: active, c1..c6 (category bits
- * 1<<0..1<<5 under their age limits), f1..f6 (flag bits), verified. */
+/* Category and flag counts: active, c[b] of category bit 1<<b under its
+ * age limit, f[b] of flag bit 1<<b, and the records verified. */
+typedef struct quality_figures_row {
+	int64_t active, c[6], f[6], verified;
+} quality_figures_row;
+extern const store_col quality_store_figures_cols[];
 int quality_store_figures(store *s, const quality_args *a, store_res **out,
 			  err *e);
 
@@ -39,7 +52,13 @@ int quality_store_due(store *s, const char *quarter, char due[11], err *e);
 int quality_store_set_due(store *s, const char *quarter, const char *start,
 			  const char *end, const char *due, err *e);
 
-/* Sign-offs.  Columns of lists: region_code, state, by_user, at, comment. */
+/* Sign-offs. */
+typedef struct quality_signoff_row {
+	const char *region, *state, *by;
+	int64_t at;
+	const char *comment;
+} quality_signoff_row;
+extern const store_col quality_store_signoff_cols[];
 int quality_store_signoff(store *s, const char *region, const char *quarter,
 			  store_res **out, err *e);
 int quality_store_signoffs(store *s, const char *lo, const char *hi,

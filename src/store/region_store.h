@@ -22,14 +22,16 @@ int region_store_children(store *s, const char *parent, region **out, int *n,
 			  err *e);
 /* Inserts or renames (by code). */
 int region_store_upsert(store *s, const region *r, err *e);
-/* All the child codes of `parent`, into *out (caller frees the result). */
+/* All the child codes of `parent`, into *out (caller frees the result;
+ * rows of store_text_cols). */
 int region_store_child_codes(store *s, const char *parent, store_res **out,
 			     err *e);
 /* 1 when the parent has a child of that name already. */
 int region_store_name_taken(store *s, const char *parent, const char *name,
 			    int *taken, err *e);
 
-/* Codes of the villages (level 5) in [lo, hi), ordered. */
+/* Codes of the villages (level 5) in [lo, hi), ordered (rows of
+ * store_text_cols). */
 int region_store_villages(store *s, const char *lo, const char *hi,
 			  store_res **out, err *e);
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "util/mem.h"
+#include "util/text.h"
 
 #define STAFF_COLS                                                          \
 	"s.id, s.post, s.region_code, s.name, s.id_number, s.sex, s.phone,"  \
@@ -14,36 +15,37 @@
 	" FROM staff s LEFT JOIN regions r ON r.code = s.region_code"        \
 	" LEFT JOIN users u ON u.id = s.user_id"
 
-static void cpy(char *d, size_t n, const char *s)
-{
-	snprintf(d, n, "%s", s ? s : "");
-}
+/* STAFF_COLS, in its order. */
+static const store_col staff_cols[] = {
+	STORE_I64(0, staff_row, id),
+	STORE_BUF(1, staff_row, post),
+	STORE_BUF(2, staff_row, region),
+	STORE_BUF(3, staff_row, name),
+	STORE_BUF(4, staff_row, id_number),
+	STORE_INT(5, staff_row, sex),
+	STORE_BUF(6, staff_row, phone),
+	STORE_BUF(7, staff_row, source),
+	STORE_BUF(8, staff_row, source_other),
+	STORE_BUF(9, staff_row, employment),
+	STORE_BUF(10, staff_row, appointed_on),
+	STORE_BUF(11, staff_row, left_on),
+	STORE_BUF(12, staff_row, leave_reason),
+	STORE_BUF(13, staff_row, status),
+	STORE_I64(14, staff_row, user_id),
+	STORE_INT(15, staff_row, version),
+	STORE_I64(16, staff_row, created_at),
+	STORE_I64(17, staff_row, updated_at),
+	STORE_BUF(18, staff_row, created_by),
+	STORE_BUF(19, staff_row, updated_by),
+	STORE_BUF(20, staff_row, region_name),
+	STORE_BUF(21, staff_row, username),
+	STORE_COLS_END,
+};
 
 static void staff_from(const store_res *r, int i, staff_row *o)
 {
 	memset(o, 0, sizeof *o);
-	o->id = store_res_int(r, i, 0);
-	cpy(o->post, sizeof o->post, store_res_text(r, i, 1));
-	cpy(o->region, sizeof o->region, store_res_text(r, i, 2));
-	cpy(o->name, sizeof o->name, store_res_text(r, i, 3));
-	cpy(o->id_number, sizeof o->id_number, store_res_text(r, i, 4));
-	o->sex = (int)store_res_int(r, i, 5);
-	cpy(o->phone, sizeof o->phone, store_res_text(r, i, 6));
-	cpy(o->source, sizeof o->source, store_res_text(r, i, 7));
-	cpy(o->source_other, sizeof o->source_other, store_res_text(r, i, 8));
-	cpy(o->employment, sizeof o->employment, store_res_text(r, i, 9));
-	cpy(o->appointed_on, sizeof o->appointed_on, store_res_text(r, i, 10));
-	cpy(o->left_on, sizeof o->left_on, store_res_text(r, i, 11));
-	cpy(o->leave_reason, sizeof o->leave_reason, store_res_text(r, i, 12));
-	cpy(o->status, sizeof o->status, store_res_text(r, i, 13));
-	o->user_id = store_res_int(r, i, 14);
-	o->version = (int)store_res_int(r, i, 15);
-	o->created_at = store_res_int(r, i, 16);
-	o->updated_at = store_res_int(r, i, 17);
-	cpy(o->created_by, sizeof o->created_by, store_res_text(r, i, 18));
-	cpy(o->updated_by, sizeof o->updated_by, store_res_text(r, i, 19));
-	cpy(o->region_name, sizeof o->region_name, store_res_text(r, i, 20));
-	cpy(o->username, sizeof o->username, store_res_text(r, i, 21));
+	store_res_row(r, i, staff_cols, o);
 }
 
 /* "director:220122100207" while in post. */
@@ -151,7 +153,7 @@ int staff_store_in_post(store *s, const char *id_number, int64_t except,
 	if (rc)
 		return rc;
 	*id = store_res_rows(r) ? store_res_int(r, 0, 0) : 0;
-	cpy(where, REGION_CODE_MAX, store_res_rows(r) ? store_res_text(r, 0, 1)
+	text_copy(where, REGION_CODE_MAX, store_res_rows(r) ? store_res_text(r, 0, 1)
 						     : "");
 	store_res_free(r);
 	return 0;
@@ -200,7 +202,7 @@ int staff_store_last_left(store *s, const char *post, const char *code,
 			     p, 2, &r, e);
 	if (rc)
 		return rc;
-	cpy(out, 11, store_res_text(r, 0, 0));
+	text_copy(out, 11, store_res_text(r, 0, 0));
 	store_res_free(r);
 	return 0;
 }
@@ -216,6 +218,14 @@ int staff_store_history_add(store *s, int64_t id, int64_t at,
 			  " action, changes) VALUES (?, ?, ?, ?, ?)",
 			  p, SP_COUNT(p), NULL, e);
 }
+
+const store_col staff_store_history_cols[] = {
+	STORE_I64(0, staff_history_row, at),
+	STORE_STR(1, staff_history_row, actor),
+	STORE_STR(2, staff_history_row, action),
+	STORE_STR(3, staff_history_row, changes),
+	STORE_COLS_END,
+};
 
 int staff_store_history(store *s, int64_t id, store_res **out, err *e)
 {
@@ -290,6 +300,14 @@ int staff_store_list(store *s, const staff_filter *f, staff_row **out,
 	" ELSE 'director' END AND s.appointed_on <= " date_a                \
 	" AND (s.left_on IS NULL OR s.left_on > " date_b "))"
 
+const store_col staff_store_coverage_cols[] = {
+	STORE_STR(0, staff_coverage_row, group),
+	STORE_INT(1, staff_coverage_row, level),
+	STORE_I64(2, staff_coverage_row, posts),
+	STORE_I64(3, staff_coverage_row, covered),
+	STORE_COLS_END,
+};
+
 int staff_store_coverage(store *s, const char *lo, const char *hi, int glen,
 			 const char *date, store_res **out, err *e)
 {
@@ -303,6 +321,13 @@ int staff_store_coverage(store *s, const char *lo, const char *hi, int glen,
 			   " GROUP BY g, r.level ORDER BY g, r.level",
 			   p, SP_COUNT(p), out, e);
 }
+
+const store_col staff_store_uncovered_cols[] = {
+	STORE_STR(0, staff_uncovered_row, code),
+	STORE_STR(1, staff_uncovered_row, name),
+	STORE_INT(2, staff_uncovered_row, level),
+	STORE_COLS_END,
+};
 
 int staff_store_uncovered(store *s, const char *lo, const char *hi,
 			  const char *date, store_res **out, err *e)
@@ -321,6 +346,22 @@ int staff_store_uncovered(store *s, const char *lo, const char *hi,
 	" t.organiser, t.trainer, t.topics, t.initial, t.created_by,"       \
 	" (SELECT count(*) FROM training_attendance a"                       \
 	" WHERE a.training_id = t.id)"
+
+const store_col staff_store_training_cols[] = {
+	STORE_I64(0, staff_training_row, id),
+	STORE_STR(1, staff_training_row, region),
+	STORE_STR(2, staff_training_row, title),
+	STORE_STR(3, staff_training_row, held_on),
+	STORE_I64(4, staff_training_row, hours_tenths),
+	STORE_STR(5, staff_training_row, mode),
+	STORE_STR(6, staff_training_row, organiser),
+	STORE_STR(7, staff_training_row, trainer),
+	STORE_STR(8, staff_training_row, topics),
+	STORE_INT(9, staff_training_row, initial),
+	STORE_STR(10, staff_training_row, created_by),
+	STORE_I64(11, staff_training_row, attendees),
+	STORE_COLS_END,
+};
 
 int staff_store_training_add(store *s, const char *code, const char *title,
 			     const char *held_on, int hours_tenths,
@@ -377,6 +418,18 @@ int staff_store_attend(store *s, int64_t training, int64_t staff,
 			  p, SP_COUNT(p), NULL, e);
 }
 
+const store_col staff_store_attendee_cols[] = {
+	STORE_I64(0, staff_attendee_row, staff_id),
+	STORE_STR(1, staff_attendee_row, name),
+	STORE_STR(2, staff_attendee_row, post),
+	STORE_STR(3, staff_attendee_row, region),
+	STORE_STR(4, staff_attendee_row, result),
+	STORE_I64(5, staff_attendee_row, score),
+	STORE_ISNULL(5, staff_attendee_row, score_null),
+	STORE_INT(6, staff_attendee_row, passed),
+	STORE_COLS_END,
+};
+
 int staff_store_attendees(store *s, int64_t training, store_res **out,
 			  err *e)
 {
@@ -389,6 +442,18 @@ int staff_store_attendees(store *s, int64_t training, store_res **out,
 			   " ORDER BY s.region_code, s.id",
 			   p, 1, out, e);
 }
+
+const store_col staff_store_attended_cols[] = {
+	STORE_I64(0, staff_attended_row, training_id),
+	STORE_STR(1, staff_attended_row, title),
+	STORE_STR(2, staff_attended_row, held_on),
+	STORE_INT(3, staff_attended_row, initial),
+	STORE_STR(4, staff_attended_row, result),
+	STORE_I64(5, staff_attended_row, score),
+	STORE_ISNULL(5, staff_attended_row, score_null),
+	STORE_INT(6, staff_attended_row, passed),
+	STORE_COLS_END,
+};
 
 int staff_store_trainings_of(store *s, int64_t staff, store_res **out,
 			     err *e)
@@ -424,6 +489,24 @@ int staff_store_passed_initial(store *s, int64_t staff, int64_t training,
 #define CERT_FROM                                                           \
 	" FROM certificates c JOIN staff s ON s.id = c.staff_id"             \
 	" LEFT JOIN regions r ON r.code = c.county_code"
+
+const store_col staff_store_cert_cols[] = {
+	STORE_I64(0, staff_cert_row, id),
+	STORE_STR(1, staff_cert_row, number),
+	STORE_I64(2, staff_cert_row, staff_id),
+	STORE_STR(3, staff_cert_row, kind),
+	STORE_STR(4, staff_cert_row, county_code),
+	STORE_I64(5, staff_cert_row, training_id),
+	STORE_STR(6, staff_cert_row, issued_on),
+	STORE_STR(7, staff_cert_row, status),
+	STORE_STR(8, staff_cert_row, revoked_on),
+	STORE_STR(9, staff_cert_row, revoke_reason),
+	STORE_STR(10, staff_cert_row, holder),
+	STORE_STR(11, staff_cert_row, region),
+	STORE_STR(12, staff_cert_row, county_name),
+	STORE_STR(13, staff_cert_row, check_code),
+	STORE_COLS_END,
+};
 
 int staff_store_cert_add(store *s, const char *number,
 			 const char *check_code, int64_t staff,
@@ -522,6 +605,16 @@ int staff_store_campaign_add(store *s, const char *name, const char *measure,
 			       p, SP_COUNT(p), id, e);
 }
 
+const store_col staff_store_campaign_cols[] = {
+	STORE_I64(0, staff_campaign_row, id),
+	STORE_STR(1, staff_campaign_row, name),
+	STORE_STR(2, staff_campaign_row, measure),
+	STORE_STR(3, staff_campaign_row, region),
+	STORE_STR(4, staff_campaign_row, due_on),
+	STORE_STR(5, staff_campaign_row, created_by),
+	STORE_COLS_END,
+};
+
 int staff_store_campaign_get(store *s, int64_t id, store_res **out, err *e)
 {
 	store_param p[] = { SP_I(id) };
@@ -544,6 +637,13 @@ int staff_store_campaigns(store *s, const char *lo, const char *hi,
 			   " ORDER BY due_on, id",
 			   p, 3, out, e);
 }
+
+const store_col staff_store_progress_cols[] = {
+	STORE_STR(0, staff_progress_row, group),
+	STORE_I64(1, staff_progress_row, staff),
+	STORE_I64(2, staff_progress_row, done),
+	STORE_COLS_END,
+};
 
 int staff_store_progress(store *s, const char *lo, const char *hi, int glen,
 			 const char *from, const char *to, int certified,

@@ -1,6 +1,7 @@
 /* staff_store — the SQL of the workforce: staff, their history, training
- * sessions and attendance, certificates and campaigns.  Results are
- * returned as store_res with the columns listed above each function. */
+ * sessions and attendance, certificates and campaigns.  A query that
+ * answers a store_res has a row struct and a column table (store.h:
+ * store_res_row) declared above it. */
 #ifndef GUANAI_STAFF_STORE_H
 #define GUANAI_STAFF_STORE_H
 
@@ -48,7 +49,11 @@ int staff_store_last_left(store *s, const char *post, const char *code,
 int staff_store_history_add(store *s, int64_t id, int64_t at,
 			    const char *who, const char *action,
 			    const char *changes, err *e);
-/* Columns: at, actor, action, changes. */
+typedef struct staff_history_row {
+	int64_t at;
+	const char *actor, *action, *changes;
+} staff_history_row;
+extern const store_col staff_store_history_cols[];
 int staff_store_history(store *s, int64_t id, store_res **out, err *e);
 
 typedef struct staff_filter {
@@ -62,16 +67,38 @@ int staff_store_list(store *s, const staff_filter *f, staff_row **out,
 		     int *n, int64_t *total, err *e);
 
 /* Coverage at `date` in [lo, hi), grouped by the first `glen` characters
- * of the region code.  Columns: group, level (4 or 5), posts, covered. */
+ * of the region code: per group and level (4 or 5), the posts and how
+ * many have someone in post. */
+typedef struct staff_coverage_row {
+	const char *group;
+	int level;
+	int64_t posts, covered;
+} staff_coverage_row;
+extern const store_col staff_store_coverage_cols[];
 int staff_store_coverage(store *s, const char *lo, const char *hi, int glen,
 			 const char *date, store_res **out, err *e);
-/* Townships and villages without anyone in post at `date` (at most 500).
- * Columns: code, name, level. */
+/* Townships and villages without anyone in post at `date` (at most
+ * 500). */
+typedef struct staff_uncovered_row {
+	const char *code, *name;
+	int level;
+} staff_uncovered_row;
+extern const store_col staff_store_uncovered_cols[];
 int staff_store_uncovered(store *s, const char *lo, const char *hi,
 			  const char *date, store_res **out, err *e);
 
-/* Trainings.  Row columns: id, region_code, title, held_on, hours_tenths,
- * mode, organiser, trainer, topics, initial, created_by, attendees. */
+/* Trainings. */
+typedef struct staff_training_row {
+	int64_t id;
+	const char *region, *title, *held_on;
+	int64_t hours_tenths;
+	const char *mode, *organiser, *trainer;
+	const char *topics;	/* a JSON array */
+	int initial;
+	const char *created_by;
+	int64_t attendees;
+} staff_training_row;
+extern const store_col staff_store_training_cols[];
 int staff_store_training_add(store *s, const char *code, const char *title,
 			     const char *held_on, int hours_tenths,
 			     const char *mode, const char *organiser,
@@ -84,19 +111,44 @@ int staff_store_trainings(store *s, const char *lo, const char *hi,
 			  err *e);
 int staff_store_attend(store *s, int64_t training, int64_t staff,
 		       const char *result, int score, int passed, err *e);
-/* Columns: staff_id, name, post, region_code, result, score, passed. */
+/* The attendees of a training (score_null: no score given). */
+typedef struct staff_attendee_row {
+	int64_t staff_id;
+	const char *name, *post, *region, *result;
+	int64_t score;
+	int score_null, passed;
+} staff_attendee_row;
+extern const store_col staff_store_attendee_cols[];
 int staff_store_attendees(store *s, int64_t training, store_res **out,
 			  err *e);
-/* Columns: training id, title, held_on, initial, result, score, passed. */
+/* The trainings a person attended. */
+typedef struct staff_attended_row {
+	int64_t training_id;
+	const char *title, *held_on;
+	int initial;
+	const char *result;
+	int64_t score;
+	int score_null, passed;
+} staff_attended_row;
+extern const store_col staff_store_attended_cols[];
 int staff_store_trainings_of(store *s, int64_t staff, store_res **out,
 			     err *e);
 /* 1 when the staff passed training `training` and it is an initial one. */
 int staff_store_passed_initial(store *s, int64_t staff, int64_t training,
 			       int *yes, err *e);
 
-/* Certificates.  Columns: id, number, staff_id, kind, county_code,
- * training_id, issued_on, status, revoked_on, revoke_reason, staff name,
- * staff region, county name, check code. */
+/* Certificates, with their holder's name and region and the issuing
+ * county's name (NULL when unknown); revoked_on is NULL until revoked. */
+typedef struct staff_cert_row {
+	int64_t id;
+	const char *number;
+	int64_t staff_id;
+	const char *kind, *county_code;
+	int64_t training_id;
+	const char *issued_on, *status, *revoked_on, *revoke_reason;
+	const char *holder, *region, *county_name, *check_code;
+} staff_cert_row;
+extern const store_col staff_store_cert_cols[];
 int staff_store_cert_add(store *s, const char *number,
 			 const char *check_code, int64_t staff,
 			 const char *kind, const char *county,
@@ -113,7 +165,12 @@ int staff_store_cert_revoke(store *s, int64_t id, const char *date,
 /* The next sequence number for `prefix` (1, 2, …), taken atomically. */
 int staff_store_cert_count(store *s, const char *prefix, int64_t *n, err *e);
 
-/* Campaigns.  Columns: id, name, measure, region_code, due_on, created_by. */
+/* Campaigns. */
+typedef struct staff_campaign_row {
+	int64_t id;
+	const char *name, *measure, *region, *due_on, *created_by;
+} staff_campaign_row;
+extern const store_col staff_store_campaign_cols[];
 int staff_store_campaign_add(store *s, const char *name, const char *measure,
 			     const char *code, const char *due, int64_t at,
 			     const char *by, int64_t *id, err *e);
@@ -123,7 +180,12 @@ int staff_store_campaigns(store *s, const char *lo, const char *hi,
 /* Progress of active staff in [lo, hi), grouped by the first `glen`
  * characters of their region: staff in post and how many of them were
  * trained in [from, to] (trained) or hold a valid certificate issued on or
- * before `to` (certified).  Columns: group, staff, done. */
+ * before `to` (certified). */
+typedef struct staff_progress_row {
+	const char *group;
+	int64_t staff, done;
+} staff_progress_row;
+extern const store_col staff_store_progress_cols[];
 int staff_store_progress(store *s, const char *lo, const char *hi, int glen,
 			 const char *from, const char *to, int certified,
 			 store_res **out, err *e);

@@ -5,6 +5,24 @@
 	" THEN 1 ELSE 0 END)"
 #define FLAG(bit) "sum(CASE WHEN (flags & " bit ") <> 0 THEN 1 ELSE 0 END)"
 
+const store_col stats_store_children_cols[] = {
+	STORE_STR(0, stats_children_row, group),
+	STORE_I64(1, stats_children_row, v[0]),
+	STORE_I64(2, stats_children_row, v[1]),
+	STORE_I64(3, stats_children_row, v[2]),
+	STORE_I64(4, stats_children_row, v[3]),
+	STORE_I64(5, stats_children_row, v[4]),
+	STORE_I64(6, stats_children_row, v[5]),
+	STORE_I64(7, stats_children_row, v[6]),
+	STORE_I64(8, stats_children_row, v[7]),
+	STORE_I64(9, stats_children_row, v[8]),
+	STORE_I64(10, stats_children_row, v[9]),
+	STORE_I64(11, stats_children_row, v[10]),
+	STORE_I64(12, stats_children_row, v[11]),
+	STORE_I64(13, stats_children_row, v[12]),
+	STORE_COLS_END,
+};
+
 int stats_store_children(store *s, const char *lo, const char *hi, int glen,
 			 const char *t16, const char *t18, store_res **out,
 			 err *e)
@@ -25,6 +43,12 @@ int stats_store_children(store *s, const char *lo, const char *hi, int glen,
 		p, SP_COUNT(p), out, e);
 }
 
+const store_col stats_store_snapshot_cols[] = {
+	STORE_STR(0, stats_snapshot_row, quarter),
+	STORE_STR(1, stats_snapshot_row, figures),
+	STORE_COLS_END,
+};
+
 int stats_store_snapshots(store *s, const char *lo, const char *hi,
 			  store_res **out, err *e)
 {
@@ -35,6 +59,13 @@ int stats_store_snapshots(store *s, const char *lo, const char *hi,
 			   " ORDER BY quarter",
 			   p, 2, out, e);
 }
+
+const store_col stats_store_workforce_cols[] = {
+	STORE_I64(0, stats_workforce_row, staff),
+	STORE_I64(1, stats_workforce_row, trained),
+	STORE_I64(2, stats_workforce_row, certified),
+	STORE_COLS_END,
+};
 
 int stats_store_workforce(store *s, const char *lo, const char *hi,
 			  const char *from, const char *to, store_res **out,
@@ -52,6 +83,13 @@ int stats_store_workforce(store *s, const char *lo, const char *hi,
 		" AND s.region_code >= ? AND s.region_code < ?",
 		p, SP_COUNT(p), out, e);
 }
+
+const store_col stats_store_case_time_cols[] = {
+	STORE_I64(0, stats_case_time_row, accept_seconds),
+	STORE_I64(1, stats_case_time_row, close_seconds),
+	STORE_ISNULL(1, stats_case_time_row, open),
+	STORE_COLS_END,
+};
 
 int stats_store_case_times(store *s, const char *lo, const char *hi,
 			   store_res **times, err *e)
@@ -96,6 +134,12 @@ int stats_store_ensure(store *s, const char *lo, const char *hi, err *e)
 			  p, 2, NULL, e);
 }
 
+const store_col stats_store_stale_cols[] = {
+	STORE_STR(0, stats_stale_row, code),
+	STORE_I64(1, stats_stale_row, ver),
+	STORE_COLS_END,
+};
+
 int stats_store_stale(store *s, const char *lo, const char *hi,
 		      const char *today, store_res **out, err *e)
 {
@@ -131,6 +175,35 @@ int stats_store_save(store *s, const char *village, int64_t ver,
 		p, n, NULL, e);
 }
 
+const store_col stats_store_sum_cols[] = {
+	STORE_STR(0, stats_sum_row, group),
+	STORE_I64(1, stats_sum_row, v[0]),
+	STORE_I64(2, stats_sum_row, v[1]),
+	STORE_I64(3, stats_sum_row, v[2]),
+	STORE_I64(4, stats_sum_row, v[3]),
+	STORE_I64(5, stats_sum_row, v[4]),
+	STORE_I64(6, stats_sum_row, v[5]),
+	STORE_I64(7, stats_sum_row, v[6]),
+	STORE_I64(8, stats_sum_row, v[7]),
+	STORE_I64(9, stats_sum_row, v[8]),
+	STORE_I64(10, stats_sum_row, v[9]),
+	STORE_I64(11, stats_sum_row, v[10]),
+	STORE_I64(12, stats_sum_row, v[11]),
+	STORE_I64(13, stats_sum_row, v[12]),
+	STORE_I64(14, stats_sum_row, v[13]),
+	STORE_I64(15, stats_sum_row, v[14]),
+	STORE_I64(16, stats_sum_row, v[15]),
+	STORE_I64(17, stats_sum_row, v[16]),
+	STORE_I64(18, stats_sum_row, v[17]),
+	STORE_I64(19, stats_sum_row, v[18]),
+	STORE_I64(20, stats_sum_row, v[19]),
+	STORE_I64(21, stats_sum_row, v[20]),
+	STORE_I64(22, stats_sum_row, v[21]),
+	STORE_I64(23, stats_sum_row, v[22]),
+	STORE_I64(24, stats_sum_row, v[23]),
+	STORE_COLS_END,
+};
+
 int stats_store_sum(store *s, const char *lo, const char *hi, int glen,
 		    store_res **out, err *e)
 {
@@ -146,6 +219,16 @@ int stats_store_sum(store *s, const char *lo, const char *hi, int glen,
 		" village_code < ? GROUP BY g ORDER BY g",
 		p, SP_COUNT(p), out, e);
 }
+
+const store_col stats_store_case_summary_cols[] = {
+	STORE_STR(0, stats_case_summary_row, group),
+	STORE_I64(1, stats_case_summary_row, v[0]),
+	STORE_I64(2, stats_case_summary_row, v[1]),
+	STORE_I64(3, stats_case_summary_row, v[2]),
+	STORE_I64(4, stats_case_summary_row, v[3]),
+	STORE_I64(5, stats_case_summary_row, v[4]),
+	STORE_COLS_END,
+};
 
 int stats_store_case_summary(store *s, const char *lo, const char *hi,
 			     int glen, int64_t now, store_res **out, err *e)

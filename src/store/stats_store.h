@@ -5,22 +5,40 @@
 #include "store/store.h"
 
 /* Active children of [lo, hi) grouped by the first `glen` characters of
- * their region.  Columns: group, active, c1..c6 (categories under their
- * age limits: born after t16 for the first, t18 for the rest), f1..f6. */
+ * their region: v[0] active, v[1..6] the categories under their age
+ * limits (born after t16 for the first, t18 for the rest), v[7..12] the
+ * flags. */
+typedef struct stats_children_row {
+	const char *group;
+	int64_t v[13];
+} stats_children_row;
+extern const store_col stats_store_children_cols[];
 int stats_store_children(store *s, const char *lo, const char *hi, int glen,
 			 const char *t16, const char *t18, store_res **out,
 			 err *e);
-/* Snapshots of counties in [lo, hi).  Columns: quarter, figures. */
+/* Snapshots of counties in [lo, hi). */
+typedef struct stats_snapshot_row {
+	const char *quarter;
+	const char *figures;	/* a JSON object */
+} stats_snapshot_row;
+extern const store_col stats_store_snapshot_cols[];
 int stats_store_snapshots(store *s, const char *lo, const char *hi,
 			  store_res **out, err *e);
-/* Active staff, trained in [from, to], with a valid certificate.
- * Columns: staff, trained, certified. */
+/* Active staff, trained in [from, to], with a valid certificate. */
+typedef struct stats_workforce_row {
+	int64_t staff, trained, certified;
+} stats_workforce_row;
+extern const store_col stats_store_workforce_cols[];
 int stats_store_workforce(store *s, const char *lo, const char *hi,
 			  const char *from, const char *to, store_res **out,
 			  err *e);
 /* Seconds to accept and to close of the cases reported in [lo, hi)
- * (accepted or closed ones), and open/overdue counts at `now`.
- * Columns of *times: accept_seconds, close_seconds (NULL when not yet). */
+ * (accepted or closed ones), and open/overdue counts at `now`. */
+typedef struct stats_case_time_row {
+	int64_t accept_seconds, close_seconds;
+	int open;	/* not closed yet: close_seconds is NULL */
+} stats_case_time_row;
+extern const store_col stats_store_case_time_cols[];
 int stats_store_case_times(store *s, const char *lo, const char *hi,
 			   store_res **times, err *e);
 int stats_store_case_counts(store *s, const char *lo, const char *hi,
@@ -34,9 +52,13 @@ int stats_store_total(store *s, const char *lo, const char *hi, int col,
 		      const char *today, int64_t *total, int64_t *stale,
 		      err *e);
 
-/* Cases of [lo, hi) per first `glen` characters of their region.
- * Columns: group, total, open, overdue (open past due at `now`), closed,
- * urgent. */
+/* Cases of [lo, hi) per first `glen` characters of their region: total,
+ * open, overdue (open past due at `now`), closed, urgent, in v[0..4]. */
+typedef struct stats_case_summary_row {
+	const char *group;
+	int64_t v[5];
+} stats_case_summary_row;
+extern const store_col stats_store_case_summary_cols[];
 int stats_store_case_summary(store *s, const char *lo, const char *hi,
 			     int glen, int64_t now, store_res **out, err *e);
 
@@ -49,7 +71,12 @@ int stats_store_case_summary(store *s, const char *lo, const char *hi,
 
 /* Rows for the villages of [lo, hi) that have none yet. */
 int stats_store_ensure(store *s, const char *lo, const char *hi, err *e);
-/* Villages of [lo, hi) not current for `today`.  Columns: code, ver. */
+/* Villages of [lo, hi) not current for `today`, with their version. */
+typedef struct stats_stale_row {
+	const char *code;
+	int64_t ver;
+} stats_stale_row;
+extern const store_col stats_store_stale_cols[];
 int stats_store_stale(store *s, const char *lo, const char *hi,
 		      const char *today, store_res **out, err *e);
 /* Stores a village's figures computed at version `ver`; a write that came
@@ -58,7 +85,12 @@ int stats_store_save(store *s, const char *village, int64_t ver,
 		     const char *today, const char *quarter,
 		     const int64_t v[STATS_COLS], err *e);
 /* The stored figures of [lo, hi) summed per first `glen` characters of
- * the village code.  Columns: group, then the STATS_COLS sums. */
+ * the village code. */
+typedef struct stats_sum_row {
+	const char *group;
+	int64_t v[STATS_COLS];
+} stats_sum_row;
+extern const store_col stats_store_sum_cols[];
 int stats_store_sum(store *s, const char *lo, const char *hi, int glen,
 		    store_res **out, err *e);
 

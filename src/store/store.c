@@ -9,6 +9,7 @@
 
 #include "store/store_backend.h"
 #include "util/mem.h"
+#include "util/text.h"
 
 int store_url_is_pg(const char *url)
 {
@@ -243,6 +244,46 @@ int64_t store_res_int(const store_res *r, int row, int col)
 int store_res_isnull(const store_res *r, int row, int col)
 {
 	return res_cell(r, row, col) == NULL;
+}
+
+const store_col store_text_cols[] = {
+	STORE_STR(0, store_text_row, text),
+	STORE_COLS_END,
+};
+
+void store_res_row(const store_res *r, int row, const store_col *cols,
+		   void *out)
+{
+	char *base = out;
+	for (const store_col *c = cols; c->type != STORE_COL_END; c++) {
+		const char *v = res_cell(r, row, c->col);
+		void *f = base + c->off;
+		switch (c->type) {
+		case STORE_COL_STR:
+			memcpy(f, &v, sizeof v);
+			break;
+		case STORE_COL_BUF:
+			text_copy(f, c->size, v);
+			break;
+		case STORE_COL_I64: {
+			int64_t i = v ? strtoll(v, NULL, 10) : 0;
+			memcpy(f, &i, sizeof i);
+			break;
+		}
+		case STORE_COL_INT: {
+			int i = v ? (int)strtoll(v, NULL, 10) : 0;
+			memcpy(f, &i, sizeof i);
+			break;
+		}
+		case STORE_COL_ISNULL: {
+			int i = v == NULL;
+			memcpy(f, &i, sizeof i);
+			break;
+		}
+		case STORE_COL_END:
+			break;
+		}
+	}
 }
 
 void store_res_free(store_res *r)

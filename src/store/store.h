@@ -143,6 +143,58 @@ int store_query(store *s, const char *sql, const store_param *p, int np,
 
 int store_res_rows(const store_res *r);
 int store_res_cols(const store_res *r);
+
+/* ---- rows through column descriptors ----
+ * Outside store/, a query's row is read into a struct of its own, one
+ * field per column, through a table that says which column goes to which
+ * field and as what: the domain names fields, never column numbers.
+ * Each *_store.h declares a query's row struct and its table beside the
+ * function; the table is defined next to the SQL in the *_store.c, so
+ * that the SELECT and the order of its columns are read in one place. */
+typedef enum store_coltype {
+	STORE_COL_END = 0,
+	STORE_COL_STR,	/* const char *: the result's text, NULL for NULL */
+	STORE_COL_BUF,	/* char[]: a copy, "" for NULL, cut to the size */
+	STORE_COL_I64,	/* int64_t, 0 for NULL */
+	STORE_COL_INT,	/* int, 0 for NULL */
+	STORE_COL_ISNULL,	/* int: 1 when the column is NULL, else 0 */
+} store_coltype;
+
+typedef struct store_col {
+	int col;		/* the result's column */
+	store_coltype type;
+	size_t off;		/* the field in the row struct */
+	size_t size;		/* STORE_COL_BUF: the field's size */
+} store_col;
+
+/* A table's entries: column `c` into field `f` of struct type `T`.  A
+ * field of the wrong size for its type does not compile. */
+#define STORE__AT(T, f, n) \
+	(offsetof(T, f) + 0 * sizeof(char[sizeof(((T *)0)->f) == (n) ? 1 : -1]))
+#define STORE_STR(c, T, f) \
+	{ (c), STORE_COL_STR, STORE__AT(T, f, sizeof(char *)), 0 }
+#define STORE_BUF(c, T, f) \
+	{ (c), STORE_COL_BUF, offsetof(T, f), sizeof(((T *)0)->f) }
+#define STORE_I64(c, T, f) \
+	{ (c), STORE_COL_I64, STORE__AT(T, f, sizeof(int64_t)), 0 }
+#define STORE_INT(c, T, f) \
+	{ (c), STORE_COL_INT, STORE__AT(T, f, sizeof(int)), 0 }
+#define STORE_ISNULL(c, T, f) \
+	{ (c), STORE_COL_ISNULL, STORE__AT(T, f, sizeof(int)), 0 }
+#define STORE_COLS_END { -1, STORE_COL_END, 0, 0 }
+
+/* Fills *out, a struct laid out as `cols` says (ended by
+ * STORE_COLS_END), from row `row` of `r`.  STORE_COL_STR fields point
+ * into `r`: valid until store_res_free(r).  A row out of range reads as
+ * all NULL. */
+void store_res_row(const store_res *r, int row, const store_col *cols,
+		   void *out);
+
+/* The row of a list of one text column (codes, hashes). */
+typedef struct store_text_row {
+	const char *text;
+} store_text_row;
+extern const store_col store_text_cols[];
 /* The value as text, or NULL for SQL NULL.  Owned by the result. */
 const char *store_res_text(const store_res *r, int row, int col);
 /* The value as an integer (0 for NULL or non-numeric). */

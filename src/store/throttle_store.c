@@ -2,6 +2,14 @@
 
 #include <stdio.h>
 
+const store_col throttle_store_cols[] = {
+	STORE_STR(0, throttle_row, key),
+	STORE_I64(1, throttle_row, fails),
+	STORE_I64(2, throttle_row, last_fail),
+	STORE_I64(3, throttle_row, hold_until),
+	STORE_COLS_END,
+};
+
 int throttle_store_get(store *s, const char *const keys[], int n,
 		       store_res **out, err *e)
 {

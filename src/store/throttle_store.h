@@ -9,8 +9,12 @@
 
 #include "store/store.h"
 
-/* The counters of `keys` (n at most 4) that exist.  Columns: tkey, fails,
- * last_fail, hold_until.  Errors: ERR_STORE. */
+/* The counters of `keys` (n at most 4) that exist.  Errors: ERR_STORE. */
+typedef struct throttle_row {
+	const char *key;
+	int64_t fails, last_fail, hold_until;
+} throttle_row;
+extern const store_col throttle_store_cols[];
 int throttle_store_get(store *s, const char *const keys[], int n,
 		       store_res **out, err *e);
 

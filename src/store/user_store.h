@@ -20,8 +20,8 @@ int user_store_set_password(store *s, int64_t id, const char *pw_hash,
  * already is for longer. */
 int user_store_mark_held(store *s, int64_t id, int64_t until, err *e);
 int user_store_clear_fails(store *s, int64_t id, err *e);
-/* The hashes of the `limit` passwords the user chose last, newest first.
- * Column: pw_hash. */
+/* The hashes of the `limit` passwords the user chose last, newest first
+ * (rows of store_text_cols). */
 int user_store_pw_history(store *s, int64_t id, int limit, store_res **out,
 			  err *e);
 /* Adds a chosen password's hash and keeps only the `keep` newest. */

@@ -6,6 +6,24 @@
 	" w.created_at, w.created_by, r.name"
 #define WOMEN_FROM " FROM women w LEFT JOIN regions r ON r.code = w.region_code"
 
+const store_col women_store_cols[] = {
+	STORE_I64(0, woman_row, id),
+	STORE_STR(1, woman_row, region),
+	STORE_STR(2, woman_row, name),
+	STORE_STR(3, woman_row, id_number),
+	STORE_STR(4, woman_row, birth_date),
+	STORE_STR(5, woman_row, phone),
+	STORE_STR(6, woman_row, husband_work_place),
+	STORE_STR(7, woman_row, employment),
+	STORE_STR(8, woman_row, skills),
+	STORE_STR(9, woman_row, status),
+	STORE_INT(10, woman_row, version),
+	STORE_I64(11, woman_row, created_at),
+	STORE_STR(12, woman_row, created_by),
+	STORE_STR(13, woman_row, region_name),
+	STORE_COLS_END,
+};
+
 int women_store_insert(store *s, const char *code, const char *name,
 		       const char *id_number, const char *birth,
 		       const char *phone, const char *husband,
@@ -98,6 +116,17 @@ int women_store_service_add(store *s, int64_t woman, const char *kind,
 			       p, SP_COUNT(p), id, e);
 }
 
+const store_col women_store_service_cols[] = {
+	STORE_I64(0, woman_service_row, id),
+	STORE_STR(1, woman_service_row, kind),
+	STORE_STR(2, woman_service_row, served_on),
+	STORE_STR(3, woman_service_row, result),
+	STORE_STR(4, woman_service_row, detail),
+	STORE_STR(5, woman_service_row, follow_up),
+	STORE_STR(6, woman_service_row, created_by),
+	STORE_COLS_END,
+};
+
 int women_store_services(store *s, int64_t woman, store_res **out, err *e)
 {
 	store_param p[] = { SP_I(woman) };
@@ -107,6 +136,13 @@ int women_store_services(store *s, int64_t woman, store_res **out, err *e)
 			   " ORDER BY served_on DESC, id DESC",
 			   p, 1, out, e);
 }
+
+const store_col women_store_stat_cols[] = {
+	STORE_STR(0, woman_stat_row, kind),
+	STORE_I64(1, woman_stat_row, services),
+	STORE_I64(2, woman_stat_row, women),
+	STORE_COLS_END,
+};
 
 int women_store_stats(store *s, const char *lo, const char *hi,
 		      store_res **out, int64_t *registered, err *e)

@@ -74,16 +74,18 @@ static json_t *case_json(store *s, const actor *who, const case_row *c,
 	json_t *tl = json_array(), *refs = json_array();
 	if (case_store_events(s, c->id, &ev, NULL) == 0) {
 		for (int i = 0; i < store_res_rows(ev); i++) {
-			const char *step = store_res_text(ev, i, 2);
-			json_t *det = json_loads(store_res_text(ev, i, 3), 0, NULL);
+			case_event_row v;
+			store_res_row(ev, i, case_store_event_cols, &v);
+			json_t *det = json_loads(v.detail, 0, NULL);
 			json_array_append_new(
-				tl, json_pack("{s:o, s:s, s:s, s:s, s:o}", "at",
-					      jsonx_time(store_res_int(ev, i, 0)),
-					      "actor", store_res_text(ev, i, 1),
-					      "step", step, "step_label",
-					      code_label(case_step_codes,
-							 code_value(case_step_codes, step)),
-					      "detail", det ? det : json_object()));
+				tl,
+				json_pack("{s:o, s:s, s:s, s:s, s:o}", "at",
+					  jsonx_time(v.at), "actor", v.actor,
+					  "step", v.step, "step_label",
+					  code_label(case_step_codes,
+						     code_value(case_step_codes,
+								v.step)),
+					  "detail", det ? det : json_object()));
 		}
 		store_res_free(ev);
 	}
@@ -91,28 +93,24 @@ static json_t *case_json(store *s, const actor *who, const case_row *c,
 	date_of(who->now, today);
 	if (case_store_referrals(s, c->id, &rf, NULL) == 0) {
 		for (int i = 0; i < store_res_rows(rf); i++) {
-			const char *kind = store_res_text(rf, i, 1);
-			int answered = !store_res_isnull(rf, i, 5);
+			case_referral_row f;
+			store_res_row(rf, i, case_store_referral_cols, &f);
 			json_array_append_new(
 				refs,
 				json_pack("{s:I, s:s, s:s, s:s, s:o, s:s, s:o, s:s,"
 					  " s:b}",
-					  "id", (json_int_t)store_res_int(rf, i, 0),
-					  "kind", kind, "kind_label",
+					  "id", (json_int_t)f.id, "kind", f.kind,
+					  "kind_label",
 					  code_label(case_referral_codes,
-						     code_value(case_referral_codes, kind)),
-					  "institution", store_res_text(rf, i, 2),
-					  "sent_at",
-					  jsonx_time(store_res_int(rf, i, 3)),
-					  "due_on", store_res_text(rf, i, 4),
-					  "answered_at",
-					  answered ? jsonx_time(store_res_int(rf, i, 5))
-						   : json_null(),
-					  "answer", store_res_text(rf, i, 6),
-					  "overdue",
-					  !answered &&
-						  strcmp(store_res_text(rf, i, 4),
-							 today) < 0));
+						     code_value(case_referral_codes,
+								f.kind)),
+					  "institution", f.institution,
+					  "sent_at", jsonx_time(f.sent_at),
+					  "due_on", f.due_on, "answered_at",
+					  f.open ? json_null()
+						 : jsonx_time(f.answered_at),
+					  "answer", f.answer, "overdue",
+					  f.open && strcmp(f.due_on, today) < 0));
 		}
 		store_res_free(rf);
 	}

@@ -49,8 +49,9 @@ int case_escalate_due(store *s, int64_t now, int *moved, err *e)
 		return rc;
 	actor sys = { .u = NULL, .ip = "", .now = now };
 	for (int i = 0; i < store_res_rows(r) && rc == 0; i++) {
-		escalate_tx x = { &sys, &l, store_res_int(r, i, 0),
-				  (int)store_res_int(r, i, 1), 0 };
+		case_due_row d;
+		store_res_row(r, i, case_store_due_cols, &d);
+		escalate_tx x = { &sys, &l, d.id, d.escalations, 0 };
 		if ((rc = store_tx(s, escalate_work, &x, e)) == 0)
 			*moved += x.did;
 	}

@@ -285,8 +285,11 @@ static int answer_check(store *s, step_ctx *x, err *e)
 	int found = 0;
 	if ((rc = case_store_referrals(s, x->c.id, &rf, e)))
 		return rc;
-	for (int i = 0; i < store_res_rows(rf); i++)
-		found |= store_res_int(rf, i, 0) == json_integer_value(rid);
+	for (int i = 0; i < store_res_rows(rf); i++) {
+		case_referral_row ref;
+		store_res_row(rf, i, case_store_referral_cols, &ref);
+		found |= ref.id == json_integer_value(rid);
+	}
 	store_res_free(rf);
 	if (!found)
 		return err_field(e, ERR_NOTFOUND, "not_found", "referral_id",
@@ -336,8 +339,11 @@ static int close_check(store *s, step_ctx *x, err *e)
 	if ((rc = case_store_referrals(s, x->c.id, &rf, e)))
 		return rc;
 	int open = 0;
-	for (int i = 0; i < store_res_rows(rf); i++)
-		open += store_res_isnull(rf, i, 5);
+	for (int i = 0; i < store_res_rows(rf); i++) {
+		case_referral_row ref;
+		store_res_row(rf, i, case_store_referral_cols, &ref);
+		open += ref.open;
+	}
 	store_res_free(rf);
 	if (open)
 		return err_set(e, ERR_CONFLICT, "referrals_open",

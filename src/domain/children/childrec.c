@@ -694,7 +694,9 @@ int childrec_history(store *s, const actor *who, int64_t id, json_t **out,
 					 "create", "changes"));
 	child_row_clear(&row);
 	for (int i = 0; i < store_res_rows(r); i++) {
-		json_t *ch = json_loads(store_res_text(r, i, 4), 0, NULL);
+		child_history_row h;
+		store_res_row(r, i, child_store_history_cols, &h);
+		json_t *ch = json_loads(h.changes, 0, NULL);
 		if (!ch)
 			ch = json_array();
 		if (mask) {
@@ -717,10 +719,9 @@ int childrec_history(store *s, const actor *who, int64_t id, json_t **out,
 		json_array_append_new(
 			items,
 			json_pack("{s:I, s:o, s:s, s:s, s:o}", "version",
-				  (json_int_t)store_res_int(r, i, 0), "at",
-				  jsonx_time(store_res_int(r, i, 1)), "actor",
-				  store_res_text(r, i, 2), "action",
-				  store_res_text(r, i, 3), "changes", ch));
+				  (json_int_t)h.version, "at", jsonx_time(h.at),
+				  "actor", h.actor, "action", h.action,
+				  "changes", ch));
 	}
 	store_res_free(r);
 	*out = json_pack("{s:o}", "items", items);

@@ -25,26 +25,23 @@ static json_t *transfer_json(store *s, const actor *who, const store_res *r,
 {
 	/* Village names are public: both sides see where a child goes to
 	 * and comes from, though neither can browse the other's villages. */
+	child_transfer_row x;
+	store_res_row(r, i, child_store_transfer_cols, &x);
 	char from[512] = "", to[512] = "";
-	region_path_text(s, store_res_text(r, i, 2), from, sizeof from, NULL);
-	region_path_text(s, store_res_text(r, i, 3), to, sizeof to, NULL);
+	region_path_text(s, x.from_region, from, sizeof from, NULL);
+	region_path_text(s, x.to_region, to, sizeof to, NULL);
 	json_t *t = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o,"
 			 " s:s, s:s, s:s, s:s}",
-			 "id", (json_int_t)store_res_int(r, i, 0), "child_id",
-			 (json_int_t)store_res_int(r, i, 1), "from_region",
-			 store_res_text(r, i, 2), "to_region",
-			 store_res_text(r, i, 3), "state",
-			 store_res_text(r, i, 4), "reason",
-			 store_res_text(r, i, 5), "requested_by",
-			 store_res_text(r, i, 6), "requested_at",
-			 jsonx_time(store_res_int(r, i, 7)), "decided_by",
-			 str_or_null(store_res_text(r, i, 8)), "decided_at",
-			 jsonx_time(store_res_int(r, i, 9)),
-			 "note", store_res_text(r, i, 10), "child_name",
-			 store_res_text(r, i, 11), "child_birth_date",
-			 store_res_text(r, i, 12), "child_sex",
-			 code_of(child_sex_codes,
-				 (int)store_res_int(r, i, 13)));
+			 "id", (json_int_t)x.id, "child_id",
+			 (json_int_t)x.child_id, "from_region", x.from_region,
+			 "to_region", x.to_region, "state", x.state, "reason",
+			 x.reason, "requested_by", x.requested_by,
+			 "requested_at", jsonx_time(x.requested_at),
+			 "decided_by", str_or_null(x.decided_by), "decided_at",
+			 jsonx_time(x.decided_at), "note", x.note,
+			 "child_name", x.child_name, "child_birth_date",
+			 x.child_birth_date, "child_sex",
+			 code_of(child_sex_codes, x.child_sex));
 	json_object_set_new(t, "from_region_path", json_string(from));
 	json_object_set_new(t, "to_region_path", json_string(to));
 	/* The birth date is the hidden part of a masked ID (privacy.h). */
@@ -196,15 +193,17 @@ int childrec_transfer_decide(store *s, const actor *who, int64_t tid,
 				 "说明过长或含有非法字符");
 	if ((rc = child_store_transfer_get(s, tid, &r, e)))
 		return rc;
+	child_transfer_row tr;
+	store_res_row(r, 0, child_store_transfer_cols, &tr);
 	if (store_res_rows(r) == 0 ||
-	    (who->u && !region_in_scope(actor_scope(who), store_res_text(r, 0, 3)) &&
-	     !region_in_scope(actor_scope(who), store_res_text(r, 0, 2)))) {
+	    (who->u && !region_in_scope(actor_scope(who), tr.to_region) &&
+	     !region_in_scope(actor_scope(who), tr.from_region))) {
 		store_res_free(r);
 		return err_set(e, ERR_NOTFOUND, "not_found", "迁移记录不存在");
 	}
 	char to[REGION_CODE_MAX];
-	snprintf(to, sizeof to, "%s", store_res_text(r, 0, 3));
-	int64_t child_id = store_res_int(r, 0, 1);
+	snprintf(to, sizeof to, "%s", tr.to_region);
+	int64_t child_id = tr.child_id;
 	int receiving = !who->u || region_in_scope(actor_scope(who), to);
 	store_res_free(r);
 	/* The receiving side accepts or rejects; the sending side may
@@ -247,11 +246,13 @@ int childrec_transfers(store *s, const actor *who, const char *state,
 		return rc;
 	json_t *items = json_array();
 	for (int i = 0; i < store_res_rows(r); i++) {
+		child_transfer_row x;
+		store_res_row(r, i, child_store_transfer_cols, &x);
 		json_t *t = transfer_json(s, who, r, i);
 		json_object_set_new(
 			t, "direction",
 			json_string(region_in_scope(actor_scope(who),
-						    store_res_text(r, i, 3))
+						    x.to_region)
 					    ? "incoming"
 					    : "outgoing"));
 		json_array_append_new(items, t);

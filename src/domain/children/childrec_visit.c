@@ -145,18 +145,17 @@ int childrec_visits(store *s, const actor *who, int64_t id, json_t **out,
 		return rc;
 	json_t *items = json_array();
 	for (int i = 0; i < store_res_rows(r); i++) {
-		json_t *fd = json_loads(store_res_text(r, i, 4), 0, NULL);
+		child_visit_row v;
+		store_res_row(r, i, child_store_visit_cols, &v);
+		json_t *fd = json_loads(v.findings, 0, NULL);
 		json_array_append_new(
 			items,
 			json_pack("{s:I, s:s, s:s, s:s, s:o, s:s, s:s, s:s}",
-				  "id", (json_int_t)store_res_int(r, i, 0),
-				  "visit_date", store_res_text(r, i, 1),
-				  "visitor", store_res_text(r, i, 2), "met",
-				  store_res_text(r, i, 3), "findings",
-				  fd ? fd : json_object(), "risk_level",
-				  store_res_text(r, i, 5), "follow_up",
-				  store_res_text(r, i, 6), "created_by",
-				  store_res_text(r, i, 7)));
+				  "id", (json_int_t)v.id, "visit_date",
+				  v.visit_date, "visitor", v.visitor, "met",
+				  v.met, "findings", fd ? fd : json_object(),
+				  "risk_level", v.risk_level, "follow_up",
+				  v.follow_up, "created_by", v.created_by));
 	}
 	store_res_free(r);
 	*out = json_pack("{s:o}", "items", items);

@@ -678,9 +678,11 @@ static int reused(store *s, int64_t id, const char *pw, int *yes, err *e)
 	if (rc)
 		return rc;
 	*yes = 0;
-	for (int i = 0; i < store_res_rows(r) && !*yes; i++)
-		*yes = crypto_pwhash_str_verify(store_res_text(r, i, 0), pw,
-						strlen(pw)) == 0;
+	for (int i = 0; i < store_res_rows(r) && !*yes; i++) {
+		store_text_row h;
+		store_res_row(r, i, store_text_cols, &h);
+		*yes = crypto_pwhash_str_verify(h.text, pw, strlen(pw)) == 0;
+	}
 	store_res_free(r);
 	return 0;
 }

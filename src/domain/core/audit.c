@@ -645,18 +645,11 @@ static int walk(store *s, const audit_key *k, audit_check *c, char *prev,
 			return rc;
 		int rows = store_res_rows(r);
 		for (int i = 0; i < rows; i++) {
-			audit_entry a = {
-				.seq = store_res_int(r, i, 0),
-				.at = store_res_int(r, i, 1),
-				.actor = store_res_text(r, i, 2),
-				.action = store_res_text(r, i, 3),
-				.target = store_res_text(r, i, 4),
-				.region_code = store_res_text(r, i, 5),
-				.ip = store_res_text(r, i, 6),
-				.detail = store_res_text(r, i, 7),
-			};
-			const char *stored_prev = store_res_text(r, i, 8);
-			const char *stored = store_res_text(r, i, 9);
+			audit_link_row l;
+			store_res_row(r, i, audit_store_link_cols, &l);
+			audit_entry a = l.a;
+			const char *stored_prev = l.prev_hash;
+			const char *stored = l.hash;
 			char h[AUDIT_HASH_HEX];
 			entry_link(k, &a, prev, h);
 			const char *problem = NULL;

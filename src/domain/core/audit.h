@@ -49,21 +49,10 @@
 #include <stdint.h>
 
 #include "domain/core/actor.h"
+#include "store/audit_store.h"
 #include "store/store.h"
 #include "util/err.h"
 
-enum { AUDIT_HASH_HEX = 65, AUDIT_KEY_ID_HEX = 65, AUDIT_SIG_HEX = 129 };
-
-typedef struct audit_entry {
-	int64_t seq;
-	int64_t at;			/* unix seconds */
-	const char *actor;		/* username, or "system" */
-	const char *action;		/* e.g. "login", "user_create" */
-	const char *target;		/* e.g. "user:12", "" */
-	const char *region_code;	/* region the entry concerns */
-	const char *ip;			/* client address, "" for the CLI */
-	const char *detail;		/* a JSON object as text */
-} audit_entry;
 
 /* The secret of a key file and what is derived from it. */
 typedef struct audit_key audit_key;
@@ -190,8 +179,8 @@ int audit_verify(store *s, const audit_anchor *anchor, audit_check *out,
 		 err *e);
 
 /* Entries concerning regions inside `scope` (all entries when `all`,
- * for the administrator), optionally one action, newest first.  Columns of
- * *out: seq, at, actor, action, target, region_code, ip, detail.
+ * for the administrator), optionally one action, newest first: rows of
+ * audit_store_entry_cols.
  * Errors: ERR_STORE. */
 int audit_list_scope(store *s, const char *scope, int all, const char *action,
 		     int64_t offset, int limit, store_res **out,

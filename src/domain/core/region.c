@@ -188,8 +188,11 @@ static int region_add_custom(store *s, const region *parent,
 		char cand[REGION_CODE_MAX + 8];
 		snprintf(cand, sizeof cand, "%s%0*d", parent->code, (int)seg, v);
 		int used = 0;
-		for (int i = 0; i < store_res_rows(codes) && !used; i++)
-			used = strcmp(store_res_text(codes, i, 0), cand) == 0;
+		for (int i = 0; i < store_res_rows(codes) && !used; i++) {
+			store_text_row c;
+			store_res_row(codes, i, store_text_cols, &c);
+			used = strcmp(c.text, cand) == 0;
+		}
 		if (!used)
 			pick = v;
 	}

@@ -118,10 +118,10 @@ int throttle_check(store *s, const throttle_cfg *c, const char *kind,
 		return rc;
 	int64_t until = 0;
 	for (int i = 0; i < store_res_rows(r); i++) {
-		const char *key = store_res_text(r, i, 0);
-		int64_t fails = store_res_int(r, i, 1),
-			last = store_res_int(r, i, 2),
-			hold = store_res_int(r, i, 3);
+		throttle_row t;
+		store_res_row(r, i, throttle_store_cols, &t);
+		const char *key = t.key;
+		int64_t fails = t.fails, last = t.last_fail, hold = t.hold_until;
 		if (strcmp(key, k.pair) == 0 && hold > until)
 			until = hold;
 		if (strcmp(key, k.addr) == 0 && fails >= c->address_budget &&

@@ -144,52 +144,55 @@ static int download_work(store *s, void *arg, err *e)
 
 /* ---- what a request looks like, to whom ---- */
 
-enum {
-	C_ID, C_KIND, C_FILTERS, C_PURPOSE, C_REGION, C_SCOPE, C_ROWS,
-	C_REQUESTER_ID, C_REQUESTER, C_ROLE, C_STATE, C_REQUESTED_AT,
-	C_DECIDED_BY, C_DECIDED_AT, C_REASON, C_EXPIRES_AT, C_DOWNLOADED_AT,
-	C_REGION_NAME,
-};
-
-static const char *col(const store_res *r, int i, int c)
+/* A request's row, its text "" where the column is NULL (decided_by
+ * apart: `undecided` says). */
+static void request_of(const store_res *r, int i, export_row *x)
 {
-	const char *v = store_res_text(r, i, c);
-	return v ? v : "";
+	store_res_row(r, i, export_store_cols, x);
+	const char **texts[] = { &x->kind,	    &x->filters,
+				 &x->purpose,	    &x->region,
+				 &x->scope,	    &x->requester,
+				 &x->requester_role, &x->state,
+				 &x->decided_by,    &x->reason,
+				 &x->region_name };
+	for (size_t k = 0; k < sizeof texts / sizeof *texts; k++)
+		if (!*texts[k])
+			*texts[k] = "";
 }
 
 /* The state as it stands now: an approval not used in time expired. */
-static const char *state_now(const actor *who, const store_res *r, int i)
+static const char *state_now(const actor *who, const export_row *x)
 {
-	const char *st = col(r, i, C_STATE);
+	const char *st = x->state;
 	if (strcmp(st, "approved") == 0 &&
-	    store_res_int(r, i, C_EXPIRES_AT) <= who->now)
+	    x->expires_at <= who->now)
 		return "expired";
 	return st;
 }
 
-static int is_requester(const actor *who, const store_res *r, int i)
+static int is_requester(const actor *who, const export_row *x)
 {
-	return who->u && who->u->id == store_res_int(r, i, C_REQUESTER_ID);
+	return who->u && who->u->id == x->requester_id;
 }
 
 /* A user one level up whose scope holds the requester's. */
-static int is_approver(const actor *who, const store_res *r, int i)
+static int is_approver(const actor *who, const export_row *x)
 {
-	role asked = account_role_parse(col(r, i, C_ROLE));
+	role asked = account_role_parse(x->requester_role);
 	return who->u && approver_of(asked) != ROLE_NONE &&
 	       who->u->role == approver_of(asked) &&
-	       region_in_scope(actor_scope(who), col(r, i, C_SCOPE));
+	       region_in_scope(actor_scope(who), x->scope);
 }
 
 /* The requester, and the levels above it inside whose scope it asked. */
-static int may_see(const actor *who, const store_res *r, int i)
+static int may_see(const actor *who, const export_row *x)
 {
-	if (!who->u || is_requester(who, r, i))
+	if (!who->u || is_requester(who, x))
 		return 1;
-	role asked = account_role_parse(col(r, i, C_ROLE));
+	role asked = account_role_parse(x->requester_role);
 	role me = who->u->role;
 	return me > asked && me <= ROLE_PROVINCE &&
-	       region_in_scope(actor_scope(who), col(r, i, C_SCOPE));
+	       region_in_scope(actor_scope(who), x->scope);
 }
 
 /* A search word the children's list takes for an ID number (childrec.c):
@@ -206,9 +209,9 @@ static int idlike(const char *q)
 	return 1;
 }
 
-static json_t *request_json(const actor *who, const store_res *r, int i)
+static json_t *request_json(const actor *who, const export_row *x)
 {
-	json_t *filters = json_loads(col(r, i, C_FILTERS), 0, NULL);
+	json_t *filters = json_loads(x->filters, 0, NULL);
 	if (!json_is_object(filters)) {
 		json_decref(filters);
 		filters = json_object();
@@ -221,39 +224,39 @@ static json_t *request_json(const actor *who, const store_res *r, int i)
 		privacy_mask_id(q, m);
 		json_object_set_new(filters, "q", json_string(m));
 	}
-	const char *st = state_now(who, r, i);
-	int k = kind_of(col(r, i, C_KIND));
-	role asked = account_role_parse(col(r, i, C_ROLE));
+	const char *st = state_now(who, x);
+	int k = kind_of(x->kind);
+	role asked = account_role_parse(x->requester_role);
 	json_t *o = json_pack(
 		"{s:I, s:s, s:s, s:o, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:s,"
 		" s:s, s:o}",
-		"id", (json_int_t)store_res_int(r, i, C_ID), "kind",
-		col(r, i, C_KIND), "kind_label", k >= 0 ? kinds[k].label : "",
-		"filters", filters, "purpose", col(r, i, C_PURPOSE),
-		"region_code", col(r, i, C_REGION), "region_name",
-		col(r, i, C_REGION_NAME), "rows",
-		(json_int_t)store_res_int(r, i, C_ROWS), "requester",
-		col(r, i, C_REQUESTER), "requester_role", col(r, i, C_ROLE),
+		"id", (json_int_t)x->id, "kind",
+		x->kind, "kind_label", k >= 0 ? kinds[k].label : "",
+		"filters", filters, "purpose", x->purpose,
+		"region_code", x->region, "region_name",
+		x->region_name, "rows",
+		(json_int_t)x->rows, "requester",
+		x->requester, "requester_role", x->requester_role,
 		"approver_role", account_role_name(approver_of(asked)), "state",
 		st, "state_label", state_label(st), "requested_at",
-		jsonx_time(store_res_int(r, i, C_REQUESTED_AT)));
+		jsonx_time(x->requested_at));
 	json_object_set_new(o, "decided_by",
-			    store_res_isnull(r, i, C_DECIDED_BY)
+			    x->undecided
 				    ? json_null()
-				    : json_string(col(r, i, C_DECIDED_BY)));
+				    : json_string(x->decided_by));
 	json_object_set_new(o, "decided_at",
-			    jsonx_time(store_res_int(r, i, C_DECIDED_AT)));
-	json_object_set_new(o, "reason", json_string(col(r, i, C_REASON)));
+			    jsonx_time(x->decided_at));
+	json_object_set_new(o, "reason", json_string(x->reason));
 	json_object_set_new(o, "expires_at",
-			    jsonx_time(store_res_int(r, i, C_EXPIRES_AT)));
+			    jsonx_time(x->expires_at));
 	json_object_set_new(o, "downloaded_at",
-			    jsonx_time(store_res_int(r, i, C_DOWNLOADED_AT)));
+			    jsonx_time(x->downloaded_at));
 	json_object_set_new(o, "can_decide",
 			    json_boolean(!strcmp(st, "pending") &&
-					 is_approver(who, r, i)));
+					 is_approver(who, x)));
 	json_object_set_new(o, "can_download",
 			    json_boolean(!strcmp(st, "approved") &&
-					 is_requester(who, r, i)));
+					 is_requester(who, x)));
 	return o;
 }
 
@@ -264,7 +267,9 @@ static int load(store *s, const actor *who, int64_t id, store_res **r,
 	int rc = export_store_get(s, id, r, e);
 	if (rc)
 		return rc;
-	if (store_res_rows(*r) == 0 || !may_see(who, *r, 0)) {
+	export_row x;
+	request_of(*r, 0, &x);
+	if (store_res_rows(*r) == 0 || !may_see(who, &x)) {
 		store_res_free(*r);
 		*r = NULL;
 		return err_set(e, ERR_NOTFOUND, "not_found",
@@ -407,7 +412,9 @@ int exportreq_get(store *s, const actor *who, int64_t id, json_t **out,
 	int rc = load(s, who, id, &r, e);
 	if (rc)
 		return rc;
-	*out = request_json(who, r, 0);
+	export_row x;
+	request_of(r, 0, &x);
+	*out = request_json(who, &x);
 	store_res_free(r);
 	return 0;
 }
@@ -418,25 +425,32 @@ int exportreq_list(store *s, const actor *who, json_t **out, err *e)
 	store_res *r = NULL;
 	int rc = 0;
 	if (who->u && (rc = export_store_mine(s, who->u->id, &r, e)) == 0) {
-		for (int i = 0; i < store_res_rows(r); i++)
-			json_array_append_new(mine, request_json(who, r, i));
+		for (int i = 0; i < store_res_rows(r); i++) {
+			export_row x;
+			request_of(r, i, &x);
+			json_array_append_new(mine, request_json(who, &x));
+		}
 		store_res_free(r);
 		r = NULL;
 	}
 	/* The requests of the level below, from inside the scope. */
 	role below = ROLE_NONE;
-	for (role x = ROLE_DIRECTOR; who->u && x <= ROLE_COUNTY; x++)
-		if (approver_of(x) == who->u->role)
-			below = x;
+	for (role lower = ROLE_DIRECTOR; who->u && lower <= ROLE_COUNTY;
+	     lower++)
+		if (approver_of(lower) == who->u->role)
+			below = lower;
 	if (rc == 0 && below != ROLE_NONE) {
 		char lo[REGION_CODE_MAX], hi[REGION_CODE_MAX + 1];
 		region_scope_range(actor_scope(who), lo, hi);
 		if ((rc = export_store_for(s, lo, hi, account_role_name(below),
 					   &r, e)) == 0) {
-			for (int i = 0; i < store_res_rows(r); i++)
-				if (is_approver(who, r, i))
+			for (int i = 0; i < store_res_rows(r); i++) {
+				export_row x;
+				request_of(r, i, &x);
+				if (is_approver(who, &x))
 					json_array_append_new(
-						decide, request_json(who, r, i));
+						decide, request_json(who, &x));
+			}
 			store_res_free(r);
 		}
 	}
@@ -466,18 +480,20 @@ int exportreq_decide(store *s, const actor *who, int64_t id, int approve,
 	int rc = load(s, who, id, &r, e);
 	if (rc)
 		return rc;
-	if (!is_approver(who, r, 0)) {
-		role asked = account_role_parse(col(r, 0, C_ROLE));
+	export_row x0;
+	request_of(r, 0, &x0);
+	if (!is_approver(who, &x0)) {
+		role asked = account_role_parse(x0.requester_role);
 		rc = err_set(e, ERR_FORBIDDEN, "forbidden",
 			     "导出申请须由上一级（%s）审批",
 			     account_role_label(approver_of(asked)));
-	} else if (strcmp(col(r, 0, C_STATE), "pending")) {
+	} else if (strcmp(x0.state, "pending")) {
 		rc = err_set(e, ERR_CONFLICT, "export_decided",
 			     "该导出申请已处理（%s）",
-			     state_label(state_now(who, r, 0)));
+			     state_label(state_now(who, &x0)));
 	}
 	char code[REGION_CODE_MAX];
-	snprintf(code, sizeof code, "%s", col(r, 0, C_REGION));
+	snprintf(code, sizeof code, "%s", x0.region);
 	store_res_free(r);
 	if (rc)
 		return rc;
@@ -501,8 +517,10 @@ int exportreq_file(store *s, const actor *who, int64_t id, char **bytes,
 	int rc = load(s, who, id, &r, e);
 	if (rc)
 		return rc;
-	const char *st = state_now(who, r, 0);
-	if (!is_requester(who, r, 0))
+	export_row x0;
+	request_of(r, 0, &x0);
+	const char *st = state_now(who, &x0);
+	if (!is_requester(who, &x0))
 		rc = err_set(e, ERR_FORBIDDEN, "forbidden",
 			     "只有申请人本人可以下载批准的导出文件");
 	else if (!strcmp(st, "pending"))
@@ -510,7 +528,7 @@ int exportreq_file(store *s, const actor *who, int64_t id, char **bytes,
 			     "该导出申请尚未审批");
 	else if (!strcmp(st, "rejected"))
 		rc = err_set(e, ERR_CONFLICT, "export_rejected",
-			     "该导出申请已被驳回：%.300s", col(r, 0, C_REASON));
+			     "该导出申请已被驳回：%.300s", x0.reason);
 	else if (!strcmp(st, "downloaded"))
 		rc = err_set(e, ERR_CONFLICT, "export_downloaded",
 			     "该导出文件已下载过，每次批准只能下载一次");
@@ -525,13 +543,13 @@ int exportreq_file(store *s, const actor *who, int64_t id, char **bytes,
 	 * request and its approver. */
 	exportmark m;
 	exportmark_init(&m, NULL, NULL);
-	snprintf(m.purpose, sizeof m.purpose, "%s", col(r, 0, C_PURPOSE));
+	snprintf(m.purpose, sizeof m.purpose, "%s", x0.purpose);
 	m.request = id;
-	snprintf(m.approver, sizeof m.approver, "%s", col(r, 0, C_DECIDED_BY));
-	int k = kind_of(col(r, 0, C_KIND));
-	json_t *f = json_loads(col(r, 0, C_FILTERS), 0, NULL);
+	snprintf(m.approver, sizeof m.approver, "%s", x0.decided_by);
+	int k = kind_of(x0.kind);
+	json_t *f = json_loads(x0.filters, 0, NULL);
 	char code[REGION_CODE_MAX];
-	snprintf(code, sizeof code, "%s", col(r, 0, C_REGION));
+	snprintf(code, sizeof code, "%s", x0.region);
 	store_res_free(r);
 #define F(key) json_string_value(json_object_get(f, key))
 	*type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

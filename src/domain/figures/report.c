@@ -270,10 +270,12 @@ static int cases_report(store *s, const actor *who, const region *g,
 	for (int k = 0; k < (nk ? nk : 1) && !rc; k++) {
 		const region *u = nk ? &kids[k] : g;
 		int64_t v[5] = { 0 };
-		for (int i = 0; i < store_res_rows(r); i++)
-			if (!strcmp(store_res_text(r, i, 0), u->code))
-				for (int j = 0; j < 5; j++)
-					v[j] = store_res_int(r, i, 1 + j);
+		for (int i = 0; i < store_res_rows(r); i++) {
+			stats_case_summary_row cs;
+			store_res_row(r, i, stats_store_case_summary_cols, &cs);
+			if (!strcmp(cs.group, u->code))
+				memcpy(v, cs.v, sizeof v);
+		}
 		for (int j = 0; j < 5; j++)
 			tot[j] += v[j];
 		sheet_cells c = { .n = 0 };
@@ -288,12 +290,14 @@ static int cases_report(store *s, const actor *who, const region *g,
 	}
 	/* cases recorded at the region itself (a township's own) count too */
 	for (int i = 0; i < store_res_rows(r) && nk; i++) {
+		stats_case_summary_row cs;
+		store_res_row(r, i, stats_store_case_summary_cols, &cs);
 		int known = 0;
 		for (int k = 0; k < nk && !known; k++)
-			known = !strcmp(store_res_text(r, i, 0), kids[k].code);
+			known = !strcmp(cs.group, kids[k].code);
 		if (!known)
 			for (int j = 0; j < 5; j++)
-				tot[j] += store_res_int(r, i, 1 + j);
+				tot[j] += cs.v[j];
 	}
 	free(kids);
 	store_res_free(r);

@@ -29,8 +29,9 @@ typedef struct vfig {
 /* Children counts of a stats_store_children row into v[0..12]. */
 static void take_children(const store_res *r, int i, int64_t *v)
 {
-	for (int c = 0; c < 13; c++)
-		v[c] = store_res_int(r, i, 1 + c);
+	stats_children_row c;
+	store_res_row(r, i, stats_store_children_cols, &c);
+	memcpy(v, c.v, sizeof c.v);
 }
 
 /* The quality counts Q01..Q11 of one village into v[13..23]. */
@@ -46,8 +47,9 @@ static int village_quality(store *s, const char *code, const char *t16,
 	int rc = quality_store_counts(s, &a, &q, e);
 	if (rc)
 		return rc;
-	for (int r = 0; r < 11; r++)
-		v[13 + r] = store_res_int(q, 0, 1 + r);
+	quality_counts_row c;
+	store_res_row(q, 0, quality_store_counts_cols, &c);
+	memcpy(v + 13, c.q, sizeof c.q);
 	store_res_free(q);
 	return 0;
 }
@@ -99,15 +101,19 @@ int stats_refresh(store *s, const char *lo, const char *hi, int64_t now,
 	    (rc = stats_store_children(s, lo, hi, VILLAGE_LEN, t16, t18, &ch, e)))
 		goto out;
 	for (int i = 0, j = 0; i < n; i++) {
-		snprintf(f[i].code, sizeof f[i].code, "%s", store_res_text(st, i, 0));
-		f[i].ver = store_res_int(st, i, 1);
+		stats_stale_row sr;
+		store_res_row(st, i, stats_store_stale_cols, &sr);
+		snprintf(f[i].code, sizeof f[i].code, "%s", sr.code);
+		f[i].ver = sr.ver;
 		if (ch) {
 			/* both sorted by code: walk them together */
+			stats_children_row cr;
+			store_res_row(ch, j, stats_store_children_cols, &cr);
 			while (j < store_res_rows(ch) &&
-			       strcmp(store_res_text(ch, j, 0), f[i].code) < 0)
-				j++;
-			if (j < store_res_rows(ch) &&
-			    !strcmp(store_res_text(ch, j, 0), f[i].code))
+			       strcmp(cr.group, f[i].code) < 0)
+				store_res_row(ch, ++j, stats_store_children_cols,
+					      &cr);
+			if (j < store_res_rows(ch) && !strcmp(cr.group, f[i].code))
 				take_children(ch, j, f[i].v);
 		} else {
 			char vlo[REGION_CODE_MAX], vhi[REGION_CODE_MAX + 1];
@@ -154,18 +160,22 @@ static json_t *timeliness(int64_t *v, int n)
 			 "p90_hours", p90);
 }
 
-/* A drill-down row from a stats_store_sum row (r NULL: all zero). */
+/* A drill-down row from a stats_store_sum row: v[0] active, v[1..6]
+ * the categories, v[7..12] the flags (r NULL: all zero). */
 static json_t *counts_json(const store_res *r, int i)
 {
+	stats_sum_row sum;
+	memset(&sum, 0, sizeof sum);
+	if (r)
+		store_res_row(r, i, stats_store_sum_cols, &sum);
 	json_t *cats = json_object(), *flags = json_object();
 	for (int b = 0; b < CAT_COUNT; b++)
 		json_object_set_new(cats, classify_category_code(1u << b),
-				    json_integer(r ? store_res_int(r, i, 2 + b) : 0));
+				    json_integer(sum.v[1 + b]));
 	for (int b = 0; b < FLAG_COUNT; b++)
 		json_object_set_new(flags, classify_flag_code(1u << b),
-				    json_integer(r ? store_res_int(r, i, 8 + b) : 0));
-	return json_pack("{s:I, s:o, s:o}", "active",
-			 (json_int_t)(r ? store_res_int(r, i, 1) : 0),
+				    json_integer(sum.v[7 + b]));
+	return json_pack("{s:I, s:o, s:o}", "active", (json_int_t)sum.v[0],
 			 "categories", cats, "flags", flags);
 }
 
@@ -247,9 +257,12 @@ static json_t *dash_verification(store *s, const region *g,
 	int nlate = 0, pending = 0;
 	for (int i = 0; i < nu; i++) {
 		const char *st = "open";
-		for (int j = 0; j < store_res_rows(so); j++)
-			if (!strcmp(store_res_text(so, j, 0), u[i].code))
-				st = store_res_text(so, j, 1);
+		for (int j = 0; j < store_res_rows(so); j++) {
+			quality_signoff_row so_row;
+			store_res_row(so, j, quality_store_signoff_cols, &so_row);
+			if (!strcmp(so_row.region, u[i].code))
+				st = so_row.state;
+		}
 		int done = u[i].level == REGION_COUNTY
 				   ? !strcmp(st, "approved")
 				   : !strcmp(st, "submitted") || !strcmp(st, "approved");
@@ -258,9 +271,11 @@ static json_t *dash_verification(store *s, const region *g,
 		if (u[i].level == REGION_VILLAGE) {
 			/* a village without records has nothing to submit */
 			int has = 0;
-			for (int j = 0; j < store_res_rows(act) && !has; j++)
-				has = !strcmp(store_res_text(act, j, 0), u[i].code) &&
-				      store_res_int(act, j, 1) > 0;
+			for (int j = 0; j < store_res_rows(act) && !has; j++) {
+				stats_sum_row a;
+				store_res_row(act, j, stats_store_sum_cols, &a);
+				has = !strcmp(a.group, u[i].code) && a.v[0] > 0;
+			}
 			if (!has)
 				continue;
 		}
@@ -337,20 +352,25 @@ static int children_part(store *s, const actor *who, const char *in,
 	json_int_t active = 0, cat[CAT_COUNT] = { 0 }, flg[FLAG_COUNT] = { 0 };
 	int64_t qc[11] = { 0 };
 	for (int i = 0; i < store_res_rows(ch); i++) {
-		active += store_res_int(ch, i, 1);
+		stats_sum_row sum;
+		store_res_row(ch, i, stats_store_sum_cols, &sum);
+		active += sum.v[0];
 		for (int b = 0; b < CAT_COUNT; b++)
-			cat[b] += store_res_int(ch, i, 2 + b);
+			cat[b] += sum.v[1 + b];
 		for (int b = 0; b < FLAG_COUNT; b++)
-			flg[b] += store_res_int(ch, i, 8 + b);
+			flg[b] += sum.v[7 + b];
 		for (int r = 0; r < 11; r++)
-			qc[r] += store_res_int(ch, i, 14 + r);
+			qc[r] += sum.v[13 + r];
 	}
 	for (int k = 0; k < (nk ? nk : 1); k++) {
 		const char *code = nk ? kids[k].code : g->code;
 		json_t *row = NULL;
-		for (int i = 0; i < store_res_rows(ch) && !row; i++)
-			if (!strcmp(store_res_text(ch, i, 0), code))
+		for (int i = 0; i < store_res_rows(ch) && !row; i++) {
+			stats_sum_row sum;
+			store_res_row(ch, i, stats_store_sum_cols, &sum);
+			if (!strcmp(sum.group, code))
 				row = counts_json(ch, i);
+		}
 		if (!row)
 			row = counts_json(NULL, 0);
 		json_object_set_new(row, "code", json_string(code));
@@ -418,8 +438,10 @@ int stats_dashboard(store *s, const actor *who, const char *in, json_t **out,
 	store_res *sn;
 	if (stats_store_snapshots(s, lo, hi, &sn, NULL) == 0) {
 		for (int i = 0; i < store_res_rows(sn); i++) {
-			const char *q = store_res_text(sn, i, 0);
-			json_t *fig = json_loads(store_res_text(sn, i, 1), 0, NULL);
+			stats_snapshot_row snap;
+			store_res_row(sn, i, stats_store_snapshot_cols, &snap);
+			const char *q = snap.quarter;
+			json_t *fig = json_loads(snap.figures, 0, NULL);
 			json_t *last = json_array_get(trend, json_array_size(trend) - 1);
 			if (!last || strcmp(json_string_value(json_object_get(last, "quarter")), q)) {
 				last = json_pack("{s:s, s:i, s:{}}", "quarter", q,
@@ -453,8 +475,9 @@ int stats_dashboard(store *s, const actor *who, const char *in, json_t **out,
 	json_t *workforce = NULL;
 	snprintf(from, sizeof from, "%.4s-01-01", today);
 	if (stats_store_workforce(s, lo, hi, from, today, &wf, NULL) == 0) {
-		int64_t n = store_res_int(wf, 0, 0), tr = store_res_int(wf, 0, 1),
-			ce = store_res_int(wf, 0, 2);
+		stats_workforce_row w;
+		store_res_row(wf, 0, stats_store_workforce_cols, &w);
+		int64_t n = w.staff, tr = w.trained, ce = w.certified;
 		workforce = json_pack("{s:I, s:I, s:f, s:I, s:f}", "staff",
 				      (json_int_t)n, "trained_this_year",
 				      (json_int_t)tr, "trained_pct",
@@ -474,9 +497,11 @@ int stats_dashboard(store *s, const actor *who, const char *in, json_t **out,
 		int64_t *acc = calloc((size_t)(n ? n : 1), sizeof *acc);
 		int64_t *clo = calloc((size_t)(n ? n : 1), sizeof *clo);
 		for (int i = 0; acc && clo && i < n; i++) {
-			acc[na++] = store_res_int(ct, i, 0);
-			if (!store_res_isnull(ct, i, 1))
-				clo[nc++] = store_res_int(ct, i, 1);
+			stats_case_time_row ti;
+			store_res_row(ct, i, stats_store_case_time_cols, &ti);
+			acc[na++] = ti.accept_seconds;
+			if (!ti.open)
+				clo[nc++] = ti.close_seconds;
 		}
 		cases = json_pack("{s:I, s:I, s:o, s:o}", "open",
 				  (json_int_t)open, "overdue",

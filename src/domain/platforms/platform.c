@@ -722,11 +722,12 @@ int platform_get(store *s, const actor *who, int64_t id, json_t **out,
 	json_t *o = platform_json(s, &p, 1);
 	json_object_set_new(o, "five", five_json(p.failing, why));
 	json_t *sv = json_array();
-	for (int i = 0; i < store_res_rows(v); i++)
+	for (int i = 0; i < store_res_rows(v); i++) {
+		platform_village_row w;
+		store_res_row(v, i, platform_store_village_cols, &w);
 		json_array_append_new(sv, json_pack("{s:s, s:s}", "code",
-						    store_res_text(v, i, 0),
-						    "name",
-						    store_res_text(v, i, 1)));
+						    w.code, "name", w.name));
+	}
 	json_object_set_new(o, "serves", sv);
 	char want[256];
 	proposal(&g, p.kind, want, sizeof want);
@@ -850,18 +851,19 @@ int platform_list(store *s, const actor *who, const char *in,
 static json_t *villages_json(const store_res *r)
 {
 	json_t *a = json_array();
-	for (int i = 0; i < store_res_rows(r); i++)
+	for (int i = 0; i < store_res_rows(r); i++) {
+		platform_rule_row v;
+		store_res_row(r, i, platform_store_rule_cols, &v);
 		json_array_append_new(
-			a, json_pack("{s:s, s:s, s:o, s:o}", "code",
-				     store_res_text(r, i, 0), "name",
-				     store_res_text(r, i, 1), "child_count",
-				     store_res_isnull(r, i, 2)
-					     ? json_null()
-					     : json_integer(store_res_int(r, i, 2)),
+			a, json_pack("{s:s, s:s, s:o, s:o}", "code", v.code,
+				     "name", v.name, "child_count",
+				     v.uncounted ? json_null()
+						 : json_integer(v.child_count),
 				     "child_count_year",
-				     store_res_isnull(r, i, 3)
+				     v.year_unknown
 					     ? json_null()
-					     : json_integer(store_res_int(r, i, 3))));
+					     : json_integer(v.child_count_year)));
+	}
 	return a;
 }
 
@@ -911,13 +913,15 @@ int platform_compliance(store *s, const actor *who, const char *in,
 	store_res *c;
 	if ((rc = platform_store_compliance(s, lo, hi, &c, e)))
 		return rc;
-	int64_t total = store_res_int(c, 0, 0), ok = store_res_int(c, 0, 1);
+	platform_compliance_row cr;
+	store_res_row(c, 0, platform_store_compliance_cols, &cr);
+	int64_t total = cr.total, ok = cr.compliant;
 	json_t *items = json_array();
 	for (int i = 0; i < 5; i++)
 		json_array_append_new(
 			items, json_pack("{s:i, s:s, s:I}", "item", i + 1,
 					 "label", five_labels[i], "failing",
-					 (json_int_t)store_res_int(c, 0, 2 + i)));
+					 (json_int_t)cr.failing[i]));
 	store_res_free(c);
 	json_t *failing;
 	if ((rc = platform_list(s, who, g.code, NULL, "active", "false", 0,
@@ -1093,19 +1097,17 @@ int platform_activities(store *s, const actor *who, int64_t id,
 		return rc;
 	json_t *items = json_array();
 	for (int i = 0; i < store_res_rows(r); i++) {
-		int fn = (int)store_res_int(r, i, 2);
+		platform_activity_row a;
+		store_res_row(r, i, platform_store_activity_cols, &a);
 		json_array_append_new(
 			items,
 			json_pack("{s:I, s:s, s:i, s:s, s:s, s:I, s:I, s:s, s:s}",
-				  "id", (json_int_t)store_res_int(r, i, 0),
-				  "held_on", store_res_text(r, i, 1),
-				  "function", fn, "function_label",
-				  code_label(functions, fn), "title",
-				  store_res_text(r, i, 3), "children",
-				  (json_int_t)store_res_int(r, i, 4), "parents",
-				  (json_int_t)store_res_int(r, i, 5), "notes",
-				  store_res_text(r, i, 6), "created_by",
-				  store_res_text(r, i, 7)));
+				  "id", (json_int_t)a.id, "held_on", a.held_on,
+				  "function", a.function, "function_label",
+				  code_label(functions, a.function), "title",
+				  a.title, "children", (json_int_t)a.children,
+				  "parents", (json_int_t)a.parents, "notes",
+				  a.notes, "created_by", a.created_by));
 	}
 	store_res_free(r);
 	*out = json_pack("{s:o}", "items", items);
@@ -1131,18 +1133,18 @@ int platform_activity_stats(store *s, const actor *who, const char *in,
 		return rc;
 	json_t *items = json_array();
 	for (int i = 0; i < store_res_rows(r); i++) {
-		int fn = (int)store_res_int(r, i, 0);
+		platform_activity_stat_row a;
+		store_res_row(r, i, platform_store_activity_stat_cols, &a);
 		char q[16];
-		snprintf(q, sizeof q, "%sQ%lld", store_res_text(r, i, 1),
-			 (long long)store_res_int(r, i, 2));
+		snprintf(q, sizeof q, "%sQ%lld", a.year, (long long)a.quarter);
 		json_array_append_new(
 			items,
 			json_pack("{s:i, s:s, s:s, s:I, s:I, s:I}", "function",
-				  fn, "function_label", code_label(functions, fn),
-				  "quarter", q, "activities",
-				  (json_int_t)store_res_int(r, i, 3), "children",
-				  (json_int_t)store_res_int(r, i, 4), "parents",
-				  (json_int_t)store_res_int(r, i, 5)));
+				  a.function, "function_label",
+				  code_label(functions, a.function), "quarter",
+				  q, "activities", (json_int_t)a.activities,
+				  "children", (json_int_t)a.children,
+				  "parents", (json_int_t)a.parents));
 	}
 	store_res_free(r);
 	*out = json_pack("{s:s, s:o}", "region_code", g.code, "items", items);

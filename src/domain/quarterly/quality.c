@@ -151,16 +151,18 @@ static int setup(store *s, const actor *who, const char *code_in,
 static json_t *failing_json(const store_res *r, int rule)
 {
 	json_t *a = json_array();
-	for (int i = 0; i < store_res_rows(r); i++)
+	for (int i = 0; i < store_res_rows(r); i++) {
+		quality_failing_row f;
+		store_res_row(r, i, quality_store_failing_cols, &f);
 		json_array_append_new(
 			a, json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:s}",
 				     "rule", rules[rule - 1].code, "child_id",
-				     (json_int_t)store_res_int(r, i, 0), "name",
-				     store_res_text(r, i, 1), "region_code",
-				     store_res_text(r, i, 2), "region_name",
-				     store_res_text(r, i, 3) ? store_res_text(r, i, 3) : "",
+				     (json_int_t)f.id, "name", f.name,
+				     "region_code", f.region, "region_name",
+				     f.region_name ? f.region_name : "",
 				     "message", rules[rule - 1].message,
 				     "severity", rules[rule - 1].severity));
+	}
 	return a;
 }
 
@@ -176,12 +178,14 @@ static int counts_of(store *s, const qctx *q, const char *lo, const char *hi,
 {
 	memset(c, 0, 12 * sizeof *c);
 	if (sum) {
-		for (int i = 0; i < store_res_rows(sum); i++)
-			if (!strcmp(store_res_text(sum, i, 0), code)) {
-				c[0] = store_res_int(sum, i, 1);
-				for (int r = 0; r < 11; r++)
-					c[1 + r] = store_res_int(sum, i, 14 + r);
+		for (int i = 0; i < store_res_rows(sum); i++) {
+			stats_sum_row v;
+			store_res_row(sum, i, stats_store_sum_cols, &v);
+			if (!strcmp(v.group, code)) {
+				c[0] = v.v[0];
+				memcpy(c + 1, v.v + 13, 11 * sizeof *c);
 			}
+		}
 		return 0;
 	}
 	quality_args a = q->a;
@@ -191,8 +195,10 @@ static int counts_of(store *s, const qctx *q, const char *lo, const char *hi,
 	int rc = quality_store_counts(s, &a, &r, e);
 	if (rc)
 		return rc;
-	for (int i = 0; i < 12; i++)
-		c[i] = store_res_int(r, 0, i);
+	quality_counts_row n;
+	store_res_row(r, 0, quality_store_counts_cols, &n);
+	c[0] = n.active;
+	memcpy(c + 1, n.q, sizeof n.q);
 	store_res_free(r);
 	return 0;
 }
@@ -283,7 +289,9 @@ static int frozen(store *s, const char *code, const char *quarter, int *yes,
 	int rc = quality_store_signoff(s, county, quarter, &r, e);
 	if (rc)
 		return rc;
-	*yes = store_res_rows(r) && !strcmp(store_res_text(r, 0, 1), "approved");
+	quality_signoff_row so;
+	store_res_row(r, 0, quality_store_signoff_cols, &so);
+	*yes = store_res_rows(r) && !strcmp(so.state, "approved");
 	store_res_free(r);
 	return 0;
 }
@@ -367,18 +375,22 @@ int quality_verify(store *s, const actor *who, int64_t child_id,
 	return 0;
 }
 
-static int signoff_row(const store_res *r, const char *code)
+/* The sign-off of `code` among `r` into *so: 1, or 0 when it has none. */
+static int signoff_row(const store_res *r, const char *code,
+		       quality_signoff_row *so)
 {
-	for (int i = 0; i < store_res_rows(r); i++)
-		if (!strcmp(store_res_text(r, i, 0), code))
-			return i;
-	return -1;
+	for (int i = 0; i < store_res_rows(r); i++) {
+		store_res_row(r, i, quality_store_signoff_cols, so);
+		if (!strcmp(so->region, code))
+			return 1;
+	}
+	return 0;
 }
 
 static const char *state_of(const store_res *r, const char *code)
 {
-	int i = signoff_row(r, code);
-	return i < 0 ? "open" : store_res_text(r, i, 1);
+	quality_signoff_row so;
+	return signoff_row(r, code, &so) ? so.state : "open";
 }
 
 void quality_due_on(store *s, const char *quarter, char due[11])
@@ -423,21 +435,20 @@ static int signoff_json(store *s, const region *g, const store_res *so,
 			json_t *o, err *e)
 {
 	const char *st = "open";
-	int i = -1, rc = 0;
+	quality_signoff_row row;
+	int found = 0, rc = 0;
 	if (g->level < REGION_COUNTY)
 		rc = rollup_state(s, g, so, &st, e);
-	else if ((i = signoff_row(so, g->code)) >= 0)
-		st = store_res_text(so, i, 1);
+	else if ((found = signoff_row(so, g->code, &row)))
+		st = row.state;
 	if (rc)
 		return rc;
-	const char *comment = i >= 0 ? store_res_text(so, i, 4) : NULL;
+	const char *comment = found ? row.comment : NULL;
 	json_object_set_new(o, "signoff", json_string(st));
 	json_object_set_new(o, "signoff_by",
-			    i >= 0 ? json_string(store_res_text(so, i, 2))
-				   : json_null());
+			    found ? json_string(row.by) : json_null());
 	json_object_set_new(o, "signoff_at",
-			    i >= 0 ? jsonx_time(store_res_int(so, i, 3))
-				   : json_null());
+			    found ? jsonx_time(row.at) : json_null());
 	json_object_set_new(o, "signoff_comment",
 			    comment && *comment ? json_string(comment)
 						: json_null());
@@ -527,20 +538,23 @@ static json_t *figures_json(store *s, const qctx *q, err *e)
 		store_res_free(f);
 		return NULL;
 	}
+	quality_figures_row fr;
+	quality_counts_row cr;
+	store_res_row(f, 0, quality_store_figures_cols, &fr);
+	store_res_row(c, 0, quality_store_counts_cols, &cr);
 	json_t *cats = json_object(), *flags = json_object(), *qc = json_object();
 	for (int i = 0; i < CAT_COUNT; i++)
 		json_object_set_new(cats, classify_category_code(1u << i),
-				    json_integer(store_res_int(f, 0, 1 + i)));
+				    json_integer(fr.c[i]));
 	for (int i = 0; i < FLAG_COUNT; i++)
 		json_object_set_new(flags, classify_flag_code(1u << i),
-				    json_integer(store_res_int(f, 0, 7 + i)));
+				    json_integer(fr.f[i]));
 	for (int i = 0; i < 11; i++)
-		json_object_set_new(qc, rules[i].code,
-				    json_integer(store_res_int(c, 0, 1 + i)));
+		json_object_set_new(qc, rules[i].code, json_integer(cr.q[i]));
 	json_t *o = json_pack("{s:I, s:I, s:o, s:o, s:o}", "active",
-			      (json_int_t)store_res_int(f, 0, 0), "verified",
-			      (json_int_t)store_res_int(f, 0, 13), "categories",
-			      cats, "flags", flags, "quality", qc);
+			      (json_int_t)fr.active, "verified",
+			      (json_int_t)fr.verified, "categories", cats,
+			      "flags", flags, "quality", qc);
 	store_res_free(f);
 	store_res_free(c);
 	return o;

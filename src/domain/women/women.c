@@ -64,33 +64,31 @@ static int forbidden(err *e)
 static json_t *woman_json(const actor *who, privacy_answer where,
 			  const store_res *r, int i)
 {
+	woman_row w;
+	store_res_row(r, i, women_store_cols, &w);
 	int see = privacy_full(who, where);
 	char idm[19], ph[24];
-	const char *idn = store_res_text(r, i, 3), *phone = store_res_text(r, i, 5);
-	const char *birth = store_res_text(r, i, 4);
-	snprintf(idm, sizeof idm, "%s", idn);
-	snprintf(ph, sizeof ph, "%s", phone);
+	snprintf(idm, sizeof idm, "%s", w.id_number);
+	snprintf(ph, sizeof ph, "%s", w.phone);
 	if (!see) {
-		privacy_mask_id(idn, idm);
-		privacy_mask_phone(phone, ph, sizeof ph);
+		privacy_mask_id(w.id_number, idm);
+		privacy_mask_phone(w.phone, ph, sizeof ph);
 	}
-	const char *emp = store_res_text(r, i, 7);
 	char today[11];
 	date_of(who->now, today);
 	return json_pack(
 		"{s:I, s:s, s:s, s:s, s:s, s:o, s:i, s:s, s:s, s:s, s:s, s:s, s:s,"
 		" s:i, s:o}",
-		"id", (json_int_t)store_res_int(r, i, 0), "region_code",
-		store_res_text(r, i, 1), "region_name",
-		store_res_text(r, i, 13) ? store_res_text(r, i, 13) : "", "name",
-		store_res_text(r, i, 2), "id_number", idm, "birth_date",
-		see ? json_string(birth) : json_null(), "age",
-		classify_age(birth, today), "phone", ph, "husband_work_place",
-		store_res_text(r, i, 6), "employment", emp, "employment_label",
-		code_label(employments, code_value(employments, emp)), "skills",
-		store_res_text(r, i, 8), "status",
-		store_res_text(r, i, 9), "version", (int)store_res_int(r, i, 10),
-		"created_at", jsonx_time(store_res_int(r, i, 11)));
+		"id", (json_int_t)w.id, "region_code", w.region, "region_name",
+		w.region_name ? w.region_name : "", "name", w.name,
+		"id_number", idm, "birth_date",
+		see ? json_string(w.birth_date) : json_null(), "age",
+		classify_age(w.birth_date, today), "phone", ph,
+		"husband_work_place", w.husband_work_place, "employment",
+		w.employment, "employment_label",
+		code_label(employments, code_value(employments, w.employment)),
+		"skills", w.skills, "status", w.status, "version", w.version,
+		"created_at", jsonx_time(w.created_at));
 }
 
 /* A write to a woman's record and its audit entry.  The entry names
@@ -176,8 +174,10 @@ static int load(store *s, const actor *who, int64_t id, store_res **r, err *e)
 		return err_set(e, ERR_NOTFOUND, "not_found",
 			       "记录不存在或不在您的管辖范围内");
 	}
-	if (who->u && !region_in_scope(actor_scope(who), store_res_text(*r, 0, 1))) {
-		rc = err_out_of_scope(e, store_res_text(*r, 0, 1),
+	woman_row w;
+	store_res_row(*r, 0, women_store_cols, &w);
+	if (who->u && !region_in_scope(actor_scope(who), w.region)) {
+		rc = err_out_of_scope(e, w.region,
 				      "记录不存在或不在您的管辖范围内");
 		store_res_free(*r);
 		return rc;
@@ -269,18 +269,16 @@ int women_get(store *s, const actor *who, int64_t id, json_t **out, err *e)
 	json_t *o = woman_json(who, PRIVACY_RECORD, r, 0);
 	json_t *list = json_array();
 	for (int i = 0; i < store_res_rows(sv); i++) {
-		const char *kind = store_res_text(sv, i, 1);
+		woman_service_row v;
+		store_res_row(sv, i, women_store_service_cols, &v);
 		json_array_append_new(
 			list,
 			json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id",
-				  (json_int_t)store_res_int(sv, i, 0), "kind", kind,
-				  "kind_label",
-				  code_label(services, code_value(services, kind)),
-				  "served_on", store_res_text(sv, i, 2), "result",
-				  store_res_text(sv, i, 3), "detail",
-				  store_res_text(sv, i, 4), "follow_up",
-				  store_res_text(sv, i, 5), "created_by",
-				  store_res_text(sv, i, 6)));
+				  (json_int_t)v.id, "kind", v.kind, "kind_label",
+				  code_label(services, code_value(services, v.kind)),
+				  "served_on", v.served_on, "result", v.result,
+				  "detail", v.detail, "follow_up", v.follow_up,
+				  "created_by", v.created_by));
 	}
 	json_object_set_new(o, "services", list);
 	store_res_free(r);
@@ -320,7 +318,9 @@ int women_update(store *s, const actor *who, int64_t id, json_t *patch,
 		return rc;
 	if ((rc = load(s, who, id, &r, e)))
 		return rc;
-	if (version > 0 && version != (int)store_res_int(r, 0, 10)) {
+	woman_row w;
+	store_res_row(r, 0, women_store_cols, &w);
+	if (version > 0 && version != w.version) {
 		store_res_free(r);
 		return err_set(e, ERR_CONFLICT, "version_conflict",
 			       "该记录已被他人修改，请刷新后重试");
@@ -329,17 +329,17 @@ int women_update(store *s, const actor *who, int64_t id, json_t *patch,
 	const char *now[] = { phone, husband, emp, skills, status };
 	static const char *const names[] = { "phone", "husband_work_place",
 					     "employment", "skills", "status" };
+	const char *stored[] = { w.phone, w.husband_work_place, w.employment,
+				 w.skills, w.status };
 	json_t *diff = json_array();
 	for (int k = 0; k < 5; k++) {
-		const char *old = store_res_text(r, 0, 5 + k);
 		if (!now[k])
-			now[k] = old;
-		else if (strcmp(now[k], old))
+			now[k] = stored[k];
+		else if (strcmp(now[k], stored[k]))
 			json_array_append_new(diff, json_string(names[k]));
 	}
-	woman_tx x = { .who = who, .id = id,
-		       .region = store_res_text(r, 0, 1),
-		       .version = (int)store_res_int(r, 0, 10), .values = now,
+	woman_tx x = { .who = who, .id = id, .region = w.region,
+		       .version = w.version, .values = now,
 		       .changed = json_pack("{s:o}", "fields", diff) };
 	/* Nothing to change: no new version, no audit entry. */
 	if (json_array_size(diff) > 0)
@@ -434,8 +434,10 @@ int women_service_add(store *s, const actor *who, int64_t id, json_t *body,
 	if ((rc = load(s, who, id, &r, e)))
 		return rc;
 	char code[16];
-	snprintf(code, sizeof code, "%s", store_res_text(r, 0, 1));
-	int exited = strcmp(store_res_text(r, 0, 9), "active") != 0;
+	woman_row w;
+	store_res_row(r, 0, women_store_cols, &w);
+	snprintf(code, sizeof code, "%s", w.region);
+	int exited = strcmp(w.status, "active") != 0;
 	store_res_free(r);
 	if (exited)
 		return err_set(e, ERR_CONFLICT, "record_exited",
@@ -465,11 +467,14 @@ int women_stats(store *s, const actor *who, const char *in, json_t **out,
 	json_t *items = json_array();
 	for (const code_entry *c = services; c->code; c++) {
 		int64_t n = 0, w = 0;
-		for (int i = 0; i < store_res_rows(r); i++)
-			if (!strcmp(store_res_text(r, i, 0), c->code)) {
-				n = store_res_int(r, i, 1);
-				w = store_res_int(r, i, 2);
+		for (int i = 0; i < store_res_rows(r); i++) {
+			woman_stat_row st;
+			store_res_row(r, i, women_store_stat_cols, &st);
+			if (!strcmp(st.kind, c->code)) {
+				n = st.services;
+				w = st.women;
 			}
+		}
 		json_array_append_new(items,
 				      json_pack("{s:s, s:s, s:I, s:I}", "kind",
 						c->code, "label", c->label,

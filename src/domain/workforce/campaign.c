@@ -120,8 +120,10 @@ int campaign_list_at(store *s, const actor *who, const char *at,
 		return rc;
 	json_t *items = json_array();
 	for (int i = 0; i < store_res_rows(r); i++) {
+		staff_campaign_row c;
+		store_res_row(r, i, staff_store_campaign_cols, &c);
 		json_t *p;
-		if (progress_at(s, who, store_res_int(r, i, 0), at, &p,
+		if (progress_at(s, who, c.id, at, &p,
 				NULL) == 0)
 			json_array_append_new(items, p);
 	}
@@ -152,7 +154,9 @@ static int progress_at(store *s, const actor *who, int64_t id, const char *at,
 		store_res_free(c);
 		return err_set(e, ERR_NOTFOUND, "not_found", "工作任务不存在");
 	}
-	const char *ccode = store_res_text(c, 0, 3);
+	staff_campaign_row cr;
+	store_res_row(c, 0, staff_store_campaign_cols, &cr);
+	const char *ccode = cr.region;
 	/* The part of the campaign the caller sees: its own scope when the
 	 * campaign was set above it, else the campaign's region. */
 	const char *seen = at ? at : actor_scope(who);
@@ -168,8 +172,8 @@ static int progress_at(store *s, const actor *who, int64_t id, const char *at,
 		store_res_free(c);
 		return rc;
 	}
-	const char *measure = store_res_text(c, 0, 2);
-	const char *due = store_res_text(c, 0, 4);
+	const char *measure = cr.measure;
+	const char *due = cr.due_on;
 	int late_possible = strcmp(today, due) > 0;
 	region *kids = NULL;
 	int nk = 0;
@@ -215,12 +219,13 @@ static int progress_at(store *s, const actor *who, int64_t id, const char *at,
 			/* Every group counts in the total, the region's own
 			 * post included (as a row "本级" of its own). */
 			for (int i = 0; i < store_res_rows(p); i++) {
-				tot_t += store_res_int(p, i, 1);
-				tot_d += store_res_int(p, i, 2);
-				if (nk && !strcmp(store_res_text(p, i, 0), g.code)) {
+				staff_progress_row pr;
+				store_res_row(p, i, staff_store_progress_cols, &pr);
+				tot_t += pr.staff;
+				tot_d += pr.done;
+				if (nk && !strcmp(pr.group, g.code)) {
 					char own[160];
-					long t = store_res_int(p, i, 1),
-					     d = store_res_int(p, i, 2);
+					long t = pr.staff, d = pr.done;
 					snprintf(own, sizeof own, "%s（本级）", g.name);
 					json_array_append_new(
 						items,
@@ -234,11 +239,15 @@ static int progress_at(store *s, const actor *who, int64_t id, const char *at,
 			for (int k = 0; k < (nk ? nk : 1); k++) {
 				const char *code = nk ? kids[k].code : g.code;
 				long t = 0, d = 0;
-				for (int i = 0; i < store_res_rows(p); i++)
-					if (!strcmp(store_res_text(p, i, 0), code)) {
-						t = store_res_int(p, i, 1);
-						d = store_res_int(p, i, 2);
+				for (int i = 0; i < store_res_rows(p); i++) {
+					staff_progress_row pr;
+					store_res_row(p, i, staff_store_progress_cols,
+						      &pr);
+					if (!strcmp(pr.group, code)) {
+						t = pr.staff;
+						d = pr.done;
 					}
+				}
 				json_array_append_new(
 					items,
 					json_pack("{s:s, s:s, s:i, s:i, s:f, s:b}",
@@ -257,7 +266,7 @@ static int progress_at(store *s, const actor *who, int64_t id, const char *at,
 		*out = json_pack(
 			"{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:i,"
 			" s:f, s:b, s:o}",
-			"id", (json_int_t)id, "name", store_res_text(c, 0, 1),
+			"id", (json_int_t)id, "name", cr.name,
 			"measure", measure, "measure_label",
 			code_label(measures, code_value(measures, measure)),
 			"region_code", ccode, "view_region", g.code,

@@ -69,8 +69,11 @@ int cert__grant(store *s, const actor *who, const staff_row *st,
 	if (rc)
 		return rc;
 	int valid = 0;
-	for (int i = 0; i < store_res_rows(have); i++)
-		valid |= strcmp(store_res_text(have, i, 7), "valid") == 0;
+	for (int i = 0; i < store_res_rows(have); i++) {
+		staff_cert_row k;
+		store_res_row(have, i, staff_store_cert_cols, &k);
+		valid |= strcmp(k.status, "valid") == 0;
+	}
 	store_res_free(have);
 	if (valid)
 		return err_set(e, ERR_CONFLICT, "certificate_exists",
@@ -94,37 +97,35 @@ int cert__grant(store *s, const actor *who, const staff_row *st,
 
 static json_t *cert_json(const store_res *r, int i)
 {
-	const char *kind = store_res_text(r, i, 3);
+	staff_cert_row k;
+	store_res_row(r, i, staff_store_cert_cols, &k);
 	return json_pack("{s:I, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:I, s:s,"
 			 " s:s, s:o, s:s, s:s, s:s}",
-			 "id", (json_int_t)store_res_int(r, i, 0), "number",
-			 store_res_text(r, i, 1), "check_code",
-			 store_res_text(r, i, 13), "staff_id",
-			 (json_int_t)store_res_int(r, i, 2), "kind", kind,
-			 "title",
-			 strcmp(kind, "director") ? "儿童督导员培训合格证"
-						  : "儿童主任培训合格证",
-			 "county_code", store_res_text(r, i, 4), "county_name",
-			 store_res_text(r, i, 12) ? store_res_text(r, i, 12) : "",
-			 "training_id", (json_int_t)store_res_int(r, i, 5),
-			 "issued_on", store_res_text(r, i, 6), "status",
-			 store_res_text(r, i, 7), "revoked_on",
-			 store_res_isnull(r, i, 8)
-				 ? json_null()
-				 : json_string(store_res_text(r, i, 8)),
-			 "revoke_reason", store_res_text(r, i, 9), "holder",
-			 store_res_text(r, i, 10), "region_code",
-			 store_res_text(r, i, 11));
+			 "id", (json_int_t)k.id, "number", k.number,
+			 "check_code", k.check_code, "staff_id",
+			 (json_int_t)k.staff_id, "kind", k.kind, "title",
+			 strcmp(k.kind, "director") ? "儿童督导员培训合格证"
+						    : "儿童主任培训合格证",
+			 "county_code", k.county_code, "county_name",
+			 k.county_name ? k.county_name : "", "training_id",
+			 (json_int_t)k.training_id, "issued_on", k.issued_on,
+			 "status", k.status, "revoked_on",
+			 k.revoked_on ? json_string(k.revoked_on) : json_null(),
+			 "revoke_reason", k.revoke_reason, "holder", k.holder,
+			 "region_code", k.region);
 }
 
+/* The certificate `id` into *k, whose text lives in *r (the caller
+ * frees it), if inside the caller's scope. */
 static int load_cert(store *s, const actor *who, int64_t id, store_res **r,
-		     err *e)
+		     staff_cert_row *k, err *e)
 {
 	int rc = staff_store_cert_get(s, id, r, e);
 	if (rc)
 		return rc;
+	store_res_row(*r, 0, staff_store_cert_cols, k);
 	if (store_res_rows(*r) == 0 ||
-	    (who->u && !region_in_scope(actor_scope(who), store_res_text(*r, 0, 11)))) {
+	    (who->u && !region_in_scope(actor_scope(who), k->region))) {
 		store_res_free(*r);
 		return err_set(e, ERR_NOTFOUND, "not_found",
 			       "证书不存在或不在您的管辖范围内");
@@ -183,6 +184,7 @@ int cert_revoke(store *s, const actor *who, int64_t id, const char *reason,
 		json_t **out, err *e)
 {
 	store_res *r;
+	staff_cert_row k;
 	char today[11];
 	date_of(who->now, today);
 	int rc;
@@ -191,11 +193,11 @@ int cert_revoke(store *s, const actor *who, int64_t id, const char *reason,
 	if (!reason || !text_valid_name(reason, 2, 100))
 		return err_field(e, ERR_INVALID, "missing_field", "reason",
 				 "请填写撤销原因（2至100个字符）");
-	if ((rc = load_cert(s, who, id, &r, e)))
+	if ((rc = load_cert(s, who, id, &r, &k, e)))
 		return rc;
 	revoke_tx x = { .who = who, .id = id, .today = today,
 			.reason = reason };
-	snprintf(x.region, sizeof x.region, "%s", store_res_text(r, 0, 11));
+	snprintf(x.region, sizeof x.region, "%s", k.region);
 	store_res_free(r);
 	if ((rc = store_tx(s, revoke_work, &x, e)))
 		return rc;
@@ -282,12 +284,16 @@ int cert_verify(store *s, const throttle_cfg *thr, const char *number,
 	int good = normal_code(code, want);
 	if (*number && (rc = staff_store_cert_by_number(s, number, &r, e)))
 		return rc;
+	staff_cert_row k;
+	memset(&k, 0, sizeof k);
+	if (r)
+		store_res_row(r, 0, staff_store_cert_cols, &k);
 	/* One answer for an unknown number and for a wrong or missing code:
 	 * the number alone tells nothing, so numbers that follow each other
 	 * cannot be walked. */
 	if (!r || store_res_rows(r) == 0 || !good ||
-	    strlen(store_res_text(r, 0, 13)) != CERT_CODE_LEN ||
-	    sodium_memcmp(store_res_text(r, 0, 13), want, CERT_CODE_LEN) != 0) {
+	    strlen(k.check_code) != CERT_CODE_LEN ||
+	    sodium_memcmp(k.check_code, want, CERT_CODE_LEN) != 0) {
 		store_res_free(r);
 		check_fail x = { thr, number, ip, now };
 		if ((rc = store_tx(s, check_fail_work, &x, e)))
@@ -296,16 +302,16 @@ int cert_verify(store *s, const throttle_cfg *thr, const char *number,
 			       "证书编号或校验码不正确");
 	}
 	char holder[96];
-	mask_name(store_res_text(r, 0, 10), holder, sizeof holder);
-	const char *kind = store_res_text(r, 0, 3);
-	int valid = strcmp(store_res_text(r, 0, 7), "valid") == 0;
+	mask_name(k.holder, holder, sizeof holder);
+	const char *kind = k.kind;
+	int valid = strcmp(k.status, "valid") == 0;
 	*out = json_pack("{s:s, s:b, s:s, s:s, s:s, s:s, s:s, s:s}", "number",
-			 store_res_text(r, 0, 1), "valid", valid, "title",
+			 k.number, "valid", valid, "title",
 			 strcmp(kind, "director") ? "儿童督导员培训合格证"
 						  : "儿童主任培训合格证",
 			 "holder", holder, "county_name",
-			 store_res_text(r, 0, 12) ? store_res_text(r, 0, 12) : "",
-			 "issued_on", store_res_text(r, 0, 6), "status",
+			 k.county_name ? k.county_name : "",
+			 "issued_on", k.issued_on, "status",
 			 valid ? "valid" : "revoked", "status_label",
 			 valid ? "有效" : "已撤销");
 	store_res_free(r);
@@ -317,24 +323,25 @@ int cert_pdf(store *s, const actor *who, int64_t id, int card,
 	     size_t *len, char filename[128], err *e)
 {
 	store_res *r;
+	staff_cert_row k;
 	int rc;
 	if (!can_read(who))
 		return forbidden(e);
-	if ((rc = load_cert(s, who, id, &r, e)))
+	if ((rc = load_cert(s, who, id, &r, &k, e)))
 		return rc;
-	const char *kind = store_res_text(r, 0, 3);
+	const char *kind = k.kind;
 	const char *title = strcmp(kind, "director") ? "儿童督导员培训合格证"
 						     : "儿童主任培训合格证";
 	char l1[300], l2[200], l3[200], l4[120], l5[80];
-	snprintf(l1, sizeof l1, "%s　同志：", store_res_text(r, 0, 10));
+	snprintf(l1, sizeof l1, "%s　同志：", k.holder);
 	snprintf(l2, sizeof l2,
 		 "参加%s民政局组织的%s初任培训，经考核合格，特发此证。",
-		 store_res_text(r, 0, 12) ? store_res_text(r, 0, 12) : "",
+		 k.county_name ? k.county_name : "",
 		 strcmp(kind, "director") ? "儿童督导员" : "儿童主任");
-	snprintf(l3, sizeof l3, "证书编号：%s", store_res_text(r, 0, 1));
-	snprintf(l4, sizeof l4, "发证日期：%s%s", store_res_text(r, 0, 6),
-		 strcmp(store_res_text(r, 0, 7), "valid") ? "（已撤销）" : "");
-	snprintf(l5, sizeof l5, "校验码：%s", store_res_text(r, 0, 13));
+	snprintf(l3, sizeof l3, "证书编号：%s", k.number);
+	snprintf(l4, sizeof l4, "发证日期：%s%s", k.issued_on,
+		 strcmp(k.status, "valid") ? "（已撤销）" : "");
+	snprintf(l5, sizeof l5, "校验码：%s", k.check_code);
 	pdfdoc *d;
 	if ((rc = exportmark_pdf_new(who, mark, card ? PDFDOC_CARD : PDFDOC_A4,
 				     &d, e))) {
@@ -361,11 +368,11 @@ int cert_pdf(store *s, const actor *who, int64_t id, int card,
 		bl--;
 	if (bl)
 		snprintf(url, sizeof url, "%.*s/#/verify?number=%s&code=%s",
-			 (int)bl, base, store_res_text(r, 0, 1),
-			 store_res_text(r, 0, 13));
+			 (int)bl, base, k.number,
+			 k.check_code);
 	else
-		snprintf(url, sizeof url, "%s %s", store_res_text(r, 0, 1),
-			 store_res_text(r, 0, 13));
+		snprintf(url, sizeof url, "%s %s", k.number,
+			 k.check_code);
 	if (card) {
 		pdfdoc_qr(d, url, 13, PDFDOC_CORNER);
 		pdfdoc_text(d, "扫码或凭编号和校验码核验真伪", 6, PDFDOC_LEFT);
@@ -378,7 +385,7 @@ int cert_pdf(store *s, const actor *who, int64_t id, int card,
 	rc = pdfdoc_finish(d, bytes, len, e);
 	if (rc == 0)
 		snprintf(filename, 128, "%s_%.40s.pdf", title,
-			 store_res_text(r, 0, 1));
+			 k.number);
 	store_res_free(r);
 	return rc;
 }

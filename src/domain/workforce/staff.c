@@ -344,7 +344,9 @@ int staff_get(store *s, const actor *who, int64_t id, json_t **out, err *e)
 	json_t *ha = json_array(), *ta = json_array(), *ca = json_array();
 	int mask = !privacy_full(who, PRIVACY_RECORD);
 	for (int i = 0; i < store_res_rows(h); i++) {
-		json_t *ch = json_loads(store_res_text(h, i, 3), 0, NULL);
+		staff_history_row hr;
+		store_res_row(h, i, staff_store_history_cols, &hr);
+		json_t *ch = json_loads(hr.changes, 0, NULL);
 		size_t k;
 		json_t *v;
 		/* A masked role sees that the phone changed, not to what. */
@@ -357,32 +359,32 @@ int staff_get(store *s, const actor *who, int64_t id, json_t **out, err *e)
 		}
 		json_array_append_new(
 			ha, json_pack("{s:o, s:s, s:s, s:o}", "at",
-				      jsonx_time(store_res_int(h, i, 0)),
-				      "actor", store_res_text(h, i, 1),
-				      "action", store_res_text(h, i, 2),
-				      "changes", ch ? ch : json_array()));
+				      jsonx_time(hr.at), "actor", hr.actor,
+				      "action", hr.action, "changes",
+				      ch ? ch : json_array()));
 	}
-	for (int i = 0; i < store_res_rows(t); i++)
+	for (int i = 0; i < store_res_rows(t); i++) {
+		staff_attended_row a;
+		store_res_row(t, i, staff_store_attended_cols, &a);
 		json_array_append_new(
 			ta,
 			json_pack("{s:I, s:s, s:s, s:b, s:s, s:o, s:b}", "id",
-				  (json_int_t)store_res_int(t, i, 0), "title",
-				  store_res_text(t, i, 1), "held_on",
-				  store_res_text(t, i, 2), "initial",
-				  (int)store_res_int(t, i, 3), "result",
-				  store_res_text(t, i, 4), "score",
-				  store_res_isnull(t, i, 5)
-					  ? json_null()
-					  : json_integer(store_res_int(t, i, 5)),
-				  "passed", (int)store_res_int(t, i, 6)));
-	for (int i = 0; i < store_res_rows(c); i++)
+				  (json_int_t)a.training_id, "title", a.title,
+				  "held_on", a.held_on, "initial", a.initial,
+				  "result", a.result, "score",
+				  a.score_null ? json_null()
+					       : json_integer(a.score),
+				  "passed", a.passed));
+	}
+	for (int i = 0; i < store_res_rows(c); i++) {
+		staff_cert_row k;
+		store_res_row(c, i, staff_store_cert_cols, &k);
 		json_array_append_new(
 			ca, json_pack("{s:I, s:s, s:s, s:s, s:s}", "id",
-				      (json_int_t)store_res_int(c, i, 0),
-				      "number", store_res_text(c, i, 1),
-				      "check_code", store_res_text(c, i, 13),
-				      "issued_on", store_res_text(c, i, 6),
-				      "status", store_res_text(c, i, 7)));
+				      (json_int_t)k.id, "number", k.number,
+				      "check_code", k.check_code, "issued_on",
+				      k.issued_on, "status", k.status));
+	}
 	json_object_set_new(o, "history", ha);
 	json_object_set_new(o, "trainings", ta);
 	json_object_set_new(o, "certificates", ca);
@@ -666,14 +668,16 @@ int staff_coverage(store *s, const actor *who, const char *in,
 		const char *code = nk ? kids[k].code : g.code;
 		long t = 0, tcov = 0, v = 0, vcov = 0;
 		for (int i = 0; i < store_res_rows(r); i++) {
-			if (strcmp(store_res_text(r, i, 0), code))
+			staff_coverage_row c;
+			store_res_row(r, i, staff_store_coverage_cols, &c);
+			if (strcmp(c.group, code))
 				continue;
-			if (store_res_int(r, i, 1) == REGION_TOWNSHIP) {
-				t = store_res_int(r, i, 2);
-				tcov = store_res_int(r, i, 3);
+			if (c.level == REGION_TOWNSHIP) {
+				t = c.posts;
+				tcov = c.covered;
 			} else {
-				v = store_res_int(r, i, 2);
-				vcov = store_res_int(r, i, 3);
+				v = c.posts;
+				vcov = c.covered;
 			}
 		}
 		tt += t, tc += tcov, vt += v, vc += vcov;
@@ -698,14 +702,16 @@ int staff_coverage(store *s, const actor *who, const char *in,
 	if (nk) {
 		long t = 0, tcov = 0, v = 0, vcov = 0;
 		for (int i = 0; i < store_res_rows(r); i++) {
-			if (strcmp(store_res_text(r, i, 0), g.code))
+			staff_coverage_row c;
+			store_res_row(r, i, staff_store_coverage_cols, &c);
+			if (strcmp(c.group, g.code))
 				continue;
-			if (store_res_int(r, i, 1) == REGION_TOWNSHIP) {
-				t += store_res_int(r, i, 2);
-				tcov += store_res_int(r, i, 3);
+			if (c.level == REGION_TOWNSHIP) {
+				t += c.posts;
+				tcov += c.covered;
 			} else {
-				v += store_res_int(r, i, 2);
-				vcov += store_res_int(r, i, 3);
+				v += c.posts;
+				vcov += c.covered;
 			}
 		}
 		if (t || v) {
@@ -725,16 +731,16 @@ int staff_coverage(store *s, const actor *who, const char *in,
 		}
 	}
 	json_t *unc = json_array();
-	for (int i = 0; i < store_res_rows(u); i++)
+	for (int i = 0; i < store_res_rows(u); i++) {
+		staff_uncovered_row g2;
+		store_res_row(u, i, staff_store_uncovered_cols, &g2);
 		json_array_append_new(
-			unc, json_pack("{s:s, s:s, s:s, s:s}", "code",
-				       store_res_text(u, i, 0), "name",
-				       store_res_text(u, i, 1), "level",
-				       region_level_name((int)store_res_int(u, i, 2)),
-				       "missing",
-				       store_res_int(u, i, 2) == REGION_TOWNSHIP
-					       ? "儿童督导员"
-					       : "儿童主任"));
+			unc, json_pack("{s:s, s:s, s:s, s:s}", "code", g2.code,
+				       "name", g2.name, "level",
+				       region_level_name(g2.level), "missing",
+				       g2.level == REGION_TOWNSHIP ? "儿童督导员"
+								   : "儿童主任"));
+	}
 	int64_t uncovered_total = (tt - tc) + (vt - vc);
 	store_res_free(r);
 	store_res_free(u);

@@ -45,24 +45,19 @@ static int forbidden(err *e)
 
 
 
-static json_t *training_json(const store_res *r, int i)
+static json_t *training_json(const staff_training_row *t)
 {
-	json_t *topics = json_loads(store_res_text(r, i, 8), 0, NULL);
-	const char *mode = store_res_text(r, i, 5);
+	json_t *topics = json_loads(t->topics, 0, NULL);
 	return json_pack("{s:I, s:s, s:s, s:s, s:f, s:s, s:s, s:s, s:s, s:o,"
 			 " s:b, s:s, s:I}",
-			 "id", (json_int_t)store_res_int(r, i, 0), "region_code",
-			 store_res_text(r, i, 1), "title",
-			 store_res_text(r, i, 2), "held_on",
-			 store_res_text(r, i, 3), "hours",
-			 store_res_int(r, i, 4) / 10.0, "mode", mode,
-			 "mode_label", code_label(modes, code_value(modes, mode)),
-			 "organiser", store_res_text(r, i, 6), "trainer",
-			 store_res_text(r, i, 7), "topics",
-			 topics ? topics : json_array(), "initial",
-			 (int)store_res_int(r, i, 9), "created_by",
-			 store_res_text(r, i, 10), "attendees",
-			 (json_int_t)store_res_int(r, i, 11));
+			 "id", (json_int_t)t->id, "region_code", t->region,
+			 "title", t->title, "held_on", t->held_on, "hours",
+			 t->hours_tenths / 10.0, "mode", t->mode, "mode_label",
+			 code_label(modes, code_value(modes, t->mode)),
+			 "organiser", t->organiser, "trainer", t->trainer,
+			 "topics", topics ? topics : json_array(), "initial",
+			 t->initial, "created_by", t->created_by, "attendees",
+			 (json_int_t)t->attendees);
 }
 
 /* A training or a result of it, and its audit entry. */
@@ -181,18 +176,20 @@ int training_create(store *s, const actor *who, json_t *body, json_t **out,
 	return rc ? rc : training_get(s, who, x.id, out, e);
 }
 
+/* The training `id` into *t, whose text lives in *r (the caller frees
+ * it), if the caller may see it. */
 static int load_training(store *s, const actor *who, int64_t id,
-			 store_res **r, err *e)
+			 store_res **r, staff_training_row *t, err *e)
 {
 	int rc = staff_store_training_get(s, id, r, e);
 	if (rc)
 		return rc;
+	store_res_row(*r, 0, staff_store_training_cols, t);
 	/* A training organised above the caller's scope is visible to it
 	 * (its staff attend); one elsewhere reads as absent. */
-	const char *code = store_res_text(*r, 0, 1);
 	if (store_res_rows(*r) == 0 ||
-	    (who->u && !region_in_scope(actor_scope(who), code) &&
-	     !region_in_scope(code, actor_scope(who)))) {
+	    (who->u && !region_in_scope(actor_scope(who), t->region) &&
+	     !region_in_scope(t->region, actor_scope(who)))) {
 		store_res_free(*r);
 		return err_set(e, ERR_NOTFOUND, "not_found", "培训不存在");
 	}
@@ -203,34 +200,34 @@ int training_get(store *s, const actor *who, int64_t id, json_t **out,
 		 err *e)
 {
 	store_res *r, *a;
+	staff_training_row t;
 	int rc;
 	if (!can_read(who))
 		return forbidden(e);
-	if ((rc = load_training(s, who, id, &r, e)))
+	if ((rc = load_training(s, who, id, &r, &t, e)))
 		return rc;
 	if ((rc = staff_store_attendees(s, id, &a, e))) {
 		store_res_free(r);
 		return rc;
 	}
-	json_t *o = training_json(r, 0);
+	json_t *o = training_json(&t);
 	json_t *list = json_array();
 	int in_scope = 0;
 	for (int i = 0; i < store_res_rows(a); i++) {
-		if (who->u && !region_in_scope(actor_scope(who), store_res_text(a, i, 3)))
+		staff_attendee_row at;
+		store_res_row(a, i, staff_store_attendee_cols, &at);
+		if (who->u && !region_in_scope(actor_scope(who), at.region))
 			continue;
 		in_scope++;
 		json_array_append_new(
 			list,
-			json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:b}", "staff_id",
-				  (json_int_t)store_res_int(a, i, 0), "name",
-				  store_res_text(a, i, 1), "post",
-				  store_res_text(a, i, 2), "region_code",
-				  store_res_text(a, i, 3), "result",
-				  store_res_text(a, i, 4), "score",
-				  store_res_isnull(a, i, 5)
-					  ? json_null()
-					  : json_integer(store_res_int(a, i, 5)),
-				  "passed", (int)store_res_int(a, i, 6)));
+			json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:b}",
+				  "staff_id", (json_int_t)at.staff_id, "name",
+				  at.name, "post", at.post, "region_code",
+				  at.region, "result", at.result, "score",
+				  at.score_null ? json_null()
+						: json_integer(at.score),
+				  "passed", at.passed));
 	}
 	json_object_set_new(o, "attendance", list);
 	/* Only the attendees the caller may see are counted. */
@@ -272,20 +269,26 @@ int training_list(store *s, const actor *who, const char *in,
 		return rc;
 	json_t *items = json_array();
 	for (int i = 0; i < store_res_rows(r); i++) {
-		const char *code = store_res_text(r, i, 1);
+		staff_training_row tr;
+		store_res_row(r, i, staff_store_training_cols, &tr);
+		const char *code = tr.region;
 		if (!region_in_scope(g.code, code) && !region_in_scope(code, g.code))
 			continue;
-		json_t *t = training_json(r, i);
+		json_t *t = training_json(&tr);
 		/* A session organised above the caller: count only the
 		 * attendees inside the caller's scope. */
 		if (who->u && !region_in_scope(actor_scope(who), code)) {
 			store_res *a;
 			int n = 0;
-			if (staff_store_attendees(s, store_res_int(r, i, 0), &a,
-						  NULL) == 0) {
-				for (int k = 0; k < store_res_rows(a); k++)
+			if (staff_store_attendees(s, tr.id, &a, NULL) == 0) {
+				for (int k = 0; k < store_res_rows(a); k++) {
+					staff_attendee_row at;
+					store_res_row(a, k,
+						      staff_store_attendee_cols,
+						      &at);
 					n += region_in_scope(actor_scope(who),
-							     store_res_text(a, k, 3));
+							     at.region);
+				}
 				store_res_free(a);
 			}
 			json_object_set_new(t, "attendees", json_integer(n));
@@ -358,11 +361,12 @@ int training_attend(store *s, const actor *who, int64_t id, json_t *body,
 	if (passed && strcmp(result, "assessed"))
 		return err_field(e, ERR_INVALID, "invalid_field", "passed",
 				 "未经考核不能记为合格");
-	if ((rc = load_training(s, who, id, &t, e)))
+	staff_training_row tr;
+	if ((rc = load_training(s, who, id, &t, &tr, e)))
 		return rc;
-	int initial = (int)store_res_int(t, 0, 9);
+	int initial = tr.initial;
 	char held[11];
-	snprintf(held, sizeof held, "%s", store_res_text(t, 0, 3));
+	snprintf(held, sizeof held, "%s", tr.held_on);
 	store_res_free(t);
 	staff_row st;
 	if ((rc = staff__load(s, who, json_integer_value(sid), &st, e))) {
@@ -392,14 +396,15 @@ int training_certify(store *s, const actor *who, int64_t staff_id,
 {
 	staff_row st;
 	store_res *t;
+	staff_training_row tr;
 	int rc, yes = 0;
 	if (!can_train(who))
 		return forbidden(e);
 	if ((rc = staff__load(s, who, staff_id, &st, e)) ||
-	    (rc = load_training(s, who, training_id, &t, e)))
+	    (rc = load_training(s, who, training_id, &t, &tr, e)))
 		return rc;
 	char held[11];
-	snprintf(held, sizeof held, "%s", store_res_text(t, 0, 3));
+	snprintf(held, sizeof held, "%s", tr.held_on);
 	store_res_free(t);
 	if ((rc = staff_store_passed_initial(s, staff_id, training_id, &yes, e)))
 		return rc;
