@@ -9,9 +9,11 @@ as one layer per line, top to bottom, each line a list of the units in it:
     api/
     ...
 A unit is a top-level file of src/ (`app.c` covers app.c and app.h) or a
-folder (`domain/` covers everything below it).  A file may include its own
-unit and any unit of a LOWER layer; units on one line are peers and may not
-include each other.  Inside a unit any include is allowed, but the include
+folder (`store/` covers everything below it); a folder inside a folder
+may be a unit of its own (`domain/children/`), and a file belongs to the
+longest unit that holds it.  A file may include its own unit and any unit
+of a LOWER layer; units on one line are peers and may not include each
+other.  Inside a unit any include is allowed, but the include
 graph of the whole tree must have no cycle, counted between modules (a
 module is a .c and its .h: account.c including audit.h while audit.c
 includes account.h is a cycle).
@@ -42,11 +44,17 @@ def read_layers():
     return rank
 
 
-def unit_of(rel):
-    """'domain/children/child.c' -> 'domain/', 'app.h' -> 'app.c'."""
-    if "/" in rel:
-        return rel.split("/", 1)[0] + "/"
-    return rel[:-2] + ".c"
+def unit_of(rel, rank):
+    """'domain/children/child.c' -> 'domain/children/' when that folder is
+    a unit, else 'domain/'; 'app.h' -> 'app.c'."""
+    if "/" not in rel:
+        return rel[:-2] + ".c"
+    parts = rel.split("/")[:-1]
+    for n in range(len(parts), 0, -1):
+        folder = "/".join(parts[:n]) + "/"
+        if folder in rank:
+            return folder
+    return parts[0] + "/"
 
 
 def main():
@@ -56,7 +64,7 @@ def main():
     problems = []
     for p in files:
         rel = p.relative_to(SRC).as_posix()
-        u = unit_of(rel)
+        u = unit_of(rel, rank)
         if u not in rank:
             problems.append(f"src/{rel}: its unit {u} is in no layer of {DOC.name}")
             continue
@@ -66,14 +74,14 @@ def main():
                 continue  # a system or generated header
             if inc[:-2] != rel[:-2]:
                 deps.append(inc[:-2])
-            v = unit_of(inc)
+            v = unit_of(inc, rank)
             if v == u:
                 continue
             if v not in rank:
                 problems.append(f"src/{rel}: includes {inc}, whose unit {v} is in no layer")
             elif rank[v] >= rank[u]:
-                how = "a peer" if rank[v] == rank[u] else "a higher layer"
-                problems.append(f"src/{rel}: includes {inc}: {v} is {how} than {u}")
+                how = "a peer of" if rank[v] == rank[u] else "a higher layer than"
+                problems.append(f"src/{rel}: includes {inc}: {v} is {how} {u}")
         graph.setdefault(rel[:-2], []).extend(deps)
 
     # Cycles: depth-first search; each cycle reported once, from its

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test suite of guanai and ends with one line that counts them:
-#   unit tests (cmocka, ASan/UBSan build), API tests (pytest, against an
-#   ASan/UBSan server) on SQLite and on a throwaway PostgreSQL cluster, and
-#   the browser test (headless Chromium).
+#   the layer check (scripts/check-layers.py), unit tests (cmocka,
+#   ASan/UBSan build), API tests (pytest, against an ASan/UBSan server) on
+#   SQLite and on a throwaway PostgreSQL cluster, and the browser test
+#   (headless Chromium).
 # Called by `make test` after the builds; exits non-zero if anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -41,6 +42,13 @@ echo "== PostgreSQL: starting a throwaway cluster on 127.0.0.1:$PGPORT"
 PGURL=$(bash scripts/pg-cluster.sh start "$PGDIR" "$PGPORT" | tail -n 1) || {
   echo "could not start PostgreSQL"; exit 1; }
 export GUANAI_PG_URL="$PGURL"
+
+# --- the layers of docs/ARCHITECTURE.md: no include against their order,
+# no include cycle (scripts/check-layers.py)
+out="$TMP/layers.out"
+/usr/bin/python3 scripts/check-layers.py >"$out" 2>&1; rc=$?
+[ "$rc" -ne 0 ] && cat "$out"
+count "layers" $((rc == 0)) $((rc != 0)) "$rc"
 
 # --- unit tests
 for t in build/asan/tests/test_*; do

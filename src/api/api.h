@@ -47,8 +47,13 @@ int api_export_mark(req *r, exportmark *m, err *e);
  * a 403 (role, CSRF, password change due, a domain's refusal) or the 404
  * of a record outside the caller's scope (err.out_of_scope), by a caller
  * with a session.  Other errors are not counted.  The answer is not
- * changed: a scope miss still answers exactly as an absent record. */
+ * changed: a scope miss still answers exactly as an absent record.  The
+ * server calls it for every failed request (http_config.on_error). */
 void api_note_denial(req *r, const route *rt, const err *e);
+
+/* Every route table above, in the order the router tries them: what the
+ * server is given to serve (http_config), and what tests walk. */
+http_routes api_routes(void);
 
 /* Counts a read of the caller's (a list search, a child's history or
  * visits) in the tally under `action`, about `target` ("" for none). */

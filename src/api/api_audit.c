@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "api/api.h"
-#include "domain/core/audit.h"
+#include "domain/core/audit_list.h"
 
 static int audit_list(req *r, err *e)
 {

@@ -52,7 +52,9 @@ void api_note_denial(req *r, const route *rt, const err *e)
 	int status = e->code == ERR_FORBIDDEN ? 403
 		     : e->code == ERR_NOTFOUND && e->out_of_scope ? 404
 								  : 0;
-	if (!status)
+	/* Only a caller with a session is counted: a denial before there is
+	 * one (no session, a bad CSRF token at login) names nobody. */
+	if (!status || !r->se)
 		return;
 	char where[96], filed[REGION_CODE_MAX];
 	snprintf(where, sizeof where, "%s %s", rt->method, rt->pattern);

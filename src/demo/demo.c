@@ -10,10 +10,10 @@
 #include "domain/children/child.h"
 #include "domain/children/childxlsx.h"
 #include "domain/children/classify.h"
-#include "domain/children/idcard.h"
+#include "domain/core/idcard.h"
 #include "domain/core/region.h"
 #include "domain/platforms/platform.h"
-#include "domain/quarterly/quality.h"
+#include "domain/children/child_quality.h"
 #include "domain/workforce/campaign.h"
 #include "domain/workforce/staff.h"
 #include "domain/workforce/training.h"
@@ -387,7 +387,7 @@ static int batch_work(store *s, void *arg, err *e)
 		snprintf(row.id_number, sizeof row.id_number, "%s",
 			 c.id_number);
 		row.cat_base = classify_base(&c);
-		row.qflags = quality_static(&c);
+		row.qflags = child_quality_flags(&c);
 		row.flags = cr.flags;
 		snprintf(row.guardian_name, sizeof row.guardian_name, "%s",
 			 c.guardian.present ? c.guardian.name : "");

@@ -190,7 +190,7 @@ static int demo_quarter(store *s, const actor *who, const char *county,
 			int share, int late, int approve, err *e)
 {
 	char start[11], end[11], today[11];
-	quality_quarter(quarter, start, end);
+	date_quarter(quarter, start, end);
 	date_of(who->now, today);
 	int current = strcmp(end, today) >= 0;
 	int64_t at = current ? who->now - 86400 : noon_of(end) - 10 * 86400;
@@ -236,11 +236,11 @@ int demo_quarters(store *s, const actor *who, const char *county, err *e)
 {
 	char today[11], q[4][8], start[11], end[11], before[11];
 	date_of(who->now, today);
-	quality_quarter_of(today, q[0]);
+	date_quarter_of(today, q[0]);
 	for (int i = 1; i < 4; i++) {
-		quality_quarter(q[i - 1], start, end);
+		date_quarter(q[i - 1], start, end);
 		date_minus_days(start, 1, before);
-		quality_quarter_of(before, q[i]);
+		date_quarter_of(before, q[i]);
 	}
 	int64_t *ids;
 	int n;

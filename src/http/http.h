@@ -96,22 +96,35 @@ int req_reply_file(req *r, char *bytes, size_t len, const char *type,
 /* The actor for domain calls. */
 actor req_actor(const req *r);
 
+/* The routes a server serves: tables of routes, each ended by an
+ * all-zero route.  The API gives them (api_routes); the server knows no
+ * handler of its own. */
+typedef struct http_routes {
+	const route *const *tables;
+	size_t n;
+} http_routes;
+
+/* What a server is given: its routes, and a hook told of every request
+ * a route refused or failed, after its connection went back to the pool
+ * (NULL: none).  The API counts denials for the audit log with it. */
+typedef struct http_config {
+	http_routes routes;
+	void (*on_error)(req *r, const route *rt, const err *e);
+} http_config;
+
 /* Runs the server until SIGINT/SIGTERM.  Errors: ERR_INTERNAL when the
  * address cannot be bound. */
-int http_serve(app *a, const char *where, err *e);
+int http_serve(app *a, const char *where, const http_config *cfg, err *e);
 
-/* Every route table of the API, for tests that check them all: *n
- * receives their number.  The tables are constant. */
-const route *const *http_route_tables(size_t *n);
-
-/* Matches method and path against every route table.  *found is the
+/* Matches method and path against every table of `rs`.  *found is the
  * route or NULL; *path_known tells whether some route has this path with
  * another method (405 rather than 404). */
-const route *http_route_match(const char *method, const char *path,
-			      req *r, int *path_known);
+const route *http_route_match(const http_routes *rs, const char *method,
+			      const char *path, req *r, int *path_known);
 
-/* Every route, in table order: the i-th (from 0), NULL past the last. */
-const route *http_route_nth(size_t i);
+/* Every route of `rs`, in table order: the i-th (from 0), NULL past the
+ * last. */
+const route *http_route_nth(const http_routes *rs, size_t i);
 
 /* Status for an ERR_* code. */
 int http_status_of(int code);

@@ -54,15 +54,15 @@ static int by_address(const void *x, const void *y)
 	return a < b ? -1 : a > b;
 }
 
-void metrics_new(int threads, metrics **out)
+void metrics_new(int threads, const http_routes *rs, metrics **out)
 {
 	metrics *m = xcalloc(1, sizeof *m);
-	while (http_route_nth(m->nroutes))
+	while (http_route_nth(rs, m->nroutes))
 		m->nroutes++;
 	m->routes = xcalloc(m->nroutes, sizeof *m->routes);
 	m->by_addr = xcalloc(m->nroutes, sizeof *m->by_addr);
 	for (size_t i = 0; i < m->nroutes; i++) {
-		m->routes[i] = http_route_nth(i);
+		m->routes[i] = http_route_nth(rs, i);
 		m->by_addr[i] = (route_slot){m->routes[i], (int)i};
 	}
 	qsort(m->by_addr, m->nroutes, sizeof *m->by_addr, by_address);

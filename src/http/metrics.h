@@ -21,10 +21,10 @@
 
 typedef struct metrics metrics;
 
-/* A counter set for every route of the route tables, and for the
- * requests no route takes; shards for about `threads` threads.  The
+/* A counter set for every route of `rs`, and for the requests no route
+ * takes; shards for about `threads` threads.  The
  * caller owns *out (metrics_free). */
-void metrics_new(int threads, metrics **out);
+void metrics_new(int threads, const http_routes *rs, metrics **out);
 void metrics_free(metrics *m);
 
 /* Where a request is counted: an API route (with its own method), or,

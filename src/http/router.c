@@ -1,25 +1,11 @@
-/* The router: every API module contributes one table of routes; each route
- * names its action (domain/core/perm.c says who may take it) and whether it
- * takes a body, so nothing about permissions hides inside handlers. */
+/* The router: the tables it is given (every API module contributes one);
+ * each route names its action (domain/core/perm.c says who may take it)
+ * and whether it takes a body, so nothing about permissions hides inside
+ * handlers. */
 #include <stdio.h>
 #include <string.h>
 
-#include "api/api.h"
 #include "http/http.h"
-
-static const route *const route_tables[] = {
-	api_health_routes, api_session_routes, api_region_routes,
-	api_user_routes,   api_audit_routes,	api_child_routes,
-	api_staff_routes,  api_platform_routes, api_case_routes,
-	api_quality_routes, api_stats_routes, api_women_routes,
-	api_export_routes,
-};
-
-const route *const *http_route_tables(size_t *n)
-{
-	*n = sizeof route_tables / sizeof *route_tables;
-	return route_tables;
-}
 
 /* Matches one pattern; fills r->params.  Segments are compared whole. */
 static int pattern_match(const char *pat, const char *path, req *r)
@@ -51,13 +37,12 @@ static int pattern_match(const char *pat, const char *path, req *r)
 	return 1;
 }
 
-const route *http_route_match(const char *method, const char *path,
-			      req *r, int *path_known)
+const route *http_route_match(const http_routes *rs, const char *method,
+			      const char *path, req *r, int *path_known)
 {
 	*path_known = 0;
-	for (size_t t = 0; t < sizeof route_tables / sizeof *route_tables;
-	     t++) {
-		for (const route *rt = route_tables[t]; rt->method; rt++) {
+	for (size_t t = 0; t < rs->n; t++) {
+		for (const route *rt = rs->tables[t]; rt->method; rt++) {
 			if (!pattern_match(rt->pattern, path, r))
 				continue;
 			if (strcmp(rt->method, method) == 0)
@@ -68,11 +53,10 @@ const route *http_route_match(const char *method, const char *path,
 	return NULL;
 }
 
-const route *http_route_nth(size_t i)
+const route *http_route_nth(const http_routes *rs, size_t i)
 {
-	for (size_t t = 0; t < sizeof route_tables / sizeof *route_tables;
-	     t++) {
-		for (const route *rt = route_tables[t]; rt->method; rt++)
+	for (size_t t = 0; t < rs->n; t++) {
+		for (const route *rt = rs->tables[t]; rt->method; rt++)
 			if (i-- == 0)
 				return rt;
 	}

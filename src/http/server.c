@@ -19,7 +19,6 @@
 #include <unistd.h>
 
 #include "http/connlimit.h"
-#include "api/api.h"
 #include "http/http.h"
 #include "http/metrics.h"
 #include "http/proxy.h"
@@ -70,6 +69,7 @@ typedef struct conn_state {
 /* The server's own state, handed to every libmicrohttpd callback. */
 typedef struct server {
 	app *a;
+	const http_config *cfg;
 	metrics *m;
 	connlimit *cl;
 	int has_token;		/* serve --metrics-token */
@@ -342,10 +342,11 @@ static int no_body(req *r, err *e)
 	return rc ? rc : jsonx_only(r->json, none, e);
 }
 
-static enum MHD_Result handle_api(app *a, struct MHD_Connection *c,
+static enum MHD_Result handle_api(const server *sv, struct MHD_Connection *c,
 				  const char *url, const char *method,
 				  conn_state *st)
 {
+	app *a = sv->a;
 	err e;
 	err_clear(&e);
 	req r = { .app = a, .conn = c, .method = method, .path = url,
@@ -360,7 +361,8 @@ static enum MHD_Result handle_api(app *a, struct MHD_Connection *c,
 	const char *hsts = http_hsts(a);
 
 	int known;
-	const route *rt = http_route_match(method, url, &r, &known);
+	const route *rt = http_route_match(&sv->cfg->routes, method, url, &r,
+					   &known);
 	st->rt = rt;
 	if (!rt) {
 		if (known)
@@ -389,8 +391,8 @@ static enum MHD_Result handle_api(app *a, struct MHD_Connection *c,
 	if (!rc)
 		rc = rt->fn(&r, &e);
 	store_pool_put(a->pool, r.db);
-	if (rc && r.se)	/* counted for the audit log (audit_tally.h) */
-		api_note_denial(&r, rt, &e);
+	if (rc && sv->cfg->on_error)
+		sv->cfg->on_error(&r, rt, &e);
 
 	enum MHD_Result ret;
 	if (rc) {
@@ -431,12 +433,13 @@ static enum MHD_Result too_big(struct MHD_Connection *c, size_t cap)
 }
 
 /* The body cap of a request: larger for the routes that take files. */
-static size_t body_cap(const char *method, const char *url)
+static size_t body_cap(const server *sv, const char *method, const char *url)
 {
 	req scratch;
 	int known;
 	memset(&scratch, 0, sizeof scratch);
-	const route *rt = http_route_match(method, url, &scratch, &known);
+	const route *rt = http_route_match(&sv->cfg->routes, method, url,
+					   &scratch, &known);
 	return rt && (rt->flags & R_UPLOAD) ? HTTP_MAX_UPLOAD : HTTP_MAX_BODY;
 }
 
@@ -560,7 +563,7 @@ static enum MHD_Result serve(server *sv, struct MHD_Connection *c,
 				"请求路径含有无效字符");
 			return send_error(c, &e, http_hsts(a));
 		}
-		st->cap = body_cap(method, url);
+		st->cap = body_cap(sv, method, url);
 		const char *cl = MHD_lookup_connection_value(
 			c, MHD_HEADER_KIND, "Content-Length");
 		if (cl && (strlen(cl) > 12 || atoll(cl) > HTTP_DRAIN_MAX))
@@ -590,7 +593,7 @@ static enum MHD_Result serve(server *sv, struct MHD_Connection *c,
 	/* Refused, /metrics is answered as any other unknown path: its
 	 * being there is not told either. */
 	if (strncmp(url, "/api/", 5) == 0)
-		return handle_api(a, c, url, method, st);
+		return handle_api(sv, c, url, method, st);
 	return static_serve(c, a->web_dir, url, method);
 }
 
@@ -827,7 +830,7 @@ static int listen_on(const struct sockaddr_in *sa)
 	return fd;
 }
 
-int http_serve(app *a, const char *where, err *e)
+int http_serve(app *a, const char *where, const http_config *cfg, err *e)
 {
 	struct sockaddr_in sa;
 	int rc = parse_listen(where, &sa, e);
@@ -838,8 +841,8 @@ int http_serve(app *a, const char *where, err *e)
 	if ((rc = connlimit_new(cap, a->max_conn_per_ip, a->trusted_proxies, &ac.cl,
 				e)))
 		return rc;
-	server sv = { .a = a, .cl = ac.cl };
-	metrics_new(a->threads, &sv.m);
+	server sv = { .a = a, .cfg = cfg, .cl = ac.cl };
+	metrics_new(a->threads, &cfg->routes, &sv.m);
 	if (a->metrics_token) {
 		sv.has_token = 1;
 		crypto_hash_sha256(sv.token_hash,

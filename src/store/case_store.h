@@ -2,7 +2,7 @@
 #ifndef GUANAI_CASE_STORE_H
 #define GUANAI_CASE_STORE_H
 
-#include "domain/core/region.h"
+#include "store/region_store.h"
 #include "store/store.h"
 
 typedef struct case_row {

@@ -2,7 +2,7 @@
 #ifndef GUANAI_CHILD_STORE_H
 #define GUANAI_CHILD_STORE_H
 
-#include "domain/core/region.h"
+#include "store/region_store.h"
 #include "store/store.h"
 
 /* A row of the children table.  `data` is malloc'd JSON text owned by the

@@ -3,7 +3,7 @@
 #ifndef GUANAI_PLATFORM_STORE_H
 #define GUANAI_PLATFORM_STORE_H
 
-#include "domain/core/region.h"
+#include "store/region_store.h"
 #include "store/store.h"
 
 typedef struct platform_row {

@@ -2,8 +2,20 @@
 #ifndef GUANAI_REGION_STORE_H
 #define GUANAI_REGION_STORE_H
 
-#include "domain/core/region.h"
 #include "store/store.h"
+
+/* A region code at its natural length (domain/core/region.h), and a
+ * region as stored. */
+enum { REGION_CODE_MAX = 13, REGION_NAME_MAX = 128 };
+
+typedef struct region {
+	char code[REGION_CODE_MAX];
+	char name[REGION_NAME_MAX];
+	int level;
+	char parent[REGION_CODE_MAX];	/* "" for a province */
+	int statistical;		/* 1: from the statistical tables */
+	int has_children;
+} region;
 
 /* Errors: ERR_NOTFOUND, ERR_STORE. */
 int region_store_get(store *s, const char *code, region *out, err *e);

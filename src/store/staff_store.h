@@ -5,7 +5,7 @@
 #ifndef GUANAI_STAFF_STORE_H
 #define GUANAI_STAFF_STORE_H
 
-#include "domain/core/region.h"
+#include "store/region_store.h"
 #include "store/store.h"
 
 typedef struct staff_row {

@@ -33,43 +33,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "store/store_types.h"
 #include "util/err.h"
-
-typedef struct store store;
-typedef struct store_res store_res;
-typedef struct store_pool store_pool;
-struct audit_key;
-
-typedef enum { STORE_SQLITE = 1, STORE_PG = 2 } store_kind;
-
-typedef enum { SP_NULL = 0, SP_INT, SP_TEXT } store_ptype;
-
-/* One bound parameter.  Text is borrowed: it must outlive the call. */
-typedef struct store_param {
-	store_ptype t;
-	int64_t i;
-	const char *s;
-} store_param;
-
-#define SP_I(v) ((store_param){ SP_INT, (int64_t)(v), NULL })
-#define SP_S(v) ((store_param){ (v) ? SP_TEXT : SP_NULL, 0, (v) })
-#define SP_NULLV ((store_param){ SP_NULL, 0, NULL })
-#define SP_COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 /* Opens a connection to `url` (file path or postgresql:// URL).  The caller
  * owns *out and frees it with store_close.  Errors: ERR_STORE. */
 int store_open(const char *url, store **out, err *e);
 void store_close(store *s);
 store_kind store_kind_of(const store *s);
-
-/* Where the database stands, as seen from one connection: any commit,
- * by any connection, changes it.  A figure read while the mark stays the
- * same may be used again instead of read again. */
-typedef struct store_mark {
-	uint64_t conn;		/* this connection, unique in the process */
-	uint64_t others;	/* moved by other connections' commits */
-	uint64_t own;		/* moved by this connection's changes */
-} store_mark;
 
 /* Fills *m; returns 0, or -1 when the backend cannot tell (PostgreSQL)
  * and nothing may be reused. */

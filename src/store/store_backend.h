@@ -5,7 +5,8 @@
 
 #include <stddef.h>
 
-#include "store/store.h"
+#include "store/store_types.h"
+#include "util/err.h"
 
 typedef struct store_ops {
 	store_kind kind;

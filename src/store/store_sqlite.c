@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "store/store.h"
 #include "store/store_backend.h"
 #include "util/mem.h"
 

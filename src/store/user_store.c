@@ -7,6 +7,38 @@
 #include "util/mem.h"
 #include "util/text.h"
 
+static const struct {
+	role r;
+	const char *name;
+} role_names[] = {
+	{ ROLE_ADMIN, "admin" },
+	{ ROLE_PROVINCE, "province" },
+	{ ROLE_CITY, "city" },
+	{ ROLE_COUNTY, "county" },
+	{ ROLE_SUPERVISOR, "supervisor" },
+	{ ROLE_DIRECTOR, "director" },
+	{ ROLE_AUDITOR, "auditor" },
+	{ ROLE_SECURITY_ADMIN, "security_admin" },
+	{ ROLE_AUDIT_ADMIN, "audit_admin" },
+};
+
+const char *user_store_role_name(role r)
+{
+	for (size_t i = 0; i < sizeof role_names / sizeof *role_names; i++)
+		if (role_names[i].r == r)
+			return role_names[i].name;
+	return "";
+}
+
+role user_store_role_parse(const char *name)
+{
+	for (size_t i = 0; name && i < sizeof role_names / sizeof *role_names;
+	     i++)
+		if (strcmp(name, role_names[i].name) == 0)
+			return role_names[i].r;
+	return ROLE_NONE;
+}
+
 #define USER_COLS                                                           \
 	"u.id, u.username, u.display_name, u.role, u.region_code,"           \
 	" u.must_change, u.failed_count, u.locked_until, u.disabled,"        \
@@ -21,7 +53,7 @@ static void user_from_row(const store_res *r, int row, int c0, user *u,
 		 store_res_text(r, row, c0 + 1));
 	snprintf(u->display_name, sizeof u->display_name, "%s",
 		 store_res_text(r, row, c0 + 2));
-	u->role = account_role_parse(store_res_text(r, row, c0 + 3));
+	u->role = user_store_role_parse(store_res_text(r, row, c0 + 3));
 	snprintf(u->region, sizeof u->region, "%s",
 		 store_res_text(r, row, c0 + 4));
 	u->must_change = (int)store_res_int(r, row, c0 + 5);
@@ -67,7 +99,7 @@ int user_store_by_id(store *s, int64_t id, user *out, char *pw, size_t pwsz,
 int user_store_insert(store *s, user *u, const char *pw_hash, err *e)
 {
 	store_param p[] = { SP_S(u->username),	  SP_S(u->display_name),
-			    SP_S(account_role_name(u->role)),
+			    SP_S(user_store_role_name(u->role)),
 			    SP_S(u->region),	  SP_S(pw_hash),
 			    SP_I(u->must_change), SP_I(u->created_at),
 			    SP_I(u->created_at) };
@@ -89,7 +121,7 @@ int user_store_insert(store *s, user *u, const char *pw_hash, err *e)
 int user_store_update(store *s, const user *u, int64_t now, err *e)
 {
 	store_param p[] = { SP_S(u->display_name),
-			    SP_S(account_role_name(u->role)),
+			    SP_S(user_store_role_name(u->role)),
 			    SP_S(u->region),
 			    SP_I(u->disabled),
 			    SP_I(u->must_change),

@@ -2,8 +2,64 @@
 #ifndef GUANAI_USER_STORE_H
 #define GUANAI_USER_STORE_H
 
-#include "domain/core/account.h"
+#include <stdint.h>
+
+#include "store/region_store.h"
 #include "store/store.h"
+
+/* The roles of SPEC §1, and the administrator split in three (等保2.0
+ * level 3, 三权分立): admin runs the system (users, regions, settings),
+ * security_admin grants the administrators' accounts, audit_admin reads
+ * the whole audit log.  Who may grant whom is domain/core/perm.c's grant
+ * table, not this order. */
+typedef enum role {
+	ROLE_NONE = 0,
+	ROLE_AUDITOR,
+	ROLE_DIRECTOR,
+	ROLE_SUPERVISOR,
+	ROLE_COUNTY,
+	ROLE_CITY,
+	ROLE_PROVINCE,
+	ROLE_ADMIN,
+	ROLE_SECURITY_ADMIN,
+	ROLE_AUDIT_ADMIN,
+	ROLE_COUNT
+} role;
+
+enum {
+	ACCOUNT_USERNAME_MAX = 33,
+	ACCOUNT_DISPLAY_MAX = 128,
+	ACCOUNT_TOKEN_MAX = 64,
+};
+
+typedef struct user {
+	int64_t id;
+	char username[ACCOUNT_USERNAME_MAX];
+	char display_name[ACCOUNT_DISPLAY_MAX];
+	role role;
+	char region[REGION_CODE_MAX];
+	int must_change;
+	int failed;
+	/* Until then failed logins hold some address back from this account,
+	 * or the account is slow (domain/core/throttle.h); shown as
+	 * "locked", it locks
+	 * nothing. */
+	int64_t locked_until;
+	int disabled;
+	int64_t created_at;
+} user;
+
+/* A logged-in session. */
+typedef struct session {
+	char token[ACCOUNT_TOKEN_MAX];	/* only set at login */
+	char csrf[ACCOUNT_TOKEN_MAX];
+	user u;
+} session;
+
+/* A role as a user row stores it, and as the API names it ("county"),
+ * "" for none; and back, ROLE_NONE for a name that is no role. */
+const char *user_store_role_name(role r);
+role user_store_role_parse(const char *name);
 
 /* A user and its password hash (pw may be NULL).  ERR_NOTFOUND if none. */
 int user_store_by_name(store *s, const char *username, user *out, char *pw,

@@ -56,3 +56,25 @@ void date_years_before(const char *date, int n, char out[11])
 	int y = atoi(date);
 	snprintf(out, 11, "%04d%.6s", y - n, date + 4);
 }
+
+int date_quarter(const char *code, char start[11], char end[11])
+{
+	static const char *const ends[] = { "03-31", "06-30", "09-30", "12-31" };
+	if (!code || strlen(code) != 6 || code[4] != 'Q' || code[5] < '1' ||
+	    code[5] > '4')
+		return -1;
+	for (int i = 0; i < 4; i++)
+		if (code[i] < '0' || code[i] > '9')
+			return -1;
+	int q = code[5] - '1';
+	snprintf(start, 11, "%.4s-%02d-01", code, q * 3 + 1);
+	snprintf(end, 11, "%.4s-%s", code, ends[q]);
+	return 0;
+}
+
+void date_quarter_of(const char *date, char out[8])
+{
+	int m = atoi(date + 5);
+	char q = (char)('1' + ((m >= 1 && m <= 12 ? m : 1) - 1) / 3);
+	snprintf(out, 8, "%.4sQ%c", date, q);
+}

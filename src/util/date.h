@@ -23,4 +23,10 @@ int date_minus_days(const char *date, int days, char out[11]);
  * compares right (a child born that day turns n on 1 March). */
 void date_years_before(const char *date, int n, char out[11]);
 
+/* The days of quarter `code` ("2018Q3"): first and last.  -1 for a code
+ * that is no quarter. */
+int date_quarter(const char *code, char start[11], char end[11]);
+/* The quarter holding `date`, e.g. "2026Q4". */
+void date_quarter_of(const char *date, char out[8]);
+
 #endif

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/api.h"
 #include "http/http.h"
 #include "util/mem.h"
 
@@ -17,7 +18,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	req r;
 	memset(&r, 0, sizeof r);
 	int known;
-	const route *rt = http_route_match(methods[size % 5], path, &r, &known);
+	http_routes rs = api_routes();
+	const route *rt = http_route_match(&rs, methods[size % 5], path, &r,
+					   &known);
 	if (rt) {
 		if (r.nparams < 0 || r.nparams > HTTP_MAX_PARAMS)
 			__builtin_trap();

@@ -5,7 +5,7 @@
  * marks its villages' figures stale once. */
 #include "testutil.h"
 
-#include "domain/children/idcard.h"
+#include "domain/core/idcard.h"
 #include "store/child_store.h"
 
 #define VILLAGE "220122100207"

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "domain/children/idcard.h"
+#include "domain/core/idcard.h"
 
 static const char *const valid_ids[] = {
 	"220122201006151236",	/* 农安县, boy */

@@ -1,6 +1,6 @@
 /* Data-quality rules Q01–Q11 (SPEC §11): each rule shown firing and not
- * firing.  The rules a record fails by its own facts (quality_static) are
- * checked on records built in memory; the rules that need the quarter,
+ * firing.  The rules a record fails by its own facts (child_quality_flags)
+ * are checked on records built in memory; the rules that need the quarter,
  * the other records, visits or verifications are checked through
  * quality_report on a real SQLite store with the fixture regions. */
 #include "testutil.h"
@@ -11,8 +11,9 @@
 #include "domain/children/childrec.h"
 #include "domain/children/childrec_exit.h"
 #include "domain/children/childrec_visit.h"
-#include "domain/children/idcard.h"
+#include "domain/core/idcard.h"
 #include "domain/quarterly/quality.h"
+#include "util/date.h"
 
 /* 2026-11-15 12:00 in China (2026Q4), and 2027-01-20 (2027Q1). */
 #define NOW_Q4 1794715200
@@ -62,7 +63,7 @@ static void test_good_record_fails_nothing(void **st)
 	(void)st;
 	child c;
 	good_child(&c);
-	assert_int_equal(quality_static(&c), 0);
+	assert_int_equal(child_quality_flags(&c), 0);
 }
 
 static void test_q01_guardian_details(void **st)
@@ -72,16 +73,16 @@ static void test_q01_guardian_details(void **st)
 	good_child(&c);
 	c.guardian.present = 0;
 	memset(&c.guardian, 0, sizeof c.guardian);
-	assert_int_equal(quality_static(&c), QF_Q01);
+	assert_int_equal(child_quality_flags(&c), QF_Q01);
 	good_child(&c);
 	c.guardian.relationship[0] = 0;
-	assert_int_equal(quality_static(&c), QF_Q01);
+	assert_int_equal(child_quality_flags(&c), QF_Q01);
 	good_child(&c);
 	c.guardian.phone[0] = 0;
-	assert_int_equal(quality_static(&c), QF_Q01);
+	assert_int_equal(child_quality_flags(&c), QF_Q01);
 	good_child(&c);
 	c.guardian.name[0] = 0;
-	assert_int_equal(quality_static(&c), QF_Q01);
+	assert_int_equal(child_quality_flags(&c), QF_Q01);
 }
 
 static void test_q02_dropout_explanation(void **st)
@@ -90,21 +91,21 @@ static void test_q02_dropout_explanation(void **st)
 	child c;
 	good_child(&c);
 	c.education = EDU_DROPPED_OUT;
-	assert_int_equal(quality_static(&c), QF_Q02);
+	assert_int_equal(child_quality_flags(&c), QF_Q02);
 	c.education = EDU_OUT_OF_SCHOOL;
 	snprintf(c.dropout_explanation, sizeof c.dropout_explanation, "无");
-	assert_int_equal(quality_static(&c), QF_Q02); /* under 2 characters */
+	assert_int_equal(child_quality_flags(&c), QF_Q02); /* under 2 characters */
 	snprintf(c.dropout_explanation, sizeof c.dropout_explanation,
 		 "2024年9月起辍学，已劝返");
-	assert_int_equal(quality_static(&c), 0);
+	assert_int_equal(child_quality_flags(&c), 0);
 	/* free text over several lines is an explanation too */
 	snprintf(c.dropout_explanation, sizeof c.dropout_explanation,
 		 "2024年9月起辍学\n原因：家庭困难\n已联系学校劝返");
-	assert_int_equal(quality_static(&c), 0);
+	assert_int_equal(child_quality_flags(&c), 0);
 	/* in school: no explanation needed */
 	c.education = EDU_SUSPENDED;
 	c.dropout_explanation[0] = 0;
-	assert_int_equal(quality_static(&c), 0);
+	assert_int_equal(child_quality_flags(&c), 0);
 }
 
 static void test_q03_check_digit(void **st)
@@ -113,15 +114,15 @@ static void test_q03_check_digit(void **st)
 	child c;
 	good_child(&c);
 	c.id_number[17] = c.id_number[17] == '0' ? '1' : '0';
-	assert_int_equal(quality_static(&c), QF_Q03); /* birth and sex agree */
+	assert_int_equal(child_quality_flags(&c), QF_Q03); /* birth and sex agree */
 	good_child(&c);
 	c.id_number[3] = 'A';
-	assert_true(quality_static(&c) & QF_Q03);
+	assert_true(child_quality_flags(&c) & QF_Q03);
 	/* no 户籍, no number: nothing to check */
 	good_child(&c);
 	c.id_number[0] = 0;
 	c.hukou_registered = 0;
-	assert_int_equal(quality_static(&c), 0);
+	assert_int_equal(child_quality_flags(&c), 0);
 }
 
 static void test_q04_birth_date_and_sex(void **st)
@@ -130,14 +131,14 @@ static void test_q04_birth_date_and_sex(void **st)
 	child c;
 	good_child(&c);
 	snprintf(c.birth_date, sizeof c.birth_date, "2016-05-21");
-	assert_int_equal(quality_static(&c), QF_Q04);
+	assert_int_equal(child_quality_flags(&c), QF_Q04);
 	good_child(&c);
 	c.sex = 2;
-	assert_int_equal(quality_static(&c), QF_Q04);
+	assert_int_equal(child_quality_flags(&c), QF_Q04);
 	good_child(&c);
 	c.sex = 2;
 	mkid(c.id_number, c.birth_date, 12); /* an even sequence: female */
-	assert_int_equal(quality_static(&c), 0);
+	assert_int_equal(child_quality_flags(&c), 0);
 }
 
 static void test_q07_parents(void **st)
@@ -146,13 +147,13 @@ static void test_q07_parents(void **st)
 	child c;
 	good_child(&c);
 	c.father.name[0] = 0;
-	assert_int_equal(quality_static(&c), QF_Q07);
+	assert_int_equal(child_quality_flags(&c), QF_Q07);
 	good_child(&c);
 	c.mother.status = PARENT_UNKNOWN;
-	assert_int_equal(quality_static(&c), QF_Q07);
+	assert_int_equal(child_quality_flags(&c), QF_Q07);
 	good_child(&c);
 	c.mother.status = PARENT_DECEASED; /* known, whatever it is */
-	assert_int_equal(quality_static(&c), 0);
+	assert_int_equal(child_quality_flags(&c), 0);
 }
 
 static void test_q10_phones(void **st)
@@ -167,19 +168,19 @@ static void test_q10_phones(void **st)
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		good_child(&c);
 		snprintf(c.contact_phone, sizeof c.contact_phone, "%s", bad[i]);
-		assert_int_equal(quality_static(&c), QF_Q10);
+		assert_int_equal(child_quality_flags(&c), QF_Q10);
 		good_child(&c);
 		snprintf(c.mother.phone, sizeof c.mother.phone, "%s", bad[i]);
-		assert_int_equal(quality_static(&c), QF_Q10);
+		assert_int_equal(child_quality_flags(&c), QF_Q10);
 		good_child(&c);
 		snprintf(c.guardian.phone, sizeof c.guardian.phone, "%s", bad[i]);
-		assert_int_equal(quality_static(&c), QF_Q10);
+		assert_int_equal(child_quality_flags(&c), QF_Q10);
 	}
 	for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
 		good_child(&c);
 		snprintf(c.contact_phone, sizeof c.contact_phone, "%s", good[i]);
 		snprintf(c.father.phone, sizeof c.father.phone, "%s", good[i]);
-		assert_int_equal(quality_static(&c), 0);
+		assert_int_equal(child_quality_flags(&c), 0);
 	}
 }
 
@@ -202,7 +203,7 @@ static void test_stored_records_load_leniently(void **st)
 	assert_int_equal(child_parse_stored(o, &c, &e), 0);
 	assert_string_equal(c.id_number, id);
 	assert_string_equal(c.contact_phone, "1391234567");
-	assert_int_equal(quality_static(&c) & (QF_Q03 | QF_Q10),
+	assert_int_equal(child_quality_flags(&c) & (QF_Q03 | QF_Q10),
 			 QF_Q03 | QF_Q10);
 	memset(&c, 0, sizeof c);
 	assert_int_equal(child_parse(o, &c, &e), ERR_INVALID);
@@ -219,20 +220,20 @@ static void test_quarter_codes(void **st)
 {
 	(void)st;
 	char a[11], b[11], q[8];
-	assert_int_equal(quality_quarter("2018Q3", a, b), 0);
+	assert_int_equal(date_quarter("2018Q3", a, b), 0);
 	assert_string_equal(a, "2018-07-01");
 	assert_string_equal(b, "2018-09-30");
-	assert_int_equal(quality_quarter("2026Q4", a, b), 0);
+	assert_int_equal(date_quarter("2026Q4", a, b), 0);
 	assert_string_equal(b, "2026-12-31");
 	static const char *const bad[] = { "2018Q5", "2018Q0", "18Q3",
 					   "2018q3", "2018-Q3", "abcdQ1",
 					   "2018Q33", "" };
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
-		assert_int_equal(quality_quarter(bad[i], a, b), -1);
-	assert_int_equal(quality_quarter(NULL, a, b), -1);
-	quality_quarter_of("2026-11-15", q);
+		assert_int_equal(date_quarter(bad[i], a, b), -1);
+	assert_int_equal(date_quarter(NULL, a, b), -1);
+	date_quarter_of("2026-11-15", q);
 	assert_string_equal(q, "2026Q4");
-	quality_quarter_of("2027-01-01", q);
+	date_quarter_of("2027-01-01", q);
 	assert_string_equal(q, "2027Q1");
 }
 

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "domain/children/child_codes.h"
-#include "domain/children/idcard.h"
+#include "domain/core/idcard.h"
 #include "util/buf.h"
 #include "util/jsonx.h"
 #include "util/text.h"

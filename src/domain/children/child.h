@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 
+#include "domain/children/child_codes.h"
 #include "domain/core/region.h"
 
 enum {
@@ -18,39 +19,6 @@ enum {
 	CHILD_TEXT_MAX = 512,		/* free text: address, notes */
 	CHILD_DATE_MAX = 11,		/* YYYY-MM-DD */
 };
-
-/* Parent status codes of SPEC §11, in their order there. */
-typedef enum parent_status {
-	PARENT_UNKNOWN = 0,	/* not entered: a quality failure (Q07) */
-	PARENT_AT_HOME,
-	PARENT_MIGRANT_IN_PROVINCE,
-	PARENT_MIGRANT_OUT_PROVINCE,
-	PARENT_DECEASED,
-	PARENT_MISSING,
-	PARENT_IMPRISONED,
-	PARENT_DRUG_REHAB,
-	PARENT_RESTRICTED_LIBERTY,
-	PARENT_SEVERE_DISABILITY,
-	PARENT_SERIOUS_ILLNESS,
-	PARENT_GUARDIANSHIP_REVOKED,
-	PARENT_DEPORTED,
-	PARENT_OTHER,
-	PARENT_STATUS_COUNT
-} parent_status;
-
-typedef enum guardianship { GUARD_UNSET = 0, GUARD_GOOD, GUARD_FAIR, GUARD_POOR, GUARD_NONE } guardianship;
-typedef enum living_support { SUPPORT_UNSET = 0, SUPPORT_NONE, SUPPORT_DIBAO, SUPPORT_TEKUN } living_support;
-typedef enum mental_health { MENTAL_UNSET = 0, MENTAL_NORMAL, MENTAL_ATTENTION, MENTAL_INTERVENTION } mental_health;
-typedef enum education {
-	EDU_UNSET = 0,
-	EDU_PRESCHOOL,
-	EDU_IN_SCHOOL,
-	EDU_OUT_OF_SCHOOL,
-	EDU_DROPPED_OUT,
-	EDU_SUSPENDED,
-	EDU_HOME_SCHOOLING,
-} education;
-typedef enum health { HEALTH_UNSET = 0, HEALTH_HEALTHY, HEALTH_ILL, HEALTH_SERIOUS_ILLNESS } health;
 
 typedef struct parent {
 	char name[CHILD_NAME_MAX];

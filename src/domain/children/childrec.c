@@ -8,13 +8,11 @@
 #include "domain/children/child.h"
 #include "domain/children/child_codes.h"
 #include "domain/children/classify.h"
-#include "domain/children/idcard.h"
+#include "domain/core/idcard.h"
 #include "domain/core/perm.h"
 #include "domain/core/privacy.h"
-#include "domain/quarterly/quality.h"
-#include "domain/figures/stats.h"
+#include "domain/children/child_quality.h"
 #include "store/child_store.h"
-#include "store/stats_store.h"
 #include "util/date.h"
 #include "util/jsonw.h"
 #include "util/jsonx.h"
@@ -223,7 +221,7 @@ static void fill_row(child_row *row, const child *c)
 	text_copy(row->contact_phone, sizeof row->contact_phone,
 		  c->contact_phone);
 	row->cat_base = classify_base(c);
-	row->qflags = quality_static(c);
+	row->qflags = child_quality_flags(c);
 	classify_child(c, "2000-01-01", &cr);
 	row->flags = cr.flags;
 	free(row->data);

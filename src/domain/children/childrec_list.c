@@ -6,10 +6,10 @@
 
 #include "domain/children/child_codes.h"
 #include "domain/children/classify.h"
-#include "domain/children/idcard.h"
+#include "domain/core/idcard.h"
 #include "domain/core/perm.h"
 #include "domain/core/privacy.h"
-#include "domain/figures/stats.h"
+#include "domain/children/village_stats.h"
 #include "store/child_store.h"
 #include "store/stats_store.h"
 #include "util/date.h"
@@ -34,7 +34,7 @@ static int parse_int_param(const char *v, const char *field, int lo, int hi,
 /* The total of a list of active records of a county or above filtered by
  * region alone, or by one category or one flag: the dashboard's
  * per-village figures hold it
- * (exact and current, see stats_refresh), which saves counting a county's
+ * (exact and current, see village_stats.h), which saves counting a county's
  * tens of thousands of index entries for every page.  0: count instead. */
 /* The last few kept totals this thread read, with the connection and
  * its change mark at the time: a county's list pages through one total
@@ -83,7 +83,7 @@ static int64_t kept_total(store *s, const actor *who, const child_filter *f,
 	if (stats_store_total(s, f->lo, f->hi, col, today, &total, &stale,
 			      NULL) != 0)
 		return 0;
-	if (stale && (stats_refresh(s, f->lo, f->hi, who->now, NULL, NULL) != 0 ||
+	if (stale && (village_stats_refresh(s, f->lo, f->hi, who->now, NULL, NULL) != 0 ||
 		      stats_store_total(s, f->lo, f->hi, col, today, &total,
 					&stale, NULL) != 0 ||
 		      stale))

@@ -16,7 +16,7 @@
 #include "domain/children/childxlsx.h"
 #include "domain/children/classify.h"
 #include "domain/core/exportmark.h"
-#include "domain/children/idcard.h"
+#include "domain/core/idcard.h"
 #include "domain/core/perm.h"
 #include "domain/core/privacy.h"
 #include "io/csvfile.h"

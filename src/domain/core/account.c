@@ -14,36 +14,32 @@
 #include "util/mem.h"
 #include "util/text.h"
 
+/* The names of the roles are the store's (user_store.c): what a user
+ * row holds and the API shows. */
 static const struct {
 	role r;
-	const char *name, *label;
+	const char *label;
 	int level;
 } roles[] = {
-	{ ROLE_ADMIN, "admin", "系统管理员", 0 },
-	{ ROLE_PROVINCE, "province", "省级民政干部", REGION_PROVINCE },
-	{ ROLE_CITY, "city", "市级民政干部", REGION_CITY },
-	{ ROLE_COUNTY, "county", "县级民政干部", REGION_COUNTY },
-	{ ROLE_SUPERVISOR, "supervisor", "儿童督导员", REGION_TOWNSHIP },
-	{ ROLE_DIRECTOR, "director", "儿童主任", REGION_VILLAGE },
-	{ ROLE_AUDITOR, "auditor", "审计员", 0 },
-	{ ROLE_SECURITY_ADMIN, "security_admin", "安全管理员", 0 },
-	{ ROLE_AUDIT_ADMIN, "audit_admin", "审计管理员", 0 },
+	{ ROLE_ADMIN, "系统管理员", 0 },
+	{ ROLE_PROVINCE, "省级民政干部", REGION_PROVINCE },
+	{ ROLE_CITY, "市级民政干部", REGION_CITY },
+	{ ROLE_COUNTY, "县级民政干部", REGION_COUNTY },
+	{ ROLE_SUPERVISOR, "儿童督导员", REGION_TOWNSHIP },
+	{ ROLE_DIRECTOR, "儿童主任", REGION_VILLAGE },
+	{ ROLE_AUDITOR, "审计员", 0 },
+	{ ROLE_SECURITY_ADMIN, "安全管理员", 0 },
+	{ ROLE_AUDIT_ADMIN, "审计管理员", 0 },
 };
 
 role account_role_parse(const char *s)
 {
-	for (size_t i = 0; s && i < sizeof roles / sizeof *roles; i++)
-		if (strcmp(s, roles[i].name) == 0)
-			return roles[i].r;
-	return ROLE_NONE;
+	return user_store_role_parse(s);
 }
 
 const char *account_role_name(role r)
 {
-	for (size_t i = 0; i < sizeof roles / sizeof *roles; i++)
-		if (roles[i].r == r)
-			return roles[i].name;
-	return "";
+	return user_store_role_name(r);
 }
 
 const char *account_role_label(role r)
@@ -777,14 +773,4 @@ int account_change_password(store *s, const account_cfg *cfg,
 	u.locked_until = 0;
 	*out = u;
 	return 0;
-}
-
-const char *actor_scope(const actor *who)
-{
-	return who->u ? who->u->region : "";
-}
-
-const char *actor_name(const actor *who)
-{
-	return who->u ? who->u->username : "system";
 }

@@ -27,51 +27,15 @@
 #include "domain/core/region.h"
 #include "domain/core/throttle.h"
 #include "store/store.h"
+#include "store/user_store.h"
 #include "util/err.h"
 
-/* The roles of SPEC §1, and the administrator split in three (等保2.0
- * level 3, 三权分立): admin runs the system (users, regions, settings),
- * security_admin grants the administrators' accounts, audit_admin reads
- * the whole audit log.  Who may grant whom is domain/core/perm.c's grant
- * table, not this order. */
-typedef enum role {
-	ROLE_NONE = 0,
-	ROLE_AUDITOR,
-	ROLE_DIRECTOR,
-	ROLE_SUPERVISOR,
-	ROLE_COUNTY,
-	ROLE_CITY,
-	ROLE_PROVINCE,
-	ROLE_ADMIN,
-	ROLE_SECURITY_ADMIN,
-	ROLE_AUDIT_ADMIN,
-	ROLE_COUNT
-} role;
-
+/* The roles, a user and a session are as user_store.h stores them. */
 enum {
-	ACCOUNT_USERNAME_MAX = 33,
-	ACCOUNT_DISPLAY_MAX = 128,
 	ACCOUNT_OTP_LEN = 12,
-	ACCOUNT_TOKEN_MAX = 64,
 	ACCOUNT_SESSION_MAX = 12 * 3600,	/* the longest a session may last */
 	ACCOUNT_PW_HISTORY = 5,		/* passwords a user may not choose again */
 };
-
-typedef struct user {
-	int64_t id;
-	char username[ACCOUNT_USERNAME_MAX];
-	char display_name[ACCOUNT_DISPLAY_MAX];
-	role role;
-	char region[REGION_CODE_MAX];
-	int must_change;
-	int failed;
-	/* Until then failed logins hold some address back from this account,
-	 * or the account is slow (throttle.h); shown as "locked", it locks
-	 * nothing. */
-	int64_t locked_until;
-	int disabled;
-	int64_t created_at;
-} user;
 
 /* Settings that tests and deployments change. */
 typedef struct account_cfg {
@@ -145,13 +109,6 @@ int account_get(store *s, const actor *who, int64_t id, user *out, err *e);
 int account_list(store *s, const actor *who, const char *region_in,
 		 const char *q, int64_t offset, int limit, user **out, int *n,
 		 int64_t *total, err *e);
-
-/* A logged-in session. */
-typedef struct session {
-	char token[ACCOUNT_TOKEN_MAX];	/* only set at login */
-	char csrf[ACCOUNT_TOKEN_MAX];
-	user u;
-} session;
 
 /* Checks the credentials; on success opens a session.  A wrong password,
  * an unknown or a disabled user are one answer.  Errors: ERR_UNAUTH

@@ -11,7 +11,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "domain/core/region.h"
 #include "store/audit_store.h"
 #include "util/mem.h"
 
@@ -781,16 +780,6 @@ int audit_verify(store *s, const audit_anchor *anchor, audit_check *c,
 	return store_tx_read(s, verify_work, &v, e);
 }
 
-int audit_list_scope(store *s, const char *scope, int all, const char *action,
-		     int64_t offset, int limit, store_res **out,
-		     int64_t *total, err *e)
-{
-	char lo[REGION_CODE_MAX] = "", hi[REGION_CODE_MAX + 1] = ":";
-	if (!all)
-		region_scope_range(scope, lo, hi);
-	return audit_store_list(s, lo, hi, action, offset, limit, out, total,
-				e);
-}
 
 typedef struct alone_entry {
 	const actor *who;

@@ -178,12 +178,4 @@ typedef struct audit_check {
 int audit_verify(store *s, const audit_anchor *anchor, audit_check *out,
 		 err *e);
 
-/* Entries concerning regions inside `scope` (all entries when `all`,
- * for the administrator), optionally one action, newest first: rows of
- * audit_store_entry_cols.
- * Errors: ERR_STORE. */
-int audit_list_scope(store *s, const char *scope, int all, const char *action,
-		     int64_t offset, int limit, store_res **out,
-		     int64_t *total, err *e);
-
 #endif

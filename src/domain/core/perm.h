@@ -21,8 +21,8 @@
 #ifndef GUANAI_PERM_H
 #define GUANAI_PERM_H
 
-#include "domain/core/account.h"
 #include "domain/core/actor.h"
+#include "store/user_store.h"
 #include "util/err.h"
 
 typedef enum perm_action {

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "domain/children/idcard.h"
+#include "domain/core/idcard.h"
 #include "domain/core/perm.h"
 
 int privacy_full(const actor *who, privacy_answer where)

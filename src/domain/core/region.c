@@ -6,7 +6,6 @@
 
 #include <jansson.h>
 
-#include "domain/core/account.h"
 #include "domain/core/audit.h"
 #include "domain/core/perm.h"
 #include "io/csvfile.h"

@@ -16,10 +16,9 @@
 #include <stddef.h>
 
 #include "domain/core/actor.h"
+#include "store/region_store.h"
 #include "store/store.h"
 #include "util/err.h"
-
-enum { REGION_CODE_MAX = 13, REGION_NAME_MAX = 128 };
 
 enum {
 	REGION_PROVINCE = 1,
@@ -28,15 +27,6 @@ enum {
 	REGION_TOWNSHIP = 4,
 	REGION_VILLAGE = 5,
 };
-
-typedef struct region {
-	char code[REGION_CODE_MAX];
-	char name[REGION_NAME_MAX];
-	int level;
-	char parent[REGION_CODE_MAX];	/* "" for a province */
-	int statistical;		/* 1: from the statistical tables */
-	int has_children;
-} region;
 
 /* The level of a code by its length (REGION_*), or 0 if not a valid
  * length.  Does not check the digits. */

@@ -8,7 +8,7 @@
 #include "domain/children/childrec_list.h"
 #include "domain/children/childxlsx_export.h"
 #include "domain/core/exportmark.h"
-#include "domain/children/idcard.h"
+#include "domain/core/idcard.h"
 #include "domain/core/perm.h"
 #include "domain/core/privacy.h"
 #include "domain/core/region.h"

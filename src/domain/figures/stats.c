@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "domain/children/classify.h"
+#include "domain/children/village_stats.h"
 #include "domain/core/perm.h"
 #include "domain/platforms/platform.h"
 #include "domain/quarterly/quality.h"
@@ -15,131 +16,8 @@
 #include "util/date.h"
 #include "util/mem.h"
 
-/* Above this many stale villages one grouped scan of the range counts the
- * children, rather than one small query per village. */
-#define BULK_VILLAGES 64
+/* The length of a village's code: the figures are kept per village. */
 #define VILLAGE_LEN 12
-
-typedef struct vfig {
-	char code[REGION_CODE_MAX];
-	int64_t ver;
-	int64_t v[STATS_COLS];
-} vfig;
-
-/* Children counts of a stats_store_children row into v[0..12]. */
-static void take_children(const store_res *r, int i, int64_t *v)
-{
-	stats_children_row c;
-	store_res_row(r, i, stats_store_children_cols, &c);
-	memcpy(v, c.v, sizeof c.v);
-}
-
-/* The quality counts Q01..Q11 of one village into v[13..23]. */
-static int village_quality(store *s, const char *code, const char *t16,
-			   const char *t18, const char *quarter,
-			   const char *start, const char *end, int64_t *v,
-			   err *e)
-{
-	char lo[REGION_CODE_MAX], hi[REGION_CODE_MAX + 1];
-	region_scope_range(code, lo, hi);
-	quality_args a = { lo, hi, t16, t18, start, end, quarter, 1 };
-	store_res *q;
-	int rc = quality_store_counts(s, &a, &q, e);
-	if (rc)
-		return rc;
-	quality_counts_row c;
-	store_res_row(q, 0, quality_store_counts_cols, &c);
-	memcpy(v + 13, c.q, sizeof c.q);
-	store_res_free(q);
-	return 0;
-}
-
-/* The figures read, stored in one short write transaction: each
- * compare-and-set on the version read, so that a village written in
- * between stays stale rather than wrong. */
-typedef struct save_job {
-	const vfig *f;
-	int n;
-	const char *today, *quarter;
-} save_job;
-
-static int save_work(store *s, void *arg, err *e)
-{
-	const save_job *j = arg;
-	int rc = 0;
-	for (int i = 0; i < j->n && !rc; i++)
-		rc = stats_store_save(s, j->f[i].code, j->f[i].ver, j->today,
-				      j->quarter, j->f[i].v, e);
-	return rc;
-}
-
-int stats_refresh(store *s, const char *lo, const char *hi, int64_t now,
-		  int *refreshed, err *e)
-{
-	char today[11], t16[11], t18[11], quarter[8], start[11], end[11];
-	date_of(now, today);
-	date_years_before(today, 16, t16);
-	date_years_before(today, 18, t18);
-	quality_quarter_of(today, quarter);
-	quality_quarter(quarter, start, end);
-	if (refreshed)
-		*refreshed = 0;
-	store_res *st = NULL, *ch = NULL;
-	int rc = stats_store_ensure(s, lo, hi, e);
-	if (rc || (rc = stats_store_stale(s, lo, hi, today, &st, e)))
-		return rc;
-	int n = store_res_rows(st);
-	if (n == 0) {
-		store_res_free(st);
-		return 0;
-	}
-	/* Read everything first (the versions before the counts, so a write
-	 * in between leaves its village stale), then store in one short
-	 * write transaction. */
-	vfig *f = xcalloc((size_t)n, sizeof *f);
-	if (n > BULK_VILLAGES &&
-	    (rc = stats_store_children(s, lo, hi, VILLAGE_LEN, t16, t18, &ch, e)))
-		goto out;
-	for (int i = 0, j = 0; i < n; i++) {
-		stats_stale_row sr;
-		store_res_row(st, i, stats_store_stale_cols, &sr);
-		snprintf(f[i].code, sizeof f[i].code, "%s", sr.code);
-		f[i].ver = sr.ver;
-		if (ch) {
-			/* both sorted by code: walk them together */
-			stats_children_row cr;
-			store_res_row(ch, j, stats_store_children_cols, &cr);
-			while (j < store_res_rows(ch) &&
-			       strcmp(cr.group, f[i].code) < 0)
-				store_res_row(ch, ++j, stats_store_children_cols,
-					      &cr);
-			if (j < store_res_rows(ch) && !strcmp(cr.group, f[i].code))
-				take_children(ch, j, f[i].v);
-		} else {
-			char vlo[REGION_CODE_MAX], vhi[REGION_CODE_MAX + 1];
-			store_res *one;
-			region_scope_range(f[i].code, vlo, vhi);
-			if ((rc = stats_store_children(s, vlo, vhi, VILLAGE_LEN,
-						       t16, t18, &one, e)))
-				goto out;
-			if (store_res_rows(one))
-				take_children(one, 0, f[i].v);
-			store_res_free(one);
-		}
-		if (f[i].v[0] && (rc = village_quality(s, f[i].code, t16, t18,
-						       quarter, start, end,
-						       f[i].v, e)))
-			goto out;
-	}
-	save_job j = { f, n, today, quarter };
-	if ((rc = store_tx(s, save_work, &j, e)) == 0 && refreshed)
-		*refreshed = n;
-out:
-	free(f);
-	store_res_free(ch);
-	store_res_free(st);
-	return rc;
-}
 
 static int cmp64(const void *a, const void *b)
 {
@@ -237,10 +115,10 @@ static json_t *dash_verification(store *s, const region *g,
 				 const char *hi)
 {
 	char start[11], end[11], before[11], quarter[8], due[11];
-	quality_quarter_of(today, quarter);
-	quality_quarter(quarter, start, end);
+	date_quarter_of(today, quarter);
+	date_quarter(quarter, start, end);
 	date_minus_days(start, 1, before);
-	quality_quarter_of(before, quarter);
+	date_quarter_of(before, quarter);
 	quality_due_on(s, quarter, due);
 	region *u = NULL;
 	int nu = 0;
@@ -341,7 +219,7 @@ static int children_part(store *s, const actor *who, const char *in,
 	region_scope_range(g->code, lo, hi);
 	int child_level = g->level < REGION_VILLAGE ? g->level + 1 : g->level;
 	store_res *ch;
-	if ((rc = stats_refresh(s, lo, hi, who->now, NULL, e)) ||
+	if ((rc = village_stats_refresh(s, lo, hi, who->now, NULL, e)) ||
 	    (rc = stats_store_sum(s, lo, hi, (int)region_code_len(child_level),
 				  &ch, e)))
 		return rc;
@@ -390,7 +268,7 @@ static int children_part(store *s, const actor *who, const char *in,
 	/* The data-quality score: the share of records failing none of the
 	 * error-severity rules this quarter, as a percentage. */
 	char quarter[8];
-	quality_quarter_of(today, quarter);
+	date_quarter_of(today, quarter);
 	json_t *qcounts = json_object();
 	for (int r = 0; r < 11; r++) {
 		char code[4] = { 'Q', (char)('0' + (r + 1) / 10),

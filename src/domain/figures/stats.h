@@ -18,11 +18,4 @@ int stats_dashboard(store *s, const actor *who, const char *region,
 int stats_children(store *s, const actor *who, const char *region,
 		   json_t **out, err *e);
 
-/* Brings the per-village figures of the region range [lo, hi) up to date
- * for the day of `now` (see stats_store.h); *refreshed (may be NULL) is
- * the number of villages recomputed.  The dashboard calls it for its
- * range; the scheduler for everything, every tick. */
-int stats_refresh(store *s, const char *lo, const char *hi, int64_t now,
-		  int *refreshed, err *e);
-
 #endif

@@ -6,11 +6,11 @@
 
 #include "domain/core/audit.h"
 #include "domain/children/child_codes.h"
+#include "domain/children/village_stats.h"
 #include "domain/children/classify.h"
-#include "domain/children/idcard.h"
+#include "domain/core/idcard.h"
 #include "domain/core/perm.h"
 #include "store/child_store.h"
-#include "domain/figures/stats.h"
 #include "store/quality_store.h"
 #include "store/stats_store.h"
 #include "util/date.h"
@@ -32,67 +32,6 @@ static const struct {
 	{ "Q10", "warning", "电话号码格式错误" },
 	{ "Q11", "info", "本季度尚未核实" },
 };
-
-static int bad_phone(const char *p)
-{
-	return *p && !child_phone_valid(p);
-}
-
-unsigned quality_static(const child *c)
-{
-	unsigned q = 0;
-	if (!c->guardian.present || !*c->guardian.name ||
-	    !*c->guardian.relationship || !*c->guardian.phone)
-		q |= QF_Q01;
-	if ((c->education == EDU_OUT_OF_SCHOOL ||
-	     c->education == EDU_DROPPED_OUT) &&
-	    !text_valid_text(c->dropout_explanation, 2, 150))
-		q |= QF_Q02;
-	if (*c->id_number) {
-		int digits = strlen(c->id_number) == 18;
-		for (int i = 0; i < 17 && digits; i++)
-			digits = c->id_number[i] >= '0' && c->id_number[i] <= '9';
-		char first[18], birth[11];
-		snprintf(first, sizeof first, "%.17s", c->id_number);
-		if (!digits || idcard_check_char(first) != c->id_number[17])
-			q |= QF_Q03;
-		if (idcard_birth(c->id_number, birth) != 0 ||
-		    strcmp(birth, c->birth_date) ||
-		    idcard_sex(c->id_number) != c->sex)
-			q |= QF_Q04;
-	}
-	if (!*c->father.name || !c->father.status || !*c->mother.name ||
-	    !c->mother.status)
-		q |= QF_Q07;
-	if (bad_phone(c->contact_phone) || bad_phone(c->father.phone) ||
-	    bad_phone(c->mother.phone) || bad_phone(c->guardian.phone))
-		q |= QF_Q10;
-	return q;
-}
-
-int quality_quarter(const char *code, char start[11], char end[11])
-{
-	static const char *const ends[] = { "03-31", "06-30", "09-30", "12-31" };
-	if (!code || strlen(code) != 6 || code[4] != 'Q' || code[5] < '1' ||
-	    code[5] > '4')
-		return -1;
-	for (int i = 0; i < 4; i++)
-		if (code[i] < '0' || code[i] > '9')
-			return -1;
-	int q = code[5] - '1';
-	snprintf(start, 11, "%.4s-%02d-01", code, q * 3 + 1);
-	snprintf(end, 11, "%.4s-%s", code, ends[q]);
-	return 0;
-}
-
-void quality_quarter_of(const char *date, char out[8])
-{
-	int m = atoi(date + 5);
-	char q = (char)('1' + ((m >= 1 && m <= 12 ? m : 1) - 1) / 3);
-	snprintf(out, 8, "%.4sQ%c", date, q);
-}
-
-
 
 /* Everything a report of `quarter` in `g` needs. */
 typedef struct qctx {
@@ -121,12 +60,12 @@ static int setup_as(store *s, const actor *who, const char *code_in,
 	if (quarter)
 		snprintf(q->quarter, sizeof q->quarter, "%.6s", quarter);
 	else
-		quality_quarter_of(today, q->quarter);
+		date_quarter_of(today, q->quarter);
 	if (!quarter ? 0 : strlen(quarter) != 6 ||
-			   quality_quarter(q->quarter, q->start, q->end) != 0)
+			   date_quarter(q->quarter, q->start, q->end) != 0)
 		return err_field(e, ERR_INVALID, bad, "quarter",
 				 "季度应为如 2018Q3 的格式");
-	quality_quarter(q->quarter, q->start, q->end);
+	date_quarter(q->quarter, q->start, q->end);
 	if (strcmp(q->start, today) > 0)
 		return err_field(e, ERR_INVALID, bad, "quarter",
 				 "季度尚未开始");
@@ -168,7 +107,7 @@ static json_t *failing_json(const store_res *r, int rule)
 
 /* The counts of a region range: active, then Q01..Q11.  For the current
  * quarter they come from the dashboard's per-village figures (the same
- * numbers, kept current by stats_refresh: a province in milliseconds);
+ * numbers, kept current by village_stats_refresh: a province in milliseconds);
  * for a past one from the records.  `sum`, when not NULL, holds the
  * per-village figures of the whole report already summed per child
  * region; `code` is then the child region to take. */
@@ -211,7 +150,7 @@ static int current_sums(store *s, const actor *who, const qctx *q, int level,
 	*out = NULL;
 	if (!q->a.current)
 		return 0;
-	int rc = stats_refresh(s, q->lo, q->hi, who->now, NULL, e);
+	int rc = village_stats_refresh(s, q->lo, q->hi, who->now, NULL, e);
 	return rc ? rc
 		  : stats_store_sum(s, q->lo, q->hi, (int)region_code_len(level),
 				    out, e);
@@ -396,7 +335,7 @@ static const char *state_of(const store_res *r, const char *code)
 void quality_due_on(store *s, const char *quarter, char due[11])
 {
 	char start[11], end[11];
-	quality_quarter(quarter, start, end);
+	date_quarter(quarter, start, end);
 	if (quality_store_due(s, quarter, due, NULL) != 0 || !*due)
 		date_minus_days(end, -15, due);
 }
@@ -775,7 +714,7 @@ int quality_set_due(store *s, const actor *who, const char *quarter,
 	    (rc = jsonx_only(body, fields, e)) ||
 	    (rc = jsonx_str(body, "due_on", 1, 10, &due, e)))
 		return rc;
-	if (quality_quarter(quarter, start, end) != 0)
+	if (date_quarter(quarter, start, end) != 0)
 		return err_set(e, ERR_NOTFOUND, "not_found", "季度代码无效");
 	if (!child_date_valid(due) || strcmp(due, end) < 0)
 		return err_field(e, ERR_INVALID, "invalid_field", "due_on",

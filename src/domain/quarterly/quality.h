@@ -1,9 +1,9 @@
 /* quality — quarterly verification (SPEC §7, rules Q01–Q11 of §11).
  *
- * The rules are code in this one module: the static part of each rule a
- * record fails by its own facts is computed here on every write
- * (quality_static), the rest (age, visits, verification, duplicates)
- * against the quarter when a report is asked for.  Sign-off runs village →
+ * The rules are code in two modules: the static part of each rule, which
+ * a record fails by its own facts, is computed on every write of the
+ * record (children/child_quality.h); the rest (age, visits, verification,
+ * duplicates) here, against the quarter, when a report is asked for.  Sign-off runs village →
  * township → county; a county's approval freezes that quarter's figures
  * in a snapshot, which later edits do not change. */
 #ifndef GUANAI_QUALITY_H
@@ -13,24 +13,9 @@
 
 #include "domain/core/account.h"
 #include "domain/children/child.h"
+#include "domain/children/child_quality.h"
 #include "store/store.h"
 
-/* Bits of the rules decided by a record's facts alone. */
-enum {
-	QF_Q01 = 1,	/* guardian name, relationship or phone missing */
-	QF_Q02 = 2,	/* 失辍学 without explanation */
-	QF_Q03 = 4,	/* ID check digit wrong */
-	QF_Q04 = 8,	/* ID disagrees with birth date or sex */
-	QF_Q07 = 64,	/* a parent without name or status */
-	QF_Q10 = 512,	/* a phone number malformed */
-};
-
-unsigned quality_static(const child *c);
-
-/* Parses "2018Q3": start and end dates; -1 for a bad code. */
-int quality_quarter(const char *code, char start[11], char end[11]);
-/* The quarter containing `date`, e.g. "2026Q4". */
-void quality_quarter_of(const char *date, char out[8]);
 /* The quarter's sign-off due date: the configured one, else 15 days after
  * the quarter ends. */
 void quality_due_on(store *s, const char *quarter, char due[11]);

@@ -10,7 +10,7 @@
 #include "domain/children/childrec.h"
 #include "domain/children/classify.h"
 #include "domain/core/exportmark.h"
-#include "domain/children/idcard.h"
+#include "domain/core/idcard.h"
 #include "domain/core/perm.h"
 #include "domain/core/privacy.h"
 #include "io/xlsxout.h"

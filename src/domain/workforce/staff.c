@@ -7,7 +7,7 @@
 #include "domain/core/audit.h"
 #include "domain/children/child.h"
 #include "domain/children/child_codes.h"
-#include "domain/children/idcard.h"
+#include "domain/core/idcard.h"
 #include "domain/core/perm.h"
 #include "domain/core/privacy.h"
 #include "domain/core/region.h"

@@ -1,4 +1,4 @@
-#include "domain/children/idcard.h"
+#include "domain/core/idcard.h"
 
 #include <stddef.h>
 #include <stdio.h>
