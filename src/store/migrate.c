@@ -704,7 +704,8 @@ static const migration migrations[] = {
 	  "ALTER TABLE certificates ADD COLUMN check_code TEXT NOT NULL"
 	  " DEFAULT '';",
 	  /* Codes for the certificates issued before: six of the 32
-	   * characters a new code is made of (staff.c), each drawn apart. */
+	   * characters a new code is made of (domain/workforce/cert.c),
+	   * each drawn apart. */
 	  "UPDATE certificates SET check_code = "
 	  CODE_CHAR_SQLITE " ||"
 	  CODE_CHAR_SQLITE " ||"

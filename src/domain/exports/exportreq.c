@@ -195,8 +195,8 @@ static int may_see(const actor *who, const export_row *x)
 	       region_in_scope(actor_scope(who), x->scope);
 }
 
-/* A search word the children's list takes for an ID number (childrec.c):
- * 4–18 digits, an X allowed last of 18. */
+/* A search word the children's list takes for an ID number
+ * (childrec_list.c): 4–18 digits, an X allowed last of 18. */
 static int idlike(const char *q)
 {
 	size_t n = strlen(q);
