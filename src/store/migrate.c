@@ -854,6 +854,35 @@ int store_migrate_check_guards(store *s, int *ok, char *why, size_t whysz,
 	return 0;
 }
 
+/* One migration, unless it was applied already, and its record. */
+static int migrate_one(store *s, void *arg, err *e)
+{
+	const migration *m = arg;
+	int64_t n = 0;
+	store_param p[] = { SP_I(m->version) };
+	int rc = store_query_int(s,
+				 "SELECT count(*) FROM schema_migrations"
+				 " WHERE version = ?",
+				 p, 1, &n, e);
+	if (rc || n)
+		return rc;
+	store_kind k = store_kind_of(s);
+	char *sql = m->portable ? migrate_render(k, m->portable) : NULL;
+	if (sql)
+		rc = s->ops->exec_script(s, sql, e);
+	free(sql);
+	const char *extra = k == STORE_PG ? m->pg_only : m->sqlite_only;
+	if (rc == 0 && extra)
+		rc = s->ops->exec_script(s, extra, e);
+	store_param q[] = { SP_I(m->version), SP_I((int64_t)time(NULL)) };
+	if (rc == 0)
+		rc = store_exec(s,
+				"INSERT INTO schema_migrations"
+				" (version, applied_at) VALUES (?, ?)",
+				q, 2, NULL, e);
+	return rc;
+}
+
 int store_migrate(store *s, err *e)
 {
 	int rc = s->ops->exec_script(
@@ -861,43 +890,8 @@ int store_migrate(store *s, err *e)
 		"CREATE TABLE IF NOT EXISTS schema_migrations ("
 		" version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL);",
 		e);
-	if (rc)
-		return rc;
-	for (size_t i = 0; i < sizeof migrations / sizeof *migrations; i++) {
-		const migration *m = &migrations[i];
-		if ((rc = store_begin(s, e)))
-			return rc;
-		int64_t n = 0;
-		store_param p[] = { SP_I(m->version) };
-		rc = store_query_int(s,
-				     "SELECT count(*) FROM schema_migrations"
-				     " WHERE version = ?",
-				     p, 1, &n, e);
-		if (rc == 0 && n == 0) {
-			store_kind k = store_kind_of(s);
-			char *sql = m->portable ? migrate_render(k, m->portable)
-						: NULL;
-			if (sql)
-				rc = s->ops->exec_script(s, sql, e);
-			free(sql);
-			const char *extra = k == STORE_PG ? m->pg_only
-							  : m->sqlite_only;
-			if (rc == 0 && extra)
-				rc = s->ops->exec_script(s, extra, e);
-			store_param q[] = { SP_I(m->version),
-					    SP_I((int64_t)time(NULL)) };
-			if (rc == 0)
-				rc = store_exec(s,
-						"INSERT INTO schema_migrations"
-						" (version, applied_at) VALUES (?, ?)",
-						q, 2, NULL, e);
-		}
-		if (rc) {
-			store_rollback(s);
-			return rc;
-		}
-		if ((rc = store_commit(s, e)))
-			return rc;
-	}
-	return 0;
+	for (size_t i = 0; rc == 0 && i < sizeof migrations / sizeof *migrations;
+	     i++)
+		rc = store_tx(s, migrate_one, (void *)&migrations[i], e);
+	return rc;
 }
