@@ -3,6 +3,7 @@
 #   make run    install what is missing, build, create var/guanai.db with
 #               demo data when absent, and serve on http://127.0.0.1:8080/
 #   make test   install what is missing, build, and run every test
+#   make start / make check   run / test without looking at the packages
 
 CC      ?= cc
 PKGS    := libmicrohttpd jansson libsodium sqlite3 libpq xlsxwriter libzip \
@@ -12,6 +13,10 @@ WARN    := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
 BASE    := -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc $(WARN) \
            $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -MMD -MP
 LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread -lm
+# Named only when a compile is about to fail for want of them (see CHECKPKG).
+PKGS_MISSING = $(shell for p in $(PKGS); do pkg-config --exists $$p 2>/dev/null || echo $$p; done)
+PKGS_OK := $(shell pkg-config --exists $(PKGS) 2>/dev/null && echo yes)
+CHECKPKG = $(if $(PKGS_OK),,$(error 缺少开发包 (pkg-config: $(PKGS_MISSING)): 请先运行 make deps，或直接 make run / make test))
 HARDEN  := -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 SAN     := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
            -fno-omit-frame-pointer
@@ -30,7 +35,7 @@ FUZZ_SECONDS ?= 60
 LISTEN  ?= 127.0.0.1:8080
 DB      ?= var/guanai.db
 
-.PHONY: all deps data web run test unit fuzz clean fmt
+.PHONY: all deps data web run test start check unit fuzz clean fmt
 all: build/guanai
 
 deps:
@@ -41,7 +46,7 @@ build/guanai: $(OBJ)
 
 build/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	@echo "  CC      $<"
+	@$(CHECKPKG)echo "  CC      $<"
 	@$(CC) $(BASE) $(HARDEN) -c -o $@ $<
 
 build/asan/guanai: $(SOBJ)
@@ -49,7 +54,7 @@ build/asan/guanai: $(SOBJ)
 
 build/asan/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	@echo "  CC/SAN  $<"
+	@$(CHECKPKG)echo "  CC/SAN  $<"
 	@$(CC) $(BASE) $(SAN) -c -o $@ $<
 
 build/asan/tests/%: tests/unit/%.c $(SLIBOBJ)
@@ -60,7 +65,7 @@ build/asan/tests/%: tests/unit/%.c $(SLIBOBJ)
 # libFuzzer targets (clang): one per parser, see tests/fuzz/.
 build/fuzz/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	@echo "  CC/FUZZ $<"
+	@$(CHECKPKG)echo "  CC/FUZZ $<"
 	@clang $(BASE) $(FUZZSAN) -fsanitize=fuzzer-no-link -c -o $@ $<
 
 build/fuzz/%: tests/fuzz/%.c $(FOBJ)
@@ -86,7 +91,18 @@ web/dist/index.html: web/package.json web/package-lock.json $(shell find web/src
 	@find web/dist -type f \( -name '*.js' -o -name '*.css' -o -name '*.svg' \) -size +1k -exec gzip -9kf {} +
 	@touch $@
 
-run: deps build/guanai data web
+# On a fresh machine this make read the Makefile before deps.sh installed
+# the -dev packages, so its pkg-config flags are empty: `run` and `test`
+# install first, then build in a second make that reads them anew.
+run:
+	@bash scripts/deps.sh
+	@$(MAKE) --no-print-directory start
+
+test:
+	@bash scripts/deps.sh
+	@$(MAKE) --no-print-directory check
+
+start: build/guanai data web
 	@mkdir -p var
 	@if [ ! -f $(DB) ]; then \
 	  ./build/guanai init --db $(DB) --demo | tee var/first-run.txt; \
@@ -97,7 +113,7 @@ run: deps build/guanai data web
 	@[ -f var/first-run.txt ] && echo "首次运行信息（一次性密码首次登录后即失效）:" && tail -n 1 var/first-run.txt | sed 's/^/  admin 一次性密码: /' || true
 	./build/guanai serve --db $(DB) --listen $(LISTEN)
 
-test: deps build/guanai build/asan/guanai data web $(UNIT) $(FUZZ)
+check: build/guanai build/asan/guanai data web $(UNIT) $(FUZZ)
 	@bash scripts/test.sh
 
 unit: $(UNIT)
