@@ -10,11 +10,9 @@
 #include "domain/account.h"
 #include "store/store.h"
 
-#define GUANAI_VERSION "0.1.0"
-
 typedef struct app {
 	const char *db_url;
-	const char *web_dir;	/* built UI (web/dist) */
+	const char *web_dir;	/* built UI (web/dist); NULL: none, API only */
 	store_pool *pool;
 	account_cfg acfg;
 	int threads;
@@ -35,6 +33,10 @@ typedef struct app {
 	pthread_cond_t cv;
 	int scheduler_running;
 } app;
+
+/* The program's version, e.g. "0.1.0+g40989d2" (the Makefile's VERSION:
+ * git describe, or the release number). */
+const char *app_version(void);
 
 /* The current time as the application sees it (unix seconds). */
 int64_t app_now(const app *a);

@@ -7,7 +7,7 @@ static int health_get(req *r, err *e)
 			 json_pack("{s:s, s:s, s:s}", "status", "ok", "db",
 				   store_kind_of(r->db) == STORE_PG ? "postgresql"
 								    : "sqlite",
-				   "version", GUANAI_VERSION));
+				   "version", app_version()));
 }
 
 const route api_health_routes[] = {
