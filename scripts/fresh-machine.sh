@@ -35,18 +35,21 @@ command -v debootstrap >/dev/null || {
 # The host's Debian mirror for bookworm and, when it has one, for
 # bookworm-security: from deb822 .sources files or one-line .list files.
 mirror_for() {
-  local suite=$1
-  {
-    awk -v s="$suite" '
+  local suite=$1 f
+  for f in /etc/apt/sources.list.d/*.sources; do
+    [ -f "$f" ] && awk -v s="$suite" '
       /^URIs:/ { u = $2 }
       /^Suites:/ { for (i = 2; i <= NF; i++) if ($i == s) print u }
-      /^$/ { u = "" }' /etc/apt/sources.list.d/*.sources 2>/dev/null
-    awk -v s="$suite" '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^(https?|file):/ && $(i+1) == s) print $i }' \
-      /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null
-  } | head -n 1
+      /^$/ { u = "" }' "$f"
+  done
+  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+    [ -f "$f" ] && awk -v s="$suite" '$1 == "deb" { for (i = 2; i <= NF; i++)
+      if ($i ~ /^(https?|file):/ && $(i+1) == s) print $i }' "$f"
+  done
+  return 0
 }
-MIRROR=$(mirror_for "$SUITE")
-SECURITY=$(mirror_for "$SUITE-security")
+MIRROR=$(mirror_for "$SUITE" | sed -n 1p)
+SECURITY=$(mirror_for "$SUITE-security" | sed -n 1p)
 [ -n "$MIRROR" ] || { echo "fresh-machine: no $SUITE source in /etc/apt/sources.list*" >&2; exit 1; }
 
 # Ends what this script started inside a root (by process id), then undoes
