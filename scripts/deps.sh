@@ -7,14 +7,14 @@
 # Runs apt as root directly, or through sudo when the caller is not root.
 set -euo pipefail
 
+# ca-certificates: npm reaches its registry over TLS (a minimal Debian has none).
 BUILD=(
   build-essential pkg-config ca-certificates
   libmicrohttpd-dev libsqlite3-dev sqlite3 libpq-dev libsodium-dev libjansson-dev
   libcsv-dev libxlsxwriter-dev libzip-dev libexpat1-dev
   libcairo2-dev libpango1.0-dev fonts-noto-cjk libqrencode-dev
 )
-# ca-certificates: npm reaches its registry over TLS (a minimal Debian has
-# none). curl: the browser tests and benchmarks wait for /health with it;
+# curl: the browser tests and benchmarks wait for /health with it;
 # python3-yaml: tests/api/test_openapi.py reads docs/openapi.yaml.
 TEST=(
   clang libclang-rt-14-dev libcmocka-dev poppler-utils zbar-tools curl
