@@ -63,7 +63,8 @@ release_root() {
   for m in dev/shm dev/pts dev proc; do
     mountpoint -q "$r/$m" && umount "$r/$m" 2>/dev/null || umount -l "$r/$m" 2>/dev/null || true
   done
-  mountpoint -q "$r/sys" && { umount -R "$r/sys" 2>/dev/null || umount -Rl "$r/sys" || true; }
+  if mountpoint -q "$r/sys"; then umount -R "$r/sys" 2>/dev/null || umount -Rl "$r/sys" || true; fi
+  return 0
 }
 remove_root() {
   local r=$1
@@ -75,6 +76,7 @@ remove_root() {
   rm -rf "$r"
 }
 cleanup() {
+  set +e # all of it, whatever fails on the way
   for pid in "${PIDS[@]}"; do kill -- -"$pid" 2>/dev/null || true; done
   for r in "${ROOTS[@]}"; do
     if [ "${FRESH_KEEP:-}" = 1 ]; then release_root "$r"; else remove_root "$r"; fi
