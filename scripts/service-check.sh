@@ -7,6 +7,8 @@
 # a PDF and an xlsx under that sandbox, and stops cleanly.
 #
 #   scripts/service-check.sh [DIR]    (default: a new /tmp/guanai-svc.XXXXXX)
+#   SERVICE_CHECK_PG=1   the database in PostgreSQL instead (DEPLOY.md's
+#                        variant: the local socket, peer authentication)
 #
 # Needs root, debootstrap and systemd-nspawn (installed when missing), and a
 # built tree (make build/guanai web data). Not part of `make test`.
@@ -29,6 +31,7 @@ cleanup() {
     for _ in $(seq 30); do kill -0 "$NSPID" 2>/dev/null || break; sleep 1; done
     kill -9 "$NSPID" 2>/dev/null || true
   fi
+  mountpoint -q "$R/dev/shm" && umount "$R/dev/shm" || true
   mountpoint -q "$R/proc" && umount "$R/proc" || true
   if grep -q " $R/" /proc/mounts; then echo "service-check: $R still has mounts; kept" >&2
   else rm -rf "$R"; fi
@@ -60,21 +63,39 @@ in_root 'apt-get update -qq && apt-get install -y -qq --no-install-recommends \
   libmicrohttpd12 libjansson4 libsodium23 libsqlite3-0 libpq5 libxlsxwriter4 libzip4 \
   libexpat1 libpangocairo-1.0-0 libcairo2 fontconfig libqrencode4 libcsv3 fonts-noto-cjk >/dev/null' \
   >>"$DIR/debootstrap.log" 2>&1 || { tail -n 20 "$DIR/debootstrap.log"; exit 1; }
-rm -f "$R/usr/sbin/policy-rc.d"
 make -s -C "$REPO" install DESTDIR="$R" PREFIX=/usr/local
 
 echo "== docs/DEPLOY.md, step 2"
 PORT=$(( 20000 + RANDOM % 20000 ))
+DB=/var/lib/guanai/guanai.db
+if [ "${SERVICE_CHECK_PG:-}" = 1 ]; then
+  # Debian's cluster, on a port of its own (this machine's network is
+  # shared), started by hand in the chroot and by systemd at boot.
+  PGPORT=$(( 20000 + RANDOM % 20000 ))
+  DB="postgresql:///guanai?host=/run/postgresql&port=$PGPORT"
+  mkdir -p "$R/dev/shm" && mount -t tmpfs tmpfs "$R/dev/shm"
+  in_root "apt-get install -y -qq --no-install-recommends postgresql >/dev/null &&
+    sed -i 's/^port = .*/port = $PGPORT/' /etc/postgresql/15/main/postgresql.conf &&
+    pg_ctlcluster 15 main start &&
+    runuser -u postgres -- createuser -p $PGPORT guanai &&
+    runuser -u postgres -- createdb -p $PGPORT -O guanai guanai" >>"$DIR/debootstrap.log" 2>&1
+fi
 in_root "systemd-sysusers &&
   install -d -o guanai -g guanai -m 700 /var/lib/guanai &&
-  runuser -u guanai -- guanai init --db /var/lib/guanai/guanai.db >/dev/null &&
-  runuser -u guanai -- guanai demo --db /var/lib/guanai/guanai.db --children 5 --region 220122 >/dev/null &&
-  runuser -u guanai -- guanai user add --db /var/lib/guanai/guanai.db --username xian \
+  runuser -u guanai -- guanai init --db '$DB' >/dev/null &&
+  runuser -u guanai -- guanai demo --db '$DB' --children 5 --region 220122 >/dev/null &&
+  runuser -u guanai -- guanai user add --db '$DB' --username xian \
     --role county --region 220122 | tail -n 1 >/root/otp &&
   echo GUANAI_LISTEN=127.0.0.1:$PORT >/etc/default/guanai &&
+  echo 'GUANAI_DB=$DB' >>/etc/default/guanai &&
   echo 'GUANAI_OPTS=\"--public-url https://guanai.example.org\"' >>/etc/default/guanai &&
   systemctl enable guanai"
+if [ "${SERVICE_CHECK_PG:-}" = 1 ]; then
+  in_root "pg_ctlcluster 15 main stop"
+  umount "$R/dev/shm"
+fi
 umount "$R/proc"
+rm -f "$R/usr/sbin/policy-rc.d" # systemd starts what is enabled at boot
 
 echo "== boot (systemd-nspawn), the service on 127.0.0.1:$PORT"
 setsid systemd-nspawn -D "$R" -b --register=no --keep-unit --console=pipe >"$DIR/boot.log" 2>&1 &
