@@ -59,7 +59,7 @@ REGION_FILES := provinces.csv cities.csv areas.csv streets.csv villages.csv
 # The version: from the newest tag vX.Y.Z (git describe), else RELEASE and
 # the commit, else RELEASE alone (a tree outside git).
 RELEASE := 0.1.0
-VERSION := $(shell v=$$(git describe --tags --match 'v[0-9]*' --dirty 2>/dev/null) && echo "$${v\#v}" || \
+VERSION := $(shell v=$$(git describe --tags --match 'v[0-9]*' --dirty 2>/dev/null) && echo "$$v" | sed 's/^v//' || \
              { c=$$(git describe --always --dirty 2>/dev/null) && echo "$(RELEASE)+g$$c" || echo "$(RELEASE)"; })
 
 .PHONY: all deps data web run test start check install uninstall unit fuzz clean fmt FORCE
