@@ -81,6 +81,7 @@ cleanup() {
   for r in "${ROOTS[@]}"; do
     if [ "${FRESH_KEEP:-}" = 1 ]; then release_root "$r"; else remove_root "$r"; fi
   done
+  [ "${FRESH_KEEP:-}" = 1 ] || rm -rf "$DIR/clone"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
