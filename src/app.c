@@ -5,10 +5,16 @@
 #include <time.h>
 
 #include "domain/audit.h"
+#include "buildinfo.h" /* GUANAI_VERSION, written by the Makefile */
 #include "domain/case.h"
 #include "domain/stats.h"
 #include "domain/throttle.h"
 #include "util/log.h"
+
+const char *app_version(void)
+{
+	return GUANAI_VERSION;
+}
 
 int64_t app_now(const app *a)
 {

@@ -13,11 +13,9 @@
 #include "store/store.h"
 #include "util/hist.h"
 
-#define GUANAI_VERSION "0.1.0"
-
 typedef struct app {
 	const char *db_url;
-	const char *web_dir;	/* built UI (web/dist) */
+	const char *web_dir;	/* built UI (web/dist); NULL: none, API only */
 	/* The audit key file (audit_key_bind); NULL when none can be named
 	 * (PostgreSQL without --audit-key). */
 	const char *audit_key_path;
@@ -60,6 +58,10 @@ typedef struct app {
 	_Atomic uint64_t sched_ok, sched_failed;
 	hist sched_time;
 } app;
+
+/* The program's version, e.g. "0.1.0+g40989d2" (the Makefile's VERSION:
+ * git describe, or the release number). */
+const char *app_version(void);
 
 /* The current time as the application sees it (unix seconds). */
 int64_t app_now(const app *a);

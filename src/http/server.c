@@ -881,7 +881,7 @@ int http_serve(app *a, const char *where, err *e)
 		return err_set(e, ERR_INTERNAL, "listen_failed",
 			       "无法启动服务（%s）", where);
 	}
-	log_info("guanai %s serving on http://%s/", GUANAI_VERSION, where);
+	log_info("guanai %s serving on http://%s/", app_version(), where);
 	int sig;
 	sigwait(&sigs, &sig);
 	log_info("signal %d: stopping", sig);
