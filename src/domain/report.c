@@ -716,26 +716,42 @@ static int cases_report(store *s, const actor *who, const region *g,
 	return xlsxout_row(x, cells, 7, e);
 }
 
+/* Issue #19: one answer per permission.  The figure tables (counts per
+ * region, nobody named) are the dashboard's figures, so whoever reads
+ * statistics exports them, the auditor included; the rosters name people
+ * and need the right to read their module's records.  `title` heads the
+ * workbook (the children's table names its regions' level instead);
+ * `label` names it in a menu. */
+static const struct report_kind {
+	const char *kind, *title, *label;
+	perm_action need;
+} report_kinds[] = {
+	{ "children", NULL, "儿童分类统计表", PERM_STATS_READ },
+	{ "workforce", "工作队伍花名册", "工作队伍花名册", PERM_STAFF_READ },
+	{ "training", "培训花名册", "培训花名册", PERM_STAFF_READ },
+	{ "platforms", "服务阵地名册", "服务阵地名册", PERM_PLATFORM_READ },
+	{ "cases", "个案汇总表", "个案汇总表", PERM_STATS_READ },
+};
+enum { NREPORT_KINDS = sizeof report_kinds / sizeof *report_kinds };
+
+void report_codes_json(json_t *out)
+{
+	json_t *a = json_array();
+	for (int i = 0; i < NREPORT_KINDS; i++)
+		json_array_append_new(
+			a, json_pack("{s:s, s:s, s:s}", "code", report_kinds[i].kind,
+				     "label", report_kinds[i].label, "action",
+				     perm_name(report_kinds[i].need)));
+	json_object_set_new(out, "report", a);
+}
+
 int report_xlsx(store *s, const actor *who, const char *kind,
 		const char *code_in, const char *year, const exportmark *mark,
 		char **bytes, size_t *len, char filename[128], err *e)
 {
-	/* Issue #19: one answer per permission.  The figure tables (counts
-	 * per region, nobody named) are the dashboard's figures, so whoever
-	 * reads statistics exports them, the auditor included; the rosters
-	 * name people and need the right to read their module's records. */
-	static const struct {
-		const char *kind, *title;
-		perm_action need;
-	} kinds[] = {
-		{ "children", NULL, PERM_STATS_READ },
-		{ "workforce", "工作队伍花名册", PERM_STAFF_READ },
-		{ "training", "培训花名册", PERM_STAFF_READ },
-		{ "platforms", "服务阵地名册", PERM_PLATFORM_READ },
-		{ "cases", "个案汇总表", PERM_STATS_READ },
-	};
+	const struct report_kind *kinds = report_kinds;
 	int which = -1;
-	for (int i = 0; i < 5 && which < 0; i++)
+	for (int i = 0; i < NREPORT_KINDS && which < 0; i++)
 		if (!strcmp(kind, kinds[i].kind))
 			which = i;
 	if (which < 0)
