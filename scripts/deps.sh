@@ -7,7 +7,7 @@ set -euo pipefail
 PKGS=(
   build-essential pkg-config clang libclang-rt-14-dev
   libmicrohttpd-dev libsqlite3-dev sqlite3 libpq-dev libsodium-dev libjansson-dev
-  libcsv-dev libcmocka-dev libxlsxwriter-dev libzip-dev libexpat1-dev
+  libcsv-dev libcmocka-dev libxlsxwriter-dev libzip-dev libexpat1-dev zlib1g-dev
   libcairo2-dev libpango1.0-dev fonts-noto-cjk poppler-utils
   libqrencode-dev zbar-tools
   # the password check; cracklib-runtime builds the dictionary it reads
