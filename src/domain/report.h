@@ -43,7 +43,8 @@ int report_xlsx(store *s, const actor *who, const char *kind,
 
 /* Adds table "report" of GET /api/v1/codes to `out`: the standard
  * tables of report_xlsx, each with its menu label and the "action" it
- * needs (perm.c's name). */
+ * needs (perm.c's name); the children's table also with its "titles"
+ * by the level of the region it is asked for. */
 void report_codes_json(json_t *out);
 
 #endif
