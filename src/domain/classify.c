@@ -476,7 +476,8 @@ unsigned classify_flag_bit(const char *code)
 
 /* ---- the tables for GET /api/v1/codes ---- */
 
-/* The entries of table `name` in `out` with their value in `t`. */
+/* Calls `mark` on each entry of table `name` already in `out`, with the
+ * value its code has in `t`. */
 typedef void (*classify__mark)(json_t *entry, int value);
 
 static void classify__each(json_t *out, const char *name,
