@@ -10,7 +10,7 @@
 
 CC      ?= cc
 PKGS    := libmicrohttpd jansson libsodium sqlite3 libpq xlsxwriter libzip \
-           expat pangocairo fontconfig libqrencode pwquality
+           expat pangocairo fontconfig libqrencode pwquality zlib
 WARN    := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
            -Wmissing-prototypes -Wvla -Werror
 BASE    := -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc \

@@ -11,7 +11,7 @@ set -euo pipefail
 BUILD=(
   build-essential pkg-config ca-certificates
   libmicrohttpd-dev libsqlite3-dev sqlite3 libpq-dev libsodium-dev libjansson-dev
-  libcsv-dev libxlsxwriter-dev libzip-dev libexpat1-dev
+  libcsv-dev libxlsxwriter-dev libzip-dev libexpat1-dev zlib1g-dev
   libcairo2-dev libpango1.0-dev fonts-noto-cjk libqrencode-dev
   # the password check; cracklib-runtime builds the dictionary it reads
   # (/var/cache/cracklib), only recommended by libcrack2, so asked for here

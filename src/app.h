@@ -46,6 +46,10 @@ typedef struct app {
 	 * X-Forwarded-Proto are believed (comma-separated); NULL: loopback
 	 * only, where a reverse proxy on the same machine connects from. */
 	const char *trusted_proxies;
+	/* The answer of GET /api/v1/codes, made once when serving starts
+	 * (api_codes_prepare): the code tables do not change while the
+	 * process lives. */
+	struct api_codes *codes;
 	/* The scheduler: escalation of overdue reports every `tick` s. */
 	int tick;
 	int stopping;

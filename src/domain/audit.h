@@ -44,6 +44,7 @@
 #ifndef GUANAI_AUDIT_H
 #define GUANAI_AUDIT_H
 
+#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -178,5 +179,10 @@ int audit_verify(store *s, const audit_anchor *anchor, audit_check *out,
 int audit_list_scope(store *s, const char *scope, int all, const char *action,
 		     int64_t offset, int limit, store_res **out,
 		     int64_t *total, err *e);
+
+/* Adds table "audit_action" of GET /api/v1/codes to `out`: every action
+ * the log records, with its label.  An action written without an entry
+ * here still goes in the log, and shows as its code. */
+void audit_codes_json(json_t *out);
 
 #endif

@@ -1104,3 +1104,17 @@ int case_pdf(store *s, const actor *who, int64_t id, const exportmark *mark,
 	json_decref(c);
 	return rc;
 }
+
+void case_codes_json(json_t *out)
+{
+	json_object_set_new(out, "case_reporter_type",
+			    code_table_json(reporters));
+	json_object_set_new(out, "case_situation", code_table_json(situations));
+	json_object_set_new(out, "case_emergency", code_table_json(emergencies));
+	json_object_set_new(out, "case_referral_kind",
+			    code_table_json(referral_kinds));
+	json_object_set_new(out, "case_intervention",
+			    code_table_json(interventions));
+	json_object_set_new(out, "case_state", code_table_json(states));
+	json_object_set_new(out, "case_step", code_table_json(steps));
+}

@@ -54,4 +54,9 @@ int case_limits(store *s, json_t **out, err *e);
 int case_set_limits(store *s, const actor *who, json_t *body, json_t **out,
 		    err *e);
 
+/* Adds the tables of GET /api/v1/codes this module parses and renders
+ * with to `out`: case_reporter_type, case_situation, case_emergency,
+ * case_referral_kind, case_intervention, case_state, case_step. */
+void case_codes_json(json_t *out);
+
 #endif

@@ -71,6 +71,12 @@ static void derived_write(jsonw *w, const child *c, const child_row *row,
 		jsonw_end(w);
 	}
 	jsonw_end(w);
+	jsonw_object(w, "parent_absence");
+	jsonw_str_or_null(w, "father",
+			  classify_parent_absence(&c->father, today));
+	jsonw_str_or_null(w, "mother",
+			  classify_parent_absence(&c->mother, today));
+	jsonw_end(w);
 	if (row->confirmed >= 0) {
 		bits_write(w, "confirmed_categories", (unsigned)row->confirmed,
 			   CAT_COUNT, classify_category_code);
@@ -1054,15 +1060,6 @@ int childrec_confirm(store *s, const actor *who, int64_t id, json_t **out,
 	return rc;
 }
 
-static const code_entry exit_reasons[] = {
-	{ 1, "aged_out", "年龄超出" },
-	{ 2, "parents_returned", "父母返乡" },
-	{ 3, "moved_away", "迁出" },
-	{ 4, "died", "死亡" },
-	{ 5, "other", "其他" },
-	{ 0, NULL, NULL },
-};
-
 int childrec_exit(store *s, const actor *who, int64_t id, const char *reason,
 		  const char *date, const char *note, json_t **out, err *e)
 {
@@ -1073,7 +1070,7 @@ int childrec_exit(store *s, const actor *who, int64_t id, const char *reason,
 	int rc;
 	if ((rc = perm_need(who, PERM_CHILD_WRITE, e)))
 		return rc;
-	if (code_value(exit_reasons, reason) < 0)
+	if (code_value(child_exit_reason_codes, reason) < 0)
 		return err_field(e, ERR_INVALID, "invalid_field", "reason",
 				 "退出原因应为 aged_out、parents_returned、"
 				 "moved_away、died 或 other");
@@ -1115,8 +1112,9 @@ int childrec_exit(store *s, const actor *who, int64_t id, const char *reason,
 	json_t *changes = json_pack(
 		"[{s:s, s:s, s:s}, {s:s, s:n, s:s}]", "field", "status",
 		"before", "active", "after", "exited", "field", "exit_reason",
-		"before", "after", code_label(exit_reasons,
-					      code_value(exit_reasons, reason)));
+		"before", "after", code_label(child_exit_reason_codes,
+					      code_value(child_exit_reason_codes,
+							 reason)));
 	if ((rc = store_begin(s, e)) == 0) {
 		if ((rc = child_store_update(s, &row, e)) ||
 		    (rc = write_history(s, who, &row, "exit", changes,
@@ -1199,7 +1197,6 @@ int childrec_visit_add(store *s, const actor *who, int64_t id, json_t *body,
 	static const char *const areas[] = { "living", "guardianship",
 					     "mental_health", "education",
 					     NULL };
-	static const char *const risks[] = { "low", "medium", "high" };
 	char today[11];
 	date_of(who->now, today);
 	const char *date, *visitor, *met, *risk, *follow;
@@ -1224,10 +1221,7 @@ int childrec_visit_add(store *s, const actor *who, int64_t id, json_t *body,
 	if (follow && !text_valid_text(follow, 0, 200))
 		return err_field(e, ERR_INVALID, "invalid_field", "follow_up",
 				 "跟进措施过长或含有非法字符");
-	int ok = 0;
-	for (size_t i = 0; i < 3; i++)
-		ok |= strcmp(risk, risks[i]) == 0;
-	if (!ok)
+	if (code_value(child_risk_codes, risk) < 0)
 		return err_field(e, ERR_INVALID, "invalid_field", "risk_level",
 				 "风险等级应为 low、medium 或 high");
 	json_t *fd = json_object_get(body, "findings");
@@ -1514,8 +1508,7 @@ int childrec_transfers(store *s, const actor *who, const char *state,
 	int rc;
 	if ((rc = perm_need(who, PERM_CHILD_READ, e)))
 		return rc;
-	if (state && strcmp(state, "pending") && strcmp(state, "accepted") &&
-	    strcmp(state, "rejected") && strcmp(state, "cancelled"))
+	if (state && code_value(child_transfer_state_codes, state) < 0)
 		return err_field(e, ERR_INVALID, "invalid_query", "state",
 				 "状态无效");
 	region_scope_range(actor_scope(who), lo, hi);

@@ -63,6 +63,38 @@ static const code_entry measures[] = {
 	{ 3, "certificate_issued", "取得培训合格证" },
 	{ 0, NULL, NULL },
 };
+static const code_entry statuses[] = {
+	{ 1, "active", "在岗" },
+	{ 2, "left", "离任" },
+	{ 0, NULL, NULL },
+};
+/* What a change in a person's history was. */
+static const code_entry actions[] = {
+	{ 1, "appoint", "任职登记" },
+	{ 2, "update", "修改信息" },
+	{ 3, "leave", "离任" },
+	{ 0, NULL, NULL },
+};
+static const code_entry results[] = {
+	{ 1, "attended", "参加培训" },
+	{ 2, "assessed", "参加考核" },
+	{ 0, NULL, NULL },
+};
+static const code_entry cert_statuses[] = {
+	{ 1, "valid", "有效" },
+	{ 2, "revoked", "已撤销" },
+	{ 0, NULL, NULL },
+};
+/* The certificate each post's initial training earns, by post code. */
+static const code_entry cert_titles[] = {
+	{ 1, "supervisor", "儿童督导员培训合格证" },
+	{ 2, "director", "儿童主任培训合格证" },
+	{ 0, NULL, NULL },
+};
+static const char *cert_title(const char *post)
+{
+	return code_label(cert_titles, code_value(cert_titles, post));
+}
 /* The five core contents the notice names; more may be added. */
 static const char *const core_topics[] = { "家庭走访", "信息更新", "强制报告",
 					   "政策链接",
@@ -598,7 +630,7 @@ int staff_list(store *s, const actor *who, const staff_query *q,
 	if (q->post && code_value(posts, q->post) < 0)
 		return err_field(e, ERR_INVALID, "invalid_query", "post",
 				 "岗位应为 supervisor 或 director");
-	if (q->status && strcmp(q->status, "active") && strcmp(q->status, "left"))
+	if (q->status && code_value(statuses, q->status) < 0)
 		return err_field(e, ERR_INVALID, "invalid_query", "status",
 				 "状态应为 active 或 left");
 	f.post = q->post;
@@ -1168,7 +1200,7 @@ int training_attend(store *s, const actor *who, int64_t id, json_t *body,
 	if (!json_is_integer(sid))
 		return err_field(e, ERR_INVALID, "invalid_field", "staff_id",
 				 "人员编号应为整数");
-	if (strcmp(result, "attended") && strcmp(result, "assessed"))
+	if (code_value(results, result) < 0)
 		return err_field(e, ERR_INVALID, "invalid_field", "result",
 				 "结果应为 attended（参训）或 assessed（已考核）");
 	int score = -1;
@@ -1236,8 +1268,7 @@ static json_t *cert_json(const store_res *r, int i)
 			 store_res_text(r, i, 13), "staff_id",
 			 (json_int_t)store_res_int(r, i, 2), "kind", kind,
 			 "title",
-			 strcmp(kind, "director") ? "儿童督导员培训合格证"
-						  : "儿童主任培训合格证",
+			 cert_title(kind),
 			 "county_code", store_res_text(r, i, 4), "county_name",
 			 store_res_text(r, i, 12) ? store_res_text(r, i, 12) : "",
 			 "training_id", (json_int_t)store_res_int(r, i, 5),
@@ -1436,13 +1467,12 @@ int cert_verify(store *s, const throttle_cfg *thr, const char *number,
 	int valid = strcmp(store_res_text(r, 0, 7), "valid") == 0;
 	*out = json_pack("{s:s, s:b, s:s, s:s, s:s, s:s, s:s, s:s}", "number",
 			 store_res_text(r, 0, 1), "valid", valid, "title",
-			 strcmp(kind, "director") ? "儿童督导员培训合格证"
-						  : "儿童主任培训合格证",
+			 cert_title(kind),
 			 "holder", holder, "county_name",
 			 store_res_text(r, 0, 12) ? store_res_text(r, 0, 12) : "",
 			 "issued_on", store_res_text(r, 0, 6), "status",
 			 valid ? "valid" : "revoked", "status_label",
-			 valid ? "有效" : "已撤销");
+			 code_label(cert_statuses, valid ? 1 : 2));
 	store_res_free(r);
 	return 0;
 }
@@ -1737,4 +1767,44 @@ static int progress_at(store *s, const actor *who, int64_t id, const char *at,
 		json_decref(items);
 	store_res_free(c);
 	return rc;
+}
+
+void staff_codes_json(json_t *out)
+{
+	json_t *p = code_table_json(posts);
+	size_t i;
+	json_t *entry;
+	json_array_foreach(p, i, entry) {
+		json_object_set_new(entry, "level",
+				    json_string(region_level_name(posts[i].value)));
+		json_object_set_new(entry, "certificate",
+				    json_string(cert_title(posts[i].code)));
+	}
+	json_object_set_new(out, "staff_post", p);
+	json_t *src = json_array();
+	static const code_entry *const by_post[] = { supervisor_sources,
+						     director_sources };
+	for (size_t k = 0; k < 2; k++)
+		for (const code_entry *c = by_post[k]; c->code; c++)
+			json_array_append_new(
+				src, json_pack("{s:s, s:s, s:s}", "code", c->code,
+					       "label", c->label, "post",
+					       posts[k].code));
+	json_object_set_new(out, "staff_source", src);
+	json_object_set_new(out, "staff_employment",
+			    code_table_json(employments));
+	json_object_set_new(out, "staff_status", code_table_json(statuses));
+	json_object_set_new(out, "staff_action", code_table_json(actions));
+	json_object_set_new(out, "training_mode", code_table_json(modes));
+	json_t *topics = json_array();
+	for (size_t k = 0; k < sizeof core_topics / sizeof *core_topics; k++)
+		json_array_append_new(topics,
+				      json_pack("{s:s, s:s}", "code",
+						core_topics[k], "label",
+						core_topics[k]));
+	json_object_set_new(out, "training_topic", topics);
+	json_object_set_new(out, "attendance_result", code_table_json(results));
+	json_object_set_new(out, "certificate_status",
+			    code_table_json(cert_statuses));
+	json_object_set_new(out, "campaign_measure", code_table_json(measures));
 }

@@ -104,4 +104,12 @@ int campaign_list_at(store *s, const actor *who, const char *at,
 int campaign_progress(store *s, const actor *who, int64_t id, json_t **out,
 		      err *e);
 
+/* Adds the tables of GET /api/v1/codes this module holds to `out`:
+ * staff_post (each with the "level" of its region and the "certificate"
+ * its initial training earns), staff_source (each with its "post"),
+ * staff_employment, staff_status, staff_action, training_mode,
+ * training_topic (the five core contents; code and label both the
+ * name), attendance_result, certificate_status, campaign_measure. */
+void staff_codes_json(json_t *out);
+
 #endif

@@ -147,6 +147,18 @@ int req_reply_text(req *r, int status, char *text, size_t len)
 	return 0;
 }
 
+int req_reply_not_modified(req *r)
+{
+	free(r->raw);
+	r->raw = xstrdup("");
+	r->raw_len = 0;
+	r->content_type = NULL;
+	r->content_encoding = NULL;
+	r->filename[0] = '\0';
+	r->status = 304;
+	return 0;
+}
+
 int req_reply_file(req *r, char *bytes, size_t len, const char *type,
 		   const char *filename)
 {
@@ -189,13 +201,23 @@ static enum MHD_Result send_file(struct MHD_Connection *c, req *r)
 	struct MHD_Response *resp = MHD_create_response_from_buffer(
 		r->raw_len, r->raw, MHD_RESPMEM_MUST_FREE);
 	r->raw = NULL;
-	MHD_add_response_header(resp, "Content-Type", r->content_type);
+	if (r->content_type)
+		MHD_add_response_header(resp, "Content-Type", r->content_type);
 	if (r->filename[0]) {
 		char cd[512];
 		content_disposition(r->filename, cd, sizeof cd);
 		MHD_add_response_header(resp, "Content-Disposition", cd);
 	}
-	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	MHD_add_response_header(resp, "Cache-Control",
+				r->cache_control ? r->cache_control
+						 : "no-store");
+	if (r->etag)
+		MHD_add_response_header(resp, "ETag", r->etag);
+	if (r->content_encoding)
+		MHD_add_response_header(resp, "Content-Encoding",
+					r->content_encoding);
+	if (r->vary)
+		MHD_add_response_header(resp, "Vary", r->vary);
 	add_security_headers(resp, http_hsts(r->app));
 	enum MHD_Result ret = MHD_queue_response(c, (unsigned)r->status, resp);
 	MHD_destroy_response(resp);
@@ -835,9 +857,13 @@ int http_serve(app *a, const char *where, err *e)
 		return rc;
 	unsigned cap = conn_cap(a->threads);
 	acceptor ac = { .fd = -1 };
-	if ((rc = connlimit_new(cap, a->max_conn_per_ip, a->trusted_proxies, &ac.cl,
-				e)))
+	if ((rc = api_codes_prepare(a, e)))
 		return rc;
+	if ((rc = connlimit_new(cap, a->max_conn_per_ip, a->trusted_proxies, &ac.cl,
+				e))) {
+		api_codes_release(a);
+		return rc;
+	}
 	server sv = { .a = a, .cl = ac.cl };
 	metrics_new(a->threads, &sv.m);
 	if (a->metrics_token) {
@@ -858,6 +884,7 @@ int http_serve(app *a, const char *where, err *e)
 	if (ac.fd < 0) {
 		metrics_free(sv.m);
 		connlimit_free(ac.cl);
+		api_codes_release(a);
 		return err_set(e, ERR_INTERNAL, "listen_failed",
 			       "无法在 %s 上监听（端口被占用？）", where);
 	}
@@ -878,6 +905,7 @@ int http_serve(app *a, const char *where, err *e)
 		close(ac.fd);
 		metrics_free(sv.m);
 		connlimit_free(ac.cl);
+		api_codes_release(a);
 		return err_set(e, ERR_INTERNAL, "listen_failed",
 			       "无法启动服务（%s）", where);
 	}
@@ -891,5 +919,6 @@ int http_serve(app *a, const char *where, err *e)
 	MHD_stop_daemon(ac.d);
 	metrics_free(sv.m);
 	connlimit_free(ac.cl);
+	api_codes_release(a);
 	return 0;
 }
