@@ -13,7 +13,7 @@ import re
 import pytest
 import yaml
 
-from children_util import NA_TOWN, child_body, create, get_child, parent
+from children_util import NA_TOWN_2, child_body, create, get_child, parent
 from conftest import CJK, REPO, Client, assert_error, assert_status
 
 IDENTITY = {"Accept-Encoding": "identity"}
@@ -69,7 +69,7 @@ def test_fits_openapi(server, tables, staff, village_pool):
     check(spec, response_schema(spec, "/codes", "get", 200), tables)
     for e in (x for rows in tables.values() for x in rows):
         check(spec, spec["components"]["schemas"]["CodeEntry"], e)
-    village, _ = village_pool.take(NA_TOWN)
+    village, _ = village_pool.take(NA_TOWN_2)
     c = create(staff.user("director", village), child_body(village))
     check(spec, spec["components"]["schemas"]["Child"], c)
 
@@ -221,7 +221,7 @@ def test_audit_actions_are_the_documented_ones(tables):
 
 
 def test_other_answers_carry_the_same_labels(staff, village_pool, tables):
-    village, _ = village_pool.take(NA_TOWN)
+    village, _ = village_pool.take(NA_TOWN_2)
     d = staff.user("director", village)
     body = child_body(village, age=9, father="migrant_out_province", mother="deceased",
                       guardianship="none", education="dropped_out",
@@ -236,7 +236,7 @@ def test_other_answers_carry_the_same_labels(staff, village_pool, tables):
 
 
 def test_parent_absence(staff, village_pool):
-    village, _ = village_pool.take(NA_TOWN)
+    village, _ = village_pool.take(NA_TOWN_2)
     d = staff.user("director", village)
     c = create(d, child_body(village, father="migrant_in_province", mother="imprisoned"))
     assert c["parent_absence"] == {"father": "migrant", "mother": "unable"}

@@ -22,13 +22,16 @@ VERSION = re.compile(r"^guanai \d+\.\d+\.\d+\S*$")
 
 
 @pytest.fixture
-def fresh_db(backend, tmp_path):
-    """A database that does not exist yet: its --db value."""
+def fresh_db(backend, tmp_path, monkeypatch):
+    """A database that does not exist yet: its --db value. A PostgreSQL
+    database gets its own audit key (the session's belongs to the
+    session's database, and init refuses a key another database uses)."""
     if backend == "sqlite":
         yield str(tmp_path / "fresh.db")
         return
     base = os.environ["GUANAI_PG_URL"]
     name = "guanai_inst_" + uuid.uuid4().hex[:10]
+    monkeypatch.setenv("GUANAI_AUDIT_KEY", str(tmp_path / "inst.audit-key"))
     psql(base, f'CREATE DATABASE "{name}"')
     yield pg_url_for(base, name)
     psql(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', check=False)
