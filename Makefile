@@ -30,7 +30,7 @@ FUZZ_SECONDS ?= 60
 LISTEN  ?= 127.0.0.1:8080
 DB      ?= var/guanai.db
 
-.PHONY: all deps data web run test unit fuzz clean fmt
+.PHONY: all deps data web run test test-build unit fuzz clean fmt
 all: build/guanai
 
 deps:
@@ -97,8 +97,14 @@ run: deps build/guanai data web
 	@[ -f var/first-run.txt ] && echo "首次运行信息（一次性密码首次登录后即失效）:" && tail -n 1 var/first-run.txt | sed 's/^/  admin 一次性密码: /' || true
 	./build/guanai serve --db $(DB) --listen $(LISTEN)
 
-test: deps build/guanai build/asan/guanai data web $(UNIT) $(FUZZ)
+# The builds in parallel (JOBS at once, unless make was given -j: then its
+# job server decides), then every suite (scripts/test.sh runs them in lanes).
+JOBS ?= 2
+test: deps
+	@$(MAKE) --no-print-directory $(if $(findstring jobserver,$(MAKEFLAGS)),,-j$(JOBS)) test-build
 	@bash scripts/test.sh
+
+test-build: build/guanai build/asan/guanai data web $(UNIT) $(FUZZ)
 
 unit: $(UNIT)
 	@for t in $(UNIT); do $$t || exit 1; done

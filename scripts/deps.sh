@@ -14,7 +14,9 @@ PKGS=(
   # (/var/cache/cracklib), only recommended by libcrack2, so asked for here
   libpwquality-dev cracklib-runtime
   postgresql postgresql-contrib
-  python3-pytest python3-requests python3-openpyxl
+  python3-pytest python3-requests python3-openpyxl python3-yaml
+  # the API suite runs in parallel: pytest -n 2 --dist loadfile
+  python3-pytest-xdist
   chromium
 )
 
