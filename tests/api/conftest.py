@@ -534,16 +534,127 @@ def server(servers):
     return servers.start()
 
 
-@pytest.fixture(scope="session")
-def idle_server(servers):
-    """A second server on the same db whose sessions expire after 2 s idle."""
-    return servers.start("--session-idle", "2")
+# The production defaults of `serve` (src/domain/account.c): sessions end
+# after 30 minutes idle, and 12 hours after the login whatever happens.
+DEFAULT_IDLE = 30 * 60
+SESSION_MAX = 12 * 3600
 
 
-@pytest.fixture(scope="session")
-def lockout_server(servers):
-    """A second server on the same db whose account lock lasts 2 s."""
-    return servers.start("--lockout", "2")
+def wait_until(fn, timeout=20.0, interval=0.2, what="condition"):
+    """Polls `fn` until it returns something true; returns that."""
+    deadline = time.time() + timeout
+    last = None
+    while time.time() < deadline:
+        last = fn()
+        if last:
+            return last
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}; last: {last!r}")
+
+
+_RUNS = re.compile(r'^guanai_scheduler_runs_total\{result="(?:ok|error)"\} (\d+)$', re.M)
+
+
+def scheduler_runs(srv):
+    """How many scheduler ticks `srv` has finished (its /metrics, which
+    answers loopback)."""
+    r = requests.get(srv.url + "/metrics", timeout=10)
+    assert r.status_code == 200, r.text[:300]
+    return sum(int(n) for n in _RUNS.findall(r.text))
+
+
+def wait_ticks(*srvs, n=2, timeout=60):
+    """Until each server has finished `n` more scheduler ticks.  Two: the
+    first may have begun before the call, the second began after it — so
+    what the servers' clocks said at the call has been acted on."""
+    goals = [(s, scheduler_runs(s) + n) for s in srvs]
+    for s, goal in goals:
+        wait_until(lambda: scheduler_runs(s) >= goal, timeout=timeout, interval=0.1,
+                   what=f"{n} scheduler ticks of {s.url}")
+
+
+class ClockServer:
+    """`guanai serve --tick T --clock-file F` on the session's database,
+    a server whose clock the test moves instead of waiting: the offset
+    (seconds added to the wall clock, `app_now` in src/app.c) is written
+    to F atomically and read on every clock reading, so moving it moves a
+    running server's clock.
+
+    The scheduler runs once as a server starts, then every T seconds.  A
+    large T (the `clock` fixture's) means that pass runs at the real time
+    and no later one at the moved time: other tests' protection cases are
+    never escalated by it.  Sessions on it do not expire for being idle
+    unless `start(idle=…)` says so, but like every session they end 12
+    hours of its clock after their login (issue #17): after a jump past
+    that, log in again (`shifted_client`)."""
+
+    def __init__(self, servers, workdir, tick=1, offset=0):
+        self.servers = servers
+        self.tick = tick
+        self.file = workdir / f"clock-{uuid.uuid4().hex[:8]}.txt"
+        self.running = []
+        self.set(offset)
+
+    def set(self, seconds):
+        tmp = self.file.with_suffix(".tmp")
+        tmp.write_text(f"{int(seconds)}\n")
+        os.replace(tmp, self.file)
+        self.offset = int(seconds)
+
+    def move(self, seconds):
+        """Moves the clock `seconds` further on."""
+        self.set(self.offset + seconds)
+
+    def start(self, *extra, idle=999999999):
+        """A server on this clock; `idle`: its --session-idle (None: the
+        production default)."""
+        args = ["--tick", str(self.tick), "--clock-file", str(self.file)]
+        if idle is not None:
+            args += ["--session-idle", str(idle)]
+        srv = self.servers.start(*args, *extra)
+        self.running.append(srv)
+        # The pass at start-up is done at the offset the clock has now,
+        # before the test moves it.
+        wait_until(lambda: scheduler_runs(srv) >= 1, interval=0.05,
+                   what="the scheduler's first pass")
+        return srv
+
+    @property
+    def url(self):
+        """The URL of the server started last."""
+        return self.running[-1].url
+
+    def stop(self, srv=None):
+        """Ends our server(s) with SIGTERM; returns their exit codes.  The
+        codes are not judged here (see test_cases_time.py for why)."""
+        codes = []
+        for s in ([srv] if srv else list(self.running)):
+            if s.proc.poll() is None:
+                s.proc.terminate()
+                try:
+                    s.proc.wait(15)
+                except subprocess.TimeoutExpired:
+                    s.proc.kill()
+                    s.proc.wait(10)
+            codes.append(s.proc.returncode)
+            self.running.remove(s)
+        return codes
+
+
+@pytest.fixture
+def clock(servers, workdir):
+    """A ClockServer whose scheduler runs only as a server starts (at the
+    real time); its servers end with the test."""
+    c = ClockServer(servers, workdir, tick=999999999)
+    yield c
+    c.stop()
+
+
+def shifted_client(srv, c):
+    """A second login of `c`'s user on another server (a clock server)."""
+    k = Client(srv.url)
+    k.login_ok(c.username, c.password)
+    return k
 
 
 # Not "Adm1n-…": the user name in look-alike digits is refused (issue #17).

@@ -21,7 +21,6 @@ import datetime as dt
 import json
 import sqlite3
 import time
-import uuid
 
 import pytest
 
@@ -425,49 +424,6 @@ def _pg_lit(v):
     if isinstance(v, int):
         return str(v)
     return "'" + str(v).replace("'", "''") + "'"
-
-
-# --------------------------------------------------------------------------
-# a server whose clock can be moved
-
-
-class ClockServer:
-    """`guanai serve --clock-file F` on the session's database: the offset
-    in F (seconds) is added to the wall clock on every reading.
-
-    The server's case scheduler escalates unaccepted reports on its first
-    tick, at start-up; this server starts with offset 0 and a tick of
-    ~31 years, so that tick runs at the real time (as the main server's
-    does every minute) and no later tick ever runs at the moved time —
-    other tests' protection cases are left alone."""
-
-    def __init__(self, servers, workdir):
-        self.file = workdir / f"qclock-{uuid.uuid4().hex[:8]}.txt"
-        self._write(0)
-        self.srv = servers.start("--clock-file", str(self.file),
-                                 "--tick", "999999999",
-                                 "--session-idle", "999999999")
-        time.sleep(1.0)  # let the start-up tick finish at offset 0
-        self.url = self.srv.url
-
-    def _write(self, seconds):
-        tmp = self.file.with_suffix(".tmp")
-        tmp.write_text(f"{int(seconds)}\n")
-        tmp.replace(self.file)
-
-    def move(self, days):
-        self._write(days * 86400)
-
-    def stop(self):
-        self._write(0)
-        p = self.srv.proc
-        if p.poll() is None:
-            p.terminate()
-            try:
-                p.wait(15)
-            except Exception:
-                p.kill()
-                p.wait(10)
 
 
 # --------------------------------------------------------------------------

@@ -428,7 +428,7 @@ def test_two_downloads_at_once_give_one_file(w):
 
 
 def test_an_approval_expires(w, servers, workdir):
-    from case_util import ClockServer, shifted_client
+    from conftest import ClockServer, shifted_client
     x = ask(w.d, filters={"region": w.v})
     assert_status(w.sup.post(f"/exports/{x['id']}/approve"), 200)
     clock = ClockServer(servers, workdir, offset=25 * 3600)
