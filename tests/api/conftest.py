@@ -518,6 +518,12 @@ class Servers:
                 srv.proc.wait(10)
 
     def stop_all(self):
+        # All told at once, then waited for: an ASan server takes a while
+        # to end (its leak check), and one after another that added up
+        # to most of a minute at the end of a session.
+        for srv in self.started:
+            if srv.proc.poll() is None:
+                srv.proc.terminate()
         for srv in self.started:
             self._stop(srv)
 
@@ -773,14 +779,45 @@ def pytest_terminal_summary(terminalreporter):
 
 
 # --------------------------------------------------------------------------
-# children: users reused within a session, villages handed out once each
+# the fixtures of the parts of the product (every fixture is here; the
+# *_util.py files hold the classes behind them and the builders)
+
+
+class Users:
+    """Creates users of any role through the API, logged in, their one-time
+    passwords changed (or accounts only); unique names."""
+
+    def __init__(self, server, admin):
+        self.server = server
+        self.admin = admin
+
+    def _create(self, role, region):
+        name = f"u{role[:3]}{uuid.uuid4().hex[:10]}"
+        r = self.admin.post("/users", json={"username": name, "role": role,
+                                            "region_code": region})
+        assert_status(r, 201)
+        return name, r.json()
+
+    def user(self, role, region):
+        """A logged-in Client of a new user of `role` in `region`."""
+        name, body = self._create(role, region)
+        c = Client(self.server.url)
+        c.login_ok(name, body["one_time_password"])
+        assert_status(c.change_password(strong_password()), 200)
+        c.role = role
+        c.region = region
+        c.user_id = body["user"]["id"]
+        return c
+
+    def account(self, role, region):
+        """An account only (not logged in): its User object."""
+        return self._create(role, region)[1]["user"]
 
 
 @pytest.fixture(scope="session")
 def staff(server, admin):
-    """Creates logged-in users of any role (password already changed)."""
-    from children_util import Staff
-    return Staff(server, admin)
+    """Creates logged-in users of any role: `staff.user(role, region)`."""
+    return Users(server, admin)
 
 
 @pytest.fixture(scope="session")
@@ -788,3 +825,87 @@ def village_pool(admin):
     """Real villages no other test uses: `village_pool.take(township)`."""
     from children_util import VillagePool
     return VillagePool(admin)
+
+
+# the workforce (workforce_util.py): 农安县 and the counties of 长春市
+
+
+@pytest.fixture(scope="session")
+def region_pool(admin):
+    """Townships, villages and counties of 长春市 handed out once each."""
+    from workforce_util import RegionPool
+    return RegionPool(admin)
+
+
+@pytest.fixture(scope="session")
+def na_county(staff):
+    """A county officer of 农安县."""
+    from workforce_util import NA_COUNTY
+    return staff.user("county", NA_COUNTY)
+
+
+@pytest.fixture(scope="session")
+def dh_county(staff):
+    """A county officer of 德惠市 (another county)."""
+    from workforce_util import DH_COUNTY
+    return staff.user("county", DH_COUNTY)
+
+
+# the service platforms (platform_util.py): 梨树县, and 伊通 as another county
+
+
+@pytest.fixture(scope="session")
+def platform_pool(admin):
+    """Townships and villages of 梨树县 handed out once each."""
+    from platform_util import Pool
+    return Pool(admin)
+
+
+@pytest.fixture(scope="session")
+def officer(staff):
+    """A county officer of 梨树县: registers staff, platforms, counts."""
+    from platform_util import LS_COUNTY
+    return staff.user("county", LS_COUNTY)
+
+
+@pytest.fixture(scope="session")
+def yt_officer(staff):
+    """A county officer of 伊通 (another county of 四平市)."""
+    from platform_util import YT_COUNTY
+    return staff.user("county", YT_COUNTY)
+
+
+@pytest.fixture(scope="session")
+def province(staff):
+    """A province officer."""
+    return staff.user("province", "22")
+
+
+# the data-quality rules (quality_util.py)
+
+
+@pytest.fixture(scope="module")
+def rows(db):
+    """Rows of the children table written directly, as a legacy import
+    could have left them."""
+    from quality_util import Rows
+    return Rows(db)
+
+
+@pytest.fixture(scope="module")
+def officers(staff):
+    """officers(role, region): one logged-in user per role and region."""
+    cache = {}
+
+    def get(role, region):
+        if (role, region) not in cache:
+            cache[(role, region)] = staff.user(role, region)
+        return cache[(role, region)]
+    return get
+
+
+@pytest.fixture
+def vil(village_pool, staff):
+    """A fresh village of the rule towns and its director."""
+    from quality_util import take_village
+    return take_village(village_pool, staff)

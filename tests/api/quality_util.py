@@ -1,7 +1,8 @@
 """Helpers for the quarterly-verification tests (test_quality*.py):
 quarters in China's time, the report / progress / sign-off / figures
-wrappers with their documented shapes, legacy rows written straight into
-the session database, and a server whose clock can be moved.
+wrappers with their documented shapes, and legacy rows written straight
+into the session database (the classes behind the `rows`, `officers` and
+`vil` fixtures of conftest.py; the clock server is conftest's too).
 
 docs/API.md "Quarterly verification (季度核实更新)", SPEC §7 and the Q01–Q11
 rules of §11.
@@ -22,10 +23,9 @@ import json
 import sqlite3
 import time
 
-import pytest
-
 from conftest import CJK, assert_status, psql
-from children_util import today_cn, unique_name
+from children_util import unique_name
+from helpers import quarter_of, today_cn
 
 RULES = tuple(f"Q{i:02d}" for i in range(1, 12))
 SEVERITIES = {"error", "warning", "info"}
@@ -60,10 +60,6 @@ RULE_TOWNS = ("222403110",  # 江南镇 (敦化市), 53 villages
 
 # --------------------------------------------------------------------------
 # quarters (the server's "today" is the date in China, UTC+8)
-
-
-def quarter_of(d):
-    return f"{d.year}Q{(d.month - 1) // 3 + 1}"
 
 
 def quarter_bounds(q):
@@ -440,23 +436,6 @@ class Vil:
         self.town = code[:9]
 
 
-@pytest.fixture(scope="module")
-def rows(db):
-    return Rows(db)
-
-
-@pytest.fixture(scope="module")
-def officers(staff):
-    """officers(role, region): one logged-in user per role and region."""
-    cache = {}
-
-    def get(role, region):
-        if (role, region) not in cache:
-            cache[(role, region)] = staff.user(role, region)
-        return cache[(role, region)]
-    return get
-
-
 def take_village(village_pool, staff):
     for town in RULE_TOWNS:
         try:
@@ -465,11 +444,6 @@ def take_village(village_pool, staff):
             continue
         return Vil(code, name, staff.user("director", code))
     raise AssertionError("the rule towns' villages are used up")
-
-
-@pytest.fixture
-def vil(village_pool, staff):
-    return take_village(village_pool, staff)
 
 
 def guardian(**kw):

@@ -41,17 +41,15 @@ import datetime as dt
 
 import pytest
 
-from children_util import (birth_for_age, child_body, create, get_child,
-                           id_number, patch, today_cn, unique_name,
-                           years_before)
+from children_util import (birth_for_age, child_body, create, get_child, patch,
+                           unique_name, years_before)
 from conftest import Client, assert_error, assert_status
-from quality_util import (BIT, LEFT_BEHIND, confirm,
-                          current_quarter, derived_qflags, exit_child,
-                          failing, fails, guardian, officers, previous_quarter,
-                          quarter_bounds, report, rows, shift_quarter,
-                          take_village, verify, vil, visit)
+from quality_util import (BIT, LEFT_BEHIND, confirm, current_quarter, derived_qflags,
+                          exit_child, failing, fails, guardian, previous_quarter,
+                          quarter_bounds, report, shift_quarter, take_village, verify,
+                          visit)
+from helpers import id_number, today_cn
 
-__all__ = ["officers", "rows", "vil"]  # fixtures
 
 CQ = current_quarter()
 PQ = previous_quarter()

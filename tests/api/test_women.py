@@ -8,11 +8,11 @@ import re
 import pytest
 
 from conftest import assert_error, assert_status
-from women_util import (CITY, COUNTY, EMPLOYMENTS, GHOST, KINDS, MASKED_ID,
-                        MASKED_MOBILE, OTHER_COUNTY, TOWN, XLSX_TYPE, add_service,
-                        audits_of, days_ago, get_woman, iso, listing, per_kind,
-                        register, stats, today_cn, total, woman_body, woman_id,
-                        xlsx_rows)
+from women_util import (add_service, audits_of, CITY, COUNTY, EMPLOYMENTS, get_woman,
+                        GHOST, KINDS, listing, OTHER_COUNTY, per_kind, register, stats,
+                        total, TOWN, woman_body, woman_id)
+from helpers import (days_ago, iso, MASKED_ID, MASKED_MOBILE, today_cn, xlsx_rows,
+                     XLSX_TYPE)
 
 
 class World:
@@ -467,7 +467,7 @@ def test_export_is_audited(w, audit_admin):
 
 
 def _exports(audit_admin):
-    from women_util import audit_entries
+    from helpers import audit_entries
     return audit_entries(audit_admin, "woman_export")
 
 
