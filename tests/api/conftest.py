@@ -621,7 +621,7 @@ class ClockServer:
         self.running.append(srv)
         # The pass at start-up is done at the offset the clock has now,
         # before the test moves it.
-        wait_until(lambda: scheduler_runs(srv) >= 1, interval=0.05,
+        wait_until(lambda: scheduler_runs(srv) >= 1, timeout=60, interval=0.05,
                    what="the scheduler's first pass")
         return srv
 
