@@ -34,9 +34,29 @@ rm -rf "$LOGS"
 mkdir -p "$LOGS" "$RES"
 LANE_PIDS=()
 
+# The processes under `pid`, children first.
+descendants() {
+  local c
+  for c in $(pgrep -P "$1"); do
+    echo "$c"
+    descendants "$c"
+  done
+}
+
 cleanup() {
+  # A lane still running (we were interrupted): everything under it is
+  # told as by Ctrl-C (SIGINT: pytest's teardown stops the servers it
+  # started, a server stops), given ten seconds, then the lane goes.
+  local pid n
   for pid in "${LANE_PIDS[@]}"; do
-    kill -- "$pid" 2>/dev/null
+    kill -INT $(descendants "$pid") 2>/dev/null
+  done
+  for pid in "${LANE_PIDS[@]}"; do
+    for n in $(seq 100); do
+      [ -n "$(pgrep -P "$pid")" ] || break
+      sleep 0.1
+    done
+    kill -- $(descendants "$pid") "$pid" 2>/dev/null
   done
   [ -d "$PGDIR" ] && bash scripts/pg-cluster.sh stop "$PGDIR" >/dev/null 2>&1
   rm -rf "$TMP"

@@ -24,6 +24,7 @@ import itertools
 import json
 import os
 import re
+import signal
 import socket
 import subprocess
 import time
@@ -33,6 +34,15 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import requests
+
+# scripts/test.sh runs the suites in the background, where the shell
+# leaves SIGINT ignored: a Ctrl-C (or the script's cleanup) must still end
+# a run through pytest's teardown, which stops the servers it started.
+try:
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+except ValueError:  # not the main thread: nothing to restore there
+    pass
 
 REPO = Path(__file__).resolve().parents[2]
 API = "/api/v1"
