@@ -1,9 +1,10 @@
-"""Black-box API tests for guanai: fixtures.
+"""Black-box API tests for guanai: every fixture of the suite.
 
 The suite drives a real `guanai` binary over loopback, exactly as a client
-would: `guanai init` once per session, one main server per session, and a few
-extra servers on the same database for settings that need short timers
-(`--session-idle 2`, `--lockout 2`).  Every test logs in from 127.0.0.1, and
+would: `guanai init` once per session (per xdist worker), one main server
+per session, and extra servers on the same database for other settings;
+time that must pass is moved on a server's clock (`clock`, ClockServer),
+never slept through.  Every test logs in from 127.0.0.1, and
 many fail on purpose: the servers get a failed-login budget per address
 (`--login-budget`) the suite cannot exhaust, unless a test asks for the
 production default; tests of throttling name their own addresses through
