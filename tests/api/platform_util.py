@@ -16,8 +16,8 @@ ID numbers, names and phones in helpers.py.
 import threading
 
 from conftest import assert_status
-from helpers import (all_pages, days_ago, id_number, iso, person_name,
-                     today_cn, unique_phone)
+from helpers import (all_pages, days_ago, id_number, iso, person_name, today_cn,
+                     unique_phone)
 
 
 PROVINCE = "22"

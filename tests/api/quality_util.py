@@ -23,8 +23,8 @@ import json
 import sqlite3
 import time
 
-from conftest import CJK, assert_status, psql
 from children_util import unique_name
+from conftest import CJK, assert_status, psql
 from helpers import quarter_of, today_cn
 
 RULES = tuple(f"Q{i:02d}" for i in range(1, 12))

@@ -7,11 +7,11 @@ import re
 
 import pytest
 
-from children_util import (all_items, birth_for_age, CATEGORY_LABELS, child_body,
-                           CHILD_EDITABLE, CHILD_READONLY, create, FLAG_LABELS, full_body,
-                           get_child, history, ids_of, listing, NA_COUNTY, NA_TOWN,
-                           NG_COUNTY, NG_TOWN, patch, PATH_A, total, unique_name, VIL_A,
-                           VIL_B, years_before)
+from children_util import (CATEGORY_LABELS, CHILD_EDITABLE, CHILD_READONLY, FLAG_LABELS,
+                           NA_COUNTY, NA_TOWN, NG_COUNTY, NG_TOWN, PATH_A, VIL_A, VIL_B,
+                           all_items, birth_for_age, child_body, create, full_body,
+                           get_child, history, ids_of, listing, patch, total, unique_name,
+                           years_before)
 from conftest import CJK, assert_error, assert_status
 from helpers import bad_check, id_number, iso, today_cn
 

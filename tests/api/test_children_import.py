@@ -14,12 +14,12 @@ import uuid
 
 import pytest
 
-from children_util import (all_items, birth_for_age, child_body, create, get_child,
-                           header_index, history, listing, NA_COUNTY, NA_TOWN, NA_TOWN_2,
-                           total, unique_name, VIL_A)
+from children_util import (NA_COUNTY, NA_TOWN, NA_TOWN_2, VIL_A, all_items, birth_for_age,
+                           child_body, create, get_child, header_index, history, listing,
+                           total, unique_name)
 from conftest import CJK, assert_error, assert_status, psql
-from helpers import (audit_entries, bad_check, iso, MASKED_ID, today_cn, xlsx_rows,
-                     XLSX_TYPE)
+from helpers import (MASKED_ID, XLSX_TYPE, audit_entries, bad_check, iso, today_cn,
+                     xlsx_rows)
 
 openpyxl = pytest.importorskip("openpyxl")
 

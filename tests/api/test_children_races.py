@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from children_util import (child_body, create, get_child, history, listing, NA_TOWN_2,
+from children_util import (NA_TOWN_2, child_body, create, get_child, history, listing,
                            unique_name)
 from conftest import Client, assert_status
 from helpers import iso, today_cn

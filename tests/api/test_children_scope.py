@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from children_util import (all_items, birth_for_age, child_body, create, full_body,
-                           get_child, history, ids_of, listing, NA_COUNTY, NA_TOWN,
-                           NA_TOWN_2, NG_COUNTY, NG_TOWN, text, total, TRANSFER_KEYS,
+from children_util import (NA_COUNTY, NA_TOWN, NA_TOWN_2, NG_COUNTY, NG_TOWN,
+                           TRANSFER_KEYS, all_items, birth_for_age, child_body, create,
+                           full_body, get_child, history, ids_of, listing, text, total,
                            transfers, unique_name)
 from conftest import assert_error, assert_status
 from helpers import iso, today_cn

@@ -17,9 +17,9 @@ import pytest
 
 from children_util import birth_for_age, child_body, create, listing, patch, unique_name
 from conftest import Client, assert_error, assert_status
+from helpers import id_number, today_cn
 from quality_util import (LEFT_BEHIND, current_quarter, default_due, exit_child, guardian,
                           previous_quarter, report, verify)
-from helpers import id_number, today_cn
 
 COUNTY = "220721"  # 前郭尔罗斯蒙古族自治县 (松原市)
 CITY = "2207"

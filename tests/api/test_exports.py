@@ -18,11 +18,11 @@ import pytest
 
 from children_util import child_body, create
 from conftest import Client, assert_error, assert_status
+from helpers import CN
 from masking_util import mask
+from women_util import woman_body
 from workforce_util import (CITY, attend, director_body, new_training, past_year,
                             training_body)
-from women_util import woman_body
-from helpers import CN
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MARK_TIME = re.compile(r"导出时间：(\d{4}-\d{2}-\d{2} \d{2}:\d{2})（北京时间）")

@@ -17,10 +17,10 @@ import pytest
 
 from children_util import birth_for_age, child_body, create, full_body, patch, unique_name
 from conftest import assert_error, assert_status
-from masking_util import (assert_not_rebuildable, json_ages, mask, sheet_text)
-from workforce_util import CITY, director_body
-from women_util import woman_body
 from helpers import id_number, pdf_text, today_cn, xlsx_rows
+from masking_util import (assert_not_rebuildable, json_ages, mask, sheet_text)
+from women_util import woman_body
+from workforce_util import CITY, director_body
 
 MASKED_ROLES = [("province", "22"), ("city", "2201")]
 

@@ -13,8 +13,8 @@ import pytest
 from children_util import (NA_TOWN_2, all_items, child_body, create, full_body,
                            total, unique_name)
 from conftest import assert_error, assert_status
-from workforce_util import director_body, staff_list
 from women_util import woman_body
+from workforce_util import director_body, staff_list
 
 # One of each kind, placed inside an otherwise ordinary name.
 INVISIBLE = {

@@ -10,16 +10,15 @@ platform_util), so the numbers it checks are its own.
 import pytest
 
 from conftest import assert_error, assert_status
-from platform_util import (activities, activity_stats, all_platforms, center_body,
-                           check_detail, compliance, create, EQUIPMENT, EQUIPMENT_LABELS,
-                           failing_items, FIVE_LABELS, five_of, full_standard,
-                           FUNCTION_LABELS, get, home_body, HOST_LABELS, label_words,
-                           last_year, leave, listing, log_activity, LS_COUNTY,
-                           NOTICE_WORDS, patch, register_director, register_supervisor,
+from helpers import (XLSX_TYPE, audit_entries, check_char, days_ago, id_number,
+                     quarter_of, today_cn, xlsx_rows)
+from platform_util import (EQUIPMENT, EQUIPMENT_LABELS, FIVE_LABELS, FUNCTION_LABELS,
+                           HOST_LABELS, LS_COUNTY, NOTICE_WORDS, activities,
+                           activity_stats, all_platforms, center_body, check_detail,
+                           compliance, create, failing_items, five_of, full_standard, get,
+                           home_body, label_words, last_year, leave, listing,
+                           log_activity, patch, register_director, register_supervisor,
                            stats_map)
-from helpers import (audit_entries, check_char, days_ago, id_number, quarter_of, today_cn,
-                     xlsx_rows, XLSX_TYPE)
-
 
 
 def test_id_number_helper_is_gb11643():

@@ -5,9 +5,9 @@ shape (status, code, Chinese message, the field at fault) and writes nothing.
 import pytest
 
 from conftest import assert_error, assert_status
-from platform_util import (activities, activity_stats, center_body, create, EQUIPMENT,
-                           get, home_body, last_year, listing, register_director)
 from helpers import days_ago, days_ahead
+from platform_util import (EQUIPMENT, activities, activity_stats, center_body, create,
+                           get, home_body, last_year, listing, register_director)
 
 
 DATE_CODES = ("invalid_field", "future_date")  # API.md names both for dates

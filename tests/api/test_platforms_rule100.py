@@ -8,10 +8,9 @@ checks are its own.
 """
 
 from conftest import assert_error, assert_status
+from helpers import today_cn
 from platform_util import (center_body, codes, create, get, home_body, last_year, listing,
                            patch, rule100, set_count)
-from helpers import today_cn
-
 
 
 def entry(body, code):

@@ -8,12 +8,11 @@ officers read but do not write.
 import pytest
 
 from conftest import assert_error, assert_status
-from platform_util import (activities, activity_stats, all_platforms, center_body, codes,
-                           compliance, create, get, GHOST, home_body, label_words,
+from helpers import same_404
+from platform_util import (GHOST, activities, activity_stats, all_platforms, center_body,
+                           codes, compliance, create, get, home_body, label_words,
                            last_year, listing, log_activity, rule100, set_count,
                            stats_map)
-from helpers import same_404
-
 
 
 @pytest.fixture(scope="module")

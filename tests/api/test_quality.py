@@ -44,11 +44,11 @@ import pytest
 from children_util import (birth_for_age, child_body, create, get_child, patch,
                            unique_name, years_before)
 from conftest import Client, assert_error, assert_status
+from helpers import id_number, today_cn
 from quality_util import (BIT, LEFT_BEHIND, confirm, current_quarter, derived_qflags,
                           exit_child, failing, fails, guardian, previous_quarter,
                           quarter_bounds, report, shift_quarter, take_village, verify,
                           visit)
-from helpers import id_number, today_cn
 
 
 CQ = current_quarter()

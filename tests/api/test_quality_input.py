@@ -7,10 +7,10 @@ import pytest
 
 from children_util import child_body, create
 from conftest import assert_error, assert_status
+from helpers import audit_entries, today_cn
 from quality_util import (LEFT_BEHIND, RULES, current_quarter, derived_qflags, failing,
                           figures, guardian, item_of, previous_quarter, progress, report,
                           shift_quarter, take_village)
-from helpers import audit_entries, today_cn
 
 
 CQ = current_quarter()

@@ -14,12 +14,12 @@ import pytest
 
 from children_util import child_body, create, patch
 from conftest import assert_error
-from quality_util import (FROZEN_COUNTY, LEFT_BEHIND, OTHER_COUNTY, RULES, SIGN_COUNTY,
-                          SIGNOFF_STATES, confirm, counts, current_quarter, default_due,
+from helpers import today_cn
+from quality_util import (FROZEN_COUNTY, LEFT_BEHIND, OTHER_COUNTY, RULES, SIGNOFF_STATES,
+                          SIGN_COUNTY, confirm, counts, current_quarter, default_due,
                           exit_child, failing, figures, guardian, item_of,
                           previous_quarter, progress, quarter_bounds, report, set_due,
                           signoff, take_village, townships, verify, villages, visit)
-from helpers import today_cn
 
 
 CQ = current_quarter()

@@ -6,10 +6,10 @@ hands, links to user accounts, edits, lists and masking by role."""
 import pytest
 
 from conftest import assert_error, assert_status
-from workforce_util import (all_staff, DETAIL_KEYS, director_body, DIRECTOR_SOURCES,
-                            get_staff, GHOST, leave, NA_COUNTY, POST_LABELS, register,
-                            STAFF_KEYS, staff_list, supervisor_body, SUPERVISOR_SOURCES)
-from helpers import days_ago, error_of, id_number, MASKED_ID, person_name, unique_phone
+from helpers import MASKED_ID, days_ago, error_of, id_number, person_name, unique_phone
+from workforce_util import (DETAIL_KEYS, DIRECTOR_SOURCES, GHOST, NA_COUNTY, POST_LABELS,
+                            STAFF_KEYS, SUPERVISOR_SOURCES, all_staff, director_body,
+                            get_staff, leave, register, staff_list, supervisor_body)
 
 PATH_NA = "吉林省 / 长春市 / 农安县"
 

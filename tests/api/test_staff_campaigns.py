@@ -5,10 +5,10 @@ incomplete (docs/API.md `/campaigns`)."""
 import pytest
 
 from conftest import assert_error, assert_status
-from workforce_util import (attend, CAMPAIGN_ITEM_KEYS, CAMPAIGN_KEYS, CITY, DH_COUNTY,
-                            director_body, GHOST, leave, NA_COUNTY, new_training,
-                            past_year, register, supervisor_body, training_body)
 from helpers import days_ago, days_ahead, person_name, same_404
+from workforce_util import (CAMPAIGN_ITEM_KEYS, CAMPAIGN_KEYS, CITY, DH_COUNTY, GHOST,
+                            NA_COUNTY, attend, director_body, leave, new_training,
+                            past_year, register, supervisor_body, training_body)
 
 MEASURES = ("staff_registered", "staff_trained", "certificate_issued")
 

@@ -10,10 +10,10 @@ import uuid
 import pytest
 
 from conftest import assert_error, assert_status, fresh_address
-from workforce_util import (attend, CERT_NUMBER, CERT_TITLES, certificates_of,
-                            director_body, get_staff, NA_COUNTY, new_training, past_year,
-                            register, supervisor_body, training_body, verify, VERIFY_KEYS)
 from helpers import audit_entries, days_ago, error_of, pdf_text
+from workforce_util import (CERT_NUMBER, CERT_TITLES, NA_COUNTY, VERIFY_KEYS, attend,
+                            certificates_of, director_body, get_staff, new_training,
+                            past_year, register, supervisor_body, training_body, verify)
 
 CERT_KEYS = {"id", "number", "check_code", "staff_id", "kind", "title",
              "county_name", "issued_on", "status"}

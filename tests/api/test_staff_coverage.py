@@ -8,9 +8,9 @@ is known: the expectation is computed from the posts the test registered."""
 import pytest
 
 from conftest import assert_error, assert_status
-from workforce_util import (CITY, coverage, COVERAGE_ITEM_KEYS, director_body, leave,
-                            NA_COUNTY, register, supervisor_body)
-from helpers import days_ago, iso, today_cn, xlsx_rows, XLSX_TYPE
+from helpers import XLSX_TYPE, days_ago, iso, today_cn, xlsx_rows
+from workforce_util import (CITY, COVERAGE_ITEM_KEYS, NA_COUNTY, coverage, director_body,
+                            leave, register, supervisor_body)
 
 
 class Model:

@@ -10,9 +10,9 @@ import threading
 import pytest
 
 from conftest import Client, assert_error, assert_status
-from workforce_util import (all_staff, CITY, director_body, get_staff, leave, register,
-                            staff_list, supervisor_body)
 from helpers import days_ago, id_number
+from workforce_util import (CITY, all_staff, director_body, get_staff, leave, register,
+                            staff_list, supervisor_body)
 
 N = 12
 

@@ -6,11 +6,11 @@ are exactly as before."""
 import pytest
 
 from conftest import assert_error, assert_status
-from workforce_util import (all_staff, attend, certificates_of, DH_COUNTY, director_body,
-                            get_staff, NA_COUNTY, new_training, past_year, register,
-                            training_body)
 from helpers import (audit_written, bad_check, check_char, days_ago, days_ahead, error_of,
                      id_number)
+from workforce_util import (DH_COUNTY, NA_COUNTY, all_staff, attend, certificates_of,
+                            director_body, get_staff, new_training, past_year, register,
+                            training_body)
 
 
 class World:

@@ -7,10 +7,10 @@ import threading
 import pytest
 
 from conftest import Client, assert_error, assert_status
-from workforce_util import (all_staff, attend, CERT_NUMBER, certificates_of,
-                            director_body, get_staff, NA_COUNTY, new_training, past_year,
-                            register, supervisor_body, training_body)
 from helpers import error_of, person_name, unique_phone
+from workforce_util import (CERT_NUMBER, NA_COUNTY, all_staff, attend, certificates_of,
+                            director_body, get_staff, new_training, past_year, register,
+                            supervisor_body, training_body)
 
 N = 8
 ROUNDS = 4

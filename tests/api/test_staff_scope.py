@@ -9,11 +9,11 @@ register; admin gets 403 everywhere, the auditor everywhere but the counts
 import pytest
 
 from conftest import assert_error, assert_status
-from workforce_util import (all_staff, attend, certificates_of, CITY_JL, coverage,
-                            DH_COUNTY, director_body, get_staff, GHOST, NA_COUNTY,
+from helpers import days_ago, same_404, unique_phone
+from workforce_util import (CITY_JL, DH_COUNTY, GHOST, NA_COUNTY, all_staff, attend,
+                            certificates_of, coverage, director_body, get_staff,
                             new_training, past_year, register, staff_list,
                             supervisor_body, training_body)
-from helpers import days_ago, same_404, unique_phone
 
 
 class World:

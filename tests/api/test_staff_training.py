@@ -5,10 +5,10 @@ mode, organiser, trainer, topics, attendees and their results; and
 import pytest
 
 from conftest import assert_error, assert_status
-from workforce_util import (all_staff, attend, CORE_TOPICS, director_body, get_staff,
-                            leave, NA_COUNTY, new_training, past_year, register,
-                            supervisor_body, training_body)
 from helpers import days_ago
+from workforce_util import (CORE_TOPICS, NA_COUNTY, all_staff, attend, director_body,
+                            get_staff, leave, new_training, past_year, register,
+                            supervisor_body, training_body)
 
 TRAINING_KEYS = {"id", "region_code", "title", "held_on", "hours", "mode",
                  "organiser", "trainer", "topics", "initial"}

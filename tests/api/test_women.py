@@ -8,11 +8,11 @@ import re
 import pytest
 
 from conftest import assert_error, assert_status
-from women_util import (add_service, audits_of, CITY, COUNTY, EMPLOYMENTS, get_woman,
-                        GHOST, KINDS, listing, OTHER_COUNTY, per_kind, register, stats,
-                        total, TOWN, woman_body, woman_id)
-from helpers import (days_ago, iso, MASKED_ID, MASKED_MOBILE, today_cn, xlsx_rows,
-                     XLSX_TYPE)
+from helpers import (MASKED_ID, MASKED_MOBILE, XLSX_TYPE, days_ago, iso, today_cn,
+                     xlsx_rows)
+from women_util import (CITY, COUNTY, EMPLOYMENTS, GHOST, KINDS, OTHER_COUNTY, TOWN,
+                        add_service, audits_of, get_woman, listing, per_kind, register,
+                        stats, total, woman_body, woman_id)
 
 
 class World:

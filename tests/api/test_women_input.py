@@ -6,9 +6,9 @@ and audit log are compared before and after."""
 import pytest
 
 from conftest import assert_error, assert_status
-from women_util import (COUNTY, OTHER_COUNTY, register, snapshot, TOWN, TOWN_2,
-                        woman_body, woman_id)
 from helpers import audit_entries, bad_check, days_ago
+from women_util import (COUNTY, OTHER_COUNTY, TOWN, TOWN_2, register, snapshot,
+                        woman_body, woman_id)
 
 
 class World:

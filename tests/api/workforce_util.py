@@ -14,8 +14,7 @@ import re
 import threading
 
 from conftest import assert_status
-from helpers import (all_pages, id_number, iso, person_name,
-                     today_cn, unique_phone)
+from helpers import all_pages, id_number, iso, person_name, today_cn, unique_phone
 
 
 # 长春市 and its counties; 农安县 is the county most tests work in.
