@@ -295,6 +295,12 @@ static int on_wal(void *arg, sqlite3 *db, const char *name, int pages)
 static int sq_fail(sq_store *s, int rc, err *e)
 {
 	int ext = sqlite3_extended_errcode(s->db);
+	/* A damaged page read once stays in this connection's cache: in WAL
+	 * mode SQLite trusts the cache while the wal-index does not change,
+	 * so a file repaired under a running server was never read again
+	 * ("file is not a database" until a restart).  Let it go. */
+	if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB)
+		sqlite3_db_release_memory(s->db);
 	if (rc == SQLITE_CONSTRAINT &&
 	    (ext == SQLITE_CONSTRAINT_UNIQUE ||
 	     ext == SQLITE_CONSTRAINT_PRIMARYKEY ||
