@@ -62,7 +62,7 @@ RELEASE := 0.1.0
 VERSION := $(shell v=$$(git describe --tags --match 'v[0-9]*' --dirty 2>/dev/null) && echo "$$v" | sed 's/^v//' || \
              { c=$$(git describe --always --dirty 2>/dev/null) && echo "$(RELEASE)+g$$c" || echo "$(RELEASE)"; })
 
-.PHONY: all deps data web run test start check install uninstall unit fuzz clean fmt FORCE
+.PHONY: all deps data web run test start check test-build install uninstall unit fuzz clean fmt FORCE
 all: build/guanai
 
 deps:
@@ -150,8 +150,14 @@ start: build/guanai data web
 	@[ -f var/first-run.txt ] && echo "首次运行信息（一次性密码首次登录后即失效）:" && tail -n 1 var/first-run.txt | sed 's/^/  admin 一次性密码: /' || true
 	./build/guanai serve --db $(DB) --listen $(LISTEN)
 
-check: build/guanai build/asan/guanai data web $(UNIT) $(FUZZ)
+# The builds in parallel (JOBS at once, unless make was given -j: then its
+# job server decides), then every suite (scripts/test.sh runs them in lanes).
+JOBS ?= 2
+check:
+	@$(MAKE) --no-print-directory $(if $(findstring jobserver,$(MAKEFLAGS)),,-j$(JOBS)) test-build
 	@bash scripts/test.sh
+
+test-build: build/guanai build/asan/guanai data web $(UNIT) $(FUZZ)
 
 # Installs what `guanai serve` needs and nothing of the build: the service
 # unit and the sysusers file go where systemd looks under /usr/local too.

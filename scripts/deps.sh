@@ -22,7 +22,9 @@ BUILD=(
 TEST=(
   clang libclang-rt-14-dev libcmocka-dev poppler-utils zbar-tools curl
   postgresql postgresql-contrib
-  python3-pytest python3-pytest-xdist python3-requests python3-openpyxl python3-yaml
+  python3-pytest python3-requests python3-openpyxl python3-yaml
+  # the API suite runs in parallel: pytest -n 2 --dist loadfile
+  python3-pytest-xdist
   chromium
 )
 # The UI toolchain (vite 6, playwright-core 1.61, pinned in
