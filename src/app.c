@@ -4,9 +4,15 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "buildinfo.h" /* GUANAI_VERSION, written by the Makefile */
 #include "domain/core/audit.h"
 #include "domain/core/throttle.h"
 #include "util/log.h"
+
+const char *app_version(void)
+{
+	return GUANAI_VERSION;
+}
 
 int64_t app_now(const app *a)
 {

@@ -13,8 +13,6 @@
 #include "store/store.h"
 #include "util/hist.h"
 
-#define GUANAI_VERSION "0.1.0"
-
 /* A feature's upkeep the scheduler runs every tick, with a connection of
  * the pool and the application's time (app_now): 0, or an error it
  * logs.  The features' jobs are given by whoever starts the server
@@ -26,7 +24,7 @@ typedef struct app_job {
 
 typedef struct app {
 	const char *db_url;
-	const char *web_dir;	/* built UI (web/dist) */
+	const char *web_dir;	/* built UI (web/dist); NULL: none, API only */
 	/* The audit key file (audit_key_bind); NULL when none can be named
 	 * (PostgreSQL without --audit-key). */
 	const char *audit_key_path;
@@ -57,6 +55,10 @@ typedef struct app {
 	 * X-Forwarded-Proto are believed (comma-separated); NULL: loopback
 	 * only, where a reverse proxy on the same machine connects from. */
 	const char *trusted_proxies;
+	/* The answer of GET /api/v1/codes, made once when serving starts
+	 * (api_codes_prepare): the code tables do not change while the
+	 * process lives.  Opaque here: app knows no feature. */
+	struct api_codes *codes;
 	/* The scheduler: every `tick` s, the audit tally written, spent
 	 * failure counters purged, and each of `jobs` run. */
 	int tick;
@@ -72,6 +74,10 @@ typedef struct app {
 	_Atomic uint64_t sched_ok, sched_failed;
 	hist sched_time;
 } app;
+
+/* The program's version, e.g. "0.1.0+g40989d2" (the Makefile's VERSION:
+ * git describe, or the release number). */
+const char *app_version(void);
 
 /* The current time as the application sees it (unix seconds). */
 int64_t app_now(const app *a);

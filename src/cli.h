@@ -1,5 +1,5 @@
-/* cli — the administration subcommands (init, user, regions, audit,
- * backup, restore). */
+/* cli — the administration subcommands (init, serve, user, regions, audit,
+ * backup, restore, import, demo) and --version. */
 #ifndef GUANAI_CLI_H
 #define GUANAI_CLI_H
 
@@ -17,6 +17,7 @@ const char *cli_opt(const cli_args *a, const char *name);
 int cli_flag(const cli_args *a, const char *name);
 
 /* Each returns the process exit status. */
+int cli_version(void);
 int cli_init(const cli_args *a);
 int cli_serve(const cli_args *a);
 int cli_user_add(const cli_args *a);

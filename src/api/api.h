@@ -21,6 +21,13 @@ extern const route api_quality_routes[];
 extern const route api_stats_routes[];
 extern const route api_women_routes[];
 extern const route api_export_routes[];
+extern const route api_codes_routes[];
+
+/* Makes the answer of GET /api/v1/codes (domain/codes/codes.h) once, with its
+ * gzip form and their ETags, into a->codes; released by
+ * api_codes_release.  Errors: ERR_INTERNAL when compressing fails. */
+int api_codes_prepare(app *a, err *e);
+void api_codes_release(app *a);
 
 #define XLSX_TYPE \
 	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -7,7 +7,7 @@ static const route *const tables[] = {
 	api_user_routes,   api_audit_routes,	api_child_routes,
 	api_staff_routes,  api_platform_routes, api_case_routes,
 	api_quality_routes, api_stats_routes, api_women_routes,
-	api_export_routes,
+	api_export_routes, api_codes_routes,
 };
 
 http_routes api_routes(void)

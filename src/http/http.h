@@ -46,6 +46,14 @@ typedef struct req {
 	size_t raw_len;
 	const char *content_type;
 	char filename[128];
+	/* For a raw answer that may be kept (GET /api/v1/codes): its strong
+	 * ETag, Cache-Control (NULL: no-store, as for every other answer),
+	 * Content-Encoding and Vary, or NULL.  Not owned: constant, or held
+	 * by the app for its life. */
+	const char *etag;
+	const char *cache_control;
+	const char *content_encoding;
+	const char *vary;
 } req;
 
 typedef int (*http_handler)(req *r, err *e);
@@ -87,6 +95,10 @@ int req_reply(req *r, int status, json_t *body);
 /* Sets the response to JSON text already written (ownership of `text`
  * passes): for answers built with jsonw. */
 int req_reply_text(req *r, int status, char *text, size_t len);
+
+/* Sets a 304 Not Modified: no body; the caching headers set in `r`
+ * (etag, cache_control, vary) go with it. */
+int req_reply_not_modified(req *r);
 
 /* Sets a file response (ownership of `bytes` passes).  `filename` is
  * UTF-8; it is sent RFC 5987-encoded. */

@@ -266,7 +266,7 @@ static void render_gauges(app *a, connlimit *cl, buf *out)
 		   "database engine.\n"
 		   "# TYPE guanai_build_info gauge\n"
 		   "guanai_build_info{version=\"%s\",db=\"%s\"} 1\n",
-		   GUANAI_VERSION,
+		   app_version(),
 		   store_url_is_pg(a->db_url) ? "postgresql" : "sqlite");
 }
 

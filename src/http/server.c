@@ -147,6 +147,18 @@ int req_reply_text(req *r, int status, char *text, size_t len)
 	return 0;
 }
 
+int req_reply_not_modified(req *r)
+{
+	free(r->raw);
+	r->raw = xstrdup("");
+	r->raw_len = 0;
+	r->content_type = NULL;
+	r->content_encoding = NULL;
+	r->filename[0] = '\0';
+	r->status = 304;
+	return 0;
+}
+
 int req_reply_file(req *r, char *bytes, size_t len, const char *type,
 		   const char *filename)
 {
@@ -189,13 +201,23 @@ static enum MHD_Result send_file(struct MHD_Connection *c, req *r)
 	struct MHD_Response *resp = MHD_create_response_from_buffer(
 		r->raw_len, r->raw, MHD_RESPMEM_MUST_FREE);
 	r->raw = NULL;
-	MHD_add_response_header(resp, "Content-Type", r->content_type);
+	if (r->content_type)
+		MHD_add_response_header(resp, "Content-Type", r->content_type);
 	if (r->filename[0]) {
 		char cd[512];
 		content_disposition(r->filename, cd, sizeof cd);
 		MHD_add_response_header(resp, "Content-Disposition", cd);
 	}
-	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	MHD_add_response_header(resp, "Cache-Control",
+				r->cache_control ? r->cache_control
+						 : "no-store");
+	if (r->etag)
+		MHD_add_response_header(resp, "ETag", r->etag);
+	if (r->content_encoding)
+		MHD_add_response_header(resp, "Content-Encoding",
+					r->content_encoding);
+	if (r->vary)
+		MHD_add_response_header(resp, "Vary", r->vary);
 	add_security_headers(resp, http_hsts(r->app));
 	enum MHD_Result ret = MHD_queue_response(c, (unsigned)r->status, resp);
 	MHD_destroy_response(resp);
@@ -884,7 +906,7 @@ int http_serve(app *a, const char *where, const http_config *cfg, err *e)
 		return err_set(e, ERR_INTERNAL, "listen_failed",
 			       "无法启动服务（%s）", where);
 	}
-	log_info("guanai %s serving on http://%s/", GUANAI_VERSION, where);
+	log_info("guanai %s serving on http://%s/", app_version(), where);
 	int sig;
 	sigwait(&sigs, &sig);
 	log_info("signal %d: stopping", sig);

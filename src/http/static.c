@@ -107,6 +107,11 @@ enum MHD_Result static_serve(struct MHD_Connection *c, const char *dir,
 		return plain(c, 400, "路径无效\n");
 	char path[4096];
 	int spa = strcmp(url, "/") == 0 || !has_ext(url);
+	/* No UI found at start: answer as for a missing file, and never
+	 * look for files below an empty directory name. */
+	if (!dir || !*dir)
+		return spa ? plain(c, 503, "界面尚未构建：请运行 make web\n")
+			   : plain(c, 404, "文件不存在\n");
 	if (snprintf(path, sizeof path, "%s", spa ? "/index.html" : url) >=
 	    (int)sizeof path)
 		return plain(c, 414, "路径过长\n");

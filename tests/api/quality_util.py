@@ -1,7 +1,8 @@
 """Helpers for the quarterly-verification tests (test_quality*.py):
 quarters in China's time, the report / progress / sign-off / figures
-wrappers with their documented shapes, legacy rows written straight into
-the session database, and a server whose clock can be moved.
+wrappers with their documented shapes, and legacy rows written straight
+into the session database (the classes behind the `rows`, `officers` and
+`vil` fixtures of conftest.py; the clock server is conftest's too).
 
 docs/API.md "Quarterly verification (季度核实更新)", SPEC §7 and the Q01–Q11
 rules of §11.
@@ -21,12 +22,10 @@ import datetime as dt
 import json
 import sqlite3
 import time
-import uuid
 
-import pytest
-
+from children_util import unique_name
 from conftest import CJK, assert_status, psql
-from children_util import today_cn, unique_name
+from helpers import quarter_of, today_cn
 
 RULES = tuple(f"Q{i:02d}" for i in range(1, 12))
 SEVERITIES = {"error", "warning", "info"}
@@ -61,10 +60,6 @@ RULE_TOWNS = ("222403110",  # 江南镇 (敦化市), 53 villages
 
 # --------------------------------------------------------------------------
 # quarters (the server's "today" is the date in China, UTC+8)
-
-
-def quarter_of(d):
-    return f"{d.year}Q{(d.month - 1) // 3 + 1}"
 
 
 def quarter_bounds(q):
@@ -428,49 +423,6 @@ def _pg_lit(v):
 
 
 # --------------------------------------------------------------------------
-# a server whose clock can be moved
-
-
-class ClockServer:
-    """`guanai serve --clock-file F` on the session's database: the offset
-    in F (seconds) is added to the wall clock on every reading.
-
-    The server's case scheduler escalates unaccepted reports on its first
-    tick, at start-up; this server starts with offset 0 and a tick of
-    ~31 years, so that tick runs at the real time (as the main server's
-    does every minute) and no later tick ever runs at the moved time —
-    other tests' protection cases are left alone."""
-
-    def __init__(self, servers, workdir):
-        self.file = workdir / f"qclock-{uuid.uuid4().hex[:8]}.txt"
-        self._write(0)
-        self.srv = servers.start("--clock-file", str(self.file),
-                                 "--tick", "999999999",
-                                 "--session-idle", "999999999")
-        time.sleep(1.0)  # let the start-up tick finish at offset 0
-        self.url = self.srv.url
-
-    def _write(self, seconds):
-        tmp = self.file.with_suffix(".tmp")
-        tmp.write_text(f"{int(seconds)}\n")
-        tmp.replace(self.file)
-
-    def move(self, days):
-        self._write(days * 86400)
-
-    def stop(self):
-        self._write(0)
-        p = self.srv.proc
-        if p.poll() is None:
-            p.terminate()
-            try:
-                p.wait(15)
-            except Exception:
-                p.kill()
-                p.wait(10)
-
-
-# --------------------------------------------------------------------------
 # fixtures shared by the test_quality*.py modules (imported there)
 
 class Vil:
@@ -484,23 +436,6 @@ class Vil:
         self.town = code[:9]
 
 
-@pytest.fixture(scope="module")
-def rows(db):
-    return Rows(db)
-
-
-@pytest.fixture(scope="module")
-def officers(staff):
-    """officers(role, region): one logged-in user per role and region."""
-    cache = {}
-
-    def get(role, region):
-        if (role, region) not in cache:
-            cache[(role, region)] = staff.user(role, region)
-        return cache[(role, region)]
-    return get
-
-
 def take_village(village_pool, staff):
     for town in RULE_TOWNS:
         try:
@@ -509,11 +444,6 @@ def take_village(village_pool, staff):
             continue
         return Vil(code, name, staff.user("director", code))
     raise AssertionError("the rule towns' villages are used up")
-
-
-@pytest.fixture
-def vil(village_pool, staff):
-    return take_village(village_pool, staff)
 
 
 def guardian(**kw):

@@ -15,8 +15,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from children_util import audit_entries, child_body, create, error_body
+from children_util import child_body, create, error_body
 from conftest import API, COOKIE, Client, assert_error, assert_status
+from helpers import audit_entries
 from test_audit import SY_TOWN_B
 
 # domain/core/audit_tally.h: AUDIT_TALLY_FINE + COARSE + OVER + 1

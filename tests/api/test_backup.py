@@ -71,11 +71,13 @@ class WriteLoad:
             t.join(60)
         assert not self.errors, self.errors[:3]
 
-    def wait_for(self, users, children, timeout=120):
-        """Until that many writes of each kind were acknowledged."""
+    def wait_for(self, users, children, timeout=120, after=0.0):
+        """Until that many writes of each kind were acknowledged (after
+        the monotonic instant `after`)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and not self.errors:
-            if len(self.users) >= users and len(self.children) >= children:
+            u, c = self.acknowledged_after(after)
+            if len(u) >= users and len(c) >= children:
                 return
             time.sleep(0.05)
         raise AssertionError(f"the load did not run: {self.errors[:1]}")
@@ -125,7 +127,8 @@ def test_backup_under_write_load_restores_every_acknowledged_write(
         began = time.monotonic()
         r = guanai.run("backup", "--db", db.url, "--out", str(out), timeout=600)
         ended = time.monotonic()
-        time.sleep(1.0)
+        # writes the backup cannot hold, to show they are not restored
+        load.wait_for(users=0, children=3, after=ended)
     assert r.returncode == 0, r.stderr
     assert "已备份到" in r.stdout
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
@@ -152,6 +155,7 @@ def test_backup_under_write_load_restores_every_acknowledged_write(
     # a snapshot, not the live database
     if users_after:
         assert not users_after <= got_users
+    assert len(children_after) >= 3 and not children_after <= got_children
     if db.kind == "sqlite":
         assert rows(db, target, "PRAGMA integrity_check") == [("ok",)]
         assert stat.S_IMODE(os.stat(target).st_mode) == 0o600

@@ -7,7 +7,7 @@ import time
 import pytest
 import requests
 
-from conftest import (COUNTY, VILLAGE, Client, assert_error,
+from conftest import (COUNTY, DEFAULT_IDLE, VILLAGE, Client, assert_error,
                       assert_status, strong_password)
 
 MIB = 1024 * 1024
@@ -306,12 +306,12 @@ def test_missing_csrf(accounts, admin, unchanged):
     assert "无令牌区" not in [it["name"] for it in r.json()["items"]]
 
 
-def test_expired_session(accounts, idle_server, unchanged):
+def test_expired_session(accounts, clock, unchanged):
     c = accounts.ready("county", COUNTY)
     unchanged.total += 1
-    s = Client(idle_server.url)
+    s = Client(clock.start(idle=None).url)
     s.login_ok(c.username, c.password)
-    time.sleep(3.5)
+    clock.set(DEFAULT_IDLE + 1)  # the production default, 30 minutes, has passed
     assert_error(s.get("/users"), 401, "unauthenticated")
     r = s.post("/users", json={"username": "expired", "role": "director",
                                "region_code": VILLAGE})

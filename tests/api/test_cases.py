@@ -842,7 +842,7 @@ def test_an_absent_child_id_leaves_the_server_up(w, servers, backend, request):
     absent one."""
     import requests
     srv = servers.start()
-    from case_util import shifted_client
+    from conftest import shifted_client
     c = shifted_client(srv, w.sup)
     outside = create(w.dC, child_body(w.C))["id"]
     r_out = c.post("/cases", json=report_body(child_id=outside))

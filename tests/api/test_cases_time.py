@@ -12,17 +12,16 @@ the schedulers wrote is read back through it."""
 
 import datetime as dt
 import re
-import time
 
 import pytest
 
 from case_util import (ACCEPT, CITY_CC, CITY_JL, DEFAULT_LIMITS, LEVEL_LABELS,
-                       PROVINCE, YS_COUNTY, YS_TOWN_4, YS_TOWN_5, ClockServer,
-                       advance, all_cases, assessment_body, days_from_today,
-                       get_case, is_sanitizer_build, now_utc, parse_utc,
-                       plan_body, referral_body, report, report_body,
-                       shifted_client, step, steps_of, todo, wait_until)
-from conftest import assert_error, assert_status
+                       PROVINCE, YS_COUNTY, YS_TOWN_4, YS_TOWN_5, advance,
+                       all_cases, assessment_body, days_from_today, get_case,
+                       is_sanitizer_build, now_utc, parse_utc, plan_body,
+                       referral_body, report, report_body, step, steps_of, todo)
+from conftest import (ClockServer, assert_error, assert_status, shifted_client,
+                      wait_ticks, wait_until)
 
 HOUR = 3600
 DAY = 86400
@@ -234,19 +233,20 @@ def test_a_report_not_accepted_in_time_moves_up_once_per_deadline(
         k = get_case(sup, cid)
         return k["level"], k["escalations"], len(esc_events(k))
 
-    def settle():
-        """Two more ticks: time for a second (wrong) escalation."""
-        time.sleep(2.5)
+    def settle(srv):
+        """Two more ticks of the scheduler: time for a second (wrong)
+        escalation at the clock's reading now."""
+        wait_ticks(srv)
 
     try:
         s1 = clock.start()
-        settle()
+        settle(s1)
         assert [state(c) for c in (U, X, W)] == [(4, 0, 0)] * 3, "escalated before the deadline"
 
         # +3 h: the urgent report's 2 h are over.
         clock.set(3 * HOUR)
         wait_until(lambda: escalations(sup, U) == 1, what="the urgent report to move up")
-        settle()
+        settle(s1)
         k = get_case(sup, U)
         assert (k["level"], k["level_label"], k["escalations"]) == (3, LEVEL_LABELS[3], 1)
         assert k["state"] == "reported"
@@ -276,7 +276,7 @@ def test_a_report_not_accepted_in_time_moves_up_once_per_deadline(
         # Restart on the same clock: the same deadline does not move it again.
         clock.stop(s1)
         s2 = clock.start()
-        settle()
+        settle(s2)
         assert state(U) == (3, 1, 1), "escalated twice for one deadline after a restart"
         assert [state(c) for c in (X, W)] == [(4, 0, 0)] * 2
 
@@ -285,7 +285,7 @@ def test_a_report_not_accepted_in_time_moves_up_once_per_deadline(
         clock.set(25 * HOUR)
         wait_until(lambda: (escalations(sup, X), escalations(sup, W), escalations(sup, U))
                    == (1, 1, 2), what="X and W to move up, U to move again")
-        settle()
+        settle(s2)
         assert state(X) == (3, 1, 1) and state(W) == (3, 1, 1)
         assert state(U) == (2, 2, 2)
         assert get_case(sup, U)["level_label"] == LEVEL_LABELS[2]
@@ -302,7 +302,7 @@ def test_a_report_not_accepted_in_time_moves_up_once_per_deadline(
         s3 = clock.start()
         wait_until(lambda: (escalations(sup, X), escalations(sup, U)) == (2, 3),
                    what="X to the city, U to the province")
-        settle()
+        settle(s3)
         assert state(X) == (2, 2, 2)
         assert state(U) == (1, 3, 3)
         assert get_case(sup, U)["level_label"] == LEVEL_LABELS[1]
@@ -311,7 +311,7 @@ def test_a_report_not_accepted_in_time_moves_up_once_per_deadline(
         # +100 h: X reaches the province; U, already there, stays.
         clock.set(100 * HOUR)
         wait_until(lambda: escalations(sup, X) == 3, what="X to the province")
-        settle()
+        settle(s3)
         assert state(X) == (1, 3, 3)
         assert state(U) == (1, 3, 3), "escalated above the province"
         assert state(W)[1] == 1
@@ -339,14 +339,14 @@ def test_two_schedulers_on_one_database_escalate_once(default_limits, staff, vil
         assert a.url != b.url
         clock.set(25 * HOUR)
         wait_until(lambda: all(e >= 1 for _, e in levels()), what="all 30 to move up")
-        time.sleep(2.5)
+        wait_ticks(a, b)
         assert levels() == [(3, 1)] * len(made)
         for cid in made:
             k = get_case(d, cid)
             assert len(esc_events(k)) == 1, (cid, steps_of(k))
         clock.set(50 * HOUR)
         wait_until(lambda: all(e >= 2 for _, e in levels()), what="all 30 to move up again")
-        time.sleep(2.5)
+        wait_ticks(a, b)
         assert levels() == [(2, 2)] * len(made)
         for cid in made:
             k = get_case(d, cid)

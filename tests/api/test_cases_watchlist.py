@@ -9,9 +9,9 @@ import datetime as dt
 import pytest
 
 from case_util import DH_COUNTY, YS_TOWN_2, YS_TOWN_3, CITY_CC
-from children_util import (FLAG_LABELS, LIST_ITEM_KEYS, MASKED_ID, child_body,
-                           create, iso, patch, today_cn)
+from children_util import FLAG_LABELS, LIST_ITEM_KEYS, child_body, create, patch
 from conftest import assert_error, assert_status
+from helpers import MASKED_ID, iso, today_cn
 
 WATCH_KEYS = {"flags", "days", "not_visited_total", "not_visited",
               "left_behind_without_guardian"}

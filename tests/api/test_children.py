@@ -7,14 +7,13 @@ import re
 
 import pytest
 
-from children_util import (CATEGORY_LABELS, CHILD_EDITABLE, CHILD_READONLY,
-                           FLAG_LABELS, NA_COUNTY, NA_TOWN, NG_COUNTY, NG_TOWN,
-                           PATH_A, VIL_A, VIL_B, all_items, bad_check, birth_for_age,
-                           child_body, create, full_body,
-                           get_child, history, id_number, ids_of, iso, listing,
-                           patch, today_cn, total, unique_name,
+from children_util import (CATEGORY_LABELS, CHILD_EDITABLE, CHILD_READONLY, FLAG_LABELS,
+                           NA_COUNTY, NA_TOWN, NG_COUNTY, NG_TOWN, PATH_A, VIL_A, VIL_B,
+                           all_items, birth_for_age, child_body, create, full_body,
+                           get_child, history, ids_of, listing, patch, total, unique_name,
                            years_before)
 from conftest import CJK, assert_error, assert_status
+from helpers import bad_check, id_number, iso, today_cn
 
 
 @pytest.fixture(scope="module")

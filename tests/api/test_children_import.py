@@ -14,12 +14,12 @@ import uuid
 
 import pytest
 
-from children_util import (MASKED_ID, NA_COUNTY, NA_TOWN, NA_TOWN_2, VIL_A,
-                           XLSX_TYPE, all_items, audit_entries, bad_check,
-                           birth_for_age, child_body, create, get_child,
-                           header_index, history, iso,
-                           listing, today_cn, total, unique_name, xlsx_rows)
+from children_util import (NA_COUNTY, NA_TOWN, NA_TOWN_2, VIL_A, all_items, birth_for_age,
+                           child_body, create, get_child, header_index, history, listing,
+                           total, unique_name)
 from conftest import CJK, assert_error, assert_status, psql
+from helpers import (MASKED_ID, XLSX_TYPE, audit_entries, bad_check, iso, today_cn,
+                     xlsx_rows)
 
 openpyxl = pytest.importorskip("openpyxl")
 

@@ -3,11 +3,11 @@ queries; masking of ID and phone numbers by role; roles without child data."""
 
 import pytest
 
-from children_util import (LIST_ITEM_KEYS, MASKED_ID, MASKED_MOBILE, NA_COUNTY,
-                           NA_TOWN, VIL_A, all_items, child_body, create,
-                           full_body, get_child, ids_of,
-                           iso, listing, patch, today_cn, unique_name)
+from children_util import (LIST_ITEM_KEYS, NA_COUNTY, NA_TOWN, VIL_A, all_items,
+                           child_body, create, full_body, get_child, ids_of, listing,
+                           patch, unique_name)
 from conftest import assert_error, assert_status
+from helpers import MASKED_ID, MASKED_MOBILE, iso, today_cn
 
 
 class Village:

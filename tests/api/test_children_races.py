@@ -7,9 +7,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from children_util import (NA_TOWN_2, child_body, create, get_child, history,
-                           iso, listing, today_cn, unique_name)
+from children_util import (NA_TOWN_2, child_body, create, get_child, history, listing,
+                           unique_name)
 from conftest import Client, assert_status
+from helpers import iso, today_cn
 
 ROUNDS = 40
 

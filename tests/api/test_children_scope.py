@@ -7,11 +7,12 @@ import re
 
 import pytest
 
-from children_util import (NA_COUNTY, birth_for_age, NA_TOWN, NA_TOWN_2, NG_COUNTY, NG_TOWN,
-                           TRANSFER_KEYS, all_items, child_body, create,
-                           full_body, get_child, history, ids_of, iso, listing,
-                           text, today_cn, total, transfers, unique_name)
+from children_util import (NA_COUNTY, NA_TOWN, NA_TOWN_2, NG_COUNTY, NG_TOWN,
+                           TRANSFER_KEYS, all_items, birth_for_age, child_body, create,
+                           full_body, get_child, history, ids_of, listing, text, total,
+                           transfers, unique_name)
 from conftest import assert_error, assert_status
+from helpers import iso, today_cn
 
 GHOST = 987654321  # no record has this id
 
@@ -199,7 +200,8 @@ def test_supervisor_and_county_totals(w, staff):
 
 def export_data(c, **params):
     """The data rows of an export (below the column row 序号…)."""
-    from children_util import header_index, xlsx_rows
+    from children_util import header_index
+    from helpers import xlsx_rows
     r = c.get("/children/export", params=params)
     assert_status(r, 200)
     rows = xlsx_rows(r.content)
@@ -450,7 +452,7 @@ def test_transfers_list_keeps_to_the_scope(w):
 
 
 def audit_of(c, action):
-    from children_util import audit_entries
+    from helpers import audit_entries
     return audit_entries(c, action)
 
 

@@ -15,12 +15,11 @@ import uuid
 
 import pytest
 
-from children_util import (birth_for_age, child_body, create, id_number,
-                           listing, patch, today_cn, unique_name)
+from children_util import birth_for_age, child_body, create, listing, patch, unique_name
 from conftest import Client, assert_error, assert_status
-from quality_util import (LEFT_BEHIND, ClockServer, current_quarter,
-                          default_due, exit_child, guardian, previous_quarter,
-                          report, rows, verify)
+from helpers import id_number, today_cn
+from quality_util import (LEFT_BEHIND, current_quarter, default_due, exit_child, guardian,
+                          previous_quarter, report, verify)
 
 COUNTY = "220721"  # 前郭尔罗斯蒙古族自治县 (松原市)
 CITY = "2207"
@@ -202,7 +201,7 @@ def test_a_duplicate_in_another_village_moves_both_villages(place, rows):
     assert dashboard(county, COUNTY)["quality"]["counts"] == report(county, region=COUNTY)["counts"]
 
 
-def test_ages_move_with_the_clock(place, servers, workdir):
+def test_ages_move_with_the_clock(place, clock):
     """A left-behind child two days before the 16th birthday counts today
     and not three days later — on the same stored figures."""
     d1 = place["directors"][1]
@@ -211,18 +210,15 @@ def test_ages_move_with_the_clock(place, servers, workdir):
     create(d1, child_body(v1, birth=birth, guardian=guardian(), **LEFT_BEHIND))
     county = place["county"]
     now = dashboard(county, v1)["children"]["categories"]["left_behind"]
-    clock = ClockServer(servers, workdir)
-    try:
-        clock.move(3)
-        later = Client(clock.url)
-        later.login_ok(county.username, county.password)
-        body = dashboard(later, v1)
-        assert body["as_of"] == (today_cn() + dt.timedelta(days=3)).isoformat()
-        assert body["children"]["categories"]["left_behind"] == now - 1
-        # the main server, still today, is not confused by the other day's figures
-        assert dashboard(county, v1)["children"]["categories"]["left_behind"] == now
-    finally:
-        clock.stop()
+    clock.start()
+    clock.set(3 * 86400)
+    later = Client(clock.url)
+    later.login_ok(county.username, county.password)
+    body = dashboard(later, v1)
+    assert body["as_of"] == (today_cn() + dt.timedelta(days=3)).isoformat()
+    assert body["children"]["categories"]["left_behind"] == now - 1
+    # the main server, still today, is not confused by the other day's figures
+    assert dashboard(county, v1)["children"]["categories"]["left_behind"] == now
 
 
 def test_sections_women_campaigns_and_verification(place):

@@ -16,13 +16,13 @@ import uuid
 import openpyxl
 import pytest
 
-from children_util import CN, child_body, create
+from children_util import child_body, create
 from conftest import Client, assert_error, assert_status
+from helpers import CN
 from masking_util import mask
-from workforce_util import (  # noqa: F401  (fixtures)
-    CITY, attend, director_body, new_training, past_year, pool, training_body,
-    users)
 from women_util import woman_body
+from workforce_util import (CITY, attend, director_body, new_training, past_year,
+                            training_body)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MARK_TIME = re.compile(r"导出时间：(\d{4}-\d{2}-\d{2} \d{2}:\d{2})（北京时间）")
@@ -84,20 +84,20 @@ def pdf_marks(data, c, purpose, tmp_path):
 class County:
     """A county of 长春市 of this module's own, and two of its townships."""
 
-    def __init__(self, pool):
-        self.code = pool.take_county(CITY)["code"]
-        towns = [t["code"] for t in pool.townships(self.code)
-                 if len(pool.villages(t["code"])) >= 2]
+    def __init__(self, region_pool):
+        self.code = region_pool.take_county(CITY)["code"]
+        towns = [t["code"] for t in region_pool.townships(self.code)
+                 if len(region_pool.villages(t["code"])) >= 2]
         self.town, self.town_2 = towns[0], towns[1]
 
 
 @pytest.fixture(scope="module")
-def cty(pool):
-    return County(pool)
+def cty(region_pool):
+    return County(region_pool)
 
 
 @pytest.fixture(scope="module")
-def marked(staff, village_pool, users, pool, cty):
+def marked(staff, village_pool, region_pool, cty):
     """A village with children, a woman, a director in post with a
     certificate, a campaign and a case; the people who export them."""
     v, _ = village_pool.take(cty.town)
@@ -105,7 +105,7 @@ def marked(staff, village_pool, users, pool, cty):
     county = staff.user("county", cty.code)
     kids = [create(d, child_body(v)) for _ in range(2)]
     assert_status(d.post("/women", json=woman_body(v)), 201)
-    sv = pool.take_village(cty.code)["code"]
+    sv = region_pool.take_village(cty.code)["code"]
     person = county.post("/staff", json=director_body(sv)).json()
     tr = new_training(county, training_body(cty.code, f"{past_year()}-06-01"))
     attend(county, tr["id"], person["id"], passed=True, score=90)
@@ -428,7 +428,7 @@ def test_two_downloads_at_once_give_one_file(w):
 
 
 def test_an_approval_expires(w, servers, workdir):
-    from case_util import ClockServer, shifted_client
+    from conftest import ClockServer, shifted_client
     x = ask(w.d, filters={"region": w.v})
     assert_status(w.sup.post(f"/exports/{x['id']}/approve"), 200)
     clock = ClockServer(servers, workdir, offset=25 * 3600)

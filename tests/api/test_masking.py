@@ -15,14 +15,12 @@ import datetime as dt
 
 import pytest
 
-from children_util import (birth_for_age, create, full_body,
-                           child_body, id_number, patch, today_cn, unique_name,
-                           xlsx_rows)
+from children_util import birth_for_age, child_body, create, full_body, patch, unique_name
 from conftest import assert_error, assert_status
+from helpers import id_number, pdf_text, today_cn, xlsx_rows
 from masking_util import (assert_not_rebuildable, json_ages, mask, sheet_text)
-from workforce_util import (  # noqa: F401  (fixtures)
-    CITY, director_body, pdf_text, pool, users)
 from women_util import woman_body
+from workforce_util import CITY, director_body
 
 MASKED_ROLES = [("province", "22"), ("city", "2201")]
 
@@ -38,10 +36,10 @@ class World:
     child being transferred, a woman, a director in post and a case with a
     reporter's phone."""
 
-    def __init__(self, staff, village_pool, pool):
-        self.code = pool.take_county(CITY)["code"]
-        town = next(t["code"] for t in pool.townships(self.code)
-                    if len(pool.villages(t["code"])) >= 2)
+    def __init__(self, staff, village_pool, region_pool):
+        self.code = region_pool.take_county(CITY)["code"]
+        town = next(t["code"] for t in region_pool.townships(self.code)
+                    if len(region_pool.villages(t["code"])) >= 2)
         self.vil, self.vil_name = village_pool.take(town)
         self.vil2, _ = village_pool.take(town)
         self.d = staff.user("director", self.vil)
@@ -66,7 +64,7 @@ class World:
         self.woman = self.d.post("/women", json=woman_body(self.vil, phone="13698765432")).json()
         assert "id" in self.woman, self.woman
         self.staff_member = self.county.post(
-            "/staff", json=director_body(pool.take_village(self.code)["code"],
+            "/staff", json=director_body(region_pool.take_village(self.code)["code"],
                                          phone="13511112222")).json()
         assert "id" in self.staff_member, self.staff_member
         r = self.d.post("/cases", json={"child_id": k["id"], "reporter_type": "public",
@@ -89,8 +87,8 @@ class World:
 
 
 @pytest.fixture(scope="module")
-def w(staff, village_pool, pool):
-    return World(staff, village_pool, pool)
+def w(staff, village_pool, region_pool):
+    return World(staff, village_pool, region_pool)
 
 
 def no_phones(text, phones):

@@ -152,7 +152,7 @@ def test_slow_requests_land_in_the_right_bucket(quiet):
     assert 0 < after[s] - before.get(s, 0) < 10
 
 
-def test_gauges(servers, backend):
+def test_gauges(servers, backend, guanai):
     srv = servers.start("--threads", "3", "--tick", "1")
     deadline = time.time() + 15
     while True:
@@ -178,7 +178,8 @@ def test_gauges(servers, backend):
     else:
         assert wal not in m
     info = [dict(l) for (n, l), v in m.items() if n == "guanai_build_info"]
-    assert info == [{"version": "0.1.0",
+    version = guanai.run("--version").stdout.split()[-1]   # "guanai 0.1.0+g…"
+    assert info == [{"version": version,
                      "db": {"sqlite": "sqlite", "pg": "postgresql"}[backend]}]
 
 

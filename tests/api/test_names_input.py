@@ -2,7 +2,7 @@
 bidi controls (U+202A–202E, U+2066–2069, U+200E/200F, U+061C), zero-width
 characters (U+200B–200D, U+2060, U+FEFF), other format characters and
 control characters, in every resource that takes a name — children and
-their parents and guardian, visits, staff, women, users, regions, cases,
+their parents and guardian, visits, staff, women, staff, regions, cases,
 trainings, platforms — each with 400 `invalid_field` naming the field and
 the character in Chinese, and nothing written.  Names with rare characters
 (CJK extension B, variation selectors, the middle dot of transcribed names)
@@ -13,9 +13,8 @@ import pytest
 from children_util import (NA_TOWN_2, all_items, child_body, create, full_body,
                            total, unique_name)
 from conftest import assert_error, assert_status
-from workforce_util import (  # noqa: F401  (fixtures)
-    director_body, na_county, pool, staff_list, users)
 from women_util import woman_body
+from workforce_util import director_body, staff_list
 
 # One of each kind, placed inside an otherwise ordinary name.
 INVISIBLE = {
@@ -126,8 +125,8 @@ def test_import_refuses_the_row(director, vil):
     assert good["name"] in names and bad["name"] not in names
 
 
-def test_staff_name_refused(na_county, pool):
-    v = pool.take_village()["code"]
+def test_staff_name_refused(na_county, region_pool):
+    v = region_pool.take_village()["code"]
     body = director_body(v, name=poisoned(unique_name(), "U+202E"))
     refused(na_county.post("/staff", json=body), "name", "U+202E")
     body = director_body(v, source="other", source_other="热心\u200b群众")

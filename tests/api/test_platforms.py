@@ -3,24 +3,22 @@ the registry of village 儿童之家 and township 儿童活动中心 / 未成年
 the naming rule and the labelling words, the 五有 checklist and its
 compliance report and export, and activities under the six functions.
 
-Every test works in townships of 梨树县 it takes from the pool (see
+Every test works in townships of 梨树县 it takes from the platform_pool (see
 platform_util), so the numbers it checks are its own.
 """
 
 import pytest
 
 from conftest import assert_error, assert_status
-from platform_util import (
-    EQUIPMENT, EQUIPMENT_LABELS, FIVE_LABELS, FUNCTION_LABELS, HOST_LABELS,
-    LS_COUNTY, NOTICE_WORDS, XLSX_TYPE, activities, activity_stats, all_platforms,
-    audit_entries, center_body, check_char, check_detail, compliance, create, days_ago,
-    failing_items, five_of, full_standard, get, home_body, id_number, label_words,
-    last_year, leave, listing, log_activity, officer, patch, pool, province,
-    quarter_of, register_director, register_supervisor, stats_map, today_cn, users,
-    xlsx_rows, yt_officer,
-)
-
-__all__ = ["officer", "pool", "province", "users", "yt_officer"]  # fixtures
+from helpers import (XLSX_TYPE, audit_entries, check_char, days_ago, id_number,
+                     quarter_of, today_cn, xlsx_rows)
+from platform_util import (EQUIPMENT, EQUIPMENT_LABELS, FIVE_LABELS, FUNCTION_LABELS,
+                           HOST_LABELS, LS_COUNTY, NOTICE_WORDS, activities,
+                           activity_stats, all_platforms, center_body, check_detail,
+                           compliance, create, failing_items, five_of, full_standard, get,
+                           home_body, label_words, last_year, leave, listing,
+                           log_activity, patch, register_director, register_supervisor,
+                           stats_map)
 
 
 def test_id_number_helper_is_gb11643():
@@ -36,8 +34,8 @@ def test_id_number_helper_is_gb11643():
 # the registry
 
 
-def test_village_home_with_every_field(officer, pool):
-    v = pool.village()
+def test_village_home_with_every_field(officer, platform_pool):
+    v = platform_pool.village()
     t = {"code": v["township"], "name": v["township_name"]}
     d = register_director(officer, v["code"])
     prop = officer.get("/platforms/name-proposal",
@@ -82,8 +80,8 @@ def test_village_home_with_every_field(officer, pool):
                for e in audit_entries(officer, "platform_create"))
 
 
-def test_township_center_and_station(officer, pool):
-    t = pool.post()
+def test_township_center_and_station(officer, platform_pool):
+    t = platform_pool.post()
     s = register_supervisor(officer, t["code"])
     names = {}
     for kind in ("activity_center", "protection_station"):
@@ -114,8 +112,8 @@ def test_township_center_and_station(officer, pool):
     assert st["id"] in stations and c["id"] not in stations
 
 
-def test_station_kind_label(officer, pool):
-    t = pool.post()
+def test_station_kind_label(officer, platform_pool):
+    t = platform_pool.post()
     st = create(officer, center_body(t["code"], kind="protection_station"))
     assert st["kind_label"] == "未成年人保护工作站", st
     listed = [i for i in all_platforms(officer, region=t["code"]) if i["id"] == st["id"]]
@@ -126,8 +124,8 @@ def test_station_kind_label(officer, pool):
 
 
 @pytest.mark.parametrize("host", sorted(HOST_LABELS))
-def test_every_host_code(officer, pool, host):
-    v = pool.village()
+def test_every_host_code(officer, platform_pool, host):
+    v = platform_pool.village()
     extra = {"host_other": "村党群服务中心"} if host == "other" else {}
     p = create(officer, home_body(v["code"], host=host, **extra))
     assert p["host"] == host
@@ -137,8 +135,8 @@ def test_every_host_code(officer, pool, host):
         assert p["host_label"] == HOST_LABELS[host]
 
 
-def test_regional_home_serves_villages_of_its_township(officer, pool):
-    vs = pool.villages(5)
+def test_regional_home_serves_villages_of_its_township(officer, platform_pool):
+    vs = platform_pool.villages(5)
     v = [x["code"] for x in vs]
     names = {x["code"]: x["name"] for x in vs}
     p = create(officer, home_body(v[0], regional=True, serves=[v[2], v[1], v[2]]))
@@ -210,8 +208,8 @@ def test_name_proposal_bad_queries(province, yt_officer):
     assert out.json() == ghost.json()
 
 
-def test_names_that_break_the_rule_are_refused(officer, pool):
-    v, other = pool.villages(2)
+def test_names_that_break_the_rule_are_refused(officer, platform_pool):
+    v, other = platform_pool.villages(2)
     t = {"code": v["township"], "name": v["township_name"]}
     want = officer.get("/platforms/name-proposal",
                        params={"region": v["code"], "kind": "children_home"}).json()["name"]
@@ -258,20 +256,20 @@ def test_names_that_break_the_rule_are_refused(officer, pool):
     assert c["name"] == cw
 
 
-def test_labelling_words(officer, pool, admin, users, audit_admin):
+def test_labelling_words(officer, platform_pool, admin, staff, audit_admin):
     words = label_words(officer)
     assert set(NOTICE_WORDS) <= set(words)
-    v, w, v2 = pool.villages(3)
+    v, w, v2 = platform_pool.villages(3)
     for role, region in (("director", v["code"]), ("auditor", "22"),
                          ("supervisor", v["township"])):
-        assert label_words(users.make(role, region)) == words, "any role reads the words"
+        assert label_words(staff.user(role, region)) == words, "any role reads the words"
     assert label_words(admin) == words
     want = officer.get("/platforms/name-proposal",
                        params={"region": v["code"], "kind": "children_home"}).json()["name"]
     word = _word_of(v["name"], avoid=(w["name"], v2["name"], v["township_name"], want[-4:]))
 
     # who may not
-    auditor = users.make("auditor", "22")
+    auditor = staff.user("auditor", "22")
     for c in (officer, auditor):
         r = c.put("/settings/label-words", json={"words": words + [word]})
         assert_error(r, 403, "forbidden")
@@ -330,8 +328,8 @@ def _word_of(name, avoid):
     raise AssertionError(f"no word of {name} is free of {avoid}")
 
 
-def test_empty_name_means_the_proposal(officer, pool):
-    v = pool.village()
+def test_empty_name_means_the_proposal(officer, platform_pool):
+    v = platform_pool.village()
     r = officer.post("/platforms", json=home_body(v["code"], name=""))
     assert_status(r, 201)
     assert r.json()["name"] == r.json()["proposed_name"]
@@ -341,8 +339,8 @@ def test_empty_name_means_the_proposal(officer, pool):
 # the 五有 checklist
 
 
-def test_five_items_from_partial_facts_to_compliant(officer, pool):
-    v = pool.village()
+def test_five_items_from_partial_facts_to_compliant(officer, platform_pool):
+    v = platform_pool.village()
     partial = {
         "place": {"floor_area": 45, "ventilation": True, "lighting": False},
         "equipment": {"desks_chairs": 20, "bookshelves": 2, "toys": 0},
@@ -409,8 +407,8 @@ def test_five_items_from_partial_facts_to_compliant(officer, pool):
     assert p["compliant"] is True
 
 
-def test_manager_who_leaves_fails_item_4_on_the_next_write(officer, pool):
-    v = pool.village()
+def test_manager_who_leaves_fails_item_4_on_the_next_write(officer, platform_pool):
+    v = platform_pool.village()
     d = register_director(officer, v["code"])
     p = create(officer, home_body(v["code"], manager_staff_id=d["id"],
                                   standard=full_standard()))
@@ -434,8 +432,8 @@ def test_manager_who_leaves_fails_item_4_on_the_next_write(officer, pool):
     assert p["compliant"] is True and p["manager_name"] == d2["name"]
 
 
-def test_manager_who_leaves_fails_item_4_at_once(officer, pool):
-    v = pool.village()
+def test_manager_who_leaves_fails_item_4_at_once(officer, platform_pool):
+    v = platform_pool.village()
     d = register_director(officer, v["code"])
     p = create(officer, home_body(v["code"], manager_staff_id=d["id"],
                                   standard=full_standard()))
@@ -458,8 +456,8 @@ def test_manager_who_leaves_fails_item_4_at_once(officer, pool):
     assert all_platforms(officer, region=v["code"], compliant="true") == []
 
 
-def test_new_labelling_word_fails_names_already_recorded(officer, pool, admin):
-    v, w = pool.villages(2)
+def test_new_labelling_word_fails_names_already_recorded(officer, platform_pool, admin):
+    v, w = platform_pool.villages(2)
     d = register_director(officer, v["code"])
     p = create(officer, home_body(v["code"], manager_staff_id=d["id"],
                                   standard=full_standard()))
@@ -485,13 +483,13 @@ def test_new_labelling_word_fails_names_already_recorded(officer, pool, admin):
     assert compliance(officer, region=v["code"])["compliant"] == 1
 
 
-def test_manager_must_be_in_post_in_the_platforms_region(officer, pool, yt_officer):
-    t = pool.township()
-    t2 = pool.post()
+def test_manager_must_be_in_post_in_the_platforms_region(officer, platform_pool, yt_officer):
+    t = platform_pool.township()
+    t2 = platform_pool.post()
     v, v2, v3 = (x["code"] for x in t["villages"][:3])
     here = register_director(officer, v)
     there = register_director(officer, v2)
-    far = register_director(officer, pool.village()["code"])
+    far = register_director(officer, platform_pool.village()["code"])
     sup = register_supervisor(officer, t["code"])
     sup2 = register_supervisor(officer, t2["code"])
     yt = register_director(yt_officer, yt_officer_village(yt_officer))
@@ -547,8 +545,8 @@ def _compliant_set(officer, t):
     return good, centre, bad
 
 
-def test_compliance_rate_and_failing_platforms(officer, pool, province):
-    t = pool.township()
+def test_compliance_rate_and_failing_platforms(officer, platform_pool, province):
+    t = platform_pool.township()
     good, centre, bad = _compliant_set(officer, t)
     rep = compliance(officer, region=t["code"])
     assert (rep["total"], rep["compliant"]) == (3, 2)
@@ -576,13 +574,13 @@ def test_compliance_rate_and_failing_platforms(officer, pool, province):
     assert county["total"] >= 3 and county["compliant"] >= 3
     assert compliance(officer)["total"] == county["total"], "default: the caller's scope"
     # no platforms at all
-    empty = pool.village()
+    empty = platform_pool.village()
     rep = compliance(officer, region=empty["code"])
     assert (rep["total"], rep["compliant"], rep["failing"]) == (0, 0, [])
 
 
-def test_closed_platform_counted_consistently(officer, pool):
-    t = pool.township()
+def test_closed_platform_counted_consistently(officer, platform_pool):
+    t = platform_pool.township()
     good, centre, bad = _compliant_set(officer, t)
     patch(officer, bad["id"], {"status": "closed"})
     rep = compliance(officer, region=t["code"])
@@ -608,8 +606,8 @@ def test_closed_platform_counted_consistently(officer, pool):
     assert_error(r, 400, "invalid_query", field="status")
 
 
-def test_compliance_export_is_xlsx_with_region_path_and_date(officer, pool):
-    t = pool.township()
+def test_compliance_export_is_xlsx_with_region_path_and_date(officer, platform_pool):
+    t = platform_pool.township()
     good, centre, bad = _compliant_set(officer, t)
     r = officer.get("/platforms/compliance/export", params={"region": t["code"]})
     assert_status(r, 200)
@@ -648,8 +646,8 @@ def test_compliance_export_is_xlsx_with_region_path_and_date(officer, pool):
 # activities and their statistics
 
 
-def test_activities_under_the_six_functions(officer, pool):
-    t = pool.township()
+def test_activities_under_the_six_functions(officer, platform_pool):
+    t = platform_pool.township()
     v = t["villages"][0]
     home = create(officer, home_body(v["code"]))
     centre = create(officer, center_body(t["code"]))

@@ -5,13 +5,10 @@ shape (status, code, Chinese message, the field at fault) and writes nothing.
 import pytest
 
 from conftest import assert_error, assert_status
-from platform_util import (
-    EQUIPMENT, activities, activity_stats, center_body, create, days_ago, days_ahead, get,
-    home_body, last_year, listing, officer, pool, province, register_director,
-    users, yt_officer,
-)
+from helpers import days_ago, days_ahead
+from platform_util import (EQUIPMENT, activities, activity_stats, center_body, create,
+                           get, home_body, last_year, listing, register_director)
 
-__all__ = ["officer", "pool", "province", "users", "yt_officer"]  # fixtures
 
 DATE_CODES = ("invalid_field", "future_date")  # API.md names both for dates
 
@@ -40,9 +37,9 @@ def std(section, key):
 
 
 @pytest.fixture(scope="module")
-def place(officer, pool):
+def place(officer, platform_pool):
     """A township with a director in its first village and a supervisor."""
-    v, w = pool.villages(2)
+    v, w = platform_pool.villages(2)
     t = {"code": v["township"], "name": v["township_name"], "villages": [v, w]}
     return {"t": t, "v": v["code"], "d": register_director(officer, v["code"])}
 
@@ -168,8 +165,8 @@ def test_create_refuses_bad_input(officer, place):
     ({"place": {"inspected_on": "future"}}, std("place", "inspected_on")),
     ({"rules": {"management_rules": "future"}}, std("rules", "management_rules")),
 ], ids=["inspected_on", "rule_date"])
-def test_future_dates_in_the_standard_are_refused(officer, pool, standard, field):
-    v = pool.village()["code"]
+def test_future_dates_in_the_standard_are_refused(officer, platform_pool, standard, field):
+    v = platform_pool.village()["code"]
     import json
     body = json.loads(json.dumps(standard).replace("future", days_ahead(30)))
     r = officer.post("/platforms", json=home_body(v, standard=body))
@@ -181,9 +178,9 @@ def test_future_dates_in_the_standard_are_refused(officer, pool, standard, field
     assert (p["standard"].get("place") or p["standard"]["rules"]) == next(iter(body.values()))
 
 
-def test_patch_refuses_bad_input(officer, pool, yt_officer):
-    v, w = (x["code"] for x in pool.villages(2))
-    t = pool.post()
+def test_patch_refuses_bad_input(officer, platform_pool, yt_officer):
+    v, w = (x["code"] for x in platform_pool.villages(2))
+    t = platform_pool.post()
     d = register_director(officer, v)
     dw = register_director(officer, w)
     home = create(officer, home_body(v, manager_staff_id=d["id"], regional=True, serves=[w]))
@@ -202,7 +199,7 @@ def test_patch_refuses_bad_input(officer, pool, yt_officer):
         (home, {"manager_staff_id": dw["id"]}, 400, "invalid_field", "manager_staff_id"),
         (home, {"manager_staff_id": "1"}, 400, "invalid_field", "manager_staff_id"),
         (home, {"regional": "no"}, 400, "invalid_field", "regional"),
-        (home, {"serves": [pool.other_township_village(t["code"])]}, 400, "invalid_field", "serves"),
+        (home, {"serves": [platform_pool.other_township_village(t["code"])]}, 400, "invalid_field", "serves"),
         (home, {"standard": {"equipment": {"toys": -2}}}, 400, "invalid_field",
          std("equipment", "toys")),
         (home, {"standard": {"place": {"no_hazards": "否"}}}, 400, "invalid_field",
@@ -231,8 +228,8 @@ def test_patch_refuses_bad_input(officer, pool, yt_officer):
         assert_error(r, r.status_code, r.json()["error"]["code"])
 
 
-def test_activity_refuses_bad_input(officer, pool):
-    v = pool.village()["code"]
+def test_activity_refuses_bad_input(officer, platform_pool):
+    v = platform_pool.village()["code"]
     p = create(officer, home_body(v))
     ok = {"held_on": days_ago(3), "function": 3, "title": "防溺水安全教育",
           "children": 20, "parents": 5, "notes": "邀请派出所民警讲解"}
@@ -280,23 +277,23 @@ def test_activity_refuses_bad_input(officer, pool):
     assert len(activities(officer, p["id"])) == 1
 
 
-def test_serves_of_the_wrong_type_is_invalid_field(officer, pool):
-    v, w = (x["code"] for x in pool.villages(2))
+def test_serves_of_the_wrong_type_is_invalid_field(officer, platform_pool):
+    v, w = (x["code"] for x in platform_pool.villages(2))
     r = officer.post("/platforms", json=home_body(v, regional=True, serves=w))
     refused(r, 400, "invalid_field", "serves")
     assert listing(officer, region=v)["total"] == 0
 
 
-def test_negative_children_names_children(officer, pool):
-    p = create(officer, home_body(pool.village()["code"]))
+def test_negative_children_names_children(officer, platform_pool):
+    p = create(officer, home_body(platform_pool.village()["code"]))
     r = officer.post(f"/platforms/{p['id']}/activities",
                      json={"held_on": days_ago(3), "function": 6, "title": "读书会",
                            "children": -1, "parents": 0})
     refused(r, 400, "invalid_field", "children")
 
 
-def test_bad_notes_name_notes(officer, pool):
-    p = create(officer, home_body(pool.village()["code"]))
+def test_bad_notes_name_notes(officer, platform_pool):
+    p = create(officer, home_body(platform_pool.village()["code"]))
     r = officer.post(f"/platforms/{p['id']}/activities",
                      json={"held_on": days_ago(3), "function": 6, "title": "读书会",
                            "children": 3, "parents": 0, "notes": "签到表\u0007"})
@@ -304,8 +301,8 @@ def test_bad_notes_name_notes(officer, pool):
 
 
 @pytest.mark.parametrize("what", ["function", "children", "parents", "count", "year"])
-def test_absent_numbers_are_missing_field(officer, pool, what):
-    v = pool.village()["code"]
+def test_absent_numbers_are_missing_field(officer, platform_pool, what):
+    v = platform_pool.village()["code"]
     if what in ("count", "year"):
         body = {"count": 5, "year": last_year()}
         del body[what]
@@ -319,8 +316,8 @@ def test_absent_numbers_are_missing_field(officer, pool, what):
     refused(r, 400, "missing_field", what)
 
 
-def test_queries_are_checked(officer, pool):
-    t = pool.village()["township"]
+def test_queries_are_checked(officer, platform_pool):
+    t = platform_pool.village()["township"]
     for path, params, field in [
         ("/platforms", {"kind": "home"}, "kind"),
         ("/platforms", {"compliant": "yes"}, "compliant"),
@@ -339,9 +336,9 @@ def test_queries_are_checked(officer, pool):
         assert_error(ghost, 404, "region_not_found")
 
 
-def test_equipment_names(officer, pool):
+def test_equipment_names(officer, platform_pool):
     """The nine kinds of equipment are the documented keys, nothing else."""
-    v = pool.village()["code"]
+    v = platform_pool.village()["code"]
     p = create(officer, home_body(v, standard={"equipment": {k: 1 for k in EQUIPMENT}}))
     assert p["standard"]["equipment"] == {k: 1 for k in EQUIPMENT}
     assert 3 not in {f["item"] for f in p["five"] if not f["ok"]}

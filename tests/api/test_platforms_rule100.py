@@ -3,17 +3,14 @@ have its own 儿童之家; villages under 100 may share a regional one that name
 them.  `PUT /regions/{village}/child-count` records the counts and
 `GET /platforms/rule100` lists the villages that break the rule.
 
-Each test takes whole townships of 梨树县 from the pool, so the lists it
+Each test takes whole townships of 梨树县 from the platform_pool, so the lists it
 checks are its own.
 """
 
 from conftest import assert_error, assert_status
-from platform_util import (
-    center_body, codes, create, get, home_body, last_year, listing, officer,
-    patch, pool, province, rule100, set_count, today_cn, users, yt_officer,
-)
-
-__all__ = ["officer", "pool", "province", "users", "yt_officer"]  # fixtures
+from helpers import today_cn
+from platform_util import (center_body, codes, create, get, home_body, last_year, listing,
+                           patch, rule100, set_count)
 
 
 def entry(body, code):
@@ -22,8 +19,8 @@ def entry(body, code):
     return got[0]
 
 
-def test_rule100_before_and_after_homes(officer, pool):
-    t = pool.township(min_villages=8)
+def test_rule100_before_and_after_homes(officer, platform_pool):
+    t = platform_pool.township(min_villages=8)
     vs = [v["code"] for v in t["villages"]]
     names = {v["code"]: v["name"] for v in t["villages"]}
     big, edge, small, near, uncounted, far_small, other = vs[:7]
@@ -102,8 +99,8 @@ def test_rule100_before_and_after_homes(officer, pool):
     assert {big, other} <= codes(county["missing"])
 
 
-def test_serves_of_a_home_that_is_not_regional_cover_nothing(officer, pool):
-    a, b = (x["code"] for x in pool.villages(2))
+def test_serves_of_a_home_that_is_not_regional_cover_nothing(officer, platform_pool):
+    a, b = (x["code"] for x in platform_pool.villages(2))
     r = officer.post("/platforms", json=home_body(a, serves=[b]))
     if r.status_code == 201:
         p = r.json()
@@ -114,8 +111,8 @@ def test_serves_of_a_home_that_is_not_regional_cover_nothing(officer, pool):
     assert b in codes(rule100(officer, region=b)["uncovered"])
 
 
-def test_child_count_input(officer, pool, province):
-    v = pool.village()["code"]
+def test_child_count_input(officer, platform_pool, province):
+    v = platform_pool.village()["code"]
     t = {"code": v[:9]}
     y = last_year()
     set_count(officer, v, 42, y)
@@ -156,10 +153,10 @@ def test_child_count_input(officer, pool, province):
     assert (e["child_count"], e["child_count_year"]) == (43, today_cn().year)
 
 
-def test_regional_serves_stay_in_the_township(officer, pool, yt_officer, users):
-    a, b = (x["code"] for x in pool.villages(2))
+def test_regional_serves_stay_in_the_township(officer, platform_pool, yt_officer, staff):
+    a, b = (x["code"] for x in platform_pool.villages(2))
     t = {"code": a[:9]}
-    foreign = pool.other_township_village(t["code"])
+    foreign = platform_pool.other_township_village(t["code"])
     r = yt_officer.get("/regions", params={"parent": "220323102"})
     assert_status(r, 200)
     yt_village = [i["code"] for i in r.json()["items"] if i["level"] == "village"][0]
@@ -182,7 +179,7 @@ def test_regional_serves_stay_in_the_township(officer, pool, yt_officer, users):
     assert listing(officer, region=a)["total"] == 0
     # a supervisor's scope is its township: a village of another township is
     # outside it
-    sup = users.make("supervisor", t["code"])
+    sup = staff.user("supervisor", t["code"])
     r = sup.post("/platforms", json=home_body(a, regional=True, serves=[foreign]))
     assert r.status_code in (400, 404), r.text
     assert_error(r, r.status_code, r.json()["error"]["code"], field="serves")
@@ -192,10 +189,10 @@ def test_regional_serves_stay_in_the_township(officer, pool, yt_officer, users):
     assert get(officer, p["id"]) == p
 
 
-def test_rule100_lists_page_and_say_when_cut(officer, pool):
+def test_rule100_lists_page_and_say_when_cut(officer, platform_pool):
     """No silent cap: both lists page together and `truncated` says when a
     list holds only a part."""
-    t = pool.township(min_villages=6)
+    t = platform_pool.township(min_villages=6)
     vs = sorted(v["code"] for v in t["villages"])
     y = last_year()
     big = vs[:3]

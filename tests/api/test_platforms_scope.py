@@ -8,22 +8,20 @@ officers read but do not write.
 import pytest
 
 from conftest import assert_error, assert_status
-from platform_util import (
-    GHOST, activities, activity_stats, all_platforms, center_body, codes, compliance, create,
-    get, home_body, label_words, last_year, listing, log_activity, officer, pool, province,
-    rule100, same_404, set_count, stats_map, users, yt_officer,
-)
-
-__all__ = ["officer", "pool", "province", "users", "yt_officer"]  # fixtures
+from helpers import same_404
+from platform_util import (GHOST, activities, activity_stats, all_platforms, center_body,
+                           codes, compliance, create, get, home_body, label_words,
+                           last_year, listing, log_activity, rule100, set_count,
+                           stats_map)
 
 
 @pytest.fixture(scope="module")
-def world(officer, pool, users, yt_officer, province):
+def world(officer, platform_pool, staff, yt_officer, province):
     """Two whole townships of 梨树县:
       S1: home A (150 children), home B (20), centre S1, village A2 (130, no home)
       S2: home C (130), centre S2, village C2 (0 children, no home)
     with one activity at each platform, and the users who look at them."""
-    s1, s2 = pool.township(), pool.township()
+    s1, s2 = platform_pool.township(), platform_pool.township()
     A, B, A2 = (v["code"] for v in s1["villages"][:3])
     C, C2 = (v["code"] for v in s2["villages"][:2])
     y = last_year()
@@ -40,12 +38,12 @@ def world(officer, pool, users, yt_officer, province):
         log_activity(officer, p[k]["id"], f"{y}-05-{10 + i}", fn, 10 + i, i)
     return {
         "s1": s1, "s2": s2, "A": A, "B": B, "A2": A2, "C": C, "C2": C2, "p": p, "y": y,
-        "director_B": users.make("director", B),
-        "supervisor_S2": users.make("supervisor", s2["code"]),
+        "director_B": staff.user("director", B),
+        "supervisor_S2": staff.user("supervisor", s2["code"]),
         "yt": yt_officer,
-        "auditor": users.make("auditor", "22"),
-        "city_sp": users.make("city", "2203"),
-        "city_cc": users.make("city", "2201"),
+        "auditor": staff.user("auditor", "22"),
+        "city_sp": staff.user("city", "2203"),
+        "city_cc": staff.user("city", "2201"),
         "province": province,
     }
 

@@ -41,17 +41,15 @@ import datetime as dt
 
 import pytest
 
-from children_util import (birth_for_age, child_body, create, get_child,
-                           id_number, patch, today_cn, unique_name,
-                           years_before)
+from children_util import (birth_for_age, child_body, create, get_child, patch,
+                           unique_name, years_before)
 from conftest import Client, assert_error, assert_status
-from quality_util import (BIT, LEFT_BEHIND, ClockServer, confirm,
-                          current_quarter, derived_qflags, exit_child,
-                          failing, fails, guardian, officers, previous_quarter,
-                          quarter_bounds, report, rows, shift_quarter,
-                          take_village, verify, vil, visit)
+from helpers import id_number, today_cn
+from quality_util import (BIT, LEFT_BEHIND, confirm, current_quarter, derived_qflags,
+                          exit_child, failing, fails, guardian, previous_quarter,
+                          quarter_bounds, report, shift_quarter, take_village, verify,
+                          visit)
 
-__all__ = ["officers", "rows", "vil"]  # fixtures
 
 CQ = current_quarter()
 PQ = previous_quarter()
@@ -319,8 +317,7 @@ def _birthday_soon(years):
     raise AssertionError("no birthday found")
 
 
-def test_q05_fires_once_a_confirmed_child_ages_past_the_limit(vil, officers,
-                                                             servers, workdir):
+def test_q05_fires_once_a_confirmed_child_ages_past_the_limit(vil, officers, clock):
     """Categories confirmed today; a server whose clock runs a few days
     ahead sees the child past the category's age limit (16 for
     left-behind, 18 for the others)."""
@@ -342,21 +339,18 @@ def test_q05_fires_once_a_confirmed_child_ages_past_the_limit(vil, officers,
     c = report(vil.d)["counts"]
     assert c["Q05"] == 0 and c["Q06"] == 0, c
 
-    clock = ClockServer(servers, workdir)
-    try:
-        ahead = max(k16, k18) + 1
-        clock.move(ahead)
-        later = Client(clock.url)
-        later.login_ok(vil.d.username, vil.d.password)
-        body = report(later, region=vil.code)
-        assert body["as_of"] == (today_cn() + days(ahead)).isoformat()
-        assert failing(later, "Q05", vil.code) == {lb["id"], poor["id"]}
-        # and the derived categories no longer match the confirmed ones
-        assert failing(later, "Q06", vil.code) == {lb["id"], poor["id"]}
-        assert get_child(later, lb["id"])["categories"] == []
-        assert get_child(later, poor["id"])["categories"] == []
-    finally:
-        clock.stop()
+    clock.start()
+    ahead = max(k16, k18) + 1
+    clock.set(ahead * 86400)
+    later = Client(clock.url)
+    later.login_ok(vil.d.username, vil.d.password)
+    body = report(later, region=vil.code)
+    assert body["as_of"] == (today_cn() + days(ahead)).isoformat()
+    assert failing(later, "Q05", vil.code) == {lb["id"], poor["id"]}
+    # and the derived categories no longer match the confirmed ones
+    assert failing(later, "Q06", vil.code) == {lb["id"], poor["id"]}
+    assert get_child(later, lb["id"])["categories"] == []
+    assert get_child(later, poor["id"])["categories"] == []
 
 
 def test_q05_fires_after_a_corrected_birth_date(vil, officers):

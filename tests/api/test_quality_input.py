@@ -5,14 +5,13 @@ names), and the report, progress and figures agreeing with each other."""
 
 import pytest
 
-from children_util import audit_entries, child_body, create, today_cn
+from children_util import child_body, create
 from conftest import assert_error, assert_status
-from quality_util import (LEFT_BEHIND, RULES, current_quarter,
-                          derived_qflags, failing, figures, guardian, item_of,
-                          officers, previous_quarter, progress, report, rows,
-                          shift_quarter, take_village, vil)
+from helpers import audit_entries, today_cn
+from quality_util import (LEFT_BEHIND, RULES, current_quarter, derived_qflags, failing,
+                          figures, guardian, item_of, previous_quarter, progress, report,
+                          shift_quarter, take_village)
 
-__all__ = ["officers", "rows", "vil"]  # fixtures
 
 CQ = current_quarter()
 PQ = previous_quarter()

@@ -12,17 +12,15 @@ import datetime as dt
 
 import pytest
 
-from children_util import child_body, create, patch, today_cn
+from children_util import child_body, create, patch
 from conftest import assert_error
-from quality_util import (FROZEN_COUNTY, LEFT_BEHIND, OTHER_COUNTY, RULES,
-                          SIGN_COUNTY, SIGNOFF_STATES, confirm, counts,
-                          current_quarter, default_due, exit_child, failing,
-                          figures, guardian, item_of, officers,
-                          previous_quarter, progress, quarter_bounds, report,
-                          set_due, signoff, take_village, townships, verify,
-                          villages, visit)
+from helpers import today_cn
+from quality_util import (FROZEN_COUNTY, LEFT_BEHIND, OTHER_COUNTY, RULES, SIGNOFF_STATES,
+                          SIGN_COUNTY, confirm, counts, current_quarter, default_due,
+                          exit_child, failing, figures, guardian, item_of,
+                          previous_quarter, progress, quarter_bounds, report, set_due,
+                          signoff, take_village, townships, verify, villages, visit)
 
-__all__ = ["officers"]  # fixture
 
 CQ = current_quarter()
 PQ = previous_quarter()

@@ -1,11 +1,10 @@
 """Session: login, throttled failures, first-login gate, passwords, CSRF,
 logout, expiry."""
 
-import time
 
 import pytest
 
-from conftest import (COUNTY, TOWNSHIP, Client, assert_error, assert_status,
+from conftest import (COUNTY, DEFAULT_IDLE, TOWNSHIP, Client, assert_error, assert_status,
                       check_user, fresh_address, strong_password)
 
 
@@ -97,15 +96,20 @@ def test_five_failures_hold_back_that_address_not_the_account(accounts, admin):
     assert u.json()["locked"] is True, "managers see that failures hold someone back"
 
 
-def test_hold_ends_after_lockout_seconds(accounts, lockout_server):
+def test_hold_ends_after_lockout_seconds(accounts, clock):
     c = accounts.ready("county", COUNTY)
-    anon = Client(lockout_server.url, address=fresh_address())
+    srv = clock.start("--lockout", "600")
+    anon = Client(srv.url, address=fresh_address())
     for _ in range(5):
         assert_error(anon.login(c.username, "Wrong-pass-1"), 401, "invalid_credentials")
     r = anon.login(c.username, c.password)
     assert_error(r, 429, "too_many_attempts")
-    assert int(r.headers["Retry-After"]) <= 2
-    time.sleep(3.2)
+    wait = int(r.headers["Retry-After"])
+    assert 0 < wait <= 600
+    # a second before the end: still held
+    clock.set(wait - 1)
+    assert_error(anon.login(c.username, c.password), 429, "too_many_attempts")
+    clock.set(600 + 1)
     r = anon.login(c.username, c.password)
     assert_status(r, 200)
     assert r.json()["user"]["locked"] is False
@@ -343,19 +347,22 @@ def test_logout_ends_the_session(accounts):
     assert_status(Client(c.base).login(c.username, c.password), 200)
 
 
-def test_idle_session_expires(accounts, idle_server):
+def test_idle_session_expires(accounts, clock):
+    """The production default: 30 minutes idle (a moved clock, no wait)."""
     c = accounts.ready("county", COUNTY)
-    s = Client(idle_server.url)
+    srv = clock.start(idle=None)
+    s = Client(srv.url)
     s.login_ok(c.username, c.password)
-    # activity keeps an idle timeout from firing
-    for _ in range(7):
+    # activity keeps an idle timeout from firing: used every 25 minutes
+    # for three hours, far longer than 30 minutes
+    for k in range(1, 8):
+        clock.set(k * 1500)
         assert_status(s.get("/session"), 200)
-        time.sleep(0.5)
-    time.sleep(3.5)
+    clock.move(DEFAULT_IDLE + 1)
     assert_error(s.get("/session"), 401, "unauthenticated")
     assert_error(s.get("/regions"), 401, "unauthenticated")
     # a fresh login on the same server works
-    assert_status(Client(idle_server.url).login(c.username, c.password), 200)
+    assert_status(Client(srv.url).login(c.username, c.password), 200)
 
 
 def test_password_change_ends_other_sessions(accounts):

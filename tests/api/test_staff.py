@@ -6,11 +6,10 @@ hands, links to user accounts, edits, lists and masking by role."""
 import pytest
 
 from conftest import assert_error, assert_status
-from workforce_util import (  # noqa: F401  (fixtures)
-    DETAIL_KEYS, DIRECTOR_SOURCES, GHOST, MASKED_ID, NA_COUNTY, POST_LABELS,
-    STAFF_KEYS, SUPERVISOR_SOURCES, all_staff, dh_county, director_body,
-    error_of, get_staff, id_number, leave, na_county, pool, register,
-    staff_list, supervisor_body, unique_name, unique_phone, users, days_ago)
+from helpers import MASKED_ID, days_ago, error_of, id_number, person_name, unique_phone
+from workforce_util import (DETAIL_KEYS, DIRECTOR_SOURCES, GHOST, NA_COUNTY, POST_LABELS,
+                            STAFF_KEYS, SUPERVISOR_SOURCES, all_staff, director_body,
+                            get_staff, leave, register, staff_list, supervisor_body)
 
 PATH_NA = "吉林省 / 长春市 / 农安县"
 
@@ -40,17 +39,17 @@ def check_staff(s, detail=False):
     return s
 
 
-def village(pool):
+def village(region_pool):
     """A village of 农安县 no other test registers anyone in."""
-    return pool.take_village()
+    return region_pool.take_village()
 
 
 # --------------------------------------------------------------------------
 # registration
 
 
-def test_register_supervisor_with_every_field(na_county, pool):
-    t = pool.take_post()
+def test_register_supervisor_with_every_field(na_county, region_pool):
+    t = region_pool.take_post()
     body = supervisor_body(t["code"], source="womens_federation",
                            employment="full_time", appointed_on="2018-08-20")
     s = check_staff(register(na_county, body), detail=True)
@@ -74,8 +73,8 @@ def test_register_supervisor_with_every_field(na_county, pool):
         assert got[k] == s[k], k
 
 
-def test_register_director_sex_from_id_number(na_county, pool):
-    vv = village(pool)
+def test_register_director_sex_from_id_number(na_county, region_pool):
+    vv = village(region_pool)
     v = vv["code"]
     body = director_body(v, source="college_graduate", employment="part_time",
                          appointed_on="2019-03-01")
@@ -89,14 +88,14 @@ def test_register_director_sex_from_id_number(na_county, pool):
     assert d["employment"] == "part_time"
     assert d["appointed_on"] == "2019-03-01"
     # a male number: the order code is odd
-    v2 = village(pool)["code"]
+    v2 = village(region_pool)["code"]
     b2 = director_body(v2, id_number=id_number(NA_COUNTY, "1990-01-02", "male"))
     del b2["sex"]
     assert register(na_county, b2)["sex"] == "male"
 
 
-def test_padded_region_code_is_accepted(na_county, pool):
-    t = pool.take_post()
+def test_padded_region_code_is_accepted(na_county, region_pool):
+    t = region_pool.take_post()
     s = register(na_county, supervisor_body(t["code"] + "000"))
     assert s["region_code"] == t["code"], "stored in the natural length"
     assert staff_list(na_county, region=t["code"] + "000", post="supervisor")["total"] == 1
@@ -105,13 +104,13 @@ def test_padded_region_code_is_accepted(na_county, pool):
 
 @pytest.mark.parametrize("post,sources", [
     ("supervisor", SUPERVISOR_SOURCES), ("director", DIRECTOR_SOURCES)])
-def test_every_source_of_the_post_and_its_label(na_county, pool, post, sources):
+def test_every_source_of_the_post_and_its_label(na_county, region_pool, post, sources):
     if post == "supervisor":
-        t = pool.take_post()
+        t = region_pool.take_post()
         s = register(na_county, supervisor_body(t["code"]))
         wrong = DIRECTOR_SOURCES
     else:
-        s = register(na_county, director_body(village(pool)["code"]))
+        s = register(na_county, director_body(village(region_pool)["code"]))
         wrong = SUPERVISOR_SOURCES
     for code, label in sources.items():
         patch = {"source": code}
@@ -135,8 +134,8 @@ def test_every_source_of_the_post_and_its_label(na_county, pool, post, sources):
     assert after["version"] == before["version"] and after["source"] == before["source"]
 
 
-def test_source_other_needs_the_specification(na_county, pool):
-    v = village(pool)["code"]
+def test_source_other_needs_the_specification(na_county, region_pool):
+    v = village(region_pool)["code"]
     r = na_county.post("/staff", json=director_body(v, source="other"))
     err = error_of(r, 400)
     assert err.get("field") == "source_other", err
@@ -150,8 +149,8 @@ def test_source_other_needs_the_specification(na_county, pool):
 # a post changes hands
 
 
-def test_director_post_changes_hands_and_keeps_history(na_county, pool):
-    v = village(pool)["code"]
+def test_director_post_changes_hands_and_keeps_history(na_county, region_pool):
+    v = village(region_pool)["code"]
     a = register(na_county, director_body(v, appointed_on="2018-08-25"))
     # the post is taken while A is in post
     assert_error(na_county.post("/staff", json=director_body(v)), 409, "post_taken")
@@ -181,8 +180,8 @@ def test_director_post_changes_hands_and_keeps_history(na_county, pool):
     assert_error(na_county.post("/staff", json=director_body(v)), 409, "post_taken")
 
 
-def test_supervisor_post_changes_hands(na_county, pool):
-    t = pool.take_post()
+def test_supervisor_post_changes_hands(na_county, region_pool):
+    t = region_pool.take_post()
     a = register(na_county, supervisor_body(t["code"], appointed_on="2018-08-20"))
     r = na_county.post("/staff", json=supervisor_body(t["code"]))
     assert_error(r, 409, "post_taken", "region_code")
@@ -193,8 +192,8 @@ def test_supervisor_post_changes_hands(na_county, pool):
         a["id"]: "left", b["id"]: "active"}
 
 
-def test_successor_not_appointed_before_the_predecessor_left(na_county, pool):
-    v = village(pool)["code"]
+def test_successor_not_appointed_before_the_predecessor_left(na_county, region_pool):
+    v = village(region_pool)["code"]
     a = register(na_county, director_body(v, appointed_on="2018-08-25"))
     leave(na_county, a["id"], days_ago(10), reason="调离本村")
     r = na_county.post("/staff", json=director_body(v, appointed_on="2019-01-01"))
@@ -204,18 +203,18 @@ def test_successor_not_appointed_before_the_predecessor_left(na_county, pool):
     assert [s["id"] for s in all_staff(na_county, region=v)] == [a["id"]]
 
 
-def test_leave_reason_is_kept_and_readable(na_county, pool):
-    v = village(pool)["code"]
+def test_leave_reason_is_kept_and_readable(na_county, region_pool):
+    v = village(region_pool)["code"]
     a = register(na_county, director_body(v))
-    reason = "外出务工不再担任" + unique_name()
+    reason = "外出务工不再担任" + person_name()
     leave(na_county, a["id"], days_ago(2), reason=reason)
     detail = get_staff(na_county, a["id"])
     import json
     assert reason in json.dumps(detail, ensure_ascii=False), detail
 
 
-def test_left_record_stays_and_cannot_leave_twice(na_county, pool):
-    t = pool.take_post()
+def test_left_record_stays_and_cannot_leave_twice(na_county, region_pool):
+    t = region_pool.take_post()
     a = register(na_county, supervisor_body(t["code"]))
     left = leave(na_county, a["id"], days_ago(1), reason="辞职")
     r = na_county.post(f"/staff/{a['id']}/leave", json={"left_on": days_ago(0), "reason": "再次离任"})
@@ -225,8 +224,8 @@ def test_left_record_stays_and_cannot_leave_twice(na_county, pool):
     assert [h["action"] for h in after["history"]] == ["appoint", "leave"]
 
 
-def test_leaving_on_the_day_of_appointment(na_county, pool):
-    t = pool.take_post()
+def test_leaving_on_the_day_of_appointment(na_county, region_pool):
+    t = region_pool.take_post()
     a = register(na_county, supervisor_body(t["code"], appointed_on=days_ago(3)))
     got = leave(na_county, a["id"], days_ago(3), reason="任命有误")
     assert got["status"] == "left" and got["left_on"] == days_ago(3)
@@ -236,16 +235,16 @@ def test_leaving_on_the_day_of_appointment(na_county, pool):
 # accounts
 
 
-def test_link_a_user_account_of_the_same_region(na_county, users, pool):
-    t = pool.take_post()
-    v0, v1 = village(pool)["code"], village(pool)["code"]
-    acc = users.account("director", v0)
+def test_link_a_user_account_of_the_same_region(na_county, staff, region_pool):
+    t = region_pool.take_post()
+    v0, v1 = village(region_pool)["code"], village(region_pool)["code"]
+    acc = staff.account("director", v0)
     d = register(na_county, director_body(v0, user_id=acc["id"]))
     assert d["user_id"] == acc["id"] and d["username"] == acc["username"]
     assert get_staff(na_county, d["id"])["username"] == acc["username"]
     # an account of another village, of the township, a nonexistent one
-    other = users.account("director", v1)
-    sup_acc = users.account("supervisor", t["code"])
+    other = staff.account("director", v1)
+    sup_acc = staff.account("supervisor", t["code"])
     errs = []
     for uid in (other["id"], sup_acc["id"], GHOST):
         r = na_county.patch(f"/staff/{d['id']}", json={"user_id": uid})
@@ -266,13 +265,13 @@ def test_link_a_user_account_of_the_same_region(na_county, users, pool):
     assert s["user_id"] == sup_acc["id"]
 
 
-def test_account_of_another_region_refused_at_registration(na_county, users, pool):
-    t = pool.take_post()
-    v0, v1 = village(pool)["code"], village(pool)["code"]
-    other = users.account("director", v1)
+def test_account_of_another_region_refused_at_registration(na_county, staff, region_pool):
+    t = region_pool.take_post()
+    v0, v1 = village(region_pool)["code"], village(region_pool)["code"]
+    other = staff.account("director", v1)
     r = na_county.post("/staff", json=director_body(v0, user_id=other["id"]))
     assert_error(r, 400, "invalid_field", "user_id")
-    county_acc = users.account("county", NA_COUNTY)
+    county_acc = staff.account("county", NA_COUNTY)
     r = na_county.post("/staff", json=supervisor_body(t["code"], user_id=county_acc["id"]))
     assert_error(r, 400, "invalid_field", "user_id")
     assert staff_list(na_county, region=t["code"], post="supervisor")["total"] == 0, (
@@ -284,10 +283,10 @@ def test_account_of_another_region_refused_at_registration(na_county, users, poo
 # edits
 
 
-def test_patch_edits_and_records_changes(na_county, pool):
-    t = pool.take_post()
+def test_patch_edits_and_records_changes(na_county, region_pool):
+    t = region_pool.take_post()
     s = register(na_county, supervisor_body(t["code"], employment="part_time"))
-    new_name, new_phone = unique_name(), "0431-85551234"
+    new_name, new_phone = person_name(), "0431-85551234"
     r = na_county.patch(f"/staff/{s['id']}", json={
         "name": new_name, "phone": new_phone, "employment": "full_time",
         "source": "dedicated"})
@@ -312,8 +311,8 @@ def test_patch_edits_and_records_changes(na_county, pool):
 
 @pytest.mark.parametrize("field", ["post", "region_code", "id_number", "sex",
                                    "appointed_on", "left_on", "status", "id", "version"])
-def test_patch_refuses_fields_it_does_not_take(na_county, pool, field):
-    s = _shared_director(na_county, pool)
+def test_patch_refuses_fields_it_does_not_take(na_county, region_pool, field):
+    s = _shared_director(na_county, region_pool)
     before = get_staff(na_county, s["id"])
     value = {"post": "supervisor", "region_code": s["region_code"][:9] + "999",
              "id_number": id_number(NA_COUNTY), "sex": "male",
@@ -328,10 +327,10 @@ def test_patch_refuses_fields_it_does_not_take(na_county, pool, field):
 _shared = {}
 
 
-def _shared_director(c, pool):
-    key = id(pool)
+def _shared_director(c, region_pool):
+    key = id(region_pool)
     if key not in _shared:
-        _shared[key] = register(c, director_body(village(pool)["code"]))
+        _shared[key] = register(c, director_body(village(region_pool)["code"]))
     return _shared[key]
 
 
@@ -339,8 +338,8 @@ def _shared_director(c, pool):
 # lists
 
 
-def test_list_filters_paging_and_total(na_county, pool):
-    t = pool.take_township(min_villages=4)
+def test_list_filters_paging_and_total(na_county, region_pool):
+    t = region_pool.take_township(min_villages=4)
     vs = [v["code"] for v in t["villages"][:4]]
     s = register(na_county, supervisor_body(t["code"]))
     ds = [register(na_county, director_body(v)) for v in vs]
@@ -397,18 +396,18 @@ def test_list_region_must_be_a_region(na_county):
 # masking by role
 
 
-def test_id_numbers_masked_for_province_and_city(na_county, users, pool):
-    t = pool.take_post()
-    vv = village(pool)
+def test_id_numbers_masked_for_province_and_city(na_county, staff, region_pool):
+    t = region_pool.take_post()
+    vv = village(region_pool)
     v = vv["code"]
     s = register(na_county, supervisor_body(t["code"]))
     d = register(na_county, director_body(v))
     viewers = {
-        "province": users.make("province", "22"),
-        "city": users.make("city", "2201"),
+        "province": staff.user("province", "22"),
+        "city": staff.user("city", "2201"),
         "county": na_county,
-        "supervisor": users.make("supervisor", vv["township"]),
-        "director": users.make("director", v),
+        "supervisor": staff.user("supervisor", vv["township"]),
+        "director": staff.user("director", v),
     }
     for role, c in viewers.items():
         got = get_staff(c, d["id"])
@@ -431,10 +430,10 @@ def test_id_numbers_masked_for_province_and_city(na_county, users, pool):
 # who may register
 
 
-def test_supervisor_registers_the_directors_of_its_township(na_county, users, pool):
-    t = pool.take_township()
+def test_supervisor_registers_the_directors_of_its_township(na_county, staff, region_pool):
+    t = region_pool.take_township()
     v0, v1 = t["villages"][0]["code"], t["villages"][1]["code"]
-    sup = users.make("supervisor", t["code"])
+    sup = staff.user("supervisor", t["code"])
     d = register(sup, director_body(v0))
     assert d["history"][0]["actor"] == sup.username
     r = sup.patch(f"/staff/{d['id']}", json={"phone": unique_phone()})
@@ -455,9 +454,9 @@ def test_supervisor_registers_the_directors_of_its_township(na_county, users, po
     assert staff_list(na_county, region=v1)["total"] == 0
 
 
-def test_director_reads_but_cannot_register(na_county, users, pool):
-    v0, v1 = village(pool)["code"], village(pool)["code"]
-    dir0 = users.make("director", v0)
+def test_director_reads_but_cannot_register(na_county, staff, region_pool):
+    v0, v1 = village(region_pool)["code"], village(region_pool)["code"]
+    dir0 = staff.user("director", v0)
     r = dir0.post("/staff", json=director_body(v0))
     assert_error(r, 403, "forbidden")
     assert staff_list(na_county, region=v0)["total"] == 0, "nothing was written"
@@ -476,11 +475,11 @@ def test_director_reads_but_cannot_register(na_county, users, pool):
 
 
 @pytest.mark.parametrize("role,region", [("city", "2201"), ("province", "22")])
-def test_city_and_province_register(users, pool, role, region):
-    c = users.make(role, region)
-    t = pool.take_post()
+def test_city_and_province_register(staff, region_pool, role, region):
+    c = staff.user(role, region)
+    t = region_pool.take_post()
     s = register(c, supervisor_body(t["code"]))
     assert s["region_code"] == t["code"]
     assert MASKED_ID.match(s["id_number"]), "their answers mask the ID number too"
-    d = register(c, director_body(village(pool)["code"]))
+    d = register(c, director_body(village(region_pool)["code"]))
     assert leave(c, d["id"], days_ago(0), reason="调离")["status"] == "left"

@@ -5,17 +5,16 @@ incomplete (docs/API.md `/campaigns`)."""
 import pytest
 
 from conftest import assert_error, assert_status
-from workforce_util import (  # noqa: F401  (fixtures)
-    CAMPAIGN_ITEM_KEYS, CAMPAIGN_KEYS, CITY, DH_COUNTY, GHOST, NA_COUNTY, attend,
-    days_ago, days_ahead, dh_county, director_body, leave, na_county,
-    new_training, past_year, pool, register, same_404, supervisor_body,
-    training_body, unique_name, users)
+from helpers import days_ago, days_ahead, person_name, same_404
+from workforce_util import (CAMPAIGN_ITEM_KEYS, CAMPAIGN_KEYS, CITY, DH_COUNTY, GHOST,
+                            NA_COUNTY, attend, director_body, leave, new_training,
+                            past_year, register, supervisor_body, training_body)
 
 MEASURES = ("staff_registered", "staff_trained", "certificate_issued")
 
 
 def new_campaign(c, **kw):
-    body = {"name": "定岗定人" + unique_name(), "measure": "staff_registered",
+    body = {"name": "定岗定人" + person_name(), "measure": "staff_registered",
             "region_code": c.region, "due_on": "2018-08-30"}
     body.update(kw)
     r = c.post("/campaigns", json=body)
@@ -59,16 +58,16 @@ def item(c, code):
 
 
 @pytest.fixture(scope="module")
-def county(pool, users):
+def county(region_pool, staff):
     """A county of 长春市 of this module's own:
       full   — a supervisor and every village's director
       half   — a supervisor, no directors
       nosup  — every village's director, no supervisor
       (the others: nobody)."""
-    k = pool.take_county(CITY)
-    officer = users.make("county", k["code"])
+    k = region_pool.take_county(CITY)
+    officer = staff.user("county", k["code"])
     ts = [{"code": t["code"], "name": t["name"],
-           "villages": [v["code"] for v in pool.villages(t["code"])]} for t in k["townships"]]
+           "villages": [v["code"] for v in region_pool.villages(t["code"])]} for t in k["townships"]]
     small = sorted([t for t in ts if t["villages"]], key=lambda t: len(t["villages"]))
     full, nosup, half = small[0], small[1], small[2]
     register(officer, supervisor_body(full["code"]))
@@ -94,7 +93,7 @@ def expected_registered(county, t):
 
 def test_staff_registered_progress_per_township(county):
     o = county["officer"]
-    c = new_campaign(o, name="2018年定岗定人实名登记" + unique_name(),
+    c = new_campaign(o, name="2018年定岗定人实名登记" + person_name(),
                      measure="staff_registered", region_code=county["code"],
                      due_on="2018-08-30")
     assert c["region_code"] == county["code"] and c["view_region"] == county["code"]
@@ -142,11 +141,11 @@ def test_township_campaign_counts_the_supervisor_post(county):
 
 
 @pytest.fixture(scope="module")
-def trained(pool, na_county):
+def trained(region_pool, na_county):
     """A township of 农安县: supervisor S (passes the initial training of
     year Y), D0 (attends, fails), D1 (no training), D2 (left)."""
     y = past_year()
-    t = pool.take_township(min_villages=3)
+    t = region_pool.take_township(min_villages=3)
     vs = [v["code"] for v in t["villages"][:3]]
     s = register(na_county, supervisor_body(t["code"]))
     ds = [register(na_county, director_body(v)) for v in vs]
@@ -171,12 +170,12 @@ def test_trained_and_certified_progress(na_county, trained, measure, done):
     assert (item(early, trained["town"]["code"])["done"]) == 0
 
 
-def test_each_caller_sees_its_part(na_county, trained, users):
+def test_each_caller_sees_its_part(na_county, trained, staff):
     y = trained["year"]
     c = new_campaign(na_county, measure="staff_trained", region_code=NA_COUNTY,
                      due_on=f"{y}-12-31")
     t = trained["town"]
-    sup = users.make("supervisor", t["code"])
+    sup = staff.user("supervisor", t["code"])
     mine = get_campaign(sup, c["id"])
     assert mine["region_code"] == NA_COUNTY and mine["view_region"] == t["code"]
     assert [i["code"] for i in mine["items"] if len(i["code"]) == 12] == \
@@ -186,7 +185,7 @@ def test_each_caller_sees_its_part(na_county, trained, users):
     assert (item(mine, v1)["target"], item(mine, v1)["done"], item(mine, v1)["late"]) == (1, 0, True)
     assert (item(mine, v2)["target"], item(mine, v2)["done"]) == (0, 0), "a person who left"
     assert c["id"] in [x["id"] for x in sup.get("/campaigns").json()["items"]]
-    d = users.make("director", v1)
+    d = staff.user("director", v1)
     part = get_campaign(d, c["id"])
     assert part["view_region"] == v1
     assert [(i["code"], i["target"], i["done"], i["late"]) for i in part["items"]] == [
@@ -196,9 +195,9 @@ def test_each_caller_sees_its_part(na_county, trained, users):
     assert len(listed) == 1 and listed[0]["view_region"] == v1
 
 
-def test_province_campaign_seen_by_a_county(users, na_county, trained):
-    prov = users.make("province", "22")
-    c = new_campaign(prov, name="全省2018年定岗定人" + unique_name(),
+def test_province_campaign_seen_by_a_county(staff, na_county, trained):
+    prov = staff.user("province", "22")
+    c = new_campaign(prov, name="全省2018年定岗定人" + person_name(),
                      measure="staff_registered", region_code="22", due_on="2018-08-30")
     assert c["view_region"] == "22"
     assert all(len(i["code"]) == 4 for i in c["items"]), "one item per city"
@@ -224,12 +223,12 @@ def test_another_countys_campaign_is_invisible(na_county, dh_county):
 
 @pytest.mark.parametrize("role,where", [("supervisor", "township"), ("director", "village"),
                                         ("admin", None), ("auditor", "county")])
-def test_who_may_set_campaigns(users, admin, pool, na_county, role, where):
+def test_who_may_set_campaigns(staff, admin, region_pool, na_county, role, where):
     # users do not change any count: any township will do
-    t = pool.townships(NA_COUNTY)[-1]["code"]
-    region = {"township": t, "village": pool.villages(t)[0]["code"],
+    t = region_pool.townships(NA_COUNTY)[-1]["code"]
+    region = {"township": t, "village": region_pool.villages(t)[0]["code"],
               "county": NA_COUNTY, None: None}[where]
-    u = admin if role == "admin" else users.make(role, region)
+    u = admin if role == "admin" else staff.user(role, region)
     before = [x["id"] for x in na_county.get("/campaigns").json()["items"]]
     r = u.post("/campaigns", json={"name": "无权任务", "measure": "staff_registered",
                                    "region_code": region or NA_COUNTY, "due_on": "2018-08-30"})

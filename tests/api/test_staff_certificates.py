@@ -10,11 +10,10 @@ import uuid
 import pytest
 
 from conftest import assert_error, assert_status, fresh_address
-from workforce_util import (  # noqa: F401  (fixtures)
-    CERT_NUMBER, CERT_TITLES, NA_COUNTY, VERIFY_KEYS, attend, audit_entries,
-    certificates_of, days_ago, director_body, error_of, get_staff,
-    na_county, new_training, past_year, pdf_text, pool, register,
-    supervisor_body, training_body, users, verify)
+from helpers import audit_entries, days_ago, error_of, pdf_text
+from workforce_util import (CERT_NUMBER, CERT_TITLES, NA_COUNTY, VERIFY_KEYS, attend,
+                            certificates_of, director_body, get_staff, new_training,
+                            past_year, register, supervisor_body, training_body, verify)
 
 CERT_KEYS = {"id", "number", "check_code", "staff_id", "kind", "title",
              "county_name", "issued_on", "status"}
@@ -26,10 +25,10 @@ def cert_of(c, staff_id, region):
 
 
 @pytest.fixture(scope="module")
-def crew(pool, na_county):
+def crew(region_pool, na_county):
     """A township of 农安县: a supervisor and five directors; an initial
     training in the past year, and an annual (not initial) one."""
-    t = pool.take_township(min_villages=5)
+    t = region_pool.take_township(min_villages=5)
     vs = [v["code"] for v in t["villages"][:5]]
     s = register(na_county, supervisor_body(t["code"], appointed_on="2018-08-20"))
     ds = [register(na_county, director_body(v, appointed_on="2018-08-25")) for v in vs]
@@ -177,9 +176,9 @@ def test_pdf_layout_must_be_known(issued, na_county):
     assert_error(r, 400, "invalid_query")
 
 
-def test_pdf_readable_by_the_holders_township_and_village(crew, issued, users):
-    sup = users.make("supervisor", crew["town"]["code"])
-    d = users.make("director", crew["villages"][0])
+def test_pdf_readable_by_the_holders_township_and_village(crew, issued, staff):
+    sup = staff.user("supervisor", crew["town"]["code"])
+    d = staff.user("director", crew["villages"][0])
     for c in (sup, d):
         r = c.get(f"/certificates/{issued['dir']['id']}/pdf")
         assert_status(r, 200)
@@ -282,7 +281,7 @@ def test_verify_ignores_a_session(crew, issued, server, na_county):
 # revocation
 
 
-def test_revoke_keeps_the_record_and_is_audited(crew, na_county, server, users):
+def test_revoke_keeps_the_record_and_is_audited(crew, na_county, server, staff):
     d = crew["dirs"][3]
     got = cert_of(na_county, d["id"], crew["town"]["code"])
     if not got:
@@ -332,7 +331,7 @@ def test_revoke_keeps_the_record_and_is_audited(crew, na_county, server, users):
                  409, "certificate_exists")
 
 
-def test_issue_by_request_after_passing(crew, na_county, pool, server):
+def test_issue_by_request_after_passing(crew, na_county, region_pool, server):
     """POST /certificates for a person who passed: the pass already issued
     one (409); after revoking it, the request issues a new one."""
     d = crew["dirs"][4]
@@ -355,9 +354,9 @@ def test_issue_by_request_after_passing(crew, na_county, pool, server):
     assert CERT_NUMBER.match(c["number"])
 
 
-def test_who_may_certify_and_revoke(crew, issued, users, na_county):
-    sup = users.make("supervisor", crew["town"]["code"])
-    d = users.make("director", crew["villages"][0])
+def test_who_may_certify_and_revoke(crew, issued, staff, na_county):
+    sup = staff.user("supervisor", crew["town"]["code"])
+    d = staff.user("director", crew["villages"][0])
     c = issued["sup"]
     for u in (sup, d):
         assert_error(u.post(f"/certificates/{c['id']}/revoke", json={"reason": "越权撤销"}),

@@ -8,10 +8,9 @@ is known: the expectation is computed from the posts the test registered."""
 import pytest
 
 from conftest import assert_error, assert_status
-from workforce_util import (  # noqa: F401  (fixtures)
-    CITY, COVERAGE_ITEM_KEYS, NA_COUNTY, XLSX_TYPE, coverage, days_ago,
-    director_body, iso, leave, na_county, pool, register, supervisor_body,
-    today_cn, users, xlsx_rows)
+from helpers import XLSX_TYPE, days_ago, iso, today_cn, xlsx_rows
+from workforce_util import (CITY, COVERAGE_ITEM_KEYS, NA_COUNTY, coverage, director_body,
+                            leave, register, supervisor_body)
 
 
 class Model:
@@ -90,7 +89,7 @@ def check_against(model, got, date):
 
 
 @pytest.fixture(scope="module")
-def world(pool, users):
+def world(region_pool, staff):
     """A county of 长春市 nobody else uses, its officer, and the posts of two
     townships registered with appointment and leaving dates around today:
 
@@ -101,12 +100,12 @@ def world(pool, users):
       T2  supervisor appointed today
           V2a director since 30 days ago
     """
-    county = pool.take_county(CITY)
+    county = region_pool.take_county(CITY)
     code = county["code"]
-    officer = users.make("county", code)
+    officer = staff.user("county", code)
     townships = [{"code": t["code"], "name": t["name"]} for t in county["townships"]]
     villages = {t["code"]: [{"code": v["code"], "name": v["name"]}
-                            for v in pool.villages(t["code"])] for t in townships}
+                            for v in region_pool.villages(t["code"])] for t in townships}
     m = Model({"code": code, "name": county["name"]}, townships, villages)
     m.before = coverage(officer)
     big = [t for t in townships if len(villages[t["code"]]) >= 3]
@@ -188,8 +187,8 @@ def test_person_who_left_last_week_is_counted_before_leaving(world):
         assert (world.v1c not in unc) == covered, date
 
 
-def test_city_item_matches_the_county(world, users):
-    city = users.make("city", CITY)
+def test_city_item_matches_the_county(world, staff):
+    city = staff.user("city", CITY)
     for date in (iso(today_cn()), days_ago(10), "2018-08-21"):
         c = coverage(city, region=CITY, date=date)
         assert c["region_code"] == CITY and c["date"] == date
@@ -206,21 +205,21 @@ def test_city_item_matches_the_county(world, users):
                  "region_not_found")
 
 
-def test_director_sees_its_village(world, users):
-    d = users.make("director", world.v1a)
+def test_director_sees_its_village(world, staff):
+    d = staff.user("director", world.v1a)
     got = coverage(d)
     assert got["region_code"] == world.v1a
     assert [i["code"] for i in got["items"]] == [world.v1a]
     assert got["total"]["villages"] == 1 and got["total"]["villages_covered"] == 1
     assert got["uncovered"] == []
-    d2 = users.make("director", world.v1b)
+    d2 = staff.user("director", world.v1b)
     got = coverage(d2, date=days_ago(1))
     assert got["total"]["villages_covered"] == 0
     assert [u["code"] for u in got["uncovered"]] == [world.v1b]
 
 
-def test_supervisor_sees_its_township_villages(world, users):
-    s = users.make("supervisor", world.t1["code"])
+def test_supervisor_sees_its_township_villages(world, staff):
+    s = staff.user("supervisor", world.t1["code"])
     got = coverage(s)
     assert got["region_code"] == world.t1["code"]
     vs = world.villages[world.t1["code"]]
@@ -240,8 +239,8 @@ def test_supervisor_sees_its_township_villages(world, users):
         v["code"] for v in vs if not world.covered(v["code"], iso(today_cn()))}
 
 
-def test_township_coverage_counts_its_own_supervisor_post(world, users):
-    s = users.make("supervisor", world.t1["code"])
+def test_township_coverage_counts_its_own_supervisor_post(world, staff):
+    s = staff.user("supervisor", world.t1["code"])
     got = coverage(s)
     assert got["total"]["townships"] == 1
     assert got["total"]["townships_covered"] == 1
@@ -252,8 +251,8 @@ def test_township_coverage_counts_its_own_supervisor_post(world, users):
     assert len(listed) == got["total"]["townships"] - got["total"]["townships_covered"]
 
 
-def test_uncovered_list_is_complete_for_a_city(users):
-    city = users.make("city", CITY)
+def test_uncovered_list_is_complete_for_a_city(staff):
+    city = staff.user("city", CITY)
     got = coverage(city)
     tot = got["total"]
     missing = (tot["townships"] - tot["townships_covered"]
@@ -293,7 +292,7 @@ def test_export_opens_with_region_path_and_date(world):
     assert str(cov["total"]["villages"]) in flat
 
 
-def test_export_defaults_to_today_and_keeps_to_scope(world, users):
+def test_export_defaults_to_today_and_keeps_to_scope(world, staff):
     r = world.officer.get("/staff/coverage/export")
     assert_status(r, 200)
     rows = xlsx_rows(r.content)

@@ -10,9 +10,9 @@ import threading
 import pytest
 
 from conftest import Client, assert_error, assert_status
-from workforce_util import (  # noqa: F401  (fixtures)
-    CITY, all_staff, director_body, get_staff, id_number, leave, pool,
-    register, staff_list, supervisor_body, days_ago, users)
+from helpers import days_ago, id_number
+from workforce_util import (CITY, all_staff, director_body, get_staff, leave, register,
+                            staff_list, supervisor_body)
 
 N = 12
 
@@ -21,15 +21,15 @@ class Two:
     """Two counties of their own (the races take many villages): A, whose
     officer registers most, and B, "another county"."""
 
-    def __init__(self, pool, users):
-        self.pool = pool
-        self.a = pool.take_county(CITY)["code"]
-        self.b = pool.take_county(CITY)["code"]
-        self.ca = users.make("county", self.a)
-        self.cb = users.make("county", self.b)
+    def __init__(self, region_pool, staff):
+        self.region_pool = region_pool
+        self.a = region_pool.take_county(CITY)["code"]
+        self.b = region_pool.take_county(CITY)["code"]
+        self.ca = staff.user("county", self.a)
+        self.cb = staff.user("county", self.b)
 
     def village(self, county=None):
-        return self.pool.take_village(county or self.a)
+        return self.region_pool.take_village(county or self.a)
 
     def free_posts(self, n):
         """n villages of A with nobody in post: the races lose all but one
@@ -44,12 +44,12 @@ class Two:
         self._free.remove(code)
 
     def post(self):
-        return self.pool.take_post(self.a)
+        return self.region_pool.take_post(self.a)
 
 
 @pytest.fixture(scope="module")
-def two(pool, users):
-    return Two(pool, users)
+def two(region_pool, staff):
+    return Two(region_pool, staff)
 
 
 def person(county="220122"):

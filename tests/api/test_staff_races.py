@@ -7,10 +7,10 @@ import threading
 import pytest
 
 from conftest import Client, assert_error, assert_status
-from workforce_util import (  # noqa: F401  (fixtures)
-    CERT_NUMBER, NA_COUNTY, all_staff, attend, certificates_of, director_body,
-    error_of, get_staff, na_county, new_training, past_year, pool, register,
-    supervisor_body, training_body, unique_name, unique_phone, users)
+from helpers import error_of, person_name, unique_phone
+from workforce_util import (CERT_NUMBER, NA_COUNTY, all_staff, attend, certificates_of,
+                            director_body, get_staff, new_training, past_year, register,
+                            supervisor_body, training_body)
 
 N = 8
 ROUNDS = 4
@@ -45,12 +45,12 @@ def together(c, calls):
 
 
 @pytest.mark.parametrize("post", ["director", "supervisor"])
-def test_one_person_per_post(na_county, pool, post):
+def test_one_person_per_post(na_county, region_pool, post):
     if post == "director":
-        code = pool.take_village()["code"]
+        code = region_pool.take_village()["code"]
         bodies = [director_body(code) for _ in range(N)]
     else:
-        code = pool.take_post()["code"]
+        code = region_pool.take_post()["code"]
         bodies = [supervisor_body(code) for _ in range(N)]
     rs = together(na_county, [("POST", "/staff", b) for b in bodies])
     ok = [r for r in rs if r.status_code == 201]
@@ -63,8 +63,8 @@ def test_one_person_per_post(na_county, pool, post):
     assert got[0]["status"] == "active"
 
 
-def test_simultaneous_passes_get_unique_certificates(na_county, pool):
-    people = [register(na_county, director_body(pool.take_village()["code"]))
+def test_simultaneous_passes_get_unique_certificates(na_county, region_pool):
+    people = [register(na_county, director_body(region_pool.take_village()["code"]))
               for _ in range(N)]
     tr = new_training(na_county, training_body(NA_COUNTY, f"{past_year()}-10-10"))
     rs = together(na_county, [
@@ -88,10 +88,10 @@ def test_simultaneous_passes_get_unique_certificates(na_county, pool):
     assert all(CERT_NUMBER.match(n) for n in numbers)
 
 
-def test_one_valid_certificate_per_person(na_county, pool):
+def test_one_valid_certificate_per_person(na_county, region_pool):
     """The same request, several times at once, in a few rounds: one
     certificate each round, the others 409 certificate_exists."""
-    t = pool.take_post()
+    t = region_pool.take_post()
     p = register(na_county, supervisor_body(t["code"]))
     tr = new_training(na_county, training_body(NA_COUNTY, f"{past_year()}-10-11"))
     attend(na_county, tr["id"], p["id"], passed=True, score=90)
@@ -112,11 +112,11 @@ def test_one_valid_certificate_per_person(na_county, pool):
     assert sorted(c["status"] for c in mine) == ["revoked"] * ROUNDS + ["valid"]
 
 
-def test_simultaneous_edits_lose_nothing(na_county, pool):
-    t = pool.take_post()
+def test_simultaneous_edits_lose_nothing(na_county, region_pool):
+    t = region_pool.take_post()
     s = register(na_county, supervisor_body(t["code"]))
     patches = [{"phone": unique_phone()}, {"employment": "full_time"},
-               {"name": unique_name()}, {"source": "dedicated"}]
+               {"name": person_name()}, {"source": "dedicated"}]
     rs = together(na_county, [("PATCH", f"/staff/{s['id']}", p) for p in patches])
     final = get_staff(na_county, s["id"])
     applied = 0
@@ -132,10 +132,10 @@ def test_simultaneous_edits_lose_nothing(na_county, pool):
     assert len(final["history"]) == 1 + applied
 
 
-def test_simultaneous_requests_for_different_people(na_county, pool):
+def test_simultaneous_requests_for_different_people(na_county, region_pool):
     """Several people passed, their certificates were revoked; new ones are
     requested at the same moment: each gets one, under its own number."""
-    people = [register(na_county, director_body(pool.take_village()["code"]))
+    people = [register(na_county, director_body(region_pool.take_village()["code"]))
               for _ in range(N)]
     tr = new_training(na_county, training_body(NA_COUNTY, f"{past_year()}-10-12"))
     ids = {p["id"] for p in people}

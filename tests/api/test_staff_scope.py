@@ -9,11 +9,11 @@ register; admin gets 403 everywhere, the auditor everywhere but the counts
 import pytest
 
 from conftest import assert_error, assert_status
-from workforce_util import (  # noqa: F401  (fixtures)
-    CITY_JL, DH_COUNTY, GHOST, NA_COUNTY, all_staff, attend, certificates_of,
-    coverage, days_ago, dh_county, director_body, get_staff, na_county,
-    new_training, past_year, pool, register, same_404, staff_list,
-    supervisor_body, training_body, unique_phone, users)
+from helpers import days_ago, same_404, unique_phone
+from workforce_util import (CITY_JL, DH_COUNTY, GHOST, NA_COUNTY, all_staff, attend,
+                            certificates_of, coverage, director_body, get_staff,
+                            new_training, past_year, register, staff_list,
+                            supervisor_body, training_body)
 
 
 class World:
@@ -21,9 +21,9 @@ class World:
     德惠市 (D with d1); a supervisor and directors in each; a passed initial
     training and a certificate in each county; the users of every level."""
 
-    def __init__(self, pool, users, na, dh):
-        A, B = pool.take_township(), pool.take_township()
-        D = pool.take_township(DH_COUNTY)
+    def __init__(self, region_pool, staff, na, dh):
+        A, B = region_pool.take_township(), region_pool.take_township()
+        D = region_pool.take_township(DH_COUNTY)
         self.A, self.B, self.D = A["code"], B["code"], D["code"]
         self.a1, self.a2 = A["villages"][0]["code"], A["villages"][1]["code"]
         self.a_free = A["villages"][2]["code"]  # nobody registers here
@@ -54,17 +54,17 @@ class World:
             self.cert[key] = got[0]
         self.u = {
             "na": na, "dh": dh,
-            "supA": users.make("supervisor", self.A),
-            "supB": users.make("supervisor", self.B),
-            "dirA1": users.make("director", self.a1),
-            "dirB1": users.make("director", self.b1),
-            "cityJL": users.make("city", CITY_JL),
+            "supA": staff.user("supervisor", self.A),
+            "supB": staff.user("supervisor", self.B),
+            "dirA1": staff.user("director", self.a1),
+            "dirB1": staff.user("director", self.b1),
+            "cityJL": staff.user("city", CITY_JL),
         }
 
 
 @pytest.fixture(scope="module")
-def w(pool, users, na_county, dh_county):
-    return World(pool, users, na_county, dh_county)
+def w(region_pool, staff, na_county, dh_county):
+    return World(region_pool, staff, na_county, dh_county)
 
 
 def record_probes(c):
@@ -282,8 +282,8 @@ def test_supervisors_and_directors_do_not_train_certify_or_revoke(w, who):
     assert get_staff(w.na, w.s["dirA2"]["id"])["certificates"] == []
 
 
-def test_province_training_shows_each_county_its_own_attendees(w, users):
-    prov = users.make("province", "22")
+def test_province_training_shows_each_county_its_own_attendees(w, staff):
+    prov = staff.user("province", "22")
     t = new_training(prov, training_body("22", days_ago(15), initial=False,
                                          organiser="吉林省民政厅"))
     attend(prov, t["id"], w.s["dirA2"]["id"], result="attended", passed=False, score=None)
@@ -294,8 +294,8 @@ def test_province_training_shows_each_county_its_own_attendees(w, users):
         assert w.s[other]["name"] not in str(got)
 
 
-def test_training_attendee_count_keeps_to_the_scope(w, users):
-    prov = users.make("province", "22")
+def test_training_attendee_count_keeps_to_the_scope(w, staff):
+    prov = staff.user("province", "22")
     t = new_training(prov, training_body("22", days_ago(16), initial=False,
                                          organiser="吉林省民政厅"))
     attend(prov, t["id"], w.s["dirB1"]["id"], result="attended", passed=False, score=None)
@@ -349,8 +349,8 @@ COUNTS_ONLY = {"/staff/coverage", f"/staff/coverage?region={NA_COUNTY}",
 
 @pytest.mark.parametrize("role,region", [("admin", None), ("auditor", NA_COUNTY),
                                          ("auditor", "22")])
-def test_admin_and_auditor_get_403(w, users, admin, role, region):
-    u = admin if role == "admin" else users.make(role, region)
+def test_admin_and_auditor_get_403(w, staff, admin, role, region):
+    u = admin if role == "admin" else staff.user(role, region)
     before = all_staff(w.na, region=w.A)
     for method, path, body in endpoints(w):
         kw = {} if body is None else {"json": body}

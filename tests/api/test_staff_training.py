@@ -5,10 +5,10 @@ mode, organiser, trainer, topics, attendees and their results; and
 import pytest
 
 from conftest import assert_error, assert_status
-from workforce_util import (  # noqa: F401  (fixtures)
-    CORE_TOPICS, NA_COUNTY, all_staff, attend, days_ago, director_body,
-    get_staff, leave, na_county, new_training, past_year, pool, register,
-    supervisor_body, training_body, users)
+from helpers import days_ago
+from workforce_util import (CORE_TOPICS, NA_COUNTY, all_staff, attend, director_body,
+                            get_staff, leave, new_training, past_year, register,
+                            supervisor_body, training_body)
 
 TRAINING_KEYS = {"id", "region_code", "title", "held_on", "hours", "mode",
                  "organiser", "trainer", "topics", "initial"}
@@ -16,9 +16,9 @@ MODES = ["lecture", "regional", "institution", "other"]
 
 
 @pytest.fixture(scope="module")
-def crew(pool, na_county):
+def crew(region_pool, na_county):
     """A township of 农安县 with a supervisor and four directors."""
-    t = pool.take_township(min_villages=5)
+    t = region_pool.take_township(min_villages=5)
     vs = [v["code"] for v in t["villages"][:5]]
     s = register(na_county, supervisor_body(t["code"], appointed_on="2018-08-20"))
     ds = [register(na_county, director_body(v, appointed_on="2018-08-25")) for v in vs[:4]]
@@ -99,11 +99,11 @@ def test_results_of_attendees(na_county, crew):
     assert get_staff(na_county, s["id"])["certificates"] == []
 
 
-def test_untrained_year_lists_who_was_not_trained(na_county, pool, users):
+def test_untrained_year_lists_who_was_not_trained(na_county, region_pool, staff):
     """A township of its own: supervisor S, directors D0..D3. In year Y S and
     D0 attend (D0 fails: still trained), D3 left; D1, D2 have no training."""
     y = past_year()
-    t = pool.take_township(min_villages=4)
+    t = region_pool.take_township(min_villages=4)
     vs = [v["code"] for v in t["villages"][:4]]
     s = register(na_county, supervisor_body(t["code"], appointed_on="2018-08-20"))
     ds = [register(na_county, director_body(v, appointed_on="2018-08-25")) for v in vs]
@@ -127,9 +127,9 @@ def test_untrained_year_lists_who_was_not_trained(na_county, pool, users):
     assert untrained(na_county, y, vs[0]) == set()
     assert untrained(na_county, y, vs[3]) == set(), "a person who left is not in post"
     # per region: the supervisor of the township and a director see their part
-    sup = users.make("supervisor", t["code"])
+    sup = staff.user("supervisor", t["code"])
     assert untrained(sup, y) == {ds[1]["id"], ds[2]["id"]}
-    d2 = users.make("director", vs[2])
+    d2 = staff.user("director", vs[2])
     assert untrained(d2, y) == {ds[2]["id"]}
     # combined with the other filters
     assert {i["id"] for i in all_staff(na_county, region=t["code"], post="supervisor",
@@ -140,8 +140,8 @@ def test_untrained_year_lists_who_was_not_trained(na_county, pool, users):
     assert not county_ids & {s["id"], ds[0]["id"], ds[3]["id"]}
 
 
-def test_province_training_is_visible_to_the_county(users, na_county, crew):
-    prov = users.make("province", "22")
+def test_province_training_is_visible_to_the_county(staff, na_county, crew):
+    prov = staff.user("province", "22")
     y = past_year()
     t = new_training(prov, training_body("22", f"{y}-07-01", organiser="吉林省民政厅"))
     assert t["region_code"] == "22"
@@ -161,9 +161,9 @@ def test_training_region_must_be_county_or_above(na_county, crew):
     assert len(na_county.get("/trainings").json()["items"]) == before
 
 
-def test_who_may_organise(users, crew, na_county):
-    sup = users.make("supervisor", crew["town"]["code"])
-    d = users.make("director", crew["villages"][0])
+def test_who_may_organise(staff, crew, na_county):
+    sup = staff.user("supervisor", crew["town"]["code"])
+    d = staff.user("director", crew["villages"][0])
     t = new_training(na_county, training_body(NA_COUNTY, days_ago(3)))
     for c in (sup, d):
         assert_error(c.post("/trainings", json=training_body(NA_COUNTY, days_ago(3))), 403,
@@ -174,7 +174,7 @@ def test_who_may_organise(users, crew, na_county):
         # they read the county's sessions
         assert_status(c.get(f"/trainings/{t['id']}"), 200)
     assert na_county.get(f"/trainings/{t['id']}").json()["attendance"] == []
-    city = users.make("city", "2201")
+    city = staff.user("city", "2201")
     t2 = new_training(city, training_body("2201", days_ago(3), organiser="长春市民政局"))
     got = attend(city, t2["id"], crew["dirs"][3]["id"], result="attended", passed=False,
                  score=None)

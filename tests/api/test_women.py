@@ -8,11 +8,11 @@ import re
 import pytest
 
 from conftest import assert_error, assert_status
-from women_util import (CITY, COUNTY, EMPLOYMENTS, GHOST, KINDS, MASKED_ID,
-                        MASKED_MOBILE, OTHER_COUNTY, TOWN, XLSX_TYPE, add_service,
-                        audits_of, days_ago, get_woman, iso, listing, per_kind,
-                        register, stats, today_cn, total, woman_body, woman_id,
-                        xlsx_rows)
+from helpers import (MASKED_ID, MASKED_MOBILE, XLSX_TYPE, days_ago, iso, today_cn,
+                     xlsx_rows)
+from women_util import (CITY, COUNTY, EMPLOYMENTS, GHOST, KINDS, OTHER_COUNTY, TOWN,
+                        add_service, audits_of, get_woman, listing, per_kind, register,
+                        stats, total, woman_body, woman_id)
 
 
 class World:
@@ -467,7 +467,7 @@ def test_export_is_audited(w, audit_admin):
 
 
 def _exports(audit_admin):
-    from women_util import audit_entries
+    from helpers import audit_entries
     return audit_entries(audit_admin, "woman_export")
 
 

@@ -6,8 +6,9 @@ and audit log are compared before and after."""
 import pytest
 
 from conftest import assert_error, assert_status
-from women_util import (COUNTY, OTHER_COUNTY, TOWN, TOWN_2, audit_entries, bad_check,
-                        days_ago, register, snapshot, woman_body, woman_id)
+from helpers import audit_entries, bad_check, days_ago
+from women_util import (COUNTY, OTHER_COUNTY, TOWN, TOWN_2, register, snapshot,
+                        woman_body, woman_id)
 
 
 class World:
@@ -104,7 +105,7 @@ REGISTRATIONS = [
 
 
 def _with_check(first17):
-    from children_util import check_char
+    from helpers import check_char
     return first17 + check_char(first17)
 
 

@@ -6,9 +6,10 @@ scope; every such request answers exactly like an absent record."""
 import pytest
 
 from conftest import assert_error
-from women_util import (COUNTY, GHOST, OTHER_COUNTY, TOWN, TOWN_2, add_service,
-                        audits_of, days_ago, get_woman, listing, per_kind, register,
-                        snapshot, stats, woman_body, xlsx_rows)
+from helpers import days_ago, xlsx_rows
+from women_util import (COUNTY, GHOST, OTHER_COUNTY, TOWN, TOWN_2, add_service, audits_of,
+                        get_woman, listing, per_kind, register, snapshot, stats,
+                        woman_body)
 
 
 class World:

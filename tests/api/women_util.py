@@ -4,18 +4,14 @@ and the proof that nothing was written.
 
 Every woman of these tests lives in 磐石市 (吉林市), in villages taken from
 the session's village pool, so the counts a test checks are its own; 桦甸市
-is "another county".  ID numbers come from children_util.id_number (unique
-in the session, the sex digit even for a woman).
+is "another county".  ID numbers come from helpers.id_number (unique in
+the session, the sex digit even for a woman).
 """
 
-import datetime as dt
+from children_util import unique_name
+from conftest import assert_status
+from helpers import audit_entries, id_number, unique_phone
 
-from children_util import (MASKED_ID, MASKED_MOBILE, XLSX_TYPE, bad_check,
-                           id_number, iso, today_cn, unique_name, xlsx_rows)
-from conftest import assert_error, assert_status
-
-__all__ = ["MASKED_ID", "MASKED_MOBILE", "XLSX_TYPE", "bad_check", "iso",
-           "today_cn", "unique_name", "xlsx_rows"]
 
 CITY = "2202"  # 吉林市
 COUNTY = "220284"  # 磐石市
@@ -45,12 +41,6 @@ WOMAN_KEYS = {
 SERVICE_KEYS = {"id", "kind", "kind_label", "served_on", "result", "detail",
                 "follow_up", "created_by"}
 
-_phones = iter(range(10_000_000, 99_999_999, 7919))
-
-
-def unique_phone():
-    return f"136{next(_phones):08d}"
-
 
 def woman_id(village, birth="1986-04-12", sex="female"):
     """A valid number with the village's county code."""
@@ -70,10 +60,6 @@ def woman_body(village, **kw):
     }
     b.update(kw)
     return b
-
-
-def days_ago(n):
-    return iso(today_cn() - dt.timedelta(days=n))
 
 
 def register(c, body):
@@ -129,19 +115,6 @@ def per_kind(st):
     return {s["kind"]: (s["services"], s["women"]) for s in st["services"]}
 
 
-def audit_entries(c, action, pages=10):
-    out = []
-    for page in range(1, pages + 1):
-        r = c.get("/audit", params={"action": action, "page": page,
-                                    "page_size": 200})
-        assert_status(r, 200)
-        items = r.json()["items"]
-        out += items
-        if len(items) < 200:
-            break
-    return out
-
-
 def audits_of(c, action, wid):
     return [a for a in audit_entries(c, action) if a["target"] == f"woman:{wid}"]
 
@@ -157,14 +130,6 @@ def check_woman(w, detail=False):
             assert set(s) == SERVICE_KEYS, s
             assert s["kind_label"] == KINDS[s["kind"]]
     return w
-
-
-def same_404(r, ghost, code="not_found"):
-    """r is a 404 and says exactly what the absent thing says."""
-    assert_error(r, 404, code)
-    assert_error(ghost, 404, code)
-    assert r.json() == ghost.json(), (
-        f"out of scope and absent differ: {r.text} vs {ghost.text}")
 
 
 def snapshot(c, village):

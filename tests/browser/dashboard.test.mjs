@@ -24,7 +24,6 @@ const FLAG_KEYS = ['unsupervised', 'poor_guardianship', 'dropout', 'no_hukou', '
 
 test('the dashboard: figures of the scope, drill-down, breadcrumb, phone, export', { timeout: 300_000 }, async (t) => {
   assert.ok(URL, 'GUANAI_DEMO_URL is set (use tests/browser/run.sh)')
-  const browser = await launch()
   const pageErrors = []
   let page = null
   const step = stepper(t, 'failure-dashboard-', () => page)
@@ -89,6 +88,9 @@ test('the dashboard: figures of the scope, drill-down, breadcrumb, phone, export
   const townRow = apiCounty.drilldown.find((d) => d.code === TOWNSHIP)
   assert.ok(townRow, '农安镇 is a drill-down row of 农安县')
 
+  // launched after the API checks above: a failure there must not leave a
+  // browser running, which keeps this file's process (and the run) alive
+  const browser = await launch()
   try {
     await step('县级 (desktop): the home page shows 农安县’s figures, as the API gives them', async () => {
       page = await newPage(browser, DESKTOP, pageErrors)

@@ -212,7 +212,10 @@ export async function apiSession(url, username, password) {
     if (csrf && method !== 'GET') headers['X-CSRF-Token'] = csrf
     if (body !== undefined) headers['Content-Type'] = 'application/json'
     const r = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
-    const set = r.headers.getSetCookie ? r.headers.getSetCookie() : []
+    // Headers.getSetCookie is missing from Debian 12's Node 18 (its undici
+    // is 5.15): there the Set-Cookie lines come joined by ", " from get().
+    const set = r.headers.getSetCookie ? r.headers.getSetCookie()
+      : (r.headers.get('set-cookie') || '').split(/, (?=[A-Za-z0-9_-]+=)/)
     for (const c of set) if (c.startsWith('guanai_session=')) cookie = c.split(';')[0]
     const text = await r.text()
     const data = text ? JSON.parse(text) : null

@@ -25,7 +25,7 @@ fail() { echo "browser: $*" >&2; exit 2; }
 [ -f "$WEB/index.html" ] || fail "no $WEB/index.html (cd web && npm ci && npm run build)"
 [ -d "$ROOT/web/node_modules/playwright-core" ] || fail "no web/node_modules/playwright-core (cd web && npm ci)"
 [ -x "${CHROMIUM:-/usr/bin/chromium}" ] || fail "no ${CHROMIUM:-/usr/bin/chromium} (apt-get install chromium)"
-# guanai init finds the region data relative to the repository root
+# run from the repository root, as make does
 cd "$ROOT"
 
 TMP="$(mktemp -d -t guanai-browser.XXXXXX)"

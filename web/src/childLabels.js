@@ -1,57 +1,26 @@
 // Codes of the children's records (docs/API.md "Children", SPEC §4, §11) with
-// their Chinese labels, and the client-side mirror of the server's checks (the
-// server stays authoritative: its message is always shown).
+// their Chinese labels — the server's tables (codes.js) — and the client-side
+// mirror of the server's checks (the server stays authoritative: its message
+// is always shown).
+import { labels, codeList } from './codes.js'
 
-export const SEX = { male: '男', female: '女' }
+export const SEX = labels('sex')
+export const PARENT_STATUS = labels('parent_status')
+// a status whose parent works away: the form asks where
+export const MIGRANT = labels('parent_status', 'migrant')
 
-export const PARENT_STATUS = {
-  at_home: '在家',
-  migrant_in_province: '省内务工',
-  migrant_out_province: '省外务工',
-  deceased: '死亡',
-  missing: '失踪',
-  imprisoned: '服刑在押',
-  drug_rehab: '强制隔离戒毒',
-  restricted_liberty: '被执行其他限制人身自由措施',
-  severe_disability: '重残',
-  serious_illness: '重病',
-  guardianship_revoked: '被撤销监护资格',
-  deported: '遣送（驱逐）出境',
-  other: '其他',
-}
-export const MIGRANT = ['migrant_in_province', 'migrant_out_province']
+export const GUARDIANSHIP = labels('guardianship')
+export const LIVING_SUPPORT = labels('living_support')
+export const MENTAL_HEALTH = labels('mental_health')
+export const EDUCATION = labels('education')
+export const HEALTH = labels('health')
+export const HUKOU_STATUS = labels('hukou_status')
+// the key-attention flag a guardianship, education or health value raises
+export const GUARDIANSHIP_FLAG = labels('guardianship', 'flag')
+export const EDUCATION_FLAG = labels('education', 'flag')
 
-export const GUARDIANSHIP = { good: '良好', fair: '一般', poor: '较差', none: '无人监护' }
-export const LIVING_SUPPORT = { none: '无', dibao: '低保', tekun: '特困' }
-export const MENTAL_HEALTH = { normal: '正常', attention: '需关注', intervention: '需干预' }
-export const EDUCATION = {
-  preschool: '学龄前',
-  in_school: '在校',
-  out_of_school: '失学',
-  dropped_out: '辍学',
-  suspended: '休学',
-  home_schooling: '送教上门',
-}
-export const DROPOUT = ['out_of_school', 'dropped_out']
-export const HEALTH = { healthy: '健康', ill: '患病', serious_illness: '重病' }
-export const HUKOU_STATUS = { registered: '有户籍', none: '无户籍' }
-
-export const CATEGORIES = {
-  left_behind: '农村留守儿童',
-  orphan: '孤儿',
-  de_facto_unsupported: '事实无人抚养儿童',
-  difficult_poverty: '困境儿童（家庭贫困）',
-  difficult_disability: '困境儿童（自身残疾/重病）',
-  difficult_guardianship: '困境儿童（监护缺失/不当）',
-}
-export const FLAGS = {
-  unsupervised: '无人监护',
-  poor_guardianship: '监护较差',
-  dropout: '失辍学',
-  no_hukou: '无户籍',
-  ill: '患病',
-  disabled: '残疾',
-}
+export const CATEGORIES = labels('category')
+export const FLAGS = labels('flag')
 // key-attention flags: the protection risks in red, the rest in orange
 const RED_FLAGS = ['unsupervised', 'poor_guardianship', 'dropout']
 export function flagTagType(code) {
@@ -61,20 +30,16 @@ export function categoryTagType(code) {
   return { left_behind: 'primary', orphan: 'danger', de_facto_unsupported: 'danger' }[code] || 'success'
 }
 
-export const CHILD_STATUS = { active: '在册', exited: '已退出' }
-export const EXIT_REASONS = {
-  aged_out: '年龄超出',
-  parents_returned: '父母返乡',
-  moved_away: '迁出',
-  died: '死亡',
-  other: '其他',
-}
-export const RISK_LEVELS = { low: '低', medium: '中', high: '高' }
+export const CHILD_STATUS = labels('child_status')
+export const EXIT_REASONS = labels('exit_reason')
+export const RISK_LEVELS = labels('risk_level')
 export function riskTagType(r) {
   return { low: 'success', medium: 'warning', high: 'danger' }[r] || 'info'
 }
-export const TRANSFER_STATES = { pending: '待接收', accepted: '已接收', rejected: '已拒绝', cancelled: '已撤回' }
-export const HISTORY_ACTIONS = { create: '新建档案', update: '修改档案', confirm: '确认分类', exit: '退出', transfer: '迁移' }
+export const TRANSFER_STATES = labels('transfer_state')
+export const HISTORY_ACTIONS = labels('history_action')
+// the four areas of a visit's findings and of a case's assessment (SPEC §4.3)
+export const AREAS = labels('area')
 
 export const SORTS = {
   region: '按村（社区）',
@@ -85,17 +50,12 @@ export const SORTS = {
 }
 export const NOT_VISITED = [30, 90, 180, 365]
 
-export const ETHNICITIES = [
-  '汉族', '蒙古族', '回族', '藏族', '维吾尔族', '苗族', '彝族', '壮族', '布依族', '朝鲜族', '满族', '侗族',
-  '瑶族', '白族', '土家族', '哈尼族', '哈萨克族', '傣族', '黎族', '傈僳族', '佤族', '畲族', '高山族', '拉祜族',
-  '水族', '东乡族', '纳西族', '景颇族', '柯尔克孜族', '土族', '达斡尔族', '仫佬族', '羌族', '布朗族', '撒拉族', '毛南族',
-  '仡佬族', '锡伯族', '阿昌族', '普米族', '塔吉克族', '怒族', '乌孜别克族', '俄罗斯族', '鄂温克族', '德昂族', '保安族',
-  '裕固族', '京族', '塔塔尔族', '独龙族', '鄂伦春族', '赫哲族', '门巴族', '珞巴族', '基诺族',
-]
+export const ETHNICITIES = codeList('ethnicity')
 
 // Chinese labels of the record's fields, by the dotted paths the server uses
-// in error.field and in the history's changes.
+// in error.field and in the history's changes (the form's captions, not codes).
 const PERSON = { name: '姓名', id_number: '身份证号', phone: '电话', status: '状况', work_place: '务工地', relationship: '与儿童关系' }
+// ui-text: a field's caption may be the word of a code (心理健康, 学习教育)
 export const FIELD_LABELS = {
   name: '姓名',
   sex: '性别',

@@ -1,30 +1,20 @@
 // The dashboard (docs/API.md "Dashboard", SPEC §9): the standard report
 // tables, and how its figures are written for people.
+import { entries, labels } from './codes.js'
+import { LEVELS, LEVEL_LABELS } from './labels.js'
 
-// GET /api/v1/reports/{kind}?region=&quarter= (xlsx), in the order of the
-// menu, each with the action it needs: the figure tables are statistics, the
-// rosters name people (docs/API.md)
-export const REPORTS = [
-  { kind: 'children', title: '分乡镇儿童分类统计表', action: 'stats.read' },
-  { kind: 'workforce', title: '工作队伍花名册', action: 'staff.read' },
-  { kind: 'training', title: '培训花名册', action: 'staff.read' },
-  { kind: 'platforms', title: '服务阵地名册', action: 'platform.read' },
-  { kind: 'cases', title: '个案汇总表', action: 'stats.read' },
-]
+// GET /api/v1/reports/{kind}?region=&quarter= (xlsx): the server's menu of
+// standard tables, each { code, label, action } with the action it needs — the
+// figure tables are statistics, the rosters name people (docs/API.md)
+export const REPORTS = entries('report')
 
 // short names of the categories for cards and chart axes on a phone
-export const CATEGORY_SHORT = {
-  left_behind: '留守儿童',
-  orphan: '孤儿',
-  de_facto_unsupported: '事实无人抚养',
-  difficult_poverty: '困境·家庭贫困',
-  difficult_disability: '困境·残疾重病',
-  difficult_guardianship: '困境·监护缺失',
-}
+export const CATEGORY_SHORT = labels('category', 'short')
 
 // the name of the regions one level below `level`
 export function childLevelName(level) {
-  return { province: '市（州）', city: '县（市、区）', county: '乡镇（街道）', township: '村（社区）' }[level] || '下级区域'
+  const i = LEVELS.indexOf(level)
+  return i >= 0 && i + 1 < LEVELS.length ? LEVEL_LABELS[LEVELS[i + 1]] : '下级区域'
 }
 
 // 5.25 → "5.3 小时"; 50 → "50 小时（2.1 天）"; null → "—"

@@ -1,15 +1,11 @@
 // Exports (docs/API.md "Exports", "Masking"): the labels of a request.
 // Who asks and who approves is the session's actions (export.request,
-// export.approve), never a role list.
+// export.approve), never a role list. Kinds and states are the server's
+// tables (codes.js).
+import { labels } from './codes.js'
 
-export const EXPORT_KIND = { children: '儿童档案', women: '农村留守妇女名册', workforce: '工作队伍花名册' }
-export const EXPORT_STATE = {
-  pending: '待审批',
-  approved: '已批准，待下载',
-  rejected: '已驳回',
-  downloaded: '已下载',
-  expired: '已过期',
-}
+export const EXPORT_KIND = labels('export_kind')
+export const EXPORT_STATE = labels('export_state')
 export const EXPORT_STATE_TAG = {
   pending: 'warning',
   approved: 'success',

@@ -1,50 +1,26 @@
-// Chinese labels for the codes of the API (docs/API.md) and the SPEC.
+// Chinese labels for the codes of the API (docs/API.md) — the server's tables
+// (codes.js) — and the UI's own texts.
+import { labels, codeList } from './codes.js'
 
 // What a role is called. What a role may do is not here: the session's
 // `actions` and `grants` say it (session.js).
-export const ROLE_LABELS = {
-  admin: '系统管理员',
-  security_admin: '安全管理员',
-  audit_admin: '审计管理员',
-  province: '省级民政干部',
-  city: '市级民政干部',
-  county: '县级民政干部',
-  supervisor: '儿童督导员',
-  director: '儿童主任',
-  auditor: '审计员',
-}
+export const ROLE_LABELS = labels('role')
 
 // The level of the scope region each role requires (the administrators and
-// the auditor: any); a hint for the form, the server checks.
-export const ROLE_LEVEL = {
-  province: 'province',
-  city: 'city',
-  county: 'county',
-  supervisor: 'township',
-  director: 'village',
-}
+// the auditor: null, any); a hint for the form, the server checks.
+export const ROLE_LEVEL = labels('role', 'level')
 
-export const LEVELS = ['province', 'city', 'county', 'township', 'village']
+// province, city, county, township, village
+export const LEVELS = codeList('region_level')
 
-export const LEVEL_LABELS = {
-  province: '省',
-  city: '市（州）',
-  county: '县（市、区）',
-  township: '乡镇（街道）',
-  village: '村（社区）',
-}
+// 省, 市（州）, 县（市、区）, 乡镇（街道）, 村（社区）
+export const LEVEL_LABELS = labels('region_level')
+// 省, 市, 县, 乡镇, 村: as a message says it (县级)
+export const LEVEL_SHORT = labels('region_level', 'short')
+// the length of a level's region codes: 2, 4, 6, 9, 12
+export const LEVEL_DIGITS = labels('region_level', 'digits')
 
-export const AUDIT_ACTIONS = {
-  login: '登录',
-  login_failed: '登录失败',
-  logout: '退出登录',
-  password_change: '修改密码',
-  user_create: '新增用户',
-  user_update: '修改用户',
-  user_password_reset: '重置密码',
-  user_unlock: '解锁账号',
-  region_create: '新增区划',
-}
+export const AUDIT_ACTIONS = labels('audit_action')
 
 // Fallback texts for API error codes, used when the server sends no message
 // and by the login page, which words some of them for the person at the door.
@@ -92,7 +68,8 @@ export function passwordProblem(pw) {
 
 // Level of a region code in its natural length (2/4/6/9/12 digits).
 export function levelOfCode(code) {
-  return { 2: 'province', 4: 'city', 6: 'county', 9: 'township', 12: 'village' }[String(code || '').length] || ''
+  const n = String(code || '').length
+  return Object.keys(LEVEL_DIGITS).find((l) => LEVEL_DIGITS[l] === n) || ''
 }
 
 export function userStatus(u) {

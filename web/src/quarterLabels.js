@@ -1,24 +1,15 @@
-// Quarterly verification (docs/API.md "Quarterly verification", SPEC §7).
+// Quarterly verification (docs/API.md "Quarterly verification", SPEC §7): the
+// server's tables (codes.js) and how a page shows quarters.
+import { labels } from './codes.js'
 import { formatTime } from './labels.js'
 
-export const SEVERITY = { error: '错误', warning: '警告', info: '提示' }
+export const SEVERITY = labels('severity')
 export function severityType(s) {
   return { error: 'danger', warning: 'warning', info: 'info' }[s] || 'info'
 }
-export const RULE_TEXTS = {
-  Q01: '留守儿童未完整填写受委托监护人姓名、关系和电话',
-  Q02: '失辍学儿童未填写情况说明',
-  Q03: '身份证号校验位错误',
-  Q04: '身份证号与出生日期或性别不一致',
-  Q05: '年龄已超过所确认类别的年龄上限',
-  Q06: '已确认的类别与系统认定的类别不一致',
-  Q07: '父亲或母亲的姓名或状况未填写',
-  Q08: '本季度未走访',
-  Q09: '同一身份证号有两条在册记录',
-  Q10: '电话号码格式错误',
-  Q11: '本季度尚未核实',
-}
-export const SIGNOFF = { open: '未提交', submitted: '已提交', returned: '已退回', approved: '已审批' }
+// the quality rules' messages (Q01 …), as the server words them
+export const RULE_TEXTS = labels('quality_rule')
+export const SIGNOFF = labels('signoff_state')
 export function signoffType(s) {
   return { open: 'info', submitted: 'primary', returned: 'danger', approved: 'success' }[s] || 'info'
 }
@@ -28,7 +19,7 @@ export function signoffWho(x) {
   const at = x.signoff_at ? formatTime(x.signoff_at) : ''
   return `${x.signoff_by}${at ? ' · ' + at : ''}`
 }
-export const OUTCOMES = { unchanged: '核实无变化', updated: '已更新信息' }
+export const OUTCOMES = labels('verification_outcome')
 
 export function quarterOf(date = new Date()) {
   return `${date.getFullYear()}Q${Math.floor(date.getMonth() / 3) + 1}`

@@ -1,6 +1,7 @@
 import { createRouter, createWebHashHistory } from 'vue-router'
 import { session, setSession, clearSession, can } from './session.js'
 import { request } from './api.js'
+import { loadCodes } from './codes.js'
 
 // Hash history: the server only has to serve index.html at "/"; every view
 // is a separate chunk loaded on first use.
@@ -87,7 +88,11 @@ async function loadSession() {
 }
 
 router.beforeEach(async (to) => {
+  // the code tables (every label a page shows) beside the session, before the
+  // first page; once they are here this costs nothing
+  const tables = loadCodes()
   if (!session.loaded) await loadSession()
+  await tables
   const user = session.user
   if (to.meta.public) {
     if (user && to.name === 'login') return user.must_change_password ? { name: 'password' } : { path: '/' }

@@ -3,6 +3,7 @@
 // of `can(action)`: the server's permission table answers through `actions`,
 // so no list of roles lives in the UI.
 import { reactive } from 'vue'
+import { levelOfCode } from './labels.js'
 
 export const session = reactive({
   loaded: false, // GET /api/v1/session has answered once
@@ -36,6 +37,5 @@ export function can(action) {
 // The level of the user's own region: a village's user (儿童主任) has one
 // village and nothing to choose, a township's user picks among its villages.
 export function scopeLevel() {
-  const code = (session.user && session.user.region_code) || ''
-  return { 2: 'province', 4: 'city', 6: 'county', 9: 'township', 12: 'village' }[code.length] || ''
+  return levelOfCode((session.user && session.user.region_code) || '')
 }

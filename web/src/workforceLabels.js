@@ -1,34 +1,25 @@
-// Codes of the workforce module (docs/API.md "Workforce", SPEC §3) with their
-// Chinese labels.
+// Codes of the workforce module (docs/API.md "Workforce", SPEC §3): the
+// server's tables (codes.js).
+import { labels, codeList } from './codes.js'
 
-export const POSTS = { supervisor: '儿童督导员', director: '儿童主任' }
+export const POSTS = labels('staff_post')
 // the region level of each post
-export const POST_LEVEL = { supervisor: 'township', director: 'village' }
+export const POST_LEVEL = labels('staff_post', 'level')
+// the certificate of each post's initial training
+export const CERT_TITLES = labels('staff_post', 'certificate')
 
 export const SOURCES = {
-  supervisor: {
-    civil_affairs_office: '乡镇（街道）民政办干部',
-    womens_federation: '妇联干部',
-    dedicated: '专人',
-  },
-  director: {
-    civil_affairs_assistant: '村（社区）民政协理员',
-    community_worker: '社区工作人员',
-    women_director: '妇女主任',
-    college_graduate: '大学生村官',
-    left_behind_woman: '留守妇女',
-    volunteer: '爱心人士',
-    other: '其他',
-  },
+  supervisor: labels('staff_source', 'label', (e) => e.post === 'supervisor'),
+  director: labels('staff_source', 'label', (e) => e.post === 'director'),
 }
 export function sourceLabel(post, code, other) {
   const l = (SOURCES[post] && SOURCES[post][code]) || SOURCES.supervisor[code] || SOURCES.director[code] || code || ''
   return code === 'other' && other ? `${l}（${other}）` : l
 }
 
-export const EMPLOYMENT = { full_time: '专职', part_time: '兼职' }
-export const STAFF_STATUS = { active: '在岗', left: '离任' }
-export const STAFF_ACTIONS = { appoint: '任职登记', update: '修改信息', leave: '离任' }
+export const EMPLOYMENT = labels('staff_employment')
+export const STAFF_STATUS = labels('staff_status')
+export const STAFF_ACTIONS = labels('staff_action')
 export const STAFF_FIELDS = {
   name: '姓名',
   phone: '电话',
@@ -42,18 +33,14 @@ export const STAFF_FIELDS = {
   status: '状态',
 }
 
-export const TRAINING_MODES = { lecture: '集中授课', regional: '分点分片', institution: '委托培训机构', other: '其他' }
-export const CORE_TOPICS = ['家庭走访', '信息更新', '强制报告', '政策链接', '推动落实家庭监护主体责任']
-export const ATTEND_RESULTS = { attended: '参加培训', assessed: '参加考核' }
+export const TRAINING_MODES = labels('training_mode')
+// the five core contents the notice names (a training may add more)
+export const CORE_TOPICS = codeList('training_topic')
+export const ATTEND_RESULTS = labels('attendance_result')
 
-export const CERT_STATUS = { valid: '有效', revoked: '已撤销' }
-export const CERT_TITLES = { supervisor: '儿童督导员培训合格证', director: '儿童主任培训合格证' }
+export const CERT_STATUS = labels('certificate_status')
 
-export const CAMPAIGN_MEASURES = {
-  staff_registered: '定岗定人并实名登记',
-  staff_trained: '完成培训',
-  certificate_issued: '颁发培训合格证',
-}
+export const CAMPAIGN_MEASURES = labels('campaign_measure')
 
 // whole-number percentages as people read them: 96.1%
 export function pctText(v) {

@@ -51,3 +51,19 @@ const code_entry case_step_codes[] = {
 	{ 9, "close", "结案" },		     { 10, "escalate", "超时未受理，上报上一级" },
 	{ 0, NULL, NULL },
 };
+
+void case_codes_json(json_t *out)
+{
+	json_object_set_new(out, "case_reporter_type",
+			    code_table_json(case_reporter_codes));
+	json_object_set_new(out, "case_situation",
+			    code_table_json(case_situation_codes));
+	json_object_set_new(out, "case_emergency",
+			    code_table_json(case_emergency_codes));
+	json_object_set_new(out, "case_referral_kind",
+			    code_table_json(case_referral_codes));
+	json_object_set_new(out, "case_intervention",
+			    code_table_json(case_intervention_codes));
+	json_object_set_new(out, "case_state", code_table_json(case_state_codes));
+	json_object_set_new(out, "case_step", code_table_json(case_step_codes));
+}

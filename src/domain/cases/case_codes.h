@@ -13,4 +13,9 @@ extern const code_entry case_intervention_codes[];
 extern const code_entry case_state_codes[];
 extern const code_entry case_step_codes[];	/* the steps, and escalate */
 
+/* Adds the tables of GET /api/v1/codes this module parses and renders
+ * with to `out`: case_reporter_type, case_situation, case_emergency,
+ * case_referral_kind, case_intervention, case_state, case_step. */
+void case_codes_json(json_t *out);
+
 #endif

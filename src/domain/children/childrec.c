@@ -55,6 +55,12 @@ static void derived_write(jsonw *w, const child *c, const child_row *row,
 		jsonw_end(w);
 	}
 	jsonw_end(w);
+	jsonw_object(w, "parent_absence");
+	jsonw_str_or_null(w, "father",
+			  classify_parent_absence(&c->father, today));
+	jsonw_str_or_null(w, "mother",
+			  classify_parent_absence(&c->mother, today));
+	jsonw_end(w);
 	if (row->confirmed >= 0) {
 		childrec__bits_write(w, "confirmed_categories",
 				     (unsigned)row->confirmed, CAT_COUNT,

@@ -88,15 +88,6 @@ int childrec_confirm(store *s, const actor *who, int64_t id, json_t **out,
 	return rc;
 }
 
-static const code_entry exit_reasons[] = {
-	{ 1, "aged_out", "年龄超出" },
-	{ 2, "parents_returned", "父母返乡" },
-	{ 3, "moved_away", "迁出" },
-	{ 4, "died", "死亡" },
-	{ 5, "other", "其他" },
-	{ 0, NULL, NULL },
-};
-
 int childrec_exit(store *s, const actor *who, int64_t id, const char *reason,
 		  const char *date, const char *note, json_t **out, err *e)
 {
@@ -107,7 +98,7 @@ int childrec_exit(store *s, const actor *who, int64_t id, const char *reason,
 	int rc;
 	if ((rc = perm_need(who, PERM_CHILD_WRITE, e)))
 		return rc;
-	if (code_value(exit_reasons, reason) < 0)
+	if (code_value(child_exit_reason_codes, reason) < 0)
 		return err_field(e, ERR_INVALID, "invalid_field", "reason",
 				 "退出原因应为 aged_out、parents_returned、"
 				 "moved_away、died 或 other");
@@ -149,8 +140,9 @@ int childrec_exit(store *s, const actor *who, int64_t id, const char *reason,
 	json_t *changes = json_pack(
 		"[{s:s, s:s, s:s}, {s:s, s:n, s:s}]", "field", "status",
 		"before", "active", "after", "exited", "field", "exit_reason",
-		"before", "after", code_label(exit_reasons,
-					      code_value(exit_reasons, reason)));
+		"before", "after", code_label(child_exit_reason_codes,
+					      code_value(child_exit_reason_codes,
+							 reason)));
 	version_tx x = { who, &row, "exit", changes, "child_exit",
 			 json_pack("{s:s, s:s}", "reason", reason, "date",
 				   date) };

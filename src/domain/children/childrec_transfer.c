@@ -237,8 +237,7 @@ int childrec_transfers(store *s, const actor *who, const char *state,
 	int rc;
 	if ((rc = perm_need(who, PERM_CHILD_READ, e)))
 		return rc;
-	if (state && strcmp(state, "pending") && strcmp(state, "accepted") &&
-	    strcmp(state, "rejected") && strcmp(state, "cancelled"))
+	if (state && code_value(child_transfer_state_codes, state) < 0)
 		return err_field(e, ERR_INVALID, "invalid_query", "state",
 				 "状态无效");
 	region_scope_range(actor_scope(who), lo, hi);

@@ -48,7 +48,6 @@ int childrec_visit_add(store *s, const actor *who, int64_t id, json_t *body,
 	static const char *const areas[] = { "living", "guardianship",
 					     "mental_health", "education",
 					     NULL };
-	static const char *const risks[] = { "low", "medium", "high" };
 	char today[11];
 	date_of(who->now, today);
 	const char *date, *visitor, *met, *risk, *follow;
@@ -73,10 +72,7 @@ int childrec_visit_add(store *s, const actor *who, int64_t id, json_t *body,
 	if (follow && !text_valid_text(follow, 0, 200))
 		return err_field(e, ERR_INVALID, "invalid_field", "follow_up",
 				 "跟进措施过长或含有非法字符");
-	int ok = 0;
-	for (size_t i = 0; i < 3; i++)
-		ok |= strcmp(risk, risks[i]) == 0;
-	if (!ok)
+	if (code_value(child_risk_codes, risk) < 0)
 		return err_field(e, ERR_INVALID, "invalid_field", "risk_level",
 				 "风险等级应为 low、medium 或 high");
 	json_t *fd = json_object_get(body, "findings");

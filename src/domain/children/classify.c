@@ -21,6 +21,11 @@ static const char *const classify__cat_label[CAT_COUNT] = {
 	"困境儿童（自身残疾/重病）",
 	"困境儿童（监护缺失/不当）",
 };
+/* Short names, for a chart's axis and a card on a phone. */
+static const char *const classify__cat_short[CAT_COUNT] = {
+	"留守儿童",	  "孤儿",	   "事实无人抚养",
+	"困境·家庭贫困", "困境·残疾重病", "困境·监护缺失",
+};
 static const char *const classify__flag_code[FLAG_COUNT] = {
 	"unsupervised", "poor_guardianship", "dropout",
 	"no_hukou",	"ill",		     "disabled",
@@ -133,6 +138,17 @@ int classify_parent_migrant(parent_status s)
 {
 	return s == PARENT_MIGRANT_IN_PROVINCE ||
 	       s == PARENT_MIGRANT_OUT_PROVINCE;
+}
+
+const char *classify_parent_absence(const parent *p, const char *asof)
+{
+	/* As of any date for now: SPEC §13.2 makes both depend on it. */
+	(void)asof;
+	if (classify_parent_migrant(p->status))
+		return "migrant";
+	if (classify_parent_unable(p->status))
+		return "unable";
+	return NULL;
 }
 
 /* Deceased or missing: the parent statuses of an orphan. */
@@ -456,4 +472,98 @@ unsigned classify_flag_bit(const char *code)
 		if (strcmp(code, classify__flag_code[i]) == 0)
 			return 1u << i;
 	return 0;
+}
+
+/* ---- the tables for GET /api/v1/codes ---- */
+
+/* Calls `mark` on each entry of table `name` already in `out`, with the
+ * value its code has in `t`. */
+typedef void (*classify__mark)(json_t *entry, int value);
+
+static void classify__each(json_t *out, const char *name,
+			   const code_entry *t, classify__mark mark)
+{
+	size_t i;
+	json_t *entry;
+	json_array_foreach(json_object_get(out, name), i, entry) {
+		int v = code_value(t, json_string_value(json_object_get(entry,
+									"code")));
+		if (v >= 0)
+			mark(entry, v);
+	}
+}
+
+static void classify__mark_parent(json_t *entry, int v)
+{
+	json_object_set_new(entry, "migrant",
+			    json_boolean(classify_parent_migrant(v)));
+	json_object_set_new(entry, "unable",
+			    json_boolean(classify_parent_unable(v)));
+}
+
+/* The flag a value raises is read off the rules themselves: a child with
+ * nothing else recorded, and this one value, gets it. */
+static void classify__flag_of(json_t *entry, const child *c)
+{
+	unsigned f = classify__flags(c);
+	for (int i = 0; i < FLAG_COUNT; i++)
+		if (f == 1u << i)
+			json_object_set_new(entry, "flag",
+					    json_string(classify__flag_code[i]));
+}
+
+static child classify__blank(void)
+{
+	child c;
+	memset(&c, 0, sizeof c);
+	c.hukou_registered = 1;
+	return c;
+}
+
+static void classify__mark_guardianship(json_t *entry, int v)
+{
+	child c = classify__blank();
+	c.guardianship = (guardianship)v;
+	classify__flag_of(entry, &c);
+}
+
+static void classify__mark_education(json_t *entry, int v)
+{
+	child c = classify__blank();
+	c.education = (education)v;
+	classify__flag_of(entry, &c);
+}
+
+static void classify__mark_health(json_t *entry, int v)
+{
+	child c = classify__blank();
+	c.health = (health)v;
+	classify__flag_of(entry, &c);
+}
+
+void classify_codes_json(json_t *out)
+{
+	json_t *cats = json_array(), *flags = json_array();
+	for (int i = 0; i < CAT_COUNT; i++)
+		json_array_append_new(
+			cats, json_pack("{s:s, s:s, s:s, s:i}", "code",
+					classify__cat_code[i], "label",
+					classify__cat_label[i], "short",
+					classify__cat_short[i], "age_limit",
+					classify_age_limit(1u << i)));
+	for (int i = 0; i < FLAG_COUNT; i++)
+		json_array_append_new(flags,
+				      json_pack("{s:s, s:s}", "code",
+						classify__flag_code[i], "label",
+						classify__flag_label[i]));
+	json_object_set_new(out, "category", cats);
+	json_object_set_new(out, "flag", flags);
+	classify__each(out, "parent_status", child_parent_status_codes,
+		       classify__mark_parent);
+	classify__each(out, "guardianship", child_guardianship_codes,
+		       classify__mark_guardianship);
+	classify__each(out, "education", child_education_codes,
+		       classify__mark_education);
+	classify__each(out, "health", child_health_codes,
+		       classify__mark_health);
 }

@@ -6,6 +6,8 @@
 #ifndef GUANAI_CLASSIFY_H
 #define GUANAI_CLASSIFY_H
 
+#include <jansson.h>
+
 #include "domain/children/child.h"
 
 /* Category bits (SPEC §11 codes in comments). */
@@ -56,6 +58,11 @@ int classify_birthday(const char *birth, int years, char out[11]);
 int classify_parent_unable(parent_status s);
 int classify_parent_migrant(parent_status s);
 
+/* How a parent counts as of `asof` for the rules: "migrant" (away at
+ * work), "unable" (unable to guard), or NULL (neither).  What a page
+ * marks on the parent, so that it does not repeat the rule. */
+const char *classify_parent_absence(const parent *p, const char *asof);
+
 /* Derives categories and flags of `c` as of `asof` (YYYY-MM-DD).
  * A child whose age cannot be computed gets no age-bound category. */
 void classify_child(const child *c, const char *asof, classify_result *out);
@@ -75,5 +82,13 @@ const char *classify_flag_label(unsigned bit);
 /* The bit of a code, or 0. */
 unsigned classify_category_bit(const char *code);
 unsigned classify_flag_bit(const char *code);
+
+/* Adds the tables of GET /api/v1/codes this module holds to `out`:
+ * "category" (code, label, "short" — the name on a phone's chart axis —
+ * and "age_limit") and "flag"; and reads the child record's tables
+ * already in `out` (child_codes_json first) to mark each parent status
+ * "migrant" and "unable", and each guardianship, education and health
+ * value with the "flag" it raises, if any. */
+void classify_codes_json(json_t *out);
 
 #endif

@@ -58,6 +58,20 @@ int account_role_level(role r)
 	return 0;
 }
 
+void account_codes_json(json_t *out)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < sizeof roles / sizeof *roles; i++) {
+		const char *lvl = region_level_name(roles[i].level);
+		json_array_append_new(
+			a, json_pack("{s:s, s:s, s:o}", "code",
+				     account_role_name(roles[i].r),
+				     "label", roles[i].label, "level",
+				     lvl ? json_string(lvl) : json_null()));
+	}
+	json_object_set_new(out, "role", a);
+}
+
 /* ---- passwords ---- */
 
 int account_password_check(const char *pw, err *e)

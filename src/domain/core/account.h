@@ -20,6 +20,7 @@
 #ifndef GUANAI_ACCOUNT_H
 #define GUANAI_ACCOUNT_H
 
+#include <jansson.h>
 #include <stdint.h>
 
 #include "domain/core/actor.h"
@@ -65,6 +66,9 @@ const char *account_role_name(role r);
 const char *account_role_label(role r);
 /* The region level a role's scope must have, or 0 for any level. */
 int account_role_level(role r);
+/* Adds table "role" of GET /api/v1/codes to `out`: every role with its
+ * label and the "level" its scope region must have (null: any). */
+void account_codes_json(json_t *out);
 
 /* Checks the shape of a password: at least 8 characters and 3 of upper,
  * lower, digit, symbol; at most 128 bytes.  A password a user chooses

@@ -178,4 +178,9 @@ typedef struct audit_check {
 int audit_verify(store *s, const audit_anchor *anchor, audit_check *out,
 		 err *e);
 
+/* Adds table "audit_action" of GET /api/v1/codes to `out`: every action
+ * the log records, with its label.  An action written without an entry
+ * here still goes in the log, and shows as its code. */
+void audit_codes_json(json_t *out);
+
 #endif

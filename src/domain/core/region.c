@@ -48,6 +48,16 @@ const char *region_level_label(int level)
 		       : NULL;
 }
 
+const char *region_level_title(int level)
+{
+	static const char *const titles[] = { NULL,	    "省",
+					      "市（州）",   "县（市、区）",
+					      "乡镇（街道）", "村（社区）" };
+	return level >= REGION_PROVINCE && level <= REGION_VILLAGE
+		       ? titles[level]
+		       : NULL;
+}
+
 static int all_zero(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)

@@ -39,6 +39,9 @@ size_t region_code_len(int level);
 const char *region_level_name(int level);
 /* 省, 市, 县, 乡镇, 村 */
 const char *region_level_label(int level);
+/* The level's name in full, as a form or a table heading writes it
+ * ("市（州）", "乡镇（街道）"); NULL for a level that is not one. */
+const char *region_level_title(int level);
 
 /* Checks `in` is a region code in natural or 12-digit padded form and
  * writes the natural form to out.  A padded code loses its trailing zero

@@ -644,3 +644,18 @@ int exportreq_settings_set(store *s, const actor *who, json_t *body,
 	rc = store_tx(s, settings_work, &x, e);
 	return rc ? rc : exportreq_settings(s, out, e);
 }
+
+void exportreq_codes_json(json_t *out)
+{
+	json_t *k = json_array(), *st = json_array();
+	for (int i = 0; i < NKINDS; i++)
+		json_array_append_new(k, json_pack("{s:s, s:s}", "code",
+						   kinds[i].kind, "label",
+						   kinds[i].label));
+	for (size_t i = 0; i < sizeof states / sizeof *states; i++)
+		json_array_append_new(st, json_pack("{s:s, s:s}", "code",
+						    states[i].state, "label",
+						    states[i].label));
+	json_object_set_new(out, "export_kind", k);
+	json_object_set_new(out, "export_state", st);
+}

@@ -73,4 +73,8 @@ int exportreq_settings(store *s, json_t **out, err *e);
 int exportreq_settings_set(store *s, const actor *who, json_t *body,
 			   json_t **out, err *e);
 
+/* Adds the tables of GET /api/v1/codes this module holds to `out`:
+ * export_kind (the exports that may need approval), export_state. */
+void exportreq_codes_json(json_t *out);
+
 #endif

@@ -23,6 +23,26 @@
 
 /* --- the standard reports */
 
+/* The children's table is named by the level of the regions it sums:
+ * a county's lists its townships. */
+static const struct {
+	const char *level, *title;
+} children_titles[] = {
+	{ "province", "分市（州）儿童分类统计表" },
+	{ "city", "分县（市、区）儿童分类统计表" },
+	{ "county", "分乡镇儿童分类统计表" },
+	{ "township", "分村（社区）儿童分类统计表" },
+};
+
+static const char *children_title(const char *level)
+{
+	for (size_t i = 0; i < sizeof children_titles / sizeof *children_titles;
+	     i++)
+		if (!strcmp(children_titles[i].level, level))
+			return children_titles[i].title;
+	return "儿童分类统计表";
+}
+
 static int children_report(store *s, const actor *who, const char *code_in,
 			   const exportmark *mark, xlsxout **xp,
 			   char filename[128], char code[REGION_CODE_MAX],
@@ -35,12 +55,7 @@ static int children_report(store *s, const actor *who, const char *code_in,
 	char path[512] = "";
 	region_path_text(s, sheet_str(d, "region_code"), path, sizeof path,
 			 NULL);
-	const char *lvl = sheet_str(d, "level");
-	const char *title = !strcmp(lvl, "county")	? "分乡镇儿童分类统计表"
-			    : !strcmp(lvl, "city")	? "分县（市、区）儿童分类统计表"
-			    : !strcmp(lvl, "province") ? "分市（州）儿童分类统计表"
-			    : !strcmp(lvl, "township") ? "分村（社区）儿童分类统计表"
-						       : "儿童分类统计表";
+	const char *title = children_title(sheet_str(d, "level"));
 	if (!(rc = exportmark_xlsx_open(who, mark, "儿童分类统计", xp, e)) &&
 	    (rc = sheet_children(*xp, d, title, path, e))) {
 		xlsxout_abandon(*xp);
@@ -314,26 +329,56 @@ static int cases_report(store *s, const actor *who, const region *g,
 	return xlsxout_row(x, cells, 7, e);
 }
 
+/* Issue #19: one answer per permission.  The figure tables (counts per
+ * region, nobody named) are the dashboard's figures, so whoever reads
+ * statistics exports them, the auditor included; the rosters name people
+ * and need the right to read their module's records.  `title` heads the
+ * workbook (the children's table names its regions' level instead);
+ * `label` names it in a menu. */
+static const struct report_kind {
+	const char *kind, *title, *label;
+	perm_action need;
+} report_kinds[] = {
+	{ "children", NULL, "儿童分类统计表", PERM_STATS_READ },
+	{ "workforce", "工作队伍花名册", "工作队伍花名册", PERM_STAFF_READ },
+	{ "training", "培训花名册", "培训花名册", PERM_STAFF_READ },
+	{ "platforms", "服务阵地名册", "服务阵地名册", PERM_PLATFORM_READ },
+	{ "cases", "个案汇总表", "个案汇总表", PERM_STATS_READ },
+};
+enum { NREPORT_KINDS = sizeof report_kinds / sizeof *report_kinds };
+
+void report_codes_json(json_t *out)
+{
+	json_t *a = json_array();
+	for (int i = 0; i < NREPORT_KINDS; i++) {
+		json_t *r = json_pack("{s:s, s:s, s:s}", "code",
+				      report_kinds[i].kind, "label",
+				      report_kinds[i].label, "action",
+				      perm_name(report_kinds[i].need));
+		/* The children's table as the dashboard of each level
+		 * names it. */
+		if (!report_kinds[i].title) {
+			json_t *t = json_object();
+			for (size_t k = 0; k < sizeof children_titles /
+						       sizeof *children_titles;
+			     k++)
+				json_object_set_new(
+					t, children_titles[k].level,
+					json_string(children_titles[k].title));
+			json_object_set_new(r, "titles", t);
+		}
+		json_array_append_new(a, r);
+	}
+	json_object_set_new(out, "report", a);
+}
+
 int report_xlsx(store *s, const actor *who, const char *kind,
 		const char *code_in, const char *year, const exportmark *mark,
 		char **bytes, size_t *len, char filename[128], err *e)
 {
-	/* Issue #19: one answer per permission.  The figure tables (counts
-	 * per region, nobody named) are the dashboard's figures, so whoever
-	 * reads statistics exports them, the auditor included; the rosters
-	 * name people and need the right to read their module's records. */
-	static const struct {
-		const char *kind, *title;
-		perm_action need;
-	} kinds[] = {
-		{ "children", NULL, PERM_STATS_READ },
-		{ "workforce", "工作队伍花名册", PERM_STAFF_READ },
-		{ "training", "培训花名册", PERM_STAFF_READ },
-		{ "platforms", "服务阵地名册", PERM_PLATFORM_READ },
-		{ "cases", "个案汇总表", PERM_STATS_READ },
-	};
+	const struct report_kind *kinds = report_kinds;
 	int which = -1;
-	for (int i = 0; i < 5 && which < 0; i++)
+	for (int i = 0; i < NREPORT_KINDS && which < 0; i++)
 		if (!strcmp(kind, kinds[i].kind))
 			which = i;
 	if (which < 0)

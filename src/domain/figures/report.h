@@ -5,6 +5,7 @@
 #ifndef GUANAI_REPORT_H
 #define GUANAI_REPORT_H
 
+#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -39,5 +40,11 @@ int report_campaign_xlsx(store *s, const actor *who, int64_t id,
 int report_xlsx(store *s, const actor *who, const char *kind,
 		const char *region, const char *year, const exportmark *mark,
 		char **bytes, size_t *len, char filename[128], err *e);
+
+/* Adds table "report" of GET /api/v1/codes to `out`: the standard
+ * tables of report_xlsx, each with its menu label and the "action" it
+ * needs (perm.c's name); the children's table also with its "titles"
+ * by the level of the region it is asked for. */
+void report_codes_json(json_t *out);
 
 #endif

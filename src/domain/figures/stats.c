@@ -57,14 +57,6 @@ static json_t *counts_json(const store_res *r, int i)
 			 "categories", cats, "flags", flags);
 }
 
-static const char *signoff_label(const char *state)
-{
-	return !strcmp(state, "submitted")  ? "已提交"
-	       : !strcmp(state, "approved") ? "已审批"
-	       : !strcmp(state, "returned") ? "已退回"
-					    : "未提交";
-}
-
 /* The sign-off units below (or at) `g` that should have signed off:
  * counties for a province or city, townships for a county, villages
  * (with records) for a township, the village itself. */
@@ -167,7 +159,7 @@ static json_t *dash_verification(store *s, const region *g,
 						u[i].name, "level",
 						region_level_name(u[i].level),
 						"state", st, "state_label",
-						signoff_label(st)));
+						quality_signoff_label(st)));
 	}
 	free(u);
 	store_res_free(so);

@@ -73,6 +73,11 @@ static const char *const rule_items[] = { "management_rules",
 					  "activity_plan", "emergency_plan" };
 static const char *const rule_labels[] = { "管理制度", "活动计划",
 					   "灾害和意外伤害应急预案" };
+static const code_entry statuses[] = {
+	{ 1, "active", "运行中" },
+	{ 2, "closed", "已关闭" },
+	{ 0, NULL, NULL },
+};
 
 /* The compliance report lists at most this many failing platforms (the
  * first by region code); `failing_total` counts them all. */
@@ -762,7 +767,7 @@ int platform_update(store *s, const actor *who, int64_t id, json_t *patch,
 	    (rc = apply(s, who, &p, patch, &g, 0, e)))
 		goto out;
 	if (status) {
-		if (strcmp(status, "active") && strcmp(status, "closed")) {
+		if (code_value(statuses, status) < 0) {
 			rc = err_field(e, ERR_INVALID, "invalid_field", "status",
 				       "状态应为 active 或 closed");
 			goto out;
@@ -823,7 +828,7 @@ int platform_list(store *s, const actor *who, const char *in,
 					 "compliant", "应为 true 或 false");
 		c = strcmp(compliant, "true") == 0;
 	}
-	if (status && strcmp(status, "active") && strcmp(status, "closed"))
+	if (status && code_value(statuses, status) < 0)
 		return err_field(e, ERR_INVALID, "invalid_query", "status",
 				 "状态应为 active 或 closed");
 	/* 五有 is judged of platforms in use: asking for (non-)compliant ones
@@ -1287,4 +1292,47 @@ int platform_set_label_words(store *s, const actor *who, json_t *body,
 	platform_tx x = { .who = who, .words = w };
 	rc = store_tx(s, label_words_work, &x, e);
 	return rc ? rc : platform_label_words(s, out, e);
+}
+
+/* Parallel arrays of codes and labels as one table of GET /api/v1/codes. */
+static json_t *platform__pairs(const char *const *codes,
+			       const char *const *labels, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_pack("{s:s, s:s}", "code",
+						   codes[i], "label",
+						   labels[i]));
+	return a;
+}
+
+void platform_codes_json(json_t *out)
+{
+	static const char *const items[] = { "1", "2", "3", "4", "5" };
+	_Static_assert(sizeof items / sizeof *items ==
+			       sizeof five_labels / sizeof *five_labels,
+		       "one code per 五有 item");
+	json_t *k = code_table_json(kinds);
+	size_t i;
+	json_t *entry;
+	json_array_foreach(k, i, entry)
+		json_object_set_new(entry, "level",
+				    json_string(region_level_name(kinds[i].value)));
+	json_object_set_new(out, "platform_kind", k);
+	json_object_set_new(out, "platform_host", code_table_json(hosts));
+	json_object_set_new(out, "platform_function", code_table_json(functions));
+	json_object_set_new(out, "platform_standard",
+			    platform__pairs(items, five_labels, 5));
+	json_object_set_new(out, "platform_place_check",
+			    platform__pairs(place_items, place_labels,
+					    sizeof place_items /
+						    sizeof *place_items));
+	json_object_set_new(out, "platform_equipment",
+			    platform__pairs(equipment, equipment_labels,
+					    sizeof equipment / sizeof *equipment));
+	json_object_set_new(out, "platform_rule",
+			    platform__pairs(rule_items, rule_labels,
+					    sizeof rule_items /
+						    sizeof *rule_items));
+	json_object_set_new(out, "platform_status", code_table_json(statuses));
 }

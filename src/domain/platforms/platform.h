@@ -58,4 +58,11 @@ int platform_label_words(store *s, json_t **out, err *e);
 int platform_set_label_words(store *s, const actor *who, json_t *body,
 			     json_t **out, err *e);
 
+/* Adds the tables of GET /api/v1/codes this module holds to `out`:
+ * platform_kind (each with the "level" of its region), platform_host,
+ * platform_function, platform_standard (the 五有 items, "1"–"5"),
+ * platform_place_check, platform_equipment, platform_rule,
+ * platform_status. */
+void platform_codes_json(json_t *out);
+
 #endif

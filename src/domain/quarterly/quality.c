@@ -33,6 +33,31 @@ static const struct {
 	{ "Q11", "info", "本季度尚未核实" },
 };
 
+static const code_entry severities[] = {
+	{ 1, "error", "错误" },
+	{ 2, "warning", "警告" },
+	{ 3, "info", "提示" },
+	{ 0, NULL, NULL },
+};
+static const code_entry signoffs[] = {
+	{ 1, "open", "未提交" },
+	{ 2, "submitted", "已提交" },
+	{ 3, "returned", "已退回" },
+	{ 4, "approved", "已审批" },
+	{ 0, NULL, NULL },
+};
+static const code_entry outcomes[] = {
+	{ 1, "unchanged", "核实无变化" },
+	{ 2, "updated", "已更新信息" },
+	{ 0, NULL, NULL },
+};
+
+const char *quality_signoff_label(const char *state)
+{
+	int v = code_value(signoffs, state);
+	return code_label(signoffs, v < 0 ? 1 : v);
+}
+
 /* Everything a report of `quarter` in `g` needs. */
 typedef struct qctx {
 	region g;
@@ -277,7 +302,7 @@ int quality_verify(store *s, const actor *who, int64_t child_id,
 	    (rc = jsonx_str(body, "quarter", 0, 6, &quarter, e)) ||
 	    (rc = jsonx_str(body, "outcome", 1, 12, &outcome, e)))
 		return rc;
-	if (strcmp(outcome, "unchanged") && strcmp(outcome, "updated"))
+	if (code_value(outcomes, outcome) < 0)
 		return err_field(e, ERR_INVALID, "invalid_field", "outcome",
 				 "核实结果应为 unchanged（无变化）或 updated（已更新）");
 	child_row row;
@@ -726,4 +751,19 @@ int quality_set_due(store *s, const actor *who, const char *quarter,
 	*out = json_pack("{s:s, s:s, s:s, s:s}", "quarter", quarter, "starts_on",
 			 start, "ends_on", end, "due_on", due);
 	return 0;
+}
+
+void quality_codes_json(json_t *out)
+{
+	json_t *r = json_array();
+	for (size_t i = 0; i < sizeof rules / sizeof *rules; i++)
+		json_array_append_new(r, json_pack("{s:s, s:s, s:s}", "code",
+						   rules[i].code, "label",
+						   rules[i].message, "severity",
+						   rules[i].severity));
+	json_object_set_new(out, "quality_rule", r);
+	json_object_set_new(out, "severity", code_table_json(severities));
+	json_object_set_new(out, "signoff_state", code_table_json(signoffs));
+	json_object_set_new(out, "verification_outcome",
+			    code_table_json(outcomes));
 }

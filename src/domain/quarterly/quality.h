@@ -51,4 +51,13 @@ int quality_figures(store *s, const actor *who, const char *code_in,
 int quality_set_due(store *s, const actor *who, const char *quarter,
 		    json_t *body, json_t **out, err *e);
 
+/* The label of a sign-off state (open, submitted, returned, approved):
+ * "未提交" for any other. */
+const char *quality_signoff_label(const char *state);
+
+/* Adds the tables of GET /api/v1/codes this module holds to `out`:
+ * quality_rule (code Q01…, label the rule's message, and its
+ * "severity"), severity, signoff_state, verification_outcome. */
+void quality_codes_json(json_t *out);
+
 #endif

@@ -37,6 +37,19 @@ static const code_entry screening[] = {
 	{ 3, "diagnosed", "确诊" },
 	{ 0, NULL, NULL },
 };
+/* What the free text of each kind of service holds, by service code. */
+static const code_entry service_details[] = {
+	{ 1, "employment_guidance", "指导内容" },
+	{ 2, "entrepreneurship", "支持内容" },
+	{ 3, "cancer_screening", "说明" },
+	{ 4, "rights", "案件情况与处理结果" },
+	{ 0, NULL, NULL },
+};
+static const code_entry statuses[] = {
+	{ 1, "active", "在册" },
+	{ 2, "exited", "已退出" },
+	{ 0, NULL, NULL },
+};
 
 static int can_read(const actor *who)
 {
@@ -311,7 +324,7 @@ int women_update(store *s, const actor *who, int64_t id, json_t *patch,
 	if (emp && code_value(employments, emp) < 0)
 		return err_field(e, ERR_INVALID, "invalid_field", "employment",
 				 "就业状况代码无效");
-	if (status && strcmp(status, "active") && strcmp(status, "exited"))
+	if (status && code_value(statuses, status) < 0)
 		return err_field(e, ERR_INVALID, "invalid_field", "status",
 				 "状态应为 active 或 exited（丈夫返乡等）");
 	if ((rc = check_texts(husband, skills, e)))
@@ -589,4 +602,22 @@ int women_xlsx(store *s, const actor *who, const char *in,
 fail:
 	xlsxout_abandon(x);
 	return rc;
+}
+
+void women_codes_json(json_t *out)
+{
+	json_t *sv = code_table_json(services);
+	size_t i;
+	json_t *entry;
+	json_array_foreach(sv, i, entry)
+		json_object_set_new(
+			entry, "detail",
+			json_string(code_label(service_details,
+					       code_value(service_details,
+							  services[i].code))));
+	json_object_set_new(out, "woman_employment",
+			    code_table_json(employments));
+	json_object_set_new(out, "woman_service", sv);
+	json_object_set_new(out, "screening_result", code_table_json(screening));
+	json_object_set_new(out, "woman_status", code_table_json(statuses));
 }

@@ -53,4 +53,9 @@ int women_xlsx(store *s, const actor *who, const char *region,
 	       const exportmark *mark, char **bytes, size_t *len,
 	       char filename[128], err *e);
 
+/* Adds the tables of GET /api/v1/codes this module holds to `out`:
+ * woman_employment, woman_service (each with "detail", what its free
+ * text holds), screening_result, woman_status. */
+void women_codes_json(json_t *out);
+
 #endif

@@ -279,3 +279,8 @@ static int progress_at(store *s, const actor *who, int64_t id, const char *at,
 	store_res_free(c);
 	return rc;
 }
+
+void campaign_codes_json(json_t *out)
+{
+	json_object_set_new(out, "campaign_measure", code_table_json(measures));
+}

@@ -20,4 +20,7 @@ int campaign_list_at(store *s, const actor *who, const char *at,
 int campaign_progress(store *s, const actor *who, int64_t id, json_t **out,
 		      err *e);
 
+/* Adds table campaign_measure of GET /api/v1/codes to `out`. */
+void campaign_codes_json(json_t *out);
+
 #endif

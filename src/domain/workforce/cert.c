@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/children/child_codes.h"
 #include "domain/core/audit.h"
 #include "domain/core/perm.h"
 #include "domain/core/region.h"
@@ -13,6 +14,23 @@
 #include "store/staff_store.h"
 #include "util/date.h"
 #include "util/text.h"
+
+static const code_entry cert_statuses[] = {
+	{ 1, "valid", "有效" },
+	{ 2, "revoked", "已撤销" },
+	{ 0, NULL, NULL },
+};
+/* The certificate each post's initial training earns, by post code. */
+static const code_entry cert_titles[] = {
+	{ 1, "supervisor", "儿童督导员培训合格证" },
+	{ 2, "director", "儿童主任培训合格证" },
+	{ 0, NULL, NULL },
+};
+
+const char *cert_title(const char *post)
+{
+	return code_label(cert_titles, code_value(cert_titles, post));
+}
 
 static int can_read(const actor *who)
 {
@@ -104,8 +122,7 @@ static json_t *cert_json(const store_res *r, int i)
 			 "id", (json_int_t)k.id, "number", k.number,
 			 "check_code", k.check_code, "staff_id",
 			 (json_int_t)k.staff_id, "kind", k.kind, "title",
-			 strcmp(k.kind, "director") ? "儿童督导员培训合格证"
-						    : "儿童主任培训合格证",
+			 cert_title(k.kind),
 			 "county_code", k.county_code, "county_name",
 			 k.county_name ? k.county_name : "", "training_id",
 			 (json_int_t)k.training_id, "issued_on", k.issued_on,
@@ -307,13 +324,12 @@ int cert_verify(store *s, const throttle_cfg *thr, const char *number,
 	int valid = strcmp(k.status, "valid") == 0;
 	*out = json_pack("{s:s, s:b, s:s, s:s, s:s, s:s, s:s, s:s}", "number",
 			 k.number, "valid", valid, "title",
-			 strcmp(kind, "director") ? "儿童督导员培训合格证"
-						  : "儿童主任培训合格证",
+			 cert_title(kind),
 			 "holder", holder, "county_name",
 			 k.county_name ? k.county_name : "",
 			 "issued_on", k.issued_on, "status",
 			 valid ? "valid" : "revoked", "status_label",
-			 valid ? "有效" : "已撤销");
+			 code_label(cert_statuses, valid ? 1 : 2));
 	store_res_free(r);
 	return 0;
 }
@@ -388,4 +404,10 @@ int cert_pdf(store *s, const actor *who, int64_t id, int card,
 			 k.number);
 	store_res_free(r);
 	return rc;
+}
+
+void cert_codes_json(json_t *out)
+{
+	json_object_set_new(out, "certificate_status",
+			    code_table_json(cert_statuses));
 }

@@ -37,6 +37,13 @@ int cert_pdf(store *s, const actor *who, int64_t id, int card,
 	     const char *base, const exportmark *mark, char **bytes,
 	     size_t *len, char filename[128], err *e);
 
+/* The title of the certificate a post's initial training earns
+ * ("director" → 儿童主任培训合格证); "" for an unknown post. */
+const char *cert_title(const char *post);
+
+/* Adds table certificate_status of GET /api/v1/codes to `out`. */
+void cert_codes_json(json_t *out);
+
 /* ---- for the other modules of workforce/ ---- */
 
 /* Issues a certificate to `st` for `training`, dated `issued_on`, inside

@@ -11,6 +11,7 @@
 #include "domain/core/perm.h"
 #include "domain/core/privacy.h"
 #include "domain/core/region.h"
+#include "domain/workforce/cert.h"
 #include "io/xlsxout.h"
 #include "store/staff_store.h"
 #include "util/date.h"
@@ -45,6 +46,18 @@ static const code_entry director_sources[] = {
 static const code_entry employments[] = {
 	{ 1, "full_time", "专职" },
 	{ 2, "part_time", "兼职" },
+	{ 0, NULL, NULL },
+};
+static const code_entry statuses[] = {
+	{ 1, "active", "在岗" },
+	{ 2, "left", "离任" },
+	{ 0, NULL, NULL },
+};
+/* What a change in a person's history was. */
+static const code_entry actions[] = {
+	{ 1, "appoint", "任职登记" },
+	{ 2, "update", "修改信息" },
+	{ 3, "leave", "离任" },
 	{ 0, NULL, NULL },
 };
 
@@ -578,7 +591,7 @@ int staff_list(store *s, const actor *who, const staff_query *q,
 	if (q->post && code_value(posts, q->post) < 0)
 		return err_field(e, ERR_INVALID, "invalid_query", "post",
 				 "岗位应为 supervisor 或 director");
-	if (q->status && strcmp(q->status, "active") && strcmp(q->status, "left"))
+	if (q->status && code_value(statuses, q->status) < 0)
 		return err_field(e, ERR_INVALID, "invalid_query", "status",
 				 "状态应为 active 或 left");
 	f.post = q->post;
@@ -837,4 +850,32 @@ fail:
 	json_decref(cov);
 	xlsxout_abandon(x);
 	return rc;
+}
+
+void staff_codes_json(json_t *out)
+{
+	json_t *p = code_table_json(posts);
+	size_t i;
+	json_t *entry;
+	json_array_foreach(p, i, entry) {
+		json_object_set_new(entry, "level",
+				    json_string(region_level_name(posts[i].value)));
+		json_object_set_new(entry, "certificate",
+				    json_string(cert_title(posts[i].code)));
+	}
+	json_object_set_new(out, "staff_post", p);
+	json_t *src = json_array();
+	static const code_entry *const by_post[] = { supervisor_sources,
+						     director_sources };
+	for (size_t k = 0; k < 2; k++)
+		for (const code_entry *c = by_post[k]; c->code; c++)
+			json_array_append_new(
+				src, json_pack("{s:s, s:s, s:s}", "code", c->code,
+					       "label", c->label, "post",
+					       posts[k].code));
+	json_object_set_new(out, "staff_source", src);
+	json_object_set_new(out, "staff_employment",
+			    code_table_json(employments));
+	json_object_set_new(out, "staff_status", code_table_json(statuses));
+	json_object_set_new(out, "staff_action", code_table_json(actions));
 }

@@ -59,4 +59,11 @@ int staff_coverage_xlsx(store *s, const actor *who, const char *region,
 int staff__load(store *s, const actor *who, int64_t id, staff_row *r,
 		err *e);
 
+/* Adds the tables of GET /api/v1/codes this module holds to `out`:
+ * staff_post (each with the "level" of its region and the "certificate"
+ * its initial training earns), staff_source (each with its "post"),
+ * staff_employment, staff_status, staff_action.  training.c, cert.c and
+ * campaign.c add the rest of the workforce's. */
+void staff_codes_json(json_t *out);
+
 #endif

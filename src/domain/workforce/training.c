@@ -23,6 +23,11 @@ static const code_entry modes[] = {
 	{ 4, "other", "其他" },
 	{ 0, NULL, NULL },
 };
+static const code_entry results[] = {
+	{ 1, "attended", "参加培训" },
+	{ 2, "assessed", "参加考核" },
+	{ 0, NULL, NULL },
+};
 /* The five core contents the notice names; more may be added. */
 static const char *const core_topics[] = { "家庭走访", "信息更新", "强制报告",
 					   "政策链接",
@@ -347,7 +352,7 @@ int training_attend(store *s, const actor *who, int64_t id, json_t *body,
 	if (!json_is_integer(sid))
 		return err_field(e, ERR_INVALID, "invalid_field", "staff_id",
 				 "人员编号应为整数");
-	if (strcmp(result, "attended") && strcmp(result, "assessed"))
+	if (code_value(results, result) < 0)
 		return err_field(e, ERR_INVALID, "invalid_field", "result",
 				 "结果应为 attended（参训）或 assessed（已考核）");
 	int score = -1;
@@ -416,4 +421,17 @@ int training_certify(store *s, const actor *who, int64_t staff_id,
 	if ((rc = store_tx(s, certify_work, &x, e)))
 		return rc;
 	return cert__get(s, x.cert, out, e);
+}
+
+void training_codes_json(json_t *out)
+{
+	json_object_set_new(out, "training_mode", code_table_json(modes));
+	json_t *topics = json_array();
+	for (size_t k = 0; k < sizeof core_topics / sizeof *core_topics; k++)
+		json_array_append_new(topics,
+				      json_pack("{s:s, s:s}", "code",
+						core_topics[k], "label",
+						core_topics[k]));
+	json_object_set_new(out, "training_topic", topics);
+	json_object_set_new(out, "attendance_result", code_table_json(results));
 }

@@ -27,4 +27,9 @@ int training_attend(store *s, const actor *who, int64_t id, json_t *body,
 int training_certify(store *s, const actor *who, int64_t staff_id,
 		     int64_t training_id, json_t **out, err *e);
 
+/* Adds the tables of GET /api/v1/codes this module holds to `out`:
+ * training_mode, training_topic (the five core contents; code and label
+ * both the name), attendance_result. */
+void training_codes_json(json_t *out);
+
 #endif

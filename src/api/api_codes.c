@@ -1,0 +1,182 @@
+/* GET /api/v1/codes — the code tables of domain/codes/codes.h.
+ *
+ * Public: they hold nobody's data, and the pages before a login (the
+ * certificate check) show labels too.  The answer is the same for the
+ * life of the process, so it is made once when serving starts, with its
+ * gzip form (a quarter of the bytes, for a phone on a slow link) and a
+ * strong ETag for each.  A browser keeps it and asks again on each start
+ * (`no-cache`): a 304 of no body as long as the server has not changed,
+ * and the new tables at once when it has. */
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <zlib.h>
+
+#include "api/api.h"
+#include "domain/codes/codes.h"
+#include "util/jsonx.h"
+#include "util/mem.h"
+
+/* 32 hex digits of BLAKE2b, the quotes, a suffix and the NUL. */
+enum { CODES_ETAG_MAX = 48 };
+
+struct api_codes {
+	char *json, *gz;
+	size_t json_len, gz_len;
+	char etag[CODES_ETAG_MAX], etag_gz[CODES_ETAG_MAX];
+};
+
+static int codes__gzip(const char *in, size_t n, char **out, size_t *len)
+{
+	z_stream z;
+	memset(&z, 0, sizeof z);
+	/* 15 + 16: a gzip wrapper, which is what Content-Encoding names. */
+	if (deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) !=
+	    Z_OK)
+		return -1;
+	size_t cap = deflateBound(&z, (uLong)n) + 32;
+	*out = xmalloc(cap);
+	z.next_in = (Bytef *)(uintptr_t)in;
+	z.avail_in = (uInt)n;
+	z.next_out = (Bytef *)*out;
+	z.avail_out = (uInt)cap;
+	int rc = deflate(&z, Z_FINISH);
+	*len = z.total_out;
+	deflateEnd(&z);
+	if (rc != Z_STREAM_END) {
+		free(*out);
+		*out = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* "\"<hash of the JSON>\"" and the gzip form's, which is other bytes and
+ * so another strong validator: "\"<hash>.gz\"". */
+static void codes__etags(struct api_codes *c)
+{
+	unsigned char h[16];
+	char hex[2 * sizeof h + 1];
+	crypto_generichash(h, sizeof h, (const unsigned char *)c->json,
+			   c->json_len, NULL, 0);
+	sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+	snprintf(c->etag, sizeof c->etag, "\"%s\"", hex);
+	snprintf(c->etag_gz, sizeof c->etag_gz, "\"%s.gz\"", hex);
+}
+
+int api_codes_prepare(app *a, err *e)
+{
+	struct api_codes *c = xcalloc(1, sizeof *c);
+	json_t *all = codes_json();
+	c->json = jsonx_dump(all);
+	json_decref(all);
+	c->json_len = strlen(c->json);
+	if (codes__gzip(c->json, c->json_len, &c->gz, &c->gz_len)) {
+		free(c->json);
+		free(c);
+		return err_set(e, ERR_INTERNAL, "internal", "代码表压缩失败");
+	}
+	codes__etags(c);
+	a->codes = c;
+	return 0;
+}
+
+void api_codes_release(app *a)
+{
+	if (!a->codes)
+		return;
+	free(a->codes->json);
+	free(a->codes->gz);
+	free(a->codes);
+	a->codes = NULL;
+}
+
+/* Whether one coding of Accept-Encoding ("gzip;q=0.5") is gzip with a
+ * weight above 0. */
+static int codes__gzip_coding(const char *c)
+{
+	size_t name = strcspn(c, "; \t");
+	if (name != 4 || strncasecmp(c, "gzip", 4) != 0)
+		return 0;
+	for (const char *p = strchr(c, ';'); p; p = strchr(p + 1, ';')) {
+		const char *q = p + 1 + strspn(p + 1, " \t");
+		if ((*q == 'q' || *q == 'Q') && q[1] == '=') {
+			const char *v = q + 2;
+			if (*v != '0')
+				return 1;
+			v++;
+			if (*v == '.')
+				v += 1 + strspn(v + 1, "0");
+			return *v && !strchr(" \t;", *v);
+		}
+	}
+	return 1;
+}
+
+/* Whether Accept-Encoding takes gzip.  A coding too long to be one of
+ * ours is skipped. */
+static int codes__takes_gzip(const char *ae)
+{
+	while (ae && *ae) {
+		ae += strspn(ae, " \t,");
+		size_t n = strcspn(ae, ",");
+		char one[64];
+		if (n && n < sizeof one) {
+			memcpy(one, ae, n);
+			one[n] = '\0';
+			if (codes__gzip_coding(one))
+				return 1;
+		}
+		ae += n;
+	}
+	return 0;
+}
+
+/* Whether If-None-Match names `etag` (weak comparison, as RFC 9110 asks
+ * of it) or is "*". */
+static int codes__matches(const char *inm, const char *etag)
+{
+	size_t el = strlen(etag);
+	while (inm && *inm) {
+		inm += strspn(inm, " \t,");
+		size_t n = strcspn(inm, ",");
+		const char *t = inm;
+		size_t tl = n;
+		while (tl && (t[tl - 1] == ' ' || t[tl - 1] == '\t'))
+			tl--;
+		if (tl == 1 && *t == '*')
+			return 1;
+		if (tl > 2 && t[0] == 'W' && t[1] == '/') {
+			t += 2;
+			tl -= 2;
+		}
+		if (tl == el && memcmp(t, etag, el) == 0)
+			return 1;
+		inm += n;
+	}
+	return 0;
+}
+
+static int codes_get(req *r, err *e)
+{
+	(void)e;
+	const struct api_codes *c = r->app->codes;
+	int gz = codes__takes_gzip(req_header(r, "Accept-Encoding"));
+	r->etag = gz ? c->etag_gz : c->etag;
+	r->cache_control = "public, no-cache";
+	r->vary = "Accept-Encoding";
+	if (codes__matches(req_header(r, "If-None-Match"), r->etag))
+		return req_reply_not_modified(r);
+	size_t n = gz ? c->gz_len : c->json_len;
+	char *body = xmalloc(n ? n : 1);
+	memcpy(body, gz ? c->gz : c->json, n);
+	req_reply_text(r, 200, body, n);
+	r->content_encoding = gz ? "gzip" : NULL;
+	return 0;
+}
+
+const route api_codes_routes[] = {
+	{ "GET", "/api/v1/codes", codes_get, 0, PERM_PUBLIC },
+	{ 0 },
+};
