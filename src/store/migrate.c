@@ -720,6 +720,18 @@ static const migration migrations[] = {
 	  CODE_CHAR_PG " ||"
 	  CODE_CHAR_PG " ||"
 	  CODE_CHAR_PG ";" },
+	{ 19,
+	  /* Issue #19.  village_stats.qerr / qany: the children failing at
+	   * least one error-level rule, and at least one error- or
+	   * warning-level rule (Q01–Q10) — shares of children, which the per-rule counts cannot
+	   * give (one child fails several rules).  Every village is made
+	   * stale so that they are counted at the next read. */
+	  "ALTER TABLE village_stats ADD COLUMN qerr BIGINT NOT NULL"
+	  " DEFAULT 0;"
+	  "ALTER TABLE village_stats ADD COLUMN qany BIGINT NOT NULL"
+	  " DEFAULT 0;"
+	  "UPDATE village_stats SET done_ver = -1;",
+	  NULL, NULL },
 };
 
 /* The triggers the migrations leave on audit_log, as each engine keeps

@@ -48,10 +48,16 @@
 	" AND c.status = 'active'"
 
 #define Q08_NOW "(c.last_visit IS NULL OR c.last_visit < ?)"
+/* A child failing an error-level rule; failing any rule at all. */
+#define ANY_ERROR "(" Q01 ") OR (" Q02 ") OR (" Q03 ") OR (" Q04 ") OR (" Q09 ")"
+#define ANY_RULE(q08)                                                       \
+	"(" Q01 ") OR (" Q02 ") OR (" Q03 ") OR (" Q04 ") OR (" Q05         \
+	") OR (" Q06 ") OR (" Q07 ") OR (" q08 ") OR (" Q09 ") OR (" Q10 ")"
 #define COUNTS(q08)                                                         \
 	"SELECT count(*), " SUM(Q01) ", " SUM(Q02) ", " SUM(Q03) ", "        \
 	SUM(Q04) ", " SUM(Q05) ", " SUM(Q06) ", " SUM(Q07) ", " SUM(q08)     \
-	", " SUM(Q09) ", " SUM(Q10) ", 0" IN_RANGE
+	", " SUM(Q09) ", " SUM(Q10) ", 0, " SUM(ANY_ERROR) ", "              \
+	SUM(ANY_RULE(q08)) IN_RANGE
 
 const store_col quality_store_counts_cols[] = {
 	STORE_I64(0, quality_counts_row, active),
@@ -66,24 +72,34 @@ const store_col quality_store_counts_cols[] = {
 	STORE_I64(9, quality_counts_row, q[8]),
 	STORE_I64(10, quality_counts_row, q[9]),
 	STORE_I64(11, quality_counts_row, q[10]),
+	STORE_I64(12, quality_counts_row, with_error),
+	STORE_I64(13, quality_counts_row, with_any),
 	STORE_COLS_END,
 };
 
 int quality_store_counts(store *s, const quality_args *a, store_res **out,
 			 err *e)
 {
-	store_param p[] = { SP_S(a->t16),   SP_S(a->t16), SP_S(a->t18),
-			    SP_S(a->t16),   SP_S(a->t18), SP_S(a->start),
-			    SP_S(a->end),   SP_S(a->lo),  SP_S(a->hi) };
-	int rc;
-	if (a->current) {
-		/* Q08 takes one parameter here: drop the end date. */
-		p[6] = p[7];
-		p[7] = p[8];
-		rc = store_query(s, COUNTS(Q08_NOW), p, 8, out, e);
-	} else {
-		rc = store_query(s, COUNTS(Q08), p, 9, out, e);
+	/* The parameters in the order the text names them: the counts
+	 * Q01–Q10 and ANY_ERROR, then ANY_RULE, then the range. */
+	store_param p[24];
+	int n = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		p[n++] = SP_S(a->t16);	/* Q01 */
+		p[n++] = SP_S(a->t16);	/* Q05 */
+		p[n++] = SP_S(a->t18);
+		p[n++] = SP_S(a->t16);	/* Q06 */
+		p[n++] = SP_S(a->t18);
+		p[n++] = SP_S(a->start);	/* Q08 */
+		if (!a->current)
+			p[n++] = SP_S(a->end);
+		if (pass == 0)
+			p[n++] = SP_S(a->t16);	/* ANY_ERROR's Q01 */
 	}
+	p[n++] = SP_S(a->lo);
+	p[n++] = SP_S(a->hi);
+	int rc = store_query(s, a->current ? COUNTS(Q08_NOW) : COUNTS(Q08), p,
+			     n, out, e);
 	if (rc)
 		return rc;
 	/* Q11 is the active records less the verified ones, counted from

@@ -22,6 +22,10 @@ typedef struct quality_args {
 typedef struct quality_counts_row {
 	int64_t active;
 	int64_t q[11];	/* Q01 .. Q11 */
+	/* Children failing at least one error-level rule (Q01–Q04, Q09),
+	 * and at least one error- or warning-level rule (Q01–Q10; Q11,
+	 * not yet verified, is information and counted apart). */
+	int64_t with_error, with_any;
 } quality_counts_row;
 extern const store_col quality_store_counts_cols[];
 int quality_store_counts(store *s, const quality_args *a, store_res **out,

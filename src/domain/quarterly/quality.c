@@ -33,6 +33,22 @@ static const struct {
 	{ "Q11", "info", "本季度尚未核实" },
 };
 
+json_t *quality_rules_json(const int64_t q[11], int64_t active)
+{
+	json_t *out = json_array();
+	for (int i = 0; i < 11; i++)
+		json_array_append_new(
+			out, json_pack("{s:s, s:s, s:s, s:I, s:f}", "code",
+				       rules[i].code, "severity",
+				       rules[i].severity, "message",
+				       rules[i].message, "failing",
+				       (json_int_t)q[i], "pct",
+				       active ? 100.0 * (double)q[i] /
+							(double)active
+					      : 0.0));
+	return out;
+}
+
 /* Everything a report of `quarter` in `g` needs. */
 typedef struct qctx {
 	region g;
