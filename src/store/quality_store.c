@@ -339,3 +339,14 @@ int quality_store_save_snapshot(store *s, const char *region,
 			  " excluded.taken_at, figures = excluded.figures",
 			  p, 4, NULL, e);
 }
+
+int quality_store_changed_since(store *s, const char *lo, const char *hi,
+				int64_t since, int64_t *n, err *e)
+{
+	store_param p[] = { SP_S(lo), SP_S(hi), SP_I(since) };
+	return store_query_int(s,
+			       "SELECT count(*) FROM children WHERE"
+			       " region_code >= ? AND region_code < ? AND"
+			       " updated_at > ?",
+			       p, SP_COUNT(p), n, e);
+}

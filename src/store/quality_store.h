@@ -67,6 +67,10 @@ int quality_store_signoff(store *s, const char *region, const char *quarter,
 			  store_res **out, err *e);
 int quality_store_signoffs(store *s, const char *lo, const char *hi,
 			   const char *quarter, store_res **out, err *e);
+/* *n: the children of [lo, hi) created or changed after `since` (a
+ * submission's time): a submission they came after is stale. */
+int quality_store_changed_since(store *s, const char *lo, const char *hi,
+				int64_t since, int64_t *n, err *e);
 int quality_store_set_signoff(store *s, const char *region,
 			      const char *quarter, const char *state,
 			      const char *by, int64_t at, const char *comment,

@@ -30,7 +30,7 @@ from children_util import today_cn, unique_name
 
 RULES = tuple(f"Q{i:02d}" for i in range(1, 12))
 SEVERITIES = {"error", "warning", "info"}
-SIGNOFF_STATES = {"open", "submitted", "returned", "approved"}
+SIGNOFF_STATES = {"open", "submitted", "changed", "returned", "approved"}
 
 REPORT_KEYS = {"region_code", "region_name", "quarter", "as_of", "active",
                "counts", "rules", "items"}

@@ -18,9 +18,9 @@ export const RULE_TEXTS = {
   Q10: '电话号码格式错误',
   Q11: '本季度尚未核实',
 }
-export const SIGNOFF = { open: '未提交', submitted: '已提交', returned: '已退回', approved: '已审批' }
+export const SIGNOFF = { open: '未提交', submitted: '已提交', changed: '报送后有变更', returned: '已退回', approved: '已审批' }
 export function signoffType(s) {
-  return { open: 'info', submitted: 'primary', returned: 'danger', approved: 'success' }[s] || 'info'
+  return { open: 'info', submitted: 'primary', changed: 'warning', returned: 'danger', approved: 'success' }[s] || 'info'
 }
 // who set a sign-off state and when (progress `signoff_by`, `signoff_at`)
 export function signoffWho(x) {

@@ -62,6 +62,7 @@ static const char *signoff_label(const char *state)
 	return !strcmp(state, "submitted")  ? "已提交"
 	       : !strcmp(state, "approved") ? "已审批"
 	       : !strcmp(state, "returned") ? "已退回"
+	       : !strcmp(state, "changed")  ? "报送后有变更"
 					    : "未提交";
 }
 

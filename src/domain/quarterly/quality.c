@@ -342,10 +342,29 @@ static int signoff_row(const store_res *r, const char *code,
 	return 0;
 }
 
-static const char *state_of(const store_res *r, const char *code)
+/* A submission stands only while nothing changed after it: a record of
+ * the region created or edited since puts it back to "changed" (报送后有
+ * 变更), which counts as not submitted — the township sees it, and the
+ * village submits again (issue #19).  Approved quarters are frozen. */
+static const char *state_of_in(store *s, const store_res *r, const char *code)
 {
 	quality_signoff_row so;
-	return signoff_row(r, code, &so) ? so.state : "open";
+	if (!signoff_row(r, code, &so))
+		return "open";
+	if (s && !strcmp(so.state, "submitted")) {
+		char lo[REGION_CODE_MAX], hi[REGION_CODE_MAX + 1];
+		int64_t n = 0;
+		region_scope_range(code, lo, hi);
+		if (quality_store_changed_since(s, lo, hi, so.at, &n, NULL) == 0 &&
+		    n > 0)
+			return "changed";
+	}
+	return so.state;
+}
+
+static const char *state_of(const store_res *r, const char *code)
+{
+	return state_of_in(NULL, r, code);
 }
 
 void quality_due_on(store *s, const char *quarter, char due[11])
@@ -395,7 +414,7 @@ static int signoff_json(store *s, const region *g, const store_res *so,
 	if (g->level < REGION_COUNTY)
 		rc = rollup_state(s, g, so, &st, e);
 	else if ((found = signoff_row(so, g->code, &row)))
-		st = row.state;
+		st = state_of_in(s, so, g->code);
 	if (rc)
 		return rc;
 	const char *comment = found ? row.comment : NULL;
@@ -592,6 +611,20 @@ static int due_work(store *s, void *arg, err *e)
 				 e);
 }
 
+/* *n: the children of q's region failing an error-level rule. */
+static int open_errors(store *s, const qctx *q, int64_t *n, err *e)
+{
+	store_res *c;
+	int rc = quality_store_counts(s, &q->a, &c, e);
+	if (rc)
+		return rc;
+	quality_counts_row cr;
+	store_res_row(c, 0, quality_store_counts_cols, &cr);
+	*n = cr.with_error;
+	store_res_free(c);
+	return 0;
+}
+
 int quality_signoff(store *s, const actor *who, const char *quarter,
 		    json_t *body, json_t **out, err *e)
 {
@@ -616,7 +649,7 @@ int quality_signoff(store *s, const actor *who, const char *quarter,
 	if ((rc = quality_store_signoff(s, q.g.code, q.quarter, &cur, e)))
 		return rc;
 	char state[16];
-	snprintf(state, sizeof state, "%s", state_of(cur, q.g.code));
+	snprintf(state, sizeof state, "%s", state_of_in(s, cur, q.g.code));
 	store_res_free(cur);
 	if (!strcmp(action, "submit")) {
 		if (!((lvl == REGION_VILLAGE &&
@@ -653,7 +686,9 @@ int quality_signoff(store *s, const actor *who, const char *quarter,
 						child_row_clear(&rows[k]);
 					free(rows);
 				}
-				if (total > 0 && strcmp(state_of(kids_so, v[i].code), "submitted"))
+				if (total > 0 &&
+				    strcmp(state_of_in(s, kids_so, v[i].code),
+					   "submitted"))
 					missing++;
 			}
 			store_res_free(kids_so);
@@ -662,6 +697,17 @@ int quality_signoff(store *s, const actor *who, const char *quarter,
 				return err_set(e, ERR_CONFLICT, "villages_pending",
 					       "还有%d个村（社区）未报送本季度数据", missing);
 		}
+		/* Submitting figures with error-level failures open needs a
+		 * written reason, which the level above reads with the
+		 * submission (issue #19). */
+		int64_t with_error = 0;
+		if ((rc = open_errors(s, &q, &with_error, e)))
+			return rc;
+		if (with_error > 0 && (!comment || !text_valid_name(comment, 2, 200)))
+			return err_field(e, ERR_CONFLICT, "open_errors", "comment",
+					 "仍有%lld名儿童存在错误级问题（Q01–Q04、Q09），"
+					 "请先改正；确需报送的，请填写报送说明",
+					 (long long)with_error);
 		next = "submitted";
 	} else if (!strcmp(action, "approve") || !strcmp(action, "return")) {
 		if (!perm_allows(who, PERM_QUARTER_APPROVE))
@@ -685,7 +731,8 @@ int quality_signoff(store *s, const actor *who, const char *quarter,
 			}
 			int missing = 0;
 			for (int i = 0; i < nt; i++)
-				missing += strcmp(state_of(kids_so, t[i].code),
+				missing += strcmp(state_of_in(s, kids_so,
+							      t[i].code),
 						  "submitted") != 0;
 			store_res_free(kids_so);
 			free(t);
@@ -694,7 +741,8 @@ int quality_signoff(store *s, const actor *who, const char *quarter,
 					       "还有%d个乡镇（街道）未报送", missing);
 			next = "approved";
 		} else {
-			if (lvl != REGION_TOWNSHIP || strcmp(state, "submitted"))
+			if (lvl != REGION_TOWNSHIP ||
+			    (strcmp(state, "submitted") && strcmp(state, "changed")))
 				return err_set(e, ERR_CONFLICT, "nothing_to_return",
 					       "只能退回已报送的乡镇（街道）数据");
 			if (!comment || !text_valid_name(comment, 2, 200))
