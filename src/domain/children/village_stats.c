@@ -38,7 +38,7 @@ static int village_quality(store *s, const char *code, const char *t16,
 {
 	char lo[REGION_CODE_MAX], hi[REGION_CODE_MAX + 1];
 	region_scope_range(code, lo, hi);
-	quality_args a = { lo, hi, t16, t18, start, end, quarter, 1 };
+	quality_args a = { lo, hi, t16, t18, start, end, quarter, 1, 0 };
 	store_res *q;
 	int rc = quality_store_counts(s, &a, &q, e);
 	if (rc)
