@@ -53,6 +53,12 @@ typedef struct migration {
 	" OLD.flags, OLD.qflags, OLD.confirmed FROM (SELECT"                 \
 	" coalesce((SELECT max(valid_to) FROM child_states WHERE"            \
 	" child_id = OLD.id), OLD.created_at) AS t) f"
+/* Past quarters' figures do not move with a change made after they
+ * ended; a change stamped earlier (two servers' clocks apart, a clock
+ * set back) makes the villages' past figures stale rather than wrong. */
+#define CHILD_STATE_TOUCH                                                    \
+	" UPDATE quarter_stats SET ver = ver + 1 WHERE frozen = 0 AND"       \
+	" village_code IN (OLD.region_code, NEW.region_code)"
 /* A visit (any date) or a verification of a quarter makes the past
  * quarters' figures of the child's villages, then and now, stale. */
 #define QUARTER_STATS_TOUCH(and_quarter, row)                                \
@@ -811,7 +817,8 @@ static const migration migrations[] = {
 	  " PRIMARY KEY (quarter, village_code));"
 	  "CREATE INDEX quarter_stats_village ON quarter_stats(village_code);",
 	  "CREATE TRIGGER child_states_keep AFTER UPDATE ON children WHEN "
-	  CHILD_STATE_MOVED " BEGIN " CHILD_STATE_KEEP "; END;"
+	  CHILD_STATE_MOVED " BEGIN " CHILD_STATE_KEEP ";" CHILD_STATE_TOUCH
+	  "; END;"
 	  "CREATE TRIGGER visits_quarter_stats AFTER INSERT ON visits BEGIN "
 	  QUARTER_STATS_TOUCH("", "NEW") "; END;"
 	  "CREATE TRIGGER verifications_quarter_stats_ins AFTER INSERT ON"
@@ -822,7 +829,7 @@ static const migration migrations[] = {
 						     "OLD") "; END;",
 	  "CREATE FUNCTION child_states_keep() RETURNS trigger"
 	  " LANGUAGE plpgsql AS $$ BEGIN " CHILD_STATE_KEEP ";"
-	  " RETURN NULL; END $$;"
+	  CHILD_STATE_TOUCH "; RETURN NULL; END $$;"
 	  "CREATE TRIGGER child_states_keep AFTER UPDATE ON children"
 	  " FOR EACH ROW WHEN " CHILD_STATE_MOVED
 	  " EXECUTE FUNCTION child_states_keep();"
