@@ -90,6 +90,15 @@ def previous_quarter():
     return shift_quarter(current_quarter(), -1)
 
 
+def registered_in(rows, cid, q):
+    """Dates record `cid` as registered ten days before quarter `q` ended
+    (a past quarter counts the records registered by its end, issue #19
+    item 2); before anything read that quarter's figures."""
+    end = quarter_bounds(q)[1] - dt.timedelta(days=10)
+    t = dt.datetime(end.year, end.month, end.day, 12, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    rows.set(cid, created_at=int(t.timestamp()))
+
+
 def default_due(q):
     """The documented default: 15 days after the quarter ends."""
     return quarter_bounds(q)[1] + dt.timedelta(days=15)
@@ -344,7 +353,7 @@ def derived_qflags(data):
 
 _COLS = ("id", "region_code", "status", "name", "sex", "birth_date",
          "id_number", "active_id", "cat_base", "flags", "confirmed", "qflags",
-         "contact_phone", "guardian_name", "version", "data")
+         "contact_phone", "guardian_name", "version", "data", "created_at")
 
 
 class Rows:
