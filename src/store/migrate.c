@@ -54,8 +54,11 @@ typedef struct migration {
 	" coalesce((SELECT max(valid_to) FROM child_states WHERE"            \
 	" child_id = OLD.id), OLD.created_at) AS t) f"
 /* Past quarters' figures do not move with a change made after they
- * ended; a change stamped earlier (two servers' clocks apart, a clock
- * set back) makes the villages' past figures stale rather than wrong. */
+ * ended, but a write stamped earlier (two servers' clocks apart, a clock
+ * set back, a row put right by hand) must not leave them wrong: any
+ * update of a record makes its villages' past figures stale, to be
+ * counted again (one village) at the next read; child_store does the
+ * same for new records. */
 #define CHILD_STATE_TOUCH                                                    \
 	" UPDATE quarter_stats SET ver = ver + 1 WHERE frozen = 0 AND"       \
 	" village_code IN (OLD.region_code, NEW.region_code)"
@@ -817,8 +820,9 @@ static const migration migrations[] = {
 	  " PRIMARY KEY (quarter, village_code));"
 	  "CREATE INDEX quarter_stats_village ON quarter_stats(village_code);",
 	  "CREATE TRIGGER child_states_keep AFTER UPDATE ON children WHEN "
-	  CHILD_STATE_MOVED " BEGIN " CHILD_STATE_KEEP ";" CHILD_STATE_TOUCH
-	  "; END;"
+	  CHILD_STATE_MOVED " BEGIN " CHILD_STATE_KEEP "; END;"
+	  "CREATE TRIGGER children_quarter_stats AFTER UPDATE ON children"
+	  " BEGIN " CHILD_STATE_TOUCH "; END;"
 	  "CREATE TRIGGER visits_quarter_stats AFTER INSERT ON visits BEGIN "
 	  QUARTER_STATS_TOUCH("", "NEW") "; END;"
 	  "CREATE TRIGGER verifications_quarter_stats_ins AFTER INSERT ON"
@@ -829,7 +833,12 @@ static const migration migrations[] = {
 						     "OLD") "; END;",
 	  "CREATE FUNCTION child_states_keep() RETURNS trigger"
 	  " LANGUAGE plpgsql AS $$ BEGIN " CHILD_STATE_KEEP ";"
-	  CHILD_STATE_TOUCH "; RETURN NULL; END $$;"
+	  " RETURN NULL; END $$;"
+	  "CREATE FUNCTION children_quarter_stats() RETURNS trigger"
+	  " LANGUAGE plpgsql AS $$ BEGIN " CHILD_STATE_TOUCH ";"
+	  " RETURN NULL; END $$;"
+	  "CREATE TRIGGER children_quarter_stats AFTER UPDATE ON children"
+	  " FOR EACH ROW EXECUTE FUNCTION children_quarter_stats();"
 	  "CREATE TRIGGER child_states_keep AFTER UPDATE ON children"
 	  " FOR EACH ROW WHEN " CHILD_STATE_MOVED
 	  " EXECUTE FUNCTION child_states_keep();"

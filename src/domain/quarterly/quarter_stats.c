@@ -7,6 +7,7 @@
 #include "domain/children/village_stats.h"
 #include "domain/core/region.h"
 #include "store/stats_store.h"
+#include "util/date.h"
 #include "util/mem.h"
 
 /* Above this many stale villages one grouped scan of the range counts
@@ -107,6 +108,23 @@ int quarter_stats_sums(store *s, int64_t now, const quality_args *a,
 	return rc ? rc
 		  : quality_store_qs_sum(s, a->quarter, a->current, a->lo,
 					 a->hi, glen, out, e);
+}
+
+int quarter_stats_refresh_previous(store *s, int64_t now, const char *lo,
+				   const char *hi, err *e)
+{
+	char today[11], q[8], start[11], end[11], before[11], t16[11], t18[11];
+	date_of(now, today);
+	date_quarter_of(today, q);
+	date_quarter(q, start, end);
+	date_minus_days(start, 1, before);
+	date_quarter_of(before, q);
+	date_quarter(q, start, end);
+	date_years_before(end, 16, t16);
+	date_years_before(end, 18, t18);
+	quality_args a = { lo, hi, t16, t18, start, end, q, 0,
+			   date_day_end(end) };
+	return refresh_past(s, &a, e);
 }
 
 int quarter_stats_freeze(store *s, const quality_args *a, err *e)

@@ -25,6 +25,12 @@
 int quarter_stats_sums(store *s, int64_t now, const quality_args *a,
 		       int glen, store_res **out, err *e);
 
+/* Counts the previous quarter's stale villages of [lo, hi) at `now` (the
+ * scheduler, each tick: the first read of a quarter just ended then sums
+ * kept figures instead of counting every record).  Errors: ERR_STORE. */
+int quarter_stats_refresh_previous(store *s, int64_t now, const char *lo,
+				   const char *hi, err *e);
+
 /* Freezes the figures of [a->lo, a->hi) as quarter_stats_sums last gave
  * them; inside the approval's transaction.  Errors: ERR_STORE. */
 int quarter_stats_freeze(store *s, const quality_args *a, err *e);
