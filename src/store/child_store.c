@@ -127,6 +127,14 @@ static int touch_villages(store *s, child_row *const *r, int n, err *e)
 				    "UPDATE village_stats SET ver = ver + 1"
 				    " WHERE village_code = ?",
 				    p, 1, NULL, e);
+		/* and its past quarters' figures (migration 19): a record
+		 * stamped before one ended, by a server whose clock is
+		 * behind, is counted in it */
+		if (rc == 0)
+			rc = store_exec(s,
+					"UPDATE quarter_stats SET ver = ver + 1"
+					" WHERE village_code = ? AND frozen = 0",
+					p, 1, NULL, e);
 		if (rc)
 			return rc;
 	}

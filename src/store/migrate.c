@@ -35,6 +35,41 @@ typedef struct migration {
 	" coalesce(active_id, '') = '' AND id_number IN"                     \
 	" (NEW.id_number, OLD.id_number) AND id <> NEW.id)"
 
+/* Migration 19: an update that changes what a quarter's figures read
+ * (child_states, issue #19 item 2), and the old state it keeps. */
+#define CHILD_STATE_MOVED                                                    \
+	"(OLD.region_code <> NEW.region_code OR OLD.status <> NEW.status"    \
+	" OR OLD.birth_date <> NEW.birth_date"                               \
+	" OR coalesce(OLD.id_number, '') <> coalesce(NEW.id_number, '')"     \
+	" OR OLD.cat_base <> NEW.cat_base OR OLD.flags <> NEW.flags"         \
+	" OR OLD.qflags <> NEW.qflags"                                       \
+	" OR coalesce(OLD.confirmed, -1) <> coalesce(NEW.confirmed, -1))"
+#define CHILD_STATE_KEEP                                                     \
+	" INSERT INTO child_states (child_id, valid_from, valid_to,"         \
+	" region_code, status, birth_date, id_number, cat_base, flags,"      \
+	" qflags, confirmed) SELECT OLD.id, f.t, CASE WHEN NEW.updated_at"   \
+	" > f.t THEN NEW.updated_at ELSE f.t END, OLD.region_code,"          \
+	" OLD.status, OLD.birth_date, OLD.id_number, OLD.cat_base,"          \
+	" OLD.flags, OLD.qflags, OLD.confirmed FROM (SELECT"                 \
+	" coalesce((SELECT max(valid_to) FROM child_states WHERE"            \
+	" child_id = OLD.id), OLD.created_at) AS t) f"
+/* Past quarters' figures do not move with a change made after they
+ * ended, but a write stamped earlier (two servers' clocks apart, a clock
+ * set back, a row put right by hand) must not leave them wrong: any
+ * update of a record makes its villages' past figures stale, to be
+ * counted again (one village) at the next read; child_store does the
+ * same for new records. */
+#define CHILD_STATE_TOUCH                                                    \
+	" UPDATE quarter_stats SET ver = ver + 1 WHERE frozen = 0 AND"       \
+	" village_code IN (OLD.region_code, NEW.region_code)"
+/* A visit (any date) or a verification of a quarter makes the past
+ * quarters' figures of the child's villages, then and now, stale. */
+#define QUARTER_STATS_TOUCH(and_quarter, row)                                \
+	" UPDATE quarter_stats SET ver = ver + 1 WHERE frozen = 0"           \
+	and_quarter " AND village_code IN (SELECT region_code FROM"          \
+	" children WHERE id = " row ".child_id UNION SELECT region_code"     \
+	" FROM child_states WHERE child_id = " row ".child_id)"
+
 /* Migration 17: one random character of a certificate's check code, of
  * the 32 that cannot be misread (no 0/O, 1/I). */
 #define CODE_CHAR_SQLITE                                                     \
@@ -720,6 +755,106 @@ static const migration migrations[] = {
 	  CODE_CHAR_PG " ||"
 	  CODE_CHAR_PG " ||"
 	  CODE_CHAR_PG ";" },
+	{ 19,
+	  /* Issue #19.  village_stats.qerr / qany: the children failing at
+	   * least one error-level rule, and at least one error- or
+	   * warning-level rule (Q01–Q10) — shares of children, which the per-rule counts cannot
+	   * give (one child fails several rules).  Every village is made
+	   * stale so that they are counted at the next read. */
+	  "ALTER TABLE village_stats ADD COLUMN qerr BIGINT NOT NULL"
+	  " DEFAULT 0;"
+	  "ALTER TABLE village_stats ADD COLUMN qany BIGINT NOT NULL"
+	  " DEFAULT 0;"
+	  "UPDATE village_stats SET done_ver = -1;"
+	  /* Past quarters count what was true then (issue #19 item 2).
+	   * child_states keeps every state a record left, with the time it
+	   * held: an update that changes what the figures read writes the
+	   * old values, valid from the end of the state before (or the
+	   * record's creation) to the update's time.  The state of a record
+	   * at time T is the child_states row with valid_from <= T <
+	   * valid_to, else, when none ends after T, the record itself if it
+	   * was created by T.  States before this migration were not kept:
+	   * those records read as they are now. */
+	  "CREATE TABLE child_states ("
+	  " child_id BIGINT NOT NULL,"
+	  " valid_from BIGINT NOT NULL,"
+	  " valid_to BIGINT NOT NULL,"
+	  " region_code @CODE@ NOT NULL,"
+	  " status TEXT NOT NULL,"
+	  " birth_date TEXT NOT NULL,"
+	  " id_number TEXT,"
+	  " cat_base INTEGER NOT NULL,"
+	  " flags INTEGER NOT NULL,"
+	  " qflags INTEGER NOT NULL,"
+	  " confirmed INTEGER);"
+	  "CREATE INDEX child_states_child ON child_states(child_id, valid_to);"
+	  "CREATE INDEX child_states_region ON child_states(region_code,"
+	  " valid_from);"
+	  "CREATE INDEX child_states_id_number ON child_states(id_number);"
+	  /* A past quarter's figures per village, as village_stats keeps
+	   * the current ones: computed from the states at the quarter's end
+	   * once, then summed.  Only a visit dated back or a verification
+	   * of that quarter moves them (triggers bump ver).  `frozen` rows
+	   * are a county's approved figures: never recomputed, never
+	   * bumped. */
+	  "CREATE TABLE quarter_stats ("
+	  " quarter TEXT NOT NULL,"
+	  " village_code @CODE@ NOT NULL,"
+	  " ver BIGINT NOT NULL DEFAULT 0,"
+	  " done_ver BIGINT NOT NULL DEFAULT -1,"
+	  " frozen INTEGER NOT NULL DEFAULT 0,"
+	  " active BIGINT NOT NULL DEFAULT 0,"
+	  " c1 BIGINT NOT NULL DEFAULT 0, c2 BIGINT NOT NULL DEFAULT 0,"
+	  " c3 BIGINT NOT NULL DEFAULT 0, c4 BIGINT NOT NULL DEFAULT 0,"
+	  " c5 BIGINT NOT NULL DEFAULT 0, c6 BIGINT NOT NULL DEFAULT 0,"
+	  " f1 BIGINT NOT NULL DEFAULT 0, f2 BIGINT NOT NULL DEFAULT 0,"
+	  " f3 BIGINT NOT NULL DEFAULT 0, f4 BIGINT NOT NULL DEFAULT 0,"
+	  " f5 BIGINT NOT NULL DEFAULT 0, f6 BIGINT NOT NULL DEFAULT 0,"
+	  " q01 BIGINT NOT NULL DEFAULT 0, q02 BIGINT NOT NULL DEFAULT 0,"
+	  " q03 BIGINT NOT NULL DEFAULT 0, q04 BIGINT NOT NULL DEFAULT 0,"
+	  " q05 BIGINT NOT NULL DEFAULT 0, q06 BIGINT NOT NULL DEFAULT 0,"
+	  " q07 BIGINT NOT NULL DEFAULT 0, q08 BIGINT NOT NULL DEFAULT 0,"
+	  " q09 BIGINT NOT NULL DEFAULT 0, q10 BIGINT NOT NULL DEFAULT 0,"
+	  " q11 BIGINT NOT NULL DEFAULT 0, qerr BIGINT NOT NULL DEFAULT 0,"
+	  " qany BIGINT NOT NULL DEFAULT 0,"
+	  " PRIMARY KEY (quarter, village_code));"
+	  "CREATE INDEX quarter_stats_village ON quarter_stats(village_code);",
+	  "CREATE TRIGGER child_states_keep AFTER UPDATE ON children WHEN "
+	  CHILD_STATE_MOVED " BEGIN " CHILD_STATE_KEEP "; END;"
+	  "CREATE TRIGGER children_quarter_stats AFTER UPDATE ON children"
+	  " BEGIN " CHILD_STATE_TOUCH "; END;"
+	  "CREATE TRIGGER visits_quarter_stats AFTER INSERT ON visits BEGIN "
+	  QUARTER_STATS_TOUCH("", "NEW") "; END;"
+	  "CREATE TRIGGER verifications_quarter_stats_ins AFTER INSERT ON"
+	  " verifications BEGIN " QUARTER_STATS_TOUCH(" AND quarter = NEW.quarter",
+						     "NEW") "; END;"
+	  "CREATE TRIGGER verifications_quarter_stats_del AFTER DELETE ON"
+	  " verifications BEGIN " QUARTER_STATS_TOUCH(" AND quarter = OLD.quarter",
+						     "OLD") "; END;",
+	  "CREATE FUNCTION child_states_keep() RETURNS trigger"
+	  " LANGUAGE plpgsql AS $$ BEGIN " CHILD_STATE_KEEP ";"
+	  " RETURN NULL; END $$;"
+	  "CREATE FUNCTION children_quarter_stats() RETURNS trigger"
+	  " LANGUAGE plpgsql AS $$ BEGIN " CHILD_STATE_TOUCH ";"
+	  " RETURN NULL; END $$;"
+	  "CREATE TRIGGER children_quarter_stats AFTER UPDATE ON children"
+	  " FOR EACH ROW EXECUTE FUNCTION children_quarter_stats();"
+	  "CREATE TRIGGER child_states_keep AFTER UPDATE ON children"
+	  " FOR EACH ROW WHEN " CHILD_STATE_MOVED
+	  " EXECUTE FUNCTION child_states_keep();"
+	  "CREATE FUNCTION visits_quarter_stats() RETURNS trigger"
+	  " LANGUAGE plpgsql AS $$ BEGIN " QUARTER_STATS_TOUCH("", "NEW") ";"
+	  " RETURN NULL; END $$;"
+	  "CREATE TRIGGER visits_quarter_stats AFTER INSERT ON visits"
+	  " FOR EACH ROW EXECUTE FUNCTION visits_quarter_stats();"
+	  "CREATE FUNCTION verifications_quarter_stats() RETURNS trigger"
+	  " LANGUAGE plpgsql AS $$ BEGIN IF TG_OP = 'DELETE' THEN "
+	  QUARTER_STATS_TOUCH(" AND quarter = OLD.quarter", "OLD") ";"
+	  " ELSE " QUARTER_STATS_TOUCH(" AND quarter = NEW.quarter", "NEW") ";"
+	  " END IF; RETURN NULL; END $$;"
+	  "CREATE TRIGGER verifications_quarter_stats AFTER INSERT OR DELETE"
+	  " ON verifications"
+	  " FOR EACH ROW EXECUTE FUNCTION verifications_quarter_stats();" },
 };
 
 /* The triggers the migrations leave on audit_log, as each engine keeps

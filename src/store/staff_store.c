@@ -642,36 +642,85 @@ const store_col staff_store_progress_cols[] = {
 	STORE_STR(0, staff_progress_row, group),
 	STORE_I64(1, staff_progress_row, staff),
 	STORE_I64(2, staff_progress_row, done),
+	STORE_I64(3, staff_progress_row, later),
+	STORE_STR(4, staff_progress_row, later_from),
+	STORE_STR(5, staff_progress_row, later_to),
 	STORE_COLS_END,
 };
 
-int staff_store_progress(store *s, const char *lo, const char *hi, int glen,
-			 const char *from, const char *to, int certified,
-			 store_res **out, err *e)
+/* Over rows x(g, done, later): later is the day a target not done on the
+ * campaign's date was made good, NULL when it was not. */
+#define PROGRESS_SUMS                                                       \
+	"SELECT x.g, count(*), sum(x.done), sum(CASE WHEN x.done = 0 AND"   \
+	" x.later IS NOT NULL THEN 1 ELSE 0 END), min(CASE WHEN x.done = 0" \
+	" THEN x.later END), max(CASE WHEN x.done = 0 THEN x.later END)"    \
+	" FROM "
+
+int staff_store_campaign_posts(store *s, const char *lo, const char *hi,
+			       int glen, const char *at, const char *today,
+			       store_res **out, err *e)
 {
-	store_param p[] = { SP_I(glen), SP_S(from), SP_S(to), SP_S(lo),
-			    SP_S(hi) };
+	store_param p[] = { SP_I(glen),	 SP_S(at),    SP_S(at),
+			    SP_S(at),	 SP_S(today), SP_S(today),
+			    SP_S(today), SP_S(lo),    SP_S(hi) };
+	return store_query(
+		s,
+		PROGRESS_SUMS
+		"(SELECT substr(r.code, 1, CAST(? AS INTEGER)) AS g,"
+		" CASE WHEN " IN_POST("?", "?") " THEN 1 ELSE 0 END AS done,"
+		" (SELECT min(s.appointed_on) FROM staff s"
+		" WHERE s.region_code = r.code AND s.post = CASE WHEN"
+		" r.level = 4 THEN 'supervisor' ELSE 'director' END"
+		" AND s.appointed_on > ? AND s.appointed_on <= ?"
+		" AND " IN_POST("?", "?") ") AS later"
+		" FROM regions r WHERE r.code >= ? AND r.code < ?"
+		" AND r.level >= 4) x GROUP BY x.g ORDER BY x.g",
+		p, SP_COUNT(p), out, e);
+}
+
+/* In post on a day: appointed by then and not yet gone. */
+#define STAFF_ON(d) \
+	"s.appointed_on <= " d " AND (s.left_on IS NULL OR s.left_on > " d ")"
+
+int staff_store_progress(store *s, const char *lo, const char *hi, int glen,
+			 const char *from, const char *at, const char *today,
+			 int certified, store_res **out, err *e)
+{
 	if (certified) {
-		store_param q[] = { SP_I(glen), SP_S(to), SP_S(lo), SP_S(hi) };
-		return store_query(s,
-				   "SELECT substr(s.region_code, 1, CAST(? AS"
-				   " INTEGER)) AS g, count(*), sum(CASE WHEN"
-				   " EXISTS (SELECT 1 FROM certificates c WHERE"
-				   " c.staff_id = s.id AND c.status = 'valid'"
-				   " AND c.issued_on <= ?) THEN 1 ELSE 0 END)"
-				   " FROM staff s WHERE s.status = 'active'"
-				   " AND s.region_code >= ? AND s.region_code < ?"
-				   " GROUP BY g ORDER BY g",
-				   q, SP_COUNT(q), out, e);
+		store_param q[] = { SP_I(glen), SP_S(at),    SP_S(at),
+				    SP_S(today), SP_S(at),   SP_S(at),
+				    SP_S(lo),	 SP_S(hi) };
+		return store_query(
+			s,
+			PROGRESS_SUMS
+			"(SELECT substr(s.region_code, 1, CAST(? AS INTEGER))"
+			" AS g, CASE WHEN EXISTS (SELECT 1 FROM certificates c"
+			" WHERE c.staff_id = s.id AND c.status = 'valid'"
+			" AND c.issued_on <= ?) THEN 1 ELSE 0 END AS done,"
+			" (SELECT min(c.issued_on) FROM certificates c"
+			" WHERE c.staff_id = s.id AND c.status = 'valid'"
+			" AND c.issued_on > ? AND c.issued_on <= ?) AS later"
+			" FROM staff s WHERE " STAFF_ON("?")
+			" AND s.region_code >= ? AND s.region_code < ?) x"
+			" GROUP BY x.g ORDER BY x.g",
+			q, SP_COUNT(q), out, e);
 	}
-	return store_query(s,
-			   "SELECT substr(s.region_code, 1, CAST(? AS INTEGER))"
-			   " AS g, count(*), sum(CASE WHEN EXISTS (SELECT 1"
-			   " FROM training_attendance a JOIN trainings t ON"
-			   " t.id = a.training_id WHERE a.staff_id = s.id AND"
-			   " t.held_on >= ? AND t.held_on <= ?) THEN 1 ELSE 0"
-			   " END) FROM staff s WHERE s.status = 'active'"
-			   " AND s.region_code >= ? AND s.region_code < ?"
-			   " GROUP BY g ORDER BY g",
-			   p, SP_COUNT(p), out, e);
+	store_param p[] = { SP_I(glen), SP_S(from), SP_S(at), SP_S(at),
+			    SP_S(today), SP_S(at),  SP_S(at), SP_S(lo),
+			    SP_S(hi) };
+	return store_query(
+		s,
+		PROGRESS_SUMS
+		"(SELECT substr(s.region_code, 1, CAST(? AS INTEGER)) AS g,"
+		" CASE WHEN EXISTS (SELECT 1 FROM training_attendance a"
+		" JOIN trainings t ON t.id = a.training_id WHERE"
+		" a.staff_id = s.id AND t.held_on >= ? AND t.held_on <= ?)"
+		" THEN 1 ELSE 0 END AS done,"
+		" (SELECT min(t.held_on) FROM training_attendance a"
+		" JOIN trainings t ON t.id = a.training_id WHERE"
+		" a.staff_id = s.id AND t.held_on > ? AND t.held_on <= ?)"
+		" AS later FROM staff s WHERE " STAFF_ON("?")
+		" AND s.region_code >= ? AND s.region_code < ?) x"
+		" GROUP BY x.g ORDER BY x.g",
+		p, SP_COUNT(p), out, e);
 }

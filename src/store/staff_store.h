@@ -177,17 +177,30 @@ int staff_store_campaign_add(store *s, const char *name, const char *measure,
 int staff_store_campaign_get(store *s, int64_t id, store_res **out, err *e);
 int staff_store_campaigns(store *s, const char *lo, const char *hi,
 			  store_res **out, err *e);
-/* Progress of active staff in [lo, hi), grouped by the first `glen`
- * characters of their region: staff in post and how many of them were
- * trained in [from, to] (trained) or hold a valid certificate issued on or
- * before `to` (certified). */
+/* A campaign's progress in [lo, hi), grouped by the first `glen`
+ * characters of the region: `target` and `done` as they stood on `at` (the
+ * due date, or today while it is still ahead), and `later` of the rest
+ * made good in (at, today], the first and last day of it in
+ * later_from/later_to (NULL when none).
+ * staff_store_campaign_posts: the townships' and villages' posts, done
+ * when someone was in post on `at`; made good when someone is in post
+ * today, on the day the first one after `at` was appointed.
+ * staff_store_progress: the staff in post on `at` (whoever was appointed
+ * later is not part of the campaign), done when trained in [from, at]
+ * (trained) or holding a valid certificate issued on or before `at`
+ * (certified); made good on the first such training or certificate after
+ * `at`. */
 typedef struct staff_progress_row {
 	const char *group;
-	int64_t staff, done;
+	int64_t staff, done, later;
+	const char *later_from, *later_to;
 } staff_progress_row;
 extern const store_col staff_store_progress_cols[];
+int staff_store_campaign_posts(store *s, const char *lo, const char *hi,
+			       int glen, const char *at, const char *today,
+			       store_res **out, err *e);
 int staff_store_progress(store *s, const char *lo, const char *hi, int glen,
-			 const char *from, const char *to, int certified,
-			 store_res **out, err *e);
+			 const char *from, const char *at, const char *today,
+			 int certified, store_res **out, err *e);
 
 #endif

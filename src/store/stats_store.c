@@ -170,8 +170,8 @@ int stats_store_save(store *s, const char *village, int64_t ver,
 		" active = ?, c1 = ?, c2 = ?, c3 = ?, c4 = ?, c5 = ?, c6 = ?,"
 		" f1 = ?, f2 = ?, f3 = ?, f4 = ?, f5 = ?, f6 = ?,"
 		" q01 = ?, q02 = ?, q03 = ?, q04 = ?, q05 = ?, q06 = ?,"
-		" q07 = ?, q08 = ?, q09 = ?, q10 = ?, q11 = ?"
-		" WHERE village_code = ? AND ver = ?",
+		" q07 = ?, q08 = ?, q09 = ?, q10 = ?, q11 = ?, qerr = ?,"
+		" qany = ? WHERE village_code = ? AND ver = ?",
 		p, n, NULL, e);
 }
 
@@ -201,6 +201,8 @@ const store_col stats_store_sum_cols[] = {
 	STORE_I64(22, stats_sum_row, v[21]),
 	STORE_I64(23, stats_sum_row, v[22]),
 	STORE_I64(24, stats_sum_row, v[23]),
+	STORE_I64(25, stats_sum_row, v[24]),
+	STORE_I64(26, stats_sum_row, v[25]),
 	STORE_COLS_END,
 };
 
@@ -214,8 +216,8 @@ int stats_store_sum(store *s, const char *lo, const char *hi, int glen,
 		" sum(active), sum(c1), sum(c2), sum(c3), sum(c4), sum(c5),"
 		" sum(c6), sum(f1), sum(f2), sum(f3), sum(f4), sum(f5),"
 		" sum(f6), sum(q01), sum(q02), sum(q03), sum(q04), sum(q05),"
-		" sum(q06), sum(q07), sum(q08), sum(q09), sum(q10), sum(q11)"
-		" FROM village_stats WHERE village_code >= ? AND"
+		" sum(q06), sum(q07), sum(q08), sum(q09), sum(q10), sum(q11),"
+		" sum(qerr), sum(qany) FROM village_stats WHERE village_code >= ? AND"
 		" village_code < ? GROUP BY g ORDER BY g",
 		p, SP_COUNT(p), out, e);
 }

@@ -66,8 +66,10 @@ int stats_store_case_summary(store *s, const char *lo, const char *hi,
  * current lazily: a trigger bumps a village's `ver` on every write to its
  * children or their verifications; a row is current when it was computed
  * today at that version.  The figures are STATS_COLS numbers: active,
- * c1..c6, f1..f6 (as stats_store_children), Q01..Q11 counts. */
-#define STATS_COLS 24
+ * c1..c6, f1..f6 (as stats_store_children), Q01..Q11 counts, the
+ * children failing an error-level rule and those failing any (qerr,
+ * qany). */
+#define STATS_COLS 26
 
 /* Rows for the villages of [lo, hi) that have none yet. */
 int stats_store_ensure(store *s, const char *lo, const char *hi, err *e);

@@ -78,3 +78,18 @@ void date_quarter_of(const char *date, char out[8])
 	char q = (char)('1' + ((m >= 1 && m <= 12 ? m : 1) - 1) / 3);
 	snprintf(out, 8, "%.4sQ%c", date, q);
 }
+
+int64_t date_day_end(const char *date)
+{
+	/* Days from the civil date (H. Hinnant's algorithm), then the
+	 * second before the next midnight in China (UTC+8). */
+	int y = atoi(date), m = atoi(date + 5), d = atoi(date + 8);
+	y -= m <= 2;
+	int era = (y >= 0 ? y : y - 399) / 400;
+	unsigned yoe = (unsigned)(y - era * 400);
+	unsigned doy = (153u * (unsigned)(m > 2 ? m - 3 : m + 9) + 2) / 5 +
+		       (unsigned)d - 1;
+	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	int64_t days = (int64_t)era * 146097 + (int64_t)doe - 719468;
+	return (days + 1) * 86400 - 8 * 3600 - 1;
+}

@@ -29,4 +29,8 @@ int date_quarter(const char *code, char start[11], char end[11]);
 /* The quarter holding `date`, e.g. "2026Q4". */
 void date_quarter_of(const char *date, char out[8]);
 
+/* The last second of `date` (YYYY-MM-DD, assumed valid) in China, as unix
+ * time: what was recorded by the end of that day has a time <= it. */
+int64_t date_day_end(const char *date);
+
 #endif

@@ -29,7 +29,7 @@ from helpers import quarter_of, today_cn
 
 RULES = tuple(f"Q{i:02d}" for i in range(1, 12))
 SEVERITIES = {"error", "warning", "info"}
-SIGNOFF_STATES = {"open", "submitted", "returned", "approved"}
+SIGNOFF_STATES = {"open", "submitted", "changed", "returned", "approved"}
 
 REPORT_KEYS = {"region_code", "region_name", "quarter", "as_of", "active",
                "counts", "rules", "items"}
@@ -83,6 +83,15 @@ def current_quarter():
 
 def previous_quarter():
     return shift_quarter(current_quarter(), -1)
+
+
+def registered_in(rows, cid, q):
+    """Dates record `cid` as registered ten days before quarter `q` ended
+    (a past quarter counts the records registered by its end, issue #19
+    item 2); before anything read that quarter's figures."""
+    end = quarter_bounds(q)[1] - dt.timedelta(days=10)
+    t = dt.datetime(end.year, end.month, end.day, 12, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    rows.set(cid, created_at=int(t.timestamp()))
 
 
 def default_due(q):
@@ -339,7 +348,7 @@ def derived_qflags(data):
 
 _COLS = ("id", "region_code", "status", "name", "sex", "birth_date",
          "id_number", "active_id", "cat_base", "flags", "confirmed", "qflags",
-         "contact_phone", "guardian_name", "version", "data")
+         "contact_phone", "guardian_name", "version", "data", "created_at")
 
 
 class Rows:

@@ -47,7 +47,7 @@ from conftest import Client, assert_error, assert_status
 from helpers import id_number, today_cn
 from quality_util import (BIT, LEFT_BEHIND, confirm, current_quarter, derived_qflags,
                           exit_child, failing, fails, guardian, previous_quarter,
-                          quarter_bounds, report, shift_quarter, take_village, verify,
+                          quarter_bounds, registered_in, report, shift_quarter, take_village, verify,
                           visit)
 
 
@@ -181,7 +181,7 @@ def test_q01_passes(vil):
     assert failing(vil.d, "Q01", vil.code) == set()
 
 
-def test_q01_takes_the_age_at_the_quarter_s_end(vil):
+def test_q01_takes_the_age_at_the_quarter_s_end(vil, rows):
     """Born 16 years ago today: not left-behind now, but at the end of the
     previous quarter the child was 15 — and failed Q01 then."""
     t = today_cn()
@@ -189,6 +189,7 @@ def test_q01_takes_the_age_at_the_quarter_s_end(vil):
     if b is None:
         pytest.skip("today is 29 February")
     kid = create(vil.d, child_body(vil.code, birth=b, guardian=None, **LEFT_BEHIND))
+    registered_in(rows, kid["id"], PQ)
     assert kid["age"] == 16 and kid["categories"] == []
     assert not fails(vil.d, "Q01", kid["id"], vil.code)
     assert fails(vil.d, "Q01", kid["id"], vil.code, quarter=PQ)
@@ -417,8 +418,9 @@ def test_q07_passes(vil):
 # Q08 no visit in the quarter
 
 
-def test_q08_a_visit_in_the_quarter_passes_it(vil):
+def test_q08_a_visit_in_the_quarter_passes_it(vil, rows):
     kid = create(vil.d, child_body(vil.code, age=8, guardian=guardian()))
+    registered_in(rows, kid["id"], shift_quarter(PQ, -1))
     assert fails(vil.d, "Q08", kid["id"], vil.code)
     assert fails(vil.d, "Q08", kid["id"], vil.code, quarter=PQ)
     # a visit in the previous quarter passes that quarter only
@@ -558,9 +560,11 @@ def test_q10_record_can_be_opened_and_corrected(vil, rows):
 # Q11 not verified in the quarter
 
 
-def test_q11_verification_passes_it_for_its_quarter_only(vil):
+def test_q11_verification_passes_it_for_its_quarter_only(vil, rows):
     a = create(vil.d, child_body(vil.code))
     b = create(vil.d, child_body(vil.code))
+    registered_in(rows, a["id"], PQ)
+    registered_in(rows, b["id"], PQ)
     assert failing(vil.d, "Q11", vil.code) == {a["id"], b["id"]}
     verify(vil.d, a["id"])
     assert failing(vil.d, "Q11", vil.code) == {b["id"]}

@@ -162,7 +162,9 @@ def test_trained_and_certified_progress(na_county, trained, measure, done):
     c = new_campaign(na_county, measure=measure, region_code=NA_COUNTY, due_on=f"{y}-12-31")
     assert c["view_region"] == NA_COUNTY
     i = item(c, trained["town"]["code"])
-    assert (i["target"], i["done"]) == (3, done), "the people in post, and who made it"
+    # D2 left after the due date: in post on it, so part of the target
+    # (issue #19: a campaign is judged at its due date).
+    assert (i["target"], i["done"]) == (4, done), "the people in post, and who made it"
     assert i["late"] is True and c["late"] is True
     # before the training was held nobody counts
     early = new_campaign(na_county, measure=measure, region_code=NA_COUNTY,
@@ -183,7 +185,8 @@ def test_each_caller_sees_its_part(na_county, trained, staff):
     v0, v1, v2 = trained["villages"]
     assert (item(mine, v0)["target"], item(mine, v0)["done"], item(mine, v0)["late"]) == (1, 1, False)
     assert (item(mine, v1)["target"], item(mine, v1)["done"], item(mine, v1)["late"]) == (1, 0, True)
-    assert (item(mine, v2)["target"], item(mine, v2)["done"]) == (0, 0), "a person who left"
+    assert (item(mine, v2)["target"], item(mine, v2)["done"]) == (1, 0), \
+        "a person who left after the due date was in post on it"
     assert c["id"] in [x["id"] for x in sup.get("/campaigns").json()["items"]]
     d = staff.user("director", v1)
     part = get_campaign(d, c["id"])
@@ -207,8 +210,9 @@ def test_province_campaign_seen_by_a_county(staff, na_county, trained):
     assert mine["view_region"] == NA_COUNTY and mine["region_code"] == "22"
     i = item(mine, trained["town"]["code"])
     n = len(trained["town"]["villages"])
-    # S, D0, D1 in post; D2 left: its village is empty again
-    assert (i["target"], i["done"], i["late"]) == (1 + n, 3, True)
+    # S, D0, D1, D2 in post on the due date (D2 left only today): judged
+    # then, D2's village counts as covered (issue #19)
+    assert (i["target"], i["done"], i["late"]) == (1 + n, 4, 4 < 1 + n)
 
 
 def test_another_countys_campaign_is_invisible(na_county, dh_county):

@@ -53,7 +53,15 @@ test('the dashboard: figures of the scope, drill-down, breadcrumb, phone, export
     assert.equal(await text('dash-cases-open'), String(api.cases.open))
     assert.equal(await text('dash-cases-overdue'), String(api.cases.overdue))
     assert.equal(await text('dash-verified'), pct(api.quality.verified_pct))
-    assert.equal(await text('dash-quality-score'), String(Math.round(api.quality.score * 10) / 10))
+    // issue #19: shares of children, not a score that adds rule hits
+    assert.equal(await text('dash-quality-no-error'), pct(api.quality.no_error_pct))
+    assert.equal(await text('dash-quality-clean'), pct(api.quality.clean_pct))
+    // a campaign card reads the target the API sends, and says what it counts
+    if (api.campaigns && api.campaigns.length) {
+      const c = api.campaigns[0]
+      const line = await page.locator('[data-test="dash-campaign-line"]').first().innerText()
+      assert.ok(line.includes(`${c.done}/${c.target}`) && line.includes(c.target_label), line)
+    }
     assert.ok(await page.locator('[data-test="dash-category-chart"] canvas').first().isVisible(), 'the category chart is drawn')
     assert.ok(await page.locator('[data-test="dash-flag-chart"] canvas').first().isVisible(), 'the flag chart is drawn')
     // no frozen quarter here: an honest empty trend (below a county, where to look), not a flat line

@@ -11,7 +11,7 @@ export function severityType(s) {
 export const RULE_TEXTS = labels('quality_rule')
 export const SIGNOFF = labels('signoff_state')
 export function signoffType(s) {
-  return { open: 'info', submitted: 'primary', returned: 'danger', approved: 'success' }[s] || 'info'
+  return { open: 'info', submitted: 'primary', changed: 'warning', returned: 'danger', approved: 'success' }[s] || 'info'
 }
 // who set a sign-off state and when (progress `signoff_by`, `signoff_at`)
 export function signoffWho(x) {

@@ -42,6 +42,14 @@ export const CERT_STATUS = labels('certificate_status')
 
 export const CAMPAIGN_MEASURES = labels('campaign_measure')
 
+// A campaign is judged at its due date; what was done after it is shown
+// apart as 补齐 with its days (issue #19), never added to the verdict.
+export function madeGoodText(m) {
+  if (!m || !m.count) return ''
+  const days = m.from && m.to && m.from !== m.to ? `${m.from} 至 ${m.to}` : m.from || ''
+  return `截止后补齐 ${m.count}${days ? `（${days}）` : ''}`
+}
+
 // whole-number percentages as people read them: 96.1%
 export function pctText(v) {
   if (v === null || v === undefined || isNaN(v)) return '—'

@@ -29,7 +29,8 @@ static void take_children(const store_res *r, int i, int64_t *v)
 	memcpy(v, c.v, sizeof c.v);
 }
 
-/* The quality counts Q01..Q11 of one village into v[13..23]. */
+/* The quality counts Q01..Q11 of one village into v[13..23], the
+ * children failing an error-level rule and any rule into v[24], v[25]. */
 static int village_quality(store *s, const char *code, const char *t16,
 			   const char *t18, const char *quarter,
 			   const char *start, const char *end, int64_t *v,
@@ -37,7 +38,7 @@ static int village_quality(store *s, const char *code, const char *t16,
 {
 	char lo[REGION_CODE_MAX], hi[REGION_CODE_MAX + 1];
 	region_scope_range(code, lo, hi);
-	quality_args a = { lo, hi, t16, t18, start, end, quarter, 1 };
+	quality_args a = { lo, hi, t16, t18, start, end, quarter, 1, 0 };
 	store_res *q;
 	int rc = quality_store_counts(s, &a, &q, e);
 	if (rc)
@@ -45,6 +46,8 @@ static int village_quality(store *s, const char *code, const char *t16,
 	quality_counts_row c;
 	store_res_row(q, 0, quality_store_counts_cols, &c);
 	memcpy(v + 13, c.q, sizeof c.q);
+	v[24] = c.with_error;
+	v[25] = c.with_any;
 	store_res_free(q);
 	return 0;
 }

@@ -179,10 +179,13 @@ static json_t *dash_campaigns(store *s, const actor *who, const region *g)
 		return out;
 	json_array_foreach(json_object_get(l, "items"), i, it)
 		json_array_append_new(
-			out, json_pack("{s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O}",
+			out, json_pack("{s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O}",
 				       "id", json_object_get(it, "id"), "name",
 				       json_object_get(it, "name"), "measure_label",
 				       json_object_get(it, "measure_label"),
+				       "target_label", json_object_get(it, "target_label"),
+				       "judged_on", json_object_get(it, "judged_on"),
+				       "made_good", json_object_get(it, "made_good"),
 				       "due_on", json_object_get(it, "due_on"),
 				       "target", json_object_get(it, "target"),
 				       "done", json_object_get(it, "done"), "pct",
@@ -220,7 +223,7 @@ static int children_part(store *s, const actor *who, const char *in,
 	region_children(s, g->code, &kids, &nk, NULL);
 	json_t *drill = json_array();
 	json_int_t active = 0, cat[CAT_COUNT] = { 0 }, flg[FLAG_COUNT] = { 0 };
-	int64_t qc[11] = { 0 };
+	int64_t qc[11] = { 0 }, qerr = 0, qany = 0;
 	for (int i = 0; i < store_res_rows(ch); i++) {
 		stats_sum_row sum;
 		store_res_row(ch, i, stats_store_sum_cols, &sum);
@@ -231,6 +234,8 @@ static int children_part(store *s, const actor *who, const char *in,
 			flg[b] += sum.v[7 + b];
 		for (int r = 0; r < 11; r++)
 			qc[r] += sum.v[13 + r];
+		qerr += sum.v[24];
+		qany += sum.v[25];
 	}
 	for (int k = 0; k < (nk ? nk : 1); k++) {
 		const char *code = nk ? kids[k].code : g->code;
@@ -257,8 +262,11 @@ static int children_part(store *s, const actor *who, const char *in,
 	for (int b = 0; b < FLAG_COUNT; b++)
 		json_object_set_new(flags, classify_flag_code(1u << b),
 				    json_integer(flg[b]));
-	/* The data-quality score: the share of records failing none of the
-	 * error-severity rules this quarter, as a percentage. */
+	/* Data quality as shares of children, never a score that adds rule
+	 * hits (one child fails several rules; issue #19): the share with
+	 * no error-level failure, the share with no failure at all (errors
+	 * and warnings, Q01–Q10), and each rule's count and share.  Q11 (not
+	 * yet verified) is information, shown as verified_pct. */
 	char quarter[8];
 	date_quarter_of(today, quarter);
 	json_t *qcounts = json_object();
@@ -268,18 +276,20 @@ static int children_part(store *s, const actor *who, const char *in,
 		json_object_set_new(qcounts, code, json_integer(qc[r]));
 	}
 	double act = (double)active;
-	double errors = (double)(qc[0] + qc[1] + qc[2] + qc[3] + qc[8]);
 	double unverified = (double)qc[10];
 	*out = json_pack(
 		"{s:s, s:s, s:s, s:s, s:{s:I, s:o, s:o}, s:o,"
-		" s:{s:s, s:f, s:f, s:o}}",
+		" s:{s:s, s:I, s:I, s:I, s:f, s:f, s:f, s:o, s:o}}",
 		"region_code", g->code, "region_name", g->name, "level",
 		region_level_name(g->level), "as_of", today, "children",
 		"active", active, "categories", cats, "flags", flags,
-		"drilldown", drill, "quality", "quarter", quarter, "score",
-		act ? 100.0 * (1.0 - (errors > act ? act : errors) / act) : 100.0,
+		"drilldown", drill, "quality", "quarter", quarter, "children",
+		active, "with_error", (json_int_t)qerr, "with_any",
+		(json_int_t)qany, "no_error_pct",
+		act ? 100.0 * (act - (double)qerr) / act : 100.0, "clean_pct",
+		act ? 100.0 * (act - (double)qany) / act : 100.0,
 		"verified_pct", act ? 100.0 * (act - unverified) / act : 0.0,
-		"counts", qcounts);
+		"counts", qcounts, "rules", quality_rules_json(qc, active));
 	return *out ? 0
 		    : err_set(e, ERR_INTERNAL, "internal", "统计结果生成失败");
 }

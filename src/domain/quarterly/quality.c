@@ -10,6 +10,7 @@
 #include "domain/children/classify.h"
 #include "domain/core/idcard.h"
 #include "domain/core/perm.h"
+#include "domain/quarterly/quarter_stats.h"
 #include "store/child_store.h"
 #include "store/quality_store.h"
 #include "store/stats_store.h"
@@ -44,6 +45,7 @@ static const code_entry signoffs[] = {
 	{ 2, "submitted", "已提交" },
 	{ 3, "returned", "已退回" },
 	{ 4, "approved", "已审批" },
+	{ 5, "changed", "报送后有变更" },
 	{ 0, NULL, NULL },
 };
 static const code_entry outcomes[] = {
@@ -56,6 +58,22 @@ const char *quality_signoff_label(const char *state)
 {
 	int v = code_value(signoffs, state);
 	return code_label(signoffs, v < 0 ? 1 : v);
+}
+
+json_t *quality_rules_json(const int64_t q[11], int64_t active)
+{
+	json_t *out = json_array();
+	for (int i = 0; i < 11; i++)
+		json_array_append_new(
+			out, json_pack("{s:s, s:s, s:s, s:I, s:f}", "code",
+				       rules[i].code, "severity",
+				       rules[i].severity, "message",
+				       rules[i].message, "failing",
+				       (json_int_t)q[i], "pct",
+				       active ? 100.0 * (double)q[i] /
+							(double)active
+					      : 0.0));
+	return out;
 }
 
 /* Everything a report of `quarter` in `g` needs. */
@@ -100,9 +118,12 @@ static int setup_as(store *s, const actor *who, const char *code_in,
 	date_years_before(q->asof, 16, q->t16);
 	date_years_before(q->asof, 18, q->t18);
 	region_scope_range(q->g.code, q->lo, q->hi);
+	/* A past quarter counts the records as they were at its last
+	 * second (issue #19 item 2). */
 	q->a = (quality_args){ q->lo, q->hi, q->t16, q->t18,
 			       q->start, q->end, q->quarter,
-			       strcmp(q->end, today) >= 0 };
+			       strcmp(q->end, today) >= 0,
+			       date_day_end(q->end) };
 	return 0;
 }
 
@@ -130,10 +151,10 @@ static json_t *failing_json(const store_res *r, int rule)
 	return a;
 }
 
-/* The counts of a region range: active, then Q01..Q11.  For the current
- * quarter they come from the dashboard's per-village figures (the same
- * numbers, kept current by village_stats_refresh: a province in milliseconds);
- * for a past one from the records.  `sum`, when not NULL, holds the
+/* The counts of a region range: active, then Q01..Q11.  They come from
+ * the per-village figures (quarter_stats.h: the current quarter's kept
+ * current, a past one's counted once from the records as they were at
+ * its end; a province in milliseconds).  `sum`, when not NULL, holds the
  * per-village figures of the whole report already summed per child
  * region; `code` is then the child region to take. */
 static int counts_of(store *s, const qctx *q, const char *lo, const char *hi,
@@ -167,18 +188,13 @@ static int counts_of(store *s, const qctx *q, const char *lo, const char *hi,
 	return 0;
 }
 
-/* The current quarter's per-village figures of the report's range summed
- * per region of `level` (NULL for a past quarter). */
+/* The quarter's per-village figures of the report's range summed per
+ * region of `level`. */
 static int current_sums(store *s, const actor *who, const qctx *q, int level,
 			store_res **out, err *e)
 {
-	*out = NULL;
-	if (!q->a.current)
-		return 0;
-	int rc = village_stats_refresh(s, q->lo, q->hi, who->now, NULL, e);
-	return rc ? rc
-		  : stats_store_sum(s, q->lo, q->hi, (int)region_code_len(level),
-				    out, e);
+	return quarter_stats_sums(s, who->now, &q->a,
+				  (int)region_code_len(level), out, e);
 }
 
 int quality_report(store *s, const actor *who, const char *code_in,
@@ -270,6 +286,7 @@ typedef struct quarter_tx {
 	const char *action, *next;	/* signing off */
 	const char *comment;
 	const char *quarter, *start, *end, *due;	/* setting a due date */
+	const char *figures;	/* approving: the snapshot's JSON */
 } quarter_tx;
 
 static int verify_work(store *s, void *arg, err *e)
@@ -351,10 +368,34 @@ static int signoff_row(const store_res *r, const char *code,
 	return 0;
 }
 
-static const char *state_of(const store_res *r, const char *code)
+/* A submission stands only while nothing changed after it: a record of
+ * the region created or edited since puts it back to "changed" (报送后有
+ * 变更), which counts as not submitted — the township sees it, and the
+ * village submits again (issue #19).  Only changes by `until`, the
+ * quarter's last second, count: a past quarter's figures are the records
+ * as they were at its end, which later edits do not change.  Approved
+ * quarters are frozen. */
+static const char *state_of_in(store *s, const store_res *r, const char *code,
+			       int64_t until)
 {
 	quality_signoff_row so;
-	return signoff_row(r, code, &so) ? so.state : "open";
+	if (!signoff_row(r, code, &so))
+		return "open";
+	if (s && !strcmp(so.state, "submitted")) {
+		char lo[REGION_CODE_MAX], hi[REGION_CODE_MAX + 1];
+		int64_t n = 0;
+		region_scope_range(code, lo, hi);
+		if (quality_store_changed_since(s, lo, hi, so.at, until, &n,
+						NULL) == 0 &&
+		    n > 0)
+			return "changed";
+	}
+	return so.state;
+}
+
+static const char *state_of(const store_res *r, const char *code)
+{
+	return state_of_in(NULL, r, code, 0);
 }
 
 void quality_due_on(store *s, const char *quarter, char due[11])
@@ -396,7 +437,7 @@ static int rollup_state(store *s, const region *g, const store_res *so,
 /* The sign-off of `g` as progress shows it: state, and who set it, when,
  * with what comment (a return's comment goes back with the data). */
 static int signoff_json(store *s, const region *g, const store_res *so,
-			json_t *o, err *e)
+			int64_t until, json_t *o, err *e)
 {
 	const char *st = "open";
 	quality_signoff_row row;
@@ -404,7 +445,7 @@ static int signoff_json(store *s, const region *g, const store_res *so,
 	if (g->level < REGION_COUNTY)
 		rc = rollup_state(s, g, so, &st, e);
 	else if ((found = signoff_row(so, g->code, &row)))
-		st = row.state;
+		st = state_of_in(s, so, g->code, until);
 	if (rc)
 		return rc;
 	const char *comment = found ? row.comment : NULL;
@@ -462,7 +503,7 @@ int quality_progress(store *s, const actor *who, const char *code_in,
 					 (double)active
 			       : 100.0,
 			"open_failures", (json_int_t)failures);
-		if ((rc = signoff_json(s, g, so, it, e))) {
+		if ((rc = signoff_json(s, g, so, q.a.at, it, e))) {
 			json_decref(it);
 			break;
 		}
@@ -481,7 +522,7 @@ int quality_progress(store *s, const actor *who, const char *code_in,
 			      q.g.code, "quarter", q.quarter, "due_on", due,
 			      "region_name", q.g.name, "items", items);
 		items = NULL;
-		rc = signoff_json(s, &q.g, so, o, e);
+		rc = signoff_json(s, &q.g, so, q.a.at, o, e);
 	}
 	store_res_free(so);
 	json_decref(items);
@@ -493,35 +534,35 @@ int quality_progress(store *s, const actor *who, const char *code_in,
 	return 0;
 }
 
-static json_t *figures_json(store *s, const qctx *q, err *e)
+/* The figures of q's region from its per-village figures: the same
+ * numbers a report and progress sum, so a snapshot agrees with them. */
+static json_t *figures_json(store *s, const actor *who, const qctx *q, err *e)
 {
-	store_res *f, *c;
-	if (quality_store_figures(s, &q->a, &f, e))
+	store_res *sum;
+	int64_t c[STATS_COLS];
+	memset(c, 0, sizeof c);
+	if (current_sums(s, who, q, q->g.level, &sum, e))
 		return NULL;
-	if (quality_store_counts(s, &q->a, &c, e)) {
-		store_res_free(f);
-		return NULL;
+	for (int i = 0; i < store_res_rows(sum); i++) {
+		stats_sum_row v;
+		store_res_row(sum, i, stats_store_sum_cols, &v);
+		if (!strcmp(v.group, q->g.code))
+			memcpy(c, v.v, sizeof c);
 	}
-	quality_figures_row fr;
-	quality_counts_row cr;
-	store_res_row(f, 0, quality_store_figures_cols, &fr);
-	store_res_row(c, 0, quality_store_counts_cols, &cr);
+	store_res_free(sum);
 	json_t *cats = json_object(), *flags = json_object(), *qc = json_object();
 	for (int i = 0; i < CAT_COUNT; i++)
 		json_object_set_new(cats, classify_category_code(1u << i),
-				    json_integer(fr.c[i]));
+				    json_integer(c[1 + i]));
 	for (int i = 0; i < FLAG_COUNT; i++)
 		json_object_set_new(flags, classify_flag_code(1u << i),
-				    json_integer(fr.f[i]));
+				    json_integer(c[7 + i]));
 	for (int i = 0; i < 11; i++)
-		json_object_set_new(qc, rules[i].code, json_integer(cr.q[i]));
-	json_t *o = json_pack("{s:I, s:I, s:o, s:o, s:o}", "active",
-			      (json_int_t)fr.active, "verified",
-			      (json_int_t)fr.verified, "categories", cats,
-			      "flags", flags, "quality", qc);
-	store_res_free(f);
-	store_res_free(c);
-	return o;
+		json_object_set_new(qc, rules[i].code, json_integer(c[13 + i]));
+	return json_pack("{s:I, s:I, s:o, s:o, s:o}", "active",
+			 (json_int_t)c[0], "verified",
+			 (json_int_t)(c[0] - c[23]), "categories", cats,
+			 "flags", flags, "quality", qc);
 }
 
 int quality_figures(store *s, const actor *who, const char *code_in,
@@ -535,7 +576,8 @@ int quality_figures(store *s, const actor *who, const char *code_in,
 	if (q.g.level == REGION_COUNTY &&
 	    (rc = quality_store_snapshot(s, q.g.code, q.quarter, &snap, e)))
 		return rc;
-	json_t *fig = snap ? json_loads(snap, 0, NULL) : figures_json(s, &q, e);
+	json_t *fig = snap ? json_loads(snap, 0, NULL)
+			   : figures_json(s, who, &q, e);
 	free(snap);
 	if (!fig)
 		return e && e->code ? e->code : ERR_STORE;
@@ -568,16 +610,13 @@ static int signoff_work(store *s, void *arg, err *e)
 			free(v);
 		}
 	}
-	if (rc == 0 && !strcmp(x->next, "approved")) {
-		json_t *fig = figures_json(s, q, e);
-		char *text = fig ? json_dumps(fig, JSON_COMPACT | JSON_SORT_KEYS)
-				 : NULL;
-		rc = text ? quality_store_save_snapshot(s, q->g.code, q->quarter,
-							who->now, text, e)
-			  : ERR_STORE;
-		free(text);
-		json_decref(fig);
-	}
+	/* The county's villages' figures freeze as the snapshot was
+	 * summed from them (just before), so progress and reports of the
+	 * quarter never change after (issue #19 item 2). */
+	if (rc == 0 && !strcmp(x->next, "approved") &&
+	    (rc = quarter_stats_freeze(s, &q->a, e)) == 0)
+		rc = quality_store_save_snapshot(s, q->g.code, q->quarter,
+						 who->now, x->figures, e);
 	if (rc)
 		return rc;
 	char target[AUDIT_TARGET_MAX];
@@ -599,6 +638,25 @@ static int due_work(store *s, void *arg, err *e)
 				 json_pack("{s:s, s:s}", "quarter", x->quarter,
 					   "due_on", x->due),
 				 e);
+}
+
+/* *n: the children of q's region failing an error-level rule. */
+static int open_errors(store *s, const actor *who, const qctx *q, int64_t *n,
+		       err *e)
+{
+	store_res *sum;
+	int rc = current_sums(s, who, q, q->g.level, &sum, e);
+	if (rc)
+		return rc;
+	*n = 0;
+	for (int i = 0; i < store_res_rows(sum); i++) {
+		stats_sum_row v;
+		store_res_row(sum, i, stats_store_sum_cols, &v);
+		if (!strcmp(v.group, q->g.code))
+			*n = v.v[24];
+	}
+	store_res_free(sum);
+	return 0;
 }
 
 int quality_signoff(store *s, const actor *who, const char *quarter,
@@ -625,7 +683,7 @@ int quality_signoff(store *s, const actor *who, const char *quarter,
 	if ((rc = quality_store_signoff(s, q.g.code, q.quarter, &cur, e)))
 		return rc;
 	char state[16];
-	snprintf(state, sizeof state, "%s", state_of(cur, q.g.code));
+	snprintf(state, sizeof state, "%s", state_of_in(s, cur, q.g.code, q.a.at));
 	store_res_free(cur);
 	if (!strcmp(action, "submit")) {
 		if (!((lvl == REGION_VILLAGE &&
@@ -662,7 +720,10 @@ int quality_signoff(store *s, const actor *who, const char *quarter,
 						child_row_clear(&rows[k]);
 					free(rows);
 				}
-				if (total > 0 && strcmp(state_of(kids_so, v[i].code), "submitted"))
+				if (total > 0 &&
+				    strcmp(state_of_in(s, kids_so, v[i].code,
+						       q.a.at),
+					   "submitted"))
 					missing++;
 			}
 			store_res_free(kids_so);
@@ -671,6 +732,17 @@ int quality_signoff(store *s, const actor *who, const char *quarter,
 				return err_set(e, ERR_CONFLICT, "villages_pending",
 					       "还有%d个村（社区）未报送本季度数据", missing);
 		}
+		/* Submitting figures with error-level failures open needs a
+		 * written reason, which the level above reads with the
+		 * submission (issue #19). */
+		int64_t with_error = 0;
+		if ((rc = open_errors(s, who, &q, &with_error, e)))
+			return rc;
+		if (with_error > 0 && (!comment || !text_valid_name(comment, 2, 200)))
+			return err_field(e, ERR_CONFLICT, "open_errors", "comment",
+					 "仍有%lld名儿童存在错误级问题（Q01–Q04、Q09），"
+					 "请先改正；确需报送的，请填写报送说明",
+					 (long long)with_error);
 		next = "submitted";
 	} else if (!strcmp(action, "approve") || !strcmp(action, "return")) {
 		if (!perm_allows(who, PERM_QUARTER_APPROVE))
@@ -694,7 +766,9 @@ int quality_signoff(store *s, const actor *who, const char *quarter,
 			}
 			int missing = 0;
 			for (int i = 0; i < nt; i++)
-				missing += strcmp(state_of(kids_so, t[i].code),
+				missing += strcmp(state_of_in(s, kids_so,
+							      t[i].code,
+							      q.a.at),
 						  "submitted") != 0;
 			store_res_free(kids_so);
 			free(t);
@@ -703,7 +777,8 @@ int quality_signoff(store *s, const actor *who, const char *quarter,
 					       "还有%d个乡镇（街道）未报送", missing);
 			next = "approved";
 		} else {
-			if (lvl != REGION_TOWNSHIP || strcmp(state, "submitted"))
+			if (lvl != REGION_TOWNSHIP ||
+			    (strcmp(state, "submitted") && strcmp(state, "changed")))
 				return err_set(e, ERR_CONFLICT, "nothing_to_return",
 					       "只能退回已报送的乡镇（街道）数据");
 			if (!comment || !text_valid_name(comment, 2, 200))
@@ -723,7 +798,20 @@ int quality_signoff(store *s, const actor *who, const char *quarter,
 	}
 	quarter_tx x = { .who = who, .q = &q, .action = action, .next = next,
 			 .comment = comment };
-	if ((rc = store_tx(s, signoff_work, &x, e)))
+	char *fig_text = NULL;
+	if (!strcmp(next, "approved")) {
+		/* Counted (and the villages' figures brought up to date)
+		 * before the transaction that freezes them. */
+		json_t *fig = figures_json(s, who, &q, e);
+		if (!fig)
+			return e && e->code ? e->code : ERR_STORE;
+		fig_text = json_dumps(fig, JSON_COMPACT | JSON_SORT_KEYS);
+		json_decref(fig);
+		x.figures = fig_text;
+	}
+	rc = store_tx(s, signoff_work, &x, e);
+	free(fig_text);
+	if (rc)
 		return rc;
 	return quality_progress(s, who, q.g.code, q.quarter, out, e);
 }

@@ -26,6 +26,11 @@ int quality_report(store *s, const actor *who, const char *code_in,
 		   const char *quarter, const char *rule, int64_t offset,
 		   int limit, json_t **out, err *e);
 
+/* The rules Q01–Q11 with the children failing each among `active`:
+ * [{code, severity, message, failing, pct}], a new reference.  q[] holds
+ * the counts of Q01..Q11. */
+json_t *quality_rules_json(const int64_t q[11], int64_t active);
+
 /* Marks a record verified for a quarter: outcome unchanged or updated. */
 int quality_verify(store *s, const actor *who, int64_t child_id,
 		   json_t *body, json_t **out, err *e);

@@ -9,7 +9,6 @@
 #include "domain/children/child_codes.h"
 #include "domain/core/perm.h"
 #include "domain/core/region.h"
-#include "domain/workforce/staff.h"
 #include "store/staff_store.h"
 #include "util/date.h"
 #include "util/jsonx.h"
@@ -19,6 +18,15 @@ static const code_entry measures[] = {
 	{ 1, "staff_registered", "定岗定人并实名登记" },
 	{ 2, "staff_trained", "完成年度培训" },
 	{ 3, "certificate_issued", "取得培训合格证" },
+	{ 0, NULL, NULL },
+};
+
+/* What each measure counts against (its target), said on every card so
+ * that a share of posts and a share of people are not read alike. */
+static const code_entry targets[] = {
+	{ 1, "staff_registered", "乡镇（街道）、村（社区）岗位" },
+	{ 2, "staff_trained", "截止日在岗、应受培训的人员" },
+	{ 3, "certificate_issued", "截止日在岗、应取得合格证的人员" },
 	{ 0, NULL, NULL },
 };
 
@@ -138,7 +146,38 @@ int campaign_progress(store *s, const actor *who, int64_t id, json_t **out,
 	return progress_at(s, who, id, NULL, out, e);
 }
 
-/* The progress seen from `at` (NULL: the caller's scope). */
+/* One row of progress: target and done as they stood on the campaign's
+ * date, and apart from them what was made good after it ("补齐"). */
+static json_t *progress_item(const char *code, const char *name, long t,
+			     long d, long later, const char *from,
+			     const char *to, int late_possible)
+{
+	return json_pack("{s:s, s:s, s:i, s:i, s:f, s:b, s:{s:i, s:s?, s:s?}}",
+			 "code", code, "name", name, "target", (int)t, "done",
+			 (int)d, "pct", t ? 100.0 * d / t : 100.0, "late",
+			 late_possible && d < t, "made_good", "count",
+			 (int)later, "from", from, "to", to);
+}
+
+/* The earlier of two dates (NULL counts as none). */
+static const char *date_min(const char *a, const char *b)
+{
+	return !a ? b : !b ? a : strcmp(a, b) <= 0 ? a : b;
+}
+
+static const char *date_max(const char *a, const char *b)
+{
+	return !a ? b : !b ? a : strcmp(a, b) >= 0 ? a : b;
+}
+
+/* The progress seen from `at` (NULL: the caller's scope).
+ *
+ * The verdict is the state on the due date: who was in post then, who
+ * had been trained or certified by then (SPEC §3.2, issue #19).  Posts
+ * filled and people trained after it do not change it; they are counted
+ * apart as made good (补齐) with the first and last day of it.  People
+ * appointed after the due date are not part of the campaign at all.
+ * Before the due date the campaign stands as of today. */
 static int progress_at(store *s, const actor *who, int64_t id, const char *at,
 		       json_t **out, err *e)
 {
@@ -175,112 +214,88 @@ static int progress_at(store *s, const actor *who, int64_t id, const char *at,
 	const char *measure = cr.measure;
 	const char *due = cr.due_on;
 	int late_possible = strcmp(today, due) > 0;
+	/* The day the verdict is read: the due date once it has passed. */
+	const char *judged = late_possible ? due : today;
+	char lo[REGION_CODE_MAX], hi[REGION_CODE_MAX + 1], from[11];
+	region_scope_range(g.code, lo, hi);
+	snprintf(from, sizeof from, "%.4s-01-01", due);
+	int child_level = g.level < REGION_VILLAGE ? g.level + 1 : g.level;
+	int glen = (int)region_code_len(child_level);
+	store_res *p;
+	rc = strcmp(measure, "staff_registered") == 0
+		     ? staff_store_campaign_posts(s, lo, hi, glen, judged,
+						  today, &p, e)
+		     : staff_store_progress(
+			       s, lo, hi, glen, from, judged, today,
+			       strcmp(measure, "certificate_issued") == 0, &p,
+			       e);
+	if (rc) {
+		store_res_free(c);
+		return rc;
+	}
 	region *kids = NULL;
 	int nk = 0;
 	region_children(s, g.code, &kids, &nk, NULL);
 	json_t *items = json_array();
-	long tot_t = 0, tot_d = 0;
-	if (strcmp(measure, "staff_registered") == 0) {
-		json_t *cov;
-		if ((rc = staff_coverage(s, &(actor){ .u = NULL, .now = who->now },
-					 g.code, NULL, &cov, e)) == 0) {
-			size_t i;
-			json_t *it, *tot = json_object_get(cov, "total");
-			tot_t = json_integer_value(json_object_get(tot, "townships")) +
-				json_integer_value(json_object_get(tot, "villages"));
-			tot_d = json_integer_value(json_object_get(tot, "townships_covered")) +
-				json_integer_value(json_object_get(tot, "villages_covered"));
-			json_array_foreach(json_object_get(cov, "items"), i, it) {
-				long t = json_integer_value(json_object_get(it, "townships")) +
-					 json_integer_value(json_object_get(it, "villages"));
-				long d = json_integer_value(json_object_get(it, "townships_covered")) +
-					 json_integer_value(json_object_get(it, "villages_covered"));
-				json_array_append_new(
-					items,
-					json_pack("{s:O, s:O, s:i, s:i, s:f, s:b}",
-						  "code", json_object_get(it, "code"),
-						  "name", json_object_get(it, "name"),
-						  "target", (int)t, "done", (int)d,
-						  "pct", t ? 100.0 * d / t : 100.0,
-						  "late", late_possible && d < t));
-			}
-			json_decref(cov);
-		}
-	} else {
-		char lo[REGION_CODE_MAX], hi[REGION_CODE_MAX + 1], from[11];
-		region_scope_range(g.code, lo, hi);
-		snprintf(from, sizeof from, "%.4s-01-01", due);
-		int child_level = g.level < REGION_VILLAGE ? g.level + 1 : g.level;
-		store_res *p;
-		if ((rc = staff_store_progress(
-			     s, lo, hi, (int)region_code_len(child_level), from,
-			     due, strcmp(measure, "certificate_issued") == 0,
-			     &p, e)) == 0) {
-			/* Every group counts in the total, the region's own
-			 * post included (as a row "本级" of its own). */
-			for (int i = 0; i < store_res_rows(p); i++) {
-				staff_progress_row pr;
-				store_res_row(p, i, staff_store_progress_cols, &pr);
-				tot_t += pr.staff;
-				tot_d += pr.done;
-				if (nk && !strcmp(pr.group, g.code)) {
-					char own[160];
-					long t = pr.staff, d = pr.done;
-					snprintf(own, sizeof own, "%s（本级）", g.name);
-					json_array_append_new(
-						items,
-						json_pack("{s:s, s:s, s:i, s:i, s:f, s:b}",
-							  "code", g.code, "name", own,
-							  "target", (int)t, "done", (int)d,
-							  "pct", t ? 100.0 * d / t : 100.0,
-							  "late", late_possible && d < t));
-				}
-			}
-			for (int k = 0; k < (nk ? nk : 1); k++) {
-				const char *code = nk ? kids[k].code : g.code;
-				long t = 0, d = 0;
-				for (int i = 0; i < store_res_rows(p); i++) {
-					staff_progress_row pr;
-					store_res_row(p, i, staff_store_progress_cols,
-						      &pr);
-					if (!strcmp(pr.group, code)) {
-						t = pr.staff;
-						d = pr.done;
-					}
-				}
-				json_array_append_new(
-					items,
-					json_pack("{s:s, s:s, s:i, s:i, s:f, s:b}",
-						  "code", code, "name",
-						  nk ? kids[k].name : g.name,
-						  "target", (int)t, "done",
-						  (int)d, "pct",
-						  t ? 100.0 * d / t : 100.0,
-						  "late", late_possible && d < t));
-			}
-			store_res_free(p);
+	long tot_t = 0, tot_d = 0, tot_l = 0;
+	const char *tot_from = NULL, *tot_to = NULL;
+	/* Every group counts in the total, the region's own posts and people
+	 * included (as a row "本级" of its own), so the rows add up. */
+	for (int i = 0; i < store_res_rows(p); i++) {
+		staff_progress_row pr;
+		store_res_row(p, i, staff_store_progress_cols, &pr);
+		tot_t += pr.staff;
+		tot_d += pr.done;
+		tot_l += pr.later;
+		tot_from = date_min(tot_from, pr.later_from);
+		tot_to = date_max(tot_to, pr.later_to);
+		if (nk && !strcmp(pr.group, g.code)) {
+			char own[160];
+			snprintf(own, sizeof own, "%s（本级）", g.name);
+			json_array_append_new(
+				items, progress_item(g.code, own, pr.staff,
+						     pr.done, pr.later,
+						     pr.later_from,
+						     pr.later_to,
+						     late_possible));
 		}
 	}
+	for (int k = 0; k < (nk ? nk : 1); k++) {
+		const char *code = nk ? kids[k].code : g.code;
+		staff_progress_row pr = { 0 };
+		for (int i = 0; i < store_res_rows(p); i++) {
+			staff_progress_row r;
+			store_res_row(p, i, staff_store_progress_cols, &r);
+			if (!strcmp(r.group, code))
+				pr = r;
+		}
+		json_array_append_new(
+			items, progress_item(code, nk ? kids[k].name : g.name,
+					     pr.staff, pr.done, pr.later,
+					     pr.later_from, pr.later_to,
+					     late_possible));
+	}
 	free(kids);
-	if (rc == 0)
-		*out = json_pack(
-			"{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:i,"
-			" s:f, s:b, s:o}",
-			"id", (json_int_t)id, "name", cr.name,
-			"measure", measure, "measure_label",
-			code_label(measures, code_value(measures, measure)),
-			"region_code", ccode, "view_region", g.code,
-			"view_name", g.name, "due_on", due, "target",
-			(int)tot_t, "done", (int)tot_d, "pct",
-			tot_t ? 100.0 * tot_d / tot_t : 100.0, "late",
-			late_possible && tot_d < tot_t, "items", items);
-	else
-		json_decref(items);
+	*out = json_pack(
+		"{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:i,"
+		" s:f, s:b, s:{s:i, s:s?, s:s?}, s:o}",
+		"id", (json_int_t)id, "name", cr.name, "measure", measure,
+		"measure_label",
+		code_label(measures, code_value(measures, measure)),
+		"target_label", code_label(targets, code_value(measures, measure)),
+		"region_code", ccode, "view_region", g.code, "view_name",
+		g.name, "due_on", due, "judged_on", judged, "target",
+		(int)tot_t, "done", (int)tot_d, "pct",
+		tot_t ? 100.0 * tot_d / tot_t : 100.0, "late",
+		late_possible && tot_d < tot_t, "made_good", "count",
+		(int)tot_l, "from", tot_from, "to", tot_to, "items", items);
+	store_res_free(p);
 	store_res_free(c);
-	return rc;
+	return 0;
 }
 
 void campaign_codes_json(json_t *out)
 {
 	json_object_set_new(out, "campaign_measure", code_table_json(measures));
+	json_object_set_new(out, "campaign_target", code_table_json(targets));
 }
