@@ -202,13 +202,14 @@ static int is_required(int i)
 	return strchr(cols[i].title, '*') != NULL;
 }
 
-/* The title for messages: the file's, else the template's, without `*`. */
+/* The title for messages: the file's, else the template's, without `*`
+ * and spaces ("性　别＊" is 性别). */
 static void shown_title(const layout *l, int i, char out[TITLE_MAX])
 {
 	const char *t = l && l->at[i] >= 0 ? l->title[i] : cols[i].title;
 	size_t w = 0;
 	while (*t && w < TITLE_MAX - 1) {
-		if (*t == '*')
+		if (*t == '*' || *t == ' ')
 			t++;
 		else if (strncmp(t, "＊", 3) == 0)
 			t += 3;
