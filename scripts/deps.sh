@@ -15,6 +15,8 @@ PKGS=(
   libpwquality-dev cracklib-runtime
   postgresql postgresql-contrib
   python3-pytest python3-requests python3-openpyxl
+  # the import tests' other producers of spreadsheets (issue #20)
+  python3-xlsxwriter libreoffice-calc-nogui
   chromium
 )
 

@@ -389,3 +389,81 @@ def test_cli_report_has_row_numbers(guanai, db, tmp_path):
     hdr = next(i for i, v in enumerate(vals) if v and v[0] == "姓名*")
     assert vals[hdr][-2:] == ["原表行号", "未导入原因"], vals[hdr]
     assert str(vals[hdr + 1][-2]) == str(row), vals[hdr + 1]
+
+
+def test_id_number_with_an_impossible_address_is_refused(staff, village_pool):
+    """Issue #20 item 5: a right check digit does not make 000000… or
+    990000… a real address code."""
+    V, _ = village_pool.take(NA_TOWN)
+    d = staff.user("director", V)
+    a, b, g = person("2015-03-26"), person("2016-05-01"), person("2014-02-02")
+    for p, area in ((a, "000000"), (b, "990000")):
+        p["id"] = id_number(area, p["birth_iso"], "male")
+    body = ok(upload(d, xlsx_by_openpyxl(LINES, sheet_rows(V, [a, b, g]))))
+    assert body["imported"] == 1 and body["failed"] == 2, body
+    for x in body["errors"]:
+        assert "行政区划代码" in x["reason"] and "身份证号（E" in x["reason"], x
+    # and by hand through the API as well
+    body = child_body(V)
+    body["id_number"] = id_number("990000", body["birth_date"], "male")
+    assert_error(d.post("/children", json=body), 400, "invalid_id_number")
+
+
+def soffice(tmp_path, src, fmt):
+    """`src` converted by LibreOffice headless into `fmt` (xlsx, ods, xls)."""
+    import shutil
+    import subprocess
+    exe = shutil.which("soffice") or shutil.which("libreoffice")
+    if not exe:
+        pytest.skip("LibreOffice (libreoffice-calc-nogui) is not installed")
+    out = tmp_path / f"lo-{fmt}"
+    out.mkdir(exist_ok=True)
+    profile = tmp_path / "lo-profile"
+    r = subprocess.run([exe, f"-env:UserInstallation=file://{profile}", "--headless",
+                        "--convert-to", fmt, "--outdir", str(out), str(src)],
+                       capture_output=True, text=True, timeout=180)
+    made = out / (src.stem + "." + fmt)
+    assert made.is_file(), (r.stdout, r.stderr)
+    return made.read_bytes()
+
+
+def test_a_libreoffice_workbook(staff, village_pool, tmp_path):
+    """The same messy sheet saved by LibreOffice: its own xlsx (inline
+    strings, its styles, its date cells) imports alike."""
+    V, _ = village_pool.take(NA_TOWN)
+    d = staff.user("director", V)
+    people = messy_people()
+    src = tmp_path / "roster.xlsx"
+    src.write_bytes(xlsx_by_openpyxl(LINES, sheet_rows(V, people)))
+    data = soffice(tmp_path, src, "xlsx")
+    body = ok(upload(d, data))
+    assert body["imported"] == len(people) and body["sheet"] == "花名册", body
+    for p in people:
+        c = by_name(d, p.get("want_name", p["name"]))
+        assert c["id_number"] == p["want_id"] and c["birth_date"] == p["birth_iso"], c
+
+
+@pytest.mark.parametrize("fmt,word", [("xls", ".xls"), ("ods", ".ods")])
+def test_xls_and_ods_are_refused_saying_what_to_do(staff, village_pool, tmp_path, fmt, word):
+    """Issue #20 item 4: not blamed on the text encoding; the answer says
+    to save as .xlsx, and nothing is stored."""
+    V, _ = village_pool.take(NA_TOWN)
+    d = staff.user("director", V)
+    src = tmp_path / "roster.xlsx"
+    src.write_bytes(xlsx_by_openpyxl(LINES, sheet_rows(V, [person("2015-03-26")])))
+    r = upload(d, soffice(tmp_path, src, fmt))
+    assert_error(r, 400, "xlsx_malformed")
+    msg = r.json()["error"]["message"]
+    assert word in msg and ".xlsx" in msg and "编码" not in msg, msg
+    assert all_items(d) == []
+
+
+def test_utf16_csv(staff, village_pool):
+    V, _ = village_pool.take(NA_TOWN)
+    d = staff.user("director", V)
+    p = person("2015-03-26")
+    text = ("姓名*,性别*,出生日期*,身份证号,民族*,居住地区划代码*\r\n"
+            f"{p['name']},男,2015-03-26,{p['id']},汉族,{V}\r\n")
+    body = ok(upload(d, text.encode("utf-16"), content_type="text/csv"))
+    assert body["imported"] == 1, body
+    assert by_name(d, p["name"])["id_number"] == p["id"]

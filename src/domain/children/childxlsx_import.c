@@ -1124,15 +1124,37 @@ static int import_rows(import_ctx *c, int xlsx, const char *path, err *e)
 	return rc;
 }
 
-static int is_xlsx(const char *path)
+/* What the file is, by its first bytes (never by its name or the type
+ * the browser claims): 1 a zip (.xlsx), 0 text (CSV); or an error for
+ * the spreadsheet formats not read here.  An .xls (an OLE2 compound file,
+ * as is an .xlsx Excel encrypted) or an .ods would otherwise be taken for
+ * a CSV in an unknown encoding. */
+static int file_kind(const char *path, err *e)
 {
 	FILE *f = fopen(path, "rb");
-	unsigned char m[4] = { 0 };
+	unsigned char m[128] = { 0 };
 	if (!f)
 		return 0;
-	size_t n = fread(m, 1, 4, f);
+	size_t n = fread(m, 1, sizeof m, f);
 	fclose(f);
-	return n == 4 && m[0] == 'P' && m[1] == 'K' && m[2] == 3 && m[3] == 4;
+	static const unsigned char ole[8] = { 0xD0, 0xCF, 0x11, 0xE0,
+					      0xA1, 0xB1, 0x1A, 0xE1 };
+	if (n >= 8 && memcmp(m, ole, 8) == 0)
+		return err_set(e, ERR_INVALID, "xlsx_malformed",
+			       "文件是旧版Excel（.xls）或设有密码的Excel文件，"
+			       "无法直接导入：请在Excel或WPS中（取消密码并）"
+			       "“另存为”Excel工作簿（.xlsx）后再导入");
+	if (n < 4 || m[0] != 'P' || m[1] != 'K' || m[2] != 3 || m[3] != 4)
+		return 0;
+	/* An OpenDocument file starts with its uncompressed "mimetype". */
+	static const char ods[] = "application/vnd.oasis.opendocument";
+	for (size_t i = 30; i + sizeof ods - 1 <= n; i++)
+		if (memcmp(m + i, ods, sizeof ods - 1) == 0)
+			return err_set(e, ERR_INVALID, "xlsx_malformed",
+				       "文件是OpenDocument表格（.ods），无法直接导入："
+				       "请在WPS或LibreOffice中“另存为”Excel工作簿"
+				       "（.xlsx）后再导入");
+	return 1;
 }
 
 /* Where the last, possibly incomplete, UTF-8 sequence of s[0..n) starts
@@ -1174,10 +1196,11 @@ static int head_is_utf8(FILE *f, int *utf8)
 	return 0;
 }
 
-/* GB18030 → UTF-8 from `in` to the file `fd`, a chunk at a time. */
-static int convert_gb18030(FILE *in, int fd, err *e)
+/* `from` (GB18030, UTF-16) → UTF-8 from `in` to the file `fd`, a chunk
+ * at a time. */
+static int convert_to_utf8(FILE *in, const char *from, int fd, err *e)
 {
-	iconv_t cd = iconv_open("UTF-8", "GB18030");
+	iconv_t cd = iconv_open("UTF-8", from);
 	if (cd == (iconv_t)-1)
 		return err_set(e, ERR_INTERNAL, "internal", "无法转换文件编码");
 	char ib[65536 + 8], ob[4 * 65536 + 64];
@@ -1221,11 +1244,18 @@ static int csv_to_utf8(const char *path, char tmp[64], err *e)
 	if (!f)
 		return err_set(e, ERR_INVALID, "file_unreadable", "无法读取文件");
 	int utf8, rc = 0;
-	if (head_is_utf8(f, &utf8) != 0) {
+	/* UTF-16 with its byte order mark: what Excel's "Unicode text" and
+	 * some exports write. */
+	unsigned char bom[2] = { 0, 0 };
+	int utf16 = fread(bom, 1, 2, f) == 2 &&
+		    ((bom[0] == 0xFF && bom[1] == 0xFE) ||
+		     (bom[0] == 0xFE && bom[1] == 0xFF));
+	rewind(f);
+	if (!utf16 && head_is_utf8(f, &utf8) != 0) {
 		fclose(f);
 		return err_set(e, ERR_INVALID, "file_unreadable", "无法读取文件");
 	}
-	if (utf8) {
+	if (!utf16 && utf8) {
 		fclose(f);
 		return 0;
 	}
@@ -1238,7 +1268,7 @@ static int csv_to_utf8(const char *path, char tmp[64], err *e)
 		tmp[0] = '\0';
 		return err_set(e, ERR_INTERNAL, "internal", "无法创建临时文件");
 	}
-	rc = convert_gb18030(f, fd, e);
+	rc = convert_to_utf8(f, utf16 ? "UTF-16" : "GB18030", fd, e);
 	fclose(f);
 	if (close(fd) != 0 && rc == 0)
 		rc = err_set(e, ERR_INTERNAL, "internal", "无法写入临时文件");
@@ -1269,7 +1299,9 @@ int childxlsx_import(store *s, const actor *who, const char *path,
 	for (int i = 0; i < NCOLS; i++)
 		c.paths[i] = cols[i].path;
 	char tmp[64] = "";
-	int xlsx = is_xlsx(path);
+	int xlsx = file_kind(path, e);
+	if (xlsx < 0)
+		return xlsx;
 	int rc = xlsx ? 0 : csv_to_utf8(path, tmp, e);
 	if (rc)
 		return rc;
