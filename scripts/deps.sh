@@ -25,6 +25,8 @@ TEST=(
   python3-pytest python3-requests python3-openpyxl python3-yaml
   # the API suite runs in parallel: pytest -n 2 --dist loadfile
   python3-pytest-xdist
+  # the import tests' other producers of spreadsheets (issue #20)
+  python3-xlsxwriter libreoffice-calc-nogui
   chromium
 )
 # The UI toolchain (vite 6, playwright-core 1.61, pinned in

@@ -720,8 +720,29 @@ int cli_import_children(const cli_args *a)
 		childxlsx_import_free(&res);
 		return fail(&e);
 	}
+	if (res.sheet[0])
+		printf("读取工作表“%s”，表头在第%ld行\n", res.sheet,
+		       res.header_row);
+	else
+		printf("表头在第%ld行\n", res.header_row);
+	for (size_t i = 0; i < json_array_size(res.ignored); i++)
+		printf("未导入的列：%s\n",
+		       json_string_value(json_array_get(res.ignored, i)));
 	printf("读取 %ld 行：导入 %ld，跳过 %ld（已登记或重复），失败 %ld\n",
 	       res.rows, res.imported, res.skipped, res.failed);
+	/* The rows not imported, each with its row number and reason, as
+	 * the web page lists them (the first 200; all in the report). */
+	for (size_t i = 0; i < json_array_size(res.errors); i++) {
+		json_t *x = json_array_get(res.errors, i);
+		const char *why =
+			json_string_value(json_object_get(x, "reason"));
+		long row = (long)json_integer_value(json_object_get(x, "row"));
+		/* a cell's reason names its row already */
+		if (why && strncmp(why, "第", 3) == 0)
+			printf("  %s\n", why);
+		else
+			printf("  第%ld行：%s\n", row, why ? why : "");
+	}
 	if (res.alone)
 		puts("导入时没有其他程序打开数据库：整个文件在一个事务中写入");
 	if (res.report) {

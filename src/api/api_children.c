@@ -309,6 +309,13 @@ static int children_import(req *r, err *e)
 				(json_int_t)res.imported, "skipped",
 				(json_int_t)res.skipped, "failed",
 				(json_int_t)res.failed, "errors", res.errors);
+	/* Where the rows were read: the sheet chosen by its header row,
+	 * and the columns that were not imported. */
+	json_object_set_new(out, "sheet", json_string(res.sheet));
+	json_object_set_new(out, "header_row",
+			    json_integer((json_int_t)res.header_row));
+	json_object_set(out, "ignored_columns",
+			res.ignored ? res.ignored : json_array());
 	if (res.report) {
 		size_t n = sodium_base64_ENCODED_LEN(
 			res.report_len, sodium_base64_VARIANT_ORIGINAL);

@@ -396,28 +396,56 @@ static void xlsxin__dir(const char *part, char out[XLSXIN__MAX_PATH])
 typedef struct xlsxin__book {
 	xlsxin__sax sax;
 	char *rid[XLSXIN__MAX_SHEETS];
+	char *name[XLSXIN__MAX_SHEETS];
 	unsigned char hidden[XLSXIN__MAX_SHEETS];
 	int n;
+	int date1904;
 } xlsxin__book;
 
 static void xlsxin__book_start(void *ud, const XML_Char *name,
 			       const XML_Char **atts)
 {
 	xlsxin__book *b = ud;
-	if (b->sax.rc || strcmp(xlsxin__local(name), "sheet") != 0 ||
-	    b->n == XLSXIN__MAX_SHEETS)
+	const char *l = xlsxin__local(name);
+	if (b->sax.rc)
+		return;
+	if (strcmp(l, "workbookPr") == 0) {
+		/* xsd:boolean: "1" or "true" */
+		const char *d = xlsxin__attr(atts, "date1904");
+		b->date1904 = d && (strcmp(d, "1") == 0 || strcmp(d, "true") == 0);
+		return;
+	}
+	if (strcmp(l, "sheet") != 0 || b->n == XLSXIN__MAX_SHEETS)
 		return;
 	const char *rid = xlsxin__rid(atts);
 	const char *state = xlsxin__attr(atts, "state");
+	const char *nm = xlsxin__attr(atts, "name");
 	if (!rid)
 		return;
 	b->hidden[b->n] = state && strcmp(state, "visible") != 0;
+	b->name[b->n] = xstrdup(nm ? nm : "");
 	b->rid[b->n++] = xstrdup(rid);
 }
 
-/* Finds the parts to read: the first worksheet and the shared strings
- * ("" when the workbook has none). */
-static int xlsxin__locate(zip_t *z, char sheet[XLSXIN__MAX_PATH],
+/* The worksheet relationship of the book's sheet i, or NULL for a
+ * chartsheet, a dialog sheet or a dangling id. */
+static const xlsxin__rel *xlsxin__worksheet(const xlsxin__book *b,
+					    const xlsxin__rels *rs, int i)
+{
+	for (int j = 0; j < rs->n; j++)
+		if (strcmp(rs->r[j].id, b->rid[i]) == 0)
+			return xlsxin__type_is(rs->r[j].type, "worksheet")
+				   ? &rs->r[j]
+				   : NULL;
+	return NULL;
+}
+
+/* Finds the parts to read: worksheet `want` (an index among the
+ * worksheets in tab order; -1 the first visible one) and the shared
+ * strings ("" when the workbook has none).  With `info`, lists the
+ * worksheets there instead and picks none. */
+static int xlsxin__locate(zip_t *z, int want, xlsxin_book *info,
+			  char sheet[XLSXIN__MAX_PATH],
 			  char sst[XLSXIN__MAX_PATH], err *e)
 {
 	char wbpath[XLSXIN__MAX_PATH] = "xl/workbook.xml";
@@ -465,21 +493,30 @@ static int xlsxin__locate(zip_t *z, char sheet[XLSXIN__MAX_PATH],
 	if (rc)
 		goto out;
 
-	/* The first visible worksheet, else the first worksheet; a
-	 * chartsheet or a dialog sheet is not one. */
+	if (info) {
+		memset(info, 0, sizeof *info);
+		info->date1904 = b->date1904;
+		for (int i = 0; i < b->n && info->n < XLSXIN_MAX_LISTED; i++)
+			if (xlsxin__worksheet(b, rs, i)) {
+				snprintf(info->name[info->n],
+					 sizeof info->name[0], "%s", b->name[i]);
+				info->hidden[info->n++] = b->hidden[i];
+			}
+		goto out;
+	}
+
+	/* Worksheet `want`; or the first visible worksheet, else the first
+	 * worksheet. */
 	const xlsxin__rel *pick = NULL;
-	for (int pass = 0; pass < 2 && !pick; pass++)
-		for (int i = 0; i < b->n && !pick; i++) {
-			if (pass == 0 && b->hidden[i])
-				continue;
-			for (int j = 0; j < rs->n; j++)
-				if (strcmp(rs->r[j].id, b->rid[i]) == 0 &&
-				    xlsxin__type_is(rs->r[j].type,
-						    "worksheet")) {
-					pick = &rs->r[j];
-					break;
-				}
-		}
+	for (int i = 0, k = 0; want >= 0 && i < b->n && !pick; i++) {
+		const xlsxin__rel *w = xlsxin__worksheet(b, rs, i);
+		if (w && k++ == want)
+			pick = w;
+	}
+	for (int pass = 0; want < 0 && pass < 2 && !pick; pass++)
+		for (int i = 0; i < b->n && !pick; i++)
+			if (pass == 1 || !b->hidden[i])
+				pick = xlsxin__worksheet(b, rs, i);
 	if (!pick) {
 		rc = xlsxin__bad(e, "没有工作表");
 		goto out;
@@ -497,8 +534,10 @@ static int xlsxin__locate(zip_t *z, char sheet[XLSXIN__MAX_PATH],
 out:
 	free(data);
 	xlsxin__rels_free(rs);
-	for (int i = 0; i < b->n; i++)
+	for (int i = 0; i < b->n; i++) {
 		free(b->rid[i]);
+		free(b->name[i]);
+	}
 	free(rs);
 	free(b);
 	return rc;
@@ -870,15 +909,16 @@ static void xlsxin__sheet_end(void *ud, const XML_Char *name)
 
 /* ---- entry points -------------------------------------------------------- */
 
-static int xlsxin__read_zip(zip_t *z, xlsxin_row_fn fn, void *ctx, err *e)
+static int xlsxin__read_zip(zip_t *z, int want, xlsxin_book *info,
+			    xlsxin_row_fn fn, void *ctx, err *e)
 {
 	if (zip_get_num_entries(z, 0) > XLSXIN_MAX_ENTRIES)
 		return err_set(e, ERR_TOOBIG, "xlsx_too_big",
 			       "Excel文件内含文件过多（最多%d个）",
 			       XLSXIN_MAX_ENTRIES);
 	char sheet[XLSXIN__MAX_PATH], sstpart[XLSXIN__MAX_PATH];
-	int rc = xlsxin__locate(z, sheet, sstpart, e);
-	if (rc)
+	int rc = xlsxin__locate(z, want, info, sheet, sstpart, e);
+	if (rc || info)
 		return rc;
 	xlsxin__sst sst = {.text = BUF_INIT};
 	xlsxin__sheet *sh = NULL;
@@ -1004,7 +1044,10 @@ static int xlsxin__zip_error(int code, err *e)
 						      : "压缩包已损坏");
 }
 
-int xlsxin_read(const char *path, xlsxin_row_fn fn, void *ctx, err *e)
+/* The file at `path`: worksheet `want` read, or with `info` the
+ * workbook described. */
+static int xlsxin__read_path(const char *path, int want, xlsxin_book *info,
+			     xlsxin_row_fn fn, void *ctx, err *e)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f)
@@ -1031,9 +1074,25 @@ int xlsxin_read(const char *path, xlsxin_row_fn fn, void *ctx, err *e)
 			   ? err_set(e, ERR_INVALID, "file_unreadable",
 				     "无法读取文件 %s", path)
 			   : xlsxin__zip_error(zerr, e);
-	rc = xlsxin__read_zip(z, fn, ctx, e);
+	rc = xlsxin__read_zip(z, want, info, fn, ctx, e);
 	zip_discard(z);
 	return rc;
+}
+
+int xlsxin_read(const char *path, xlsxin_row_fn fn, void *ctx, err *e)
+{
+	return xlsxin__read_path(path, -1, NULL, fn, ctx, e);
+}
+
+int xlsxin_read_sheet(const char *path, int sheet, xlsxin_row_fn fn,
+		      void *ctx, err *e)
+{
+	return xlsxin__read_path(path, sheet < 0 ? -1 : sheet, NULL, fn, ctx, e);
+}
+
+int xlsxin_book_read(const char *path, xlsxin_book *info, err *e)
+{
+	return xlsxin__read_path(path, -1, info, NULL, NULL, e);
 }
 
 int xlsxin_read_mem(const void *data, size_t len, xlsxin_row_fn fn, void *ctx,
@@ -1058,7 +1117,7 @@ int xlsxin_read_mem(const void *data, size_t len, xlsxin_row_fn fn, void *ctx,
 		return rc;
 	}
 	zip_error_fini(&ze);
-	rc = xlsxin__read_zip(z, fn, ctx, e);
+	rc = xlsxin__read_zip(z, -1, NULL, fn, ctx, e);
 	zip_discard(z);
 	return rc;
 }

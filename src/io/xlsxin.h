@@ -14,7 +14,8 @@
  * "1.2E-3"), booleans as "TRUE"/"FALSE", errors as "#N/A", the cached
  * result of formulas.  Dates stay the serial number Excel keeps
  * ("42071"); xlsxin_serial_to_date turns one into "2015-03-08".  The
- * first worksheet is the first in tab order that is not hidden. */
+ * first worksheet is the first in tab order that is not hidden; any
+ * other can be read by its index (xlsxin_book_read, xlsxin_read_sheet). */
 #ifndef GUANAI_XLSXIN_H
 #define GUANAI_XLSXIN_H
 
@@ -58,6 +59,25 @@ typedef int (*xlsxin_row_fn)(void *ctx, char **fields, int n, long row, err *e);
  * callback returned. */
 int xlsxin_read(const char *path, xlsxin_row_fn fn, void *ctx, err *e);
 
+/* What an import needs to know of a workbook before reading a sheet:
+ * its worksheets in tab order (the first XLSXIN_MAX_LISTED; chartsheets
+ * are not worksheets) and its date system. */
+enum { XLSXIN_MAX_LISTED = 32 };
+typedef struct xlsxin_book {
+	int n;
+	char name[XLSXIN_MAX_LISTED][96];	/* as the tab shows it */
+	unsigned char hidden[XLSXIN_MAX_LISTED];
+	int date1904;	/* workbookPr date1904: serial 0 is 1904-01-01 */
+} xlsxin_book;
+
+/* Describes the workbook at `path`.  Errors as xlsxin_read's. */
+int xlsxin_book_read(const char *path, xlsxin_book *info, err *e);
+
+/* As xlsxin_read, of worksheet `sheet` (an index of xlsxin_book's list;
+ * -1: the first visible one, as xlsxin_read). */
+int xlsxin_read_sheet(const char *path, int sheet, xlsxin_row_fn fn,
+		      void *ctx, err *e);
+
 /* As xlsxin_read, on a file already in memory (read, not kept). */
 int xlsxin_read_mem(const void *data, size_t len, xlsxin_row_fn fn, void *ctx,
 		    err *e);
@@ -66,8 +86,9 @@ int xlsxin_read_mem(const void *data, size_t len, xlsxin_row_fn fn, void *ctx,
  * of day ignored) as "YYYY-MM-DD" into `out`.  Returns 0, or ERR_INVALID
  * (and "" in `out`) for serial 60, the 29 February 1900 that Excel
  * believes in, and for anything outside 1900-01-01 .. 9999-12-31.
- * Workbooks in the 1904 date system (old Mac Excel) are not told apart:
- * their dates would come out four years and a day early. */
+ * Workbooks in the 1904 date system (old Mac Excel, xlsxin_book's
+ * date1904) count from 1904-01-01: add 1462 to their serials first
+ * (cellnorm_date does). */
 int xlsxin_serial_to_date(double serial, char out[11]);
 
 #endif

@@ -400,7 +400,11 @@ def test_wrong_header_is_bad_template(staff, village_pool, template):
             break
     out = io.BytesIO()
     wb.save(out)
-    assert_error(upload(d, out.getvalue()), 400, "bad_template")
+    # columns are taken by their titles (issue #20): the swapped titles
+    # are read where they are, and the cells under them refused by name
+    r = upload(d, out.getvalue())
+    assert_status(r, 200)
+    assert r.json()["failed"] == 1 and "性别（C" in r.json()["errors"][0]["reason"], r.json()
     # a sheet without the header row at all
     wb = openpyxl.Workbook()
     wb.active.append(["名字", "性别", "生日"])

@@ -180,6 +180,42 @@ static void test_check_wrong(void **state)
 	}
 }
 
+/* Issue #20 item 5: the address part must be a real administrative code
+ * (GB/T 2260), not only the check digit right. */
+static void test_area(void **state)
+{
+	(void)state;
+	char id[19];
+	static const char *const bad[] = {
+		"00000020120501001", "99000020120501001", "22000020120501001",
+		"22990120120501001", "22010020120501001", "72000020120501001",
+		"22150120120501001", /* 2215: no city of 吉林 */
+		"22510120120501001", /* beyond the 地区 numbers */
+		"24220120120501001", /* no province 24 */
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		with_check(bad[i], id);
+		expect_bad(id, NULL, "不是有效的行政区划代码");
+	}
+	static const char *const good[] = {
+		"22012220120501001", /* 农安县 */
+		"22240320120501001", /* 敦化市, in 延边 (2224) */
+		"11010520120501001", /* 北京 朝阳区 */
+		"42900420120501001", /* 湖北 仙桃, a province-direct county */
+		"22018120120501001", /* 九台市: abolished 2014, the city stays */
+		"11022120120501001", /* 昌平县: a former municipal county */
+		"22230120120501001", /* 白城地区: a former prefecture */
+		"52240120120501001", /* 毕节地区 (2011: 毕节市 5205) */
+		"34140120120501001", /* 巢湖市, divided in 2011 */
+		"37120220120501001", /* 莱芜市, joined to 济南 in 2019 */
+		"81000020120501001", /* a Hong Kong residence permit */
+	};
+	for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+		with_check(good[i], id);
+		assert_int_equal(idcard_validate(id, NULL, NULL), 0);
+	}
+}
+
 static void test_dates(void **state)
 {
 	(void)state;
@@ -385,6 +421,7 @@ int main(void)
 		cmocka_unit_test(test_future),
 		cmocka_unit_test(test_birth_sex),
 		cmocka_unit_test(test_normalize),
+		cmocka_unit_test(test_area),
 		cmocka_unit_test(test_mask),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -25,8 +25,13 @@ void childxlsx_csv_row(FILE *f, const child *c);
 
 /* ---- for the other modules of children/: the template's columns ---- */
 
+/* What a column holds, which says how its cells are read (cellnorm.h). */
 typedef enum childxlsx_kind {
-	CHILDXLSX_TEXT,
+	CHILDXLSX_TEXT,		/* one line: a line break in it becomes a space */
+	CHILDXLSX_LINES,	/* free text: line breaks kept */
+	CHILDXLSX_IDNUM,	/* an ID number, typed in groups or not */
+	CHILDXLSX_PHONE,	/* a phone number, with +86 and separators */
+	CHILDXLSX_REGION,	/* a region code, perhaps made a number */
 	CHILDXLSX_DATE,
 	CHILDXLSX_CODE,		/* a code table: the Chinese label or the API code */
 	CHILDXLSX_YESNO,	/* 是/否 */
@@ -45,8 +50,15 @@ typedef struct childxlsx_col {
 enum { CHILDXLSX_NCOLS = 38 };
 extern const childxlsx_col childxlsx__cols[CHILDXLSX_NCOLS];
 
-/* Writes the column row of t[0..n), and a column `extra` (NULL: none). */
+/* Writes the column row of t[0..n), and a narrow column `extra` and a
+ * wide one `extra2` after them (NULL: none). */
 int childxlsx__write_columns(xlsxout *x, const childxlsx_col *t, int n,
-			     const char *extra, err *e);
+			     const char *extra, const char *extra2, err *e);
+
+/* The template's sample row: its name starts with the mark, and its ID
+ * number (that of templates from before the mark) is this one.  An
+ * import never takes such a row. */
+#define CHILDXLSX_SAMPLE_MARK "【示例】"
+#define CHILDXLSX_SAMPLE_ID "220122201205010014"
 
 #endif

@@ -22,15 +22,20 @@ typedef struct childxlsx_result {
 				 * reason column, malloc'd; NULL when none */
 	size_t report_len;
 	json_t *errors;		/* [{row, reason}] for the first 200 */
+	char sheet[96];		/* the worksheet read ("" for CSV) */
+	long header_row;	/* where its header row was found */
+	json_t *ignored;	/* ["序号（A列）", …]: columns not imported */
 	int alone;		/* nobody else had the database open: the
 				 * file was written in one transaction
 				 * (store_bulk) */
 } childxlsx_result;
 
-/* Imports the file at `path` (.xlsx or .csv by content) for `who`.
+/* Imports the file at `path` (.xlsx or .csv by content) for `who`.  The
+ * header row is looked for by its titles in the first 30 rows of each
+ * sheet, visible sheets first; columns are taken by title in any order.
  * Errors (of the whole file; then nothing was stored): ERR_INVALID
  * "file_unreadable", "xlsx_malformed", "csv_malformed", "bad_template"
- * (the header row is not the template's), ERR_TOOBIG. */
+ * (no header row; a required column missing, named), ERR_TOOBIG. */
 int childxlsx_import(store *s, const actor *who, const char *path,
 		     childxlsx_result *out, err *e);
 void childxlsx_import_free(childxlsx_result *r);

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/core/idcard_areas.h"
+
 enum {
 	IDCARD_LEN = 18,
 	/* Nobody born before 1900 is alive to be a child, parent or
@@ -97,6 +99,66 @@ char idcard_check_char(const char *first17)
 	return check[sum % 11];
 }
 
+/* Prefecture-level codes no longer in force that real ID numbers still
+ * carry, people keeping their number for life.  GB/T 2260 numbers a
+ * province's 地区, 自治州 and 盟 from 21 to 50, and dozens of those 地区
+ * have since become cities under new codes (白城地区 2223 → 2208, 毕节地区
+ * 5224 → 5205, 海东地区 6321 → 6302 …): every 21–50 code of a province in
+ * force is taken as such a former 地区 (the staff and the women
+ * registered here are adults whose numbers were issued in the 1980s and
+ * 1990s).  Below 21, a prefecture is a city, and the few cities gone are
+ * listed: the counties of the municipalities (110200 北京市县, 120200
+ * 天津市县, 310200 上海市县, merged into districts), 巢湖市 (3414, divided
+ * in 2011) and 莱芜市 (3712, joined to 济南 in 2019).  A code found on a
+ * real card and refused here is added to this list. */
+static const unsigned short idcard__former[] = { 1102, 1202, 3102, 3414, 3712 };
+
+static int idcard__known(const unsigned short *t, int n, unsigned v)
+{
+	int lo = 0, hi = n - 1;
+	while (lo <= hi) {
+		int mid = (lo + hi) / 2;
+		if (t[mid] == v)
+			return 1;
+		if (t[mid] < v)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return 0;
+}
+
+/* The address part (GB/T 2260): a county under a prefecture that is or
+ * was in force.  The county digits are not looked up: counties are merged
+ * and renamed every year, and a number keeps the code it was issued
+ * with, so only the prefecture is held to the tables; a county part of
+ * 00 (a prefecture itself) is no address.  Hong Kong, Macao and Taiwan
+ * residence permits carry 810000, 820000 and 830000. */
+static int idcard__area(const char *id)
+{
+	unsigned pref = (unsigned)((id[0] - '0') * 1000 + (id[1] - '0') * 100 +
+				   (id[2] - '0') * 10 + (id[3] - '0'));
+	unsigned prov = pref / 100, city = pref % 100;
+	int county = (id[4] - '0') * 10 + (id[5] - '0');
+	if ((pref == 8100 || pref == 8200 || pref == 8300) && county == 0)
+		return 0;
+	if (county == 0)
+		return -1;
+	if (idcard__known(idcard__prefectures, idcard__nprefectures, pref) ||
+	    idcard__known(idcard__former,
+			  (int)(sizeof idcard__former / sizeof *idcard__former),
+			  pref))
+		return 0;
+	if (city < 21 || city > 50)
+		return -1;
+	/* A former 地区 of a province in force: the table is ascending, so
+	 * the province is there if its first prefecture is. */
+	for (int i = 0; i < idcard__nprefectures; i++)
+		if (idcard__prefectures[i] / 100 == prov)
+			return 0;
+	return -1;
+}
+
 int idcard_validate(const char *id, const char *today, err *e)
 {
 	static const char key[] = "invalid_id_number";
@@ -130,6 +192,13 @@ int idcard_validate(const char *id, const char *today, err *e)
 	if (want != (last == 'x' ? 'X' : last))
 		return err_set(e, ERR_INVALID, key,
 			       "身份证号校验位错误，请核对号码");
+	/* After the check digit: a mistyped digit is named as such first;
+	 * a number made up with a right check digit is caught here. */
+	if (idcard__area(id) != 0)
+		return err_set(e, ERR_INVALID, key,
+			       "身份证号前6位（%.6s）不是有效的行政区划代码，"
+			       "请核对号码",
+			       id);
 	return 0;
 }
 
