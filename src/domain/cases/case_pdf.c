@@ -16,6 +16,13 @@
 
 /* A step's detail as Chinese text: labels for the keys, and for coded
  * values the label of the code.  The caller frees. */
+/* The rule an escalation names (case_escalate). */
+static const code_entry escalate_rules[] = {
+	{ 1, "accept_hours", "一般报告受理时限" },
+	{ 2, "urgent_hours", "紧急报告受理时限" },
+	{ 0, NULL, NULL },
+};
+
 static char *detail_text(json_t *d)
 {
 	static const struct {
@@ -38,6 +45,9 @@ static char *detail_text(json_t *d)
 		{ "outcome", "结果", NULL },
 		{ "from", "原层级", NULL },
 		{ "to", "上报至", NULL },
+		{ "missed", "错过的期限", NULL },
+		{ "rule", "规则", escalate_rules },
+		{ "hours", "时限（小时）", NULL },
 	};
 	static const struct {
 		const char *code, *label;
