@@ -720,6 +720,12 @@ static const migration migrations[] = {
 	  CODE_CHAR_PG " ||"
 	  CODE_CHAR_PG " ||"
 	  CODE_CHAR_PG ";" },
+	{ 20,
+	  /* Issue #19.  platforms.second_reason: why the county set up a
+	   * further 儿童活动中心 in a township that has one (one per
+	   * township otherwise); NULL for the first. */
+	  "ALTER TABLE platforms ADD COLUMN second_reason TEXT;",
+	  NULL, NULL },
 };
 
 /* The triggers the migrations leave on audit_log, as each engine keeps
