@@ -242,14 +242,15 @@ int platform_store_villages(store *s, int64_t id, store_res **out, err *e)
 			   p, 1, out, e);
 }
 
+/* A unit marked as needing no 儿童之家 (issue #19) breaks no rule. */
 #define MISSING_WHERE                                                       \
 	" FROM regions r WHERE r.code >= ? AND r.code < ? AND r.level = 5"   \
-	" AND r.child_count >= 100 AND NOT EXISTS (SELECT 1 FROM platforms p"\
+	" AND r.exempt_reason IS NULL AND r.child_count >= 100 AND NOT EXISTS (SELECT 1 FROM platforms p"\
 	" WHERE p.region_code = r.code AND p.kind = 'children_home'"         \
 	" AND p.status = 'active')"
 #define UNCOVERED_WHERE                                                     \
 	" FROM regions r WHERE r.code >= ? AND r.code < ? AND r.level = 5"   \
-	" AND (r.child_count IS NULL OR r.child_count < 100) AND NOT EXISTS"\
+	" AND r.exempt_reason IS NULL AND (r.child_count IS NULL OR r.child_count < 100) AND NOT EXISTS"\
 	" (SELECT 1 FROM platform_villages v JOIN platforms p"              \
 	" ON p.id = v.platform_id WHERE v.village_code = r.code"            \
 	" AND p.kind = 'children_home' AND p.status = 'active')"

@@ -73,6 +73,7 @@ typedef struct staff_coverage_row {
 	const char *group;
 	int level;
 	int64_t posts, covered;
+	int64_t exempt;		/* units marked as needing no post, not in posts */
 } staff_coverage_row;
 extern const store_col staff_store_coverage_cols[];
 int staff_store_coverage(store *s, const char *lo, const char *hi, int glen,

@@ -817,6 +817,8 @@ static const struct {
 	{ "user_password_reset", "重置密码" },
 	{ "user_unlock", "解锁账号" },
 	{ "region_create", "新增区划" },
+	{ "region_exempt", "标记无需配备儿童主任和儿童之家" },
+	{ "region_unexempt", "取消无需配备标记" },
 	{ "demo_generate", "生成演示数据" },
 	{ "child_read", "查看儿童档案" },
 	{ "child_create", "新增儿童档案" },

@@ -179,7 +179,7 @@ static int progress_at(store *s, const actor *who, int64_t id, const char *at,
 	int nk = 0;
 	region_children(s, g.code, &kids, &nk, NULL);
 	json_t *items = json_array();
-	long tot_t = 0, tot_d = 0;
+	long tot_t = 0, tot_d = 0, tot_x = 0;
 	if (strcmp(measure, "staff_registered") == 0) {
 		json_t *cov;
 		if ((rc = staff_coverage(s, &(actor){ .u = NULL, .now = who->now },
@@ -190,6 +190,9 @@ static int progress_at(store *s, const actor *who, int64_t id, const char *at,
 				json_integer_value(json_object_get(tot, "villages"));
 			tot_d = json_integer_value(json_object_get(tot, "townships_covered")) +
 				json_integer_value(json_object_get(tot, "villages_covered"));
+			/* Units marked as needing no 儿童主任 are no target
+			 * (issue #19); the campaign says how many. */
+			tot_x = json_integer_value(json_object_get(tot, "villages_exempt"));
 			json_array_foreach(json_object_get(cov, "items"), i, it) {
 				long t = json_integer_value(json_object_get(it, "townships")) +
 					 json_integer_value(json_object_get(it, "villages"));
@@ -265,7 +268,7 @@ static int progress_at(store *s, const actor *who, int64_t id, const char *at,
 	if (rc == 0)
 		*out = json_pack(
 			"{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:i,"
-			" s:f, s:b, s:o}",
+			" s:f, s:b, s:o, s:i}",
 			"id", (json_int_t)id, "name", cr.name,
 			"measure", measure, "measure_label",
 			code_label(measures, code_value(measures, measure)),
@@ -273,7 +276,8 @@ static int progress_at(store *s, const actor *who, int64_t id, const char *at,
 			"view_name", g.name, "due_on", due, "target",
 			(int)tot_t, "done", (int)tot_d, "pct",
 			tot_t ? 100.0 * tot_d / tot_t : 100.0, "late",
-			late_possible && tot_d < tot_t, "items", items);
+			late_possible && tot_d < tot_t, "items", items,
+			"exempt", (int)tot_x);
 	else
 		json_decref(items);
 	store_res_free(c);
