@@ -9,6 +9,10 @@ village-level units hold 10 虚拟社区/虚拟生活区, every one coded 4xx/5x
 Each test unmarks what it marked, so the figures other modules on the same
 database read are unchanged."""
 
+import io
+
+import openpyxl
+
 from conftest import assert_error, assert_status
 
 COUNTY = "220882"  # 大安市 (白城市)
@@ -97,6 +101,15 @@ def test_marked_units_leave_coverage_the_rule_and_the_dashboard(staff, audit_adm
         # above the county, the same
         city = staff.user("city", CITY)
         assert coverage(city, CITY)["total"]["villages_exempt"] == 1
+
+        # the export says how many were left out
+        x = county.get("/staff/coverage/export", params={"region": COUNTY})
+        assert_status(x, 200)
+        wb = openpyxl.load_workbook(io.BytesIO(x.content), read_only=True)
+        cells = [str(v) for row in wb.worksheets[0].iter_rows(values_only=True)
+                 for v in row if v is not None]
+        wb.close()
+        assert "另有1个统计单位已标记为无需配备儿童主任，未计入村（社区）数" in cells
 
         # the 100-children rule: not in either list, counted apart
         rule1 = rule100(county)
