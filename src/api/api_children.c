@@ -161,7 +161,12 @@ static int exit_proposals(req *r, err *e)
 {
 	actor who = req_actor(r);
 	json_t *out = NULL;
-	int rc = childrec_exit_proposals(r->db, &who, &out, e);
+	int64_t offset;
+	int limit;
+	int rc = req_page(r, &offset, &limit, e);
+	if (!rc)
+		rc = childrec_exit_proposals(r->db, &who, offset, limit, &out,
+					     e);
 	return reply(r, 200, rc, out);
 }
 

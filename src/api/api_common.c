@@ -106,10 +106,15 @@ json_t *api_grants_json(role r)
 
 json_t *api_region_json(const region *g)
 {
-	return json_pack("{s:s, s:s, s:s, s:b, s:b}", "code", g->code, "name",
-			 g->name, "level", region_level_name(g->level),
-			 "statistical", g->statistical, "has_children",
-			 g->has_children);
+	json_t *o = json_pack("{s:s, s:s, s:s, s:b, s:b, s:b}", "code", g->code,
+			      "name", g->name, "level",
+			      region_level_name(g->level), "statistical",
+			      g->statistical, "has_children", g->has_children,
+			      "exempt", g->exempt);
+	if (g->exempt)
+		json_object_set_new(o, "exempt_reason",
+				    json_string(g->exempt_reason));
+	return o;
 }
 
 json_t *api_user_json(store *s, const user *u, int64_t now)

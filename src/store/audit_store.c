@@ -144,6 +144,50 @@ int audit_store_page(store *s, int64_t after, int limit, store_res **out,
 			   p, 2, out, e);
 }
 
+const store_col audit_store_view_cols[] = {
+	STORE_I64(0, audit_view_row, a.seq),
+	STORE_I64(1, audit_view_row, a.at),
+	STORE_STR(2, audit_view_row, a.actor),
+	STORE_STR(3, audit_view_row, a.action),
+	STORE_STR(4, audit_view_row, a.target),
+	STORE_STR(5, audit_view_row, a.region_code),
+	STORE_STR(6, audit_view_row, a.ip),
+	STORE_STR(7, audit_view_row, a.detail),
+	STORE_STR(8, audit_view_row, region_name),
+	STORE_STR(9, audit_view_row, actor_name),
+	STORE_COLS_END,
+};
+
+#define AUDIT_VIEW_WHERE                                                    \
+	" WHERE l.region_code >= ? AND l.region_code < ?"                    \
+	" AND (CAST(? AS TEXT) IS NULL OR l.action = ?)"                     \
+	" AND (CAST(? AS TEXT) IS NULL OR l.actor = ?)"                      \
+	" AND (? = 0 OR l.at >= ?) AND (? = 0 OR l.at < ?)"
+
+int audit_store_view(store *s, const audit_filter *f, int64_t offset,
+		     int limit, store_res **out, int64_t *total, err *e)
+{
+	store_param p[] = { SP_S(f->lo),     SP_S(f->hi),     SP_S(f->action),
+			    SP_S(f->action), SP_S(f->actor),  SP_S(f->actor),
+			    SP_I(f->from),   SP_I(f->from),   SP_I(f->to),
+			    SP_I(f->to),     SP_I(limit),     SP_I(offset) };
+	int rc = store_query_int(s,
+				 "SELECT count(*) FROM audit_log l"
+				 AUDIT_VIEW_WHERE,
+				 p, 10, total, e);
+	if (rc)
+		return rc;
+	return store_query(s,
+			   "SELECT l.seq, l.at, l.actor, l.action, l.target,"
+			   " l.region_code, l.ip, l.detail,"
+			   " coalesce(r.name, ''), coalesce(u.display_name, '')"
+			   " FROM audit_log l"
+			   " LEFT JOIN regions r ON r.code = l.region_code"
+			   " LEFT JOIN users u ON u.username = l.actor"
+			   AUDIT_VIEW_WHERE " ORDER BY l.seq DESC LIMIT ? OFFSET ?",
+			   p, 12, out, e);
+}
+
 int audit_store_list(store *s, const char *lo, const char *hi,
 		     const char *action, int64_t offset, int limit,
 		     store_res **out, int64_t *total, err *e)

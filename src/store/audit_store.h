@@ -58,6 +58,24 @@ int audit_store_hash_of(store *s, int64_t seq, char hash[AUDIT_HASH_HEX],
 			err *e);
 /* Entries whose region lies in [lo, hi), optionally one action (NULL: all),
  * newest first (rows of audit_store_entry_cols). */
+/* A filter of the log: region range [lo, hi), and each of the others
+ * when set (NULL or 0: any): one action, one actor (username), entries
+ * at or after `from` and before `to` (unix seconds). */
+typedef struct audit_filter {
+	const char *lo, *hi;
+	const char *action, *actor;
+	int64_t from, to;
+} audit_filter;
+/* An entry as the log's readers see it: with the name of its region and
+ * the display name of its actor ("" when none). */
+typedef struct audit_view_row {
+	audit_entry a;
+	const char *region_name, *actor_name;
+} audit_view_row;
+extern const store_col audit_store_view_cols[];
+/* The filtered entries, newest first, as audit_store_view_cols. */
+int audit_store_view(store *s, const audit_filter *f, int64_t offset,
+		     int limit, store_res **out, int64_t *total, err *e);
 int audit_store_list(store *s, const char *lo, const char *hi,
 		     const char *action, int64_t offset, int limit,
 		     store_res **out, int64_t *total, err *e);

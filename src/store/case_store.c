@@ -162,7 +162,8 @@ int case_store_get(store *s, int64_t id, case_row *out, err *e)
 	" WHERE c.region_code >= ? AND c.region_code < ?"                    \
 	" AND (CAST(? AS TEXT) IS NULL OR (? = 'open' AND c.state <>"        \
 	" 'closed') OR c.state = ?)"                                         \
-	" AND (? = 0 OR (c.state <> 'closed' AND c.due_at < ?))"             \
+	" AND (? = 0 OR (c.state <> 'closed' AND (c.due_at < ?"             \
+	" OR (c.state = 'reported' AND c.escalations > 0))))"                 \
 	" AND c.level >= ? AND c.level <= ?"
 
 int case_store_list(store *s, const char *lo, const char *hi,

@@ -353,8 +353,10 @@ int child_store_find_same(store *s, const char *name, const char *birth,
 	" OR c.last_visit < ?)"                                              \
 	" AND (CAST(? AS TEXT) IS NULL OR (c.id_number >= ?"                 \
 	" AND c.id_number < ?))"                                             \
-	" AND (? = 0 OR c.guardian_name IS NULL)"
-#define CHILD_NBASE 18
+	" AND (? = 0 OR c.guardian_name IS NULL)"                           \
+	" AND (CAST(? AS TEXT) IS NULL OR c.birth_date <= ?"                 \
+	" OR (c.cat_base & ?) = 0)"
+#define CHILD_NBASE 21
 #define CHILD_WHERE_NAME CHILD_WHERE_BASE " AND c.name LIKE ? ESCAPE '\\'"
 
 /* The page is chosen on the covering index first, then only its rows are
@@ -409,6 +411,9 @@ int child_store_list(store *s, const child_filter *f, child_row **out,
 		SP_S(il),
 		SP_S(f->id_hi),
 		SP_I(f->no_guardian),
+		SP_S(f->due_adult),
+		SP_S(f->due_adult),
+		SP_I(f->due_keep),
 	};
 	int np = CHILD_NBASE;
 	if (named)

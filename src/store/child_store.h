@@ -103,6 +103,11 @@ typedef struct child_filter {
 	const char *name_like;		/* a LIKE pattern, escaped with \ */
 	const char *id_lo, *id_hi;	/* an ID number prefix range */
 	int no_guardian;		/* guardian_name is NULL */
+	/* Exit due: born on or before `due_adult`, or holding none of the
+	 * cat_base bits in `due_keep` (the categories still open after the
+	 * birth_max threshold).  NULL: no such condition. */
+	const char *due_adult;
+	unsigned due_keep;
 	enum child_sort sort;
 	int desc;
 	int64_t offset;

@@ -855,6 +855,20 @@ static const migration migrations[] = {
 	  "CREATE TRIGGER verifications_quarter_stats AFTER INSERT OR DELETE"
 	  " ON verifications"
 	  " FOR EACH ROW EXECUTE FUNCTION verifications_quarter_stats();" },
+	{ 20,
+	  /* Issue #19.  platforms.second_reason: why the county set up a
+	   * further 儿童活动中心 in a township that has one (one per
+	   * township otherwise); NULL for the first. */
+	  "ALTER TABLE platforms ADD COLUMN second_reason TEXT;"
+	  /* regions.exempt_*: a village-level statistical unit marked as
+	   * needing no 儿童主任 and no 儿童之家 (a 虚拟生活区, a farm's
+	   * living area …): the reason (NULL: not marked), who marked it
+	   * and when.  Coverage and the 100-children rule leave marked
+	   * units out and count them apart. */
+	  "ALTER TABLE regions ADD COLUMN exempt_reason TEXT;"
+	  "ALTER TABLE regions ADD COLUMN exempt_by TEXT;"
+	  "ALTER TABLE regions ADD COLUMN exempt_at BIGINT;",
+	  NULL, NULL },
 };
 
 /* The triggers the migrations leave on audit_log, as each engine keeps

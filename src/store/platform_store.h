@@ -23,10 +23,17 @@ typedef struct platform_row {
 	int64_t created_at, updated_at;
 	char created_by[33], updated_by[33];
 	char region_name[128], manager_name[64], manager_status[8];
+	char second_reason[512];	/* "" for none (migration 20) */
 } platform_row;
 
 void platform_row_clear(platform_row *r);
 int platform_store_insert(store *s, platform_row *r, err *e);
+/* Active platforms of `kind` in exactly region `code` (*n), and the name of
+ * one of them (`name`, "" when none).  Takes the region's row lock first
+ * (an update that changes nothing), so that two transactions creating in
+ * one region count one after the other on PostgreSQL as on SQLite. */
+int platform_store_count_here(store *s, const char *code, const char *kind,
+			      int64_t *n, char name[192], err *e);
 int platform_store_update(store *s, platform_row *r, err *e);
 int platform_store_get(store *s, int64_t id, platform_row *out, err *e);
 /* Rows of [lo, hi), optionally one kind, one status and only

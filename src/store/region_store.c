@@ -10,9 +10,10 @@
 #define REGION_COLS_OF(t)                                                  \
 	t ".code, " t ".name, " t ".level, " t ".parent_code, "             \
 	t ".statistical,"                                                    \
-	" EXISTS (SELECT 1 FROM regions c WHERE c.parent_code = " t ".code)"
+	" EXISTS (SELECT 1 FROM regions c WHERE c.parent_code = " t ".code),"\
+	" " t ".exempt_reason"
 #define REGION_COLS REGION_COLS_OF("r")
-enum { REGION_NCOLS = 6 };
+enum { REGION_NCOLS = 7 };
 
 /* The region at columns col … col + REGION_NCOLS - 1 of a row. */
 static void region_from_row(const store_res *r, int row, int col,
@@ -26,6 +27,10 @@ static void region_from_row(const store_res *r, int row, int col,
 		  store_res_text(r, row, col + 3));
 	out->statistical = (int)store_res_int(r, row, col + 4);
 	out->has_children = (int)store_res_int(r, row, col + 5);
+	out->exempt = !store_res_isnull(r, row, col + 6);
+	if (out->exempt)
+		text_copy(out->exempt_reason, sizeof out->exempt_reason,
+			  store_res_text(r, row, col + 6));
 }
 
 /* A region r1 and its ancestors r2 … r5 by parent links (custom regions
@@ -193,4 +198,89 @@ int region_store_villages(store *s, const char *lo, const char *hi,
 			   "SELECT code FROM regions WHERE code >= ? AND"
 			   " code < ? AND level = 5 ORDER BY code",
 			   p, 2, out, e);
+}
+
+int region_store_exempt_set(store *s, const char *code, const char *reason,
+			    const char *by, int64_t at, int *changed, err *e)
+{
+	store_param p[] = { reason ? SP_S(reason) : SP_NULLV,
+			    reason ? SP_S(by) : SP_NULLV,
+			    reason ? SP_I(at) : SP_NULLV, SP_S(code) };
+	int64_t n = 0;
+	int rc = store_exec(s,
+			    "UPDATE regions SET exempt_reason = ?, exempt_by = ?,"
+			    " exempt_at = ? WHERE code = ? AND level = 5",
+			    p, SP_COUNT(p), &n, e);
+	*changed = n > 0;
+	return rc;
+}
+
+const store_col region_store_exempt_cols[] = {
+	STORE_STR(0, region_exempt_row, code),
+	STORE_STR(1, region_exempt_row, name),
+	STORE_STR(2, region_exempt_row, parent_name),
+	STORE_STR(3, region_exempt_row, reason),
+	STORE_STR(4, region_exempt_row, by),
+	STORE_I64(5, region_exempt_row, at),
+	STORE_COLS_END,
+};
+
+#define EXEMPT_COLS                                                        \
+	"r.code, r.name, t.name, r.exempt_reason, r.exempt_by, r.exempt_at"
+#define EXEMPT_FROM                                                        \
+	" FROM regions r LEFT JOIN regions t ON t.code = r.parent_code"      \
+	" WHERE r.code >= ? AND r.code < ? AND r.level = 5"
+
+int region_store_exempt_list(store *s, const char *lo, const char *hi,
+			     int64_t offset, int limit, store_res **out,
+			     int64_t *total, err *e)
+{
+	store_param p[] = { SP_S(lo), SP_S(hi), SP_I(limit), SP_I(offset) };
+	int rc = store_query_int(s,
+				 "SELECT count(*)" EXEMPT_FROM
+				 " AND r.exempt_reason IS NOT NULL",
+				 p, 2, total, e);
+	return rc ? rc
+		  : store_query(s,
+				"SELECT " EXEMPT_COLS EXEMPT_FROM
+				" AND r.exempt_reason IS NOT NULL"
+				" ORDER BY r.code LIMIT ? OFFSET ?",
+				p, 4, out, e);
+}
+
+int region_store_exempt_count(store *s, const char *lo, const char *hi,
+			      int64_t *n, err *e)
+{
+	store_param p[] = { SP_S(lo), SP_S(hi) };
+	return store_query_int(s,
+			       "SELECT count(*) FROM regions r WHERE"
+			       " r.code >= ? AND r.code < ? AND r.level = 5"
+			       " AND r.exempt_reason IS NOT NULL",
+			       p, 2, n, e);
+}
+
+/* substr(code, 10, 3): a village's own three digits (a 12-digit code). */
+#define PROPOSAL_WHERE                                                     \
+	EXEMPT_FROM " AND r.exempt_reason IS NULL AND (r.name LIKE ?"        \
+	" OR r.name LIKE ? OR r.name LIKE ? OR r.name LIKE ?"                \
+	" OR r.name LIKE ? OR (r.statistical = 1"                            \
+	" AND substr(r.code, 10, 3) >= ? AND substr(r.code, 10, 3) <= ?))"
+
+int region_store_exempt_proposals(store *s, const char *lo, const char *hi,
+				  const char *const pats[REGION_EXEMPT_PATTERNS],
+				  const char *seg_lo, const char *seg_hi,
+				  int64_t offset, int limit, store_res **out,
+				  int64_t *total, err *e)
+{
+	store_param p[] = { SP_S(lo),	  SP_S(hi),	SP_S(pats[0]),
+			    SP_S(pats[1]), SP_S(pats[2]), SP_S(pats[3]),
+			    SP_S(pats[4]), SP_S(seg_lo), SP_S(seg_hi),
+			    SP_I(limit),   SP_I(offset) };
+	int rc = store_query_int(s, "SELECT count(*)" PROPOSAL_WHERE, p, 9,
+				 total, e);
+	return rc ? rc
+		  : store_query(s,
+				"SELECT " EXEMPT_COLS PROPOSAL_WHERE
+				" ORDER BY r.code LIMIT ? OFFSET ?",
+				p, 11, out, e);
 }

@@ -300,11 +300,16 @@ int staff_store_list(store *s, const staff_filter *f, staff_row **out,
 	" ELSE 'director' END AND s.appointed_on <= " date_a                \
 	" AND (s.left_on IS NULL OR s.left_on > " date_b "))"
 
+/* A unit marked as needing no 儿童主任 (issue #19, domain/core/region.h)
+ * is no post to fill: counted apart, never uncovered. */
+#define NOT_EXEMPT "r.exempt_reason IS NULL"
+
 const store_col staff_store_coverage_cols[] = {
 	STORE_STR(0, staff_coverage_row, group),
 	STORE_INT(1, staff_coverage_row, level),
 	STORE_I64(2, staff_coverage_row, posts),
 	STORE_I64(3, staff_coverage_row, covered),
+	STORE_I64(4, staff_coverage_row, exempt),
 	STORE_COLS_END,
 };
 
@@ -315,8 +320,11 @@ int staff_store_coverage(store *s, const char *lo, const char *hi, int glen,
 			    SP_S(hi) };
 	return store_query(s,
 			   "SELECT substr(r.code, 1, CAST(? AS INTEGER)) AS g,"
-			   " r.level, count(*), sum(CASE WHEN " IN_POST("?", "?")
-			   " THEN 1 ELSE 0 END) FROM regions r"
+			   " r.level, sum(CASE WHEN " NOT_EXEMPT " THEN 1 ELSE 0"
+			   " END), sum(CASE WHEN " NOT_EXEMPT " AND "
+			   IN_POST("?", "?") " THEN 1 ELSE 0 END),"
+			   " sum(CASE WHEN " NOT_EXEMPT " THEN 0 ELSE 1 END)"
+			   " FROM regions r"
 			   " WHERE r.code >= ? AND r.code < ? AND r.level >= 4"
 			   " GROUP BY g, r.level ORDER BY g, r.level",
 			   p, SP_COUNT(p), out, e);
@@ -336,7 +344,7 @@ int staff_store_uncovered(store *s, const char *lo, const char *hi,
 	return store_query(s,
 			   "SELECT r.code, r.name, r.level FROM regions r"
 			   " WHERE r.code >= ? AND r.code < ? AND r.level >= 4"
-			   " AND NOT " IN_POST("?", "?")
+			   " AND " NOT_EXEMPT " AND NOT " IN_POST("?", "?")
 			   " ORDER BY r.code LIMIT 500",
 			   p, SP_COUNT(p), out, e);
 }
@@ -674,7 +682,8 @@ int staff_store_campaign_posts(store *s, const char *lo, const char *hi,
 		" AND s.appointed_on > ? AND s.appointed_on <= ?"
 		" AND " IN_POST("?", "?") ") AS later"
 		" FROM regions r WHERE r.code >= ? AND r.code < ?"
-		" AND r.level >= 4) x GROUP BY x.g ORDER BY x.g",
+		" AND r.level >= 4 AND " NOT_EXEMPT ") x"
+		" GROUP BY x.g ORDER BY x.g",
 		p, SP_COUNT(p), out, e);
 }
 

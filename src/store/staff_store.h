@@ -73,6 +73,7 @@ typedef struct staff_coverage_row {
 	const char *group;
 	int level;
 	int64_t posts, covered;
+	int64_t exempt;		/* units marked as needing no post, not in posts */
 } staff_coverage_row;
 extern const store_col staff_store_coverage_cols[];
 int staff_store_coverage(store *s, const char *lo, const char *hi, int glen,
@@ -182,7 +183,7 @@ int staff_store_campaigns(store *s, const char *lo, const char *hi,
  * due date, or today while it is still ahead), and `later` of the rest
  * made good in (at, today], the first and last day of it in
  * later_from/later_to (NULL when none).
- * staff_store_campaign_posts: the townships' and villages' posts, done
+ * staff_store_campaign_posts: the townships' and villages' posts (units marked as needing no 儿童主任 left out), done
  * when someone was in post on `at`; made good when someone is in post
  * today, on the day the first one after `at` was appointed.
  * staff_store_progress: the staff in post on `at` (whoever was appointed

@@ -117,7 +117,8 @@ int stats_store_case_counts(store *s, const char *lo, const char *hi,
 		  : store_query_int(s,
 				    "SELECT count(*) FROM cases WHERE"
 				    " region_code >= ? AND region_code < ? AND"
-				    " state <> 'closed' AND due_at < ?",
+				    " state <> 'closed' AND (due_at < ? OR"
+				    " (state = 'reported' AND escalations > 0))",
 				    q, 3, overdue, e);
 }
 
@@ -240,8 +241,8 @@ int stats_store_case_summary(store *s, const char *lo, const char *hi,
 		s,
 		"SELECT substr(region_code, 1, CAST(? AS INTEGER)) AS g,"
 		" count(*), sum(CASE WHEN state <> 'closed' THEN 1 ELSE 0 END),"
-		" sum(CASE WHEN state <> 'closed' AND due_at < ? THEN 1 ELSE 0"
-		" END), sum(CASE WHEN state = 'closed' THEN 1 ELSE 0 END),"
+		" sum(CASE WHEN state <> 'closed' AND (due_at < ? OR"
+		" (state = 'reported' AND escalations > 0)) THEN 1 ELSE 0 END), sum(CASE WHEN state = 'closed' THEN 1 ELSE 0 END),"
 		" sum(urgent) FROM cases WHERE region_code >= ? AND"
 		" region_code < ? GROUP BY g ORDER BY g",
 		p, SP_COUNT(p), out, e);

@@ -23,6 +23,29 @@ void date_of(int64_t t, char out[11])
 	memcpy(out, day, sizeof day);
 }
 
+int64_t date_start(const char *date)
+{
+	struct tm tm;
+	char back[11];
+	memset(&tm, 0, sizeof tm);
+	if (!date || strlen(date) != 10 ||
+	    sscanf(date, "%4d-%2d-%2d", &tm.tm_year, &tm.tm_mon,
+		   &tm.tm_mday) != 3)
+		return -1;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	time_t t = timegm(&tm);
+	if (t == (time_t)-1)
+		return -1;
+	/* 2026-02-30 normalises to March: not a real day */
+	struct tm r;
+	gmtime_r(&t, &r);
+	strftime(back, sizeof back, "%Y-%m-%d", &r);
+	if (strcmp(back, date))
+		return -1;
+	return (int64_t)t - 8 * 3600;
+}
+
 void date_instant(int64_t t, char out[21])
 {
 	time_t tt = (time_t)t;

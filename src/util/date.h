@@ -8,6 +8,10 @@
 /* The date in China at unix time `t`. */
 void date_of(int64_t t, char out[11]);
 
+/* The unix time at which `date` (YYYY-MM-DD, a real day) begins in
+ * China; -1 for a malformed or impossible date. */
+int64_t date_start(const char *date);
+
 /* Unix time `t` as the API writes an instant: UTC, ISO 8601
  * ("2018-08-30T01:02:03Z"). */
 void date_instant(int64_t t, char out[21]);

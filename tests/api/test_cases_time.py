@@ -257,9 +257,13 @@ def test_a_report_not_accepted_in_time_moves_up_once_per_deadline(
         # the scheduler's clock: report time + 3 h
         t_esc = parse_utc(ev["at"])
         assert abs((t_esc - parse_utc(k["reported_at"])) - dt.timedelta(hours=3)) < dt.timedelta(seconds=30)
-        # a new deadline from the escalation: urgent_hours again
-        assert parse_utc(k["due_at"]) - t_esc == dt.timedelta(hours=2)
-        assert k["overdue"] is False  # the real clock is 3 h behind
+        # the county's deadline runs from the one missed (issue #19):
+        # urgent_hours again, from report time + 2 h
+        assert parse_utc(k["due_at"]) - parse_utc(k["reported_at"]) == dt.timedelta(hours=4)
+        assert parse_utc(ev["detail"]["missed"]) - parse_utc(k["reported_at"]) == dt.timedelta(hours=2)
+        assert ev["detail"]["rule"] == "urgent_hours"
+        # still late, though the real clock is 3 h behind (issue #19)
+        assert k["overdue"] is True
         assert [state(c) for c in (X, W)] == [(4, 0, 0)] * 2
         assert get_case(sup, Y)["version"] == y0["version"]
         # The county answers for it now; the city, one level up, sees it
@@ -280,35 +284,35 @@ def test_a_report_not_accepted_in_time_moves_up_once_per_deadline(
         assert state(U) == (3, 1, 1), "escalated twice for one deadline after a restart"
         assert [state(c) for c in (X, W)] == [(4, 0, 0)] * 2
 
-        # +25 h: the 24 h reports move up once; the urgent one, whose new
-        # deadline (+5 h) also passed, moves up once more — not twice.
+        # +25 h: the 24 h reports move up once; the urgent one missed the
+        # county's deadline (+4 h) and the city's (+6 h): it climbs both
+        # levels, one step each, and stops at the province.
         clock.set(25 * HOUR)
         wait_until(lambda: (escalations(sup, X), escalations(sup, W), escalations(sup, U))
-                   == (1, 1, 2), what="X and W to move up, U to move again")
+                   == (1, 1, 3), what="X and W to move up, U to the province")
         settle(s2)
         assert state(X) == (3, 1, 1) and state(W) == (3, 1, 1)
-        assert state(U) == (2, 2, 2)
-        assert get_case(sup, U)["level_label"] == LEVEL_LABELS[2]
+        assert state(U) == (1, 3, 3)
+        assert get_case(sup, U)["level_label"] == LEVEL_LABELS[1]
         assert [e["detail"]["to"] for e in esc_events(get_case(sup, U))] == [
-            LEVEL_LABELS[3], LEVEL_LABELS[2]]
+            LEVEL_LABELS[3], LEVEL_LABELS[2], LEVEL_LABELS[1]]
         assert U in todo(province)[0]
         # The county accepts W: accepted reports do not escalate.
         step(county, W, "accept", ACCEPT)
 
-        # Another restart, then +75 h: X (due +49 h) moves to the city, U
-        # (due +27 h) to the province.
+        # Another restart, then +50 h: X (the county's deadline +48 h)
+        # moves to the city; U, at the province, stays.
         clock.stop(s2)
-        clock.set(75 * HOUR)
+        clock.set(50 * HOUR)
         s3 = clock.start()
-        wait_until(lambda: (escalations(sup, X), escalations(sup, U)) == (2, 3),
-                   what="X to the city, U to the province")
+        wait_until(lambda: escalations(sup, X) == 2, what="X to the city")
         settle(s3)
         assert state(X) == (2, 2, 2)
-        assert state(U) == (1, 3, 3)
-        assert get_case(sup, U)["level_label"] == LEVEL_LABELS[1]
+        assert state(U) == (1, 3, 3), "escalated above the province"
         assert state(W)[1] == 1 and get_case(sup, W)["state"] == "accepted"
+        assert get_case(sup, W)["overdue"] is False  # taking the step ends it
 
-        # +100 h: X reaches the province; U, already there, stays.
+        # +100 h: X reaches the province (the city's deadline was +72 h).
         clock.set(100 * HOUR)
         wait_until(lambda: escalations(sup, X) == 3, what="X to the province")
         settle(s3)

@@ -97,19 +97,19 @@ static const struct {
 	{ ROLE_AUDIT_ADMIN, "session region.read settings.read audit.read "
 			    "audit.read_all" },
 	{ ROLE_PROVINCE,
-	  "session region.read settings.read case_limits.write quarter.set_due "
+	  "session region.read region.exempt settings.read case_limits.write quarter.set_due "
 	  "user.manage audit.read stats.read child.read child.export "
 	  "staff.read staff.register staff.register_supervisor training.write "
 	  "platform.read case.report case.read case.handle quality.read "
 	  "women.read export.read export_policy.write" },
 	{ ROLE_CITY,
-	  "session region.read settings.read user.manage audit.read "
+	  "session region.read region.exempt settings.read user.manage audit.read "
 	  "stats.read child.read child.export staff.read staff.register "
 	  "staff.register_supervisor training.write platform.read case.report "
 	  "case.read case.handle quality.read women.read export.read "
 	  "export.approve" },
 	{ ROLE_COUNTY,
-	  "session region.read settings.read user.manage audit.read "
+	  "session region.read region.exempt settings.read user.manage audit.read "
 	  "stats.read identity.read child.read child.write child.confirm "
 	  "child.export staff.read staff.register staff.register_supervisor "
 	  "training.write platform.read platform.write case.report case.read "

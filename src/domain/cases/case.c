@@ -32,11 +32,18 @@ static json_t *time_or_null(int64_t t)
 	return jsonx_time(t);
 }
 
+int case_overdue(const case_row *c, int64_t now)
+{
+	if (!strcmp(c->state, "closed"))
+		return 0;
+	return (c->due_at && c->due_at < now) ||
+	       (!strcmp(c->state, "reported") && c->escalations > 0);
+}
+
 static json_t *case_json(store *s, const actor *who, const case_row *c,
 			 int detail)
 {
-	int overdue = strcmp(c->state, "closed") && c->due_at &&
-		      c->due_at < who->now;
+	int overdue = case_overdue(c, who->now);
 	json_t *o = json_pack(
 		"{s:I, s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s,"
 		" s:i, s:s, s:i, s:o, s:o, s:o, s:o, s:b, s:s, s:i}",

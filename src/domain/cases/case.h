@@ -30,6 +30,12 @@ int case_get(store *s, const actor *who, int64_t id, json_t **out, err *e);
  * todo: those the caller's level answers for (or is above). */
 int case_list(store *s, const actor *who, const char *state, int overdue,
 	      int todo, int64_t offset, int limit, json_t **out, err *e);
+/* Whether case `c` is overdue at `now`: open and past its deadline, or a
+ * report still not accepted that missed a limit before (escalated): the
+ * next level's fresh deadline never hides that it is late.  Taking the
+ * late step ends it.  The SQL of the overdue list and the dashboard
+ * (case_store, stats_store) says the same. */
+int case_overdue(const case_row *c, int64_t now);
 /* One step of the chain: "accept", "emergency", "assessment", "plan",
  * "referral", "referral_answer", "intervention", "close". */
 int case_step(store *s, const actor *who, int64_t id, const char *step,

@@ -52,6 +52,12 @@ const code_entry case_step_codes[] = {
 	{ 0, NULL, NULL },
 };
 
+const code_entry case_escalate_rule_codes[] = {
+	{ 1, "accept_hours", "一般报告受理时限" },
+	{ 2, "urgent_hours", "紧急报告受理时限" },
+	{ 0, NULL, NULL },
+};
+
 void case_codes_json(json_t *out)
 {
 	json_object_set_new(out, "case_reporter_type",
@@ -66,4 +72,6 @@ void case_codes_json(json_t *out)
 			    code_table_json(case_intervention_codes));
 	json_object_set_new(out, "case_state", code_table_json(case_state_codes));
 	json_object_set_new(out, "case_step", code_table_json(case_step_codes));
+	json_object_set_new(out, "case_escalate_rule",
+			    code_table_json(case_escalate_rule_codes));
 }

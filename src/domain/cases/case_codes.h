@@ -12,10 +12,13 @@ extern const code_entry case_referral_codes[];
 extern const code_entry case_intervention_codes[];
 extern const code_entry case_state_codes[];
 extern const code_entry case_step_codes[];	/* the steps, and escalate */
+/* The time limits whose miss moves a report up a level. */
+extern const code_entry case_escalate_rule_codes[];
 
 /* Adds the tables of GET /api/v1/codes this module parses and renders
  * with to `out`: case_reporter_type, case_situation, case_emergency,
- * case_referral_kind, case_intervention, case_state, case_step. */
+ * case_referral_kind, case_intervention, case_state, case_step,
+ * case_escalate_rule. */
 void case_codes_json(json_t *out);
 
 #endif

@@ -4,16 +4,23 @@
 #include "domain/cases/case_limits.h"
 #include "domain/core/region.h"
 #include "store/case_store.h"
+#include "util/jsonx.h"
 
 /* One report moved up, if it is still where it was when listed: the
  * compare-and-set on its escalation count `seen` makes a second server,
- * or a restart, find nothing to do. */
+ * or a restart, find nothing to do.  The next level's deadline runs from
+ * the deadline missed, not from when the scheduler came round: a report
+ * late for days (a server that was down) climbs every level it would
+ * have climbed on time, and the answer does not depend on when servers
+ * ran. */
 typedef struct escalate_tx {
 	const actor *sys;
 	const case_time_limits *l;
 	int64_t id;
 	int seen;
 	int did;
+	int64_t new_due;
+	int level;	/* after the move */
 } escalate_tx;
 
 static int escalate_work(store *s, void *arg, err *e)
@@ -24,16 +31,21 @@ static int escalate_work(store *s, void *arg, err *e)
 	int rc = case_store_get(s, x->id, &c, e);
 	if (rc)
 		return rc;
-	int64_t due = now + 3600 * (int64_t)(c.urgent ? x->l->urgent_hours
-						       : x->l->accept_hours);
-	if ((rc = case_store_escalate(s, x->id, x->seen, due, now, &x->did,
-				      e)) == 0 &&
+	int hours = c.urgent ? x->l->urgent_hours : x->l->accept_hours;
+	x->new_due = c.due_at + 3600 * (int64_t)hours;
+	x->level = c.level - 1;
+	if ((rc = case_store_escalate(s, x->id, x->seen, x->new_due, now,
+				      &x->did, e)) == 0 &&
 	    x->did)
-		rc = case__record(s, x->sys, &c, "escalate",
-				  json_pack("{s:s, s:s}", "from",
-					    region_level_label(c.level), "to",
-					    region_level_label(c.level - 1)),
-				  e);
+		rc = case__record(
+			s, x->sys, &c, "escalate",
+			json_pack("{s:s, s:s, s:o, s:s, s:i}", "from",
+				  region_level_label(c.level), "to",
+				  region_level_label(c.level - 1), "missed",
+				  jsonx_time(c.due_at), "rule",
+				  c.urgent ? "urgent_hours" : "accept_hours",
+				  "hours", hours),
+			e);
 	case_row_clear(&c);
 	return rc;
 }
@@ -51,9 +63,16 @@ int case_escalate_due(store *s, int64_t now, int *moved, err *e)
 	for (int i = 0; i < store_res_rows(r) && rc == 0; i++) {
 		case_due_row d;
 		store_res_row(r, i, case_store_due_cols, &d);
-		escalate_tx x = { &sys, &l, d.id, d.escalations, 0 };
-		if ((rc = store_tx(s, escalate_work, &x, e)) == 0)
-			*moved += x.did;
+		/* Level by level, one transaction each, while the deadline
+		 * of the level reached has passed too. */
+		for (int seen = d.escalations; rc == 0; seen++) {
+			escalate_tx x = { &sys, &l, d.id, seen, 0, 0, 0 };
+			if ((rc = store_tx(s, escalate_work, &x, e)) || !x.did)
+				break;
+			*moved += 1;
+			if (x.new_due >= now || x.level <= 1)
+				break;
+		}
 	}
 	store_res_free(r);
 	return rc;

@@ -16,6 +16,24 @@
 
 /* A step's detail as Chinese text: labels for the keys, and for coded
  * values the label of the code.  The caller frees. */
+/* The rule an escalation names (case_escalate). */
+/* An instant "YYYY-MM-DDTHH:MM:SSZ" as China time "YYYY-MM-DD HH:MM". */
+static void china_time(const char *instant, char *out, size_t n)
+{
+	struct tm tm;
+	memset(&tm, 0, sizeof tm);
+	out[0] = '\0';
+	if (!instant || sscanf(instant, "%4d-%2d-%2dT%2d:%2d:%2dZ", &tm.tm_year,
+			       &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+			       &tm.tm_min, &tm.tm_sec) != 6)
+		return;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	time_t t = timegm(&tm) + 8 * 3600;
+	gmtime_r(&t, &tm);
+	strftime(out, n, "%Y-%m-%d %H:%M", &tm);
+}
+
 static char *detail_text(json_t *d)
 {
 	static const struct {
@@ -38,6 +56,9 @@ static char *detail_text(json_t *d)
 		{ "outcome", "结果", NULL },
 		{ "from", "原层级", NULL },
 		{ "to", "上报至", NULL },
+		{ "missed", "错过的期限", NULL },
+		{ "rule", "规则", case_escalate_rule_codes },
+		{ "hours", "时限（小时）", NULL },
 	};
 	static const struct {
 		const char *code, *label;
@@ -86,6 +107,12 @@ static char *detail_text(json_t *d)
 			}
 			if (!text)
 				text = "";
+			/* An instant (an escalation's `missed`) in China time,
+			 * like every other time the record prints. */
+			char when[32];
+			china_time(text, when, sizeof when);
+			if (when[0])
+				text = when;
 			if (codes && code_value(codes, text) >= 0)
 				text = code_label(codes,
 						  code_value(codes, text));
@@ -106,23 +133,6 @@ static char *detail_text(json_t *d)
 		}
 	}
 	return buf_steal(&b);
-}
-
-/* An instant "YYYY-MM-DDTHH:MM:SSZ" as China time "YYYY-MM-DD HH:MM". */
-static void china_time(const char *instant, char *out, size_t n)
-{
-	struct tm tm;
-	memset(&tm, 0, sizeof tm);
-	out[0] = '\0';
-	if (!instant || sscanf(instant, "%4d-%2d-%2dT%2d:%2d:%2dZ", &tm.tm_year,
-			       &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
-			       &tm.tm_min, &tm.tm_sec) != 6)
-		return;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	time_t t = timegm(&tm) + 8 * 3600;
-	gmtime_r(&t, &tm);
-	strftime(out, n, "%Y-%m-%d %H:%M", &tm);
 }
 
 int case_pdf(store *s, const actor *who, int64_t id, const exportmark *mark,
@@ -164,9 +174,14 @@ int case_pdf(store *s, const actor *who, int64_t id, const exportmark *mark,
 		char when[32], *what = detail_text(json_object_get(ev, "detail"));
 		china_time(json_string_value(json_object_get(ev, "at")), when,
 			   sizeof when);
+		/* the server's own work names the scheduler, as the audit
+		 * log does (domain/core/audit_list.c) */
+		const char *by = json_string_value(json_object_get(ev, "actor"));
+		if (by && !strcmp(by, "system"))
+			by = "系统定时任务（调度程序）";
 		const char *cells[] = {
 			when, json_string_value(json_object_get(ev, "step_label")),
-			json_string_value(json_object_get(ev, "actor")), what };
+			by, what };
 		pdfdoc_table_row(d, cells, 4);
 		free(what);
 	}

@@ -131,6 +131,12 @@ int childrec_exit(store *s, const actor *who, int64_t id, const char *reason,
 		return err_field(e, ERR_INVALID, "invalid_field", "date",
 				 "退出日期不能早于出生日期");
 	}
+	if (strcmp(reason, "aged_out") == 0 && !childrec_exit_due(&c, today)) {
+		child_row_clear(&row);
+		return err_field(e, ERR_CONFLICT, "not_aged_out", "reason",
+				 "该儿童未满18周岁，且未满16周岁或仍符合"
+				 "留守儿童以外的类别，不能以“年龄超出”退出");
+	}
 	snprintf(row.status, sizeof row.status, "exited");
 	snprintf(row.exit_reason, sizeof row.exit_reason, "%s", reason);
 	snprintf(row.exit_date, sizeof row.exit_date, "%s", date);
@@ -155,24 +161,42 @@ int childrec_exit(store *s, const actor *who, int64_t id, const char *reason,
 	return rc;
 }
 
-int childrec_exit_proposals(store *s, const actor *who, json_t **out,
-			    err *e)
+const char *childrec_exit_due(const child *c, const char *today)
 {
-	char today[11], adult[11];
+	classify_result cr;
+	int age = classify_age(c->birth_date, today);
+	if (age >= 18)
+		return "已满18周岁";
+	classify_child(c, today, &cr);
+	if (age >= 16 && cr.categories == 0)
+		return "已满16周岁，不再符合任何类别";
+	return NULL;
+}
+
+int childrec_exit_proposals(store *s, const actor *who, int64_t offset,
+			    int limit, json_t **out, err *e)
+{
+	char today[11], d16[11], d18[11];
 	child_filter f;
 	int rc;
 	memset(&f, 0, sizeof f);
 	date_of(who->now, today);
 	if ((rc = perm_need(who, PERM_CHILD_WRITE, e)))
 		return rc;
-	/* Candidates: 16 or older, since left_behind lapses at 16 and every
-	 * other category at 18. */
-	date_years_before(today, 16, adult);
+	/* The rule of childrec_exit_due, in SQL so that the page and the
+	 * total count every due child: 16 or older, and 18 or older or no
+	 * category but left_behind (the one that lapses at 16) in cat_base,
+	 * which holds the categories before age. */
+	date_years_before(today, 16, d16);
+	date_years_before(today, 18, d18);
 	region_scope_range(actor_scope(who), f.lo, f.hi);
 	f.status = "active";
-	f.birth_max = adult;
+	f.birth_max = d16;
+	f.due_adult = d18;
+	f.due_keep = ((1u << CAT_COUNT) - 1) & ~(unsigned)CAT_LEFT_BEHIND;
 	f.sort = CHILD_SORT_BIRTH;
-	f.limit = 200;
+	f.offset = offset;
+	f.limit = limit;
 	child_row *rows;
 	int n;
 	int64_t total;
@@ -183,27 +207,23 @@ int childrec_exit_proposals(store *s, const actor *who, json_t **out,
 		child c;
 		err ignore;
 		if (childrec__row_child(&rows[i], &c, &ignore) == 0) {
-			classify_result cr;
-			classify_child(&c, today, &cr);
-			int age = classify_age(c.birth_date, today);
-			if (age >= 18 || cr.categories == 0)
-				json_array_append_new(
-					items,
-					json_pack("{s:I, s:s, s:s, s:i, s:s,"
-						  " s:s, s:s}",
-						  "id", (json_int_t)rows[i].id,
-						  "name", c.name, "birth_date",
-						  c.birth_date, "age", age,
-						  "region_code", rows[i].region,
-						  "region_name",
-						  rows[i].region_name, "reason",
-						  age >= 18
-							  ? "已满18周岁"
-							  : "已满16周岁，不再符合任何类别"));
+			const char *why = childrec_exit_due(&c, today);
+			json_array_append_new(
+				items,
+				json_pack("{s:I, s:s, s:s, s:i, s:s, s:s, s:s}",
+					  "id", (json_int_t)rows[i].id, "name",
+					  c.name, "birth_date", c.birth_date,
+					  "age",
+					  classify_age(c.birth_date, today),
+					  "region_code", rows[i].region,
+					  "region_name", rows[i].region_name,
+					  "reason",
+					  why ? why : "已满16周岁，不再符合任何类别"));
 		}
 		child_row_clear(&rows[i]);
 	}
 	free(rows);
-	*out = json_pack("{s:o}", "items", items);
+	*out = json_pack("{s:o, s:I}", "items", items, "total",
+			 (json_int_t)total);
 	return 0;
 }

@@ -804,85 +804,124 @@ int audit_record_alone(store *s, const actor *who, const char *action,
 	return rc;
 }
 
+/* Every action the log holds, named as its readers know it (issue #19). */
+static const struct {
+	const char *code, *label;
+} audit_actions[] = {
+	{ "login", "登录" },
+	{ "login_failed", "登录失败" },
+	{ "logout", "退出登录" },
+	{ "password_change", "修改密码" },
+	{ "user_create", "新增用户" },
+	{ "user_update", "修改用户" },
+	{ "user_password_reset", "重置密码" },
+	{ "user_unlock", "解锁账号" },
+	{ "region_create", "新增区划" },
+	{ "region_exempt", "标记无需配备儿童主任和儿童之家" },
+	{ "region_unexempt", "取消无需配备标记" },
+	{ "demo_generate", "生成演示数据" },
+	{ "child_read", "查看儿童档案" },
+	{ "child_create", "新增儿童档案" },
+	{ "child_update", "修改儿童档案" },
+	{ "child_confirm", "确认儿童类别" },
+	{ "child_exit", "儿童退出" },
+	{ "child_export", "导出儿童名册" },
+	{ "child_import", "导入儿童档案" },
+	{ "visit_create", "登记走访" },
+	{ "transfer_create", "发起迁移" },
+	{ "transfer_accept", "接收迁移" },
+	{ "transfer_reject", "退回迁移" },
+	{ "staff_create", "登记工作人员" },
+	{ "staff_update", "修改工作人员" },
+	{ "staff_leave", "工作人员离岗" },
+	{ "training_create", "登记培训" },
+	{ "training_result", "登记培训结果" },
+	{ "certificate_issue", "发放证书" },
+	{ "certificate_revoke", "撤销证书" },
+	{ "campaign_create", "新建工作任务" },
+	{ "platform_create", "登记服务阵地" },
+	{ "platform_update", "修改服务阵地" },
+	{ "activity_create", "登记阵地活动" },
+	{ "child_count_set", "填报村儿童数" },
+	{ "label_words_set", "设置标签化字样" },
+	{ "case_report", "强制报告" },
+	{ "case_accept", "受理个案" },
+	{ "case_emergency", "应急处置" },
+	{ "case_assessment", "评估" },
+	{ "case_plan", "制定帮扶计划" },
+	{ "case_referral", "转介" },
+	{ "case_referral_answer", "转介回复" },
+	{ "case_intervention", "监护干预" },
+	{ "case_close", "结案" },
+	{ "case_escalate", "超时未受理，逐级上报" },
+	{ "case_limits_set", "设置个案时限" },
+	{ "child_verify", "季度核实" },
+	{ "quarter_signoff", "季度审核签字" },
+	{ "quarter_due_set", "设置核实截止日" },
+	{ "woman_create", "登记留守妇女" },
+	{ "woman_update", "修改留守妇女信息" },
+	{ "woman_service", "登记关爱服务" },
+	{ "woman_export", "导出留守妇女名册" },
+	{ "dashboard_export", "导出统计概览" },
+	{ "report_export", "导出统计报表" },
+	{ "campaign_export", "导出任务进度" },
+	{ "coverage_export", "导出配备覆盖" },
+	{ "compliance_export", "导出五有达标" },
+	{ "export_request", "申请导出" },
+	{ "export_approve", "批准导出" },
+	{ "export_reject", "驳回导出" },
+	{ "export_download", "下载导出文件" },
+	{ "export_settings_set", "设置导出审批" },
+	{ "audit_export", "导出审计日志" },
+	{ "access_denied", "拒绝访问（计数）" },
+	{ "child_search", "查询儿童（计数）" },
+	{ "child_history_read", "查看档案历史（计数）" },
+	{ "visit_read", "查看走访记录（计数）" },
+	{ "tally_overflow", "计数溢出" },
+};
+
+const char *audit_action_label(const char *action)
+{
+	for (size_t i = 0; i < sizeof audit_actions / sizeof *audit_actions;
+	     i++)
+		if (action && !strcmp(audit_actions[i].code, action))
+			return audit_actions[i].label;
+	return NULL;
+}
+
+json_t *audit_action_codes(void)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < sizeof audit_actions / sizeof *audit_actions;
+	     i++)
+		json_array_append_new(a, json_pack("{s:s, s:s}", "code",
+						   audit_actions[i].code,
+						   "label",
+						   audit_actions[i].label));
+	return a;
+}
+
+/* The kinds of record an entry's target names ("child:12"). */
+static const struct {
+	const char *code, *label;
+} audit_targets[] = {
+	{ "user", "用户" },	    { "child", "儿童档案" },
+	{ "case", "个案" },	    { "platform", "服务阵地" },
+	{ "staff", "工作人员" },    { "woman", "留守妇女" },
+	{ "quarter", "季度" },	    { "export", "导出申请" },
+	{ "training", "培训" },	    { "campaign", "工作任务" },
+	{ "transfer", "迁移" },
+};
+
 void audit_codes_json(json_t *out)
 {
-	/* In the order of the SPEC's modules, as the log's filter lists
-	 * them; docs/openapi.yaml's AuditAction names the same codes. */
-	static const struct {
-		const char *code, *label;
-	} actions[] = {
-		{ "login", "登录" },
-		{ "login_failed", "登录失败" },
-		{ "logout", "退出登录" },
-		{ "password_change", "修改密码" },
-		{ "user_create", "新增用户" },
-		{ "user_update", "修改用户" },
-		{ "user_password_reset", "重置密码" },
-		{ "user_unlock", "解锁账号" },
-		{ "region_create", "新增区划" },
-		{ "demo_generate", "生成演示数据" },
-		{ "child_read", "查看儿童档案" },
-		{ "child_create", "新建儿童档案" },
-		{ "child_update", "修改儿童档案" },
-		{ "child_confirm", "确认儿童分类" },
-		{ "child_exit", "儿童档案退出" },
-		{ "child_export", "导出儿童档案" },
-		{ "child_import", "导入儿童档案" },
-		{ "child_search", "查询儿童档案" },
-		{ "child_history_read", "查看档案变更历史" },
-		{ "visit_create", "新增走访记录" },
-		{ "visit_read", "查看走访记录" },
-		{ "transfer_create", "发起迁移" },
-		{ "transfer_accept", "接收迁移" },
-		{ "transfer_reject", "拒绝或撤回迁移" },
-		{ "staff_create", "登记工作人员" },
-		{ "staff_update", "修改工作人员信息" },
-		{ "staff_leave", "工作人员离任" },
-		{ "training_create", "新增培训" },
-		{ "training_result", "登记培训结果" },
-		{ "certificate_issue", "颁发培训合格证" },
-		{ "certificate_revoke", "撤销培训合格证" },
-		{ "campaign_create", "新增工作任务" },
-		{ "platform_create", "新增服务阵地" },
-		{ "platform_update", "修改服务阵地" },
-		{ "activity_create", "新增阵地活动" },
-		{ "child_count_set", "设置村（社区）儿童数量" },
-		{ "label_words_set", "设置标签化字样" },
-		{ "case_report", "强制报告" },
-		{ "case_accept", "受理个案" },
-		{ "case_emergency", "应急处置" },
-		{ "case_assessment", "评估" },
-		{ "case_plan", "制定帮扶方案" },
-		{ "case_referral", "转介" },
-		{ "case_referral_answer", "转介回复" },
-		{ "case_intervention", "监护干预" },
-		{ "case_close", "结案" },
-		{ "case_escalate", "超时未受理，上报上一级" },
-		{ "case_limits_set", "设置办理时限" },
-		{ "child_verify", "季度核实" },
-		{ "quarter_signoff", "季度报送与审批" },
-		{ "quarter_due_set", "设置季度截止日期" },
-		{ "woman_create", "登记留守妇女" },
-		{ "woman_update", "修改留守妇女信息" },
-		{ "woman_service", "记录留守妇女服务" },
-		{ "woman_export", "导出留守妇女名册" },
-		{ "dashboard_export", "导出统计数据" },
-		{ "report_export", "导出报表" },
-		{ "campaign_export", "导出工作任务进度" },
-		{ "coverage_export", "导出配备覆盖情况" },
-		{ "compliance_export", "导出“五有”达标情况" },
-		{ "export_request", "申请导出" },
-		{ "export_approve", "批准导出" },
-		{ "export_reject", "驳回导出申请" },
-		{ "export_download", "下载导出文件" },
-		{ "export_settings_set", "设置导出审批" },
-		{ "access_denied", "拒绝访问" },
-		{ "tally_overflow", "计数条目超出上限" },
-	};
-	json_t *a = json_array();
-	for (size_t i = 0; i < sizeof actions / sizeof *actions; i++)
-		json_array_append_new(a, json_pack("{s:s, s:s}", "code",
-						   actions[i].code, "label",
-						   actions[i].label));
-	json_object_set_new(out, "audit_action", a);
+	json_object_set_new(out, "audit_action", audit_action_codes());
+	json_t *t = json_array();
+	for (size_t i = 0; i < sizeof audit_targets / sizeof *audit_targets;
+	     i++)
+		json_array_append_new(t, json_pack("{s:s, s:s}", "code",
+						   audit_targets[i].code,
+						   "label",
+						   audit_targets[i].label));
+	json_object_set_new(out, "audit_target", t);
 }

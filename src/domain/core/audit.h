@@ -102,6 +102,13 @@ int audit_key_bind(store *s, const char *path, int mode, audit_key **out,
  * connection has not that key. */
 int audit_append(store *s, const audit_entry *a, err *e);
 
+/* The Chinese name of an action of the log (case_escalate: 超时未受理，
+ * 逐级上报): the one table of them, for the log's readers; NULL for an
+ * action it does not know. */
+const char *audit_action_label(const char *action);
+/* The table as [{"code","label"}], in its order; the caller owns it. */
+json_t *audit_action_codes(void);
+
 /* Appends the entry of `action` taken by `who` (its name, address and
  * time) about `target` ("kind:id", see audit_target; NULL or "" for
  * none) in region `region_code` (NULL: ""), inside the caller's
@@ -178,8 +185,9 @@ typedef struct audit_check {
 int audit_verify(store *s, const audit_anchor *anchor, audit_check *out,
 		 err *e);
 
-/* Adds table "audit_action" of GET /api/v1/codes to `out`: every action
- * the log records, with its label.  An action written without an entry
+/* Adds tables "audit_action" and "audit_target" of GET /api/v1/codes to
+ * `out`: every action the log records, with its label, and the kinds of
+ * record an entry's target names.  An action written without an entry
  * here still goes in the log, and shows as its code. */
 void audit_codes_json(json_t *out);
 

@@ -35,6 +35,10 @@ static const struct {
 	[PERM_SESSION] = { "session", EVERY_ROLE },
 	[PERM_REGION_READ] = { "region.read", EVERY_ROLE },
 	[PERM_REGION_WRITE] = { "region.write", ADMIN },
+	/* marking a village-level unit as needing no 儿童主任 and no 儿童之家
+	 * (issue #19): the officers who answer for the coverage figures,
+	 * county and above, never a village or township on its own unit */
+	[PERM_REGION_EXEMPT] = { "region.exempt", PROVINCE | CITY | COUNTY },
 	[PERM_SETTINGS_READ] = { "settings.read", EVERY_ROLE },
 	[PERM_LABEL_WORDS_WRITE] = { "label_words.write", ADMIN },
 	[PERM_CASE_LIMITS_WRITE] = { "case_limits.write", ADMIN | PROVINCE },

@@ -30,6 +30,7 @@ typedef enum perm_action {
 	PERM_SESSION,		/* one's own session and password */
 	PERM_REGION_READ,
 	PERM_REGION_WRITE,
+	PERM_REGION_EXEMPT,
 	PERM_SETTINGS_READ,
 	PERM_LABEL_WORDS_WRITE,
 	PERM_CASE_LIMITS_WRITE,

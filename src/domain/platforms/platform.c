@@ -120,19 +120,50 @@ typedef struct platform_tx {
 	json_t *words;
 } platform_tx;
 
+/* One 儿童活动中心 per township, unless the county records why it sets up
+ * another (second_reason): counted in the creating transaction, after
+ * the township's row lock, so two at once cannot both be first. */
+static int one_center(store *s, const platform_row *p, err *e)
+{
+	int64_t n;
+	char name[192];
+	int rc;
+	if (strcmp(p->kind, "activity_center"))
+		return 0;
+	if ((rc = platform_store_count_here(s, p->region, p->kind, &n, name,
+					    e)))
+		return rc;
+	if (n > 0 && !*p->second_reason)
+		return err_field(e, ERR_CONFLICT, "activity_center_exists",
+				 "second_reason",
+				 "%s已有儿童活动中心（%s）：每个乡镇（街道）设一个，"
+				 "另设须由县级民政部门填写理由",
+				 p->region_name, name);
+	if (n == 0 && *p->second_reason)
+		return err_field(e, ERR_INVALID, "invalid_field",
+				 "second_reason",
+				 "%s尚无儿童活动中心，无须填写另设理由",
+				 p->region_name);
+	return 0;
+}
+
 static int create_work(store *s, void *arg, err *e)
 {
 	platform_tx *x = arg;
 	char t[AUDIT_TARGET_MAX];
 	int rc;
-	if ((rc = platform_store_insert(s, x->p, e)) ||
+	if ((rc = one_center(s, x->p, e)) ||
+	    (rc = platform_store_insert(s, x->p, e)) ||
 	    (rc = platform_store_set_villages(s, x->p->id, x->villages, x->nv,
 					      e)))
 		return rc;
 	return audit_record(s, x->who, "platform_create",
 			    audit_target(t, "platform", x->p->id), x->p->region,
-			    json_pack("{s:s, s:s}", "kind", x->p->kind, "name",
-				      x->p->name),
+			    json_pack("{s:s, s:s, s:s?}", "kind", x->p->kind,
+				      "name", x->p->name, "second_reason",
+				      *x->p->second_reason
+					      ? x->p->second_reason
+					      : NULL),
 			    e);
 }
 
@@ -257,10 +288,32 @@ int platform_name_proposal(store *s, const actor *who, const char *code,
 				 "protection_station");
 	if ((rc = region_resolve(s, who->u ? actor_scope(who) : NULL, code, &g, e)))
 		return rc;
+	/* Only what may be created is proposed (issue #19). */
+	int level = code_value(kinds, kind);
+	if (g.level != level)
+		return err_field(e, ERR_INVALID, "invalid_query", "region",
+				 "%s应设在%s级区划，不能在%s设立",
+				 kind_label(kind), region_level_label(level),
+				 g.name);
+	int64_t n = 0;
+	char have[192] = "";
+	if (!strcmp(kind, "activity_center") &&
+	    (rc = platform_store_count_here(s, g.code, kind, &n, have, e)))
+		return rc;
 	char name[256];
 	proposal(&g, kind, name, sizeof name);
-	*out = json_pack("{s:s, s:s, s:s}", "region_code", g.code, "kind", kind,
-			 "name", name);
+	*out = json_pack("{s:s, s:s, s:s}", "region_code", g.code, "kind",
+			 kind, "name", name);
+	/* A township that has its centre: the proposal says that a
+	 * further one needs the county's reason. */
+	if (n > 0) {
+		json_object_set_new(*out, "needs_reason", json_true());
+		json_object_set_new(
+			*out, "note",
+			json_sprintf("%s已有儿童活动中心（%s）：另设须由县级民政"
+				     "部门填写理由",
+				     g.name, have));
+	}
 	return 0;
 }
 
@@ -473,6 +526,9 @@ static json_t *platform_json(store *s, const platform_row *p, int detail)
 		if (p->failing & (1u << i))
 			json_array_append_new(fail, json_string(five_labels[i]));
 	json_object_set_new(o, "failing", fail);
+	json_object_set_new(o, "second_reason",
+			    *p->second_reason ? json_string(p->second_reason)
+					      : json_null());
 	if (detail)
 		json_object_set_new(o, "standard", st ? st : json_object());
 	else
@@ -648,15 +704,27 @@ int platform_create(store *s, const actor *who, json_t *body, json_t **out,
 	static const char *const fields[] = {
 		"kind",	     "region_code",	 "name",      "regional",
 		"serves",    "host",		 "host_other", "address",
-		"opened_on", "manager_staff_id", "standard",  NULL };
-	const char *kind, *code;
+		"opened_on", "manager_staff_id", "standard",  "second_reason",
+		NULL };
+	const char *kind, *code, *reason;
 	int rc;
 	if (!can_write(who))
 		return forbidden(e);
 	if ((rc = jsonx_only(body, fields, e)) ||
 	    (rc = jsonx_str(body, "kind", 1, 24, &kind, e)) ||
-	    (rc = jsonx_str(body, "region_code", 1, 64, &code, e)))
+	    (rc = jsonx_str(body, "region_code", 1, 64, &code, e)) ||
+	    (rc = jsonx_str(body, "second_reason", 0, 200, &reason, e)))
 		return rc;
+	if (reason && !text_valid_text(reason, 2, 200))
+		return err_field(e, ERR_INVALID, "invalid_field",
+				 "second_reason",
+				 "另设理由应为2至200个字，且不含非法字符");
+	/* The county answers for its townships' centres: a further one is
+	 * its decision, recorded with its reason. */
+	if (reason && who->u &&
+	    region_level_of(actor_scope(who)) > REGION_COUNTY)
+		return err_set(e, ERR_FORBIDDEN, "forbidden",
+			       "另设儿童活动中心须由县级民政部门决定并填写理由");
 	int level = code_value(kinds, kind);
 	if (level < 0)
 		return err_field(e, ERR_INVALID, "invalid_field", "kind",
@@ -678,6 +746,8 @@ int platform_create(store *s, const actor *who, json_t *body, json_t **out,
 	snprintf(p.region, sizeof p.region, "%s", g.code);
 	snprintf(p.region_name, sizeof p.region_name, "%s", g.name);
 	snprintf(p.status, sizeof p.status, "active");
+	if (reason)
+		snprintf(p.second_reason, sizeof p.second_reason, "%s", reason);
 	p.standard = xstrdup("{}");
 	char codes[61][REGION_CODE_MAX];
 	int nc = 0;
@@ -893,14 +963,23 @@ int platform_rule100(store *s, const actor *who, const char *in,
 		store_res_free(m);
 		return rc;
 	}
+	/* The units marked as needing no 儿童之家 are in neither list:
+	 * say how many were left out. */
+	int64_t nx = 0;
+	if ((rc = region_exempt_count(s, g.code, &nx, e))) {
+		store_res_free(m);
+		store_res_free(u);
+		return rc;
+	}
 	/* Never a silent cap: say when either list holds only a part. */
 	int cut = offset > 0 || store_res_rows(m) < nm ||
 		  store_res_rows(u) < nu;
-	*out = json_pack("{s:s, s:s, s:I, s:o, s:I, s:o, s:b}", "region_code",
-			 g.code, "region_name", g.name, "missing_total",
-			 (json_int_t)nm, "missing", villages_json(m),
-			 "uncovered_total", (json_int_t)nu, "uncovered",
-			 villages_json(u), "truncated", cut);
+	*out = json_pack("{s:s, s:s, s:I, s:o, s:I, s:o, s:b, s:I}",
+			 "region_code", g.code, "region_name", g.name,
+			 "missing_total", (json_int_t)nm, "missing",
+			 villages_json(m), "uncovered_total", (json_int_t)nu,
+			 "uncovered", villages_json(u), "truncated", cut,
+			 "exempt_total", (json_int_t)nx);
 	store_res_free(m);
 	store_res_free(u);
 	return 0;

@@ -9,6 +9,7 @@
 #include "domain/children/child_codes.h"
 #include "domain/core/perm.h"
 #include "domain/core/region.h"
+#include "store/region_store.h"
 #include "store/staff_store.h"
 #include "util/date.h"
 #include "util/jsonx.h"
@@ -229,6 +230,12 @@ static int progress_at(store *s, const actor *who, int64_t id, const char *at,
 			       s, lo, hi, glen, from, judged, today,
 			       strcmp(measure, "certificate_issued") == 0, &p,
 			       e);
+	/* Units marked as needing no 儿童主任 are no post to fill (issue
+	 * #19): the staffing campaign leaves them out and says how many. */
+	int64_t exempt = 0;
+	if (rc == 0 && strcmp(measure, "staff_registered") == 0 &&
+	    (rc = region_store_exempt_count(s, lo, hi, &exempt, e)))
+		store_res_free(p);
 	if (rc) {
 		store_res_free(c);
 		return rc;
@@ -278,7 +285,7 @@ static int progress_at(store *s, const actor *who, int64_t id, const char *at,
 	free(kids);
 	*out = json_pack(
 		"{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:i,"
-		" s:f, s:b, s:{s:i, s:s?, s:s?}, s:o}",
+		" s:f, s:b, s:{s:i, s:s?, s:s?}, s:o, s:I}",
 		"id", (json_int_t)id, "name", cr.name, "measure", measure,
 		"measure_label",
 		code_label(measures, code_value(measures, measure)),
@@ -288,7 +295,8 @@ static int progress_at(store *s, const actor *who, int64_t id, const char *at,
 		(int)tot_t, "done", (int)tot_d, "pct",
 		tot_t ? 100.0 * tot_d / tot_t : 100.0, "late",
 		late_possible && tot_d < tot_t, "made_good", "count",
-		(int)tot_l, "from", tot_from, "to", tot_to, "items", items);
+		(int)tot_l, "from", tot_from, "to", tot_to, "items", items,
+		"exempt", (json_int_t)exempt);
 	store_res_free(p);
 	store_res_free(c);
 	return 0;

@@ -676,10 +676,10 @@ int staff_coverage(store *s, const actor *who, const char *in,
 	int nk = 0;
 	region_children(s, g.code, &kids, &nk, NULL);
 	json_t *items = json_array();
-	long tt = 0, tc = 0, vt = 0, vc = 0;
+	long tt = 0, tc = 0, vt = 0, vc = 0, vxt = 0;
 	for (int k = 0; k < nk || (nk == 0 && k == 0); k++) {
 		const char *code = nk ? kids[k].code : g.code;
-		long t = 0, tcov = 0, v = 0, vcov = 0;
+		long t = 0, tcov = 0, v = 0, vcov = 0, vx = 0;
 		for (int i = 0; i < store_res_rows(r); i++) {
 			staff_coverage_row c;
 			store_res_row(r, i, staff_store_coverage_cols, &c);
@@ -691,18 +691,20 @@ int staff_coverage(store *s, const actor *who, const char *in,
 			} else {
 				v = c.posts;
 				vcov = c.covered;
+				vx = c.exempt;
 			}
 		}
-		tt += t, tc += tcov, vt += v, vc += vcov;
+		tt += t, tc += tcov, vt += v, vc += vcov, vxt += vx;
 		json_array_append_new(
 			items,
-			json_pack("{s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:f, s:f}",
+			json_pack("{s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:f, s:f}",
 				  "code", code, "name", nk ? kids[k].name : g.name,
 				  "level",
 				  region_level_name(nk ? kids[k].level : g.level),
 				  "townships", (int)t, "townships_covered",
 				  (int)tcov, "villages", (int)v,
 				  "villages_covered", (int)vcov,
+				  "villages_exempt", (int)vx,
 				  "township_pct", t ? 100.0 * tcov / t : 100.0,
 				  "village_pct", v ? 100.0 * vcov / v : 100.0));
 		if (nk == 0)
@@ -713,7 +715,7 @@ int staff_coverage(store *s, const actor *who, const char *in,
 	 * children are villages) belong to no child region: they get a row
 	 * of their own ("本级"), so the rows still add up to the total. */
 	if (nk) {
-		long t = 0, tcov = 0, v = 0, vcov = 0;
+		long t = 0, tcov = 0, v = 0, vcov = 0, vx = 0;
 		for (int i = 0; i < store_res_rows(r); i++) {
 			staff_coverage_row c;
 			store_res_row(r, i, staff_store_coverage_cols, &c);
@@ -725,20 +727,22 @@ int staff_coverage(store *s, const actor *who, const char *in,
 			} else {
 				v += c.posts;
 				vcov += c.covered;
+				vx += c.exempt;
 			}
 		}
-		if (t || v) {
+		if (t || v || vx) {
 			char own[160];
 			snprintf(own, sizeof own, "%s（本级）", g.name);
-			tt += t, tc += tcov, vt += v, vc += vcov;
+			tt += t, tc += tcov, vt += v, vc += vcov, vxt += vx;
 			json_array_append_new(
 				items,
-				json_pack("{s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:f, s:f}",
+				json_pack("{s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:f, s:f}",
 					  "code", g.code, "name", own, "level",
 					  region_level_name(g.level), "townships",
 					  (int)t, "townships_covered", (int)tcov,
 					  "villages", (int)v, "villages_covered",
-					  (int)vcov, "township_pct",
+					  (int)vcov, "villages_exempt", (int)vx,
+					  "township_pct",
 					  t ? 100.0 * tcov / t : 100.0, "village_pct",
 					  v ? 100.0 * vcov / v : 100.0));
 		}
@@ -757,12 +761,13 @@ int staff_coverage(store *s, const actor *who, const char *in,
 	int64_t uncovered_total = (tt - tc) + (vt - vc);
 	store_res_free(r);
 	store_res_free(u);
-	*out = json_pack("{s:s, s:s, s:s, s:o, s:{s:i, s:i, s:i, s:i, s:f,"
-			 " s:f}, s:o, s:I, s:b}",
+	*out = json_pack("{s:s, s:s, s:s, s:o, s:{s:i, s:i, s:i, s:i, s:i,"
+			 " s:f, s:f}, s:o, s:I, s:b}",
 			 "region_code", g.code, "region_name", g.name, "date",
 			 date, "items", items, "total", "townships", (int)tt,
 			 "townships_covered", (int)tc, "villages", (int)vt,
-			 "villages_covered", (int)vc, "township_pct",
+			 "villages_covered", (int)vc, "villages_exempt",
+			 (int)vxt, "township_pct",
 			 tt ? 100.0 * tc / tt : 100.0, "village_pct",
 			 vt ? 100.0 * vc / vt : 100.0, "uncovered", unc,
 			 "uncovered_total", (json_int_t)uncovered_total,
@@ -828,6 +833,18 @@ int staff_coverage_xlsx(store *s, const actor *who, const char *in,
 	const char *total[] = { "合计", c[0], c[1], c[2], c[3], c[4], c[5] };
 	if ((rc = xlsxout_row(x, total, 7, e)))
 		goto fail;
+	long long nx = json_integer_value(json_object_get(t, "villages_exempt"));
+	if (nx > 0) {
+		/* The count of the units left out, so that the sheet says why
+		 * its villages are fewer than the statistical tables'. */
+		char note[200];
+		snprintf(note, sizeof note,
+			 "另有%lld个统计单位已标记为无需配备儿童主任，未计入村（社区）数",
+			 nx);
+		const char *cells[] = { note, "", "", "", "", "", "" };
+		if ((rc = xlsxout_row(x, cells, 7, e)))
+			goto fail;
+	}
 	snprintf(filename, 128, "队伍覆盖_%.40s_%s.xlsx",
 		 json_string_value(json_object_get(cov, "region_name")), date);
 	char where[REGION_CODE_MAX];
