@@ -43,7 +43,7 @@ test('审计日志: readable, filtered, exported', { timeout: 180_000 }, async (
       })
       const text = await page.locator('[data-test="audit-table"]').innerText()
       assert.match(text, /系统定时任务（调度程序）/)
-      assert.match(text, /触发规则：报告须在规定小时内受理/)
+      assert.match(text, /触发规则：一般报告受理时限/)
       assert.match(text, /村委会|社区/) // the region's name
       await shot(page, 'audit-escalations')
     })

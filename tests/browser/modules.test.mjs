@@ -358,11 +358,13 @@ test('工作队伍, 服务阵地, 救助保护 and 季度核实 (县级 desktop,
       if (r.data.signoff !== 'submitted') {
         for (const v of r.data.items) {
           if (v.active > 0 && v.signoff !== 'submitted') {
-            const s = await nongan('POST', `/quarters/${q}/signoffs`, { region_code: v.code, action: 'submit' })
+            // the demo leaves some error-level failures open: a submission
+            // then carries its written reason (issue #19)
+            const s = await nongan('POST', `/quarters/${q}/signoffs`, { region_code: v.code, action: 'submit', comment: '个别问题正在核实，下季度改正' })
             assert.equal(s.status, 200, JSON.stringify(s.data))
           }
         }
-        r = await nongan('POST', `/quarters/${q}/signoffs`, { region_code: town, action: 'submit' })
+        r = await nongan('POST', `/quarters/${q}/signoffs`, { region_code: town, action: 'submit', comment: '个别问题正在核实，下季度改正' })
         assert.equal(r.status, 200, JSON.stringify(r.data))
       }
       r = await nongan('POST', `/quarters/${q}/signoffs`, { region_code: town, action: 'return', comment: RETURN_COMMENT })

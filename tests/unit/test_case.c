@@ -350,18 +350,22 @@ static void test_escalation(void **st)
 	assert_int_equal(num(k, "escalations"), 1);
 	assert_string_equal(str(k, "state"), "reported");
 	json_decref(k);
-	/* its new deadline runs from the escalation: +5 h */
-	due_is(&t, u, NOW + 5 * HOUR);
-	/* +25 h: x once; u, past its second deadline, once more */
+	/* its next deadline runs from the one it missed (+2 h), not from
+	 * when the scheduler noticed: the county's 2 hours end at +4 h */
+	due_is(&t, u, NOW + 4 * HOUR);
+	/* +25 h: x once, to the county; u missed the county's deadline
+	 * (+4 h) and the city's (+6 h): it climbs both levels, a step each,
+	 * and stops at the province */
 	assert_int_equal(case_escalate_due(t.s, NOW + 25 * HOUR, &moved, &e), 0);
-	assert_int_equal(moved, 2);
+	assert_int_equal(moved, 3);
 	k = get_at(&t, x, NOW);
 	assert_int_equal(num(k, "level"), 3);
 	json_decref(k);
 	k = get_at(&t, u, NOW);
-	assert_int_equal(num(k, "level"), 2);	/* the city */
+	assert_int_equal(num(k, "level"), 1);	/* the province */
+	assert_int_equal(num(k, "escalations"), 3);
 	json_decref(k);
-	/* far later: up to the province, and there it stays */
+	/* far later: x up to the province too, and there both stay */
 	for (int64_t h = 26; h < 200; h++)
 		assert_int_equal(case_escalate_due(t.s, NOW + h * HOUR, &moved,
 						   &e),

@@ -29,16 +29,18 @@ static const char *const names[] = {
 	"role",		     "staff_post",	   "staff_source",
 	"staff_employment",  "staff_status",	   "staff_action",
 	"training_mode",     "training_topic",	   "attendance_result",
-	"certificate_status", "campaign_measure",  "platform_kind",
+	"certificate_status", "campaign_measure",  "campaign_target",
+	"platform_kind",
 	"platform_host",     "platform_function",  "platform_standard",
 	"platform_place_check", "platform_equipment", "platform_rule",
 	"platform_status",   "case_reporter_type", "case_situation",
 	"case_emergency",    "case_referral_kind", "case_intervention",
-	"case_state",	     "case_step",	   "quality_rule",
+	"case_state",	     "case_step",	   "case_escalate_rule",
+	"quality_rule",
 	"severity",	     "signoff_state",	   "verification_outcome",
 	"woman_employment",  "woman_service",	   "screening_result",
 	"woman_status",	     "export_kind",	   "export_state",
-	"report",	     "audit_action",
+	"report",	     "audit_action",	   "audit_target",
 };
 
 static json_t *all;

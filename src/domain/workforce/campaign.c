@@ -26,8 +26,8 @@ static const code_entry measures[] = {
  * that a share of posts and a share of people are not read alike. */
 static const code_entry targets[] = {
 	{ 1, "staff_registered", "乡镇（街道）、村（社区）岗位" },
-	{ 2, "staff_trained", "截止日在岗、应受培训的人员" },
-	{ 3, "certificate_issued", "截止日在岗、应取得合格证的人员" },
+	{ 2, "staff_trained", "截止日在岗人员（应受培训）" },
+	{ 3, "certificate_issued", "截止日在岗人员（应取得合格证）" },
 	{ 0, NULL, NULL },
 };
 
