@@ -536,6 +536,12 @@ int quality_store_qs_ensure(store *s, const char *quarter, const char *lo,
 			  p, 3, NULL, e);
 }
 
+const store_col quality_store_qs_stale_cols[] = {
+	STORE_STR(0, quality_qs_stale_row, village),
+	STORE_I64(1, quality_qs_stale_row, ver),
+	STORE_COLS_END,
+};
+
 int quality_store_qs_stale(store *s, const char *quarter, const char *lo,
 			   const char *hi, store_res **out, err *e)
 {

@@ -94,6 +94,11 @@ int quality_store_set_signoff(store *s, const char *region,
  * at another version); storing one compare-and-set on `ver`. */
 int quality_store_qs_ensure(store *s, const char *quarter, const char *lo,
 			    const char *hi, err *e);
+typedef struct quality_qs_stale_row {
+	const char *village;
+	int64_t ver;
+} quality_qs_stale_row;
+extern const store_col quality_store_qs_stale_cols[];
 int quality_store_qs_stale(store *s, const char *quarter, const char *lo,
 			   const char *hi, store_res **out, err *e);
 int quality_store_qs_save(store *s, const char *quarter, const char *village,

@@ -65,17 +65,20 @@ static int refresh_past(store *s, const quality_args *a, err *e)
 	    (rc = quality_store_asof(s, a, VILLAGE_LEN, &all, e)))
 		goto out;
 	for (int i = 0, j = 0; i < n; i++) {
-		snprintf(f[i].code, sizeof f[i].code, "%s",
-			 store_res_text(st, i, 0));
-		f[i].ver = store_res_int(st, i, 1);
+		quality_qs_stale_row sr;
+		store_res_row(st, i, quality_store_qs_stale_cols, &sr);
+		snprintf(f[i].code, sizeof f[i].code, "%s", sr.village);
+		f[i].ver = sr.ver;
 		if (all) {
 			/* both in code order: walk them together */
+			stats_sum_row row;
 			while (j < store_res_rows(all) &&
-			       strcmp(store_res_text(all, j, 0), f[i].code) < 0)
+			       (store_res_row(all, j, stats_store_sum_cols, &row),
+				strcmp(row.group, f[i].code) < 0))
 				j++;
 			if (j < store_res_rows(all) &&
-			    !strcmp(store_res_text(all, j, 0), f[i].code))
-				take(all, j, f[i].v);
+			    !strcmp(row.group, f[i].code))
+				memcpy(f[i].v, row.v, sizeof row.v);
 			continue;
 		}
 		char lo[REGION_CODE_MAX], hi[REGION_CODE_MAX + 1];
