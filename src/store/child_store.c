@@ -501,25 +501,31 @@ int child_store_visit_add(store *s, int64_t child_id, const char *code,
 			  const char *risk, const char *follow_up,
 			  const char *by, int64_t at, int64_t *id, err *e)
 {
+	/* The child's row first, every time (the newest visit date, whatever
+	 * order visits are entered in): the triggers of the visit and of an
+	 * edit of the record both mark the village's figures stale, and an
+	 * edit holds the row while it does; taking the row before those
+	 * marks, as an edit does, keeps the two in one order (PostgreSQL
+	 * broke the deadlock of the other order with "busy"). */
+	store_param q[] = { SP_S(date), SP_S(date), SP_I(child_id) };
+	int rc = store_exec(s,
+			    "UPDATE children SET last_visit = CASE WHEN"
+			    " last_visit IS NULL OR last_visit < ? THEN ?"
+			    " ELSE last_visit END WHERE id = ?",
+			    q, 3, NULL, e);
+	if (rc)
+		return rc;
 	store_param p[] = { SP_I(child_id), SP_S(code),      SP_S(date),
 			    SP_S(visitor),  SP_S(met),	     SP_S(findings),
 			    SP_S(risk),	    SP_S(follow_up), SP_S(by),
 			    SP_I(at) };
-	int rc = store_query_int(s,
-				 "INSERT INTO visits (child_id, region_code,"
-				 " visit_date, visitor, met, findings,"
-				 " risk_level, follow_up, created_by, created_at)"
-				 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-				 " RETURNING id",
-				 p, SP_COUNT(p), id, e);
-	if (rc)
-		return rc;
-	/* The newest visit date, whatever order visits are entered in. */
-	store_param q[] = { SP_S(date), SP_S(date), SP_I(child_id) };
-	return store_exec(s,
-			  "UPDATE children SET last_visit = ? WHERE"
-			  " (last_visit IS NULL OR last_visit < ?) AND id = ?",
-			  q, 3, NULL, e);
+	return store_query_int(s,
+			       "INSERT INTO visits (child_id, region_code,"
+			       " visit_date, visitor, met, findings,"
+			       " risk_level, follow_up, created_by, created_at)"
+			       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+			       " RETURNING id",
+			       p, SP_COUNT(p), id, e);
 }
 
 const store_col child_store_visit_cols[] = {
