@@ -7,6 +7,7 @@
 #include "domain/audit.h"
 #include "buildinfo.h" /* GUANAI_VERSION, written by the Makefile */
 #include "domain/case.h"
+#include "domain/idem.h"
 #include "domain/stats.h"
 #include "domain/throttle.h"
 #include "util/log.h"
@@ -77,6 +78,10 @@ static void *scheduler_main(void *arg)
 		err_clear(&e);
 		if (throttle_purge(s, (int64_t)time(NULL), &e) != 0)
 			log_error("throttle: %s", e.msg);
+		/* Answers kept for Idempotency-Keys live a day. */
+		err_clear(&e);
+		if (idem_purge(s, (int64_t)time(NULL), NULL, &e) != 0)
+			log_error("idempotency: %s", e.msg);
 		store_pool_put(a->pool, s);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		int64_t us = (int64_t)(t1.tv_sec - t0.tv_sec) * 1000000 +

@@ -54,6 +54,9 @@ typedef struct req {
 	const char *cache_control;
 	const char *content_encoding;
 	const char *vary;
+	/* The stored answer of an earlier request with the same
+	 * Idempotency-Key, sent again (domain/idem.h). */
+	int replayed;
 } req;
 
 typedef int (*http_handler)(req *r, err *e);
@@ -65,6 +68,7 @@ enum {
 	R_BODY = 1 << 2,	/* takes a JSON object body */
 	R_UPLOAD = 1 << 3,	/* takes a file body up to HTTP_MAX_UPLOAD */
 	R_OPTBODY = 1 << 4,	/* takes a JSON object body, or none */
+	R_IDEM = 1 << 5,	/* honours Idempotency-Key (api/api_idem.c) */
 };
 
 typedef struct route {

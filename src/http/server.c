@@ -242,6 +242,8 @@ static enum MHD_Result send_file(struct MHD_Connection *c, req *r)
 		MHD_add_response_header(resp, "Content-Encoding", "gzip");
 	if (vary && !r->vary)
 		MHD_add_response_header(resp, "Vary", "Accept-Encoding");
+	if (r->replayed)
+		MHD_add_response_header(resp, "Idempotent-Replayed", "true");
 	if (r->content_type)
 		MHD_add_response_header(resp, "Content-Type", r->content_type);
 	if (r->filename[0]) {
@@ -457,7 +459,7 @@ static enum MHD_Result handle_api(app *a, struct MHD_Connection *c,
 	else if (!rc && st->body.len)
 		rc = no_body(&r, &e);
 	if (!rc)
-		rc = rt->fn(&r, &e);
+		rc = api_run(&r, rt, &e);
 	store_pool_put(a->pool, r.db);
 	if (rc && r.se)	/* counted for the audit log (audit_tally.h) */
 		api_note_denial(&r, rt, &e);
