@@ -789,6 +789,8 @@ void audit_codes_json(json_t *out)
 		{ "region_create", "新增区划" },
 		{ "demo_generate", "生成演示数据" },
 		{ "child_read", "查看儿童档案" },
+		{ "identity_reveal", "查看完整证件号码" },
+		{ "child_offline_sync", "下载本村档案到手机" },
 		{ "child_create", "新建儿童档案" },
 		{ "child_update", "修改儿童档案" },
 		{ "child_confirm", "确认儿童分类" },

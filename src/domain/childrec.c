@@ -14,6 +14,7 @@
 #include "domain/quality.h"
 #include "domain/stats.h"
 #include "store/child_store.h"
+#include "store/staff_store.h"
 #include "store/stats_store.h"
 #include "util/date.h"
 #include "util/jsonw.h"
@@ -952,7 +953,8 @@ int childrec_list_text(store *s, const actor *who, const childrec_query *q,
 	int rc = list_rows(s, who, q, today, &rows, &n, &total, e);
 	if (rc)
 		return rc;
-	int see = privacy_full(who, PRIVACY_LIST);
+	int see = privacy_full(who, q->kind),
+	    see_id = privacy_id_full(who, q->kind);
 	jsonw w = JSONW_INIT;
 	jsonw_object(&w, NULL);
 	jsonw_array(&w, "items");
@@ -970,16 +972,16 @@ int childrec_list_text(store *s, const actor *who, const childrec_query *q,
 		char idm[19], ph[CHILD_PHONE_MAX];
 		snprintf(idm, sizeof idm, "%s", r->id_number);
 		snprintf(ph, sizeof ph, "%s", r->contact_phone);
-		if (!see) {
+		if (!see_id)
 			privacy_mask_id(r->id_number, idm);
+		if (!see)
 			privacy_mask_phone(r->contact_phone, ph, sizeof ph);
-		}
 		jsonw_object(&w, NULL);
 		jsonw_int(&w, "id", r->id);
 		jsonw_str(&w, "name", r->name);
 		jsonw_str(&w, "sex", code_of(child_sex_codes, r->sex));
 		/* Beside a masked number, the age alone (privacy.h). */
-		jsonw_str_or_null(&w, "birth_date", see ? r->birth_date : "");
+		jsonw_str_or_null(&w, "birth_date", see_id ? r->birth_date : "");
 		jsonw_int(&w, "age", age);
 		jsonw_str_or_null(&w, "id_number", idm);
 		jsonw_str(&w, "region_code", r->region);
@@ -1131,6 +1133,168 @@ int childrec_exit(store *s, const actor *who, int64_t id, const char *reason,
 		*out = render(s, who, &row, &c, today);
 	child_row_clear(&row);
 	return rc;
+}
+
+/* ---- the whole numbers on demand, the copy for a phone ---- */
+
+static json_t *id_or_null(const char *v)
+{
+	return v && *v ? json_string(v) : json_null();
+}
+
+int childrec_reveal(store *s, const actor *who, int64_t id, json_t **out,
+		    err *e)
+{
+	child_row row;
+	child c;
+	int rc;
+	if ((rc = perm_need(who, PERM_IDENTITY_READ, e)) ||
+	    (rc = perm_need(who, PERM_CHILD_READ, e)) ||
+	    (rc = load(s, who, id, &row, &c, e)))
+		return rc;
+	if ((rc = store_begin(s, e)) == 0 &&
+	    ((rc = write_audit(s, who, "identity_reveal", &row, json_object(),
+			       e)) ||
+	     (rc = store_commit(s, e))))
+		store_rollback(s);
+	child_row_clear(&row);
+	if (rc)
+		return rc;
+	*out = json_pack(
+		"{s:o, s:{s:o}, s:{s:o}, s:o, s:o}", "id_number",
+		id_or_null(c.id_number), "father", "id_number",
+		id_or_null(c.father.id_number), "mother", "id_number",
+		id_or_null(c.mother.id_number), "guardian",
+		c.guardian.present
+			? json_pack("{s:o}", "id_number",
+				    id_or_null(c.guardian.id_number))
+			: json_null(),
+		"disability",
+		c.disability.present
+			? json_pack("{s:o}", "certificate_no",
+				    id_or_null(c.disability.certificate_no))
+			: json_null());
+	return 0;
+}
+
+/* The name a visit form starts with: the director in post in the
+ * caller's village, the account's display name when there is none (or
+ * it is someone else's post). */
+static void visitor_name(store *s, const actor *who, char *out, size_t n)
+{
+	snprintf(out, n, "%s", who->u->display_name);
+	staff_filter f;
+	memset(&f, 0, sizeof f);
+	region_scope_range(who->u->region, f.lo, f.hi);
+	f.post = "director";
+	f.status = "active";
+	f.limit = 2;
+	staff_row *rows = NULL;
+	int nrows = 0;
+	int64_t total = 0;
+	err ignored;
+	if (staff_store_list(s, &f, &rows, &nrows, &total, &ignored) != 0)
+		return;
+	if (nrows == 1 && (rows[0].user_id == who->u->id || !rows[0].user_id))
+		snprintf(out, n, "%s", rows[0].name);
+	free(rows);
+}
+
+int childrec_offline_text(store *s, const actor *who, char **text,
+			  size_t *len, err *e)
+{
+	char today[11], visitor[128];
+	int rc;
+	if ((rc = perm_need(who, PERM_CHILD_OFFLINE, e)))
+		return rc;
+	if (!who->u)
+		return err_set(e, ERR_FORBIDDEN, "forbidden",
+			       "命令行没有设备副本");
+	date_of(who->now, today);
+	/* One snapshot for the whole copy: records and visits agree. */
+	if ((rc = store_begin_read(s, e)))
+		return rc;
+	childrec_query q = { .status = "active", .sort = "id",
+			     .limit = CHILDREC_OFFLINE_MAX + 1 };
+	child_row *rows = NULL;
+	int n = 0;
+	int64_t total = 0;
+	if ((rc = list_rows(s, who, &q, today, &rows, &n, &total, e))) {
+		store_rollback(s);
+		return rc;
+	}
+	if (total > CHILDREC_OFFLINE_MAX) {
+		for (int i = 0; i < n; i++)
+			child_row_clear(&rows[i]);
+		free(rows);
+		store_rollback(s);
+		return err_set(e, ERR_TOOBIG, "too_many_records",
+			       "管辖范围内的档案超过%d份，不能全部存到本机",
+			       CHILDREC_OFFLINE_MAX);
+	}
+	visitor_name(s, who, visitor, sizeof visitor);
+	jsonw w = JSONW_INIT, v = JSONW_INIT;
+	jsonw_object(&w, NULL);
+	jsonw_str(&w, "as_of", today);
+	jsonw_str(&w, "region_code", who->u->region);
+	jsonw_str(&w, "visitor", visitor);
+	jsonw_array(&w, "items");
+	jsonw_array(&v, NULL);
+	for (int i = 0; i < n; i++) {
+		child_row row;
+		child c;
+		store_res *r = NULL;
+		if (rc == 0 && (rc = load(s, who, rows[i].id, &row, &c, e)) == 0) {
+			size_t tl;
+			char *t = render_text(s, who, &row, &c, today, &tl);
+			jsonw_raw(&w, NULL, t, tl);
+			free(t);
+			child_row_clear(&row);
+		}
+		if (rc == 0 && (rc = child_store_visits(s, rows[i].id, &r, e)) == 0) {
+			for (int j = 0; j < store_res_rows(r) &&
+					j < CHILDREC_OFFLINE_VISITS; j++) {
+				jsonw_object(&v, NULL);
+				jsonw_int(&v, "child_id", rows[i].id);
+				jsonw_str(&v, "visit_date", store_res_text(r, j, 1));
+				jsonw_str(&v, "visitor", store_res_text(r, j, 2));
+				jsonw_str(&v, "met", store_res_text(r, j, 3));
+				jsonw_str(&v, "risk_level", store_res_text(r, j, 5));
+				jsonw_end(&v);
+			}
+			store_res_free(r);
+		}
+		child_row_clear(&rows[i]);
+	}
+	free(rows);
+	store_rollback(s);	/* read only */
+	jsonw_end(&w);
+	jsonw_end(&v);
+	size_t vl;
+	char *vt = jsonw_steal(&v, &vl);
+	jsonw_raw(&w, "visits", vt, vl);
+	free(vt);
+	jsonw_end(&w);
+	/* SPEC §10: the copy is a read of every record in it, audited once
+	 * for all, with their number. */
+	audit_entry a = { .at = who->now,
+			  .actor = actor_name(who),
+			  .action = "child_offline_sync",
+			  .target = who->u->region,
+			  .region_code = who->u->region,
+			  .ip = who->ip };
+	char detail[48];
+	snprintf(detail, sizeof detail, "{\"count\":%d}", n);
+	a.detail = detail;
+	if (rc == 0 && (rc = store_begin(s, e)) == 0 &&
+	    ((rc = audit_append(s, &a, e)) || (rc = store_commit(s, e))))
+		store_rollback(s);
+	if (rc) {
+		jsonw_free(&w);
+		return rc;
+	}
+	*text = jsonw_steal(&w, len);
+	return 0;
 }
 
 int childrec_exit_proposals(store *s, const actor *who, json_t **out,

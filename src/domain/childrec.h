@@ -20,6 +20,7 @@
 
 #include "domain/account.h"
 #include "domain/child.h"
+#include "domain/privacy.h"
 #include "store/child_store.h"
 #include "store/store.h"
 
@@ -33,6 +34,30 @@ int childrec_create(store *s, const actor *who, json_t *body, json_t **out,
 /* The full record; the read is audited.  ERR_NOTFOUND outside scope. */
 int childrec_get(store *s, const actor *who, int64_t id, json_t **out,
 		 err *e);
+/* The whole ID numbers of a record (the child's, the parents', the
+ * guardian's, the disability certificate's), for the page that shows
+ * them masked until asked: {"id_number","father":{"id_number"},
+ * "mother":{"id_number"},"guardian":{"id_number"}|null,
+ * "disability":{"certificate_no"}|null}.  The reveal is audited
+ * (identity_reveal).  Errors: ERR_FORBIDDEN without identity.read,
+ * ERR_NOTFOUND outside scope. */
+int childrec_reveal(store *s, const actor *who, int64_t id, json_t **out,
+		    err *e);
+
+/* The copy of the caller's records for its phone (issue #23, docs/API.md
+ * "Offline"), as JSON text (caller frees): {"as_of","region_code",
+ * "visitor","items":[record as childrec_get_text gives it],"visits":
+ * [{"child_id","visit_date","visitor","met","risk_level"} — the last
+ * CHILDREC_OFFLINE_VISITS of each]}.  `visitor` is the name the visit
+ * form starts with: the director in post in the caller's village, else
+ * the account's display name.  The read is audited once
+ * (child_offline_sync, with the count).  Errors: ERR_FORBIDDEN without
+ * child.offline, ERR_TOOBIG "too_many_records" past CHILDREC_OFFLINE_MAX
+ * active records. */
+enum { CHILDREC_OFFLINE_MAX = 1000, CHILDREC_OFFLINE_VISITS = 5 };
+int childrec_offline_text(store *s, const actor *who, char **text,
+			  size_t *len, err *e);
+
 /* The same record as JSON text (caller frees): what the API sends. */
 int childrec_get_text(store *s, const actor *who, int64_t id, char **text,
 		      size_t *len, err *e);
@@ -57,6 +82,10 @@ typedef struct childrec_query {
 	int no_guardian;	/* only those without an entrusted guardian */
 	int64_t offset;
 	int limit;
+	/* What the rows are for: a list (0, PRIVACY_LIST: ID numbers masked
+	 * for every role) or the rows of an export file (PRIVACY_EXPORT:
+	 * masked as the role requires), privacy.h */
+	privacy_answer kind;
 } childrec_query;
 
 /* {"items":[…], "total":N, "as_of":"YYYY-MM-DD"} */

@@ -77,16 +77,16 @@ static int forbidden(err *e)
 static json_t *woman_json(const actor *who, privacy_answer where,
 			  const store_res *r, int i)
 {
-	int see = privacy_full(who, where);
+	int see = privacy_id_full(who, where);
 	char idm[19], ph[24];
 	const char *idn = store_res_text(r, i, 3), *phone = store_res_text(r, i, 5);
 	const char *birth = store_res_text(r, i, 4);
 	snprintf(idm, sizeof idm, "%s", idn);
 	snprintf(ph, sizeof ph, "%s", phone);
-	if (!see) {
+	if (!see)
 		privacy_mask_id(idn, idm);
+	if (!privacy_full(who, where))
 		privacy_mask_phone(phone, ph, sizeof ph);
-	}
 	const char *emp = store_res_text(r, i, 7);
 	char today[11];
 	date_of(who->now, today);
