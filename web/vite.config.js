@@ -55,7 +55,12 @@ function serviceWorker() {
   return {
     name: 'guanai-service-worker',
     apply: 'build',
-    generateBundle(_opts, bundle) {
+    enforce: 'post',
+    // after Vite's own: it drops the entry chunk that manualChunks emptied
+    // (index.html loads vue and app directly), which must not be kept
+    generateBundle: { order: 'post', handler: keep },
+  }
+  function keep(_opts, bundle) {
       const chunks = Object.values(bundle).filter((f) => f.type === 'chunk')
       const want = new Set()
       const add = (name) => {
@@ -77,7 +82,6 @@ function serviceWorker() {
         .replace('self.__BUILD__', JSON.stringify(build))
         .replace('self.__PRECACHE__', JSON.stringify([...files, 'icon-192.png']))
       this.emitFile({ type: 'asset', fileName: 'sw.js', source: src })
-    },
   }
 }
 

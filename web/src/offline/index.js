@@ -399,7 +399,11 @@ async function write(method, path, options, w) {
       kick() // anything queued before goes now too
       return op.answer
     }
-    if (r === 'conflict') throw new ApiError(409, 'version_conflict', '该档案已被他人修改：请到“待同步”中对照后选择保留哪些修改')
+    if (r === 'conflict') {
+      const e = new ApiError(409, 'version_conflict', '该档案已被他人修改：请到“待同步”中对照后选择保留哪些修改')
+      e.queued = true // the edit waits in the queue beside the record as it is now
+      throw e
+    }
   }
   return queuedAnswer(op, op.base)
 }
@@ -525,6 +529,10 @@ if (typeof window !== 'undefined') {
   // for the benchmark and the tests: resolves once the service worker has
   // what the app needs offline
   window.__guanaiOffline = {
+    // what the device holds, as counts (no record's content)
+    get status() {
+      return { ...status }
+    },
     get ready() {
       return navigator.serviceWorker ? navigator.serviceWorker.ready.then((r) => r.active && new Promise((res) => setTimeout(res, 100))) : null
     },
