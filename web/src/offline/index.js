@@ -75,6 +75,8 @@ export async function openOnline(password, key) {
   try {
     const k = (await key) || (await send('GET', '/session/device-key', { quiet: true, noRedirect: true, noReauth: true }))
     await vault.unlockWithServerKey(session.user, k.key, password)
+    // queued writes must not be evicted under storage pressure
+    if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => {})
     status.unlocked = true
     status.offlineSession = false
     status.needLogin = false
