@@ -112,7 +112,8 @@ router.beforeEach(async (to) => {
   // first page; once they are here this costs nothing
   const tables = loadCodes()
   if (!session.loaded) await loadSession()
-  await tables
+  // the login page shows no code: on a slow link it does not wait for them
+  if (!(to.name === 'login' && !session.user)) await tables
   if (session.needUnlock && !session.user && !offline.unlocked) {
     if (to.name === 'unlock') return true
     return { name: 'unlock' }
