@@ -17,7 +17,8 @@
 //
 //   node bench/field.mjs NAME=URL [NAME=URL …]
 //   env: BENCH_USER (zhuren), BENCH_PASSWORD (Guanai@2018), ROUNDS (3),
-//        CHROMIUM (/usr/bin/chromium)
+//        CHROMIUM (/usr/bin/chromium), BENCH_FILES=1 (list each request's
+//        bytes for the first login and the child)
 // bench/field.sh builds the baseline and the demo database and runs this.
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
@@ -40,16 +41,25 @@ const CHILD = '[data-test="child-name"]'
 
 function meter(cdp) {
   const open = new Map()
+  const files = new Map() // url → bytes, for BENCH_FILES
+  const spans = new Map() // requestId → [url, start, end], for BENCH_FILES
+  let t0 = Date.now()
   let bytes = 0
   let last = Date.now()
   let requests = 0
   cdp.on('Network.requestWillBeSent', (e) => {
     if (!open.has(e.requestId)) requests++
     open.set(e.requestId, e.request.url)
+    spans.set(e.requestId, [e.request.method + ' ' + e.request.url, Date.now() - t0, null])
   })
   const done = (e) => {
+    const url = open.get(e.requestId)
     if (open.delete(e.requestId)) last = Date.now()
-    if (e.encodedDataLength) bytes += e.encodedDataLength
+    if (spans.has(e.requestId)) spans.get(e.requestId)[2] = Date.now() - t0
+    if (e.encodedDataLength) {
+      bytes += e.encodedDataLength
+      if (url) files.set(url, (files.get(url) || 0) + e.encodedDataLength)
+    }
   }
   cdp.on('Network.loadingFinished', done)
   cdp.on('Network.loadingFailed', done)
@@ -57,6 +67,15 @@ function meter(cdp) {
     reset() {
       bytes = 0
       requests = 0
+      files.clear()
+      spans.clear()
+      t0 = Date.now()
+    },
+    // the requests since the reset, in the order they began: "bytes
+    // start–end ms method path"
+    files() {
+      const path = (u) => u.replace(/https?:\/\/[^/]+/, '')
+      return [...spans.values()].map(([u, a, b]) => `${String(files.get(u.slice(u.indexOf(' ') + 1)) || 0).padStart(7)} B ${String(a).padStart(5)}–${String(b ?? '…').padStart(5)} ms ${path(u)}`)
     },
     get bytes() {
       return bytes
@@ -95,8 +114,13 @@ async function childId(url) {
 // shown: the page's content on the screen; settled: also no request of the
 // page open for QUIET_MS (what it still fetches in the background, e.g. the
 // server's fresher answer after the device's copy was shown)
-async function settle(m, t0) {
-  const shown = Date.now() - t0
+// `sel` first on the screen, by the page's own clock (a MutationObserver
+// added to every document, see round): Playwright's polling would add
+// up to a few hundred ms of its own
+async function settle(m, t0, page, sel) {
+  await page.locator(sel).first().waitFor()
+  const at = await page.evaluate((s) => window.__benchSeen && window.__benchSeen[s], sel).catch(() => 0)
+  const shown = (at || Date.now()) - t0
   const last = await m.quiet()
   return { ms: Math.max(shown, last - t0), shown, bytes: m.bytes, requests: m.requests }
 }
@@ -107,15 +131,25 @@ async function round(browser, url, id) {
   page.setDefaultTimeout(60_000)
   const m = await throttled(context, page)
   const out = {}
+  // when each selector the bench waits for first matched, in ms since the
+  // epoch (the same clock as t0 below: one machine)
+  await page.addInitScript((sels) => {
+    window.__benchSeen = {}
+    const look = () => {
+      for (const s of sels) if (!window.__benchSeen[s] && document.querySelector(s)) window.__benchSeen[s] = Date.now()
+    }
+    new MutationObserver(look).observe(document, { subtree: true, childList: true, attributes: true })
+  }, [HOME, CHILD])
 
   // first login, from an empty cache
+  m.reset()
   let t0 = Date.now()
   await page.goto(url + '#/login')
   await page.locator('[data-test="login-username"] input, input[data-test="login-username"]').first().fill(USER)
   await page.locator('[data-test="login-password"] input, input[data-test="login-password"]').first().fill(PASSWORD)
   await page.locator('[data-test="login-submit"]').click()
-  await page.locator(HOME).first().waitFor()
-  out.login = await settle(m, t0)
+  out.login = await settle(m, t0, page, HOME)
+  if (process.env.BENCH_FILES) console.error(`first login, ${url}, bytes per request:\n  ` + m.files().join('\n  '))
 
   // what the service worker keeps for offline use is fetched now, after
   // the home: wait for it (not counted above), up to a minute
@@ -128,8 +162,7 @@ async function round(browser, url, id) {
   m.reset()
   t0 = Date.now()
   await page.goto(url + '#/')
-  await page.locator(HOME).first().waitFor()
-  out.repeat = await settle(m, t0)
+  out.repeat = await settle(m, t0, page, HOME)
 
   // opening a child: from the home to the record
   m.reset()
@@ -137,8 +170,8 @@ async function round(browser, url, id) {
   await page.evaluate((cid) => {
     location.hash = '#/children/' + cid
   }, id)
-  await page.locator(CHILD).first().waitFor()
-  out.child = await settle(m, t0)
+  out.child = await settle(m, t0, page, CHILD)
+  if (process.env.BENCH_FILES) console.error(`open a child, ${url}, bytes per request:\n  ` + m.files().join('\n  '))
   await context.close()
   return out
 }
