@@ -171,8 +171,10 @@ export async function menu(page, group, title) {
   if (phone) {
     await page.locator('[data-test="menu-toggle"]').click()
     root = page.locator('.menu-drawer:visible')
-    await root.waitFor()
   }
+  // after a resize the frame renders its menu anew: look once it is there,
+  // or a group found closed too early is clicked shut
+  await root.waitFor()
   const item = root.locator('.nav-item', { hasText: new RegExp('^\\s*' + title + '\\s*$') }).first()
   if (!(await item.isVisible())) await root.locator('.nav-group-title', { hasText: group }).first().click()
   await item.click()
