@@ -19,6 +19,7 @@
 #include "domain/quarterly/quarter_stats.h"
 #include "domain/core/account.h"
 #include "domain/core/audit.h"
+#include "domain/core/idem.h"
 #include "domain/core/region.h"
 #include "http/http.h"
 #include "http/proxy.h"
@@ -293,9 +294,20 @@ static int job_figures(store *s, int64_t now, err *e)
 	return rc ? rc : quarter_stats_refresh_previous(s, now, "1", ":", e);
 }
 
+/* Answers kept for Idempotency-Keys live a day, by the wall clock (as
+ * the throttle's counters): a server whose clock a test moved days
+ * ahead shares the database with others and must not delete the answers
+ * their phones may still ask for again. */
+static int job_idempotency(store *s, int64_t now, err *e)
+{
+	(void)now;
+	return idem_purge(s, (int64_t)time(NULL), NULL, e);
+}
+
 static const app_job serve_jobs[] = {
 	{ "escalation", job_escalate },
 	{ "statistics", job_figures },
+	{ "idempotency", job_idempotency },
 };
 
 int cli_serve(const cli_args *a)
@@ -407,7 +419,7 @@ int cli_serve(const cli_args *a)
 	/* The answer of GET /api/v1/codes is made once, before the first
 	 * request; the server itself knows nothing of it (http/ knows no
 	 * api/). */
-	http_config hc = { api_routes(), api_note_denial };
+	http_config hc = { api_routes(), api_note_denial, api_run };
 	int rc = api_codes_prepare(&ap, &e);
 	if (rc == 0)
 		rc = app_scheduler_start(&ap, &e);

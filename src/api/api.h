@@ -23,6 +23,15 @@ extern const route api_women_routes[];
 extern const route api_export_routes[];
 extern const route api_codes_routes[];
 
+/* Runs the route's handler for the request: through the stored answers
+ * of domain/core/idem.h when it carries an Idempotency-Key (routes flagged
+ * R_IDEM; another state-changing route refuses the header with 400
+ * idempotency_unsupported, a GET or HEAD ignores it).  A replay sets the
+ * stored status and body and r->replayed.  Errors: the handler's,
+ * ERR_INVALID invalid_header (a malformed key), ERR_CONFLICT
+ * idempotency_key_reused. */
+int api_run(req *r, const route *rt, err *e);
+
 /* Makes the answer of GET /api/v1/codes (domain/codes/codes.h) once, with its
  * gzip form and their ETags, into a->codes; released by
  * api_codes_release.  Errors: ERR_INTERNAL when compressing fails. */

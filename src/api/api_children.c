@@ -10,6 +10,7 @@
 #include "domain/children/childrec.h"
 #include "domain/children/childrec_exit.h"
 #include "domain/children/childrec_list.h"
+#include "domain/children/childrec_offline.h"
 #include "domain/children/childrec_transfer.h"
 #include "domain/children/childrec_visit.h"
 #include "domain/children/childxlsx.h"
@@ -112,6 +113,26 @@ static int child_patch(req *r, err *e)
 	if (!rc)
 		rc = childrec_update(r->db, &who, id, r->json, version, &out, e);
 	return reply(r, 200, rc, out);
+}
+
+static int child_reveal(req *r, err *e)
+{
+	int64_t id;
+	actor who = req_actor(r);
+	json_t *out = NULL;
+	int rc = req_id(r, 0, &id, e);
+	if (!rc)
+		rc = childrec_reveal(r->db, &who, id, &out, e);
+	return reply(r, 200, rc, out);
+}
+
+static int children_offline(req *r, err *e)
+{
+	actor who = req_actor(r);
+	char *text;
+	size_t len;
+	int rc = childrec_offline_text(r->db, &who, &text, &len, e);
+	return rc ? rc : req_reply_text(r, 200, text, len);
 }
 
 static int child_history(req *r, err *e)
@@ -362,15 +383,19 @@ const route api_child_routes[] = {
 	{ "POST", "/api/v1/children/import", children_import, R_UPLOAD,
 	  PERM_CHILD_WRITE },
 	{ "GET", "/api/v1/children", children_list, 0, PERM_CHILD_READ },
-	{ "POST", "/api/v1/children", children_create, R_BODY,
+	{ "POST", "/api/v1/children", children_create, R_BODY | R_IDEM,
 	  PERM_CHILD_WRITE },
 	{ "GET", "/api/v1/children/exit-proposals", exit_proposals, 0,
 	  PERM_CHILD_WRITE },
+	{ "GET", "/api/v1/children/offline", children_offline, 0,
+	  PERM_CHILD_OFFLINE },
 	{ "GET", "/api/v1/children/{id}", child_get, 0, PERM_CHILD_READ },
-	{ "PATCH", "/api/v1/children/{id}", child_patch, R_BODY,
+	{ "PATCH", "/api/v1/children/{id}", child_patch, R_BODY | R_IDEM,
 	  PERM_CHILD_WRITE },
 	{ "GET", "/api/v1/children/{id}/history", child_history, 0,
 	  PERM_CHILD_READ },
+	{ "POST", "/api/v1/children/{id}/reveal", child_reveal, 0,
+	  PERM_IDENTITY_READ },
 	{ "GET", "/api/v1/children/{id}/record.pdf", child_pdf, 0,
 	  PERM_CHILD_READ },
 	{ "POST", "/api/v1/children/{id}/confirm", child_confirm, 0,
@@ -379,8 +404,8 @@ const route api_child_routes[] = {
 	  PERM_CHILD_WRITE },
 	{ "GET", "/api/v1/children/{id}/visits", visits_get, 0,
 	  PERM_CHILD_READ },
-	{ "POST", "/api/v1/children/{id}/visits", visits_post, R_BODY,
-	  PERM_CHILD_WRITE },
+	{ "POST", "/api/v1/children/{id}/visits", visits_post,
+	  R_BODY | R_IDEM, PERM_CHILD_WRITE },
 	{ "POST", "/api/v1/children/{id}/transfers", transfer_post, R_BODY,
 	  PERM_CHILD_WRITE },
 	{ "GET", "/api/v1/transfers", transfers_list, 0, PERM_CHILD_READ },

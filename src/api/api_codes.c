@@ -10,11 +10,10 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <zlib.h>
 
 #include "api/api.h"
 #include "domain/codes/codes.h"
+#include "http/compress.h"
 #include "util/jsonx.h"
 #include "util/mem.h"
 
@@ -26,31 +25,6 @@ struct api_codes {
 	size_t json_len, gz_len;
 	char etag[CODES_ETAG_MAX], etag_gz[CODES_ETAG_MAX];
 };
-
-static int codes__gzip(const char *in, size_t n, char **out, size_t *len)
-{
-	z_stream z;
-	memset(&z, 0, sizeof z);
-	/* 15 + 16: a gzip wrapper, which is what Content-Encoding names. */
-	if (deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) !=
-	    Z_OK)
-		return -1;
-	size_t cap = deflateBound(&z, (uLong)n) + 32;
-	*out = xmalloc(cap);
-	z.next_in = (Bytef *)(uintptr_t)in;
-	z.avail_in = (uInt)n;
-	z.next_out = (Bytef *)*out;
-	z.avail_out = (uInt)cap;
-	int rc = deflate(&z, Z_FINISH);
-	*len = z.total_out;
-	deflateEnd(&z);
-	if (rc != Z_STREAM_END) {
-		free(*out);
-		*out = NULL;
-		return -1;
-	}
-	return 0;
-}
 
 /* "\"<hash of the JSON>\"" and the gzip form's, which is other bytes and
  * so another strong validator: "\"<hash>.gz\"". */
@@ -72,7 +46,7 @@ int api_codes_prepare(app *a, err *e)
 	c->json = jsonx_dump(all);
 	json_decref(all);
 	c->json_len = strlen(c->json);
-	if (codes__gzip(c->json, c->json_len, &c->gz, &c->gz_len)) {
+	if (http_gzip(c->json, c->json_len, 9, &c->gz, &c->gz_len)) {
 		free(c->json);
 		free(c);
 		return err_set(e, ERR_INTERNAL, "internal", "代码表压缩失败");
@@ -90,47 +64,6 @@ void api_codes_release(app *a)
 	free(a->codes->gz);
 	free(a->codes);
 	a->codes = NULL;
-}
-
-/* Whether one coding of Accept-Encoding ("gzip;q=0.5") is gzip with a
- * weight above 0. */
-static int codes__gzip_coding(const char *c)
-{
-	size_t name = strcspn(c, "; \t");
-	if (name != 4 || strncasecmp(c, "gzip", 4) != 0)
-		return 0;
-	for (const char *p = strchr(c, ';'); p; p = strchr(p + 1, ';')) {
-		const char *q = p + 1 + strspn(p + 1, " \t");
-		if ((*q == 'q' || *q == 'Q') && q[1] == '=') {
-			const char *v = q + 2;
-			if (*v != '0')
-				return 1;
-			v++;
-			if (*v == '.')
-				v += 1 + strspn(v + 1, "0");
-			return *v && !strchr(" \t;", *v);
-		}
-	}
-	return 1;
-}
-
-/* Whether Accept-Encoding takes gzip.  A coding too long to be one of
- * ours is skipped. */
-static int codes__takes_gzip(const char *ae)
-{
-	while (ae && *ae) {
-		ae += strspn(ae, " \t,");
-		size_t n = strcspn(ae, ",");
-		char one[64];
-		if (n && n < sizeof one) {
-			memcpy(one, ae, n);
-			one[n] = '\0';
-			if (codes__gzip_coding(one))
-				return 1;
-		}
-		ae += n;
-	}
-	return 0;
 }
 
 /* Whether If-None-Match names `etag` (weak comparison, as RFC 9110 asks
@@ -162,7 +95,7 @@ static int codes_get(req *r, err *e)
 {
 	(void)e;
 	const struct api_codes *c = r->app->codes;
-	int gz = codes__takes_gzip(req_header(r, "Accept-Encoding"));
+	int gz = http_accepts_gzip(req_header(r, "Accept-Encoding"));
 	r->etag = gz ? c->etag_gz : c->etag;
 	r->cache_control = "public, no-cache";
 	r->vary = "Accept-Encoding";

@@ -1,7 +1,9 @@
 /* /api/v1/session: login, the current user, logout, password change. */
+#include <sodium.h>
 #include <stdio.h>
 
 #include "api/api.h"
+#include "domain/core/devicekey.h"
 #include "util/jsonx.h"
 
 static void set_cookie(req *r, const char *token, int64_t max_age)
@@ -83,12 +85,30 @@ static int password_put(req *r, err *e)
 				   api_user_json(r->db, &u, r->now)));
 }
 
+/* The key the UI encrypts its copy on the device with (domain/devicekey.h):
+ * released to the user's own session only, never cached. */
+static int device_key_get(req *r, err *e)
+{
+	actor who = req_actor(r);
+	char key[DEVICEKEY_TEXT];
+	int rc = devicekey_get(r->db, &who, key, e);
+	if (rc)
+		return rc;
+	rc = req_reply(r, 200,
+		       json_pack("{s:s, s:I}", "key", key, "user_id",
+				 (json_int_t)r->se->u.id));
+	sodium_memzero(key, sizeof key);
+	return rc;
+}
+
 const route api_session_routes[] = {
 	{ "POST", "/api/v1/session", session_create, R_BODY, PERM_PUBLIC },
 	{ "GET", "/api/v1/session", session_get, R_PW_CHANGE, PERM_SESSION },
 	{ "DELETE", "/api/v1/session", session_delete, R_PW_CHANGE,
 	  PERM_SESSION },
 	{ "PUT", "/api/v1/session/password", password_put, R_PW_CHANGE | R_BODY,
+	  PERM_SESSION },
+	{ "GET", "/api/v1/session/device-key", device_key_get, 0,
 	  PERM_SESSION },
 	{ 0 },
 };

@@ -54,6 +54,9 @@ typedef struct req {
 	const char *cache_control;
 	const char *content_encoding;
 	const char *vary;
+	/* The stored answer of an earlier request with the same
+	 * Idempotency-Key, sent again (domain/idem.h). */
+	int replayed;
 } req;
 
 typedef int (*http_handler)(req *r, err *e);
@@ -65,6 +68,7 @@ enum {
 	R_BODY = 1 << 2,	/* takes a JSON object body */
 	R_UPLOAD = 1 << 3,	/* takes a file body up to HTTP_MAX_UPLOAD */
 	R_OPTBODY = 1 << 4,	/* takes a JSON object body, or none */
+	R_IDEM = 1 << 5,	/* honours Idempotency-Key (api/api_idem.c) */
 };
 
 typedef struct route {
@@ -116,12 +120,15 @@ typedef struct http_routes {
 	size_t n;
 } http_routes;
 
-/* What a server is given: its routes, and a hook told of every request
- * a route refused or failed, after its connection went back to the pool
- * (NULL: none).  The API counts denials for the audit log with it. */
+/* What a server is given: its routes, a hook told of every request a
+ * route refused or failed, after its connection went back to the pool
+ * (NULL: none), with which the API counts denials for the audit log, and
+ * what runs a route's handler (NULL: rt->fn itself), through which the
+ * API answers a repeated Idempotency-Key once (api_run). */
 typedef struct http_config {
 	http_routes routes;
 	void (*on_error)(req *r, const route *rt, const err *e);
+	int (*run)(req *r, const route *rt, err *e);
 } http_config;
 
 /* Runs the server until SIGINT/SIGTERM.  Errors: ERR_INTERNAL when the

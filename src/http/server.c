@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "http/compress.h"
 #include "http/connlimit.h"
 #include "http/http.h"
 #include "http/metrics.h"
@@ -196,11 +197,53 @@ static void content_disposition(const char *name, char *out, size_t n)
 	out[j < n ? j : n - 1] = '\0';
 }
 
+/* Whether an answer of this type goes gzipped (compress.h): JSON only;
+ * xlsx and PDF files are compressed already. */
+static int compressible(const char *type)
+{
+	return type && strncmp(type, "application/json", 16) == 0;
+}
+
+/* Gzips *body (malloc'd, *n bytes) in place when the client takes gzip
+ * and it is worth it; returns whether it did.  The answer varies by
+ * Accept-Encoding either way, which *vary is then told. */
+static int gzip_body(struct MHD_Connection *c, char **body, size_t *n,
+		     int *vary)
+{
+	*vary = 1;
+	if (*n < HTTP_GZIP_MIN ||
+	    !http_accepts_gzip(MHD_lookup_connection_value(
+		    c, MHD_HEADER_KIND, "Accept-Encoding")))
+		return 0;
+	char *gz;
+	size_t len;
+	/* Level 5: a 30 KB list in well under a millisecond, 88 % of what
+	 * level 9 saves. */
+	if (http_gzip(*body, *n, 5, &gz, &len) != 0 || len >= *n) {
+		free(gz);
+		return 0;
+	}
+	free(*body);
+	*body = gz;
+	*n = len;
+	return 1;
+}
+
 static enum MHD_Result send_file(struct MHD_Connection *c, req *r)
 {
+	int gz = 0, vary = 0;
+	if (!r->content_encoding && r->status != 304 &&
+	    compressible(r->content_type))
+		gz = gzip_body(c, &r->raw, &r->raw_len, &vary);
 	struct MHD_Response *resp = MHD_create_response_from_buffer(
 		r->raw_len, r->raw, MHD_RESPMEM_MUST_FREE);
 	r->raw = NULL;
+	if (gz)
+		MHD_add_response_header(resp, "Content-Encoding", "gzip");
+	if (vary && !r->vary)
+		MHD_add_response_header(resp, "Vary", "Accept-Encoding");
+	if (r->replayed)
+		MHD_add_response_header(resp, "Idempotent-Replayed", "true");
 	if (r->content_type)
 		MHD_add_response_header(resp, "Content-Type", r->content_type);
 	if (r->filename[0]) {
@@ -254,12 +297,19 @@ static enum MHD_Result send_json(struct MHD_Connection *c, int status,
 {
 	char *text = body ? jsonx_dump(body) : NULL;
 	size_t n = text ? strlen(text) : 0;
+	int gz = 0, vary = 0;
+	if (text)
+		gz = gzip_body(c, &text, &n, &vary);
 	struct MHD_Response *resp = MHD_create_response_from_buffer(
 		n, text ? text : (char *)"", text ? MHD_RESPMEM_MUST_FREE
 						 : MHD_RESPMEM_PERSISTENT);
 	if (text)
 		MHD_add_response_header(resp, "Content-Type",
 					"application/json; charset=utf-8");
+	if (gz)
+		MHD_add_response_header(resp, "Content-Encoding", "gzip");
+	if (vary)
+		MHD_add_response_header(resp, "Vary", "Accept-Encoding");
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
 	add_security_headers(resp, x->hsts);
 	if (x->cookie && *x->cookie)
@@ -411,7 +461,7 @@ static enum MHD_Result handle_api(const server *sv, struct MHD_Connection *c,
 	else if (!rc && st->body.len)
 		rc = no_body(&r, &e);
 	if (!rc)
-		rc = rt->fn(&r, &e);
+		rc = sv->cfg->run ? sv->cfg->run(&r, rt, &e) : rt->fn(&r, &e);
 	store_pool_put(a->pool, r.db);
 	if (rc && sv->cfg->on_error)
 		sv->cfg->on_error(&r, rt, &e);

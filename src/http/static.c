@@ -1,6 +1,9 @@
 #include "http/static.h"
 
+#include "http/compress.h"
+
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -14,6 +17,7 @@ static const struct {
 	{ ".mjs", "text/javascript; charset=utf-8" },
 	{ ".css", "text/css; charset=utf-8" },
 	{ ".json", "application/json" },
+	{ ".webmanifest", "application/manifest+json" },
 	{ ".svg", "image/svg+xml" },
 	{ ".png", "image/png" },
 	{ ".ico", "image/x-icon" },
@@ -98,6 +102,66 @@ static int open_below(const char *dir, const char *rel, struct stat *sb)
 	return fd;
 }
 
+/* A strong validator of the file as sent: its size, change time and
+ * inode, and whether it is the gzip form (other bytes, so another tag). */
+static void etag_of(const struct stat *sb, int gz, char *out, size_t n)
+{
+	snprintf(out, n, "\"%llx-%llx-%llx%s\"",
+		 (unsigned long long)sb->st_size,
+		 (unsigned long long)sb->st_mtim.tv_sec * 1000u +
+			 (unsigned long long)sb->st_mtim.tv_nsec / 1000000u,
+		 (unsigned long long)sb->st_ino, gz ? "-gz" : "");
+}
+
+/* Whether If-None-Match names `etag` (weak comparison) or is "*". */
+static int etag_matches(const char *inm, const char *etag)
+{
+	size_t el = strlen(etag);
+	while (inm && *inm) {
+		inm += strspn(inm, " \t,");
+		size_t n = strcspn(inm, ",");
+		const char *t = inm;
+		size_t tl = n;
+		while (tl && (t[tl - 1] == ' ' || t[tl - 1] == '\t'))
+			tl--;
+		if (tl == 1 && *t == '*')
+			return 1;
+		if (tl > 2 && t[0] == 'W' && t[1] == '/') {
+			t += 2;
+			tl -= 2;
+		}
+		if (tl == el && memcmp(t, etag, el) == 0)
+			return 1;
+		inm += n;
+	}
+	return 0;
+}
+
+/* The headers every answer of a file carries, 200 and 304 alike. */
+static void file_headers(struct MHD_Response *r, const char *url,
+			 const char *etag)
+{
+	MHD_add_response_header(r, "Vary", "Accept-Encoding");
+	MHD_add_response_header(r, "ETag", etag);
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	MHD_add_response_header(r, "Referrer-Policy", "same-origin");
+	MHD_add_response_header(
+		r, "Content-Security-Policy",
+		"default-src 'self'; style-src 'self' 'unsafe-inline'; "
+		"img-src 'self' data:; object-src 'none'; frame-ancestors 'none'");
+	/* Vite names assets by content hash: they never change under a
+	 * name, and a phone keeps them for a year without asking again.
+	 * Everything else (index.html, the service worker, the manifest and
+	 * its icons) is asked again each time, answered 304 by its ETag
+	 * while it has not changed: a new release reaches every phone on
+	 * its next start. */
+	MHD_add_response_header(r, "Cache-Control",
+				strncmp(url, "/assets/", 8) == 0
+					? "public, max-age=31536000, immutable"
+					: "no-cache");
+}
+
 enum MHD_Result static_serve(struct MHD_Connection *c, const char *dir,
 			     const char *url, const char *method)
 {
@@ -121,7 +185,7 @@ enum MHD_Result static_serve(struct MHD_Connection *c, const char *dir,
 	 * link gets a third of the bytes. */
 	const char *ae = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 						     "Accept-Encoding");
-	if (ae && strstr(ae, "gzip")) {
+	if (http_accepts_gzip(ae)) {
 		char gzpath[sizeof path + 3];
 		snprintf(gzpath, sizeof gzpath, "%s.gz", path);
 		fd = open_below(dir, gzpath, &sb);
@@ -133,25 +197,26 @@ enum MHD_Result static_serve(struct MHD_Connection *c, const char *dir,
 		return spa ? plain(c, 503,
 				   "界面尚未构建：请运行 make（web/dist 缺失）\n")
 			   : plain(c, 404, "文件不存在\n");
+	char etag[80];
+	etag_of(&sb, gz, etag, sizeof etag);
+	if (etag_matches(MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+						     "If-None-Match"),
+			 etag)) {
+		close(fd);
+		struct MHD_Response *nm = MHD_create_response_from_buffer(
+			0, (void *)"", MHD_RESPMEM_PERSISTENT);
+		file_headers(nm, spa ? "/index.html" : url, etag);
+		enum MHD_Result ret =
+			MHD_queue_response(c, MHD_HTTP_NOT_MODIFIED, nm);
+		MHD_destroy_response(nm);
+		return ret;
+	}
 	struct MHD_Response *r =
 		MHD_create_response_from_fd((uint64_t)sb.st_size, fd);
 	MHD_add_response_header(r, "Content-Type", mime_of(path));
-	MHD_add_response_header(r, "Vary", "Accept-Encoding");
 	if (gz)
 		MHD_add_response_header(r, "Content-Encoding", "gzip");
-	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(r, "X-Frame-Options", "DENY");
-	MHD_add_response_header(r, "Referrer-Policy", "same-origin");
-	MHD_add_response_header(
-		r, "Content-Security-Policy",
-		"default-src 'self'; style-src 'self' 'unsafe-inline'; "
-		"img-src 'self' data:; object-src 'none'; frame-ancestors 'none'");
-	/* Vite names assets by content hash: they never change under a
-	 * name.  index.html must always be fresh. */
-	MHD_add_response_header(r, "Cache-Control",
-				strncmp(url, "/assets/", 8) == 0
-					? "public, max-age=31536000, immutable"
-					: "no-cache");
+	file_headers(r, spa ? "/index.html" : url, etag);
 	enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_OK, r);
 	MHD_destroy_response(r);
 	return ret;

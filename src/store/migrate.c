@@ -755,6 +755,29 @@ static const migration migrations[] = {
 	  CODE_CHAR_PG " ||"
 	  CODE_CHAR_PG " ||"
 	  CODE_CHAR_PG ";" },
+	{ 18,
+	  /* Issue #23: the phone that works offline.  idempotency: the
+	   * answer to each write sent with an Idempotency-Key, per user
+	   * and key, with the hash of the request it answered: a write
+	   * queued on a phone and sent again after a lost answer is done
+	   * once and answered as the first time (domain/idem.c), for a
+	   * day.  device_keys: one random key per user, released to its
+	   * sessions, which the UI encrypts its copy on the device with
+	   * (domain/devicekey.c). */
+	  "CREATE TABLE idempotency ("
+	  " user_id BIGINT NOT NULL REFERENCES users(id),"
+	  " idem_key TEXT NOT NULL,"
+	  " req_hash TEXT NOT NULL,"
+	  " status INTEGER NOT NULL,"
+	  " body TEXT NOT NULL,"
+	  " created_at BIGINT NOT NULL,"
+	  " PRIMARY KEY (user_id, idem_key));"
+	  "CREATE INDEX idempotency_created ON idempotency(created_at);"
+	  "CREATE TABLE device_keys ("
+	  " user_id BIGINT PRIMARY KEY REFERENCES users(id),"
+	  " dkey TEXT NOT NULL,"
+	  " created_at BIGINT NOT NULL);",
+	  NULL, NULL },
 	{ 19,
 	  /* Issue #19.  village_stats.qerr / qany: the children failing at
 	   * least one error-level rule, and at least one error- or

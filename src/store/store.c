@@ -41,8 +41,20 @@ int store_change_mark(store *s, store_mark *m)
 	return s->ops->change_mark ? s->ops->change_mark(s, m) : -1;
 }
 
+/* Savepoints of the work inside store_hold.  One name for all: both
+ * engines release and roll back to the innermost of that name. */
+static int nest_begin(store *s, err *e)
+{
+	int rc = s->ops->exec_script(s, "SAVEPOINT guanai_nest", e);
+	if (rc == 0)
+		s->depth++;
+	return rc;
+}
+
 int store_begin(store *s, err *e)
 {
+	if (s->held)
+		return nest_begin(s, e);
 	int rc = s->ops->begin(s, e);
 	if (rc == 0)
 		s->in_tx = 1;
@@ -51,10 +63,39 @@ int store_begin(store *s, err *e)
 
 int store_begin_read(store *s, err *e)
 {
+	if (s->held)
+		return nest_begin(s, e);
 	int rc = s->ops->begin_read(s, e);
 	if (rc == 0)
 		s->in_tx = 1;
 	return rc;
+}
+
+int store_hold(store *s, err *e)
+{
+	if (s->in_tx)
+		return err_set(e, ERR_INTERNAL, "internal",
+			       "事务中不能再开始外层事务");
+	int rc = s->ops->begin(s, e);
+	if (rc == 0) {
+		s->in_tx = 1;
+		s->held = 1;
+		s->depth = 0;
+	}
+	return rc;
+}
+
+int store_release(store *s, int commit, err *e)
+{
+	if (!s->held)
+		return err_set(e, ERR_INTERNAL, "internal", "没有外层事务");
+	/* Savepoints left open by the work end with the transaction. */
+	s->held = 0;
+	s->depth = 0;
+	if (commit)
+		return store_commit(s, e);
+	store_rollback(s);
+	return 0;
 }
 
 void store_set_audit_key(store *s, const struct audit_key *k)
@@ -69,6 +110,17 @@ const struct audit_key *store_audit_key(const store *s)
 
 int store_commit(store *s, err *e)
 {
+	if (s->held) {
+		if (s->depth == 0)
+			return 0;
+		int rc = s->ops->exec_script(s, "RELEASE SAVEPOINT guanai_nest",
+					     e);
+		if (rc)
+			store_rollback(s);
+		else
+			s->depth--;
+		return rc;
+	}
 	int rc = s->ops->commit(s, e);
 	if (rc == 0)
 		s->in_tx = 0;
@@ -79,6 +131,20 @@ int store_commit(store *s, err *e)
 
 void store_rollback(store *s)
 {
+	if (s->held) {
+		if (s->depth > 0) {
+			err ignored;
+			/* Rolled back to, the savepoint stays open: release
+			 * it too.  A failure here leaves the holder's
+			 * transaction to its own end. */
+			s->ops->exec_script(s,
+					    "ROLLBACK TO SAVEPOINT guanai_nest;"
+					    "RELEASE SAVEPOINT guanai_nest",
+					    &ignored);
+			s->depth--;
+		}
+		return;
+	}
 	if (s->in_tx) {
 		s->ops->rollback(s);
 		s->in_tx = 0;

@@ -100,6 +100,20 @@ int store_begin_read(store *s, err *e);
 int store_commit(store *s, err *e);
 void store_rollback(store *s);
 
+/* Holds one write transaction around work that begins and commits its
+ * own: inside it, store_begin and store_begin_read open a savepoint,
+ * store_commit releases it and store_rollback rolls back to it (a
+ * rollback outside any of them does nothing), so that the work keeps the
+ * meaning it has alone — a part it rolls back is undone, the rest stays —
+ * while everything it commits and whatever the holder writes beside it
+ * commit together, or not at all: the stored answer of a write with an
+ * Idempotency-Key and the write itself (domain/idem.h).
+ * store_release(s, 1, e) commits the whole, store_release(s, 0, NULL)
+ * undoes it (never fails).  Errors: ERR_STORE, ERR_INTERNAL when already
+ * in a transaction. */
+int store_hold(store *s, err *e);
+int store_release(store *s, int commit, err *e);
+
 /* Runs a statement that returns no rows.  *changes (may be NULL) receives
  * the number of rows changed.  Errors: ERR_CONFLICT on a unique or
  * foreign-key violation, ERR_STORE otherwise. */

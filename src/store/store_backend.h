@@ -38,6 +38,9 @@ typedef struct store_ops {
 struct store {
 	const store_ops *ops;
 	int in_tx;
+	/* store_hold: the transaction is held (1), and how many savepoints
+	 * the work inside it has open */
+	int held, depth;
 	store_pool *pool;	/* the pool it belongs to, or NULL */
 	const struct audit_key *audit_key;	/* store_set_audit_key */
 };

@@ -148,6 +148,11 @@ void jsonw_null(jsonw *w, const char *key)
 	put_raw(w, key, "null", 4);
 }
 
+void jsonw_raw(jsonw *w, const char *key, const char *json, size_t n)
+{
+	put_raw(w, key, json, n);
+}
+
 char *jsonw_steal(jsonw *w, size_t *len)
 {
 	*len = w->b.len;

@@ -42,6 +42,9 @@ void jsonw_str_or_null(jsonw *w, const char *key, const char *v);
 void jsonw_int(jsonw *w, const char *key, int64_t v);
 void jsonw_bool(jsonw *w, const char *key, int v);
 void jsonw_null(jsonw *w, const char *key);
+/* A value whose complete JSON text (n bytes) another writer made, as it
+ * is: the caller vouches that it is one well-formed value. */
+void jsonw_raw(jsonw *w, const char *key, const char *json, size_t n);
 
 /* The text (caller frees) and its length; the writer is reset. */
 char *jsonw_steal(jsonw *w, size_t *len);

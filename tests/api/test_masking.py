@@ -17,7 +17,7 @@ import pytest
 
 from children_util import birth_for_age, child_body, create, full_body, patch, unique_name
 from conftest import assert_error, assert_status
-from helpers import id_number, pdf_text, today_cn, xlsx_rows
+from helpers import audit_entries, id_number, pdf_text, today_cn, xlsx_rows
 from masking_util import (assert_not_rebuildable, json_ages, mask, sheet_text)
 from women_util import woman_body
 from workforce_util import CITY, director_body
@@ -261,13 +261,15 @@ def test_no_search_by_number_and_no_sort_by_birth_date(w, role):
 
 @pytest.mark.parametrize("who", ["d", "sup", "county"])
 def test_the_roles_that_work_with_them_see_everything(w, who):
+    """On the record, its history, the women's and staff records and a
+    case: whole.  In lists (issue #23, rule 5) the ID number is masked for
+    them too, and the list carries no birth date: see the test below."""
     c = getattr(w, who)
     k = c.get(f"/children/{w.k['id']}").json()
     assert k["id_number"] == w.k["id_number"] and k["birth_date"] == w.k["birth_date"]
     assert k["disability"]["certificate_no"] == w.k["id_number"] + "42"
     items = c.get("/children", params={"q": w.k["id_number"][:14]}).json()["items"]
     assert w.k["id"] in [i["id"] for i in items]
-    assert items[0]["birth_date"] is not None
     r = c.get("/children", params={"region": w.vil, "sort": "birth_date"})
     assert_status(r, 200)
     wm = c.get(f"/women/{w.woman['id']}").json()
@@ -279,6 +281,66 @@ def test_the_roles_that_work_with_them_see_everything(w, who):
     ch = {x["field"]: x for e in h for x in e["changes"]}
     assert ch["birth_date"]["after"] == w.k["birth_date"]
     assert c.get(f"/cases/{w.case['id']}").json()["reporter_phone"] == "13344445555"
+
+
+@pytest.mark.parametrize("who", ["d", "sup", "county"])
+def test_lists_mask_id_numbers_for_every_role(w, who):
+    """Issue #23, rule 5: a list row or card — children, women, staff —
+    shows the ID number masked whatever the role, and no birth date beside
+    it (the age instead); the phones stay whole for these roles, to be
+    tapped."""
+    c = getattr(w, who)
+    for params in ({"region": w.vil}, {"q": w.k["name"]}, {"q": w.k["id_number"][:14]}):
+        r = c.get("/children", params=params)
+        assert_status(r, 200)
+        got = assert_not_rebuildable(r.text, w.truths,
+                                     ages={w.k["id_number"]: w.k["age"]},
+                                     as_of=today_cn(), expect=[w.k["id_number"]])
+        assert len(got[w.k["id_number"]]) >= 29
+        item = next(i for i in r.json()["items"] if i["id"] == w.k["id"])
+        assert item["birth_date"] is None and item["age"] == w.k["age"]
+        assert item["contact_phone"] == w.k["contact_phone"]
+    r = c.get("/women", params={"region": w.vil})
+    assert_status(r, 200)
+    assert_not_rebuildable(r.text, w.truths, ages={w.woman["id_number"]: w.woman["age"]},
+                           as_of=today_cn(), expect=[w.woman["id_number"]])
+    item = next(i for i in r.json()["items"] if i["id"] == w.woman["id"])
+    assert item["birth_date"] is None and item["phone"] == "13698765432"
+    r = w.county.get("/staff", params={"region": w.code, "post": "director"})
+    assert_status(r, 200)
+    mine = [i for i in r.json()["items"] if i["id"] == w.staff_member["id"]]
+    assert mine and mine[0]["id_number"] == mask(w.staff_member["id_number"])
+    # whole, whichever of its phones an earlier test left it with
+    assert mine[0]["phone"] in w.phones and "*" not in mine[0]["phone"]
+    assert w.staff_member["id_number"] not in r.text
+
+
+@pytest.mark.parametrize("who", ["d", "sup", "county"])
+def test_the_whole_number_on_the_record_is_revealed_audited(w, who, audit_admin):
+    c = getattr(w, who)
+    before = [a for a in audit_entries(audit_admin, "identity_reveal")
+              if a["target"] == f"child:{w.k['id']}"]
+    r = c.post(f"/children/{w.k['id']}/reveal")
+    assert_status(r, 200)
+    body = r.json()
+    assert body["id_number"] == w.k["id_number"]
+    for p in ("father", "mother", "guardian"):
+        assert body[p]["id_number"] == w.k[p]["id_number"]
+    assert body["disability"]["certificate_no"] == w.k["id_number"] + "42"
+    after = [a for a in audit_entries(audit_admin, "identity_reveal")
+             if a["target"] == f"child:{w.k['id']}"]
+    assert len(after) == len(before) + 1
+    assert after[0]["actor"] == c.username
+    # the entry names the record, never the numbers
+    assert w.k["id_number"] not in str(after[0])
+
+
+@pytest.mark.parametrize("role", [r for r, _ in MASKED_ROLES])
+def test_masked_roles_may_not_reveal(w, role, audit_admin):
+    c = w.viewers[role]
+    r = c.post(f"/children/{w.k['id']}/reveal")
+    assert_error(r, 403, "forbidden")
+    assert w.k["id_number"] not in r.text
 
 
 def test_the_rebuild_finds_a_leak():

@@ -79,3 +79,42 @@ def test_a_fifo_does_not_hold_a_worker(site):
     t0 = time.time()
     assert get(site, "/pipe.json").status_code == 404
     assert time.time() - t0 < 2
+
+
+def test_hashed_assets_are_kept_and_the_rest_revalidated(site):
+    """Issue #23: a phone on a slow link keeps the hashed assets for a year
+    and asks for nothing else twice: index.html (and the service worker,
+    the manifest, the icons) come back 304 with no body while unchanged."""
+    r = get(site, "/assets/app.js", **{"Accept-Encoding": "gzip"})
+    assert "immutable" in r.headers["Cache-Control"]
+    assert "max-age=31536000" in r.headers["Cache-Control"]
+    for path in ("/", "/children/12", "/sub/ok.json"):
+        r = get(site, path, **{"Accept-Encoding": "gzip"})
+        assert r.status_code == 200
+        assert r.headers["Cache-Control"] == "no-cache", path
+        tag = r.headers["ETag"]
+        assert tag.startswith('"') and tag.endswith('"'), tag
+        again = get(site, path, **{"If-None-Match": tag, "Accept-Encoding": "gzip"})
+        assert again.status_code == 304, (path, again.status_code)
+        assert again.content == b"" and again.headers["ETag"] == tag
+        assert again.headers["Cache-Control"] == "no-cache"
+        # another tag, or none: the file
+        assert get(site, path, **{"If-None-Match": '"other"'}).status_code == 200
+    # the gzip form and the plain form are other bytes: other tags
+    plain = get(site, "/assets/app.js", **{"Accept-Encoding": "identity"})
+    gz = get(site, "/assets/app.js", **{"Accept-Encoding": "gzip"})
+    assert plain.headers["ETag"] != gz.headers["ETag"]
+    r = get(site, "/assets/app.js", **{"If-None-Match": plain.headers["ETag"],
+                                       "Accept-Encoding": "gzip"})
+    assert r.status_code == 200 and r.text == "console.log('gz')\n"
+
+
+def test_a_changed_file_gets_a_new_tag(site, web):
+    page = web / "sub" / "ok.json"
+    before = get(site, "/sub/ok.json").headers["ETag"]
+    page.write_text('{"ok":"new"}')
+    now = time.time() + 5
+    os.utime(page, (now, now))
+    r = get(site, "/sub/ok.json", **{"If-None-Match": before})
+    assert r.status_code == 200 and r.json() == {"ok": "new"}
+    assert r.headers["ETag"] != before

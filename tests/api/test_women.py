@@ -312,9 +312,13 @@ def test_list_filters_and_paging(w, staff, village_pool):
         seen += [x["id"] for x in p["items"]]
     assert seen == [m["id"] for m in made]
     assert listing(d, page=4, page_size=3)["items"] == []
-    # List items are the record without services.
-    assert everyone["items"][0] == {k: v for k, v in
-                                    get_woman(d, made[0]["id"]).items() if k != "services"}
+    # List items are the record without services, its ID number masked
+    # and no birth date beside it (issue #23, rule 5).
+    rec = get_woman(d, made[0]["id"])
+    assert everyone["items"][0] == dict(
+        {k: v for k, v in rec.items() if k != "services"},
+        id_number=rec["id_number"][:6] + "********" + rec["id_number"][-4:],
+        birth_date=None)
 
 
 @pytest.mark.parametrize("params,code,field", [

@@ -88,10 +88,10 @@ test('儿童档案 on a 360-px phone (儿童主任) and a desktop (县级)', { t
       await fillLogin(page, 'zhuren', DEMO_PW)
       await waitHash(page, /^#\/$/)
       await page.locator('[data-test="menu-toggle"]').click()
-      const drawer = page.locator('.menu-drawer .el-drawer__body:visible')
+      const drawer = page.locator('.menu-drawer:visible')
       await drawer.waitFor()
       const listed = listResponse()
-      await drawer.locator('.el-menu-item', { hasText: '儿童列表' }).click()
+      await drawer.locator('.nav-item', { hasText: '儿童列表' }).click()
       await drawer.waitFor({ state: 'hidden' })
       await waitHash(page, /^#\/children$/)
       const data = await (await listed).json()
@@ -149,14 +149,19 @@ test('儿童档案 on a 360-px phone (儿童主任) and a desktop (县级)', { t
 
     await step('add a visit and see it listed', async () => {
       await page.locator('[data-test="child-visit-add"]').click()
-      const dlg = dialog(page, '新增走访')
+      const dlg = dialog(page, '记录走访')
       await dlg.waitFor()
+      // today and the director in post by default, behind 修改 (issue #23)
+      assert.match(await page.locator('[data-test="visit-summary"]').innerText(), /今天 · 走访人 \S+/)
+      await page.locator('[data-test="visit-more"]').click()
       assert.equal(await input(page, 'visit-date').inputValue(), today())
-      assert.ok((await input(page, 'visit-visitor').inputValue()).length > 0, 'the visitor defaults to the user')
+      assert.ok((await input(page, 'visit-visitor').inputValue()).length > 0, 'the visitor defaults to the director')
       await input(page, 'visit-visitor').fill('张主任')
       await input(page, 'visit-met').fill('祖母和儿童本人')
-      await input(page, 'visit-living').fill('基本生活有保障')
+      // an area is "未见异常" unless ticked and written
+      await page.locator('[data-test="visit-open-guardianship"]').click()
       await input(page, 'visit-guardianship').fill('祖母年老，照料吃力')
+      await page.locator('[data-test="visit-open-mental_health"]').click()
       await input(page, 'visit-mental_health').fill('性格内向\n想念父母') // a line break: the UI sends it as a space
       await dlg.locator('[data-test="visit-risk"] label', { hasText: '中' }).click()
       await shot(page, '22-visit-form-360')
@@ -167,7 +172,8 @@ test('儿童档案 on a 360-px phone (儿童主任) and a desktop (县级)', { t
       const sent = JSON.parse(res.request().postData())
       assert.equal(sent.risk_level, 'medium')
       assert.equal(sent.findings.mental_health, '性格内向 想念父母')
-      assert.ok(!('education' in sent.findings), 'an empty finding is left out')
+      assert.equal(sent.findings.education, '未见异常', 'an area not ticked is "nothing seen"')
+      assert.equal(sent.findings.guardianship, '祖母年老，照料吃力')
       await dlg.waitFor({ state: 'hidden' })
       const item = page.locator('[data-test="visit-item"]', { hasText: '祖母和儿童本人' })
       await item.waitFor()
@@ -273,7 +279,7 @@ test('儿童档案 on a 360-px phone (儿童主任) and a desktop (县级)', { t
       await shot(page, '25-history-360')
     })
 
-    await step('a stale edit is refused: 409 version_conflict asks to reload', async () => {
+    await step('a stale edit is refused: 409 version_conflict, the edit kept in 待同步 beside the record as it is now', async () => {
       await page.locator('[data-test="child-edit"]').click()
       await waitHash(page, new RegExp(`^#/children/${newChildId}/edit$`))
       await page.waitForFunction(() => {
@@ -296,13 +302,23 @@ test('儿童档案 on a 360-px phone (儿童主任) and a desktop (县级)', { t
       const box = await big.boundingBox()
       assert.ok(box.y >= 0 && box.y < 740, 'the message is on the screen')
       await shot(page, '26a-version-conflict-360')
-      await page.locator('[data-test="child-form-reload"]').click()
+      // issue #23: what was typed is not lost; the grade (untouched by the
+      // other side) is kept, and the record keeps the other side's address
+      await page.locator('[data-test="child-form-sync"]').click()
+      const row = page.locator('[data-test="conflict-row"][data-field="grade"]')
+      await row.waitFor()
+      assert.match(await row.innerText(), /五年级/)
+      assert.ok(await page.locator('[data-test="pick-mine-grade"]').isChecked(), 'a field the other side did not touch keeps mine')
+      await page.locator('[data-test="conflict-save"]').click()
+      await page.locator('[data-test="sync-empty"]').waitFor()
+      const now = await dudao('GET', '/children/' + newChildId)
+      assert.equal(now.data.grade, '五年级')
+      assert.equal(now.data.address, '十里堡村3组8号')
+      await page.goto(URL + `#/children/${newChildId}/edit`)
       await page.waitForFunction(() => {
         const i = document.querySelector('[data-test="cf-address"] input, input[data-test="cf-address"]')
         return i && i.value === '十里堡村3组8号'
       })
-      assert.equal(await big.count(), 0)
-      assert.equal(await input(page, 'cf-grade').inputValue(), '')
       await shot(page, '26b-child-form-360-full', true)
     })
 
@@ -311,8 +327,8 @@ test('儿童档案 on a 360-px phone (儿童主任) and a desktop (县级)', { t
       await page.setViewportSize({ width: 1280, height: 800 })
       await fillLogin(page, 'nongan', DEMO_PW)
       await waitHash(page, /^#\/$/)
-      await page.locator('.el-aside').waitFor()
-      await page.locator('.el-aside .el-menu-item', { hasText: '儿童列表' }).click()
+      await page.locator('[data-test="side-nav"]').waitFor()
+      await page.locator('[data-test="side-nav"] .nav-item', { hasText: '儿童列表' }).click()
       await waitHash(page, /^#\/children$/)
       const rows = page.locator('[data-test="child-table"] .el-table__body-wrapper tr')
       await rows.first().waitFor()
@@ -343,7 +359,7 @@ test('儿童档案 on a 360-px phone (儿童主任) and a desktop (县级)', { t
 
     let askedId = 0
     await step('county officer: the whole county (3000 whole ID numbers) is asked for, 已提交审批', async () => {
-      await page.locator('.el-aside .el-menu-item', { hasText: '儿童列表' }).click()
+      await page.locator('[data-test="side-nav"] .nav-item', { hasText: '儿童列表' }).click()
       await waitHash(page, /^#\/children$/)
       await page.locator('[data-test="child-table"] .el-table__body-wrapper tr').first().waitFor()
       await page.locator('[data-test="child-export"]').click()
@@ -366,7 +382,7 @@ test('儿童档案 on a 360-px phone (儿童主任) and a desktop (县级)', { t
       assert.ok(x.rows > 1000, `rows ${x.rows}`)
       askedId = x.id
       await page.locator('.el-message--success', { hasText: '已提交审批' }).waitFor()
-      await page.locator('.el-aside .el-menu-item', { hasText: '导出审批' }).click()
+      await page.locator('[data-test="side-nav"] .nav-item', { hasText: '导出审批' }).click()
       await waitHash(page, /^#\/exports$/)
       const mine = page.locator('[data-test="exports-mine"] [data-test="export-item"]', { hasText: `第${askedId}号` })
       await mine.waitFor()
@@ -401,7 +417,7 @@ test('儿童档案 on a 360-px phone (儿童主任) and a desktop (县级)', { t
       assert.equal(bytes.subarray(0, 2).toString('latin1'), 'PK')
       await page.locator('[data-test="exports-mine"] [data-test="export-item"]', { hasText: '已下载' }).first().waitFor()
       assert.equal(await mine.locator('[data-test="export-download"]').count(), 0, 'once only')
-      await page.locator('.el-aside .el-menu-item', { hasText: '儿童列表' }).click()
+      await page.locator('[data-test="side-nav"] .nav-item', { hasText: '儿童列表' }).click()
       await waitHash(page, /^#\/children$/)
       await page.locator('[data-test="child-table"] .el-table__body-wrapper tr').first().waitFor()
     })

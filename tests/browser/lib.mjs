@@ -148,7 +148,7 @@ export async function logout(page, { close = true, hash = /^#\/login/ } = {}) {
   await page.evaluate(() => window.scrollTo(0, 0))
   // the menu may still be opening on a busy machine: try again if the click was lost
   for (let i = 0; ; i++) {
-    const item = page.locator('.el-dropdown-menu:visible [data-test="logout"]')
+    const item = page.locator('[data-test="user-menu"] [data-test="logout"]')
     if (!(await item.isVisible())) await page.locator('[data-test="header-user"]').click()
     await item.waitFor()
     await page.waitForTimeout(200)
@@ -167,14 +167,16 @@ export async function logout(page, { close = true, hash = /^#\/login/ } = {}) {
 // a menu entry: the side bar on a desktop, the drawer on a phone
 export async function menu(page, group, title) {
   const phone = (page.viewportSize() || DESKTOP).width < 768
-  let root = page.locator('.el-aside')
+  let root = page.locator('[data-test="side-nav"]')
   if (phone) {
     await page.locator('[data-test="menu-toggle"]').click()
-    root = page.locator('.menu-drawer .el-drawer__body:visible')
-    await root.waitFor()
+    root = page.locator('.menu-drawer:visible')
   }
-  const item = root.locator('.el-menu-item', { hasText: new RegExp('^\\s*' + title + '\\s*$') }).first()
-  if (!(await item.isVisible())) await root.locator('.el-sub-menu__title', { hasText: group }).first().click()
+  // after a resize the frame renders its menu anew: look once it is there,
+  // or a group found closed too early is clicked shut
+  await root.waitFor()
+  const item = root.locator('.nav-item', { hasText: new RegExp('^\\s*' + title + '\\s*$') }).first()
+  if (!(await item.isVisible())) await root.locator('.nav-group-title', { hasText: group }).first().click()
   await item.click()
   if (phone) await root.waitFor({ state: 'hidden' })
 }

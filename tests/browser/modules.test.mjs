@@ -294,7 +294,7 @@ test('工作队伍, 服务阵地, 救助保护 and 季度核实 (县级 desktop,
       await page.waitForFunction(() => Number(document.querySelector('[data-test="case-todo"]').dataset.count) >= 1)
       const n = Number(await badge.getAttribute('data-count'))
       assert.ok(n >= 1, `to-do ${n}`)
-      assert.equal((await badge.locator('.el-badge__content').innerText()).trim(), String(n))
+      assert.equal((await badge.locator('.count').innerText()).trim(), String(n))
       await badge.click()
       await waitHash(page, /^#\/cases\?todo=true/)
       const card = page.locator('[data-test="case-card"]', { hasText: '#' + caseId })

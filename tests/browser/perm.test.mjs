@@ -22,8 +22,9 @@ test('the UI shows and hides by the session’s actions', { timeout: 240_000 }, 
   const pageErrors = []
   let page = null
   const step = stepper(t, 'failure-perm-', () => page)
-  const side = () => page.locator('.el-aside')
-  const sideItems = async () => (await side().locator('.el-menu-item, .el-sub-menu__title').allInnerTexts()).map((s) => s.trim())
+  const side = () => page.locator('[data-test="side-nav"]')
+  // each entry's label (without its icon and caret)
+  const sideItems = () => side().locator('.nav-item, .nav-group-title').evaluateAll((els) => els.map((e) => (e.querySelector('.label') || e).textContent.trim()))
   // the role options of the 新增用户 dialog
   async function roleOptions() {
     await page.goto(URL + '#/users')
@@ -53,7 +54,7 @@ test('the UI shows and hides by the session’s actions', { timeout: 240_000 }, 
       await page.goto(URL + '#/audit')
       await waitHash(page, '#/')
       // adding a region is the system administrator's
-      await side().locator('.el-menu-item', { hasText: '行政区划' }).click()
+      await side().locator('.nav-item', { hasText: '行政区划' }).click()
       await waitHash(page, '#/regions')
       await page.locator('[data-test="region-info"]').waitFor()
       assert.equal(await page.locator('[data-test="region-add"]').count(), 0)
@@ -106,7 +107,7 @@ test('the UI shows and hides by the session’s actions', { timeout: 240_000 }, 
       await side().waitFor()
       const items = await sideItems()
       assert.ok(items.includes('审计日志') && !items.includes('用户管理'), `menu: ${items}`)
-      await side().locator('.el-menu-item', { hasText: '审计日志' }).click()
+      await side().locator('.nav-item', { hasText: '审计日志' }).click()
       await waitHash(page, '#/audit')
       const table = page.locator('[data-test="audit-table"] .el-table__body-wrapper')
       await table.locator('tr').first().waitFor()

@@ -61,9 +61,9 @@ test('guanai UI shell in a 360-px phone and a desktop browser', { timeout: 240_0
   }
   async function openDrawerItem(title) {
     await page.locator('[data-test="menu-toggle"]').click()
-    const drawer = page.locator('.menu-drawer .el-drawer__body:visible')
+    const drawer = page.locator('.menu-drawer:visible')
     await drawer.waitFor()
-    await drawer.locator('.el-menu-item', { hasText: title }).first().click()
+    await drawer.locator('.nav-item', { hasText: title }).first().click()
     await drawer.waitFor({ state: 'hidden' })
   }
 
@@ -116,21 +116,21 @@ test('guanai UI shell in a 360-px phone and a desktop browser', { timeout: 240_0
       assert.ok((await page.locator('[data-test="header-name"]').innerText()).trim().length > 0)
       assert.match(await page.locator('[data-test="welcome"]').innerText(), /系统管理员/)
       // phone layout: no side bar, a menu button instead
-      assert.equal(await page.locator('.el-aside').count(), 0)
+      assert.equal(await page.locator('[data-test="side-nav"]').count(), 0)
       assert.ok(await page.locator('[data-test="menu-toggle"]').isVisible())
       await shot(page, '03-frame-360')
     })
 
     await step('the drawer menu lists every module; modules not for the role explain themselves', async () => {
       await page.locator('[data-test="menu-toggle"]').click()
-      const drawer = page.locator('.menu-drawer .el-drawer__body:visible')
+      const drawer = page.locator('.menu-drawer:visible')
       await drawer.waitFor()
       const text = await drawer.innerText()
       for (const m of MODULES) assert.ok(text.includes(m), `drawer has ${m}`)
       assert.ok(!text.includes('审计日志'), 'the administrator does not read the audit log')
       assert.match(text, /系统管理员/)
       await shot(page, '04-drawer-360')
-      await drawer.locator('.el-menu-item', { hasText: '救助保护' }).click()
+      await drawer.locator('.nav-item', { hasText: '救助保护' }).click()
       await drawer.waitFor({ state: 'hidden' })
       await waitHash(page, '#/cases')
       // 救助保护 is not for the administrator: the page says so and what the module is
@@ -243,7 +243,7 @@ test('guanai UI shell in a 360-px phone and a desktop browser', { timeout: 240_0
       await page.setViewportSize({ width: 1280, height: 800 })
       await fillLogin(page, 'admin', ADMIN_PW)
       await waitHash(page, '#/')
-      await page.locator('.el-aside').waitFor()
+      await page.locator('[data-test="side-nav"]').waitFor()
       await page.goto(URL + '#/users')
       const row = page.locator('[data-test="user-table"] .el-table__body-wrapper tr', { hasText: NEW_USER })
       await row.waitFor()
@@ -303,7 +303,7 @@ test('guanai UI shell in a 360-px phone and a desktop browser', { timeout: 240_0
     })
 
     await step('audit log: not for the administrator; the audit administrator reads it', async () => {
-      assert.equal(await page.locator('.el-aside .el-menu-item', { hasText: '审计日志' }).count(), 0)
+      assert.equal(await page.locator('[data-test="side-nav"] .nav-item', { hasText: '审计日志' }).count(), 0)
       await page.goto(URL + '#/audit')
       await waitHash(page, '#/')
       await logout(page, { close: false, hash: '#/login' })
@@ -311,11 +311,11 @@ test('guanai UI shell in a 360-px phone and a desktop browser', { timeout: 240_0
       await waitHash(page, '#/password')
       await changePassword(AUDIT_OTP, AUDIT_PW)
       await waitHash(page, '#/')
-      await page.locator('.el-aside').waitFor()
+      await page.locator('[data-test="side-nav"]').waitFor()
       assert.equal((await page.locator('[data-test="header-role"]').innerText()).trim(), '审计管理员')
       // it manages nobody
-      assert.equal(await page.locator('.el-aside .el-menu-item', { hasText: '用户管理' }).count(), 0)
-      await page.locator('.el-aside .el-menu-item', { hasText: '审计日志' }).click()
+      assert.equal(await page.locator('[data-test="side-nav"] .nav-item', { hasText: '用户管理' }).count(), 0)
+      await page.locator('[data-test="side-nav"] .nav-item', { hasText: '审计日志' }).click()
       await waitHash(page, '#/audit')
       const table = page.locator('[data-test="audit-table"] .el-table__body-wrapper')
       await table.locator('tr').first().waitFor()
@@ -337,11 +337,11 @@ test('guanai UI shell in a 360-px phone and a desktop browser', { timeout: 240_0
       await logout(page, { close: false, hash: '#/login' })
       await fillLogin(page, 'admin', ADMIN_PW)
       await waitHash(page, '#/')
-      await page.locator('.el-aside').waitFor()
+      await page.locator('[data-test="side-nav"]').waitFor()
     })
 
     await step('行政区划: browse the province and add a non-statistical region', async () => {
-      await page.locator('.el-aside .el-menu-item', { hasText: '行政区划' }).click()
+      await page.locator('[data-test="side-nav"] .nav-item', { hasText: '行政区划' }).click()
       await waitHash(page, '#/regions')
       const kids = page.locator('[data-test="region-children"] .el-table__body-wrapper')
       await kids.locator('tr', { hasText: '长春市' }).waitFor()
@@ -358,9 +358,12 @@ test('guanai UI shell in a 360-px phone and a desktop browser', { timeout: 240_0
       await shot(page, '13-regions-desktop')
     })
 
-    await step('an expired session leads to the login page and back', async () => {
+    await step('an expired session asks the password in place; declined, the login page and back', async () => {
       await context.clearCookies()
-      await page.locator('.el-aside .el-menu-item', { hasText: '用户管理' }).click()
+      await page.locator('[data-test="side-nav"] .nav-item', { hasText: '用户管理' }).click()
+      // issue #23: the page and what was typed stay while the password is asked
+      await page.locator('[data-test="reauth"]').waitFor()
+      await page.locator('[data-test="reauth-cancel"]').click()
       await page.waitForFunction(() => location.hash.startsWith('#/login'))
       assert.match(decodeURIComponent(hash(page)), /redirect=\/users/)
       await input(page, 'login-username').waitFor()

@@ -96,12 +96,39 @@ static void test_empty_containers(void **state)
 	expect_same(&w, json_pack("{s:[], s:{}}", "a", "o"));
 }
 
+/* A value another writer made goes in as it is, with the commas and
+ * keys around it (the copy of a village: records written one by one). */
+static void test_raw_values(void **state)
+{
+	(void)state;
+	jsonw inner = JSONW_INIT;
+	jsonw_object(&inner, NULL);
+	jsonw_str(&inner, "name", "李\"四");
+	jsonw_end(&inner);
+	size_t n;
+	char *rec = jsonw_steal(&inner, &n);
+	jsonw w = JSONW_INIT;
+	jsonw_object(&w, NULL);
+	jsonw_array(&w, "items");
+	jsonw_raw(&w, NULL, rec, n);
+	jsonw_raw(&w, NULL, rec, n);
+	jsonw_end(&w);
+	jsonw_raw(&w, "empty", "[]", 2);
+	jsonw_int(&w, "n", 2);
+	jsonw_end(&w);
+	free(rec);
+	expect_same(&w, json_pack("{s:[{s:s},{s:s}], s:[], s:i}", "items",
+				  "name", "李\"四", "name", "李\"四", "empty",
+				  "n", 2));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_strings_escape_as_jansson),
 		cmocka_unit_test(test_nesting_and_scalars),
 		cmocka_unit_test(test_empty_containers),
+		cmocka_unit_test(test_raw_values),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,7 +18,7 @@ static const role all_roles[] = {
 
 /* Actions no route names: the domain asks for them inside a workflow. */
 static const char *const domain_only[] = {
-	"identity.read",	   "audit.read_all", "staff.register_supervisor",
+	"audit.read_all", "staff.register_supervisor",
 	"quarter.submit_township", "quarter.approve", NULL,
 };
 
@@ -125,9 +125,9 @@ static const struct {
 	  "export.request export.approve" },
 	{ ROLE_DIRECTOR,
 	  "session region.read settings.read stats.read identity.read "
-	  "child.read child.write child.export staff.read platform.read "
-	  "platform.write case.report case.read quality.read quality.verify "
-	  "quarter.signoff women.read women.write export.read "
+	  "child.read child.write child.export child.offline staff.read "
+	  "platform.read platform.write case.report case.read quality.read "
+	  "quality.verify quarter.signoff women.read women.write export.read "
 	  "export.request" },
 	{ ROLE_AUDITOR, "session region.read settings.read audit.read "
 			"stats.read quality.read" },

@@ -1,10 +1,13 @@
 // API client for /api/v1 (docs/API.md).
 //  - same-origin cookies; X-CSRF-Token on POST/PUT/PATCH/DELETE;
-//  - 401 unauthenticated → login page; 403 password_change_required → password page;
+//  - 401 unauthenticated of a signed-in user → the password asked in place
+//    (setReauth: the page and what was typed stay), then the request again;
+//    otherwise, or when that is cancelled, the login page;
+//  - 403 password_change_required → password page;
 //  - any other error shows the server's error.message (unless the caller
-//    handles it itself with { quiet: true }) and rejects with an ApiError.
-import { ElMessage } from 'element-plus'
-import 'element-plus/es/components/message/style/css'
+//    handles it itself with { quiet: true }) and rejects with an ApiError;
+//  - the requests the offline layer takes (setOffline: the writes that
+//    queue, the reads of the device's copy) go through it (offline/index.js).
 import { session, clearSession } from './session.js'
 import { ERROR_TEXTS } from './labels.js'
 
@@ -30,8 +33,30 @@ export function errorText(err) {
   return String(err.message || err)
 }
 
-function toast(message) {
-  ElMessage({ offset: 60, type: 'error', message, grouping: true, showClose: true, duration: 4000 })
+// Element Plus's message, loaded on the first one: the login page and the
+// director's home need none of it.
+export async function message(opts) {
+  const [{ ElMessage }] = await Promise.all([
+    import('element-plus/es/components/message/index.mjs'),
+    import('element-plus/es/components/message/style/css'),
+  ])
+  return ElMessage({ offset: 60, grouping: true, ...opts })
+}
+
+function toast(text) {
+  message({ type: 'error', message: text, showClose: true, duration: 4000 }).catch(() => {})
+}
+
+let offline = null
+// The offline layer: { handles(method, path), request(method, path, options) }.
+export function setOffline(handler) {
+  offline = handler
+}
+let reauth = null
+// fn() → Promise<boolean>: asks the signed-in user's password again in place
+// (true once signed in again).
+export function setReauth(fn) {
+  reauth = fn
 }
 
 function query(params) {
@@ -52,6 +77,13 @@ function query(params) {
  * options.noRedirect: do not navigate on 401/403-password (used at boot and login)
  */
 export async function request(method, path, options = {}) {
+  if (offline && !options.blob && offline.handles(method, path)) return offline.request(method, path, options)
+  return send(method, path, options)
+}
+
+// request() without the offline layer: what it and the offline layer send.
+// options.noReauth: on 401, do not ask the password in place.
+export async function send(method, path, options = {}) {
   const { body, params, quiet = false, noRedirect = false, raw, headers: extra, blob = false } = options
   const headers = { Accept: blob ? '*/*' : 'application/json', ...(extra || {}) }
   const init = { method, headers, credentials: 'same-origin', cache: 'no-store' }
@@ -95,6 +127,11 @@ export async function request(method, path, options = {}) {
 
   if (res.status === 401 && code === 'unauthenticated') {
     const wasSignedIn = !!session.user
+    // the session ended under a signed-in user (idle time): the password
+    // in place, then the same request again, with what the page holds
+    if (wasSignedIn && reauth && !options.noReauth && !noRedirect) {
+      if (await reauth()) return send(method, path, { ...options, noReauth: true })
+    }
     clearSession()
     if (!noRedirect && router) {
       if (wasSignedIn) toast(err.message)

@@ -2,6 +2,8 @@ import { createRouter, createWebHashHistory } from 'vue-router'
 import { session, setSession, clearSession, can } from './session.js'
 import { request } from './api.js'
 import { loadCodes } from './codes.js'
+import { openOnline, lastUser, status as offline, flush, refreshCopy } from './offline/index.js'
+import LoginView from './views/LoginView.vue'
 
 // Hash history: the server only has to serve index.html at "/"; every view
 // is a separate chunk loaded on first use.
@@ -11,7 +13,10 @@ const PlatformForm = () => import('./views/platforms/PlatformForm.vue')
 const WomanForm = () => import('./views/women/WomanForm.vue')
 
 const routes = [
-  { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true, title: '登录' } },
+  // in the first chunk: the first page a phone loads, on a slow link
+  { path: '/login', name: 'login', component: LoginView, meta: { public: true, title: '登录' } },
+  // a start without a network: the device's copy, opened with the password
+  { path: '/unlock', name: 'unlock', component: () => import('./views/UnlockView.vue'), meta: { public: true, title: '离线使用' } },
   // the public check of a printed certificate: no login
   { path: '/verify', name: 'verify', component: () => import('./views/workforce/VerifyView.vue'), meta: { public: true, title: '证书查验' } },
   { path: '/password', name: 'password', component: () => import('./views/PasswordView.vue'), meta: { title: '修改密码' } },
@@ -19,7 +24,11 @@ const routes = [
     path: '/',
     component: () => import('./layouts/MainFrame.vue'),
     children: [
-      { path: '', name: 'dashboard', component: () => import('./views/DashboardView.vue'), meta: { title: '首页' } },
+      // a director's home is its work (the village's children, visits due),
+      // without the statistics' charts; every other role's is the dashboard
+      { path: '', name: 'dashboard', component: () => (can('child.offline') ? import('./views/DirectorHome.vue') : import('./views/DashboardView.vue')), meta: { title: '首页' } },
+      // what waits to be sent, and the edits that met someone else's
+      { path: 'sync', name: 'sync', component: () => import('./views/SyncView.vue'), meta: { title: '待同步', plain: true } },
       // admin and auditor reach the list, which explains that child data is not theirs
       { path: 'children', name: 'children', component: () => import('./views/children/ChildrenList.vue'), meta: { title: '儿童档案' } },
       { path: 'children/new', name: 'child-new', component: ChildForm, meta: { title: '新增儿童', action: 'child.write' } },
@@ -74,10 +83,21 @@ const routes = [
 export const router = createRouter({ history: createWebHashHistory(), routes })
 
 async function loadSession() {
+  // the device key beside the session: one round trip for both
+  const key = request('GET', '/session/device-key', { quiet: true, noRedirect: true, noReauth: true }).catch(() => null)
   try {
     setSession(await request('GET', '/session', { quiet: true, noRedirect: true }))
+    // the device's copy opens; what waits goes, the copy is taken again
+    // (neither holds up the first page)
+    const opened = openOnline(undefined, key)
+    opened.then((ok) => ok && flush().then(() => refreshCopy()))
+    if (can('child.offline')) await opened
   } catch (e) {
-    if (e.code === 'password_change_required' && e.status === 403) {
+    if (e.code === 'network' && lastUser()) {
+      // no network: the device's copy, once the password opens it
+      session.loaded = true
+      session.needUnlock = true
+    } else if (e.code === 'password_change_required' && e.status === 403) {
       // a server that refuses GET /session too while the password must change
       session.loaded = true
       session.user = session.user || { must_change_password: true, role: '', display_name: '', username: '' }
@@ -92,7 +112,12 @@ router.beforeEach(async (to) => {
   // first page; once they are here this costs nothing
   const tables = loadCodes()
   if (!session.loaded) await loadSession()
-  await tables
+  // the login page shows no code: on a slow link it does not wait for them
+  if (!(to.name === 'login' && !session.user)) await tables
+  if (session.needUnlock && !session.user && !offline.unlocked) {
+    if (to.name === 'unlock') return true
+    return { name: 'unlock' }
+  }
   const user = session.user
   if (to.meta.public) {
     if (user && to.name === 'login') return user.must_change_password ? { name: 'password' } : { path: '/' }

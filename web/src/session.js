@@ -11,6 +11,7 @@ export const session = reactive({
   csrf: '', // csrf_token of the session response
   actions: [], // the user's actions ("child.read", …) of the session response
   grants: [], // the roles the user may grant, highest first
+  needUnlock: false, // no network at start: the device's copy waits for the password
 })
 
 export function setSession(data) {
@@ -19,6 +20,7 @@ export function setSession(data) {
   if (data && Array.isArray(data.actions)) session.actions = data.actions
   if (data && Array.isArray(data.grants)) session.grants = data.grants
   session.loaded = true
+  session.needUnlock = false
 }
 
 export function clearSession() {

@@ -121,8 +121,8 @@ static void mask_child(child *c)
  * then what is derived and kept beside them.  Written, not built as a
  * tree and dumped: reading a record is the most frequent request after
  * the lists. */
-static char *render_text(store *s, const actor *who, const child_row *row,
-			 const child *c, const char *today, size_t *len)
+char *childrec__render_text(store *s, const actor *who, const child_row *row,
+			    const child *c, const char *today, size_t *len)
 {
 	child shown = *c;
 	char *fields;
@@ -170,7 +170,7 @@ json_t *childrec__render(store *s, const actor *who, const child_row *row,
 			 const child *c, const char *today)
 {
 	size_t len;
-	char *text = render_text(s, who, row, c, today, &len);
+	char *text = childrec__render_text(s, who, row, c, today, &len);
 	json_t *o = json_loadb(text, len, 0, NULL);
 	free(text);
 	return o;
@@ -568,7 +568,7 @@ int childrec_get_text(store *s, const actor *who, int64_t id, char **text,
 	 * one commit, a few pages of WAL, for all of them. */
 	read_audit ra = { who, &row };
 	if ((rc = store_batched(s, audit_read, &ra, e)) == 0)
-		*text = render_text(s, who, &row, &c, today, len);
+		*text = childrec__render_text(s, who, &row, &c, today, len);
 	child_row_clear(&row);
 	return rc;
 }
@@ -591,6 +591,55 @@ int childrec_get(store *s, const actor *who, int64_t id, json_t **out,
 	size_t len = 0;
 	int rc = childrec_get_text(s, who, id, &text, &len, e);
 	return childrec__text_json(rc, text, len, out, e);
+}
+
+/* ---- the whole numbers on demand ---- */
+
+static int audit_reveal(store *s, void *arg, err *e)
+{
+	const read_audit *ra = arg;
+	char t[AUDIT_TARGET_MAX];
+	return audit_record(s, ra->who, "identity_reveal",
+			    audit_target(t, "child", ra->row->id),
+			    ra->row->region, NULL, e);
+}
+
+static json_t *id_or_null(const char *v)
+{
+	return v && *v ? json_string(v) : json_null();
+}
+
+int childrec_reveal(store *s, const actor *who, int64_t id, json_t **out,
+		    err *e)
+{
+	child_row row;
+	child c;
+	int rc;
+	if ((rc = perm_need(who, PERM_IDENTITY_READ, e)) ||
+	    (rc = perm_need(who, PERM_CHILD_READ, e)) ||
+	    (rc = childrec__load(s, who, id, &row, &c, e)))
+		return rc;
+	/* Nothing is shown unless its reveal is in the log. */
+	read_audit ra = { who, &row };
+	rc = store_tx(s, audit_reveal, &ra, e);
+	child_row_clear(&row);
+	if (rc)
+		return rc;
+	*out = json_pack(
+		"{s:o, s:{s:o}, s:{s:o}, s:o, s:o}", "id_number",
+		id_or_null(c.id_number), "father", "id_number",
+		id_or_null(c.father.id_number), "mother", "id_number",
+		id_or_null(c.mother.id_number), "guardian",
+		c.guardian.present
+			? json_pack("{s:o}", "id_number",
+				    id_or_null(c.guardian.id_number))
+			: json_null(),
+		"disability",
+		c.disability.present
+			? json_pack("{s:o}", "certificate_no",
+				    id_or_null(c.disability.certificate_no))
+			: json_null());
+	return 0;
 }
 
 static int update_work(store *s, void *arg, err *e)

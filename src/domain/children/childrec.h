@@ -1,8 +1,9 @@
 /* childrec — the workflows on children's records (SPEC §4.4–4.5): create,
  * read (audited), update with history; beside it lists and search
  * (childrec_list.h), confirmation of categories and exits
- * (childrec_exit.h), visits (childrec_visit.h) and transfers between
- * villages (childrec_transfer.h).
+ * (childrec_exit.h), visits (childrec_visit.h), transfers between
+ * villages (childrec_transfer.h) and the director's copy for its phone
+ * (childrec_offline.h).
  *
  * What must stay true:
  *   - every read and write is limited to the actor's scope, and a record
@@ -35,6 +36,16 @@ int childrec_create(store *s, const actor *who, json_t *body, json_t **out,
 /* The full record; the read is audited.  ERR_NOTFOUND outside scope. */
 int childrec_get(store *s, const actor *who, int64_t id, json_t **out,
 		 err *e);
+/* The whole ID numbers of a record (the child's, the parents', the
+ * guardian's, the disability certificate's), for the page that shows
+ * them masked until asked: {"id_number","father":{"id_number"},
+ * "mother":{"id_number"},"guardian":{"id_number"}|null,
+ * "disability":{"certificate_no"}|null}.  The reveal is audited
+ * (identity_reveal).  Errors: ERR_FORBIDDEN without identity.read,
+ * ERR_NOTFOUND outside scope. */
+int childrec_reveal(store *s, const actor *who, int64_t id, json_t **out,
+		    err *e);
+
 /* The same record as JSON text (caller frees): what the API sends. */
 int childrec_get_text(store *s, const actor *who, int64_t id, char **text,
 		      size_t *len, err *e);
@@ -127,7 +138,10 @@ int childrec__load(store *s, const actor *who, int64_t id, child_row *row,
 		   child *c, err *e);
 /* The stored JSON of a row as a record (lenient: child_parse_stored). */
 int childrec__row_child(const child_row *row, child *c, err *e);
-/* The record as the API shows it to `who`, derived fields as of `today`. */
+/* The record as the API shows it to `who`, derived fields as of `today`;
+ * as JSON text (caller frees) or as a tree. */
+char *childrec__render_text(store *s, const actor *who, const child_row *row,
+			    const child *c, const char *today, size_t *len);
 json_t *childrec__render(store *s, const actor *who, const child_row *row,
 			 const child *c, const char *today);
 /* Writes version row->version (already stored) to the history with its

@@ -98,8 +98,7 @@ static int64_t kept_total(store *s, const actor *who, const child_filter *f,
 	return total;
 }
 
-/* The page of rows a list query asks for, and the total. */
-static int list_rows(store *s, const actor *who, const childrec_query *q,
+int childrec__list_rows(store *s, const actor *who, const childrec_query *q,
 		     const char *today, child_row **rows, int *nrows,
 		     int64_t *total, err *e)
 {
@@ -227,10 +226,11 @@ int childrec_list_text(store *s, const actor *who, const childrec_query *q,
 	int n;
 	int64_t total;
 	date_of(who->now, today);
-	int rc = list_rows(s, who, q, today, &rows, &n, &total, e);
+	int rc = childrec__list_rows(s, who, q, today, &rows, &n, &total, e);
 	if (rc)
 		return rc;
-	int see = privacy_full(who, PRIVACY_LIST);
+	int see = privacy_full(who, q->kind),
+	    see_id = privacy_id_full(who, q->kind);
 	jsonw w = JSONW_INIT;
 	jsonw_object(&w, NULL);
 	jsonw_array(&w, "items");
@@ -248,16 +248,16 @@ int childrec_list_text(store *s, const actor *who, const childrec_query *q,
 		char idm[19], ph[CHILD_PHONE_MAX];
 		snprintf(idm, sizeof idm, "%s", r->id_number);
 		snprintf(ph, sizeof ph, "%s", r->contact_phone);
-		if (!see) {
+		if (!see_id)
 			privacy_mask_id(r->id_number, idm);
+		if (!see)
 			privacy_mask_phone(r->contact_phone, ph, sizeof ph);
-		}
 		jsonw_object(&w, NULL);
 		jsonw_int(&w, "id", r->id);
 		jsonw_str(&w, "name", r->name);
 		jsonw_str(&w, "sex", code_of(child_sex_codes, r->sex));
 		/* Beside a masked number, the age alone (privacy.h). */
-		jsonw_str_or_null(&w, "birth_date", see ? r->birth_date : "");
+		jsonw_str_or_null(&w, "birth_date", see_id ? r->birth_date : "");
 		jsonw_int(&w, "age", age);
 		jsonw_str_or_null(&w, "id_number", idm);
 		jsonw_str(&w, "region_code", r->region);

@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "domain/children/childrec.h"
+#include "domain/core/privacy.h"
 
 /* Query of a list; strings are raw query parameters (NULL when absent),
  * validated here. */
@@ -16,6 +17,10 @@ typedef struct childrec_query {
 	int no_guardian;	/* only those without an entrusted guardian */
 	int64_t offset;
 	int limit;
+	/* What the rows are for: a list (0, PRIVACY_LIST: ID numbers masked
+	 * for every role) or the rows of an export file (PRIVACY_EXPORT:
+	 * masked as the role requires), privacy.h */
+	privacy_answer kind;
 } childrec_query;
 
 /* {"items":[…], "total":N, "as_of":"YYYY-MM-DD"} */
@@ -25,5 +30,14 @@ int childrec_list(store *s, const actor *who, const childrec_query *q,
  * written without building a tree. */
 int childrec_list_text(store *s, const actor *who, const childrec_query *q,
 		       char **text, size_t *len, err *e);
+
+/* ---- for the other modules of children/ ---- */
+
+/* The page of rows a list query asks for (every filter checked, in the
+ * actor's scope), and the total; the caller clears each row and frees
+ * *rows. */
+int childrec__list_rows(store *s, const actor *who, const childrec_query *q,
+			const char *today, child_row **rows, int *nrows,
+			int64_t *total, err *e);
 
 #endif

@@ -37,6 +37,7 @@ int childxlsx_export(store *s, const actor *who, const childrec_query *q,
 	date_of(who->now, today);
 	/* The list call checks role, scope and every filter first. */
 	childrec_query page = *q;
+	page.kind = PRIVACY_EXPORT;	/* the file's rows, not a list's */
 	page.offset = 0;
 	page.limit = 200;
 	json_t *first;

@@ -821,6 +821,8 @@ static const struct {
 	{ "region_unexempt", "取消无需配备标记" },
 	{ "demo_generate", "生成演示数据" },
 	{ "child_read", "查看儿童档案" },
+	{ "identity_reveal", "查看完整证件号码" },
+	{ "child_offline_sync", "下载本村档案到手机" },
 	{ "child_create", "新增儿童档案" },
 	{ "child_update", "修改儿童档案" },
 	{ "child_confirm", "确认儿童类别" },

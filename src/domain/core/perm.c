@@ -68,6 +68,9 @@ static const struct {
 	[PERM_CHILD_CONFIRM] = { "child.confirm", COUNTY | SUPERVISOR },
 	[PERM_CHILD_EXPORT] = { "child.export", PROVINCE | CITY | COUNTY |
 							SUPERVISOR | DIRECTOR },
+	/* a copy of one's village's records on one's phone, to work
+	 * offline (issue #23): the director's, whose scope is one village */
+	[PERM_CHILD_OFFLINE] = { "child.offline", DIRECTOR },
 	[PERM_STAFF_READ] = { "staff.read", PROVINCE | CITY | COUNTY |
 						    SUPERVISOR | DIRECTOR },
 	/* a supervisor registers the directors of its township */

@@ -8,9 +8,14 @@
 
 int privacy_full(const actor *who, privacy_answer where)
 {
-	/* Every kind of answer alike, for now (see the header). */
+	/* Every kind of answer alike (see the header). */
 	(void)where;
 	return perm_allows(who, PERM_IDENTITY_READ);
+}
+
+int privacy_id_full(const actor *who, privacy_answer where)
+{
+	return where != PRIVACY_LIST && privacy_full(who, where);
 }
 
 void privacy_mask_id(const char *id, char out[19])

@@ -32,9 +32,18 @@
  *      for every change of an ID number, phone, birth date or
  *      certificate number.
  *
- * Rule 1 is by answer kind: a later issue masks lists for every role and
- * shows the whole number on the record only, the reveal audited; that
- * changes privacy_full for PRIVACY_LIST and nothing else. */
+ * Rule 1 is by answer kind, and for ID numbers lists differ (issue #23):
+ *
+ *   5. Lists and searches — what a phone shows as a row or a card, read
+ *      over a shoulder in a farmhouse — carry every ID number masked for
+ *      every role, and so (rule 3) no birth date beside it, the age
+ *      standing for it.  Phones in lists stay as rule 1 has them (the
+ *      director taps them to call).  The whole ID number is on the
+ *      record only, for the roles of rule 1; the record's page shows it
+ *      masked until asked, and that reveal is audited (identity_reveal,
+ *      childrec_reveal).  What a role may search and sort by stays
+ *      rule 4's: the roles of rule 1 read whole numbers on the record,
+ *      so a search by number tells them nothing new. */
 #ifndef GUANAI_PRIVACY_H
 #define GUANAI_PRIVACY_H
 
@@ -50,8 +59,14 @@ typedef enum privacy_answer {
 } privacy_answer;
 
 /* May `who` see ID numbers, phones and birth dates whole in this kind of
- * answer?  1 for county, supervisor, director and the command line. */
+ * answer?  1 for county, supervisor, director and the command line.
+ * For ID numbers and birth dates in lists, ask privacy_id_full. */
 int privacy_full(const actor *who, privacy_answer where);
+
+/* May `who` see ID numbers — and birth dates, their hidden part — whole
+ * in this kind of answer?  Never in a list (rule 5); elsewhere as
+ * privacy_full. */
+int privacy_id_full(const actor *who, privacy_answer where);
 
 /* "220122********7840": see idcard_mask.  Also for a disability
  * certificate number (an ID number and two digits). */

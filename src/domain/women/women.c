@@ -79,14 +79,14 @@ static json_t *woman_json(const actor *who, privacy_answer where,
 {
 	woman_row w;
 	store_res_row(r, i, women_store_cols, &w);
-	int see = privacy_full(who, where);
+	int see = privacy_id_full(who, where);
 	char idm[19], ph[24];
 	snprintf(idm, sizeof idm, "%s", w.id_number);
 	snprintf(ph, sizeof ph, "%s", w.phone);
-	if (!see) {
+	if (!see)
 		privacy_mask_id(w.id_number, idm);
+	if (!privacy_full(who, where))
 		privacy_mask_phone(w.phone, ph, sizeof ph);
-	}
 	char today[11];
 	date_of(who->now, today);
 	return json_pack(

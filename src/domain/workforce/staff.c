@@ -104,10 +104,10 @@ static json_t *staff_json(store *s, const actor *who, privacy_answer where,
 	char idm[19], ph[24], path[512] = "";
 	snprintf(idm, sizeof idm, "%s", r->id_number);
 	snprintf(ph, sizeof ph, "%s", r->phone);
-	if (!privacy_full(who, where)) {
+	if (!privacy_id_full(who, where))
 		privacy_mask_id(r->id_number, idm);
+	if (!privacy_full(who, where))
 		privacy_mask_phone(r->phone, ph, sizeof ph);
-	}
 	region_path_text(s, r->region, path, sizeof path, NULL);
 	const code_entry *src = strcmp(r->post, "director") ? supervisor_sources
 							     : director_sources;
