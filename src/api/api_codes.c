@@ -66,31 +66,6 @@ void api_codes_release(app *a)
 	a->codes = NULL;
 }
 
-/* Whether If-None-Match names `etag` (weak comparison, as RFC 9110 asks
- * of it) or is "*". */
-static int codes__matches(const char *inm, const char *etag)
-{
-	size_t el = strlen(etag);
-	while (inm && *inm) {
-		inm += strspn(inm, " \t,");
-		size_t n = strcspn(inm, ",");
-		const char *t = inm;
-		size_t tl = n;
-		while (tl && (t[tl - 1] == ' ' || t[tl - 1] == '\t'))
-			tl--;
-		if (tl == 1 && *t == '*')
-			return 1;
-		if (tl > 2 && t[0] == 'W' && t[1] == '/') {
-			t += 2;
-			tl -= 2;
-		}
-		if (tl == el && memcmp(t, etag, el) == 0)
-			return 1;
-		inm += n;
-	}
-	return 0;
-}
-
 static int codes_get(req *r, err *e)
 {
 	(void)e;
@@ -99,7 +74,7 @@ static int codes_get(req *r, err *e)
 	r->etag = gz ? c->etag_gz : c->etag;
 	r->cache_control = "public, no-cache";
 	r->vary = "Accept-Encoding";
-	if (codes__matches(req_header(r, "If-None-Match"), r->etag))
+	if (http_etag_matches(req_header(r, "If-None-Match"), r->etag))
 		return req_reply_not_modified(r);
 	size_t n = gz ? c->gz_len : c->json_len;
 	char *body = xmalloc(n ? n : 1);

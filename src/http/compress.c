@@ -78,3 +78,26 @@ int http_accepts_gzip(const char *ae)
 	}
 	return 0;
 }
+
+int http_etag_matches(const char *inm, const char *etag)
+{
+	size_t el = strlen(etag);
+	while (inm && *inm) {
+		inm += strspn(inm, " \t,");
+		size_t n = strcspn(inm, ",");
+		const char *t = inm;
+		size_t tl = n;
+		while (tl && (t[tl - 1] == ' ' || t[tl - 1] == '\t'))
+			tl--;
+		if (tl == 1 && *t == '*')
+			return 1;
+		if (tl > 2 && t[0] == 'W' && t[1] == '/') {
+			t += 2;
+			tl -= 2;
+		}
+		if (tl == el && memcmp(t, etag, el) == 0)
+			return 1;
+		inm += n;
+	}
+	return 0;
+}

@@ -23,4 +23,9 @@ int http_accepts_gzip(const char *accept_encoding);
  * *out is NULL). */
 int http_gzip(const char *in, size_t n, int level, char **out, size_t *len);
 
+/* Whether an If-None-Match value names `etag` (weak comparison, as RFC
+ * 9110 asks of it) or is "*": the client's copy is current, answer 304.
+ * The UI's files (http/static.c) and GET /api/v1/codes ask it. */
+int http_etag_matches(const char *if_none_match, const char *etag);
+
 #endif

@@ -113,30 +113,6 @@ static void etag_of(const struct stat *sb, int gz, char *out, size_t n)
 		 (unsigned long long)sb->st_ino, gz ? "-gz" : "");
 }
 
-/* Whether If-None-Match names `etag` (weak comparison) or is "*". */
-static int etag_matches(const char *inm, const char *etag)
-{
-	size_t el = strlen(etag);
-	while (inm && *inm) {
-		inm += strspn(inm, " \t,");
-		size_t n = strcspn(inm, ",");
-		const char *t = inm;
-		size_t tl = n;
-		while (tl && (t[tl - 1] == ' ' || t[tl - 1] == '\t'))
-			tl--;
-		if (tl == 1 && *t == '*')
-			return 1;
-		if (tl > 2 && t[0] == 'W' && t[1] == '/') {
-			t += 2;
-			tl -= 2;
-		}
-		if (tl == el && memcmp(t, etag, el) == 0)
-			return 1;
-		inm += n;
-	}
-	return 0;
-}
-
 /* The headers every answer of a file carries, 200 and 304 alike. */
 static void file_headers(struct MHD_Response *r, const char *url,
 			 const char *etag)
@@ -199,7 +175,7 @@ enum MHD_Result static_serve(struct MHD_Connection *c, const char *dir,
 			   : plain(c, 404, "文件不存在\n");
 	char etag[80];
 	etag_of(&sb, gz, etag, sizeof etag);
-	if (etag_matches(MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	if (http_etag_matches(MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 						     "If-None-Match"),
 			 etag)) {
 		close(fd);
